@@ -1,0 +1,179 @@
+//! The data files of a source: finding them, decoding them, sampling them and scanning them
+//! lazily with polars.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use crate::error::{Error, ErrorKind};
+use crate::ruleset::model::{Source, SourceEncoding, SourceFormat};
+
+/// Rows read to learn a file's headers, date format and number style.
+const SAMPLE_ROWS: usize = 200;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv { separator: u8 },
+    Parquet,
+}
+
+/// One data file, ready to sample and scan. GB18030 text is decoded to UTF-8 once, in memory.
+pub struct DataFile {
+    pub path: PathBuf,
+    pub format: FileFormat,
+    header_row: u32,
+    decoded: Option<Arc<[u8]>>,
+}
+
+/// The files a source's `path` matches, in name order.
+pub fn find(source: &Source, base: &Path) -> Result<Vec<PathBuf>, Error> {
+    let pattern = base.join(&source.path);
+    let pattern_text = pattern.to_string_lossy().to_string();
+    let mut paths: Vec<PathBuf> = glob::glob(&pattern_text)
+        .map_err(|e| Error::new(ErrorKind::NoFiles { pattern: format!("{pattern_text} ({})", e.msg) }))?
+        .filter_map(std::result::Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(Error::new(ErrorKind::NoFiles { pattern: pattern_text }));
+    }
+    Ok(paths)
+}
+
+impl DataFile {
+    pub fn open(path: PathBuf, source: &Source) -> Result<DataFile, Error> {
+        let format = format_of(&path, source.format)?;
+        let decoded = match format {
+            FileFormat::Csv { .. } => decode(&path, source.encoding)?,
+            FileFormat::Parquet => None,
+        };
+        Ok(DataFile { path, format, header_row: source.header_row, decoded })
+    }
+
+    pub fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn unreadable(&self, error: impl std::fmt::Display) -> Error {
+        Error::new(ErrorKind::UnreadableFile { path: self.display(), message: error.to_string() })
+    }
+
+    /// The first rows, every column as text (parquet keeps its types).
+    pub fn sample(&self) -> Result<DataFrame, Error> {
+        match self.format {
+            FileFormat::Csv { separator } => {
+                let options = self.csv_options(separator).with_n_rows(Some(SAMPLE_ROWS)).with_infer_schema_length(Some(0));
+                let frame = match &self.decoded {
+                    Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.to_vec())).finish(),
+                    None => options.try_into_reader_with_file_path(Some(self.path.clone())).and_then(|r| r.finish()),
+                };
+                frame.map_err(|e| self.unreadable(e))
+            }
+            FileFormat::Parquet => self.scan_parquet()?.limit(SAMPLE_ROWS as IdxSize).collect().map_err(|e| self.unreadable(e)),
+        }
+    }
+
+    /// The column headers, as written.
+    pub fn headers(&self) -> Result<Vec<String>, Error> {
+        Ok(self.sample()?.get_column_names().into_iter().map(|n| n.to_string()).collect())
+    }
+
+    /// A lazy scan; `text_columns` are read as text whatever they look like.
+    pub fn scan(&self, text_columns: &[String], number_columns: &[String]) -> Result<LazyFrame, Error> {
+        match self.format {
+            FileFormat::Csv { separator } => {
+                let mut schema = Schema::default();
+                for name in text_columns {
+                    schema.with_column(name.as_str().into(), DataType::String);
+                }
+                for name in number_columns {
+                    schema.with_column(name.as_str().into(), DataType::Float64);
+                }
+                let reader = match &self.decoded {
+                    Some(bytes) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([bytes.to_vec().into()]))),
+                    None => LazyCsvReader::new(PlRefPath::try_from_path(&self.path).map_err(|e| self.unreadable(e))?),
+                };
+                reader
+                    .with_has_header(true)
+                    .with_skip_rows(self.header_row as usize - 1)
+                    .with_separator(separator)
+                    .with_dtype_overwrite(Some(Arc::new(schema)))
+                    .with_infer_schema_length(Some(SAMPLE_ROWS))
+                    .with_missing_is_null(true)
+                    .finish()
+                    .map_err(|e| self.unreadable(e))
+            }
+            FileFormat::Parquet => self.scan_parquet(),
+        }
+    }
+
+    fn scan_parquet(&self) -> Result<LazyFrame, Error> {
+        let path = PlRefPath::try_from_path(&self.path).map_err(|e| self.unreadable(e))?;
+        LazyFrame::scan_parquet(path, ScanArgsParquet::default()).map_err(|e| self.unreadable(e))
+    }
+
+    fn csv_options(&self, separator: u8) -> CsvReadOptions {
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_skip_rows(self.header_row as usize - 1)
+            .map_parse_options(move |options| options.with_separator(separator).with_missing_is_null(true))
+    }
+}
+
+fn format_of(path: &Path, declared: SourceFormat) -> Result<FileFormat, Error> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let format = match declared {
+        SourceFormat::Csv => FileFormat::Csv { separator: b',' },
+        SourceFormat::Tsv => FileFormat::Csv { separator: b'\t' },
+        SourceFormat::Parquet => FileFormat::Parquet,
+        SourceFormat::Auto => match extension.as_str() {
+            "csv" | "txt" => FileFormat::Csv { separator: b',' },
+            "tsv" | "tab" => FileFormat::Csv { separator: b'\t' },
+            "parquet" | "pq" => FileFormat::Parquet,
+            _ => {
+                return Err(Error::new(ErrorKind::UnreadableFile {
+                    path: path.display().to_string(),
+                    message: format!("cannot tell the format from the extension `.{extension}`"),
+                })
+                .help("set `format:` on the source (csv, tsv or parquet)"));
+            }
+        },
+        SourceFormat::Xlsx | SourceFormat::Ndjson => {
+            return Err(Error::new(ErrorKind::UnreadableFile {
+                path: path.display().to_string(),
+                message: "this version reads csv, tsv and parquet files".into(),
+            })
+            .help("save the export as CSV (UTF-8 or GBK) and set `format: csv`"));
+        }
+    };
+    Ok(format)
+}
+
+/// The file as UTF-8, when it is not UTF-8 already: GBK exports (as Excel on a Chinese Windows
+/// writes them) are decoded as GB18030, their superset.
+fn decode(path: &Path, encoding: SourceEncoding) -> Result<Option<Arc<[u8]>>, Error> {
+    let unreadable = |e: std::io::Error| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() });
+    let is_gbk = match encoding {
+        SourceEncoding::Utf8 => false,
+        SourceEncoding::Gbk => true,
+        SourceEncoding::Auto => {
+            use std::io::Read;
+            let mut head = Vec::with_capacity(64 * 1024);
+            std::fs::File::open(path).map_err(unreadable)?.take(64 * 1024).read_to_end(&mut head).map_err(unreadable)?;
+            match std::str::from_utf8(&head) {
+                Ok(_) => false,
+                // A character cut in two at the end of the sample is still UTF-8.
+                Err(e) => e.error_len().is_some(),
+            }
+        }
+    };
+    if !is_gbk {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
+    Ok(Some(Arc::from(text.into_owned().into_bytes())))
+}

@@ -1,0 +1,160 @@
+//! Periods: the calendar cells of the results grid, their labels (`2026-10`, `2026-W05`,
+//! `2026-Q3`), and how a date is placed in one.
+
+use chrono::{Datelike, Months, NaiveDate, Weekday};
+use polars::prelude::{Expr, lit};
+
+use crate::ruleset::model::PeriodGrain;
+
+/// A period, identified by its first day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub grain: PeriodGrain,
+    pub start: NaiveDate,
+}
+
+impl Period {
+    /// The period that contains `date`.
+    pub fn containing(grain: PeriodGrain, date: NaiveDate) -> Period {
+        let start = match grain {
+            PeriodGrain::Day => date,
+            PeriodGrain::Week => date.week(Weekday::Mon).first_day(),
+            PeriodGrain::Month => date.with_day(1).expect("day 1 exists"),
+            PeriodGrain::Quarter => {
+                let month = (date.month0() / 3) * 3 + 1;
+                NaiveDate::from_ymd_opt(date.year(), month, 1).expect("quarter start exists")
+            }
+            PeriodGrain::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("1 January exists"),
+        };
+        Period { grain, start }
+    }
+
+    pub fn next(self) -> Period {
+        let start = match self.grain {
+            PeriodGrain::Day => self.start + chrono::Days::new(1),
+            PeriodGrain::Week => self.start + chrono::Days::new(7),
+            PeriodGrain::Month => self.start + Months::new(1),
+            PeriodGrain::Quarter => self.start + Months::new(3),
+            PeriodGrain::Year => self.start + Months::new(12),
+        };
+        Period { grain: self.grain, start }
+    }
+
+    /// The last day of the period.
+    pub fn end(self) -> NaiveDate {
+        self.next().start.pred_opt().expect("a day before")
+    }
+
+    /// Every period from `first` to `last`, both included.
+    pub fn range(first: Period, last: Period) -> Vec<Period> {
+        std::iter::successors(Some(first), |p| Some(p.next())).take_while(|p| *p <= last).collect()
+    }
+
+    /// The year the period counts towards for `to_date`: the ISO year for weeks.
+    pub fn year(self) -> i32 {
+        match self.grain {
+            PeriodGrain::Week => self.start.iso_week().year(),
+            _ => self.start.year(),
+        }
+    }
+
+    pub fn label(self) -> String {
+        let date = self.start;
+        match self.grain {
+            PeriodGrain::Day => date.format("%Y-%m-%d").to_string(),
+            PeriodGrain::Week => format!("{}-W{:02}", date.iso_week().year(), date.iso_week().week()),
+            PeriodGrain::Month => date.format("%Y-%m").to_string(),
+            PeriodGrain::Quarter => format!("{}-Q{}", date.year(), date.month0() / 3 + 1),
+            PeriodGrain::Year => date.year().to_string(),
+        }
+    }
+
+    /// Reads a label in the form [`Period::label`] writes for `grain`.
+    pub fn parse(grain: PeriodGrain, label: &str) -> Option<Period> {
+        let label = label.trim();
+        let start = match grain {
+            PeriodGrain::Day => NaiveDate::parse_from_str(label, "%Y-%m-%d").ok()?,
+            PeriodGrain::Week => {
+                let (year, week) = label.split_once("-W")?;
+                NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)?
+            }
+            PeriodGrain::Month => NaiveDate::parse_from_str(&format!("{label}-01"), "%Y-%m-%d").ok()?,
+            PeriodGrain::Quarter => {
+                let (year, quarter) = label.split_once("-Q")?;
+                let quarter: u32 = quarter.parse().ok().filter(|q| (1..=4).contains(q))?;
+                NaiveDate::from_ymd_opt(year.parse().ok()?, quarter * 3 - 2, 1)?
+            }
+            PeriodGrain::Year => NaiveDate::from_ymd_opt(label.parse().ok().filter(|_| label.len() == 4)?, 1, 1)?,
+        };
+        Some(Period { grain, start })
+    }
+
+    /// An example label, for error messages.
+    pub fn example(grain: PeriodGrain) -> &'static str {
+        match grain {
+            PeriodGrain::Day => "2026-10-08",
+            PeriodGrain::Week => "2026-W05",
+            PeriodGrain::Month => "2026-10",
+            PeriodGrain::Quarter => "2026-Q3",
+            PeriodGrain::Year => "2026",
+        }
+    }
+}
+
+/// A polars expression that moves a date column to the first day of its period.
+pub fn truncate(grain: PeriodGrain, date: Expr) -> Expr {
+    let every = match grain {
+        PeriodGrain::Day => return date,
+        PeriodGrain::Week => "1w",
+        PeriodGrain::Month => "1mo",
+        PeriodGrain::Quarter => "1q",
+        PeriodGrain::Year => "1y",
+    };
+    date.dt().truncate(lit(every))
+}
+
+/// Days since 1970-01-01, as polars stores dates.
+pub fn epoch_days(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+pub fn from_epoch_days(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(i64::from(days))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn labels_follow_the_grain_and_read_back() {
+        let cases = [
+            (PeriodGrain::Day, date(2026, 10, 8), "2026-10-08"),
+            (PeriodGrain::Week, date(2026, 1, 29), "2026-W05"),
+            (PeriodGrain::Week, date(2027, 1, 1), "2026-W53"),
+            (PeriodGrain::Month, date(2026, 10, 31), "2026-10"),
+            (PeriodGrain::Quarter, date(2026, 8, 15), "2026-Q3"),
+            (PeriodGrain::Year, date(2026, 12, 31), "2026"),
+        ];
+        for (grain, day, label) in cases {
+            let period = Period::containing(grain, day);
+            assert_eq!(period.label(), label);
+            assert_eq!(Period::parse(grain, label), Some(period));
+        }
+        assert_eq!(Period::parse(PeriodGrain::Month, "2026-13"), None);
+        assert_eq!(Period::parse(PeriodGrain::Quarter, "2026-Q5"), None);
+    }
+
+    #[test]
+    fn a_range_holds_every_period_between_its_ends() {
+        let first = Period::containing(PeriodGrain::Month, date(2025, 11, 3));
+        let last = Period::containing(PeriodGrain::Month, date(2026, 2, 27));
+        let labels: Vec<String> = Period::range(first, last).into_iter().map(Period::label).collect();
+        assert_eq!(labels, ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        assert_eq!(first.end(), date(2025, 11, 30));
+    }
+}

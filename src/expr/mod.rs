@@ -1,0 +1,15 @@
+//! The expression language: grammar, syntax tree, functions, checking.
+
+pub mod ast;
+pub mod check;
+pub mod functions;
+pub mod ir;
+pub mod parser;
+pub mod types;
+
+pub use ast::{Condition, Span, Spanned, SpannedExpr};
+pub use check::{ColumnLookup, Namespace, Place, check};
+pub use functions::Function;
+pub use ir::{Ir, IrNode, Ref};
+pub use parser::{SyntaxError, parse_condition, parse_formula};
+pub use types::Type;

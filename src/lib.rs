@@ -1,0 +1,18 @@
+//! kpi: declarative KPI appraisal. A YAML ruleset says which KPIs count and how they are
+//! computed, targeted, scored and graded; the engine evaluates it over the platforms' data
+//! exports with polars.
+
+pub mod diagnostic;
+pub mod error;
+pub mod expr;
+pub mod location;
+pub mod ruleset;
+pub mod suggest;
+
+pub use error::{Error, ErrorKind, Errors, Result};
+pub mod compile;
+pub mod engine;
+pub mod appraise;
+pub mod project;
+pub mod report;
+pub mod output;

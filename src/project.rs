@@ -1,0 +1,59 @@
+//! The library's front door: open a ruleset (load, merge, validate) with its data folder, check
+//! that the data has every mapped column, evaluate it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::engine::files::DataFile;
+use crate::engine::sources::{SourceRef, find_header, peek_headers};
+use crate::error::{Errors, Result};
+use crate::ruleset::{self, CheckedRuleset};
+
+/// Loads and validates a ruleset. Source paths are relative to `data_dir` when given, else to
+/// the ruleset's folder. Where source files can be read, their headers help resolve names.
+pub fn open(ruleset_path: &Path, data_dir: Option<&Path>) -> Result<CheckedRuleset> {
+    let loaded = ruleset::load(ruleset_path)?;
+    let base_dir: PathBuf = data_dir.map_or_else(|| loaded.base_dir.clone(), Path::to_path_buf);
+    let headers: HashMap<String, Vec<String>> = loaded
+        .model
+        .sources
+        .iter()
+        .filter_map(|(name, source)| peek_headers(source, &base_dir).map(|headers| (name.clone(), headers)))
+        .collect();
+    ruleset::validate(loaded.model, loaded.tree, base_dir, &headers)
+}
+
+/// Every source has files, and every file has the headers the source maps: its date, its
+/// entity and each of its `columns`. Problems are reported at the YAML line of the mapping.
+pub fn verify_data(ruleset: &CheckedRuleset) -> Result<()> {
+    let mut errors = Vec::new();
+    for (name, source) in &ruleset.model.sources {
+        let source_ref = SourceRef { name, source, ruleset };
+        let files = match source_ref.files() {
+            Ok(files) => files,
+            Err(found) => {
+                errors.extend(found.into_vec());
+                continue;
+            }
+        };
+        for file in files {
+            errors.extend(missing_headers(&source_ref, &file));
+        }
+    }
+    Errors::check(errors, ())
+}
+
+fn missing_headers(source: &SourceRef, file: &DataFile) -> Vec<crate::Error> {
+    let headers = match file.headers() {
+        Ok(headers) => headers,
+        Err(error) => return vec![error],
+    };
+    let wanted = [("date", source.source.date.as_ref()), ("entity", source.source.entity.as_ref())];
+    let fields = wanted.into_iter().filter_map(|(field, header)| header.map(|h| (Some(field), None, h.as_str())));
+    let columns = source.source.columns.iter().map(|(name, header)| (None, Some(name.as_str()), header.as_str()));
+    fields
+        .chain(columns)
+        .filter(|(_, _, header)| find_header(&headers, header).is_none())
+        .map(|(field, column, header)| source.missing_header(file, header, field, column, &headers))
+        .collect()
+}

@@ -1,0 +1,81 @@
+//! Numbers as a reader expects them: `31.2%`, `12,345`, `¥1,234.50`, per locale. Used by the
+//! terminal table and by the report filters.
+
+use crate::ruleset::model::{Locale, ValueFormat};
+
+/// A KPI value in its format; `—` for no data.
+pub fn value(value: Option<f64>, format: ValueFormat, decimals: Option<u8>, locale: Locale) -> String {
+    let Some(value) = value else { return NO_DATA.to_string() };
+    match format {
+        ValueFormat::Percent => percent(value, decimals.unwrap_or(1)),
+        ValueFormat::Integer => grouped(value, 0),
+        ValueFormat::Number => grouped(value, decimals.unwrap_or(2)),
+        ValueFormat::Currency => money(value, decimals.unwrap_or(2), locale),
+        ValueFormat::Ratio => grouped(value, decimals.unwrap_or(2)),
+    }
+}
+
+/// Shown for a value that has no data.
+pub const NO_DATA: &str = "—";
+
+/// `0.3125` → `31.3%` (one decimal by default).
+pub fn percent(fraction: f64, decimals: u8) -> String {
+    format!("{}%", fixed(fraction * 100.0, decimals))
+}
+
+pub fn money(value: f64, decimals: u8, locale: Locale) -> String {
+    let symbol = match locale {
+        Locale::ZhCn | Locale::En => "¥",
+    };
+    let sign = if value < 0.0 { "-" } else { "" };
+    format!("{sign}{symbol}{}", grouped(value.abs(), decimals))
+}
+
+/// Thousands separators, fixed decimals, rounded half away from zero: `12345.678` → `12,345.68`.
+pub fn grouped(value: f64, decimals: u8) -> String {
+    let text = fixed(value, decimals);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{sign}{out}.{fraction}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// `value` with `decimals` digits, half away from zero (Rust's `{:.N}` rounds half to even on
+/// the binary value), and never `-0`.
+pub fn fixed(value: f64, decimals: u8) -> String {
+    let scale = 10f64.powi(i32::from(decimals));
+    let scaled = value.abs() * scale;
+    let rounded = (scaled + 0.5 + scaled * 8.0 * f64::EPSILON).floor() / scale;
+    let signed = if value < 0.0 && rounded != 0.0 { -rounded } else { rounded };
+    format!("{signed:.prec$}", prec = decimals as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_each_kind_of_value() {
+        assert_eq!(value(Some(0.3125), ValueFormat::Percent, None, Locale::En), "31.3%");
+        assert_eq!(value(Some(1234567.0), ValueFormat::Integer, None, Locale::En), "1,234,567");
+        assert_eq!(value(Some(-1234.5), ValueFormat::Currency, None, Locale::ZhCn), "-¥1,234.50");
+        assert_eq!(value(Some(2.675), ValueFormat::Number, None, Locale::En), "2.68");
+        assert_eq!(value(None, ValueFormat::Number, None, Locale::En), "—");
+        assert_eq!(fixed(-0.0001, 2), "0.00");
+    }
+}

@@ -1,0 +1,3 @@
+//! Presenting results to people.
+
+pub mod format;

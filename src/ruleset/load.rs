@@ -1,0 +1,104 @@
+//! Reading a ruleset file: YAML with positions, `extends` resolved, the shape checked against
+//! the schema, and the result deserialized into the model.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::builtin;
+use super::merge::{merge, remove, without_loading_keys};
+use super::model::Ruleset;
+use super::shape::Shape;
+use super::yaml::{self, Node, PathStep};
+use crate::error::{Error, ErrorKind, Errors, Result};
+use crate::location::SourceFile;
+
+/// A ruleset read from its file, with `extends` applied; not yet validated.
+pub struct Loaded {
+    pub model: Ruleset,
+    pub tree: Node,
+    /// The folder of the ruleset file: where relative source paths start.
+    pub base_dir: PathBuf,
+}
+
+pub fn load(path: &Path) -> Result<Loaded> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
+    })?;
+    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    load_text(SourceFile::new(path, text), base_dir)
+}
+
+/// Loads a ruleset from text; `base_dir` is where its relative paths start.
+pub fn load_text(file: Arc<SourceFile>, base_dir: PathBuf) -> Result<Loaded> {
+    let tree = resolve(&file, &base_dir, &mut Vec::new())?;
+    let schema = Ruleset::json_schema();
+    let json = Shape::new(&schema).convert(&tree).map_err(Errors::from_vec)?;
+    let model: Ruleset = serde_path_to_error::deserialize(json).map_err(|e| {
+        let steps: Vec<String> = e.path().iter().map(|s| s.to_string()).collect();
+        let path: Vec<PathStep> = steps.iter().map(|s| PathStep::Key(s)).collect();
+        let location = tree.at(&path).map(|n| n.location.clone());
+        Error::new(ErrorKind::WrongType { expected: "a valid value".into(), found: e.inner().to_string() }).at_opt(location)
+    })?;
+    Ok(Loaded { model, tree, base_dir })
+}
+
+/// Parses `file` and everything it extends into one merged tree. `chain` holds the files being
+/// loaded, to report a ruleset that extends itself.
+fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>) -> Result<Node> {
+    let tree = yaml::parse(file)?;
+    let Some(extends) = tree.get("extends") else {
+        return Ok(tree);
+    };
+    chain.push(file.path().display().to_string());
+    let parents: Vec<&Node> = if extends.items().is_empty() { vec![extends] } else { extends.items().iter().collect() };
+    let mut base: Option<Node> = None;
+    let mut errors = Vec::new();
+    for parent in parents {
+        let Some(reference) = parent.text() else { continue };
+        match parent_file(reference, dir) {
+            Ok((parent_file, parent_dir)) => {
+                let name = parent_file.path().display().to_string();
+                if chain.contains(&name) {
+                    let mut path = chain.clone();
+                    path.push(name);
+                    errors.push(Error::new(ErrorKind::Cycle { path }).at(parent.location.clone()));
+                    continue;
+                }
+                match resolve(&parent_file, &parent_dir, chain) {
+                    Ok(parent_tree) => {
+                        base = Some(match base {
+                            None => parent_tree,
+                            Some(base) => merge(base, without_loading_keys(parent_tree)),
+                        })
+                    }
+                    Err(found) => errors.extend(found.into_vec()),
+                }
+            }
+            Err(error) => errors.push(error.at(parent.location.clone())),
+        }
+    }
+    chain.pop();
+    Errors::check(errors, ())?;
+    let mut base = without_loading_keys(base.expect("extends names at least one ruleset"));
+    if let Some(removed) = tree.get("remove") {
+        base = remove(base, removed).map_err(Errors::from_vec)?;
+    }
+    Ok(merge(base, without_loading_keys(tree)))
+}
+
+fn parent_file(reference: &str, dir: &Path) -> Result<(Arc<SourceFile>, PathBuf), Error> {
+    if let Some(name) = reference.strip_prefix("builtin:") {
+        let text = builtin::text(name).ok_or_else(|| {
+            Error::new(ErrorKind::UnknownName { name: reference.to_string() })
+                .note("built-in rulesets are in the `rulesets/` folder of kpi")
+                .suggest(name, builtin::NAMES.iter().copied())
+        })?;
+        return Ok((SourceFile::new(reference, text), dir.to_path_buf()));
+    }
+    let path = dir.join(reference);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
+    })?;
+    let parent_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((SourceFile::new(path, text), parent_dir))
+}

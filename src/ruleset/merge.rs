@@ -1,0 +1,128 @@
+//! `extends`: a ruleset on top of others. Merging happens on the YAML trees, so every merged
+//! value keeps the file and line it came from, and errors point into the right file.
+//!
+//! - Sections of named definitions (`sources`, `measures`, `kpis`, `scorecards`, `grades`) merge
+//!   by name; a later file's definition replaces the earlier one's fields that it sets
+//!   (`kpis.read_rate.target` alone can be overridden), except measures and grades, which are
+//!   replaced whole.
+//! - `grain` and `scoring` merge by field; `diagnoses` merge by `id`; anything else is replaced.
+//! - `remove: [kpis.roi, diagnoses.low_read_rate]` drops inherited definitions before the
+//!   extending file's own are merged on top.
+
+use super::yaml::{Node, Value};
+use crate::error::{Error, ErrorKind};
+
+/// Sections whose entries are merged field by field.
+const FIELD_MERGED: [&str; 3] = ["sources", "kpis", "scorecards"];
+/// Sections whose entries are replaced whole.
+const ENTRY_REPLACED: [&str; 2] = ["measures", "grades"];
+
+/// Merges `over` (an extending file, without its `extends`) onto `base` (the merged parents).
+pub fn merge(base: Node, over: Node) -> Node {
+    merge_map(base, over, |key, base, over| match key {
+        _ if FIELD_MERGED.contains(&key) => merge_map(base, over, |_, base, over| merge_map(base, over, |_, _, over| over)),
+        _ if ENTRY_REPLACED.contains(&key) => merge_map(base, over, |_, _, over| over),
+        "grain" | "scoring" => merge_map(base, over, |_, _, over| over),
+        "diagnoses" => merge_by_id(base, over),
+        _ => over,
+    })
+}
+
+fn merge_map(base: Node, over: Node, merge_value: impl Fn(&str, Node, Node) -> Node) -> Node {
+    let (Value::Map(mut entries), Value::Map(overrides)) = (base.value.clone(), over.value.clone()) else {
+        return over;
+    };
+    for (key, value) in overrides {
+        let name = key.text().unwrap_or_default().to_string();
+        match entries.iter().position(|(k, _)| k.text() == Some(&name)) {
+            Some(at) => {
+                let old = entries[at].1.clone();
+                entries[at] = (key, merge_value(&name, old, value));
+            }
+            None => entries.push((key, value)),
+        }
+    }
+    Node { value: Value::Map(entries), location: over.location }
+}
+
+fn merge_by_id(base: Node, over: Node) -> Node {
+    let (Value::Seq(mut items), Value::Seq(overrides)) = (base.value.clone(), over.value.clone()) else {
+        return over;
+    };
+    for item in overrides {
+        let id = item.get("id").and_then(Node::text).map(str::to_string);
+        match items.iter().position(|existing| id.is_some() && existing.get("id").and_then(Node::text) == id.as_deref()) {
+            Some(at) => items[at] = item,
+            None => items.push(item),
+        }
+    }
+    Node { value: Value::Seq(items), location: over.location }
+}
+
+/// Drops the definitions named in `remove` (a list of `section.name`) from `base`.
+pub fn remove(mut base: Node, remove: &Node) -> Result<Node, Vec<Error>> {
+    let mut errors = Vec::new();
+    for item in remove.items() {
+        let text = item.text().unwrap_or_default();
+        let Some((section, name)) = text.split_once('.') else {
+            let error = Error::new(ErrorKind::WrongType { expected: "`section.name`, like `kpis.roi`".into(), found: format!("`{text}`") });
+            errors.push(error.at(item.location.clone()));
+            continue;
+        };
+        if !remove_one(&mut base, section, name) {
+            let known: Vec<String> = inherited_names(&base);
+            let error = Error::new(ErrorKind::UnknownName { name: text.to_string() })
+                .note("`remove` drops definitions inherited through `extends`")
+                .suggest(text, known.iter().map(String::as_str));
+            errors.push(error.at(item.location.clone()));
+        }
+    }
+    if errors.is_empty() { Ok(base) } else { Err(errors) }
+}
+
+fn remove_one(base: &mut Node, section: &str, name: &str) -> bool {
+    let Value::Map(entries) = &mut base.value else { return false };
+    let Some((_, section_node)) = entries.iter_mut().find(|(k, _)| k.text() == Some(section)) else {
+        return false;
+    };
+    match &mut section_node.value {
+        Value::Map(items) => {
+            let before = items.len();
+            items.retain(|(k, _)| k.text() != Some(name));
+            items.len() != before
+        }
+        Value::Seq(items) => {
+            let before = items.len();
+            items.retain(|item| item.get("id").and_then(Node::text) != Some(name));
+            items.len() != before
+        }
+        Value::Scalar { .. } => false,
+    }
+}
+
+fn inherited_names(base: &Node) -> Vec<String> {
+    let mut names = Vec::new();
+    for (section, node) in base.entries() {
+        let section = section.text().unwrap_or_default();
+        for (key, _) in node.entries() {
+            names.push(format!("{section}.{}", key.text().unwrap_or_default()));
+        }
+        for item in node.items() {
+            if let Some(id) = item.get("id").and_then(Node::text) {
+                names.push(format!("{section}.{id}"));
+            }
+        }
+    }
+    names
+}
+
+/// The tree without the keys that only steer loading.
+pub fn without_loading_keys(node: Node) -> Node {
+    match node.value {
+        Value::Map(entries) => Node {
+            value: Value::Map(entries.into_iter().filter(|(k, _)| !matches!(k.text(), Some("extends" | "remove"))).collect()),
+            location: node.location,
+        },
+        _ => node,
+    }
+}

@@ -1,0 +1,17 @@
+//! The ruleset file: its model, loading (with positions and `extends`), and validation.
+
+pub mod builtin;
+pub mod checked;
+pub mod load;
+pub mod merge;
+pub mod model;
+pub mod namespace;
+pub mod order;
+pub mod shape;
+pub mod validate;
+pub mod yaml;
+
+pub use checked::CheckedRuleset;
+pub use load::{Loaded, load, load_text};
+pub use model::Ruleset;
+pub use validate::validate;

@@ -1,0 +1,408 @@
+//! The ruleset file, as typed data. These types are both what the loader deserializes into and
+//! what `kpi schema` describes, so the JSON Schema editors use can never drift from the loader.
+//!
+//! Formulas stay text here; they are parsed and checked in [`crate::ruleset::validate`], where
+//! their position in the YAML file is known.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A client's KPI ruleset: data sources, measures, KPIs, scoring, scorecards, grades and diagnoses.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "kpi ruleset")]
+pub struct Ruleset {
+    /// The ruleset's id, e.g. `acme-wechat`.
+    pub ruleset: String,
+    /// Free text stamped on every report, e.g. `"2026.11"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The client's display name, shown in report headers. Defaults to the ruleset id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// Rulesets this one builds on: a relative path or `builtin:NAME`, or a list of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<Extends>,
+    /// Definitions inherited through `extends` to drop, as `kind.name` (e.g. `kpis.roi`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove: Vec<String>,
+    /// The default report language.
+    #[serde(default)]
+    pub locale: Locale,
+    /// What one row of the results is: an entity (e.g. an account) in a period (e.g. a month).
+    #[serde(default)]
+    pub grain: Grain,
+    /// Named input tables. Paths are relative to the ruleset file, or to `--data DIR`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub sources: IndexMap<String, Source>,
+    /// Aggregations of source rows into one value per entity and period, e.g. `sum(articles.readers)`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub measures: IndexMap<String, Measure>,
+    /// The indicators that are reported, targeted and scored.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub kpis: IndexMap<String, Kpi>,
+    /// How a KPI value becomes a score (100 = on target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<Scoring>,
+    /// Weighted totals of KPI scores; the weights of a scorecard are points that sum to 100.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub scorecards: IndexMap<String, Scorecard>,
+    /// Grades of a scorecard total, e.g. `A: ">= 90"`; the first matching grade wins.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub grades: IndexMap<String, String>,
+    /// Rules that flag an entity in a period, with a finding and advice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnoses: Vec<Diagnosis>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Extends {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Extends {
+    pub fn paths(&self) -> Vec<&str> {
+        match self {
+            Extends::One(path) => vec![path.as_str()],
+            Extends::Many(paths) => paths.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A report language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        Locale::ALL.into_iter().find(|locale| locale.code().eq_ignore_ascii_case(code))
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Grain {
+    /// The name of the appraised unit, e.g. `account`; used in output headers.
+    #[serde(default = "default_entity")]
+    pub entity: String,
+    /// The length of one period.
+    #[serde(default)]
+    pub period: PeriodGrain,
+}
+
+impl Default for Grain {
+    fn default() -> Self {
+        Grain { entity: default_entity(), period: PeriodGrain::default() }
+    }
+}
+
+fn default_entity() -> String {
+    "entity".to_string()
+}
+
+/// The length of one period: `week` is the ISO week (Monday to Sunday).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodGrain {
+    Day,
+    Week,
+    #[default]
+    Month,
+    Quarter,
+    Year,
+}
+
+/// A table of input rows: one file, or several matched by a glob and concatenated.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// File path or glob, relative to the ruleset file (or to `--data DIR`).
+    pub path: String,
+    #[serde(default)]
+    pub format: SourceFormat,
+    #[serde(default)]
+    pub encoding: SourceEncoding,
+    /// The sheet of an xlsx workbook; the first sheet by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// The 1-based row holding the column headers; rows above it are skipped.
+    #[serde(default = "default_header_row")]
+    pub header_row: u32,
+    /// The header of the column that places a row in a period. A source without `date` is an
+    /// attribute table: one row per entity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// How dates are written, as a strftime pattern (e.g. `%Y年%m月%d日`). Common forms are
+    /// recognised without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    /// The header of the column holding the entity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// The entity every row of this source belongs to, when the file has no entity column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_value: Option<String>,
+    /// Logical names for the file's columns: `logical_name: header in the file`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub columns: IndexMap<String, String>,
+}
+
+fn default_header_row() -> u32 {
+    1
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    /// By file extension.
+    #[default]
+    Auto,
+    Csv,
+    Tsv,
+    Parquet,
+    Xlsx,
+    Ndjson,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SourceEncoding {
+    /// UTF-8 when the bytes are valid UTF-8, GB18030 otherwise.
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// GBK, decoded as its superset GB18030.
+    #[serde(rename = "gbk")]
+    Gbk,
+}
+
+/// A measure: a formula, or a formula with a label.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Measure {
+    Formula(String),
+    Described(DescribedMeasure),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DescribedMeasure {
+    pub formula: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+}
+
+impl Measure {
+    pub fn formula(&self) -> &str {
+        match self {
+            Measure::Formula(formula) => formula,
+            Measure::Described(measure) => &measure.formula,
+        }
+    }
+
+    pub fn label(&self) -> Option<&Text> {
+        match self {
+            Measure::Formula(_) => None,
+            Measure::Described(measure) => measure.label.as_ref(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// How the value is computed from measures, other KPIs and attributes.
+    pub formula: String,
+    #[serde(default)]
+    pub format: ValueFormat,
+    /// Digits after the decimal point in reports; by default 1 for percents, 2 for numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    #[serde(default)]
+    pub better: Better,
+    /// A literal (`30%`), a formula (`prev(read_rate) * 1.15`) or `{ table: SOURCE }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// Named conditions on the value, e.g. `good: ">= 40%"`; the first match wins.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub bands: IndexMap<String, String>,
+    /// How this KPI is scored, instead of `scoring.default`: `linear(lo = .., hi = ..)`,
+    /// `bands(name = points, ..)` or a formula of `value` and `target`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
+}
+
+/// How a KPI value is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueFormat {
+    Integer,
+    #[default]
+    Number,
+    Percent,
+    Currency,
+    Ratio,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    #[default]
+    Higher,
+    Lower,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Target {
+    /// A literal or a formula evaluated per entity and period.
+    Formula(String),
+    /// Per entity and period, from a targets table.
+    Table(TargetTable),
+}
+
+/// A source whose rows give targets: it maps the logical columns `kpi` (the KPI id) and `target`,
+/// plus its `entity` and `date` (the period) like any source.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetTable {
+    pub table: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// The score of a KPI with a target and no `score:` of its own, e.g. `attainment(cap = 120%)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scorecard {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// Which entities this scorecard appraises: a condition on entity attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<String>,
+    /// KPI id: points. The points sum to 100.
+    pub weights: IndexMap<String, f64>,
+    #[serde(default)]
+    pub missing: MissingPolicy,
+}
+
+/// What a scorecard total does when a weighted KPI has no score.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingPolicy {
+    /// Scale the weights of the scored KPIs up to 100.
+    #[default]
+    Renormalize,
+    /// Count the missing score as 0.
+    Zero,
+    /// Leave the total empty.
+    Fail,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Diagnosis {
+    pub id: String,
+    /// When the diagnosis fires, e.g. `read_rate < 30%`. A null condition does not fire.
+    pub when: String,
+    #[serde(default)]
+    pub severity: Severity,
+    /// What was found; a template over the cell's KPIs, measures and attributes.
+    pub finding: Text,
+    /// What to do about it; a template like `finding`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<Text>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    #[default]
+    Warning,
+    Critical,
+}
+
+/// A plain string, or a map keyed by locale.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Text {
+    Plain(String),
+    Localized(LocalizedText),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedText {
+    #[serde(rename = "zh-CN", default, skip_serializing_if = "Option::is_none")]
+    pub zh_cn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Text {
+    /// The text in `locale`, else in the other locale.
+    pub fn get(&self, locale: Locale) -> Option<&str> {
+        match self {
+            Text::Plain(text) => Some(text),
+            Text::Localized(texts) => {
+                let (wanted, other) = match locale {
+                    Locale::ZhCn => (&texts.zh_cn, &texts.en),
+                    Locale::En => (&texts.en, &texts.zh_cn),
+                };
+                wanted.as_deref().or(other.as_deref())
+            }
+        }
+    }
+
+    /// Every text with the locale it is written for (`None` for a plain string).
+    pub fn variants(&self) -> Vec<(Option<Locale>, &str)> {
+        match self {
+            Text::Plain(text) => vec![(None, text.as_str())],
+            Text::Localized(texts) => [(Locale::ZhCn, &texts.zh_cn), (Locale::En, &texts.en)]
+                .into_iter()
+                .filter_map(|(locale, text)| text.as_deref().map(|t| (Some(locale), t)))
+                .collect(),
+        }
+    }
+}
+
+impl Ruleset {
+    /// The JSON Schema of the ruleset format.
+    pub fn json_schema() -> serde_json::Value {
+        let schema = schemars::schema_for!(Ruleset);
+        serde_json::to_value(schema).expect("a schema serializes")
+    }
+}
