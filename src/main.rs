@@ -7,6 +7,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A panic is a bug: say so, and exit with the code for internal errors.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error: {info}");
+        eprintln!("  = note: this is a bug in kpi; please report it with the command that caused it");
+        std::process::exit(3);
+    }));
     let args = cli::Args::parse();
     match cli::execute(args) {
         Ok(code) => ExitCode::from(code),

@@ -20,7 +20,7 @@ pub fn open(ruleset_path: &Path, data_dir: Option<&Path>) -> Result<CheckedRules
         .iter()
         .filter_map(|(name, source)| peek_headers(source, &base_dir).map(|headers| (name.clone(), headers)))
         .collect();
-    ruleset::validate(loaded.model, loaded.tree, base_dir, &headers)
+    ruleset::validate(loaded, base_dir, &headers)
 }
 
 /// Every source has files, and every file has the headers the source maps: its date, its

@@ -53,6 +53,11 @@ impl DataFile {
         Ok(DataFile { path, format, header_row: source.header_row, decoded })
     }
 
+    /// The line of the file that holds data row `index` (0-based), after the header.
+    pub fn data_line(&self, index: usize) -> usize {
+        self.header_row as usize + 1 + index
+    }
+
     pub fn display(&self) -> String {
         self.path.display().to_string()
     }

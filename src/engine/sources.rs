@@ -187,7 +187,9 @@ fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &s
     text.push(header.to_string());
     let values = sample_values(column);
     let format = sniff::date_format(values.iter().copied(), source.source.date_format.as_deref()).map_err(|bad| {
-        Error::bad_data(format!("cannot read `{bad}` in column `{header}` of `{}` as a date", file.display()))
+        let index = column.str().ok().and_then(|c| c.iter().position(|v| v.map(str::trim) == Some(bad.as_str())));
+        let line = index.map_or(String::new(), |i| format!("line {} of ", file.data_line(i)));
+        Error::bad_data(format!("cannot read `{bad}` as a date (column `{header}`, {line}`{}`)", file.display()))
             .at_opt(source.location_of(Some("date_format").filter(|_| source.source.date_format.is_some()).or(Some("date")), None))
             .help("set `date_format:` on the source, e.g. `date_format: \"%Y/%m/%d\"`")
     })?;

@@ -17,6 +17,8 @@ pub trait Namespace {
     /// Every bare name, for suggestions.
     fn names(&self) -> Vec<&str>;
     fn sources(&self) -> Vec<&str>;
+    /// A source that has a column called `column`, for hints.
+    fn source_with_column(&self, column: &str) -> Option<&str>;
 }
 
 pub enum ColumnLookup {
@@ -140,7 +142,7 @@ impl Checker<'_> {
     fn binary(&mut self, op: BinaryOp, lhs: &SpannedExpr, rhs: &SpannedExpr, span: Span) -> Ir {
         let lhs = self.expr(lhs);
         let rhs = self.expr(rhs);
-        let what = || format!("the operands of `{}`", op.symbol());
+        let what = || format!("each side of `{}`", op.symbol());
         let ty = match op {
             BinaryOp::Or | BinaryOp::And => {
                 self.want(&lhs, Type::Boolean, what);
@@ -149,7 +151,7 @@ impl Checker<'_> {
             }
             BinaryOp::Eq | BinaryOp::Ne => {
                 if lhs.ty.unify(rhs.ty).is_none() {
-                    self.mismatch(&rhs, lhs.ty, &what());
+                    self.mismatch(&rhs, lhs.ty, &format!("the right side of `{}`, like the left side,", op.symbol()));
                 }
                 Type::Boolean
             }
@@ -185,6 +187,10 @@ impl Checker<'_> {
             let error = if self.namespace.sources().contains(&name) {
                 Error::new(ErrorKind::UnknownName { name: name.to_string() })
                     .help(format!("`{name}` is a source: name one of its columns, like `{name}.column`"))
+            } else if let Some(source) = self.namespace.source_with_column(name) {
+                let written = if self.aggregation.is_some() { format!("{source}.{name}") } else { format!("sum({source}.{name})") };
+                Error::new(ErrorKind::UnknownName { name: name.to_string() })
+                    .help(format!("`{name}` is a column of source `{source}`: write `{written}`"))
             } else {
                 let mut candidates = self.namespace.names();
                 if self.place.value {
@@ -309,9 +315,13 @@ impl Checker<'_> {
         };
         if function.family() == Family::Aggregation {
             self.aggregation = Some(Aggregation { function, source: None });
+            let problems_before = self.problems.len();
             let checked = self.arguments(function, matched);
             let aggregation = self.aggregation.take().expect("set above");
             let Some((source, _)) = aggregation.source else {
+                if self.problems.len() > problems_before {
+                    return failed;
+                }
                 let error = Error::new(ErrorKind::WrongArgumentCount {
                     function: function.name().to_string(),
                     expected: "a source column".to_string(),
@@ -380,8 +390,9 @@ impl Checker<'_> {
                     Some(index) => slots[index] = Some(&arg.value),
                     None => {
                         let error = ErrorKind::UnknownArgument { function: name.clone(), argument: arg_name.node.clone() };
-                        let names = params.iter().map(|p| p.name);
-                        self.problem(arg_name.span, Error::new(error).suggest(&arg_name.node, names));
+                        let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
+                        let error = Error::new(error).note(format!("the arguments of `{name}` are {}", names.join(", ")));
+                        self.problem(arg_name.span, error);
                         ok = false;
                     }
                 },

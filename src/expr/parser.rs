@@ -112,7 +112,10 @@ fn binary_op(rule: Rule) -> BinaryOp {
 fn build_primary(pair: Pair<Rule>) -> SpannedExpr {
     let span = span_of(&pair);
     let node = match pair.as_rule() {
-        Rule::expr => return build_expr(pair),
+        Rule::paren => {
+            let inner = build_expr(pair.into_inner().next().expect("an expression in parentheses"));
+            return Spanned::new(inner.node, span);
+        }
         Rule::number => Expr::Number(number_value(pair.as_str())),
         Rule::string => Expr::String(unescape(pair.into_inner().next().expect("string body").as_str())),
         Rule::boolean => Expr::Bool(pair.as_str() == "true"),
@@ -180,13 +183,13 @@ fn identifier_text(pair: Pair<Rule>) -> String {
 }
 
 fn number_value(text: &str) -> f64 {
-    let (digits, scale) = match text.strip_suffix('%') {
-        Some(digits) => (digits, 0.01),
-        None => (text, 1.0),
+    let (digits, percent) = match text.strip_suffix('%') {
+        Some(digits) => (digits, true),
+        None => (text, false),
     };
     let cleaned: String = digits.chars().filter(|c| *c != '_').collect();
     let value: f64 = cleaned.parse().expect("grammar only admits valid numbers");
-    if scale == 1.0 { value } else { value * scale }
+    if percent { value / 100.0 } else { value }
 }
 
 fn unescape(text: &str) -> String {
@@ -212,6 +215,16 @@ fn syntax_error(text: &str, error: pest::error::Error<Rule>) -> SyntaxError {
         InputLocation::Pos(at) => at,
         InputLocation::Span((start, _)) => start,
     };
+    if let Some(open) = unclosed(text).filter(|open| *open == at || text[at..].trim().is_empty()) {
+        let message = match &text[open..=open] {
+            "(" => "this `(` is never closed: expected `)`".to_string(),
+            "`" => "this backtick is never closed".to_string(),
+            quote => format!("this string is never closed: expected `{quote}`"),
+        };
+        return SyntaxError { span: Span::new(open, open + 1), message };
+    }
+    // An error at the end points just after the last character, not at trailing line breaks.
+    let at = at.min(text.trim_end().len());
     let found = found_at(text, at);
     let message = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
@@ -229,10 +242,29 @@ fn syntax_error(text: &str, error: pest::error::Error<Rule>) -> SyntaxError {
     SyntaxError { span: Span::new(at, end), message }
 }
 
+/// The opening parenthesis, backtick or quote that the formula leaves open.
+fn unclosed(text: &str) -> Option<usize> {
+    let mut parentheses = Vec::new();
+    let mut quoted: Option<(char, usize)> = None;
+    for (index, c) in text.char_indices() {
+        match (quoted, c) {
+            (Some((quote, _)), c) if c == quote => quoted = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quoted = Some((c, index)),
+            (None, '(') => parentheses.push(index),
+            (None, ')') => {
+                parentheses.pop();
+            }
+            _ => {}
+        }
+    }
+    quoted.map(|(_, index)| index).or(parentheses.last().copied())
+}
+
 fn found_at(text: &str, at: usize) -> String {
     match text[at..].chars().next() {
-        None => "the end of the formula".to_string(),
-        Some(c) => format!("`{c}`"),
+        Some(c) if !c.is_whitespace() => format!("`{c}`"),
+        _ => "the end of the formula".to_string(),
     }
 }
 

@@ -16,6 +16,8 @@ use crate::location::SourceFile;
 pub struct Loaded {
     pub model: Ruleset,
     pub tree: Node,
+    /// Parts that did not fit the format and were left out; reported with validation's findings.
+    pub problems: Vec<Error>,
     /// The folder of the ruleset file: where relative source paths start.
     pub base_dir: PathBuf,
 }
@@ -32,14 +34,20 @@ pub fn load(path: &Path) -> Result<Loaded> {
 pub fn load_text(file: Arc<SourceFile>, base_dir: PathBuf) -> Result<Loaded> {
     let tree = resolve(&file, &base_dir, &mut Vec::new())?;
     let schema = Ruleset::json_schema();
-    let json = Shape::new(&schema).convert(&tree).map_err(Errors::from_vec)?;
-    let model: Ruleset = serde_path_to_error::deserialize(json).map_err(|e| {
-        let steps: Vec<String> = e.path().iter().map(|s| s.to_string()).collect();
-        let path: Vec<PathStep> = steps.iter().map(|s| PathStep::Key(s)).collect();
-        let location = tree.at(&path).map(|n| n.location.clone());
-        Error::new(ErrorKind::WrongType { expected: "a valid value".into(), found: e.inner().to_string() }).at_opt(location)
-    })?;
-    Ok(Loaded { model, tree, base_dir })
+    let (json, problems) = Shape::new(&schema).convert(&tree);
+    let model: Ruleset = match serde_path_to_error::deserialize(json) {
+        Ok(model) => model,
+        // Without a required part, the rest cannot be checked: report what the shape check found.
+        Err(_) if !problems.is_empty() => return Err(Errors::from_vec(problems)),
+        Err(e) => {
+            let steps: Vec<String> = e.path().iter().map(|s| s.to_string()).collect();
+            let path: Vec<PathStep> = steps.iter().map(|s| PathStep::Key(s)).collect();
+            let location = tree.at(&path).map(|n| n.location.clone());
+            let kind = ErrorKind::WrongType { expected: "a valid value".into(), found: e.inner().to_string() };
+            return Err(Error::new(kind).at_opt(location).into());
+        }
+    };
+    Ok(Loaded { model, tree, problems, base_dir })
 }
 
 /// Parses `file` and everything it extends into one merged tree. `chain` holds the files being

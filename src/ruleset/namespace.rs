@@ -93,4 +93,10 @@ impl Namespace for RulesetNames<'_> {
     fn sources(&self) -> Vec<&str> {
         self.ruleset.sources.keys().map(String::as_str).collect()
     }
+
+    fn source_with_column(&self, column: &str) -> Option<&str> {
+        self.ruleset.sources.iter().find(|(name, source)| {
+            source.date.is_some() && (source.columns.contains_key(column) || self.headers.get(*name).is_some_and(|h| h.iter().any(|h| h == column)))
+        }).map(|(name, _)| name.as_str())
+    }
 }

@@ -1,7 +1,8 @@
 //! Checks the shape of a YAML tree against the ruleset's JSON Schema (generated from the model
 //! types) and converts it to JSON for serde. Walking the schema rather than letting serde stop at
 //! the first mismatch means every unknown key, wrong type and unknown value is reported in one
-//! run, each at its own position, with the nearest valid key or value suggested.
+//! run, each at its own position, with the nearest valid key or value suggested. What does not
+//! fit is left out of the JSON, so the rest of the ruleset can still be checked in the same run.
 
 use serde_json::{Map, Value as Json};
 
@@ -17,9 +18,10 @@ impl<'s> Shape<'s> {
         Shape { root }
     }
 
-    /// The node as JSON, or every mismatch between node and schema.
-    pub fn convert(&self, node: &Node) -> Result<Json, Vec<Error>> {
-        self.convert_with(node, self.root)
+    /// The node as JSON, without the parts that do not fit the schema, and every mismatch.
+    pub fn convert(&self, node: &Node) -> (Json, Vec<Error>) {
+        let (json, errors) = self.convert_with(node, self.root, None);
+        (json.unwrap_or(Json::Null), errors)
     }
 
     fn resolve(&self, mut schema: &'s Json) -> &'s Json {
@@ -30,38 +32,39 @@ impl<'s> Shape<'s> {
         schema
     }
 
-    fn convert_with(&self, node: &Node, schema: &'s Json) -> Result<Json, Vec<Error>> {
+    /// The node as JSON (`None` when nothing of it fits) and the mismatches found in it. `key`
+    /// is the map key the node is the value of, where a missing key is reported.
+    fn convert_with(&self, node: &Node, schema: &'s Json, key: Option<&Node>) -> (Option<Json>, Vec<Error>) {
         let schema = self.resolve(schema);
         if let Some(choices) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
-            return self.convert_choice(node, choices);
+            return self.convert_choice(node, choices, key);
         }
         if let Some(values) = schema.get("enum").and_then(Json::as_array) {
-            return convert_enum(node, values.iter().filter_map(Json::as_str).collect());
+            return whole(convert_enum(node, values.iter().filter_map(Json::as_str).collect()));
         }
         if let Some(value) = schema.get("const").and_then(Json::as_str) {
-            return convert_enum(node, vec![value]);
+            return whole(convert_enum(node, vec![value]));
         }
         let types = types_of(schema);
         match &node.value {
-            Value::Map(entries) if types.contains(&"object") => self.convert_map(node, entries, schema),
+            Value::Map(entries) if types.contains(&"object") => self.convert_map(node, entries, schema, key),
             Value::Seq(items) if types.contains(&"array") => {
                 let item_schema = schema.get("items").unwrap_or(&Json::Bool(true));
                 let mut errors = Vec::new();
                 let mut out = Vec::new();
                 for item in items {
-                    match self.convert_with(item, item_schema) {
-                        Ok(value) => out.push(value),
-                        Err(mut found) => errors.append(&mut found),
-                    }
+                    let (value, mut found) = self.convert_with(item, item_schema, None);
+                    out.extend(value);
+                    errors.append(&mut found);
                 }
-                if errors.is_empty() { Ok(Json::Array(out)) } else { Err(errors) }
+                (Some(Json::Array(out)), errors)
             }
-            Value::Scalar { .. } => convert_scalar(node, &types, schema),
-            _ => Err(vec![wrong_type(node, &types)]),
+            Value::Scalar { .. } => whole(convert_scalar(node, &types, schema)),
+            _ => (None, vec![wrong_type(node, &types)]),
         }
     }
 
-    fn convert_map(&self, node: &Node, entries: &[(Node, Node)], schema: &'s Json) -> Result<Json, Vec<Error>> {
+    fn convert_map(&self, node: &Node, entries: &[(Node, Node)], schema: &'s Json, owner: Option<&Node>) -> (Option<Json>, Vec<Error>) {
         let properties = schema.get("properties").and_then(Json::as_object);
         let additional = schema.get("additionalProperties");
         let mut errors = Vec::new();
@@ -83,44 +86,43 @@ impl<'s> Shape<'s> {
                 (None, Some(additional)) => additional,
                 (None, None) => &Json::Bool(true),
             };
-            match self.convert_with(value, value_schema) {
-                Ok(converted) => {
-                    out.insert(name.to_string(), converted);
-                }
-                Err(mut found) => errors.append(&mut found),
+            let (converted, mut found) = self.convert_with(value, value_schema, Some(key));
+            if let Some(converted) = converted {
+                out.insert(name.to_string(), converted);
             }
+            errors.append(&mut found);
         }
         let required = schema.get("required").and_then(Json::as_array).into_iter().flatten();
         for key in required.filter_map(Json::as_str) {
             if !out.contains_key(key) && node.get(key).is_none() {
-                errors.push(Error::new(ErrorKind::MissingKey { key: key.to_string() }).at(node.location.narrow(0..0)));
+                let location = owner.map_or_else(|| node.location.narrow(0..0), |owner| owner.location.clone());
+                errors.push(Error::new(ErrorKind::MissingKey { key: key.to_string() }).at(location));
             }
         }
-        if errors.is_empty() { Ok(Json::Object(out)) } else { Err(errors) }
+        (Some(Json::Object(out)), errors)
     }
 
     /// An untagged union (a string or a map, a value or nothing): the first branch that fits;
     /// when none does, the errors of the branch of the same kind as the node.
-    fn convert_choice(&self, node: &Node, choices: &'s [Json]) -> Result<Json, Vec<Error>> {
+    fn convert_choice(&self, node: &Node, choices: &'s [Json], key: Option<&Node>) -> (Option<Json>, Vec<Error>) {
         let resolved: Vec<&Json> = choices.iter().map(|choice| self.resolve(choice)).collect();
         if resolved.iter().all(|choice| choice.get("const").is_some()) {
-            return convert_enum(node, resolved.iter().filter_map(|c| c["const"].as_str()).collect());
+            return whole(convert_enum(node, resolved.iter().filter_map(|c| c["const"].as_str()).collect()));
         }
         let mut same_kind = None;
         for choice in &resolved {
-            match self.convert_with(node, choice) {
-                Ok(value) => return Ok(value),
-                Err(errors) => {
-                    if same_kind.is_none() && accepts_kind(&self.types_of(choice), node) {
-                        same_kind = Some(errors);
-                    }
-                }
+            let (value, errors) = self.convert_with(node, choice, key);
+            if errors.is_empty() {
+                return (value, errors);
+            }
+            if same_kind.is_none() && accepts_kind(&self.types_of(choice), node) {
+                same_kind = Some((value, errors));
             }
         }
-        Err(same_kind.unwrap_or_else(|| {
+        same_kind.unwrap_or_else(|| {
             let expected: Vec<&str> = resolved.iter().flat_map(|choice| self.types_of(choice)).collect();
-            vec![wrong_type(node, &expected)]
-        }))
+            (None, vec![wrong_type(node, &expected)])
+        })
     }
 
     /// The JSON types a schema accepts, looking through references and unions.
@@ -130,6 +132,14 @@ impl<'s> Shape<'s> {
             Some(choices) => choices.iter().flat_map(|choice| self.types_of(choice)).collect(),
             None => types_of(schema),
         }
+    }
+}
+
+/// A scalar converts whole or not at all.
+fn whole(converted: Result<Json, Vec<Error>>) -> (Option<Json>, Vec<Error>) {
+    match converted {
+        Ok(json) => (Some(json), Vec::new()),
+        Err(errors) => (None, errors),
     }
 }
 
@@ -177,8 +187,13 @@ fn in_bounds(value: f64, schema: &Json) -> bool {
 }
 
 fn out_of_bounds(node: &Node, schema: &Json) -> Error {
-    let bound = |key: &str| schema.get(key).and_then(Json::as_f64).map_or("…".to_string(), |b| b.to_string());
-    let expected = format!("a whole number from {} to {}", bound("minimum"), bound("maximum"));
+    let bound = |key: &str| schema.get(key).and_then(Json::as_f64);
+    let expected = match (bound("minimum"), bound("maximum")) {
+        (Some(lo), Some(hi)) => format!("a whole number from {lo} to {hi}"),
+        (Some(lo), None) => format!("a whole number of at least {lo}"),
+        (None, Some(hi)) => format!("a whole number of at most {hi}"),
+        (None, None) => "a whole number".to_string(),
+    };
     Error::new(ErrorKind::WrongType { expected, found: node.text().unwrap_or_default().to_string() }).at(node.location.clone())
 }
 

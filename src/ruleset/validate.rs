@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 
 use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget};
+use super::load::Loaded;
 use super::model::{Measure, Ruleset, Target};
 use super::namespace::{RulesetNames, is_targets_table};
 use super::order::dependency_order;
@@ -20,9 +21,12 @@ use crate::location::Location;
 
 use PathStep::{Index, Key};
 
-pub fn validate(model: Ruleset, tree: Node, base_dir: PathBuf, headers: &HashMap<String, Vec<String>>) -> Result<CheckedRuleset> {
+/// Validates a loaded ruleset; `headers` are the column headers of the sources whose files
+/// could be read, which lets formulas name unmapped columns.
+pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec<String>>) -> Result<CheckedRuleset> {
+    let Loaded { model, tree, problems, .. } = loaded;
     let names = RulesetNames::new(&model, headers);
-    let mut validator = Validator { model: &model, tree: &tree, names: &names, errors: Vec::new() };
+    let mut validator = Validator { model: &model, tree: &tree, names: &names, errors: problems };
     validator.sources();
     validator.unique_names();
     let measures = validator.measures();
@@ -324,6 +328,7 @@ fn default_attainment() -> Ir {
     Ir { node: IrNode::Call(Function::Attainment, vec![name(Ref::Value), name(Ref::Target), None]), span, ty: Type::Number }
 }
 
+/// Rounded to 6 decimals, and never `-0`.
 fn round_for_message(value: f64) -> f64 {
-    (value * 1e6).round() / 1e6
+    (value * 1e6).round() / 1e6 + 0.0
 }

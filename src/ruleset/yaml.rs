@@ -97,7 +97,13 @@ impl Node {
         };
         let raw = &self.location.file.text()[self.location.span.clone()];
         let start = align(raw, text, range.start);
-        let end = if range.end > range.start { align(raw, text, range.end - 1) + char_len(text, range.end - 1) } else { start };
+        let end = match text.get(range.start..range.end).and_then(|part| part.char_indices().last()) {
+            Some((offset, _)) => {
+                let last = align(raw, text, range.start + offset);
+                last + char_len(raw, last)
+            }
+            None => start,
+        };
         self.location.narrow(start..end.max(start))
     }
 
@@ -122,7 +128,7 @@ pub enum PathStep<'a> {
 }
 
 fn char_len(text: &str, at: usize) -> usize {
-    text[at..].chars().next().map_or(0, char::len_utf8)
+    text.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8)
 }
 
 /// The byte offset in `raw` (a scalar as written) of the character at byte `at` of `value` (the
@@ -195,6 +201,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Errors> {
             let at = byte_of.get(e.marker().index());
             Error::new(ErrorKind::YamlSyntax { message: e.info().to_string() })
                 .at(Location::new(file.clone(), at..at + char_len(text, at)))
+                .help("check the indentation here; quote values that hold `: ` or ` #`")
         })?;
         builder.event(event, span)?;
     }

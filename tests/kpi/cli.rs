@@ -1,0 +1,103 @@
+//! The `kpi` binary end to end on the example client.
+
+use std::process::{Command, Output};
+
+fn kpi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("kpi runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+const EXAMPLE: &str = "examples/wechat/ruleset.yaml";
+
+#[test]
+fn check_passes_on_the_example_and_prints_nothing() {
+    let output = kpi(&["check", EXAMPLE, "--data", "examples/wechat"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn check_fails_with_exit_code_2_and_a_diagnostic() {
+    let output = kpi(&["check", "tests/fixtures/errors/names/ruleset.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("error: "), "{}", stderr(&output));
+}
+
+#[test]
+fn run_prints_the_json_contract() {
+    let output = kpi(&["run", EXAMPLE, "--period", "2026-10", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["ruleset"], "chenguang-wechat");
+    assert_eq!(json["version"], "2026.11");
+    assert_eq!(json["periods"], serde_json::json!(["2026-10"]));
+    let results = json["results"].as_array().unwrap();
+    let first = &results[0];
+    let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["entity", "period", "kpi", "value", "target", "attainment", "score", "band"]);
+    // Percent KPIs are fractions; rows come by entity, period, then declaration order.
+    let read_rate = results.iter().find(|r| r["kpi"] == "read_rate").unwrap();
+    assert!(read_rate["value"].as_f64().unwrap() < 1.0);
+    assert_eq!(read_rate["target"], 0.3);
+    assert_eq!(results[0]["kpi"], "net_follower_growth");
+    assert!(json["scorecards"].is_array() && json["diagnoses"].is_array());
+}
+
+#[test]
+fn a_missing_month_is_present_with_no_data() {
+    let output = kpi(&["run", EXAMPLE, "--entity", "晨光会员俱乐部", "--period", "2026-03", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = json["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["value"].is_null()), "{results:?}");
+}
+
+#[test]
+fn run_writes_csv_and_parquet_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("out.csv");
+    let output = kpi(&["run", EXAMPLE, "--format", "csv", "-o", csv.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("entity,period,kpi,value,target,attainment,score,band\n"), "{text}");
+    let parquet = dir.path().join("out.parquet");
+    let output = kpi(&["run", EXAMPLE, "--format", "parquet", "-o", parquet.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::read(&parquet).unwrap().starts_with(b"PAR1"));
+}
+
+#[test]
+fn the_table_shows_labels_and_formatted_values() {
+    let output = kpi(&["run", EXAMPLE, "--period", "2026-10", "--entity", "晨光咖啡", "--lang", "en"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(table.contains("Read rate"), "{table}");
+    assert!(table.contains("30.0%"), "{table}");
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let output = kpi(&["run", EXAMPLE, "--period", "2026-13"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("`2026-13` is not a period"), "{}", stderr(&output));
+    let output = kpi(&["run", EXAMPLE, "--entity", "晨光咖啡啡"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("did you mean `晨光咖啡`?"), "{}", stderr(&output));
+    let output = kpi(&["run", EXAMPLE, "--period", "2030-01"]);
+    assert!(stderr(&output).contains("outside the data"), "{}", stderr(&output));
+    let output = kpi(&["run", EXAMPLE, "--lang", "fr"]);
+    assert_eq!(output.status.code(), Some(2));
+}

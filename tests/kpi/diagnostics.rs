@@ -1,0 +1,35 @@
+//! Every kind of problem, rendered exactly as `kpi check --data` shows it: one fixture folder
+//! per area under tests/fixtures/errors, one snapshot each.
+
+use std::path::Path;
+
+use kpi::{engine, project};
+
+use crate::support::manifest_dir;
+
+/// The problems of a ruleset: loading and validating, then its data, then evaluating.
+fn problems(path: &Path) -> String {
+    let data = path.parent().unwrap();
+    let outcome = project::open(path, Some(data))
+        .and_then(|ruleset| project::verify_data(&ruleset).map(|_| ruleset))
+        .and_then(|ruleset| engine::evaluate(&ruleset).map(|_| ()));
+    match outcome {
+        Ok(()) => panic!("{} has no problem", path.display()),
+        Err(errors) => kpi::diagnostic::render(&errors),
+    }
+}
+
+#[test]
+fn every_diagnostic_is_rendered_exactly() {
+    insta::glob!("../fixtures", "errors/*/ruleset.yaml", |path| {
+        let relative = path.strip_prefix(manifest_dir()).unwrap();
+        insta::assert_snapshot!(problems(relative));
+    });
+}
+
+#[test]
+fn problems_in_formulas_point_inside_the_yaml_value() {
+    let rendered = problems(Path::new("tests/fixtures/errors/names/ruleset.yaml"));
+    assert!(rendered.contains("error: unknown name `raeders`\n  --> tests/fixtures/errors/names/ruleset.yaml:14:14\n"), "{rendered}");
+    assert!(rendered.contains("= help: did you mean `readers`?"), "{rendered}");
+}

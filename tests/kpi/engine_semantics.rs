@@ -1,0 +1,126 @@
+//! The grid, the calendar and the reading of data files.
+
+use crate::support::{Case, series, value};
+
+fn ruleset(grain: &str, sources: &str, measures: &str, kpis: &str) -> String {
+    format!("ruleset: semantics\ngrain: {{ entity: account, period: {grain} }}\nsources:\n{sources}\nmeasures:\n{measures}\nkpis:\n{kpis}")
+}
+
+#[test]
+fn the_grid_spans_every_entity_of_any_source_and_every_period_between_first_and_last() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }\n  orders: { path: orders.csv, date: day, entity: account }\n  accounts: { path: accounts.csv, entity: account, columns: { kind: type } }",
+        "  users_: sum(users.n)\n  orders_: sum(orders.n)",
+        "  total: { formula: 'coalesce(users_, 0) + coalesce(orders_, 0)' }",
+    );
+    let case = Case::new(
+        &rules,
+        &[
+            ("users.csv", "day,account,n\n2026-01-15,a,1\n2026-03-15,a,3\n"),
+            ("orders.csv", "day,account,n\n2026-05-01,b,5\n"),
+            ("accounts.csv", "account,type\na,brand\nb,sales\nc,brand\n"),
+        ],
+    );
+    let appraisal = case.appraise();
+    assert_eq!(appraisal.periods, ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]);
+    assert_eq!(series(&appraisal, "a", "total"), [Some(1.0), Some(0.0), Some(3.0), Some(0.0), Some(0.0)]);
+    assert_eq!(series(&appraisal, "b", "total"), [Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(5.0)]);
+    // `c` is only in the attribute table, and still has a row in every period.
+    assert_eq!(series(&appraisal, "c", "total"), [Some(0.0); 5]);
+}
+
+#[test]
+fn first_and_last_follow_the_date_column_with_ties_in_file_order() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }",
+        "  opening: first(users.n)\n  closing: last(users.n)",
+        "  first_: { formula: opening }\n  last_: { formula: closing }",
+    );
+    let data = "day,account,n\n2026-01-20,a,1\n2026-01-05,a,2\n2026-01-20,a,3\n2026-01-31,a,\n";
+    let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "first_"), Some(2.0));
+    assert_eq!(value(&appraisal, "a", "2026-01", "last_"), Some(3.0));
+}
+
+#[test]
+fn weeks_are_iso_weeks_and_quarters_and_years_have_their_labels() {
+    for (grain, periods) in [
+        ("week", vec!["2026-W52", "2026-W53", "2027-W01"]),
+        ("quarter", vec!["2026-Q4", "2027-Q1"]),
+        ("year", vec!["2026", "2027"]),
+        ("day", vec!["2026-12-27", "2026-12-28"]),
+    ] {
+        let rules = ruleset(grain, "  users: { path: users.csv, date: day, entity: account }", "  n: sum(users.n)", "  total: { formula: n }");
+        let data = if grain == "day" {
+            "day,account,n\n2026-12-27,a,1\n2026-12-28,a,2\n"
+        } else {
+            "day,account,n\n2026-12-27,a,1\n2026-12-28,a,2\n2027-01-04,a,4\n"
+        };
+        let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+        assert_eq!(appraisal.periods, periods, "grain {grain}");
+    }
+}
+
+#[test]
+fn to_date_restarts_with_each_year() {
+    let rules = ruleset("quarter", "  users: { path: users.csv, date: day, entity: account }", "  n: sum(users.n)", "  ytd: { formula: to_date(n) }");
+    let data = "day,account,n\n2026-08-01,a,1\n2026-11-01,a,2\n2027-02-01,a,4\n";
+    let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+    assert_eq!(series(&appraisal, "a", "ytd"), [Some(1.0), Some(3.0), Some(4.0)]);
+}
+
+#[test]
+fn exports_are_read_as_written_byte_order_marks_gbk_separators_and_written_numbers() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users-*.csv, date: 时间, entity: 公众号, columns: { new: 新关注人数, rate: 打开率 } }",
+        "  new_: sum(users.new)\n  rate_: mean(users.rate)",
+        "  new_follows: { formula: new_ }\n  open_rate: { formula: rate_ }",
+    );
+    let utf8 = "\u{feff}时间,公众号,新关注人数,打开率\n2026/01/05,主号,\"1,200\",12.5%\n2026/01/06,主号,10万+,-\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode("时间,公众号,新关注人数,打开率\n2026/02/01,主号,5,20%\n");
+    let case = Case::new(&rules, &[("users-1.csv", utf8)]);
+    std::fs::write(case.dir.path().join("users-2.csv"), gbk.as_ref()).unwrap();
+    let appraisal = case.appraise();
+    assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(101_200.0), Some(5.0)]);
+    assert_eq!(series(&appraisal, "主号", "open_rate"), [Some(0.125), Some(0.2)]);
+}
+
+#[test]
+fn tsv_parquet_header_rows_and_entity_values_are_read() {
+    let rules = ruleset(
+        "month",
+        "  tsv: { path: rows.tsv, date: day, entity_value: main, header_row: 3 }\n  pq: { path: rows.parquet, date: day, entity: account }",
+        "  a: sum(tsv.n)\n  b: sum(pq.n)",
+        "  both: { formula: a + b }",
+    );
+    let case = Case::new(&rules, &[("rows.tsv", "exported by the backend\n\nday\tn\n2026-01-05\t2\n")]);
+    let mut frame = polars::df!(
+        "day" => ["2026-01-09"], "account" => ["main"], "n" => [40.0]
+    )
+    .unwrap();
+    let file = std::fs::File::create(case.dir.path().join("rows.parquet")).unwrap();
+    polars::prelude::ParquetWriter::new(file).finish(&mut frame).unwrap();
+    let appraisal = case.appraise();
+    assert_eq!(value(&appraisal, "main", "2026-01", "both"), Some(42.0));
+}
+
+#[test]
+fn attributes_can_be_used_in_formulas() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }\n  accounts: { path: accounts.csv, entity: account, columns: { kind: type, size: employees } }",
+        "  n: sum(users.n)",
+        "  brand_n: { formula: 'if kind == \"brand\" then n else 0' }\n  per_head: { formula: n / size }",
+    );
+    let case = Case::new(
+        &rules,
+        &[("users.csv", "day,account,n\n2026-01-15,a,10\n2026-01-15,b,20\n"), ("accounts.csv", "account,type,employees\na,brand,5\nb,sales,4\n")],
+    );
+    let appraisal = case.appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "brand_n"), Some(10.0));
+    assert_eq!(value(&appraisal, "b", "2026-01", "brand_n"), Some(0.0));
+    assert_eq!(value(&appraisal, "b", "2026-01", "per_head"), Some(5.0));
+}

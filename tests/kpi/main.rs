@@ -1,0 +1,10 @@
+//! The integration tests, in one binary (each test binary links polars again).
+
+mod cli;
+mod diagnostics;
+mod engine_semantics;
+mod example;
+mod functions;
+mod grammar;
+mod schema;
+mod support;
