@@ -39,6 +39,7 @@ pub enum ErrorKind {
 
     // The rest of the ruleset.
     UnknownKpi { name: String },
+    TemplateSyntax { message: String },
     WeightsDoNotSum { scorecard: String, sum: f64 },
     InvalidSource { source_name: String, message: String },
     UnknownPeriod { period: String },
@@ -103,6 +104,7 @@ impl fmt::Display for ErrorKind {
                 write!(f, "`{name}` is defined both as {first} and as {second}")
             }
             UnknownKpi { name } => write!(f, "unknown KPI `{name}`"),
+            TemplateSyntax { message } => write!(f, "template syntax: {message}"),
             WeightsDoNotSum { scorecard, sum } => {
                 write!(f, "the weights of scorecard `{scorecard}` sum to {sum}, not 100")
             }

@@ -1,13 +1,23 @@
-//! The appraisal: per entity and period, each KPI's value, target, attainment, score and band.
-//! This is the machine-readable contract of `kpi run --format json` (see docs/output.md).
+//! The appraisal: per entity and period, each KPI's value, target, attainment, score and band;
+//! each applicable scorecard's total, grade and unscored KPIs; and the diagnoses that fire, with
+//! their texts. This is the machine-readable contract of `kpi run --format json`
+//! (docs/output.md).
 
-use polars::prelude::*;
+mod cells;
+pub mod explain;
+mod selection;
+
 use serde::Serialize;
 
 use crate::compile::columns;
-use crate::engine::{Evaluation, Period};
-use crate::error::{Error, ErrorKind, Result};
+use crate::engine::Evaluation;
+use crate::error::{Error, Result};
+use crate::report::texts::DiagnosisTexts;
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::model::{Locale, Severity};
+
+pub use cells::Cell;
+pub use selection::Selection;
 
 #[derive(Debug, Serialize)]
 pub struct Appraisal {
@@ -38,6 +48,7 @@ pub struct ScorecardResult {
     pub scorecard: String,
     pub score: Option<f64>,
     pub grade: Option<String>,
+    /// The weighted KPIs that have no score in this cell.
     pub missing: Vec<String>,
 }
 
@@ -46,122 +57,82 @@ pub struct FiredDiagnosis {
     pub entity: String,
     pub period: String,
     pub id: String,
-    pub severity: crate::ruleset::model::Severity,
+    pub severity: Severity,
     pub finding: String,
     pub advice: Option<String>,
 }
 
-/// Which rows of the grid to report.
-#[derive(Clone, Debug, Default)]
-pub struct Selection {
-    pub period: Option<Period>,
-    pub entity: Option<String>,
-}
-
-impl Selection {
-    /// Checks the selection against the evaluated grid: the period must be inside the data and
-    /// the entity must exist.
-    pub fn validate(&self, evaluation: &Evaluation) -> Result<()> {
-        if let Some(period) = self.period {
-            if !evaluation.periods.contains(&period) {
-                let first = evaluation.periods.first().map(|p| p.label()).unwrap_or_default();
-                let last = evaluation.periods.last().map(|p| p.label()).unwrap_or_default();
-                return Err(Error::new(ErrorKind::PeriodOutsideData { period: period.label(), first, last }).into());
-            }
-        }
-        if let Some(entity) = &self.entity {
-            if !evaluation.entities.contains(entity) {
-                let error = Error::new(ErrorKind::UnknownEntity { entity: entity.clone() })
-                    .suggest(entity, evaluation.entities.iter().map(String::as_str));
-                return Err(error.into());
-            }
-        }
-        Ok(())
-    }
-
-    /// The (entity, period) cells selected, as indices into the evaluation's lists.
-    pub fn cells(&self, evaluation: &Evaluation) -> Vec<(usize, usize)> {
-        let mut cells = Vec::new();
-        for (e, entity) in evaluation.entities.iter().enumerate() {
-            if self.entity.as_ref().is_some_and(|wanted| wanted != entity) {
-                continue;
-            }
-            for (p, period) in evaluation.periods.iter().enumerate() {
-                if self.period.is_none_or(|wanted| wanted == *period) {
-                    cells.push((e, p));
-                }
-            }
-        }
-        cells
+impl Appraisal {
+    /// Whether a diagnosis of `severity` or worse fired.
+    pub fn fired_at_least(&self, severity: Severity) -> bool {
+        self.diagnoses.iter().any(|d| d.severity >= severity)
     }
 }
 
-pub fn appraise(ruleset: &CheckedRuleset, evaluation: &Evaluation, selection: &Selection) -> Result<Appraisal> {
+/// The appraisal of the selected cells, with texts in `locale`.
+pub fn appraise(ruleset: &CheckedRuleset, evaluation: &Evaluation, selection: &Selection, locale: Locale) -> Result<Appraisal> {
     selection.validate(evaluation)?;
-    let frame = &evaluation.frame;
-    let cells = selection.cells(evaluation);
-    let mut results = Vec::with_capacity(cells.len() * ruleset.kpis.len());
-    let kpi_columns: Vec<(&String, KpiColumns)> =
-        ruleset.kpis.keys().map(|name| Ok((name, KpiColumns::of(frame, name)?))).collect::<Result<_>>()?;
-    for &(e, p) in &cells {
-        let row = evaluation.row(e, p);
-        let entity = &evaluation.entities[e];
-        let period = evaluation.periods[p].label();
-        for (name, columns) in &kpi_columns {
-            results.push(KpiResult {
-                entity: entity.clone(),
-                period: period.clone(),
-                kpi: (*name).clone(),
-                value: number(columns.value, row),
-                target: columns.target.and_then(|c| number(Some(c), row)),
-                attainment: columns.attainment.and_then(|c| number(Some(c), row)),
-                score: columns.score.and_then(|c| number(Some(c), row)),
-                band: columns.band.and_then(|c| c.get(row)).map(str::to_string),
-            });
-        }
-    }
-    let periods = evaluation.periods.iter().filter(|p| selection.period.is_none_or(|w| w == **p)).map(|p| p.label()).collect();
-    Ok(Appraisal {
+    let texts = DiagnosisTexts::new(&ruleset.model.diagnoses, locale).map_err(Error::internal)?;
+    let mut appraisal = Appraisal {
         ruleset: ruleset.model.ruleset.clone(),
         version: ruleset.model.version.clone(),
-        periods,
-        results,
+        periods: selection.periods(evaluation).map(|p| p.label()).collect(),
+        results: Vec::new(),
         scorecards: Vec::new(),
         diagnoses: Vec::new(),
-    })
-}
-
-/// The columns of one KPI in the evaluated frame; those the KPI does not have are `None`.
-struct KpiColumns<'a> {
-    value: Option<&'a Float64Chunked>,
-    target: Option<&'a Float64Chunked>,
-    attainment: Option<&'a Float64Chunked>,
-    score: Option<&'a Float64Chunked>,
-    band: Option<&'a StringChunked>,
-}
-
-impl<'a> KpiColumns<'a> {
-    fn of(frame: &'a DataFrame, kpi: &str) -> Result<KpiColumns<'a>> {
-        let float = |name: String| -> Result<Option<&'a Float64Chunked>> {
-            match frame.column(&name) {
-                Ok(column) => Ok(Some(column.f64().map_err(Error::from)?)),
-                Err(_) => Ok(None),
-            }
-        };
-        let band = match frame.column(&columns::band(kpi)) {
-            Ok(column) => Some(column.str().map_err(Error::from)?),
-            Err(_) => None,
-        };
-        Ok(KpiColumns {
-            value: float(columns::value(kpi))?,
-            target: float(columns::target(kpi))?,
-            attainment: float(columns::attainment(kpi))?,
-            score: float(columns::score(kpi))?,
-            band,
-        })
+    };
+    for cell in selection.cells(evaluation) {
+        appraise_cell(ruleset, &cell, &texts, &mut appraisal)?;
     }
+    Ok(appraisal)
 }
 
-fn number(column: Option<&Float64Chunked>, row: usize) -> Option<f64> {
-    column.and_then(|c| c.get(row)).filter(|v| v.is_finite())
+fn appraise_cell(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisTexts, appraisal: &mut Appraisal) -> Result<()> {
+    let (entity, period) = (cell.entity.to_string(), cell.period.label());
+    for kpi in ruleset.kpis.keys() {
+        appraisal.results.push(KpiResult {
+            entity: entity.clone(),
+            period: period.clone(),
+            kpi: kpi.clone(),
+            value: cell.number(&columns::value(kpi)),
+            target: cell.number(&columns::target(kpi)),
+            attainment: cell.number(&columns::attainment(kpi)),
+            score: cell.number(&columns::score(kpi)),
+            band: cell.text(&columns::band(kpi)),
+        });
+    }
+    for (name, scorecard) in &ruleset.scorecards {
+        if !cell.flag(&columns::applies(name)) {
+            continue;
+        }
+        let missing = scorecard.weights.keys().filter(|kpi| cell.number(&columns::score(kpi)).is_none()).cloned().collect();
+        appraisal.scorecards.push(ScorecardResult {
+            entity: entity.clone(),
+            period: period.clone(),
+            scorecard: name.clone(),
+            score: cell.number(&columns::total(name)),
+            grade: cell.text(&columns::grade(name)),
+            missing,
+        });
+    }
+    let fired: Vec<usize> = (0..ruleset.model.diagnoses.len()).filter(|i| cell.flag(&columns::diagnosis(*i))).collect();
+    if fired.is_empty() {
+        return Ok(());
+    }
+    let values = cell.template_values(ruleset);
+    for index in fired {
+        let diagnosis = &ruleset.model.diagnoses[index];
+        let (finding, advice) = texts.render(&diagnosis.id, &values).map_err(|e| {
+            Error::bad_data(format!("the text of diagnosis `{}` failed for `{entity}` in {period}: {e}", diagnosis.id))
+        })?;
+        appraisal.diagnoses.push(FiredDiagnosis {
+            entity: entity.clone(),
+            period: period.clone(),
+            id: diagnosis.id.clone(),
+            severity: diagnosis.severity,
+            finding,
+            advice,
+        });
+    }
+    Ok(())
 }

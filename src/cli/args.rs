@@ -38,12 +38,35 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Language of labels in the table: `zh-CN` or `en` (default: the ruleset's `locale`).
+        /// Language of labels and diagnosis texts: `zh-CN` or `en` (default: the ruleset's `locale`).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Exit with code 1 when a diagnosis of this severity or worse fires in the selection.
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on: Option<FailOn>,
+    },
+    /// Show how a KPI was computed for one entity and period: the audit trail.
+    Explain {
+        ruleset: PathBuf,
+        /// The KPI's id.
+        kpi: String,
+        #[arg(long)]
+        entity: String,
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
         #[arg(long)]
         lang: Option<String>,
     },
     /// Print the JSON Schema of the ruleset format.
     Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Warning,
+    Critical,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,37 +5,37 @@ use std::path::{Path, PathBuf};
 use kpi::appraise::Selection;
 use kpi::engine::Period;
 use kpi::ruleset::CheckedRuleset;
-use kpi::ruleset::model::Locale;
+use kpi::ruleset::model::{Locale, Severity};
 use kpi::{Error, ErrorKind, Errors};
 
-use super::args::OutputFormat;
+use super::args::{FailOn, OutputFormat};
 
-pub struct RunConfig {
+/// The flags every evaluating command shares.
+pub struct Flags<'a> {
+    pub ruleset: &'a Path,
+    pub data: Option<&'a Path>,
+    pub period: Option<String>,
+    pub entity: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// A validated ruleset with the cells and language the flags ask for.
+pub struct Opened {
     pub ruleset: CheckedRuleset,
     pub selection: Selection,
-    pub format: OutputFormat,
-    pub output: Option<PathBuf>,
     pub locale: Locale,
 }
 
-impl RunConfig {
-    pub fn new(
-        ruleset_path: &Path,
-        data: Option<&Path>,
-        period: Option<String>,
-        entity: Option<String>,
-        format: OutputFormat,
-        output: Option<PathBuf>,
-        lang: Option<String>,
-    ) -> Result<RunConfig, Errors> {
-        super::existing_dir(data)?;
-        let lang = lang.map(|code| parse_locale(&code)).transpose()?;
-        if format == OutputFormat::Parquet && output.is_none() {
-            return Err(Error::usage("`--format parquet` writes a file: add `-o FILE`").into());
+impl Opened {
+    pub fn new(flags: Flags) -> Result<Opened, Errors> {
+        if let Some(dir) = flags.data.filter(|dir| !dir.is_dir()) {
+            return Err(Error::usage(format!("`--data {}` is not a folder", dir.display())).into());
         }
-        let ruleset = kpi::project::open(ruleset_path, data)?;
+        let lang = flags.lang.map(|code| parse_locale(&code)).transpose()?;
+        let ruleset = kpi::project::open(flags.ruleset, flags.data)?;
         let grain = ruleset.model.grain.period;
-        let period = period
+        let period = flags
+            .period
             .map(|label| {
                 Period::parse(grain, &label).ok_or_else(|| {
                     Error::new(ErrorKind::UnknownPeriod { period: label })
@@ -44,7 +44,27 @@ impl RunConfig {
             })
             .transpose()?;
         let locale = lang.unwrap_or(ruleset.model.locale);
-        Ok(RunConfig { ruleset, selection: Selection { period, entity }, format, output, locale })
+        Ok(Opened { ruleset, selection: Selection { period, entity: flags.entity }, locale })
+    }
+}
+
+pub struct RunConfig {
+    pub opened: Opened,
+    pub format: OutputFormat,
+    pub output: Option<PathBuf>,
+    pub fail_on: Option<Severity>,
+}
+
+impl RunConfig {
+    pub fn new(flags: Flags, format: OutputFormat, output: Option<PathBuf>, fail_on: Option<FailOn>) -> Result<RunConfig, Errors> {
+        if format == OutputFormat::Parquet && output.is_none() {
+            return Err(Error::usage("`--format parquet` writes a file: add `-o FILE`").into());
+        }
+        let fail_on = fail_on.map(|f| match f {
+            FailOn::Warning => Severity::Warning,
+            FailOn::Critical => Severity::Critical,
+        });
+        Ok(RunConfig { opened: Opened::new(flags)?, format, output, fail_on })
     }
 }
 

@@ -4,8 +4,6 @@ pub mod args;
 mod config;
 mod run;
 
-use std::path::Path;
-
 use kpi::{Errors, project};
 
 pub use args::Args;
@@ -21,22 +19,22 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
             }
             Ok(0)
         }
-        Command::Run { ruleset, data, period, entity, format, output, lang } => {
-            let config = config::RunConfig::new(&ruleset, data.as_deref(), period, entity, format, output, lang)?;
+        Command::Run { ruleset, data, period, entity, format, output, lang, fail_on } => {
+            let selection = config::Flags { ruleset: &ruleset, data: data.as_deref(), period, entity, lang };
+            let config = config::RunConfig::new(selection, format, output, fail_on)?;
             run::run(&config)
+        }
+        Command::Explain { ruleset, kpi, entity, period, data, lang } => {
+            let flags = config::Flags { ruleset: &ruleset, data: data.as_deref(), period: Some(period), entity: Some(entity), lang };
+            let opened = config::Opened::new(flags)?;
+            let explanation = kpi::appraise::explain::explain(&opened.ruleset, &kpi, &opened.selection, opened.locale)?;
+            print!("{}", kpi::output::explanation(&explanation, opened.locale));
+            Ok(0)
         }
         Command::Schema => {
             let schema = kpi::ruleset::Ruleset::json_schema();
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serializes"));
             Ok(0)
         }
-    }
-}
-
-/// The folder given with `--data` must exist.
-fn existing_dir(dir: Option<&Path>) -> Result<(), Errors> {
-    match dir {
-        Some(dir) if !dir.is_dir() => Err(kpi::Error::usage(format!("`--data {}` is not a folder", dir.display())).into()),
-        _ => Ok(()),
     }
 }

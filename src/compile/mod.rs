@@ -20,8 +20,6 @@ pub mod columns {
     pub const DATE: &str = ":date";
     /// The year a period counts towards, for `to_date`.
     pub const YEAR: &str = ":year";
-    /// The number of source rows in a group.
-    pub const ROWS: &str = ":rows";
 
     pub fn value(name: &str) -> String {
         format!("v:{name}")
@@ -50,21 +48,55 @@ pub mod columns {
     pub fn diagnosis(index: usize) -> String {
         format!("d:{index}")
     }
+    /// A part of a formula computed for an explanation.
+    pub fn probe(index: usize) -> String {
+        format!("probe:{index}")
+    }
+    pub fn applies(scorecard: &str) -> String {
+        format!("applies:{scorecard}")
+    }
+    pub fn total(scorecard: &str) -> String {
+        format!("total:{scorecard}")
+    }
+    pub fn grade(scorecard: &str) -> String {
+        format!("grade:{scorecard}")
+    }
+    /// Rows of a source in a cell, and the first and last of their dates.
+    pub fn rows(source: &str) -> String {
+        format!("rows:{source}")
+    }
+    pub fn first_date(source: &str) -> String {
+        format!("from:{source}")
+    }
+    pub fn last_date(source: &str) -> String {
+        format!("to:{source}")
+    }
 }
 
 /// What names mean where a formula is compiled.
 pub struct Context<'a> {
     /// The column an aggregation was computed into, on the grid.
     pub aggregate: &'a dyn Fn(&Ir) -> Expr,
-    /// The KPI being targeted, scored or banded: `value`, `target`, its direction and bands.
-    pub kpi: Option<KpiContext<'a>>,
+    /// What `value` and `target` are, where the formula has them.
+    pub subject: Option<Subject<'a>>,
 }
 
-pub struct KpiContext<'a> {
-    pub name: &'a str,
+/// The thing being scored, banded or graded: a KPI (its value, target, direction and bands) or
+/// a scorecard total (its value only).
+pub struct Subject<'a> {
+    pub value: Expr,
+    pub target: Option<Expr>,
     pub better: Better,
-    /// The KPI's bands as (name, condition) pairs, compiled, for `bands(name = points)`.
+    /// Band names with their compiled conditions, for `bands(name = points)`.
     pub bands: &'a [(String, Expr)],
+}
+
+impl<'a> Subject<'a> {
+    /// A KPI, with its columns on the grid.
+    pub fn kpi(name: &str, better: Better, has_target: bool, bands: &'a [(String, Expr)]) -> Subject<'a> {
+        let target = has_target.then(|| col(columns::target(name)));
+        Subject { value: col(columns::value(name)), target, better, bands }
+    }
 }
 
 pub fn compile(ir: &Ir, context: &Context) -> Expr {
@@ -89,7 +121,7 @@ impl Compiler<'_> {
             IrNode::If(branches, otherwise) => self.conditional(branches, otherwise),
             IrNode::Call(function, args) => {
                 let args: Vec<Option<Expr>> = args.iter().map(|a| a.as_ref().map(|a| self.expr(a))).collect();
-                functions::call(*function, args, self.context.kpi.as_ref().map_or(Better::Higher, |k| k.better))
+                functions::call(*function, args, self.context.subject.as_ref().map_or(Better::Higher, |s| s.better))
             }
             IrNode::Aggregate { .. } => (self.context.aggregate)(ir),
             IrNode::BandPoints(points) => self.band_points(points),
@@ -101,13 +133,13 @@ impl Compiler<'_> {
             Ref::Measure(name) | Ref::Kpi(name) => col(columns::value(name)),
             Ref::Attribute(name) => col(columns::attribute(name)),
             Ref::Column { column, .. } => col(columns::source_column(column)),
-            Ref::Value => col(columns::value(self.kpi().name)),
-            Ref::Target => col(columns::target(self.kpi().name)),
+            Ref::Value => self.subject().value.clone(),
+            Ref::Target => self.subject().target.clone().unwrap_or_else(null),
         }
     }
 
-    fn kpi(&self) -> &KpiContext<'_> {
-        self.context.kpi.as_ref().expect("`value` and `target` are only checked in where a KPI is known")
+    fn subject(&self) -> &Subject<'_> {
+        self.context.subject.as_ref().expect("`value` and `target` pass the checker only where there is a subject")
     }
 
     /// `if c then a else b`: a null condition gives null rather than falling through to `else`.
@@ -121,12 +153,12 @@ impl Compiler<'_> {
     /// The points of the first band whose condition holds; null when no band holds or the value
     /// is null.
     fn band_points(&self, points: &[(String, Ir)]) -> Expr {
-        let kpi = self.kpi();
-        let award = kpi.bands.iter().rev().fold(null(), |rest, (band, condition)| {
+        let subject = self.subject();
+        let award = subject.bands.iter().rev().fold(null(), |rest, (band, condition)| {
             let points = points.iter().find(|(name, _)| name == band).map_or_else(null, |(_, p)| self.expr(p));
             when(condition.clone()).then(points).otherwise(rest)
         });
-        when(col(columns::value(kpi.name)).is_null()).then(null()).otherwise(award)
+        when(subject.value.clone().is_null()).then(null()).otherwise(award)
     }
 }
 

@@ -26,13 +26,19 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// The row of an entity in a period.
+    /// The row of an entity in a period: the grid is in entity then period order.
     pub fn row(&self, entity_index: usize, period_index: usize) -> usize {
         entity_index * self.periods.len() + period_index
     }
 }
 
 pub fn evaluate(ruleset: &CheckedRuleset) -> Result<Evaluation> {
+    evaluate_with_probes(ruleset, &[])
+}
+
+/// Evaluates, and computes `probes` (parts of the ruleset's formulas) as extra columns
+/// `probe:INDEX`, for explanations.
+pub fn evaluate_with_probes(ruleset: &CheckedRuleset, probes: &[crate::expr::Ir]) -> Result<Evaluation> {
     let mut aggregates = Aggregates::default();
     for ir in all_formulas(ruleset) {
         aggregates.add(ir);
@@ -94,19 +100,23 @@ pub fn evaluate(ruleset: &CheckedRuleset) -> Result<Evaluation> {
             JoinArgs::new(JoinType::Left),
         );
     }
-    let counted: Vec<Expr> = aggregates
-        .all()
-        .filter(|(_, ir)| aggregates::counts(ir))
-        .map(|(index, _)| col(columns::aggregate(index)).fill_null(lit(0.0)))
-        .collect();
-    if !counted.is_empty() {
-        grid = grid.with_columns(counted);
-    }
+    let counted = aggregates.all().filter(|(_, ir)| aggregates::counts(ir)).map(|(index, _)| columns::aggregate(index));
+    let row_counts = dated.iter().map(|source| columns::rows(source));
+    let zero_when_empty: Vec<Expr> = counted.chain(row_counts).map(|name| col(name.as_str()).fill_null(lit(0.0))).collect();
+    grid = grid.with_columns(zero_when_empty);
     if let Some(table) = attributes {
         grid = grid.join(table.lazy(), [col(columns::ENTITY)], [col(columns::ENTITY)], JoinArgs::new(JoinType::Left));
     }
     grid = targets::join_target_tables(grid, ruleset)?;
-    let frame = add_formula_columns(grid, ruleset, &aggregates).collect().map_err(|e| data_error(&e))?;
+    let mut grid = add_formula_columns(grid, ruleset, &aggregates);
+    if !probes.is_empty() {
+        let aggregate = |ir: &crate::expr::Ir| col(columns::aggregate(aggregates.index_of(ir)));
+        let context = Context { aggregate: &aggregate, subject: None };
+        let probes: Vec<Expr> =
+            probes.iter().enumerate().map(|(index, ir)| compile::compile(ir, &context).alias(columns::probe(index))).collect();
+        grid = grid.with_columns(probes);
+    }
+    let frame = grid.collect().map_err(|e| data_error(&e))?;
     Ok(Evaluation { frame, entities, periods })
 }
 
@@ -134,7 +144,7 @@ fn aggregated_rows(source: &SourceRef, aggregates: &Aggregates, grain: crate::ru
         rows = rows.sort([columns::DATE], SortMultipleOptions::default().with_maintain_order(true));
     }
     let rows = rows.with_column(truncate(grain, col(columns::DATE)).alias(columns::PERIOD));
-    let row_context = Context { aggregate: &|_| unreachable!("aggregations do not nest"), kpi: None };
+    let row_context = Context { aggregate: &|_| unreachable!("aggregations do not nest"), subject: None };
     let mut aggregations: Vec<Expr> = aggregates
         .of_source(source.name)
         .map(|(index, ir)| {
@@ -143,8 +153,10 @@ fn aggregated_rows(source: &SourceRef, aggregates: &Aggregates, grain: crate::ru
             compile::aggregate(*function, args).alias(columns::aggregate(index))
         })
         .collect();
-    aggregations.push(len().alias(columns::ROWS));
-    Ok(rows.group_by([col(columns::ENTITY), col(columns::PERIOD)]).agg(aggregations).drop(cols([columns::ROWS])))
+    aggregations.push(len().cast(DataType::Float64).alias(columns::rows(source.name)));
+    aggregations.push(col(columns::DATE).min().alias(columns::first_date(source.name)));
+    aggregations.push(col(columns::DATE).max().alias(columns::last_date(source.name)));
+    Ok(rows.group_by([col(columns::ENTITY), col(columns::PERIOD)]).agg(aggregations))
 }
 
 /// The attributes of every entity, from all attribute tables, one row per entity.

@@ -1,21 +1,23 @@
 //! The formula columns of the grid, in layers: measures and KPIs by dependency depth, then
-//! targets, then what needs a value and its target (attainment, score, band) and diagnoses.
+//! targets, then what needs a value and its target (attainment, band, score) and diagnoses,
+//! then scorecard totals and their grades.
 
 use std::collections::HashMap;
 
 use polars::prelude::*;
 
 use super::aggregates::Aggregates;
-use crate::compile::{self, Context, KpiContext, columns};
+use crate::compile::{self, Context, Subject, columns};
 use crate::expr::{Ir, Ref, Type};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::{Band, CheckedTarget};
-use crate::ruleset::model::Better;
+use crate::ruleset::model::{Better, MissingPolicy};
 
-/// `grid` with a column for every measure, KPI, target, attainment, score, band and diagnosis.
+/// `grid` with a column for every measure, KPI, target, attainment, score, band, diagnosis,
+/// scorecard total and grade.
 pub fn add_formula_columns(grid: LazyFrame, ruleset: &CheckedRuleset, aggregates: &Aggregates) -> LazyFrame {
     let aggregate = |ir: &Ir| col(columns::aggregate(aggregates.index_of(ir)));
-    let plain = Context { aggregate: &aggregate, kpi: None };
+    let plain = Context { aggregate: &aggregate, subject: None };
     let mut grid = grid;
     for layer in dependency_layers(ruleset) {
         let exprs: Vec<Expr> = layer
@@ -45,44 +47,64 @@ pub fn add_formula_columns(grid: LazyFrame, ruleset: &CheckedRuleset, aggregates
             _ => None,
         })
         .collect();
-    if !targets.is_empty() {
-        grid = grid.with_columns(targets);
-    }
+    grid = with_columns_if_any(grid, targets);
 
     let mut appraisal = Vec::new();
     for (name, kpi) in &ruleset.kpis {
         let better = ruleset.model.kpis[name].better;
-        let bare = KpiContext { name, better, bands: &[] };
-        let band_context = Context { aggregate: &aggregate, kpi: Some(bare) };
-        let bands: Vec<(String, Expr)> = kpi
-            .bands
-            .iter()
-            .map(|(band, condition)| {
-                let condition = match condition {
-                    Band::When(ir) => compile::compile(ir, &band_context).fill_null(lit(false)),
-                    Band::Otherwise => lit(true),
-                };
-                (band.clone(), condition)
-            })
-            .collect();
-        if kpi.target.is_some() {
-            appraisal.push(attainment_ratio(name, better).alias(columns::attainment(name)));
+        let has_target = kpi.target.is_some();
+        let bare = Context { aggregate: &aggregate, subject: Some(Subject::kpi(name, better, has_target, &[])) };
+        let bands: Vec<(String, Expr)> = kpi.bands.iter().map(|(band, condition)| (band.clone(), holds(condition, &bare))).collect();
+        if has_target {
+            let cap = kpi.attainment_cap();
+            appraisal.push(attainment_ratio(name, better, cap).alias(columns::attainment(name)));
         }
         if !bands.is_empty() {
-            appraisal.push(band_name(name, &bands).alias(columns::band(name)));
+            appraisal.push(band_name(col(columns::value(name)), &bands).alias(columns::band(name)));
         }
         if let Some(score) = &kpi.score {
-            let context = Context { aggregate: &aggregate, kpi: Some(KpiContext { name, better, bands: &bands }) };
+            let context = Context { aggregate: &aggregate, subject: Some(Subject::kpi(name, better, has_target, &bands)) };
             appraisal.push(compile::compile(score, &context).cast(DataType::Float64).alias(columns::score(name)));
         }
     }
     for (index, diagnosis) in ruleset.diagnoses.iter().enumerate() {
-        appraisal.push(compile::compile(&diagnosis.when, &plain).alias(columns::diagnosis(index)));
+        appraisal.push(compile::compile(&diagnosis.when, &plain).fill_null(lit(false)).alias(columns::diagnosis(index)));
     }
-    if !appraisal.is_empty() {
-        grid = grid.with_columns(appraisal);
+    let mut totals = Vec::new();
+    for (name, scorecard) in &ruleset.scorecards {
+        let applies = scorecard.applies_to.as_ref().map_or(lit(true), |ir| compile::compile(ir, &plain).fill_null(lit(false)));
+        let policy = ruleset.model.scorecards[name].missing;
+        appraisal.push(applies.alias(columns::applies(name)));
+        totals.push(scorecard_total(&scorecard.weights, policy).alias(columns::total(name)));
     }
-    grid
+    grid = with_columns_if_any(grid, appraisal);
+    grid = with_columns_if_any(grid, totals);
+
+    let grades: Vec<Expr> = ruleset
+        .scorecards
+        .keys()
+        .filter(|_| !ruleset.grades.is_empty())
+        .map(|name| {
+            let total = col(columns::total(name));
+            let subject = Subject { value: total.clone(), target: None, better: Better::Higher, bands: &[] };
+            let context = Context { aggregate: &aggregate, subject: Some(subject) };
+            let grades: Vec<(String, Expr)> = ruleset.grades.iter().map(|(grade, condition)| (grade.clone(), holds(condition, &context))).collect();
+            band_name(total, &grades).alias(columns::grade(name))
+        })
+        .collect();
+    with_columns_if_any(grid, grades)
+}
+
+fn with_columns_if_any(grid: LazyFrame, exprs: Vec<Expr>) -> LazyFrame {
+    if exprs.is_empty() { grid } else { grid.with_columns(exprs) }
+}
+
+/// Whether a band or grade condition holds; a null condition does not.
+fn holds(condition: &Band, context: &Context) -> Expr {
+    match condition {
+        Band::When(ir) => compile::compile(ir, context).fill_null(lit(false)),
+        Band::Otherwise => lit(true),
+    }
 }
 
 /// Measures and KPIs grouped so that each group reads only the groups before it.
@@ -95,12 +117,7 @@ fn dependency_layers(ruleset: &CheckedRuleset) -> Vec<Vec<&Ref>> {
             Ref::Kpi(name) => &ruleset.kpis[name].formula,
             _ => continue,
         };
-        let level = ir
-            .refs()
-            .into_iter()
-            .filter_map(|dependency| depth.get(dependency).map(|d| d + 1))
-            .max()
-            .unwrap_or(0);
+        let level = ir.refs().into_iter().filter_map(|dependency| depth.get(dependency).map(|d| d + 1)).max().unwrap_or(0);
         depth.insert(reference, level);
         if layers.len() <= level {
             layers.resize_with(level + 1, Vec::new);
@@ -110,24 +127,48 @@ fn dependency_layers(ruleset: &CheckedRuleset) -> Vec<Vec<&Ref>> {
     layers
 }
 
-/// value / target, or target / value when lower is better; uncapped, as reported beside the
-/// score. Null when either is missing, the target is 0, or (lower is better) the value is not
-/// above 0.
-fn attainment_ratio(kpi: &str, better: Better) -> Expr {
+/// value / target, or target / value when lower is better, clipped to [0, cap] when the KPI is
+/// scored by `attainment` with a cap, else only at 0. Null when either is missing or the target
+/// is 0; for lower-is-better, a value at or below 0 attains the cap (null without one).
+fn attainment_ratio(kpi: &str, better: Better, cap: Option<f64>) -> Expr {
     let value = col(columns::value(kpi));
     let target = col(columns::target(kpi));
     let ratio = match better {
         Better::Higher => compile::divide(value, target.clone()),
-        Better::Lower => when(value.clone().lt_eq(lit(0.0))).then(compile::null()).otherwise(compile::divide(target.clone(), value)),
+        Better::Lower => when(value.clone().lt_eq(lit(0.0)))
+            .then(cap.map_or_else(compile::null, lit))
+            .otherwise(compile::divide(target.clone(), value)),
     };
-    when(target.eq(lit(0.0))).then(compile::null()).otherwise(ratio)
+    let ratio = when(target.eq(lit(0.0))).then(compile::null()).otherwise(ratio);
+    match cap {
+        Some(cap) => ratio.clip(lit(0.0), lit(cap)),
+        None => ratio.clip_min(lit(0.0)),
+    }
 }
 
-/// The name of the first band whose condition holds; null for a null value.
-fn band_name(kpi: &str, bands: &[(String, Expr)]) -> Expr {
+/// The name of the first band (or grade) whose condition holds; null for a null value.
+fn band_name(value: Expr, bands: &[(String, Expr)]) -> Expr {
     let none = lit(NULL).cast(DataType::String);
     let name = bands.iter().rev().fold(none.clone(), |rest, (band, condition)| {
         when(condition.clone()).then(lit(band.clone())).otherwise(rest)
     });
-    when(col(columns::value(kpi)).is_null()).then(none).otherwise(name)
+    when(value.is_null()).then(none).otherwise(name)
+}
+
+/// Σ weight × score / 100 over the scored KPIs. `renormalize` scales the weights of the KPIs
+/// that have a score up to 100; `zero` counts a missing score as 0; `fail` gives no total when
+/// any score is missing.
+fn scorecard_total(weights: &indexmap::IndexMap<String, f64>, policy: MissingPolicy) -> Expr {
+    let weighted: Vec<Expr> = weights.iter().map(|(kpi, weight)| col(columns::score(kpi)) * lit(*weight / 100.0)).collect();
+    let present: Vec<Expr> = weights
+        .iter()
+        .map(|(kpi, weight)| when(col(columns::score(kpi)).is_not_null()).then(lit(*weight)).otherwise(lit(0.0)))
+        .collect();
+    let sum = polars::lazy::dsl::sum_horizontal(weighted, true).expect("weights are not empty");
+    let present = polars::lazy::dsl::sum_horizontal(present, true).expect("weights are not empty");
+    match policy {
+        MissingPolicy::Renormalize => compile::divide(sum * lit(100.0), present),
+        MissingPolicy::Zero => sum,
+        MissingPolicy::Fail => when(present.eq(lit(100.0))).then(sum).otherwise(compile::null()),
+    }
 }

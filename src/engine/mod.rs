@@ -10,5 +10,5 @@ pub mod sniff;
 pub mod sources;
 pub mod targets;
 
-pub use evaluate::{Evaluation, evaluate};
+pub use evaluate::{Evaluation, evaluate, evaluate_with_probes};
 pub use period::Period;

@@ -12,6 +12,7 @@ use crate::compile::columns;
 use crate::error::{Error, Result};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
+use crate::ruleset::yaml::PathStep::Key;
 
 /// The logical columns a targets table maps, besides its entity and date.
 pub const KPI_COLUMN: &str = "kpi";
@@ -84,17 +85,19 @@ pub fn check_unique_entities(source: &SourceRef, frame: &DataFrame) -> Result<()
     for (index, entity) in entities.iter().enumerate() {
         rows.entry(entity.unwrap_or_default()).or_default().push(data_row(source.source.header_row, index));
     }
+    let location = source.ruleset.locate(&[Key("sources"), Key(source.name), Key("path")]);
     let errors: Vec<Error> = rows
         .iter()
         .filter(|(_, lines)| lines.len() > 1)
         .map(|(entity, lines)| {
             let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
             Error::bad_data(format!(
-                "entity `{entity}` appears {} times in attribute table `{}` (rows {})",
+                "entity `{entity}` appears {} times in attribute table `{}`, on lines {}",
                 lines.len(),
                 source.name,
                 lines.join(", ")
             ))
+            .at_opt(location.clone())
             .help("an attribute table holds one row per entity")
         })
         .collect();

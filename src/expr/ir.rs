@@ -117,7 +117,8 @@ fn unicode_ident_start(c: char) -> bool {
 }
 
 /// The canonical text of a formula: one spelling per meaning, used to share identical
-/// aggregations and to print formulas in explanations.
+/// aggregations and to print formulas in explanations. Parentheses appear only where precedence
+/// needs them.
 impl fmt::Display for Ir {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.node {
@@ -126,10 +127,14 @@ impl fmt::Display for Ir {
             IrNode::Bool(value) => write!(f, "{value}"),
             IrNode::Null => f.write_str("null"),
             IrNode::Ref(reference) => write!(f, "{reference}"),
-            IrNode::Unary(UnaryOp::Neg, operand) => write!(f, "-{}", Parenthesized(operand)),
-            IrNode::Unary(UnaryOp::Not, operand) => write!(f, "not {}", Parenthesized(operand)),
+            IrNode::Unary(op, operand) => {
+                let space = if *op == UnaryOp::Not { " " } else { "" };
+                write!(f, "{}{space}{}", op.symbol(), Operand(operand, precedence(self), false))
+            }
             IrNode::Binary(op, lhs, rhs) => {
-                write!(f, "{} {} {}", Parenthesized(lhs), op.symbol(), Parenthesized(rhs))
+                let own = precedence(self);
+                let right_associative = *op == BinaryOp::Pow;
+                write!(f, "{} {} {}", Operand(lhs, own, right_associative), op.symbol(), Operand(rhs, own, !right_associative))
             }
             IrNode::If(branches, otherwise) => {
                 for (index, (condition, value)) in branches.iter().enumerate() {
@@ -169,14 +174,30 @@ impl fmt::Display for Ir {
     }
 }
 
-/// Wraps compound operands in parentheses so the canonical text reads back unambiguously.
-struct Parenthesized<'a>(&'a Ir);
+/// How tightly a node binds, as in the grammar: `or` loosest, `^` tightest; atoms bind tightest.
+fn precedence(ir: &Ir) -> u8 {
+    match &ir.node {
+        IrNode::Binary(BinaryOp::Or, ..) => 1,
+        IrNode::Binary(BinaryOp::And, ..) => 2,
+        IrNode::Unary(UnaryOp::Not, _) => 3,
+        IrNode::Binary(op, ..) if op.is_comparison() => 4,
+        IrNode::Binary(BinaryOp::Add | BinaryOp::Sub, ..) => 5,
+        IrNode::Binary(BinaryOp::Mul | BinaryOp::Div, ..) => 6,
+        IrNode::Unary(UnaryOp::Neg, _) => 7,
+        IrNode::Binary(BinaryOp::Pow, ..) => 8,
+        IrNode::If(..) => 0,
+        _ => 9,
+    }
+}
 
-impl fmt::Display for Parenthesized<'_> {
+/// An operand, in parentheses when it binds looser than its parent (or as loosely, on the side
+/// the operator does not associate to).
+struct Operand<'a>(&'a Ir, u8, bool);
+
+impl fmt::Display for Operand<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0.node {
-            IrNode::Binary(..) | IrNode::If(..) | IrNode::Unary(UnaryOp::Not, _) => write!(f, "({})", self.0),
-            _ => write!(f, "{}", self.0),
-        }
+        let Operand(ir, parent, strict) = *self;
+        let own = precedence(ir);
+        if own < parent || (strict && own == parent) { write!(f, "({ir})") } else { write!(f, "{ir}") }
     }
 }

@@ -1,6 +1,7 @@
 //! `kpi run` output: JSON (the full appraisal), CSV and Parquet (the KPI rows), and a terminal
 //! table for people.
 
+mod explain;
 mod table;
 
 use std::io::Write;
@@ -10,6 +11,7 @@ use polars::prelude::*;
 use crate::appraise::Appraisal;
 use crate::error::{Error, Result};
 
+pub use explain::explanation;
 pub use table::table;
 
 pub fn json(appraisal: &Appraisal, out: &mut dyn Write) -> Result<()> {

@@ -1,28 +1,53 @@
-//! The appraisal as terminal tables, one per entity and period, with KPI labels and values in
-//! their formats (`31.2%`).
+//! The appraisal as terminal tables, one block per entity and period: KPIs with their labels
+//! and values in their formats (`31.2%`), scorecard totals and grades, and fired diagnoses.
 
 use comfy_table::{Cell, CellAlignment, Table};
 
 use crate::appraise::Appraisal;
 use crate::report::format;
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::{Locale, ValueFormat};
+use crate::ruleset::model::{Locale, Severity, ValueFormat};
+
+struct Headings {
+    kpis: [&'static str; 6],
+    scorecards: [&'static str; 4],
+    severity: fn(Severity) -> &'static str,
+}
+
+const EN: Headings = Headings {
+    kpis: ["KPI", "Value", "Target", "Attainment", "Score", "Band"],
+    scorecards: ["Scorecard", "Total", "Grade", "Not scored"],
+    severity: |s| match s {
+        Severity::Info => "info",
+        Severity::Warning => "warning",
+        Severity::Critical => "critical",
+    },
+};
+
+const ZH: Headings = Headings {
+    kpis: ["指标", "数值", "目标", "达成率", "得分", "档位"],
+    scorecards: ["计分卡", "总分", "等级", "未计分指标"],
+    severity: |s| match s {
+        Severity::Info => "提示",
+        Severity::Warning => "警告",
+        Severity::Critical => "严重",
+    },
+};
 
 pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) -> String {
     let headings = match locale {
-        Locale::ZhCn => ["指标", "数值", "目标", "达成率", "得分", "档位"],
-        Locale::En => ["KPI", "Value", "Target", "Attainment", "Score", "Band"],
+        Locale::ZhCn => &ZH,
+        Locale::En => &EN,
     };
     let mut out = String::new();
     for cell in appraisal.results.chunk_by(|a, b| a.entity == b.entity && a.period == b.period) {
-        let first = &cell[0];
+        let (entity, period) = (&cell[0].entity, &cell[0].period);
         let mut table = Table::new();
-        table.set_header(headings);
+        table.set_header(headings.kpis);
         for result in cell {
             let kpi = &ruleset.model.kpis[&result.kpi];
             let label = kpi.label.as_ref().and_then(|l| l.get(locale)).unwrap_or(&result.kpi);
             let shown = |value| format::value(value, kpi.format, kpi.decimals, locale);
-            let right = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
             table.add_row(vec![
                 Cell::new(label),
                 right(shown(result.value)),
@@ -32,7 +57,34 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
                 Cell::new(result.band.clone().unwrap_or_default()),
             ]);
         }
-        out.push_str(&format!("{} · {}\n{table}\n\n", first.entity, first.period));
+        out.push_str(&format!("{entity} · {period}\n{table}\n"));
+
+        let scorecards: Vec<_> = appraisal.scorecards.iter().filter(|s| &s.entity == entity && &s.period == period).collect();
+        if !scorecards.is_empty() {
+            let mut table = Table::new();
+            table.set_header(headings.scorecards);
+            for scorecard in scorecards {
+                let label = ruleset.model.scorecards[&scorecard.scorecard].label.as_ref().and_then(|l| l.get(locale));
+                table.add_row(vec![
+                    Cell::new(label.unwrap_or(&scorecard.scorecard)),
+                    right(scorecard.score.map_or_else(|| format::NO_DATA.to_string(), |s| format::fixed(s, 1))),
+                    Cell::new(scorecard.grade.clone().unwrap_or_default()),
+                    Cell::new(scorecard.missing.join(", ")),
+                ]);
+            }
+            out.push_str(&format!("{table}\n"));
+        }
+        for diagnosis in appraisal.diagnoses.iter().filter(|d| &d.entity == entity && &d.period == period) {
+            out.push_str(&format!("[{}] {}\n", (headings.severity)(diagnosis.severity), diagnosis.finding));
+            if let Some(advice) = &diagnosis.advice {
+                out.push_str(&format!("    → {advice}\n"));
+            }
+        }
+        out.push('\n');
     }
     out
+}
+
+fn right(text: String) -> Cell {
+    Cell::new(text).set_alignment(CellAlignment::Right)
 }

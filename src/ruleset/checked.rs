@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::model::Ruleset;
 use super::yaml::{Node, PathStep};
-use crate::expr::{Ir, Ref};
+use crate::expr::{Function, Ir, IrNode, Ref};
 use crate::location::Location;
 
 pub struct CheckedRuleset {
@@ -35,6 +35,17 @@ pub struct CheckedKpi {
     /// The KPI's own `score:`, else `scoring.default` (by default `attainment()`) when it has
     /// a target; `None` when the KPI cannot be scored.
     pub score: Option<Ir>,
+}
+
+impl CheckedKpi {
+    /// The cap of a score written `attainment(…, cap = C)` with `C` written out: reported
+    /// attainment is clipped to it, as the score is.
+    pub fn attainment_cap(&self) -> Option<f64> {
+        match &self.score.as_ref()?.node {
+            IrNode::Call(Function::Attainment, args) => args.get(2)?.as_ref()?.number(),
+            _ => None,
+        }
+    }
 }
 
 pub enum CheckedTarget {

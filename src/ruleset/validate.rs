@@ -9,14 +9,14 @@ use indexmap::IndexMap;
 
 use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget};
 use super::load::Loaded;
-use super::model::{Measure, Ruleset, Target};
+use super::model::{Measure, Ruleset, Target, Text};
 use super::namespace::{RulesetNames, is_targets_table};
 use super::order::dependency_order;
 use super::yaml::{Node, PathStep};
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::expr::ast::{Expr, Name, Spanned};
 use crate::expr::check::expect_type;
-use crate::expr::{Condition, Ir, IrNode, Place, Ref, Type, check, parse_condition, parse_formula};
+use crate::expr::{Condition, Ir, IrNode, Namespace, Place, Ref, Type, check, parse_condition, parse_formula};
 use crate::location::Location;
 
 use PathStep::{Index, Key};
@@ -304,8 +304,45 @@ impl<'a> Validator<'a> {
             if let Some(when) = self.formula(&path, place, Type::Boolean, "`when`") {
                 diagnoses.push(CheckedDiagnosis { when });
             }
+            self.texts(index, "finding", Some(&diagnosis.finding));
+            self.texts(index, "advice", diagnosis.advice.as_ref());
         }
         diagnoses
+    }
+
+    /// A diagnosis text compiles as a template, and names only what a cell has.
+    fn texts(&mut self, index: usize, field: &'static str, text: Option<&Text>) {
+        let Some(text) = text else { return };
+        let env = crate::report::texts::new_environment(self.model.locale);
+        for (locale, template) in crate::report::texts::variants(text) {
+            let mut path = vec![Key("diagnoses"), Index(index), Key(field)];
+            path.extend(locale.map(Key));
+            let node = self.node(&path);
+            let compiled = match env.template_from_str(template) {
+                Ok(compiled) => compiled,
+                Err(error) => {
+                    let message = error.detail().unwrap_or("invalid template").to_string();
+                    let location = node.value_location(error.range().unwrap_or(0..template.len()));
+                    self.error(Error::new(ErrorKind::TemplateSyntax { message }).at(location));
+                    continue;
+                }
+            };
+            let mut unknown: Vec<String> = compiled
+                .undeclared_variables(false)
+                .into_iter()
+                .filter(|name| self.names.lookup(name).is_none() && !crate::report::texts::CELL_VARIABLES.contains(&name.as_str()))
+                .collect();
+            unknown.sort();
+            for name in unknown {
+                let at = template.find(name.as_str()).unwrap_or(0);
+                let mut candidates = self.names.names();
+                candidates.extend(crate::report::texts::CELL_VARIABLES);
+                let error = Error::new(ErrorKind::UnknownName { name: name.clone() })
+                    .note("a diagnosis text can use the cell's KPIs, measures and attributes, `entity` and `period`")
+                    .suggest(&name, candidates);
+                self.error(error.at(node.value_location(at..at + name.len())));
+            }
+        }
     }
 
     fn cycle(&mut self, cycle: &[Ref]) {

@@ -101,3 +101,26 @@ fn bad_flags_are_usage_errors() {
     let output = kpi(&["run", EXAMPLE, "--lang", "fr"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn explain_prints_the_audit_trail_of_a_kpi() {
+    let output = kpi(&["explain", EXAMPLE, "read_rate", "--entity", "晨光咖啡", "--period", "2026-10", "--lang", "en"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("Read rate (read_rate) · 晨光咖啡 · 2026-10\n"), "{text}");
+    assert!(text.contains("articles: "), "{text}");
+    assert!(text.contains("target: 30.0% (set in the ruleset: 30%)"), "{text}");
+    assert!(text.contains("Brand exposure (brand_exposure): weight 20"), "{text}");
+}
+
+#[test]
+fn fail_on_exits_1_when_a_diagnosis_of_that_severity_fires() {
+    let output = kpi(&["run", EXAMPLE, "--format", "json", "--fail-on", "warning"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(json["diagnoses"].as_array().unwrap().iter().any(|d| d["severity"] == "warning"));
+    let quiet = kpi(&["run", EXAMPLE, "--format", "json", "--entity", "晨光咖啡", "--period", "2025-12", "--fail-on", "critical"]);
+    let json: serde_json::Value = serde_json::from_slice(&quiet.stdout).unwrap();
+    let critical = json["diagnoses"].as_array().unwrap().iter().any(|d| d["severity"] == "critical");
+    assert_eq!(quiet.status.code(), Some(if critical { 1 } else { 0 }));
+}

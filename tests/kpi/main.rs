@@ -1,5 +1,6 @@
 //! The integration tests, in one binary (each test binary links polars again).
 
+mod appraisal;
 mod cli;
 mod diagnostics;
 mod engine_semantics;

@@ -34,7 +34,7 @@ impl Case {
     pub fn try_appraise(&self) -> Result<Appraisal, kpi::Errors> {
         let ruleset = project::open(&self.ruleset_path(), None)?;
         let evaluation = engine::evaluate(&ruleset)?;
-        appraise(&ruleset, &evaluation, &Selection::default())
+        appraise(&ruleset, &evaluation, &Selection::default(), kpi::ruleset::model::Locale::ZhCn)
     }
 
     /// The errors of opening and evaluating, rendered as the command line shows them, with the

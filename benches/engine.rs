@@ -1,0 +1,239 @@
+//! The engine against the same KPIs written by hand as one polars lazy query, on a generated
+//! portfolio of 2,000 WeChat accounts × 365 days. Run with `cargo bench --bench engine`; the
+//! figures are recorded in docs/benchmarks.md.
+
+#[path = "../examples/support/wechat_data.rs"]
+#[allow(dead_code)]
+mod wechat_data;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use kpi::appraise::{Selection, appraise};
+use kpi::{engine, project};
+use polars::prelude::*;
+
+const ACCOUNTS: usize = 2_000;
+const RUNS: usize = 5;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join(format!("target/bench-data/wechat-{ACCOUNTS}x365"));
+    let files = data.join("data");
+    if !files.join("accounts.csv").exists() {
+        let started = Instant::now();
+        let mut random = wechat_data::Random::new(7);
+        let mut accounts: Vec<_> = (0..ACCOUNTS).map(|i| wechat_data::Account::random(i, &mut random)).collect();
+        let start = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        wechat_data::write_exports(&files, &mut accounts, start, end, 7).expect("write the benchmark data");
+        eprintln!("generated {ACCOUNTS} accounts × 365 days in {:.1?}", started.elapsed());
+    }
+    let size: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+    println!("data: {} ({:.0} MB of CSV)", files.display(), size as f64 / 1e6);
+
+    let ruleset_path = root.join("examples/wechat/ruleset.yaml");
+    let engine_times = time(|| {
+        let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
+        let evaluation = engine::evaluate(&ruleset).expect("the engine evaluates");
+        let appraisal = appraise(&ruleset, &evaluation, &Selection::default(), kpi::ruleset::model::Locale::ZhCn).expect("appraisal");
+        appraisal.results.len()
+    });
+    let hand_times = time(|| hand_written(&files).collect().expect("the hand-written query runs").height());
+
+    let engine = median(&engine_times);
+    let hand = median(&hand_times);
+    println!("engine (kpi::engine, example ruleset): median {engine:.3?} of {RUNS} runs {engine_times:.3?}");
+    println!("hand-written polars lazy query:        median {hand:.3?} of {RUNS} runs {hand_times:.3?}");
+    println!("ratio engine / hand-written: {:.2}", engine.as_secs_f64() / hand.as_secs_f64());
+}
+
+fn time(mut run: impl FnMut() -> usize) -> Vec<Duration> {
+    (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(run());
+            started.elapsed()
+        })
+        .collect()
+}
+
+fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+fn scan(dir: &Path, name: &str, date: &str) -> LazyFrame {
+    let path: PathBuf = dir.join(name);
+    LazyCsvReader::new(PlRefPath::try_from_path(&path).unwrap())
+        .with_has_header(true)
+        .with_try_parse_dates(true)
+        .finish()
+        .unwrap()
+        .with_column(col(date).dt().truncate(lit("1mo")).alias("month"))
+}
+
+fn by_month(frame: LazyFrame, aggregations: Vec<Expr>) -> LazyFrame {
+    frame.group_by([col("公众号"), col("month")]).agg(aggregations)
+}
+
+fn per_account(e: Expr) -> Expr {
+    e.over([col("公众号")]).unwrap()
+}
+
+fn per_month(e: Expr) -> Expr {
+    e.over([col("month")]).unwrap()
+}
+
+fn attainment(value: &str, target: &str, lower: bool) -> Expr {
+    let ratio = if lower { col(target) / col(value) } else { col(value) / col(target) };
+    (ratio.clip(lit(0.0), lit(1.2)) * lit(100.0)).alias(format!("score_{value}"))
+}
+
+/// The example ruleset's measures, KPIs, targets and scores, as a polars user would write them.
+fn hand_written(dir: &Path) -> LazyFrame {
+    let users = concat(
+        [scan(dir, "users-2025.csv", "时间"), scan(dir, "users-2026.csv", "时间")],
+        UnionArgs::default(),
+    )
+    .unwrap()
+    .sort(["时间"], SortMultipleOptions::default().with_maintain_order(true));
+    let users = by_month(
+        users,
+        vec![
+            col("新关注人数").sum().alias("new_follows"),
+            col("取消关注人数").sum().alias("unfollows"),
+            col("累积关注人数").first().alias("followers_start"),
+            col("累积关注人数").last().alias("followers"),
+        ],
+    );
+    let articles = by_month(
+        scan(dir, "articles.csv", "发表日期"),
+        vec![
+            col("送达人数").sum().alias("delivered"),
+            col("公众号消息阅读人数").sum().alias("chat_readers"),
+            col("图文阅读人数").sum().alias("readers"),
+            col("图文阅读人数").mean().alias("readers_per_article"),
+            col("图文阅读次数").sum().alias("reads"),
+            col("分享人数").sum().alias("sharers"),
+            (col("点赞数") + col("评论数")).sum().alias("likes_and_comments"),
+        ],
+    );
+    let messages = by_month(
+        scan(dir, "messages.csv", "日期"),
+        vec![col("消息发送次数").sum().alias("messages_received"), col("回复次数").sum().alias("message_replies")],
+    );
+    let features = by_month(
+        scan(dir, "features.csv", "日期"),
+        vec![(col("菜单点击人数") + col("小程序访问人数")).sum().alias("feature_users")],
+    );
+    let events = by_month(
+        scan(dir, "events.csv", "活动日期"),
+        vec![col("触达人数").sum().alias("event_reach"), col("参与人数").sum().alias("event_participants")],
+    );
+    let ads = by_month(
+        scan(dir, "ads.csv", "日期"),
+        vec![
+            col("曝光次数").sum().alias("impressions"),
+            col("点击次数").sum().alias("clicks"),
+            col("花费").sum().alias("ad_spend"),
+            col("成交金额").sum().alias("ad_revenue"),
+            col("销售线索数").sum().alias("leads_generated"),
+        ],
+    );
+    let conversions = by_month(
+        scan(dir, "conversions.csv", "日期"),
+        vec![(col("下单数") + col("留资数") + col("注册数")).sum().alias("conversions")],
+    );
+    let audience = LazyCsvReader::new(PlRefPath::try_from_path(&dir.join("audience.csv")).unwrap())
+        .with_has_header(true)
+        .finish()
+        .unwrap()
+        .with_column((col("月份") + lit("-01")).str().to_date(StrptimeOptions::default()).alias("month"));
+    let audience = by_month(
+        audience,
+        vec![col("粉丝总数").last().alias("audience_total"), col("目标受众粉丝数").last().alias("audience_in_target")],
+    );
+    let reviews = LazyCsvReader::new(PlRefPath::try_from_path(&dir.join("reviews.csv")).unwrap())
+        .with_has_header(true)
+        .finish()
+        .unwrap()
+        .with_column((col("月份") + lit("-01")).str().to_date(StrptimeOptions::default()).alias("month"));
+    let reviews = by_month(
+        reviews,
+        vec![((col("标题吸引力") + col("正文实用性") + col("栏目设计") + col("多媒体使用")) / lit(4.0)).mean().alias("review_score")],
+    );
+
+    // Every account × every month, so that `prev` is calendar-correct.
+    let accounts = users.clone().select([col("公众号")]).unique(None, UniqueKeepStrategy::Any);
+    let months = users.clone().select([col("month")]).unique(None, UniqueKeepStrategy::Any);
+    let mut grid = accounts.cross_join(months, None).sort(["公众号", "month"], SortMultipleOptions::default());
+    for frame in [users, articles, messages, features, events, ads, conversions, audience, reviews] {
+        grid = grid.join(frame, [col("公众号"), col("month")], [col("公众号"), col("month")], JoinArgs::new(JoinType::Left));
+    }
+    grid.with_columns([
+        (col("new_follows") - col("unfollows")).alias("net_follower_growth"),
+        (col("followers") / per_account(col("followers_start").shift(lit(2))) - lit(1.0)).alias("compound_follower_growth"),
+        (col("unfollows") / col("followers_start")).alias("churn_rate"),
+        (col("audience_in_target") / col("audience_total")).alias("follower_precision"),
+        (col("readers_per_article") / col("followers")).alias("read_rate"),
+        (col("chat_readers") / col("delivered")).alias("open_rate"),
+        (col("sharers") / col("readers")).alias("share_rate"),
+        (col("reads") / per_account(col("reads").shift(lit(1))) - lit(1.0)).alias("reads_mom"),
+        (col("review_score") / lit(10.0)).alias("content_value"),
+        ((col("likes_and_comments") + col("message_replies")) / col("followers")).alias("interaction_rate"),
+        (col("event_participants") / col("event_reach")).alias("activity_participation_rate"),
+        (col("feature_users") / col("followers")).alias("feature_usage_rate"),
+        (col("message_replies") / col("messages_received")).alias("message_reply_rate"),
+        (col("conversions") / col("reads")).alias("conversion_rate"),
+        ((col("ad_revenue") - col("ad_spend")) / col("ad_spend")).alias("roi"),
+        (col("ad_spend") / col("impressions") * lit(1000.0)).alias("cpm"),
+        (col("ad_spend") / col("clicks")).alias("cpc"),
+        col("leads_generated").alias("leads"),
+        col("new_follows").alias("new_followers"),
+    ])
+    .with_columns([(col("content_value") * col("interaction_rate") * col("feature_usage_rate")).alias("loyalty")])
+    .with_columns([
+        per_month(col("follower_precision").mean()).alias("target_follower_precision"),
+        per_month(col("share_rate").mean()).alias("target_share_rate"),
+        per_month(col("feature_usage_rate").mean()).alias("target_feature_usage_rate"),
+        per_month(col("loyalty").mean()).alias("target_loyalty"),
+        per_month(col("conversion_rate").mean()).alias("target_conversion_rate"),
+        per_month(col("cpc").mean()).alias("target_cpc"),
+        per_account(col("leads").shift(lit(1))).alias("target_leads"),
+        per_account(col("new_followers").rolling_mean(RollingOptionsFixedWindow { window_size: 3, min_periods: 1, ..Default::default() }))
+            .alias("target_new_followers"),
+        lit(0.2).alias("target_compound_follower_growth"),
+        lit(0.02).alias("target_churn_rate"),
+        lit(0.3).alias("target_read_rate"),
+        lit(0.4).alias("target_open_rate"),
+        lit(0.15).alias("target_reads_mom"),
+        lit(0.8).alias("target_content_value"),
+        lit(0.1).alias("target_interaction_rate"),
+        lit(0.2).alias("target_activity_participation_rate"),
+        lit(0.85).alias("target_message_reply_rate"),
+    ])
+    .with_columns([
+        attainment("compound_follower_growth", "target_compound_follower_growth", false),
+        attainment("churn_rate", "target_churn_rate", true),
+        attainment("follower_precision", "target_follower_precision", false),
+        attainment("read_rate", "target_read_rate", false),
+        attainment("open_rate", "target_open_rate", false),
+        attainment("share_rate", "target_share_rate", false),
+        attainment("reads_mom", "target_reads_mom", false),
+        attainment("content_value", "target_content_value", false),
+        attainment("interaction_rate", "target_interaction_rate", false),
+        attainment("activity_participation_rate", "target_activity_participation_rate", false),
+        attainment("feature_usage_rate", "target_feature_usage_rate", false),
+        attainment("loyalty", "target_loyalty", false),
+        attainment("message_reply_rate", "target_message_reply_rate", false),
+        attainment("conversion_rate", "target_conversion_rate", false),
+        attainment("cpc", "target_cpc", true),
+        attainment("leads", "target_leads", false),
+        attainment("new_followers", "target_new_followers", false),
+        (col("roi") / lit(2.0) * lit(100.0)).clip(lit(0.0), lit(100.0)).alias("score_roi"),
+        ((col("cpm") - lit(24.0)) / lit(-12.0) * lit(100.0)).clip(lit(0.0), lit(100.0)).alias("score_cpm"),
+    ])
+}
