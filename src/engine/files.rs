@@ -12,6 +12,8 @@ use crate::ruleset::model::{Source, SourceEncoding, SourceFormat};
 
 /// Rows read to learn a file's headers, date format and number style.
 const SAMPLE_ROWS: usize = 200;
+/// The bytes read from the start of a file for its sample.
+const HEAD_BYTES: usize = 256 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileFormat {
@@ -70,15 +72,31 @@ impl DataFile {
     pub fn sample(&self) -> Result<DataFrame, Error> {
         match self.format {
             FileFormat::Csv { separator } => {
+                let head = self.head().map_err(|e| self.unreadable(e))?;
                 let options = self.csv_options(separator).with_n_rows(Some(SAMPLE_ROWS)).with_infer_schema_length(Some(0));
-                let frame = match &self.decoded {
-                    Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.to_vec())).finish(),
-                    None => options.try_into_reader_with_file_path(Some(self.path.clone())).and_then(|r| r.finish()),
-                };
-                frame.map_err(|e| self.unreadable(e))
+                options.into_reader_with_file_handle(Cursor::new(head)).finish().map_err(|e| self.unreadable(e))
             }
             FileFormat::Parquet => self.scan_parquet()?.limit(SAMPLE_ROWS as IdxSize).collect().map_err(|e| self.unreadable(e)),
         }
+    }
+
+    /// The start of the file, up to a line break: enough for the sample rows, without reading
+    /// (or counting the lines of) the whole file.
+    fn head(&self) -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut head = match &self.decoded {
+            Some(bytes) => bytes[..bytes.len().min(HEAD_BYTES)].to_vec(),
+            None => {
+                let mut head = Vec::with_capacity(HEAD_BYTES);
+                std::fs::File::open(&self.path)?.take(HEAD_BYTES as u64).read_to_end(&mut head)?;
+                head
+            }
+        };
+        if head.len() == HEAD_BYTES {
+            let end = head.iter().rposition(|b| *b == b'\n').map_or(head.len(), |at| at + 1);
+            head.truncate(end);
+        }
+        Ok(head)
     }
 
     /// The column headers, as written.
@@ -86,16 +104,14 @@ impl DataFile {
         Ok(self.sample()?.get_column_names().into_iter().map(|n| n.to_string()).collect())
     }
 
-    /// A lazy scan; `text_columns` are read as text whatever they look like.
-    pub fn scan(&self, text_columns: &[String], number_columns: &[String]) -> Result<LazyFrame, Error> {
+    /// A lazy scan, with the columns of `dtypes` read as those types (CSV only: parquet files
+    /// carry their own).
+    pub fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, Error> {
         match self.format {
             FileFormat::Csv { separator } => {
                 let mut schema = Schema::default();
-                for name in text_columns {
-                    schema.with_column(name.as_str().into(), DataType::String);
-                }
-                for name in number_columns {
-                    schema.with_column(name.as_str().into(), DataType::Float64);
+                for (name, dtype) in dtypes {
+                    schema.with_column(name.as_str().into(), dtype.clone());
                 }
                 let reader = match &self.decoded {
                     Some(bytes) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([bytes.to_vec().into()]))),

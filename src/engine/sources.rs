@@ -117,42 +117,40 @@ fn scan_file(source: &SourceRef, file: &DataFile, columns: &[RowColumn]) -> Resu
         columns.iter().map(|c| header(source.header_of(&c.name), None, Some(&c.name))).collect();
     Errors::check(errors, ())?;
 
-    let mut text = Vec::new();
-    let mut numbers = Vec::new();
+    let mut dtypes: Vec<(String, DataType)> = Vec::new();
     let mut select = Vec::new();
     select.push(match (&entity_header, &source.source.entity_value) {
         (Some(h), _) => {
-            text.push(h.clone());
-            col(h.as_str()).cast(DataType::String).str().strip_chars(lit(NULL)).alias(ENTITY)
+            dtypes.push((h.clone(), DataType::String));
+            col(h.as_str()).cast(DataType::String).alias(ENTITY)
         }
         (None, Some(value)) => lit(value.clone()).alias(ENTITY),
         (None, None) => unreachable!("validation requires `entity` or `entity_value`"),
     });
     if let Some(date_header) = date_header {
-        select.push(date_expr(source, file, &sample, &date_header, &mut text)?.alias(DATE));
+        select.push(date_expr(source, file, &sample, &date_header, &mut dtypes)?.alias(DATE));
     }
     for (column, header) in columns.iter().zip(column_headers) {
         let header = header.expect("checked above");
         let style = sample_style(&sample, &header);
         let expr = match (column.usage, style, file.format) {
             (Usage::Text, _, _) | (Usage::AsWritten, NumberStyle::Text, _) => {
-                text.push(header.clone());
+                dtypes.push((header.clone(), DataType::String));
                 col(header.as_str()).cast(DataType::String)
             }
             (_, NumberStyle::Plain, FileFormat::Csv { .. }) => {
-                numbers.push(header.clone());
+                dtypes.push((header.clone(), DataType::Float64));
                 col(header.as_str())
             }
             (_, NumberStyle::Plain, FileFormat::Parquet) => col(header.as_str()).cast(DataType::Float64),
             (_, NumberStyle::Written | NumberStyle::Text, _) => {
-                text.push(header.clone());
+                dtypes.push((header.clone(), DataType::String));
                 written_number(col(header.as_str()))
             }
         };
         select.push(expr.alias(source_column(&column.name)));
     }
-    let frame = file.scan(&text, &numbers)?;
-    Ok(frame.select(select))
+    Ok(file.scan(&dtypes)?.select(select))
 }
 
 /// How the sample writes a column: parquet numbers are plain, parquet text is judged by its
@@ -172,8 +170,9 @@ fn sample_values(column: &Column) -> Vec<&str> {
     column.str().map(|values| values.iter().flatten().collect()).unwrap_or_default()
 }
 
-/// The date column parsed to a date, in the format the sample shows (or `date_format`).
-fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &str, text: &mut Vec<String>) -> Result<Expr, Error> {
+/// The date column parsed to a date, in the format the sample shows (or `date_format`). ISO
+/// dates in CSV are parsed by the reader itself, which is fastest.
+fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &str, dtypes: &mut Vec<(String, DataType)>) -> Result<Expr, Error> {
     let column = sample.column(header).map_err(Error::from)?;
     match column.dtype() {
         DataType::Date => return Ok(col(header)),
@@ -184,7 +183,6 @@ fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &s
                 .at_opt(source.location_of(Some("date"), None)));
         }
     }
-    text.push(header.to_string());
     let values = sample_values(column);
     let format = sniff::date_format(values.iter().copied(), source.source.date_format.as_deref()).map_err(|bad| {
         let index = column.str().ok().and_then(|c| c.iter().position(|v| v.map(str::trim) == Some(bad.as_str())));
@@ -193,6 +191,11 @@ fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &s
             .at_opt(source.location_of(Some("date_format").filter(|_| source.source.date_format.is_some()).or(Some("date")), None))
             .help("set `date_format:` on the source, e.g. `date_format: \"%Y/%m/%d\"`")
     })?;
+    if format == DateFormat::Date("%Y-%m-%d".into()) && matches!(file.format, FileFormat::Csv { .. }) {
+        dtypes.push((header.to_string(), DataType::Date));
+        return Ok(col(header));
+    }
+    dtypes.push((header.to_string(), DataType::String));
     let options = |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
     let text = col(header).str().strip_chars(lit(NULL));
     Ok(match format {
