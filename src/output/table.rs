@@ -46,10 +46,9 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
         table.set_header(headings.kpis);
         for result in cell {
             let kpi = &ruleset.model.kpis[&result.kpi];
-            let label = kpi.label.as_ref().and_then(|l| l.get(locale)).unwrap_or(&result.kpi);
             let shown = |value| format::value(value, kpi.format, kpi.decimals, locale);
             table.add_row(vec![
-                Cell::new(label),
+                Cell::new(label(ruleset, &result.kpi, locale)),
                 right(shown(result.value)),
                 right(if kpi.target.is_some() { shown(result.target) } else { String::new() }),
                 right(result.attainment.map_or_else(String::new, |a| format::value(Some(a), ValueFormat::Percent, Some(0), locale))),
@@ -69,7 +68,7 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
                     Cell::new(label.unwrap_or(&scorecard.scorecard)),
                     right(scorecard.score.map_or_else(|| format::NO_DATA.to_string(), |s| format::fixed(s, 1))),
                     Cell::new(scorecard.grade.clone().unwrap_or_default()),
-                    Cell::new(scorecard.missing.join(", ")),
+                    Cell::new(scorecard.missing.iter().map(|kpi| label(ruleset, kpi, locale)).collect::<Vec<_>>().join(", ")),
                 ]);
             }
             out.push_str(&format!("{table}\n"));
@@ -83,6 +82,10 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
         out.push('\n');
     }
     out
+}
+
+fn label(ruleset: &CheckedRuleset, kpi: &str, locale: Locale) -> String {
+    crate::appraise::explain::label(ruleset, kpi, locale)
 }
 
 fn right(text: String) -> Cell {
