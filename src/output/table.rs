@@ -63,9 +63,9 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
             let mut table = Table::new();
             table.set_header(headings.scorecards);
             for scorecard in scorecards {
-                let label = ruleset.model.scorecards[&scorecard.scorecard].label.as_ref().and_then(|l| l.get(locale));
+                let name = ruleset.model.scorecards[&scorecard.scorecard].label.as_ref().and_then(|l| l.get(locale));
                 table.add_row(vec![
-                    Cell::new(label.unwrap_or(&scorecard.scorecard)),
+                    Cell::new(name.unwrap_or(&scorecard.scorecard)),
                     right(scorecard.score.map_or_else(|| format::NO_DATA.to_string(), |s| format::fixed(s, 1))),
                     Cell::new(scorecard.grade.clone().unwrap_or_default()),
                     Cell::new(scorecard.missing.iter().map(|kpi| label(ruleset, kpi, locale)).collect::<Vec<_>>().join(", ")),
