@@ -11,25 +11,34 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use kpi::appraise::{Selection, appraise};
+use kpi::report::{ReportFormat, ReportOptions, render_reports};
 use kpi::{engine, project};
 use polars::prelude::*;
 
 const ACCOUNTS: usize = 2_000;
+const REPORT_ACCOUNTS: usize = 1_000;
 const RUNS: usize = 5;
 
-fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = root.join(format!("target/bench-data/wechat-{ACCOUNTS}x365"));
+/// A generated portfolio of `accounts` accounts × 365 days, written once and reused.
+fn generated(root: &Path, accounts: usize) -> PathBuf {
+    let data = root.join(format!("target/bench-data/wechat-{accounts}x365"));
     let files = data.join("data");
     if !files.join("accounts.csv").exists() {
         let started = Instant::now();
         let mut random = wechat_data::Random::new(7);
-        let mut accounts: Vec<_> = (0..ACCOUNTS).map(|i| wechat_data::Account::random(i, &mut random)).collect();
+        let mut portfolio: Vec<_> = (0..accounts).map(|i| wechat_data::Account::random(i, &mut random)).collect();
         let start = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
         let end = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
-        wechat_data::write_exports(&files, &mut accounts, start, end, 7).expect("write the benchmark data");
-        eprintln!("generated {ACCOUNTS} accounts × 365 days in {:.1?}", started.elapsed());
+        wechat_data::write_exports(&files, &mut portfolio, start, end, 7).expect("write the benchmark data");
+        eprintln!("generated {accounts} accounts × 365 days in {:.1?}", started.elapsed());
     }
+    data
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = generated(root, ACCOUNTS);
+    let files = data.join("data");
     let size: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
     println!("data: {} ({:.0} MB of CSV)", files.display(), size as f64 / 1e6);
 
@@ -52,6 +61,25 @@ fn main() {
     println!("hand-written polars lazy query, same KPIs:             median {hand:.3?} of {RUNS} runs {hand_times:.3?}");
     println!("ratio engine / hand-written: {:.2}", engine.as_secs_f64() / hand.as_secs_f64());
     println!("appraisal of every cell (results, scorecards, diagnosis texts): median {:.3?}", median(&appraisal_times));
+
+    let report_data = generated(root, REPORT_ACCOUNTS);
+    let ruleset = project::open(&ruleset_path, Some(&report_data)).expect("the example ruleset opens");
+    let out = root.join("target/bench-data/reports");
+    let report_times = time(|| {
+        let options = ReportOptions {
+            formats: vec![ReportFormat::Html],
+            locale: kpi::ruleset::model::Locale::ZhCn,
+            templates: None,
+            per_entity: true,
+            period: None,
+            output: out.clone(),
+        };
+        render_reports(&ruleset, &options, &|_, _| {}).expect("the reports render").files.len()
+    });
+    println!(
+        "kpi report --per-entity --format html, {REPORT_ACCOUNTS} accounts ({REPORT_ACCOUNTS} entity reports and the portfolio): median {:.3?} of {RUNS} runs {report_times:.3?}",
+        median(&report_times)
+    );
 }
 
 fn time(mut run: impl FnMut() -> usize) -> Vec<Duration> {

@@ -40,6 +40,7 @@ pub enum ErrorKind {
     // The rest of the ruleset.
     UnknownKpi { name: String },
     TemplateSyntax { message: String },
+    Template { template: String, message: String },
     WeightsDoNotSum { scorecard: String, sum: f64 },
     InvalidSource { source_name: String, message: String },
     UnknownPeriod { period: String },
@@ -105,6 +106,7 @@ impl fmt::Display for ErrorKind {
             }
             UnknownKpi { name } => write!(f, "unknown KPI `{name}`"),
             TemplateSyntax { message } => write!(f, "template syntax: {message}"),
+            Template { template, message } => write!(f, "template `{template}`: {message}"),
             WeightsDoNotSum { scorecard, sum } => {
                 write!(f, "the weights of scorecard `{scorecard}` sum to {sum}, not 100")
             }

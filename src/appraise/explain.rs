@@ -14,9 +14,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Ir, IrNode, Ref};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
+use crate::report::format;
 use crate::ruleset::model::{Locale, Measure, Target, ValueFormat};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
     pub kpi: String,
     pub label: String,
@@ -40,22 +41,27 @@ pub struct Explanation {
 }
 
 /// One part of a formula and its value in the cell.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Step {
     pub text: String,
     pub value: Shown,
+    /// The value as a reader sees it: in the KPI's format for a KPI, else a plain number.
+    pub display: String,
+    #[serde(flatten)]
     pub kind: StepKind,
     pub children: Vec<Step>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
 pub enum Shown {
     Number(f64),
     Text(String),
     Nothing,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepKind {
     Operation,
     Literal,
@@ -66,7 +72,7 @@ pub enum StepKind {
 }
 
 /// The rows of a source that a measure aggregated in the cell.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SourceRows {
     pub source: String,
     pub rows: u64,
@@ -75,7 +81,7 @@ pub struct SourceRows {
     pub files: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TargetStep {
     pub value: Option<f64>,
     /// `ruleset` (a number written in the ruleset), `formula` or `table`.
@@ -83,7 +89,7 @@ pub struct TargetStep {
     pub written: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Contribution {
     pub scorecard: String,
     pub label: String,
@@ -98,19 +104,24 @@ pub struct Contribution {
 
 /// Explains `kpi` for the cell chosen by `selection` (which must name one entity and period).
 pub fn explain(ruleset: &CheckedRuleset, kpi: &str, selection: &Selection, locale: Locale) -> Result<Explanation> {
-    let Some(checked) = ruleset.kpis.get(kpi) else {
+    if !ruleset.kpis.contains_key(kpi) {
         let error = Error::new(ErrorKind::UnknownKpi { name: kpi.to_string() }).suggest(kpi, ruleset.kpis.keys().map(String::as_str));
         return Err(error.into());
-    };
-    let mut probes = Probes::default();
-    probes.collect_kpi(ruleset, kpi);
-    let evaluation = engine::evaluate_with_probes(ruleset, &probes.list)?;
+    }
+    let probes = Probes::for_kpis(ruleset, [kpi]);
+    let evaluation = engine::evaluate_with_probes(ruleset, probes.formulas())?;
     selection.validate(&evaluation)?;
     let cells = selection.cells(&evaluation);
     let [cell] = cells.as_slice() else {
         return Err(Error::usage("`explain` needs one entity and one period: add `--entity` and `--period`").into());
     };
-    let explainer = Explainer { ruleset, cell, probes: &probes, locale };
+    Ok(explain_cell(ruleset, cell, &probes, kpi, locale))
+}
+
+/// Explains `kpi` in a cell of an evaluation that computed `probes`.
+pub fn explain_cell(ruleset: &CheckedRuleset, cell: &Cell, probes: &Probes, kpi: &str, locale: Locale) -> Explanation {
+    let checked = &ruleset.kpis[kpi];
+    let explainer = Explainer { ruleset, cell, probes, locale };
     let model = &ruleset.model.kpis[kpi];
     let tree = explainer.kpi_step(kpi, &mut Vec::new());
     let target = checked.target.as_ref().map(|target| {
@@ -134,7 +145,7 @@ pub fn explain(ruleset: &CheckedRuleset, kpi: &str, selection: &Selection, local
     };
     let band = cell.text(&columns::band(kpi));
     let band_rule = band.as_ref().and_then(|b| model.bands.get(b)).cloned();
-    Ok(Explanation {
+    Explanation {
         kpi: kpi.to_string(),
         label: label(ruleset, kpi, locale),
         entity: cell.entity.to_string(),
@@ -155,7 +166,7 @@ pub fn explain(ruleset: &CheckedRuleset, kpi: &str, selection: &Selection, local
         band,
         band_rule,
         contributions: explainer.contributions(kpi),
-    })
+    }
 }
 
 /// The label of a KPI in `locale`, or its id.
@@ -163,14 +174,28 @@ pub fn label(ruleset: &CheckedRuleset, kpi: &str, locale: Locale) -> String {
     ruleset.model.kpis[kpi].label.as_ref().and_then(|l| l.get(locale)).unwrap_or(kpi).to_string()
 }
 
-/// The parts of formulas to compute, each once.
+/// The parts of KPI formulas an explanation shows, each computed once by
+/// [`engine::evaluate_with_probes`].
 #[derive(Default)]
-struct Probes {
+pub struct Probes {
     list: Vec<Ir>,
     index: HashMap<String, usize>,
 }
 
 impl Probes {
+    /// The parts of these KPIs' formulas, and of the KPIs they read.
+    pub fn for_kpis<'a>(ruleset: &CheckedRuleset, kpis: impl IntoIterator<Item = &'a str>) -> Probes {
+        let mut probes = Probes::default();
+        for kpi in kpis {
+            probes.collect_kpi(ruleset, kpi);
+        }
+        probes
+    }
+
+    pub fn formulas(&self) -> &[Ir] {
+        &self.list
+    }
+
     fn collect_kpi(&mut self, ruleset: &CheckedRuleset, kpi: &str) {
         let key = format!("kpi:{kpi}");
         if self.index.contains_key(&key) {
@@ -220,6 +245,17 @@ struct Explainer<'a> {
 }
 
 impl Explainer<'_> {
+    /// A step, with its value displayed in the KPI's format (for a KPI) or as a plain number.
+    fn make(&self, text: String, value: Shown, kind: StepKind, children: Vec<Step>) -> Step {
+        let display = match (&value, &kind) {
+            (Shown::Number(n), StepKind::Kpi { format, decimals, .. }) => format::value(Some(*n), *format, *decimals, self.locale),
+            (Shown::Number(n), _) => format::plain(*n),
+            (Shown::Text(text), _) => text.clone(),
+            (Shown::Nothing, _) => format::NO_DATA.to_string(),
+        };
+        Step { text, value, display, kind, children }
+    }
+
     fn shown(&self, column: &str) -> Shown {
         match self.cell.number(column) {
             Some(number) => Shown::Number(number),
@@ -237,46 +273,33 @@ impl Explainer<'_> {
             expanded.push(kpi.to_string());
             vec![self.step(formula, expanded)]
         };
-        Step {
-            text: kpi.to_string(),
-            value: self.shown(&columns::value(kpi)),
-            kind: StepKind::Kpi { name: kpi.to_string(), label: label(self.ruleset, kpi, self.locale), format: model.format, decimals: model.decimals },
-            children,
-        }
+        let kind = StepKind::Kpi { name: kpi.to_string(), label: label(self.ruleset, kpi, self.locale), format: model.format, decimals: model.decimals };
+        self.make(kpi.to_string(), self.shown(&columns::value(kpi)), kind, children)
     }
 
     fn step(&self, ir: &Ir, expanded: &mut Vec<String>) -> Step {
         let text = ir.to_string();
         match &ir.node {
             IrNode::Ref(Ref::Kpi(name)) => self.kpi_step(name, expanded),
-            IrNode::Ref(Ref::Measure(name)) => Step {
-                text,
-                value: self.shown(&columns::value(name)),
-                kind: StepKind::Measure {
+            IrNode::Ref(Ref::Measure(name)) => {
+                let kind = StepKind::Measure {
                     name: name.clone(),
                     definition: self.ruleset.model.measures.get(name).map_or_else(String::new, |m: &Measure| m.formula().to_string()),
                     sources: self.sources_of(&self.ruleset.measures[name]),
-                },
-                children: Vec::new(),
-            },
-            IrNode::Ref(Ref::Attribute(name)) => {
-                Step { text, value: self.shown(&columns::attribute(name)), kind: StepKind::Attribute { name: name.clone() }, children: Vec::new() }
+                };
+                self.make(text, self.shown(&columns::value(name)), kind, Vec::new())
             }
-            IrNode::Number(n) => Step { text, value: Shown::Number(*n), kind: StepKind::Literal, children: Vec::new() },
-            IrNode::String(s) => Step { text, value: Shown::Text(s.clone()), kind: StepKind::Literal, children: Vec::new() },
-            IrNode::Bool(_) | IrNode::Null | IrNode::Ref(_) => Step { text, value: Shown::Nothing, kind: StepKind::Literal, children: Vec::new() },
-            IrNode::Aggregate { .. } => Step {
-                text,
-                value: self.probe(ir),
-                kind: StepKind::Aggregation { sources: self.sources_of(ir) },
-                children: Vec::new(),
-            },
-            _ => Step {
-                text,
-                value: self.probe(ir),
-                kind: StepKind::Operation,
-                children: children(ir).into_iter().filter(|c| !is_default(c) && !is_literal(c)).map(|c| self.step(c, expanded)).collect(),
-            },
+            IrNode::Ref(Ref::Attribute(name)) => {
+                self.make(text, self.shown(&columns::attribute(name)), StepKind::Attribute { name: name.clone() }, Vec::new())
+            }
+            IrNode::Number(n) => self.make(text, Shown::Number(*n), StepKind::Literal, Vec::new()),
+            IrNode::String(s) => self.make(text, Shown::Text(s.clone()), StepKind::Literal, Vec::new()),
+            IrNode::Bool(_) | IrNode::Null | IrNode::Ref(_) => self.make(text, Shown::Nothing, StepKind::Literal, Vec::new()),
+            IrNode::Aggregate { .. } => self.make(text, self.probe(ir), StepKind::Aggregation { sources: self.sources_of(ir) }, Vec::new()),
+            _ => {
+                let parts = children(ir).into_iter().filter(|c| !is_default(c) && !is_literal(c)).map(|c| self.step(c, expanded)).collect();
+                self.make(text, self.probe(ir), StepKind::Operation, parts)
+            }
         }
     }
 

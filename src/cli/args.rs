@@ -59,8 +59,37 @@ pub enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Render appraisal reports: a portfolio overview and, with --per-entity, one per entity.
+    Report {
+        ruleset: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// The period to report (default: the latest with data).
+        #[arg(long)]
+        period: Option<String>,
+        /// Formats, comma-separated: `html`, `md`.
+        #[arg(long, value_delimiter = ',', default_values = ["html", "md"])]
+        format: Vec<ReportFormatArg>,
+        #[arg(long)]
+        lang: Option<String>,
+        /// A folder of templates that replace the shipped ones by name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Also write one report per entity.
+        #[arg(long)]
+        per_entity: bool,
+        /// The folder to write into; reports go to DIR/PERIOD/.
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+    },
     /// Print the JSON Schema of the ruleset format.
     Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    Html,
+    Md,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,8 @@
 
 pub mod args;
 mod config;
+mod progress;
+mod report;
 mod run;
 
 use kpi::{Errors, project};
@@ -30,6 +32,10 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
             let explanation = kpi::appraise::explain::explain(&opened.ruleset, &kpi, &opened.selection, opened.locale)?;
             print!("{}", kpi::output::explanation(&explanation, opened.locale));
             Ok(0)
+        }
+        Command::Report { ruleset, data, period, format, lang, templates, per_entity, output } => {
+            let flags = config::Flags { ruleset: &ruleset, data: data.as_deref(), period, entity: None, lang };
+            report::report(flags, &format, templates, per_entity, output)
         }
         Command::Schema => {
             let schema = kpi::ruleset::Ruleset::json_schema();

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::appraise::explain::{Explanation, Shown, SourceRows, Step, StepKind};
 use crate::report::format;
-use crate::ruleset::model::{Locale, ValueFormat};
+use crate::ruleset::model::Locale;
 
 struct Words {
     measure: &'static str,
@@ -82,7 +82,7 @@ pub fn explanation(explanation: &Explanation, locale: Locale) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} · {} · {}", named(&e.label, &e.kpi), e.entity, e.period);
     let _ = writeln!(out, "= {}\n", kpi_value(e.value));
-    tree(&mut out, &e.tree, "", "", words, locale);
+    tree(&mut out, &e.tree, "", "", words);
     out.push('\n');
     match &e.target {
         Some(target) => {
@@ -146,8 +146,8 @@ fn named(label: &str, id: &str) -> String {
     if label == id { id.to_string() } else { format!("{label} ({id})") }
 }
 
-fn tree(out: &mut String, step: &Step, first: &str, rest: &str, words: &Words, locale: Locale) {
-    let value = shown(&step.value, &step.kind, locale, words);
+fn tree(out: &mut String, step: &Step, first: &str, rest: &str, words: &Words) {
+    let value = if matches!(step.value, Shown::Nothing) { words.no_data.to_string() } else { step.display.clone() };
     let detail = match &step.kind {
         StepKind::Kpi { label, .. } if label != &step.text => format!("  ({label})"),
         StepKind::Measure { definition, .. } => format!("  {}: {definition}", words.measure),
@@ -166,7 +166,7 @@ fn tree(out: &mut String, step: &Step, first: &str, rest: &str, words: &Words, l
         let last = index + 1 == count;
         let (branch, indent) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
         match line {
-            Line::Step(child) => tree(out, child, &format!("{rest}{branch}"), &format!("{rest}{indent}"), words, locale),
+            Line::Step(child) => tree(out, child, &format!("{rest}{branch}"), &format!("{rest}{indent}"), words),
             Line::Source(source) => {
                 let range = match (&source.first_date, &source.last_date) {
                     (Some(first), Some(last)) => format!(", {first} … {last}"),
@@ -182,22 +182,4 @@ fn tree(out: &mut String, step: &Step, first: &str, rest: &str, words: &Words, l
 enum Line<'a> {
     Step(&'a Step),
     Source(&'a SourceRows),
-}
-
-fn shown(value: &Shown, kind: &StepKind, locale: Locale, words: &Words) -> String {
-    match (value, kind) {
-        (Shown::Number(n), StepKind::Kpi { format, decimals, .. }) => format::value(Some(*n), *format, *decimals, locale),
-        (Shown::Number(n), _) => plain(*n),
-        (Shown::Text(text), _) => text.clone(),
-        (Shown::Nothing, _) => words.no_data.to_string(),
-    }
-}
-
-/// A number of unknown kind: whole numbers grouped, others with up to four decimals.
-fn plain(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        return format::value(Some(value), ValueFormat::Integer, None, Locale::En);
-    }
-    let text = format::grouped(value, 4);
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -15,6 +15,16 @@ pub fn value(value: Option<f64>, format: ValueFormat, decimals: Option<u8>, loca
     }
 }
 
+/// A number of no particular kind (a part of a formula): whole numbers grouped, others with up
+/// to four decimals.
+pub fn plain(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        return grouped(value, 0);
+    }
+    let text = grouped(value, 4);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// Shown for a value that has no data.
 pub const NO_DATA: &str = "—";
 

@@ -7,5 +7,6 @@ mod engine_semantics;
 mod example;
 mod functions;
 mod grammar;
+mod report;
 mod schema;
 mod support;

@@ -1,0 +1,344 @@
+//! Charts as inline SVG, drawn in Rust: a line chart with its target line, a bar chart, a radar
+//! chart of a scorecard's KPI scores, and a sparkline. They are legible printed: text of at least
+//! 11 px in a CJK-capable font stack, and meaning is carried by shape and words as well as
+//! colour (the target is dashed and labelled, bars and axes carry their values).
+
+use std::fmt::Write;
+
+use super::format;
+use crate::ruleset::model::{Locale, ValueFormat};
+
+const FONT: &str = "'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei',sans-serif";
+const INK: &str = "#1f2937";
+const MUTED: &str = "#6b7280";
+const GRID: &str = "#e5e7eb";
+const VALUE: &str = "#2563eb";
+const TARGET: &str = "#d97706";
+
+/// One point of a series; `None` is a period without data (the line breaks there).
+pub struct Point<'a> {
+    pub label: &'a str,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+}
+
+/// How the chart writes numbers.
+#[derive(Clone, Copy)]
+pub struct NumberStyle {
+    pub format: ValueFormat,
+    pub decimals: Option<u8>,
+    pub locale: Locale,
+}
+
+impl NumberStyle {
+    fn show(&self, value: f64) -> String {
+        format::value(Some(value), self.format, self.decimals, self.locale)
+    }
+}
+
+/// Words the charts write, in the report's language.
+pub struct ChartWords {
+    pub value: &'static str,
+    pub target: &'static str,
+    pub no_data: &'static str,
+}
+
+pub fn words(locale: Locale) -> ChartWords {
+    match locale {
+        Locale::ZhCn => ChartWords { value: "实际", target: "目标", no_data: "无数据" },
+        Locale::En => ChartWords { value: "Actual", target: "Target", no_data: "No data" },
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn open_svg(out: &mut String, width: u32, height: u32, title: &str) {
+    let title = escape(title);
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{title}" font-family="{FONT}" font-size="12" fill="{INK}"><title>{title}</title>"#
+    );
+}
+
+/// Round, readable tick values covering `lo..hi`.
+fn ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
+    let span = (hi - lo).max(f64::EPSILON);
+    let raw = span / count as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| span / s <= count as f64).unwrap_or(10.0 * magnitude);
+    let first = (lo / step).floor() as i64;
+    let last = ((hi / step).ceil() as i64).max(first + 1);
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
+/// A line chart of a KPI over periods, with its target as a dashed line.
+pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
+    let (width, height) = (560u32, 220u32);
+    let (left, right, top, bottom) = (64.0, 20.0, 28.0, 40.0);
+    let words = words(style.locale);
+    let mut out = String::new();
+    open_svg(&mut out, width, height, title);
+    let values: Vec<f64> = points.iter().flat_map(|p| [p.value, p.target]).flatten().filter(|v| v.is_finite()).collect();
+    if values.is_empty() || points.is_empty() {
+        let _ = write!(out, r#"<text x="{}" y="{}" text-anchor="middle" fill="{MUTED}">{}</text></svg>"#, width / 2, height / 2, words.no_data);
+        return out;
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let lo = if lo > 0.0 && lo < hi * 0.5 { 0.0 } else { lo };
+    let ticks = ticks(lo, if hi > lo { hi } else { lo + 1.0 }, 4);
+    let (y_min, y_max) = (ticks[0], *ticks.last().expect("two ticks at least"));
+    let plot_w = f64::from(width) - left - right;
+    let plot_h = f64::from(height) - top - bottom;
+    let x = |i: usize| left + if points.len() == 1 { plot_w / 2.0 } else { plot_w * i as f64 / (points.len() - 1) as f64 };
+    let y = |v: f64| top + plot_h * (1.0 - (v - y_min) / (y_max - y_min));
+
+    for tick in &ticks {
+        let _ = write!(
+            out,
+            r#"<line x1="{left}" y1="{y:.1}" x2="{x2:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="{MUTED}" font-size="11">{label}</text>"#,
+            y = y(*tick),
+            x2 = left + plot_w,
+            tx = left - 6.0,
+            ty = y(*tick) + 4.0,
+            label = escape(&style.show(*tick))
+        );
+    }
+    // Every n-th period is labelled, counting back from the latest, so labels never crowd.
+    let every = points.len().div_ceil(6).max(1);
+    for (i, point) in points.iter().enumerate() {
+        if (points.len() - 1 - i) % every == 0 {
+            let _ = write!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{MUTED}" font-size="11">{}</text>"#,
+                x(i),
+                f64::from(height) - bottom + 18.0,
+                escape(point.label)
+            );
+        }
+    }
+    let path = |pick: &dyn Fn(&Point) -> Option<f64>| -> String {
+        let mut d = String::new();
+        let mut drawing = false;
+        for (i, point) in points.iter().enumerate() {
+            match pick(point) {
+                Some(v) => {
+                    let _ = write!(d, "{}{:.1},{:.1} ", if drawing { "L" } else { "M" }, x(i), y(v));
+                    drawing = true;
+                }
+                None => drawing = false,
+            }
+        }
+        d
+    };
+    let target_path = path(&|p: &Point| p.target);
+    if !target_path.is_empty() {
+        let _ = write!(out, r#"<path d="{}" fill="none" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>"#, target_path.trim());
+    }
+    let value_path = path(&|p: &Point| p.value);
+    if !value_path.is_empty() {
+        let _ = write!(out, r#"<path d="{}" fill="none" stroke="{VALUE}" stroke-width="2.5"/>"#, value_path.trim());
+    }
+    for (i, point) in points.iter().enumerate() {
+        if let Some(v) = point.value {
+            let _ = write!(out, r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{VALUE}"/>"#, x(i), y(v));
+        }
+    }
+    if let Some((i, v)) = points.iter().enumerate().rev().find_map(|(i, p)| p.value.map(|v| (i, v))) {
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-weight="600" fill="{VALUE}">{}</text>"#,
+            x(i),
+            y(v) - 8.0,
+            escape(&style.show(v))
+        );
+    }
+    // The legend names both lines in words, and draws them as they are drawn in the chart.
+    let _ = write!(
+        out,
+        r#"<line x1="{left}" y1="12" x2="{l2}" y2="12" stroke="{VALUE}" stroke-width="2.5"/><text x="{t1}" y="16">{value}</text><line x1="{l3}" y1="12" x2="{l4}" y2="12" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/><text x="{t2}" y="16">{target}</text></svg>"#,
+        l2 = left + 22.0,
+        t1 = left + 28.0,
+        l3 = left + 90.0,
+        l4 = left + 112.0,
+        t2 = left + 118.0,
+        value = words.value,
+        target = words.target,
+    );
+    out
+}
+
+/// One bar: a label and its value.
+pub struct Bar<'a> {
+    pub label: &'a str,
+    pub value: Option<f64>,
+}
+
+/// Horizontal bars, each with its label and its value written out.
+pub fn bar_chart(bars: &[Bar], style: NumberStyle, title: &str) -> String {
+    let row = 26.0;
+    let (width, top) = (560u32, 8.0);
+    let height = (top * 2.0 + row * bars.len().max(1) as f64).ceil() as u32;
+    let (label_w, value_w) = (150.0, 80.0);
+    let plot_w = f64::from(width) - label_w - value_w;
+    let words = words(style.locale);
+    let mut out = String::new();
+    open_svg(&mut out, width, height, title);
+    let max = bars.iter().filter_map(|b| b.value).fold(0.0, f64::max);
+    for (i, bar) in bars.iter().enumerate() {
+        let y = top + row * i as f64;
+        let _ = write!(out, r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, label_w - 8.0, y + 17.0, escape(&truncate(bar.label, 12)));
+        match bar.value {
+            Some(v) => {
+                let w = if max > 0.0 { (v.max(0.0) / max) * plot_w } else { 0.0 };
+                let _ = write!(
+                    out,
+                    r#"<rect x="{label_w}" y="{:.1}" width="{w:.1}" height="{:.1}" rx="3" fill="{VALUE}"/><text x="{:.1}" y="{:.1}">{}</text>"#,
+                    y + 4.0,
+                    row - 8.0,
+                    label_w + w + 6.0,
+                    y + 17.0,
+                    escape(&style.show(v))
+                );
+            }
+            None => {
+                let _ = write!(out, r#"<text x="{label_w}" y="{:.1}" fill="{MUTED}">{}</text>"#, y + 17.0, words.no_data);
+            }
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars { text.to_string() } else { format!("{}…", text.chars().take(chars - 1).collect::<String>()) }
+}
+
+/// One axis of a radar chart: a KPI and its score.
+pub struct Axis<'a> {
+    pub label: &'a str,
+    pub score: Option<f64>,
+}
+
+/// A scorecard's KPI scores on a radar, with the 100-point ring (on target) drawn and labelled.
+/// Fewer than three KPIs make no radar: they are drawn as bars.
+pub fn radar_chart(axes: &[Axis], locale: Locale, title: &str) -> String {
+    let style = NumberStyle { format: ValueFormat::Number, decimals: Some(0), locale };
+    if axes.len() < 3 {
+        let bars: Vec<Bar> = axes.iter().map(|a| Bar { label: a.label, value: a.score }).collect();
+        return bar_chart(&bars, style, title);
+    }
+    let (width, height) = (420u32, 320u32);
+    let (cx, cy, radius) = (210.0, 165.0, 110.0);
+    let scale = 120.0;
+    let angle = |i: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / axes.len() as f64;
+    let point = |i: usize, r: f64| (cx + r * angle(i).cos(), cy + r * angle(i).sin());
+    let mut out = String::new();
+    open_svg(&mut out, width, height, title);
+    for ring in [50.0, 100.0, 120.0] {
+        let r = radius * ring / scale;
+        let corners: Vec<String> = (0..axes.len()).map(|i| point(i, r)).map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let (stroke, dash) = if ring == 100.0 { (TARGET, r#" stroke-dasharray="6 4""#) } else { (GRID, "") };
+        let _ = write!(out, r#"<polygon points="{}" fill="none" stroke="{stroke}"{dash}/>"#, corners.join(" "));
+        let _ = write!(out, r#"<text x="{:.1}" y="{:.1}" font-size="10" fill="{MUTED}">{ring}</text>"#, cx + 3.0, cy - r - 2.0);
+    }
+    for (i, axis) in axes.iter().enumerate() {
+        let (x, y) = point(i, radius);
+        let _ = write!(out, r#"<line x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke="{GRID}"/>"#);
+        let (lx, ly) = point(i, radius + 18.0);
+        let anchor = if (lx - cx).abs() < 1.0 { "middle" } else if lx > cx { "start" } else { "end" };
+        let score = axis.score.map_or_else(|| "—".to_string(), |s| style.show(s));
+        let _ = write!(
+            out,
+            r#"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" font-size="11">{} <tspan font-weight="600">{}</tspan></text>"#,
+            ly + 4.0,
+            escape(&truncate(axis.label, 10)),
+            escape(&score)
+        );
+    }
+    let corners: Vec<String> = axes
+        .iter()
+        .enumerate()
+        .map(|(i, a)| point(i, radius * a.score.unwrap_or(0.0).clamp(0.0, scale) / scale))
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect();
+    let _ = write!(out, r#"<polygon points="{}" fill="{VALUE}" fill-opacity="0.18" stroke="{VALUE}" stroke-width="2"/>"#, corners.join(" "));
+    out.push_str("</svg>");
+    out
+}
+
+/// A small inline line of recent values, with the latest one marked.
+pub fn sparkline(values: &[Option<f64>], title: &str) -> String {
+    let (width, height) = (96.0, 24.0);
+    let mut out = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{t}"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    let present: Vec<f64> = values.iter().flatten().copied().collect();
+    if present.is_empty() {
+        out.push_str("</svg>");
+        return out;
+    }
+    let lo = present.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let x = |i: usize| 2.0 + (width - 4.0) * i as f64 / (values.len().max(2) - 1) as f64;
+    let y = |v: f64| height - 3.0 - (height - 6.0) * (v - lo) / span;
+    let mut d = String::new();
+    let mut drawing = false;
+    for (i, value) in values.iter().enumerate() {
+        match value {
+            Some(v) => {
+                let _ = write!(d, "{}{:.1},{:.1} ", if drawing { "L" } else { "M" }, x(i), y(*v));
+                drawing = true;
+            }
+            None => drawing = false,
+        }
+    }
+    let _ = write!(out, r#"<path d="{}" fill="none" stroke="{VALUE}" stroke-width="1.5"/>"#, d.trim());
+    if let Some((i, v)) = values.iter().enumerate().rev().find_map(|(i, v)| v.map(|v| (i, v))) {
+        let _ = write!(out, r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{VALUE}"/>"#, x(i), y(v));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// A sparkline in text, for Markdown: `▁▂▄▆█`, with `·` for a period without data.
+pub fn text_sparkline(values: &[Option<f64>]) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let present: Vec<f64> = values.iter().flatten().copied().collect();
+    let lo = present.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    values
+        .iter()
+        .map(|value| match value {
+            Some(v) if hi > lo => BLOCKS[(((v - lo) / (hi - lo)) * 7.0).round() as usize],
+            Some(_) => BLOCKS[3],
+            None => '·',
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        assert_eq!(ticks(0.0, 0.42, 4), [0.0, 0.2, 0.4, 0.6000000000000001]);
+        assert_eq!(ticks(1200.0, 4800.0, 4), [1000.0, 2000.0, 3000.0, 4000.0, 5000.0]);
+    }
+
+    #[test]
+    fn text_sparklines_scale_to_the_range_and_mark_gaps() {
+        assert_eq!(text_sparkline(&[Some(1.0), Some(2.0), None, Some(3.0)]), "▁▅·█");
+    }
+
+    #[test]
+    fn chart_text_is_escaped() {
+        let svg = bar_chart(&[Bar { label: "<b>x</b>", value: Some(1.0) }], NumberStyle { format: ValueFormat::Number, decimals: None, locale: Locale::En }, "t&t");
+        assert!(svg.contains("&lt;b&gt;x&lt;/b&gt;") && svg.contains("t&amp;t") && !svg.contains("<b>"));
+    }
+}

@@ -1,0 +1,217 @@
+//! What report templates see: a plain, serializable model of one entity's appraisal (or of the
+//! portfolio) in one period. This is a versioned contract, documented in docs/templates.md:
+//! fields are added in new versions, never renamed or removed within one.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::appraise::explain::Explanation;
+use crate::ruleset::model::{Better, Severity, ValueFormat};
+
+/// The version of this model; templates may check `context_version`.
+pub const CONTEXT_VERSION: u32 = 1;
+
+/// Everything both kinds of report share.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub context_version: u32,
+    /// `entity` or `portfolio`.
+    pub kind: &'static str,
+    /// `zh-CN` or `en`.
+    pub locale: &'static str,
+    pub client: String,
+    pub ruleset: RulesetInfo,
+    pub period: PeriodInfo,
+    /// The appraised unit as the ruleset names it (`grain.entity`), e.g. `公众号`.
+    pub entity_noun: String,
+    /// `day`, `week`, `month`, `quarter` or `year`.
+    pub grain: String,
+    pub sources: Vec<SourceInfo>,
+    /// Present in entity reports.
+    pub entity: Option<EntityReport>,
+    /// Present in portfolio reports.
+    pub portfolio: Option<Portfolio>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesetInfo {
+    pub id: String,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodInfo {
+    /// `2026-10`, `2026-W05`, …
+    pub label: String,
+    /// First and last day, `2026-10-01` and `2026-10-31`.
+    pub start: String,
+    pub end: String,
+    pub previous: Option<String>,
+    /// The periods of the trend charts, oldest first, ending with this one.
+    pub trend: Vec<String>,
+}
+
+/// A source's files and the dates of the rows read from them (for one entity, in an entity
+/// report; for all, in the portfolio).
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceInfo {
+    pub name: String,
+    pub files: Vec<String>,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityReport {
+    pub id: String,
+    /// Attribute name → value (text or number).
+    pub attributes: BTreeMap<String, minijinja::Value>,
+    /// The first scorecard that applies to the entity: the tiles at the top of the report.
+    pub headline: Option<ScorecardReport>,
+    pub scorecards: Vec<ScorecardReport>,
+    pub kpis: Vec<KpiReport>,
+    /// Sorted by severity, most severe first, then in the ruleset's order.
+    pub diagnoses: Vec<DiagnosisReport>,
+    /// KPIs with no value this period.
+    pub no_data: Vec<KpiRef>,
+    /// `kpi explain` for every KPI.
+    pub appendix: Vec<Explanation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiRef {
+    pub id: String,
+    pub label: String,
+}
+
+/// A KPI's value in the period, how it compares, and its recent history.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiReport {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub format: ValueFormat,
+    pub decimals: Option<u8>,
+    pub better: Better,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub attainment: Option<f64>,
+    pub score: Option<f64>,
+    pub band: Option<String>,
+    /// `good` (the first band), `bad` (the last), `mid` (any other); none without a band.
+    pub band_tone: Option<&'static str>,
+    pub previous: Option<f64>,
+    /// value − previous.
+    pub change: Option<f64>,
+    pub trend: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub period: String,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardReport {
+    pub id: String,
+    pub label: String,
+    pub total: Option<f64>,
+    pub grade: Option<String>,
+    pub previous_total: Option<f64>,
+    pub previous_grade: Option<String>,
+    pub change: Option<f64>,
+    /// Rank among the entities the scorecard applies to, 1 for the highest total.
+    pub rank: Option<usize>,
+    /// How many entities have a total for this scorecard in the period.
+    pub ranked: usize,
+    pub missing: Vec<KpiRef>,
+    pub rows: Vec<ScorecardRow>,
+}
+
+/// One KPI of a scorecard: the KPI report with its weight and weighted score.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorecardRow {
+    #[serde(flatten)]
+    pub kpi: KpiReport,
+    pub weight: f64,
+    /// weight × score / 100: the KPI's points in the total (before renormalizing).
+    pub weighted: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosisReport {
+    pub id: String,
+    pub severity: Severity,
+    pub finding: String,
+    pub advice: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Portfolio {
+    pub entities: usize,
+    pub scorecards: Vec<PortfolioScorecard>,
+    /// Entities whose grade changed since the previous period, largest changes first.
+    pub movers: Vec<Mover>,
+    /// How many diagnoses fired, by severity (`critical`, `warning`, `info`).
+    pub diagnoses: Vec<SeverityCount>,
+    /// The diagnoses that fired, most severe first, by entity.
+    pub findings: Vec<EntityDiagnosis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioScorecard {
+    pub id: String,
+    pub label: String,
+    /// Entities with a total, highest first.
+    pub ranking: Vec<Ranked>,
+    /// Every grade of the ruleset, best first, with how many entities got it.
+    pub grades: Vec<GradeCount>,
+    /// Entities the scorecard applies to that have no total.
+    pub unscored: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked {
+    pub rank: usize,
+    pub entity: String,
+    pub total: f64,
+    pub grade: Option<String>,
+    pub previous_total: Option<f64>,
+    pub previous_rank: Option<usize>,
+    pub change: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeCount {
+    pub grade: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mover {
+    pub entity: String,
+    pub scorecard: String,
+    pub label: String,
+    pub previous_grade: Option<String>,
+    pub grade: Option<String>,
+    pub change: Option<f64>,
+    /// `up` or `down`.
+    pub direction: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeverityCount {
+    pub severity: Severity,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityDiagnosis {
+    pub entity: String,
+    #[serde(flatten)]
+    pub diagnosis: DiagnosisReport,
+}

@@ -1,0 +1,171 @@
+//! `kpi report`: the example client's reports in both languages, HTML that stands alone and
+//! escapes what came from data, determinism, template overrides, and a real browser.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kpi::report::{ReportFormat, ReportOptions, render_reports};
+use kpi::ruleset::model::Locale;
+
+use crate::support::{Case, manifest_dir};
+
+fn example() -> kpi::ruleset::CheckedRuleset {
+    kpi::project::open(&manifest_dir().join("examples/wechat/ruleset.yaml"), None).unwrap()
+}
+
+fn options(output: &Path, locale: Locale, templates: Option<PathBuf>) -> ReportOptions {
+    ReportOptions {
+        formats: vec![ReportFormat::Html, ReportFormat::Markdown],
+        locale,
+        templates,
+        per_entity: true,
+        period: None,
+        output: output.to_path_buf(),
+    }
+}
+
+fn render(ruleset: &kpi::ruleset::CheckedRuleset, options: &ReportOptions) -> Vec<PathBuf> {
+    render_reports(ruleset, options, &|_, _| {}).unwrap_or_else(|e| panic!("{e}")).files
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn the_example_reports_in_markdown_in_both_languages() {
+    let ruleset = example();
+    for locale in [Locale::ZhCn, Locale::En] {
+        let dir = tempfile::tempdir().unwrap();
+        let files = render(&ruleset, &options(dir.path(), locale, None));
+        // Without --period, the latest period with data.
+        assert!(files.iter().all(|f| f.starts_with(dir.path().join("2026-10"))), "{files:?}");
+        for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+            let name = file.strip_prefix(dir.path()).unwrap().display().to_string();
+            insta::assert_snapshot!(format!("{}-{name}", locale.code()), read(file));
+        }
+    }
+}
+
+#[test]
+fn html_reports_stand_alone() {
+    let ruleset = example();
+    let dir = tempfile::tempdir().unwrap();
+    let files = render(&ruleset, &options(dir.path(), Locale::ZhCn, None));
+    let html: Vec<&PathBuf> = files.iter().filter(|f| f.extension().is_some_and(|e| e == "html")).collect();
+    assert_eq!(html.len(), 4);
+    for file in html {
+        let text = read(file);
+        assert!(text.starts_with("<!DOCTYPE html>"), "{}", file.display());
+        assert!(!text.contains("<script"), "no script in {}", file.display());
+        assert!(!text.contains("<link") && !text.contains("@import") && !text.contains("url("), "no external resource in {}", file.display());
+        let without_namespaces = text.replace("http://www.w3.org/2000/svg", "");
+        assert!(!without_namespaces.contains("http://") && !without_namespaces.contains("https://"), "no network address in {}", file.display());
+        assert!(text.contains("@page") && text.contains("@media print"), "a print stylesheet in {}", file.display());
+        assert!(text.contains("<svg"), "inline charts in {}", file.display());
+    }
+    let entity = read(&dir.path().join("2026-10/entities/晨光咖啡.html"));
+    assert!(entity.contains(r#"<table class="scorecard">"#));
+    assert_eq!(entity.matches(r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart""#).count(), 6, "a radar and five trend charts");
+    assert!(entity.contains("计算附录") && entity.contains("诊断与建议"));
+}
+
+#[test]
+fn values_from_data_are_escaped_in_html_and_markdown() {
+    let ruleset = r#"
+ruleset: escaping
+client: "<i>Acme</i>"
+grain: { entity: account, period: month }
+sources:
+  rows: { path: rows.csv, date: date, entity: account }
+  accounts: { path: accounts.csv, entity: account, columns: { note: note } }
+kpis:
+  reads: { formula: sum(rows.reads), target: 10 }
+scorecards:
+  main: { weights: { reads: 100 } }
+diagnoses:
+  - { id: says, when: reads > 0, finding: "{{ note }} said {{ entity }}" }
+"#;
+    let case = Case::new(ruleset, &[("rows.csv", "date,account,reads\n2026-01-05,<b>x</b>,5\n"), ("accounts.csv", "account,note\n<b>x</b>,<script>alert(1)</script>|\n")]);
+    let checked = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    render(&checked, &options(out.path(), Locale::En, None));
+    // `<`, `>` and `/` cannot be in a file name.
+    let html = read(&out.path().join("2026-01/entities/_b_x__b_.html"));
+    assert!(!html.contains("<b>x</b>") && html.contains("&lt;b&gt;x&lt;&#x2f;b&gt;"), "{html}");
+    assert!(!html.contains("<script>alert") && !html.contains("<i>Acme"));
+    let markdown = read(&out.path().join("2026-01/entities/_b_x__b_.md"));
+    assert!(markdown.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|"), "{markdown}");
+}
+
+#[test]
+fn the_same_inputs_give_byte_identical_reports() {
+    let ruleset = example();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = render(&ruleset, &options(a.path(), Locale::En, None));
+    let second = render(&ruleset, &options(b.path(), Locale::En, None));
+    assert_eq!(first.len(), second.len());
+    for (x, y) in first.iter().zip(&second) {
+        assert_eq!(std::fs::read(x).unwrap(), std::fs::read(y).unwrap(), "{}", x.display());
+    }
+}
+
+#[test]
+fn a_client_template_overrides_one_block_and_keeps_the_rest() {
+    let ruleset = example();
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("entity.html"),
+        r#"{% extends "builtin/entity.html" %}{% block header %}<header class="client-brand"><img alt="logo" src="data:image/png;base64,iVBORw0KGgo="> {{ entity.id }}</header>{% endblock %}"#,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(out.path(), Locale::ZhCn, Some(templates.path().to_path_buf())));
+    let html = read(&out.path().join("2026-10/entities/晨光咖啡.html"));
+    assert!(html.contains(r#"<header class="client-brand"><img alt="logo" src="data:image/png;base64,iVBORw0KGgo="> 晨光咖啡</header>"#));
+    assert!(!html.contains(r#"<header class="report">"#), "the header block is replaced");
+    assert!(html.contains(r#"<table class="scorecard">"#) && html.contains("<style>"), "the rest is kept");
+    let portfolio = read(&out.path().join("2026-10/portfolio.html"));
+    assert!(portfolio.contains(r#"<header class="report">"#), "other templates are the shipped ones");
+}
+
+#[test]
+fn a_template_error_names_the_template_line_and_variable_and_keeps_the_previous_report() {
+    let ruleset = example();
+    let out = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(out.path(), Locale::ZhCn, None));
+    let previous = std::fs::read(out.path().join("2026-10/entities/晨光咖啡.html")).unwrap();
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(templates.path().join("entity.html"), "<h1>{{ entity.id }}</h1>\n<p>{{ entity.scorecard_total }}</p>\n").unwrap();
+    let error = render_reports(&ruleset, &options(out.path(), Locale::ZhCn, Some(templates.path().to_path_buf())), &|_, _| {})
+        .err()
+        .expect("an undefined variable fails the render");
+    let message = kpi::diagnostic::render(&error);
+    assert!(message.contains("template `entity.html, line 2`"), "{message}");
+    assert!(message.contains("scorecard_total"), "{message}");
+    assert_eq!(std::fs::read(out.path().join("2026-10/entities/晨光咖啡.html")).unwrap(), previous);
+    let leftovers: Vec<_> = std::fs::read_dir(out.path().join("2026-10/entities")).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn the_html_report_renders_in_headless_chromium_without_errors_or_network() {
+    let ruleset = example();
+    let out = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(out.path(), Locale::ZhCn, None));
+    let report = out.path().join("2026-10/entities/晨光咖啡.html");
+    let pdf = out.path().join("report.pdf");
+    let script = manifest_dir().join("tests/browser/check-report.mjs");
+    assert!(
+        manifest_dir().join("tests/browser/node_modules/playwright-core").is_dir(),
+        "the browser test needs Chromium and playwright-core: run scripts/test, which installs them"
+    );
+    let output = Command::new("node").arg(&script).arg(&report).arg(&pdf).output().expect("node runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["errors"], serde_json::json!([]), "console errors");
+    assert_eq!(result["requests"], serde_json::json!([]), "network requests");
+    assert_eq!(result["scorecardVisible"], true);
+    assert_eq!(result["chartVisible"], true);
+    assert!(result["pdfBytes"].as_u64().unwrap() > 10_000, "printed to PDF: {result}");
+}
