@@ -124,3 +124,16 @@ fn fail_on_exits_1_when_a_diagnosis_of_that_severity_fires() {
     let critical = json["diagnoses"].as_array().unwrap().iter().any(|d| d["severity"] == "critical");
     assert_eq!(quiet.status.code(), Some(if critical { 1 } else { 0 }));
 }
+
+#[test]
+fn report_writes_the_latest_period_with_the_client_templates_and_no_progress_bar_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let output = kpi(&["report", EXAMPLE, "--per-entity", "--templates", "examples/wechat/templates", "--format", "html", "-o", out]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains('\r'), "no progress bar on a pipe: {}", stderr(&output));
+    let html = std::fs::read_to_string(dir.path().join("2026-10/entities/晨光咖啡.html")).unwrap();
+    assert!(html.contains(r#"<img alt="晨光咖啡" width="40" height="40" src="data:image/svg+xml;base64,"#));
+    assert!(dir.path().join("2026-10/portfolio.html").is_file());
+    assert!(!dir.path().join("2026-10/portfolio.md").exists(), "only the formats asked for");
+}
