@@ -155,11 +155,6 @@ impl Error {
         self
     }
 
-    pub fn help_opt(mut self, help: Option<String>) -> Error {
-        self.help = help;
-        self
-    }
-
     pub fn note(mut self, note: impl Into<String>) -> Error {
         self.notes.push(note.into());
         self

@@ -137,9 +137,6 @@ impl BinaryOp {
         )
     }
 
-    pub fn is_logical(self) -> bool {
-        matches!(self, BinaryOp::Or | BinaryOp::And)
-    }
 }
 
 impl UnaryOp {
@@ -160,31 +157,4 @@ pub enum Condition {
     Compared { op: BinaryOp, rhs: SpannedExpr },
     /// Any boolean formula, which may name `value`.
     Formula(SpannedExpr),
-}
-
-impl Expr {
-    /// Calls `visit` on every sub-expression, this one included, parents before children.
-    pub fn walk<'a>(node: &'a SpannedExpr, visit: &mut impl FnMut(&'a SpannedExpr)) {
-        visit(node);
-        match &node.node {
-            Expr::Number(_) | Expr::String(_) | Expr::Bool(_) | Expr::Null | Expr::Name(_) => {}
-            Expr::Unary { operand, .. } => Expr::walk(operand, visit),
-            Expr::Binary { lhs, rhs, .. } => {
-                Expr::walk(lhs, visit);
-                Expr::walk(rhs, visit);
-            }
-            Expr::If { branches, otherwise } => {
-                for (condition, value) in branches {
-                    Expr::walk(condition, visit);
-                    Expr::walk(value, visit);
-                }
-                Expr::walk(otherwise, visit);
-            }
-            Expr::Call { args, .. } => {
-                for arg in args {
-                    Expr::walk(&arg.value, visit);
-                }
-            }
-        }
-    }
 }

@@ -263,49 +263,6 @@ impl Function {
             _ => Type::Number,
         }
     }
-
-    /// A one-line description for `kpi explain` and the reference docs.
-    pub fn summary(self) -> &'static str {
-        use Function::*;
-        match self {
-            Sum => "the sum of the rows",
-            Mean => "the mean of the rows",
-            Min => "the smallest value of the rows",
-            Max => "the largest value of the rows",
-            Count => "the number of rows with a value",
-            CountDistinct => "the number of different values",
-            First => "the value of the earliest row",
-            Last => "the value of the latest row",
-            Median => "the median of the rows",
-            Quantile => "the q-quantile of the rows, interpolated like Excel's PERCENTILE.INC",
-            Abs => "the absolute value",
-            Round => "rounded half away from zero, like Excel's ROUND",
-            Ln => "the natural logarithm",
-            Log10 => "the base-10 logarithm",
-            Sqrt => "the square root",
-            Exp => "e to the power of x",
-            Clamp => "x limited to the range lo..hi",
-            Coalesce => "the first argument that is not null",
-            Nullif => "null when a equals b, else a",
-            Least => "the smallest argument that is not null",
-            Greatest => "the largest argument that is not null",
-            IsNull => "whether x has no data",
-            Prev => "the value n periods earlier",
-            Change => "x minus its value n periods earlier",
-            PctChange => "x divided by its value n periods earlier, minus 1",
-            RollingMean => "the mean of the values of this period and the n - 1 before",
-            RollingSum => "the sum of the values of this period and the n - 1 before",
-            ToDate => "the sum from the year's first period to this one",
-            Rank => "the rank among the period's entities, 1 for the largest",
-            Percentile => "the share of the period's values that are at most x",
-            Share => "x divided by the sum of x over the period's entities",
-            MeanAll => "the mean of x over the period's entities",
-            Zscore => "how many standard deviations x is from the period's mean",
-            Attainment => "value / target (target / value when lower is better), capped",
-            Linear => "0 at lo, 100 at hi, straight between",
-            Bands => "the points of the band the value falls in",
-        }
-    }
 }
 
 #[cfg(test)]
