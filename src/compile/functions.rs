@@ -97,12 +97,13 @@ pub fn aggregate(function: Function, args: Vec<Option<Expr>>) -> Expr {
         Quantile => (args.next().flatten(), args.next().flatten()),
         _ => (None, args.next().flatten()),
     };
+    let filtered = filter.is_some();
     let x = match filter {
         Some(condition) => x.filter(condition.fill_null(lit(false))),
         None => x,
     };
     match function {
-        Sum => x.cast(DataType::Float64).sum(),
+        Sum => sum_of_values(x, filtered),
         Mean => x.mean(),
         Min => x.min(),
         Max => x.max(),
@@ -114,6 +115,14 @@ pub fn aggregate(function: Function, args: Vec<Option<Expr>>) -> Expr {
         Quantile => x.quantile(q.expect("checked"), QuantileMethod::Linear),
         _ => unreachable!("`{}` is not an aggregation", function.name()),
     }
+}
+
+/// The sum of the values; no data when every row lacks one. A filter that keeps no row gives
+/// 0, like a sum over nothing.
+fn sum_of_values(x: Expr, filtered: bool) -> Expr {
+    let no_values = x.clone().count().eq(lit(0));
+    let no_data = if filtered { no_values.and(x.clone().len().gt(lit(0))) } else { no_values };
+    when(no_data).then(null()).otherwise(x.cast(DataType::Float64).sum())
 }
 
 fn rest(first: Expr, mut next: impl FnMut() -> Option<Expr>) -> Vec<Expr> {

@@ -1,5 +1,7 @@
 //! The data files of a source: finding them, decoding them, sampling them and scanning them
-//! lazily with polars.
+//! lazily with polars. CSV and Parquet are scanned from disk; workbooks (xlsx, xls, ods) and
+//! NDJSON are read into a table of text first (see [`super::tables`]), and from there follow the
+//! same path as CSV.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -7,6 +9,7 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
+use super::tables;
 use crate::error::{Error, ErrorKind};
 use crate::ruleset::model::{Source, SourceEncoding, SourceFormat};
 
@@ -19,14 +22,26 @@ const HEAD_BYTES: usize = 256 * 1024;
 pub enum FileFormat {
     Csv { separator: u8 },
     Parquet,
+    Workbook,
+    Ndjson,
 }
 
-/// One data file, ready to sample and scan. GB18030 text is decoded to UTF-8 once, in memory.
+/// What is held of a file before it is scanned.
+enum Content {
+    /// Read from disk when scanned.
+    OnDisk,
+    /// GB18030 text, decoded to UTF-8 once.
+    Decoded(Arc<[u8]>),
+    /// A workbook sheet or NDJSON lines, every value as text.
+    Table(DataFrame),
+}
+
+/// One data file, ready to sample and scan.
 pub struct DataFile {
     pub path: PathBuf,
     pub format: FileFormat,
     header_row: u32,
-    decoded: Option<Arc<[u8]>>,
+    content: Content,
 }
 
 /// The files a source's `path` matches, in name order.
@@ -48,16 +63,28 @@ pub fn find(source: &Source, base: &Path) -> Result<Vec<PathBuf>, Error> {
 impl DataFile {
     pub fn open(path: PathBuf, source: &Source) -> Result<DataFile, Error> {
         let format = format_of(&path, source.format)?;
-        let decoded = match format {
-            FileFormat::Csv { .. } => decode(&path, source.encoding)?,
-            FileFormat::Parquet => None,
+        let unreadable = |message: String| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message });
+        let content = match format {
+            FileFormat::Csv { .. } => decode(&path, source.encoding)?.map_or(Content::OnDisk, Content::Decoded),
+            FileFormat::Parquet => Content::OnDisk,
+            FileFormat::Workbook => Content::Table(tables::workbook(&path, source.sheet.as_deref(), source.header_row).map_err(unreadable)?),
+            FileFormat::Ndjson => {
+                let bytes = match decode(&path, source.encoding)? {
+                    Some(decoded) => decoded.to_vec(),
+                    None => std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?,
+                };
+                Content::Table(tables::ndjson(&bytes).map_err(unreadable)?)
+            }
         };
-        Ok(DataFile { path, format, header_row: source.header_row, decoded })
+        Ok(DataFile { path, format, header_row: source.header_row, content })
     }
 
-    /// The line of the file that holds data row `index` (0-based), after the header.
+    /// The line of the file (or the row of the sheet) that holds data row `index` (0-based).
     pub fn data_line(&self, index: usize) -> usize {
-        self.header_row as usize + 1 + index
+        match self.format {
+            FileFormat::Ndjson => index + 1,
+            _ => self.header_row as usize + 1 + index,
+        }
     }
 
     pub fn display(&self) -> String {
@@ -68,15 +95,16 @@ impl DataFile {
         Error::new(ErrorKind::UnreadableFile { path: self.display(), message: error.to_string() })
     }
 
-    /// The first rows, every column as text (parquet keeps its types).
+    /// The first rows: CSV as text, tables as read, parquet with its own types.
     pub fn sample(&self) -> Result<DataFrame, Error> {
-        match self.format {
-            FileFormat::Csv { separator } => {
+        match (&self.content, self.format) {
+            (Content::Table(table), _) => Ok(table.head(Some(SAMPLE_ROWS))),
+            (_, FileFormat::Csv { separator }) => {
                 let head = self.head().map_err(|e| self.unreadable(e))?;
                 let options = self.csv_options(separator).with_n_rows(Some(SAMPLE_ROWS)).with_infer_schema_length(Some(0));
                 options.into_reader_with_file_handle(Cursor::new(head)).finish().map_err(|e| self.unreadable(e))
             }
-            FileFormat::Parquet => self.scan_parquet()?.limit(SAMPLE_ROWS as IdxSize).collect().map_err(|e| self.unreadable(e)),
+            _ => self.scan_parquet()?.limit(SAMPLE_ROWS as IdxSize).collect().map_err(|e| self.unreadable(e)),
         }
     }
 
@@ -84,9 +112,9 @@ impl DataFile {
     /// (or counting the lines of) the whole file.
     fn head(&self) -> std::io::Result<Vec<u8>> {
         use std::io::Read;
-        let mut head = match &self.decoded {
-            Some(bytes) => bytes[..bytes.len().min(HEAD_BYTES)].to_vec(),
-            None => {
+        let mut head = match &self.content {
+            Content::Decoded(bytes) => bytes[..bytes.len().min(HEAD_BYTES)].to_vec(),
+            _ => {
                 let mut head = Vec::with_capacity(HEAD_BYTES);
                 std::fs::File::open(&self.path)?.take(HEAD_BYTES as u64).read_to_end(&mut head)?;
                 head
@@ -104,18 +132,28 @@ impl DataFile {
         Ok(self.sample()?.get_column_names().into_iter().map(|n| n.to_string()).collect())
     }
 
-    /// A lazy scan, with the columns of `dtypes` read as those types (CSV only: parquet files
-    /// carry their own).
+    /// A lazy scan, with the columns of `dtypes` read as those types. Parquet files carry their
+    /// own types; the text of tables is parsed here.
     pub fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, Error> {
-        match self.format {
-            FileFormat::Csv { separator } => {
+        match (&self.content, self.format) {
+            (Content::Table(table), _) => {
+                let typed: Vec<Expr> = dtypes
+                    .iter()
+                    .map(|(name, dtype)| match dtype {
+                        DataType::Date => col(name.as_str()).str().to_date(StrptimeOptions { format: Some("%Y-%m-%d".into()), strict: false, ..Default::default() }),
+                        dtype => col(name.as_str()).cast(dtype.clone()),
+                    })
+                    .collect();
+                Ok(table.clone().lazy().with_columns(typed))
+            }
+            (content, FileFormat::Csv { separator }) => {
                 let mut schema = Schema::default();
                 for (name, dtype) in dtypes {
                     schema.with_column(name.as_str().into(), dtype.clone());
                 }
-                let reader = match &self.decoded {
-                    Some(bytes) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([bytes.to_vec().into()]))),
-                    None => LazyCsvReader::new(PlRefPath::try_from_path(&self.path).map_err(|e| self.unreadable(e))?),
+                let reader = match content {
+                    Content::Decoded(bytes) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([bytes.to_vec().into()]))),
+                    _ => LazyCsvReader::new(PlRefPath::try_from_path(&self.path).map_err(|e| self.unreadable(e))?),
                 };
                 reader
                     .with_has_header(true)
@@ -127,7 +165,7 @@ impl DataFile {
                     .finish()
                     .map_err(|e| self.unreadable(e))
             }
-            FileFormat::Parquet => self.scan_parquet(),
+            _ => self.scan_parquet(),
         }
     }
 
@@ -146,31 +184,27 @@ impl DataFile {
 
 fn format_of(path: &Path, declared: SourceFormat) -> Result<FileFormat, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let format = match declared {
+    Ok(match declared {
         SourceFormat::Csv => FileFormat::Csv { separator: b',' },
         SourceFormat::Tsv => FileFormat::Csv { separator: b'\t' },
         SourceFormat::Parquet => FileFormat::Parquet,
+        SourceFormat::Xlsx => FileFormat::Workbook,
+        SourceFormat::Ndjson => FileFormat::Ndjson,
         SourceFormat::Auto => match extension.as_str() {
             "csv" | "txt" => FileFormat::Csv { separator: b',' },
             "tsv" | "tab" => FileFormat::Csv { separator: b'\t' },
             "parquet" | "pq" => FileFormat::Parquet,
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => FileFormat::Workbook,
+            "ndjson" | "jsonl" => FileFormat::Ndjson,
             _ => {
                 return Err(Error::new(ErrorKind::UnreadableFile {
                     path: path.display().to_string(),
                     message: format!("cannot tell the format from the extension `.{extension}`"),
                 })
-                .help("set `format:` on the source (csv, tsv or parquet)"));
+                .help("set `format:` on the source: csv, tsv, parquet, xlsx or ndjson"));
             }
         },
-        SourceFormat::Xlsx | SourceFormat::Ndjson => {
-            return Err(Error::new(ErrorKind::UnreadableFile {
-                path: path.display().to_string(),
-                message: "this version reads csv, tsv and parquet files".into(),
-            })
-            .help("save the export as CSV (UTF-8 or GBK) and set `format: csv`"));
-        }
-    };
-    Ok(format)
+    })
 }
 
 /// The file as UTF-8, when it is not UTF-8 already: GBK exports (as Excel on a Chinese Windows

@@ -8,6 +8,7 @@ pub mod formulas;
 pub mod period;
 pub mod sniff;
 pub mod sources;
+pub mod tables;
 pub mod targets;
 
 pub use evaluate::{Evaluation, evaluate, evaluate_with_probes};

@@ -1,18 +1,17 @@
 //! What a file's sample rows say about how to read it: the date format, and whether a column
 //! holds plain numbers, numbers written for people (`1,234`, `12.5%`, `10万+`), or text.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveTime};
 
-/// Date formats tried, in order, when a source sets no `date_format`.
-/// Day-month orders that differ between countries are left to `date_format`.
+/// Date formats tried, in order, when a source sets no `date_format`. Day-month orders that
+/// differ between countries are left to `date_format`.
 const DATE_FORMATS: [&str; 5] = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"];
-const DATETIME_FORMATS: [&str; 6] =
-    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y年%m月%d日 %H:%M"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DateFormat {
-    Date(String),
-    DateTime(String),
+    /// Dates in this strftime format; `timed` when some carry a time of day after them
+    /// (`2026-10-01 08:30:00`), which is dropped: a period is at least a day.
+    Date { format: String, timed: bool },
     /// `2026-10`: a month written without its day.
     Month,
 }
@@ -20,36 +19,40 @@ pub enum DateFormat {
 /// The first format that reads every non-empty sample value, or the value no format reads.
 pub fn date_format<'a>(samples: impl Iterator<Item = &'a str> + Clone, declared: Option<&str>) -> Result<DateFormat, String> {
     let values = samples.map(str::trim).filter(|v| !v.is_empty());
+    let reads = |format: &str| -> Result<bool, String> {
+        let mut timed = false;
+        for value in values.clone() {
+            match date_part(value, format) {
+                Some(has_time) => timed |= has_time,
+                None => return Err(value.to_string()),
+            }
+        }
+        Ok(timed)
+    };
     if let Some(format) = declared {
-        let is_datetime = format.contains("%H");
-        return match values.clone().find(|v| !parses(v, format, is_datetime)) {
-            None if is_datetime => Ok(DateFormat::DateTime(format.to_string())),
-            None => Ok(DateFormat::Date(format.to_string())),
-            Some(bad) => Err(bad.to_string()),
-        };
+        return reads(format).map(|timed| DateFormat::Date { format: format.to_string(), timed });
     }
     for format in DATE_FORMATS {
-        if values.clone().all(|v| parses(v, format, false)) {
-            return Ok(DateFormat::Date(format.to_string()));
+        if let Ok(timed) = reads(format) {
+            return Ok(DateFormat::Date { format: format.to_string(), timed });
         }
     }
-    for format in DATETIME_FORMATS {
-        if values.clone().all(|v| parses(v, format, true)) {
-            return Ok(DateFormat::DateTime(format.to_string()));
-        }
-    }
-    if values.clone().all(|v| parses(&format!("{v}-01"), "%Y-%m-%d", false)) {
+    if values.clone().all(|v| NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").is_ok()) {
         return Ok(DateFormat::Month);
     }
-    let bad = values.clone().find(|v| !DATE_FORMATS.iter().any(|f| parses(v, f, false)));
+    let bad = values.clone().find(|v| DATE_FORMATS.iter().all(|f| date_part(v, f).is_none()));
     Err(bad.or_else(|| values.clone().next()).unwrap_or_default().to_string())
 }
 
-fn parses(value: &str, format: &str, is_datetime: bool) -> bool {
-    if is_datetime {
-        NaiveDateTime::parse_from_str(value, format).is_ok()
+/// Whether `value` starts with a date in `format`, and if so whether a time follows it.
+fn date_part(value: &str, format: &str) -> Option<bool> {
+    let (_, rest) = NaiveDate::parse_and_remainder(value, format).ok()?;
+    if rest.is_empty() {
+        Some(false)
     } else {
-        NaiveDate::parse_from_str(value, format).is_ok()
+        let time = rest.trim_start_matches(['T', ' ']);
+        (rest.len() != time.len() && NaiveTime::parse_from_str(time.trim(), "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M")).is_ok())
+            .then_some(true)
     }
 }
 
@@ -101,14 +104,13 @@ mod tests {
 
     #[test]
     fn finds_the_date_format_that_reads_every_sample() {
-        let iso = ["2026-10-01", "2026-10-31"];
-        assert_eq!(date_format(iso.into_iter(), None), Ok(DateFormat::Date("%Y-%m-%d".into())));
-        let slashes = ["2026/1/5", "2026/12/31"];
-        assert_eq!(date_format(slashes.into_iter(), None), Ok(DateFormat::Date("%Y/%m/%d".into())));
-        let chinese = ["2026年10月01日"];
-        assert_eq!(date_format(chinese.into_iter(), None), Ok(DateFormat::Date("%Y年%m月%d日".into())));
-        let times = ["2026-10-01 08:30:00"];
-        assert_eq!(date_format(times.into_iter(), None), Ok(DateFormat::DateTime("%Y-%m-%d %H:%M:%S".into())));
+        let date = |format: &str, timed| Ok(DateFormat::Date { format: format.into(), timed });
+        assert_eq!(date_format(["2026-10-01", "2026-10-31"].into_iter(), None), date("%Y-%m-%d", false));
+        assert_eq!(date_format(["2026/1/5", "2026/12/31"].into_iter(), None), date("%Y/%m/%d", false));
+        assert_eq!(date_format(["2026年10月01日"].into_iter(), None), date("%Y年%m月%d日", false));
+        let mixed = ["2026-10-01 08:30:00", "2026-10-02", "2026-10-03T09:15"];
+        assert_eq!(date_format(mixed.into_iter(), None), date("%Y-%m-%d", true));
+        assert_eq!(date_format(["01/10/2026"].into_iter(), Some("%d/%m/%Y")), date("%d/%m/%Y", false));
         assert_eq!(date_format(["2026-10"].into_iter(), None), Ok(DateFormat::Month));
         assert_eq!(date_format(["2026-10-01", "合计"].into_iter(), None), Err("合计".into()));
     }

@@ -142,7 +142,7 @@ fn scan_file(source: &SourceRef, file: &DataFile, columns: &[RowColumn]) -> Resu
                 dtypes.push((header.clone(), DataType::Float64));
                 col(header.as_str())
             }
-            (_, NumberStyle::Plain, FileFormat::Parquet) => col(header.as_str()).cast(DataType::Float64),
+            (_, NumberStyle::Plain, _) => col(header.as_str()).cast(DataType::Float64),
             (_, NumberStyle::Written | NumberStyle::Text, _) => {
                 dtypes.push((header.clone(), DataType::String));
                 written_number(col(header.as_str()))
@@ -191,7 +191,8 @@ fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &s
             .at_opt(source.location_of(Some("date_format").filter(|_| source.source.date_format.is_some()).or(Some("date")), None))
             .help("set `date_format:` on the source, e.g. `date_format: \"%Y/%m/%d\"`")
     })?;
-    if format == DateFormat::Date("%Y-%m-%d".into()) && matches!(file.format, FileFormat::Csv { .. }) {
+    let is_csv = matches!(file.format, FileFormat::Csv { .. });
+    if is_csv && format == (DateFormat::Date { format: "%Y-%m-%d".into(), timed: false }) {
         dtypes.push((header.to_string(), DataType::Date));
         return Ok(col(header));
     }
@@ -199,8 +200,9 @@ fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &s
     let options = |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
     let text = col(header).str().strip_chars(lit(NULL));
     Ok(match format {
-        DateFormat::Date(format) => text.str().to_date(options(&format)),
-        DateFormat::DateTime(format) => text.str().to_datetime(None, None, options(&format), lit("raise")).dt().date(),
+        // A time of day after the date is dropped: the date is what places a row in a period.
+        DateFormat::Date { format, timed: true } => text.str().extract(lit(r"^[^\sT]+"), 0).str().to_date(options(&format)),
+        DateFormat::Date { format, timed: false } => text.str().to_date(options(&format)),
         DateFormat::Month => concat_str([text, lit("-01")], "", true).str().to_date(options("%Y-%m-%d")),
     })
 }

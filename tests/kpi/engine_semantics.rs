@@ -124,3 +124,33 @@ fn attributes_can_be_used_in_formulas() {
     assert_eq!(value(&appraisal, "b", "2026-01", "brand_n"), Some(0.0));
     assert_eq!(value(&appraisal, "b", "2026-01", "per_head"), Some(5.0));
 }
+
+#[test]
+fn workbooks_are_read_by_sheet_and_header_row_with_their_dates_and_numbers() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.xlsx, sheet: 用户分析, header_row: 3, date: 时间, entity: 公众号, columns: { new: 新关注人数, lost: 取消关注人数 } }",
+        "  new_: sum(users.new)\n  lost_: sum(users.lost)",
+        "  new_follows: { formula: new_ }\n  unfollows: { formula: lost_ }",
+    );
+    let case = Case::new(&rules, &[]);
+    std::fs::copy(crate::support::manifest_dir().join("tests/fixtures/data/users.xlsx"), case.dir.path().join("users.xlsx")).unwrap();
+    let appraisal = case.appraise();
+    assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(1120.0), Some(80.5)]);
+    assert_eq!(series(&appraisal, "主号", "unfollows"), [Some(50.0), None]);
+}
+
+#[test]
+fn ndjson_lines_are_read_with_every_key_as_a_column() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.ndjson, date: date, entity: account }",
+        "  new_: sum(users.new)\n  lost_: sum(users.unfollows)",
+        "  new_follows: { formula: new_ }\n  unfollows: { formula: lost_ }",
+    );
+    let case = Case::new(&rules, &[]);
+    std::fs::copy(crate::support::manifest_dir().join("tests/fixtures/data/users.ndjson"), case.dir.path().join("users.ndjson")).unwrap();
+    let appraisal = case.appraise();
+    assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(120.0), Some(80.0)]);
+    assert_eq!(series(&appraisal, "主号", "unfollows"), [None, Some(3.0)]);
+}
