@@ -2,6 +2,10 @@
 //! computed, targeted, scored and graded; the engine evaluates it over the platforms' data
 //! exports with polars.
 
+// Errors carry their location, help and notes; they are built on the cold path only, so their
+// size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod diagnostic;
 pub mod error;
 pub mod expr;

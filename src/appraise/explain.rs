@@ -311,11 +311,10 @@ impl Explainer<'_> {
     fn sources_of(&self, ir: &Ir) -> Vec<SourceRows> {
         let mut sources: Vec<&str> = Vec::new();
         ir.visit(&mut |node| {
-            if let IrNode::Aggregate { source, .. } = &node.node {
-                if !sources.contains(&source.as_str()) {
+            if let IrNode::Aggregate { source, .. } = &node.node
+                && !sources.contains(&source.as_str()) {
                     sources.push(source);
                 }
-            }
         });
         sources
             .into_iter()

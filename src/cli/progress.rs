@@ -19,7 +19,7 @@ impl Progress {
 
     pub fn update(&self, done: usize, total: usize) {
         let Some(drawn) = &self.drawn else { return };
-        let filled = if total == 0 { WIDTH } else { done * WIDTH / total };
+        let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
         let mut last = drawn.lock().expect("the progress lock is never poisoned");
         if *last == filled && done != total {
             return;

@@ -52,7 +52,8 @@ fn read_targets(name: &str, ruleset: &CheckedRuleset) -> Result<(DataFrame, bool
         rows = rows.with_column(truncate(ruleset.model.grain.period, col(columns::DATE)).alias(columns::PERIOD));
     }
     let frame = rows.collect().map_err(|e| data_error(&e))?;
-    let mut seen: HashMap<(Option<&str>, Option<i32>, Option<&str>), usize> = HashMap::new();
+    // (entity, period, KPI) → the first row that gives it.
+    let mut seen: HashMap<TargetKey, usize> = HashMap::new();
     let entities = frame.column(columns::ENTITY)?.str()?;
     let kpis = frame.column(&columns::source_column(KPI_COLUMN))?.str()?;
     let periods = if dated { Some(frame.column(columns::PERIOD)?.cast(&DataType::Int32)?) } else { None };
@@ -72,6 +73,8 @@ fn read_targets(name: &str, ruleset: &CheckedRuleset) -> Result<(DataFrame, bool
     }
     Ok((frame, dated))
 }
+
+type TargetKey<'a> = (Option<&'a str>, Option<i32>, Option<&'a str>);
 
 /// The line number in the file of the `index`-th data row.
 fn data_row(header_row: u32, index: usize) -> usize {

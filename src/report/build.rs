@@ -13,6 +13,9 @@ use crate::report::texts::DiagnosisTexts;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::{Locale, Severity, Source};
 
+/// Each entity's rank (by index), where it has one.
+type Ranks = Vec<Option<usize>>;
+
 /// Periods shown in trend charts, this one included.
 pub const TREND_PERIODS: usize = 12;
 
@@ -26,7 +29,7 @@ pub struct ReportData<'a> {
     texts: DiagnosisTexts,
     files: BTreeMap<String, Vec<String>>,
     /// Scorecard → entity index → rank, this period and the previous one.
-    ranks: BTreeMap<String, (Vec<Option<usize>>, Vec<Option<usize>>)>,
+    ranks: BTreeMap<String, (Ranks, Ranks)>,
 }
 
 impl<'a> ReportData<'a> {
@@ -61,7 +64,7 @@ impl<'a> ReportData<'a> {
     }
 
     /// Each entity's rank by a scorecard's total in a period; ties share the better rank.
-    fn rank(&self, scorecard: &str, period: Option<usize>) -> Vec<Option<usize>> {
+    fn rank(&self, scorecard: &str, period: Option<usize>) -> Ranks {
         let count = self.evaluation.entities.len();
         let Some(period) = period else { return vec![None; count] };
         let totals: Vec<Option<f64>> = (0..count)
@@ -108,16 +111,14 @@ impl<'a> ReportData<'a> {
                         let cell = self.cell(entity, period);
                         info.rows += cell.number(&columns::rows(name)).unwrap_or(0.0) as u64;
                         let date = |column: String| cell.number(&column).map(|d| crate::engine::period::from_epoch_days(d as i32).to_string());
-                        if let Some(first) = date(columns::first_date(name)) {
-                            if info.first_date.as_ref().is_none_or(|known| first < *known) {
+                        if let Some(first) = date(columns::first_date(name))
+                            && info.first_date.as_ref().is_none_or(|known| first < *known) {
                                 info.first_date = Some(first);
                             }
-                        }
-                        if let Some(last) = date(columns::last_date(name)) {
-                            if info.last_date.as_ref().is_none_or(|known| last > *known) {
+                        if let Some(last) = date(columns::last_date(name))
+                            && info.last_date.as_ref().is_none_or(|known| last > *known) {
                                 info.last_date = Some(last);
                             }
-                        }
                     }
                 }
                 info

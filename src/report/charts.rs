@@ -109,7 +109,7 @@ pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
     // Every n-th period is labelled, counting back from the latest, so labels never crowd.
     let every = points.len().div_ceil(6).max(1);
     for (i, point) in points.iter().enumerate() {
-        if (points.len() - 1 - i) % every == 0 {
+        if (points.len() - 1 - i).is_multiple_of(every) {
             let _ = write!(
                 out,
                 r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{MUTED}" font-size="11">{}</text>"#,

@@ -165,28 +165,24 @@ fn resolve_plain(text: &str) -> Scalar<'_> {
         _ => {}
     }
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(value) = text.parse() {
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(value) = text.parse() {
             return Scalar::Int(value);
         }
-    }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(value) = i64::from_str_radix(hex, 16) {
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(value) = i64::from_str_radix(hex, 16) {
             return Scalar::Int(value);
         }
-    }
-    if let Some(octal) = text.strip_prefix("0o") {
-        if let Ok(value) = i64::from_str_radix(octal, 8) {
+    if let Some(octal) = text.strip_prefix("0o")
+        && let Ok(value) = i64::from_str_radix(octal, 8) {
             return Scalar::Int(value);
         }
-    }
     let looks_numeric = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
         && digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
-    if looks_numeric {
-        if let Ok(value) = text.parse() {
+    if looks_numeric
+        && let Ok(value) = text.parse() {
             return Scalar::Float(value);
         }
-    }
     Scalar::String(text)
 }
 
@@ -258,13 +254,15 @@ impl Builder<'_> {
                 let plain = style == ScalarStyle::Plain;
                 let node = Node { value: Value::Scalar { text: text.into_owned(), plain }, location: self.location(start, end) };
                 self.remember(anchor, &node);
-                self.push(node)
+                self.push(node);
+                Ok(())
             }
             Event::Alias(anchor) => {
                 let node = self.anchors.get(&anchor).cloned().ok_or_else(|| {
                     Error::new(ErrorKind::YamlSyntax { message: "unknown alias".into() }).at(self.location(start, end))
                 })?;
-                self.push(node)
+                self.push(node);
+                Ok(())
             }
             Event::SequenceStart(anchor, _) => {
                 self.stack.push(Open::Seq { items: Vec::new(), start, anchor });
@@ -290,7 +288,8 @@ impl Builder<'_> {
                 };
                 let node = Node { value, location: self.location(start, end) };
                 self.remember(anchor, &node);
-                self.push(node)
+                self.push(node);
+                Ok(())
             }
             Event::DocumentStart(_) if self.root.is_some() => Err(Error::new(ErrorKind::YamlSyntax {
                 message: "a ruleset file holds one YAML document; remove the second `---`".into(),
@@ -306,7 +305,7 @@ impl Builder<'_> {
         }
     }
 
-    fn push(&mut self, node: Node) -> Result<(), Error> {
+    fn push(&mut self, node: Node) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Open::Seq { items, .. }) => items.push(node),
@@ -323,6 +322,5 @@ impl Builder<'_> {
                 }
             },
         }
-        Ok(())
     }
 }

@@ -145,15 +145,18 @@ fn score_formulas_see_value_and_target_and_missing_targets_give_no_score() {
     assert_eq!(result(&a, "a", "2026-01", "reach").target, None);
 }
 
+/// A scorecard result: "scorecard entity period", total, grade, KPIs without a score.
+type Total = (String, Option<f64>, Option<String>, Vec<String>);
+
 #[test]
 fn scorecards_apply_by_attribute_and_treat_missing_scores_by_policy() {
     let a = appraisal(Locale::ZhCn);
-    let totals: Vec<(String, Option<f64>, Option<String>, Vec<String>)> = a
+    let totals: Vec<Total> = a
         .scorecards
         .iter()
         .map(|s| (format!("{} {} {}", s.scorecard, s.entity, s.period), s.score.map(round9), s.grade.clone(), s.missing.clone()))
         .collect();
-    let expected: Vec<(String, Option<f64>, Option<String>, Vec<String>)> = vec![
+    let expected: Vec<Total> = vec![
         // 50 × 120% + 30 × 70% + 20 × 50% = 91.
         ("brand a 2026-01".into(), Some(91.0), Some("A".into()), vec![]),
         // Renormalized over read_rate alone: `dynamic` has no target in January.

@@ -206,7 +206,7 @@ impl Checker<'_> {
                 self.problem(arg.value.span, error);
                 continue;
             };
-            if !bands.iter().any(|b| *b == name.node) {
+            if !bands.contains(&name.node) {
                 let error = Error::new(ErrorKind::UnknownArgument { function: "bands".into(), argument: name.node.clone() })
                     .note(format!("this KPI's bands are {}", list(bands)));
                 self.problem(name.span, error.suggest(&name.node, bands.iter().map(String::as_str)));
