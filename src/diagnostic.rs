@@ -23,7 +23,7 @@ pub fn render(errors: &Errors) -> String {
         if count > 0 {
             out.push('\n');
         }
-        render_one(&mut out, error);
+        render_one(&mut out, error, "error");
         count += 1;
     }
     if count > 1 {
@@ -32,8 +32,18 @@ pub fn render(errors: &Errors) -> String {
     out
 }
 
-fn render_one(out: &mut String, error: &Error) {
-    let _ = writeln!(out, "error: {}", error.kind);
+/// Problems that did not stop the work, as `warning:` diagnostics.
+pub fn render_warnings(warnings: &[Error]) -> String {
+    let mut out = String::new();
+    for warning in warnings {
+        render_one(&mut out, warning, "warning");
+        out.push('\n');
+    }
+    out
+}
+
+fn render_one(out: &mut String, error: &Error, level: &str) {
+    let _ = writeln!(out, "{level}: {}", error.kind);
     let gutter = match &error.location {
         Some(location) => {
             let (line, column) = location.line_col();

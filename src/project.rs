@@ -23,12 +23,18 @@ pub fn open(ruleset_path: &Path, data_dir: Option<&Path>) -> Result<CheckedRules
     ruleset::validate(loaded, base_dir, &headers)
 }
 
-/// Every source has files, and every file has the headers the source maps: its date, its
-/// entity and each of its `columns`. Problems are reported at the YAML line of the mapping.
-pub fn verify_data(ruleset: &CheckedRuleset) -> Result<()> {
+/// Every file of every source has the headers the source maps: its date, its entity and each
+/// of its `columns`. Problems are reported at the YAML line of the mapping. A source without
+/// files is a warning (the KPIs it feeds will have no data), returned for the caller to show.
+pub fn verify_data(ruleset: &CheckedRuleset) -> Result<Vec<crate::Error>> {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     for (name, source) in &ruleset.model.sources {
         let source_ref = SourceRef { name, source, ruleset };
+        if let Some(warning) = source_ref.missing_files() {
+            warnings.push(warning);
+            continue;
+        }
         let files = match source_ref.files() {
             Ok(files) => files,
             Err(found) => {
@@ -40,7 +46,7 @@ pub fn verify_data(ruleset: &CheckedRuleset) -> Result<()> {
             errors.extend(missing_headers(&source_ref, &file));
         }
     }
-    Errors::check(errors, ())
+    Errors::check(errors, warnings)
 }
 
 fn missing_headers(source: &SourceRef, file: &DataFile) -> Vec<crate::Error> {

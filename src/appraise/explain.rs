@@ -102,8 +102,9 @@ pub struct Contribution {
     pub grade: Option<String>,
 }
 
-/// Explains `kpi` for the cell chosen by `selection` (which must name one entity and period).
-pub fn explain(ruleset: &CheckedRuleset, kpi: &str, selection: &Selection, locale: Locale) -> Result<Explanation> {
+/// Explains `kpi` for the cell chosen by `selection` (which must name one entity and period),
+/// with the evaluation's warnings.
+pub fn explain(ruleset: &CheckedRuleset, kpi: &str, selection: &Selection, locale: Locale) -> Result<(Explanation, Vec<Error>)> {
     if !ruleset.kpis.contains_key(kpi) {
         let error = Error::new(ErrorKind::UnknownKpi { name: kpi.to_string() }).suggest(kpi, ruleset.kpis.keys().map(String::as_str));
         return Err(error.into());
@@ -115,7 +116,7 @@ pub fn explain(ruleset: &CheckedRuleset, kpi: &str, selection: &Selection, local
     let [cell] = cells.as_slice() else {
         return Err(Error::usage("`explain` needs one entity and one period: add `--entity` and `--period`").into());
     };
-    Ok(explain_cell(ruleset, cell, &probes, kpi, locale))
+    Ok((explain_cell(ruleset, cell, &probes, kpi, locale), evaluation.warnings.clone()))
 }
 
 /// Explains `kpi` in a cell of an evaluation that computed `probes`.

@@ -17,7 +17,7 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
         Command::Check { ruleset, data } => {
             let checked = project::open(&ruleset, data.as_deref())?;
             if data.is_some() {
-                project::verify_data(&checked)?;
+                warn(&project::verify_data(&checked)?);
             }
             Ok(0)
         }
@@ -29,7 +29,8 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
         Command::Explain { ruleset, kpi, entity, period, data, lang } => {
             let flags = config::Flags { ruleset: &ruleset, data: data.as_deref(), period: Some(period), entity: Some(entity), lang };
             let opened = config::Opened::new(flags)?;
-            let explanation = kpi::appraise::explain::explain(&opened.ruleset, &kpi, &opened.selection, opened.locale)?;
+            let (explanation, warnings) = kpi::appraise::explain::explain(&opened.ruleset, &kpi, &opened.selection, opened.locale)?;
+            warn(&warnings);
             print!("{}", kpi::output::explanation(&explanation, opened.locale));
             Ok(0)
         }
@@ -42,5 +43,12 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
             println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serializes"));
             Ok(0)
         }
+    }
+}
+
+/// Shows problems that did not stop the command.
+fn warn(warnings: &[kpi::Error]) {
+    if !warnings.is_empty() {
+        eprint!("{}", kpi::diagnostic::render_warnings(warnings));
     }
 }

@@ -26,6 +26,7 @@ pub fn report(flags: Flags, formats: &[ReportFormatArg], templates: Option<PathB
     let progress = Progress::new("rendering reports");
     let written = render_reports(&opened.ruleset, &options, &|done, total| progress.update(done, total))?;
     progress.finish();
+    super::warn(&written.warnings);
     eprintln!("wrote {} reports for {} into {}", written.files.len(), written.period.label(), options.output.join(written.period.label()).display());
     Ok(0)
 }

@@ -13,6 +13,7 @@ const DIAGNOSIS_FIRED: u8 = 1;
 pub fn run(config: &RunConfig) -> Result<u8, Errors> {
     let opened = &config.opened;
     let evaluation = engine::evaluate(&opened.ruleset)?;
+    super::warn(&evaluation.warnings);
     let appraisal = appraise::appraise(&opened.ruleset, &evaluation, &opened.selection, opened.locale)?;
     let mut bytes = Vec::new();
     match config.format {

@@ -23,6 +23,8 @@ pub struct Evaluation {
     pub frame: DataFrame,
     pub entities: Vec<String>,
     pub periods: Vec<Period>,
+    /// What the user should know but did not stop the evaluation: sources without files.
+    pub warnings: Vec<Error>,
 }
 
 impl Evaluation {
@@ -54,14 +56,25 @@ pub fn evaluate_with_probes(ruleset: &CheckedRuleset, probes: &[crate::expr::Ir]
 
     let mut plans = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut read = Vec::new();
+    let mut unread = Vec::new();
     for name in &dated {
         let source = SourceRef { name, source: &ruleset.model.sources[*name], ruleset };
+        if let Some(warning) = source.missing_files() {
+            warnings.push(warning);
+            unread.push(*name);
+            continue;
+        }
         match aggregated_rows(&source, &aggregates, grain) {
-            Ok(plan) => plans.push(plan),
+            Ok(plan) => {
+                plans.push(plan);
+                read.push(*name);
+            }
             Err(found) => errors.extend(found.into_vec()),
         }
     }
-    let attributes = match attribute_table(ruleset) {
+    let attributes = match attribute_table(ruleset, &mut warnings) {
         Ok(table) => table,
         Err(found) => {
             errors.extend(found.into_vec());
@@ -73,7 +86,7 @@ pub fn evaluate_with_probes(ruleset: &CheckedRuleset, probes: &[crate::expr::Ir]
     let frames = collect_all(plans)?;
     let mut entities = BTreeSet::new();
     let mut span: Option<(i32, i32)> = None;
-    for (name, frame) in dated.iter().zip(&frames) {
+    for (name, frame) in read.iter().zip(&frames) {
         check_keys(name, frame)?;
         entities.extend(frame.column(columns::ENTITY)?.str()?.iter().flatten().map(str::to_string));
         let days = frame.column(columns::PERIOD)?.cast(&DataType::Int32)?;
@@ -100,14 +113,26 @@ pub fn evaluate_with_probes(ruleset: &CheckedRuleset, probes: &[crate::expr::Ir]
             JoinArgs::new(JoinType::Left),
         );
     }
+    grid = grid.with_columns(no_rows(&unread, &aggregates));
     let counted = aggregates.all().filter(|(_, ir)| aggregates::counts(ir)).map(|(index, _)| columns::aggregate(index));
     let row_counts = dated.iter().map(|source| columns::rows(source));
     let zero_when_empty: Vec<Expr> = counted.chain(row_counts).map(|name| col(name.as_str()).fill_null(lit(0.0))).collect();
     grid = grid.with_columns(zero_when_empty);
+    let present: Vec<String> = attributes.as_ref().map(|t| t.get_column_names().iter().map(|n| n.to_string()).collect()).unwrap_or_default();
     if let Some(table) = attributes {
         grid = grid.join(table.lazy(), [col(columns::ENTITY)], [col(columns::ENTITY)], JoinArgs::new(JoinType::Left));
     }
-    grid = targets::join_target_tables(grid, ruleset)?;
+    let absent: Vec<Expr> = ruleset
+        .attributes
+        .keys()
+        .map(|name| columns::attribute(name))
+        .filter(|column| !present.contains(column))
+        .map(|column| lit(NULL).cast(DataType::String).alias(column))
+        .collect();
+    if !absent.is_empty() {
+        grid = grid.with_columns(absent);
+    }
+    grid = targets::join_target_tables(grid, ruleset, &mut warnings)?;
     let mut grid = add_formula_columns(grid, ruleset, &aggregates);
     if !probes.is_empty() {
         let aggregate = |ir: &crate::expr::Ir| col(columns::aggregate(aggregates.index_of(ir)));
@@ -117,7 +142,23 @@ pub fn evaluate_with_probes(ruleset: &CheckedRuleset, probes: &[crate::expr::Ir]
         grid = grid.with_columns(probes);
     }
     let frame = grid.collect().map_err(|e| data_error(&e))?;
-    Ok(Evaluation { frame, entities, periods })
+    Ok(Evaluation { frame, entities, periods, warnings })
+}
+
+/// The columns of sources without files: no data for their aggregations and dates (counts and
+/// row counts become 0 with the other sources' empty cells).
+fn no_rows(sources: &[&String], aggregates: &Aggregates) -> Vec<Expr> {
+    let mut columns = Vec::new();
+    for source in sources {
+        for (index, _) in aggregates.of_source(source) {
+            columns.push(compile::null().alias(columns::aggregate(index)));
+        }
+        columns.push(compile::null().alias(columns::rows(source)));
+        for date in [columns::first_date(source), columns::last_date(source)] {
+            columns.push(lit(NULL).cast(DataType::Date).alias(date));
+        }
+    }
+    columns
 }
 
 /// Every formula that runs on the grid.
@@ -159,8 +200,9 @@ fn aggregated_rows(source: &SourceRef, aggregates: &Aggregates, grain: crate::ru
     Ok(rows.group_by([col(columns::ENTITY), col(columns::PERIOD)]).agg(aggregations))
 }
 
-/// The attributes of every entity, from all attribute tables, one row per entity.
-fn attribute_table(ruleset: &CheckedRuleset) -> Result<Option<DataFrame>> {
+/// The attributes of every entity, from all attribute tables, one row per entity. A table
+/// without files gives no attributes (and a warning).
+fn attribute_table(ruleset: &CheckedRuleset, warnings: &mut Vec<Error>) -> Result<Option<DataFrame>> {
     let mut table: Option<DataFrame> = None;
     for (source_name, source) in &ruleset.model.sources {
         let attributes: Vec<(&String, &crate::ruleset::checked::Attribute)> =
@@ -169,6 +211,10 @@ fn attribute_table(ruleset: &CheckedRuleset) -> Result<Option<DataFrame>> {
             continue;
         }
         let source_ref = SourceRef { name: source_name, source, ruleset };
+        if let Some(warning) = source_ref.missing_files() {
+            warnings.push(warning);
+            continue;
+        }
         let columns: Vec<RowColumn> =
             attributes.iter().map(|(_, a)| RowColumn { name: a.header.clone(), usage: Usage::AsWritten }).collect();
         let renames = attributes.iter().map(|(name, a)| col(columns::source_column(&a.header)).alias(columns::attribute(name)));

@@ -54,10 +54,7 @@ impl SourceRef<'_> {
     }
 
     pub fn files(&self) -> Result<Vec<DataFile>, Errors> {
-        let paths = files::find(self.source, &self.ruleset.base_dir).map_err(|e| {
-            let location = self.location_of(Some("path"), None);
-            e.at_opt(location).help("check `path` and `--data`; paths are relative to the ruleset file or `--data`")
-        })?;
+        let paths = files::find(self.source, &self.ruleset.base_dir).map_err(|e| self.no_files(e))?;
         let mut opened = Vec::new();
         let mut errors = Vec::new();
         for path in paths {
@@ -67,6 +64,21 @@ impl SourceRef<'_> {
             }
         }
         Errors::check(errors, opened)
+    }
+
+    /// Why the source has no rows, when no file matches its `path`: a warning, as a client may
+    /// not have every export a ruleset can read (no ad campaign, no ad export); the KPIs that
+    /// need the source have no data.
+    pub fn missing_files(&self) -> Option<Error> {
+        files::find(self.source, &self.ruleset.base_dir).err().map(|e| {
+            self.no_files(e).note(format!("source `{}` has no rows; what is computed from it has no data", self.name))
+        })
+    }
+
+    fn no_files(&self, error: Error) -> Error {
+        error
+            .at_opt(self.location_of(Some("path"), None))
+            .help("check `path` and `--data`; paths are relative to the ruleset file or `--data`")
     }
 
     /// The error for a header the file does not have, at the YAML line that names it.

@@ -19,15 +19,27 @@ pub const KPI_COLUMN: &str = "kpi";
 pub const TARGET_COLUMN: &str = "target";
 
 /// Joins `t:KPI` columns from each targets table onto the grid: by entity and period for a
-/// table with a `date`, by entity alone (the same target every period) for one without.
-pub fn join_target_tables(mut grid: LazyFrame, ruleset: &CheckedRuleset) -> Result<LazyFrame> {
-    let mut tables: HashMap<&str, (DataFrame, bool)> = HashMap::new();
+/// table with a `date`, by entity alone (the same target every period) for one without. A table
+/// without files gives no targets (and a warning).
+pub fn join_target_tables(mut grid: LazyFrame, ruleset: &CheckedRuleset, warnings: &mut Vec<Error>) -> Result<LazyFrame> {
+    let mut tables: HashMap<&str, Option<(DataFrame, bool)>> = HashMap::new();
     for (kpi, checked) in &ruleset.kpis {
         let Some(CheckedTarget::Table(table)) = &checked.target else { continue };
         if !tables.contains_key(table.as_str()) {
-            tables.insert(table, read_targets(table, ruleset)?);
+            let source = SourceRef { name: table, source: &ruleset.model.sources[table], ruleset };
+            let read = match source.missing_files() {
+                Some(warning) => {
+                    warnings.push(warning);
+                    None
+                }
+                None => Some(read_targets(&source)?),
+            };
+            tables.insert(table, read);
         }
-        let (frame, dated) = &tables[table.as_str()];
+        let Some((frame, dated)) = &tables[table.as_str()] else {
+            grid = grid.with_column(crate::compile::null().alias(columns::target(kpi)));
+            continue;
+        };
         let mut keys = vec![col(columns::ENTITY)];
         if *dated {
             keys.push(col(columns::PERIOD));
@@ -39,15 +51,14 @@ pub fn join_target_tables(mut grid: LazyFrame, ruleset: &CheckedRuleset) -> Resu
     Ok(grid)
 }
 
-fn read_targets(name: &str, ruleset: &CheckedRuleset) -> Result<(DataFrame, bool)> {
-    let source = &ruleset.model.sources[name];
-    let source_ref = SourceRef { name, source, ruleset };
+fn read_targets(source_ref: &SourceRef) -> Result<(DataFrame, bool)> {
+    let (name, source, ruleset) = (source_ref.name, source_ref.source, source_ref.ruleset);
     let columns = [
         RowColumn { name: KPI_COLUMN.into(), usage: Usage::Text },
         RowColumn { name: TARGET_COLUMN.into(), usage: Usage::Number },
     ];
     let dated = source.date.is_some();
-    let mut rows = scan_rows(&source_ref, &columns)?;
+    let mut rows = scan_rows(source_ref, &columns)?;
     if dated {
         rows = rows.with_column(truncate(ruleset.model.grain.period, col(columns::DATE)).alias(columns::PERIOD));
     }

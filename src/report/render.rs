@@ -42,10 +42,11 @@ pub struct ReportOptions {
     pub output: PathBuf,
 }
 
-/// What a run wrote.
+/// What a run wrote, and what the user should know about its data.
 pub struct Written {
     pub period: Period,
     pub files: Vec<PathBuf>,
+    pub warnings: Vec<Error>,
 }
 
 /// Renders the reports; `progress(done, total)` is called as each report is written.
@@ -93,7 +94,7 @@ pub fn render_reports(ruleset: &CheckedRuleset, options: &ReportOptions, progres
         })
         .collect::<Result<_>>()?;
     files.extend(entity_files.into_iter().flatten());
-    Ok(Written { period, files })
+    Ok(Written { period, files, warnings: evaluation.warnings.clone() })
 }
 
 /// An entity's name as a file name: characters that paths do not allow become `_`.

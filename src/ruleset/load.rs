@@ -32,9 +32,11 @@ pub fn load(path: &Path) -> Result<Loaded> {
 
 /// Loads a ruleset from text; `base_dir` is where its relative paths start.
 pub fn load_text(file: Arc<SourceFile>, base_dir: PathBuf) -> Result<Loaded> {
-    let tree = resolve(&file, &base_dir, &mut Vec::new())?;
+    let mut problems = Vec::new();
+    let tree = resolve(&file, &base_dir, &mut Vec::new(), &mut problems)?;
     let schema = Ruleset::json_schema();
-    let (json, problems) = Shape::new(&schema).convert(&tree);
+    let (json, mismatches) = Shape::new(&schema).convert(&tree);
+    problems.extend(mismatches);
     let model: Ruleset = match serde_path_to_error::deserialize(json) {
         Ok(model) => model,
         // Without a required part, the rest cannot be checked: report what the shape check found.
@@ -51,8 +53,9 @@ pub fn load_text(file: Arc<SourceFile>, base_dir: PathBuf) -> Result<Loaded> {
 }
 
 /// Parses `file` and everything it extends into one merged tree. `chain` holds the files being
-/// loaded, to report a ruleset that extends itself.
-fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>) -> Result<Node> {
+/// loaded, to report a ruleset that extends itself. A `remove` of something not inherited goes
+/// to `problems`, to be reported with the rest of the ruleset's.
+fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems: &mut Vec<Error>) -> Result<Node> {
     let tree = yaml::parse(file)?;
     let Some(extends) = tree.get("extends") else {
         return Ok(tree);
@@ -72,7 +75,7 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>) -> Resul
                     errors.push(Error::new(ErrorKind::Cycle { path }).at(parent.location.clone()));
                     continue;
                 }
-                match resolve(&parent_file, &parent_dir, chain) {
+                match resolve(&parent_file, &parent_dir, chain, problems) {
                     Ok(parent_tree) => {
                         base = Some(match base {
                             None => parent_tree,
@@ -89,7 +92,7 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>) -> Resul
     Errors::check(errors, ())?;
     let mut base = without_loading_keys(base.expect("extends names at least one ruleset"));
     if let Some(removed) = tree.get("remove") {
-        base = remove(base, removed).map_err(Errors::from_vec)?;
+        base = remove(base, removed, problems);
     }
     Ok(merge(base, without_loading_keys(tree)))
 }

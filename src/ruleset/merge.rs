@@ -4,7 +4,9 @@
 //! - Sections of named definitions (`sources`, `measures`, `kpis`, `scorecards`, `grades`) merge
 //!   by name; a later file's definition replaces the earlier one's fields that it sets
 //!   (`kpis.read_rate.target` alone can be overridden), except measures and grades, which are
-//!   replaced whole.
+//!   replaced whole. A source's `columns` merge by name too, so an extending file maps only the
+//!   headers its exports write differently; ordered maps (`bands`, a scorecard's `weights`) are
+//!   replaced whole, as their meaning depends on all their entries.
 //! - `grain` and `scoring` merge by field; `diagnoses` merge by `id`; anything else is replaced.
 //! - `remove: [kpis.roi, diagnoses.low_read_rate]` drops inherited definitions before the
 //!   extending file's own are merged on top.
@@ -20,7 +22,9 @@ const ENTRY_REPLACED: [&str; 2] = ["measures", "grades"];
 /// Merges `over` (an extending file, without its `extends`) onto `base` (the merged parents).
 pub fn merge(base: Node, over: Node) -> Node {
     merge_map(base, over, |key, base, over| match key {
-        _ if FIELD_MERGED.contains(&key) => merge_map(base, over, |_, base, over| merge_map(base, over, |_, _, over| over)),
+        _ if FIELD_MERGED.contains(&key) => merge_map(base, over, |_, base, over| {
+            merge_map(base, over, |field, base, over| if field == "columns" { merge_map(base, over, |_, _, over| over) } else { over })
+        }),
         _ if ENTRY_REPLACED.contains(&key) => merge_map(base, over, |_, _, over| over),
         "grain" | "scoring" => merge_map(base, over, |_, _, over| over),
         "diagnoses" => merge_by_id(base, over),
@@ -59,9 +63,9 @@ fn merge_by_id(base: Node, over: Node) -> Node {
     Node { value: Value::Seq(items), location: over.location }
 }
 
-/// Drops the definitions named in `remove` (a list of `section.name`) from `base`.
-pub fn remove(mut base: Node, remove: &Node) -> Result<Node, Vec<Error>> {
-    let mut errors = Vec::new();
+/// Drops the definitions named in `remove` (a list of `section.name`) from `base`; what is not
+/// there goes to `errors`.
+pub fn remove(mut base: Node, remove: &Node, errors: &mut Vec<Error>) -> Node {
     for item in remove.items() {
         let text = item.text().unwrap_or_default();
         let Some((section, name)) = text.split_once('.') else {
@@ -77,7 +81,7 @@ pub fn remove(mut base: Node, remove: &Node) -> Result<Node, Vec<Error>> {
             errors.push(error.at(item.location.clone()));
         }
     }
-    if errors.is_empty() { Ok(base) } else { Err(errors) }
+    base
 }
 
 fn remove_one(base: &mut Node, section: &str, name: &str) -> bool {

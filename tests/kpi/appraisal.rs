@@ -242,8 +242,8 @@ fn explain_shows_the_formula_tree_target_score_and_contributions() {
     let case = Case::new(RULESET, &[("rows.csv", DATA), ("accounts.csv", ACCOUNTS)]);
     let ruleset = project::open(&case.ruleset_path(), None).unwrap();
     let selection = Selection { period: Some(kpi::engine::Period::parse(kpi::ruleset::model::PeriodGrain::Month, "2026-01").unwrap()), entity: Some("a".into()) };
-    let explanation = kpi::appraise::explain::explain(&ruleset, "read_rate", &selection, Locale::En).unwrap();
+    let (explanation, _) = kpi::appraise::explain::explain(&ruleset, "read_rate", &selection, Locale::En).unwrap();
     insta::assert_snapshot!(kpi::output::explanation(&explanation, Locale::En));
-    let explanation = kpi::appraise::explain::explain(&ruleset, "tier", &selection, Locale::ZhCn).unwrap();
+    let (explanation, _) = kpi::appraise::explain::explain(&ruleset, "tier", &selection, Locale::ZhCn).unwrap();
     insta::assert_snapshot!(kpi::output::explanation(&explanation, Locale::ZhCn));
 }

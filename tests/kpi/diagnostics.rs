@@ -7,15 +7,20 @@ use kpi::{engine, project};
 
 use crate::support::manifest_dir;
 
-/// The problems of a ruleset: loading and validating, then its data, then evaluating.
+/// The problems of a ruleset, as `kpi check --data` and then `kpi run` show them: loading and
+/// validating, then its data (warnings first), then evaluating.
 fn problems(path: &Path) -> String {
     let data = path.parent().unwrap();
+    let mut warnings = Vec::new();
     let outcome = project::open(path, Some(data))
-        .and_then(|ruleset| project::verify_data(&ruleset).map(|_| ruleset))
-        .and_then(|ruleset| engine::evaluate(&ruleset).map(|_| ()));
+        .and_then(|ruleset| project::verify_data(&ruleset).map(|found| (ruleset, found)))
+        .and_then(|(ruleset, found)| {
+            warnings = found;
+            engine::evaluate(&ruleset).map(|_| ())
+        });
     match outcome {
         Ok(()) => panic!("{} has no problem", path.display()),
-        Err(errors) => kpi::diagnostic::render(&errors),
+        Err(errors) => kpi::diagnostic::render_warnings(&warnings) + &kpi::diagnostic::render(&errors),
     }
 }
 

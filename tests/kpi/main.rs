@@ -5,6 +5,7 @@ mod cli;
 mod diagnostics;
 mod engine_semantics;
 mod example;
+mod extends;
 mod functions;
 mod grammar;
 mod report;

@@ -1,0 +1,78 @@
+//! `extends` and `remove`: rulesets on top of others.
+
+use kpi::{engine, project};
+
+use crate::support::{Case, manifest_dir, result, value};
+
+const PARENT: &str = r#"
+ruleset: parent
+grain: { entity: account, period: month }
+sources:
+  users:
+    path: users.csv
+    date: day
+    entity: account
+    columns: { new: 新关注人数, lost: 取消关注人数 }
+measures:
+  new_: sum(users.new)
+  lost_: sum(users.lost)
+kpis:
+  net: { formula: new_ - lost_, target: 10 }
+  churn: { formula: lost_ / new_, better: lower, target: 50% }
+scorecards:
+  main: { weights: { net: 50, churn: 50 } }
+diagnoses:
+  - { id: shrinking, when: net < 0, finding: shrinking }
+  - { id: noisy, when: lost_ > 0, finding: noisy }
+"#;
+
+#[test]
+fn a_ruleset_overrides_fields_maps_columns_by_name_and_removes_inherited_definitions() {
+    let child = r#"
+ruleset: child
+extends: parent.yaml
+remove: [diagnoses.noisy]
+sources:
+  users: { columns: { lost: 取关人数 } }
+kpis:
+  net: { target: 20 }
+diagnoses:
+  - { id: shrinking, when: net < 100, finding: "net {{ net | int }}" }
+"#;
+    let data = "day,account,新关注人数,取关人数\n2026-01-05,a,50,20\n";
+    let case = Case::new(child, &[("parent.yaml", PARENT), ("users.csv", data)]);
+    let appraisal = case.appraise();
+    let net = result(&appraisal, "a", "2026-01", "net");
+    assert_eq!((net.value, net.target), (Some(30.0), Some(20.0)));
+    assert_eq!(value(&appraisal, "a", "2026-01", "churn"), Some(0.4));
+    let fired: Vec<(&str, &str)> = appraisal.diagnoses.iter().map(|d| (d.id.as_str(), d.finding.as_str())).collect();
+    assert_eq!(fired, [("shrinking", "net 30")]);
+    assert_eq!(appraisal.ruleset, "child");
+}
+
+#[test]
+fn a_problem_in_an_extended_file_is_reported_in_that_file() {
+    let parent = PARENT.replace("formula: new_ - lost_", "formula: new_ - lsot_");
+    let case = Case::new("ruleset: child\nextends: parent.yaml\nremove: [kpis.nothing]\n", &[("parent.yaml", &parent)]);
+    insta::assert_snapshot!(case.errors());
+}
+
+#[test]
+fn a_client_without_every_export_of_the_builtin_gets_warnings_and_empty_kpis() {
+    let client = "ruleset: small-client\nextends: builtin:wechat-official-account\n";
+    let example = manifest_dir().join("examples/wechat/data");
+    let files: Vec<(String, String)> = ["users-2025.csv", "users-2026.csv", "articles.csv", "accounts.csv"]
+        .iter()
+        .map(|name| (format!("data/{name}"), std::fs::read_to_string(example.join(name)).unwrap()))
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
+    let case = Case::new(client, &files);
+    let ruleset = project::open(&case.ruleset_path(), None).unwrap_or_else(|e| panic!("{e}"));
+    let evaluation = engine::evaluate(&ruleset).unwrap_or_else(|e| panic!("{e}"));
+    let missing: Vec<String> = evaluation.warnings.iter().map(|w| w.kind.to_string()).collect();
+    assert_eq!(missing.len(), 7, "{missing:?}");
+    assert!(missing[0].starts_with("no file matches") && missing[0].ends_with("data/messages.csv`"), "{missing:?}");
+    let appraisal = kpi::appraise::appraise(&ruleset, &evaluation, &Default::default(), kpi::ruleset::model::Locale::En).unwrap();
+    assert!(value(&appraisal, "晨光咖啡", "2026-10", "read_rate").is_some());
+    assert_eq!(value(&appraisal, "晨光咖啡", "2026-10", "roi"), None);
+}
