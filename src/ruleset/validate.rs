@@ -119,6 +119,12 @@ impl<'a> Validator<'a> {
         };
         let formula = match condition.node {
             Condition::Otherwise => return Some(Band::Otherwise),
+            Condition::Formula(Spanned { node: Expr::Number(_), span }) => {
+                let error = Error::new(ErrorKind::WrongValueType { expected: "a condition", found: "a number", what: "a band or grade".into() })
+                    .help(format!("compare the value with it: `\">= {text}\"` or `\"<= {text}\"`", text = text.trim()));
+                self.error(error.at(node.value_location(span.range())));
+                return None;
+            }
             Condition::Formula(formula) => formula,
             Condition::Compared { op, rhs } => {
                 let at = crate::expr::Span::new(condition.span.start, condition.span.start);
