@@ -148,7 +148,7 @@ pub fn explain_cell(ruleset: &CheckedRuleset, cell: &Cell, probes: &Probes, kpi:
     let band_rule = band.as_ref().and_then(|b| model.bands.get(b)).cloned();
     Explanation {
         kpi: kpi.to_string(),
-        label: label(ruleset, kpi, locale),
+        label: ruleset.kpi_label(kpi, locale),
         entity: cell.entity.to_string(),
         period: cell.period.label(),
         format: model.format,
@@ -168,11 +168,6 @@ pub fn explain_cell(ruleset: &CheckedRuleset, cell: &Cell, probes: &Probes, kpi:
         band_rule,
         contributions: explainer.contributions(kpi),
     }
-}
-
-/// The label of a KPI in `locale`, or its id.
-pub fn label(ruleset: &CheckedRuleset, kpi: &str, locale: Locale) -> String {
-    ruleset.model.kpis[kpi].label.as_ref().and_then(|l| l.get(locale)).unwrap_or(kpi).to_string()
 }
 
 /// The parts of KPI formulas an explanation shows, each computed once by
@@ -274,7 +269,7 @@ impl Explainer<'_> {
             expanded.push(kpi.to_string());
             vec![self.step(formula, expanded)]
         };
-        let kind = StepKind::Kpi { name: kpi.to_string(), label: label(self.ruleset, kpi, self.locale), format: model.format, decimals: model.decimals };
+        let kind = StepKind::Kpi { name: kpi.to_string(), label: self.ruleset.kpi_label(kpi, self.locale), format: model.format, decimals: model.decimals };
         self.make(kpi.to_string(), self.shown(&columns::value(kpi)), kind, children)
     }
 
@@ -352,7 +347,7 @@ impl Explainer<'_> {
                 _ => Some(*weight),
             };
             let score = cell.number(&columns::score(kpi));
-            let label = self.ruleset.model.scorecards[name].label.as_ref().and_then(|l| l.get(self.locale)).unwrap_or(name).to_string();
+            let label = self.ruleset.scorecard_label(name, self.locale);
             contributions.push(Contribution {
                 scorecard: name.clone(),
                 label,

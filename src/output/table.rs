@@ -48,7 +48,7 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
             let kpi = &ruleset.model.kpis[&result.kpi];
             let shown = |value| format::value(value, kpi.format, kpi.decimals, locale);
             table.add_row(vec![
-                Cell::new(label(ruleset, &result.kpi, locale)),
+                Cell::new(ruleset.kpi_label(&result.kpi, locale)),
                 right(shown(result.value)),
                 right(if kpi.target.is_some() { shown(result.target) } else { String::new() }),
                 right(result.attainment.map_or_else(String::new, |a| format::value(Some(a), ValueFormat::Percent, Some(0), locale))),
@@ -63,12 +63,11 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
             let mut table = Table::new();
             table.set_header(headings.scorecards);
             for scorecard in scorecards {
-                let name = ruleset.model.scorecards[&scorecard.scorecard].label.as_ref().and_then(|l| l.get(locale));
                 table.add_row(vec![
-                    Cell::new(name.unwrap_or(&scorecard.scorecard)),
+                    Cell::new(ruleset.scorecard_label(&scorecard.scorecard, locale)),
                     right(scorecard.score.map_or_else(|| format::NO_DATA.to_string(), |s| format::fixed(s, 1))),
                     Cell::new(scorecard.grade.clone().unwrap_or_default()),
-                    Cell::new(scorecard.missing.iter().map(|kpi| label(ruleset, kpi, locale)).collect::<Vec<_>>().join(", ")),
+                    Cell::new(scorecard.missing.iter().map(|kpi| ruleset.kpi_label(kpi, locale)).collect::<Vec<_>>().join(", ")),
                 ]);
             }
             out.push_str(&format!("{table}\n"));
@@ -82,10 +81,6 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
         out.push('\n');
     }
     out
-}
-
-fn label(ruleset: &CheckedRuleset, kpi: &str, locale: Locale) -> String {
-    crate::appraise::explain::label(ruleset, kpi, locale)
 }
 
 fn right(text: String) -> Cell {

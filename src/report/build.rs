@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::appraise::Cell;
-use crate::appraise::explain::{Probes, explain_cell, label};
+use crate::appraise::explain::{Probes, explain_cell};
 use crate::compile::columns;
 use crate::engine::{Evaluation, Period, files};
 use crate::error::{Error, Result};
@@ -172,7 +172,7 @@ impl<'a> ReportData<'a> {
             .collect();
         KpiReport {
             id: kpi.to_string(),
-            label: label(self.ruleset, kpi, self.locale),
+            label: self.ruleset.kpi_label(kpi, self.locale),
             description: model.description.as_ref().and_then(|d| d.get(self.locale)).map(str::to_string),
             format: model.format,
             decimals: model.decimals,
@@ -207,7 +207,7 @@ impl<'a> ReportData<'a> {
         let (ranks, _) = &self.ranks[name];
         ScorecardReport {
             id: name.to_string(),
-            label: self.scorecard_label(name),
+            label: self.ruleset.scorecard_label(name, self.locale),
             total,
             grade: cell.text(&columns::grade(name)),
             previous_total,
@@ -218,14 +218,10 @@ impl<'a> ReportData<'a> {
             missing: weights
                 .keys()
                 .filter(|kpi| cell.number(&columns::score(kpi)).is_none())
-                .map(|kpi| KpiRef { id: kpi.clone(), label: label(self.ruleset, kpi, self.locale) })
+                .map(|kpi| KpiRef { id: kpi.clone(), label: self.ruleset.kpi_label(kpi, self.locale) })
                 .collect(),
             rows,
         }
-    }
-
-    fn scorecard_label(&self, name: &str) -> String {
-        self.ruleset.model.scorecards[name].label.as_ref().and_then(|l| l.get(self.locale)).unwrap_or(name).to_string()
     }
 
     /// The diagnoses that fire in a cell, most severe first.
@@ -293,7 +289,7 @@ impl<'a> ReportData<'a> {
                 .iter()
                 .map(|(grade, _)| GradeCount { grade: grade.clone(), count: ranking.iter().filter(|r| r.grade.as_ref() == Some(grade)).count() })
                 .collect();
-            scorecards.push(PortfolioScorecard { id: name.clone(), label: self.scorecard_label(name), ranking, grades, unscored });
+            scorecards.push(PortfolioScorecard { id: name.clone(), label: self.ruleset.scorecard_label(name, self.locale), ranking, grades, unscored });
         }
         movers.sort_by(|a, b| {
             let size = |m: &Mover| m.change.map_or(0.0, f64::abs);

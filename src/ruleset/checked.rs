@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 
-use super::model::Ruleset;
+use super::model::{Locale, Ruleset};
 use super::yaml::{Node, PathStep};
 use crate::expr::{Function, Ir, IrNode, Ref};
 use crate::location::Location;
@@ -76,6 +76,16 @@ pub struct Attribute {
 }
 
 impl CheckedRuleset {
+    /// A KPI's label in `locale` (or the other language), else its id.
+    pub fn kpi_label(&self, kpi: &str, locale: Locale) -> String {
+        self.model.kpis[kpi].label.as_ref().and_then(|l| l.get(locale)).unwrap_or(kpi).to_string()
+    }
+
+    /// A scorecard's label in `locale` (or the other language), else its id.
+    pub fn scorecard_label(&self, scorecard: &str, locale: Locale) -> String {
+        self.model.scorecards[scorecard].label.as_ref().and_then(|l| l.get(locale)).unwrap_or(scorecard).to_string()
+    }
+
     /// The location of a part of the ruleset, e.g. `["sources", "users", "columns", "readers"]`.
     pub fn locate(&self, path: &[PathStep]) -> Option<Location> {
         self.tree.at(path).map(|node| node.location.clone())
