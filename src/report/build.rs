@@ -95,6 +95,11 @@ impl<'a> ReportData<'a> {
             },
             entity_noun: model.grain.entity.clone(),
             grain: format!("{:?}", model.grain.period).to_lowercase(),
+            data: DataInfo {
+                files: sources.iter().flat_map(|s| s.files.iter().cloned()).collect(),
+                first_date: sources.iter().filter_map(|s| s.first_date.clone()).min(),
+                last_date: sources.iter().filter_map(|s| s.last_date.clone()).max(),
+            },
             sources,
             entity: None,
             portfolio: None,

@@ -28,6 +28,8 @@ pub struct Report {
     /// `day`, `week`, `month`, `quarter` or `year`.
     pub grain: String,
     pub sources: Vec<SourceInfo>,
+    /// Every file read and the span of dates of the rows read: the `sources` in one line.
+    pub data: DataInfo,
     /// Present in entity reports.
     pub entity: Option<EntityReport>,
     /// Present in portfolio reports.
@@ -50,6 +52,13 @@ pub struct PeriodInfo {
     pub previous: Option<String>,
     /// The periods of the trend charts, oldest first, ending with this one.
     pub trend: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataInfo {
+    pub files: Vec<String>,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
 }
 
 /// A source's files and the dates of the rows read from them (for one entity, in an entity
