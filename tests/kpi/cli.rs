@@ -137,3 +137,21 @@ fn report_writes_the_latest_period_with_the_client_templates_and_no_progress_bar
     assert!(dir.path().join("2026-10/portfolio.html").is_file());
     assert!(!dir.path().join("2026-10/portfolio.md").exists(), "only the formats asked for");
 }
+
+#[test]
+fn every_example_checks_and_runs() {
+    for (ruleset, data) in [
+        ("examples/wechat/ruleset.yaml", None),
+        ("examples/tour/ruleset.yaml", Some("examples/wechat")),
+        ("examples/targets/ruleset.yaml", None),
+        ("examples/formats/ruleset.yaml", None),
+    ] {
+        let data_args: Vec<&str> = data.map(|d| vec!["--data", d]).unwrap_or_default();
+        let check = kpi(&[&["check", ruleset][..], &data_args].concat());
+        assert!(check.status.success(), "{ruleset}: {}", stderr(&check));
+        let run = kpi(&[&["run", ruleset, "--format", "json"][..], &data_args].concat());
+        assert!(run.status.success(), "{ruleset}: {}", stderr(&run));
+        let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        assert!(json["results"].as_array().unwrap().iter().any(|r| r["value"].is_number()), "{ruleset} computes values");
+    }
+}

@@ -134,7 +134,7 @@ fn workbooks_are_read_by_sheet_and_header_row_with_their_dates_and_numbers() {
         "  new_follows: { formula: new_ }\n  unfollows: { formula: lost_ }",
     );
     let case = Case::new(&rules, &[]);
-    std::fs::copy(crate::support::manifest_dir().join("tests/fixtures/data/users.xlsx"), case.dir.path().join("users.xlsx")).unwrap();
+    std::fs::copy(crate::support::manifest_dir().join("examples/formats/data/users.xlsx"), case.dir.path().join("users.xlsx")).unwrap();
     let appraisal = case.appraise();
     assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(1120.0), Some(80.5)]);
     assert_eq!(series(&appraisal, "主号", "unfollows"), [Some(50.0), None]);
@@ -149,7 +149,7 @@ fn ndjson_lines_are_read_with_every_key_as_a_column() {
         "  new_follows: { formula: new_ }\n  unfollows: { formula: lost_ }",
     );
     let case = Case::new(&rules, &[]);
-    std::fs::copy(crate::support::manifest_dir().join("tests/fixtures/data/users.ndjson"), case.dir.path().join("users.ndjson")).unwrap();
+    std::fs::copy(crate::support::manifest_dir().join("examples/formats/data/events.ndjson"), case.dir.path().join("users.ndjson")).unwrap();
     let appraisal = case.appraise();
     assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(120.0), Some(80.0)]);
     assert_eq!(series(&appraisal, "主号", "unfollows"), [None, Some(3.0)]);
