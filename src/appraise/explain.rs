@@ -2,7 +2,7 @@
 //! part's value, where each measure's rows came from, the target and how it was obtained,
 //! attainment, score, band, and what the KPI adds to each scorecard total.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -175,7 +175,10 @@ pub fn explain_cell(ruleset: &CheckedRuleset, cell: &Cell, probes: &Probes, kpi:
 #[derive(Default)]
 pub struct Probes {
     list: Vec<Ir>,
+    /// A part's canonical text → its position in `list`.
     index: HashMap<String, usize>,
+    /// The KPIs whose formulas are collected.
+    kpis: HashSet<String>,
 }
 
 impl Probes {
@@ -193,12 +196,9 @@ impl Probes {
     }
 
     fn collect_kpi(&mut self, ruleset: &CheckedRuleset, kpi: &str) {
-        let key = format!("kpi:{kpi}");
-        if self.index.contains_key(&key) {
-            return;
+        if self.kpis.insert(kpi.to_string()) {
+            self.collect(ruleset, &ruleset.kpis[kpi].formula);
         }
-        self.index.insert(key, usize::MAX);
-        self.collect(ruleset, &ruleset.kpis[kpi].formula);
     }
 
     fn collect(&mut self, ruleset: &CheckedRuleset, ir: &Ir) {
@@ -219,7 +219,7 @@ impl Probes {
     }
 
     fn column(&self, ir: &Ir) -> Option<String> {
-        self.index.get(&ir.to_string()).filter(|i| **i != usize::MAX).map(|i| columns::probe(*i))
+        self.index.get(&ir.to_string()).map(|i| columns::probe(*i))
     }
 }
 

@@ -62,6 +62,36 @@ pub struct FiredDiagnosis {
     pub advice: Option<String>,
 }
 
+/// A diagnosis that fired in a cell, with its texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub severity: Severity,
+    pub finding: String,
+    pub advice: Option<String>,
+}
+
+/// The diagnoses that fire in a cell, in the ruleset's order, their texts rendered over the
+/// cell's values.
+pub fn fired_diagnoses(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisTexts) -> Result<Vec<Finding>> {
+    let fired: Vec<usize> = (0..ruleset.model.diagnoses.len()).filter(|i| cell.flag(&columns::diagnosis(*i))).collect();
+    if fired.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values = cell.template_values(ruleset);
+    fired
+        .into_iter()
+        .map(|index| {
+            let diagnosis = &ruleset.model.diagnoses[index];
+            let (finding, advice) = texts.render(&diagnosis.id, &values).map_err(|e| {
+                let (entity, period) = (cell.entity, cell.period.label());
+                Error::bad_data(format!("the text of diagnosis `{}` failed for `{entity}` in {period}: {e}", diagnosis.id))
+            })?;
+            Ok(Finding { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice })
+        })
+        .collect()
+}
+
 impl Appraisal {
     /// Whether a diagnosis of `severity` or worse fired.
     pub fn fired_at_least(&self, severity: Severity) -> bool {
@@ -115,24 +145,9 @@ fn appraise_cell(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisTexts, 
             missing,
         });
     }
-    let fired: Vec<usize> = (0..ruleset.model.diagnoses.len()).filter(|i| cell.flag(&columns::diagnosis(*i))).collect();
-    if fired.is_empty() {
-        return Ok(());
-    }
-    let values = cell.template_values(ruleset);
-    for index in fired {
-        let diagnosis = &ruleset.model.diagnoses[index];
-        let (finding, advice) = texts.render(&diagnosis.id, &values).map_err(|e| {
-            Error::bad_data(format!("the text of diagnosis `{}` failed for `{entity}` in {period}: {e}", diagnosis.id))
-        })?;
-        appraisal.diagnoses.push(FiredDiagnosis {
-            entity: entity.clone(),
-            period: period.clone(),
-            id: diagnosis.id.clone(),
-            severity: diagnosis.severity,
-            finding,
-            advice,
-        });
+    for finding in fired_diagnoses(ruleset, cell, texts)? {
+        let Finding { id, severity, finding, advice } = finding;
+        appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), id, severity, finding, advice });
     }
     Ok(())
 }

@@ -61,6 +61,13 @@ pub mod columns {
     pub fn grade(scorecard: &str) -> String {
         format!("grade:{scorecard}")
     }
+    /// A scorecard total's rank in its period, and how many entities are ranked.
+    pub fn rank(scorecard: &str) -> String {
+        format!("rank:{scorecard}")
+    }
+    pub fn ranked(scorecard: &str) -> String {
+        format!("ranked:{scorecard}")
+    }
     /// Rows of a source in a cell, and the first and last of their dates.
     pub fn rows(source: &str) -> String {
         format!("rows:{source}")

@@ -80,19 +80,28 @@ pub fn add_formula_columns(grid: LazyFrame, ruleset: &CheckedRuleset, aggregates
     grid = with_columns_if_any(grid, appraisal);
     grid = with_columns_if_any(grid, totals);
 
-    let grades: Vec<Expr> = ruleset
-        .scorecards
-        .keys()
-        .filter(|_| !ruleset.grades.is_empty())
-        .map(|name| {
-            let total = col(columns::total(name));
+    let mut standings = Vec::new();
+    for name in ruleset.scorecards.keys() {
+        let total = col(columns::total(name));
+        if !ruleset.grades.is_empty() {
             let subject = Subject { value: total.clone(), target: None, better: Better::Higher, bands: &[] };
             let context = Context { aggregate: &aggregate, subject: Some(subject) };
             let grades: Vec<(String, Expr)> = ruleset.grades.iter().map(|(grade, condition)| (grade.clone(), holds(condition, &context))).collect();
-            band_name(total, &grades).alias(columns::grade(name))
-        })
-        .collect();
-    with_columns_if_any(grid, grades)
+            standings.push(band_name(total.clone(), &grades).alias(columns::grade(name)));
+        }
+        standings.extend(ranking(name));
+    }
+    with_columns_if_any(grid, standings)
+}
+
+/// Each entity's rank by a scorecard's total among the entities of its period that have one (1
+/// for the highest, ties sharing the better rank), and how many have one.
+fn ranking(scorecard: &str) -> [Expr; 2] {
+    let total = when(col(columns::applies(scorecard))).then(col(columns::total(scorecard))).otherwise(compile::null());
+    let per_period = |e: Expr| e.over([col(columns::PERIOD)]).expect("a window over the period");
+    let rank = per_period(total.clone().rank(RankOptions { method: RankMethod::Min, descending: true }, None));
+    let ranked = per_period(total.is_not_null().cast(DataType::Float64).sum());
+    [rank.cast(DataType::Float64).alias(columns::rank(scorecard)), ranked.alias(columns::ranked(scorecard))]
 }
 
 fn with_columns_if_any(grid: LazyFrame, exprs: Vec<Expr>) -> LazyFrame {

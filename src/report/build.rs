@@ -1,11 +1,12 @@
 //! Builds the template context of each report from an evaluation: one entity in one period,
 //! or the whole portfolio.
 
-use std::collections::BTreeMap;
+use polars::prelude::*;
 
-use crate::appraise::Cell;
+use crate::appraise::{Cell, fired_diagnoses};
 use crate::appraise::explain::{Probes, explain_cell};
 use crate::compile::columns;
+use crate::engine::period::from_epoch_days;
 use crate::engine::{Evaluation, Period, files};
 use crate::error::{Error, Result};
 use crate::report::context::*;
@@ -13,13 +14,10 @@ use crate::report::texts::DiagnosisTexts;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::{Locale, Severity, Source};
 
-/// Each entity's rank (by index), where it has one.
-type Ranks = Vec<Option<usize>>;
-
 /// Periods shown in trend charts, this one included.
 pub const TREND_PERIODS: usize = 12;
 
-/// What every report of one run shares: the evaluation, the period, ranks and texts.
+/// What every report of one run shares: the evaluation, the period, texts and the rows read.
 pub struct ReportData<'a> {
     ruleset: &'a CheckedRuleset,
     evaluation: &'a Evaluation,
@@ -27,28 +25,16 @@ pub struct ReportData<'a> {
     locale: Locale,
     period: usize,
     texts: DiagnosisTexts,
-    files: BTreeMap<String, Vec<String>>,
-    /// Scorecard → entity index → rank, this period and the previous one.
-    ranks: BTreeMap<String, (Ranks, Ranks)>,
+    /// The sources read, for each entity (in the evaluation's order), and for all of them.
+    sources: (Vec<Vec<SourceInfo>>, Vec<SourceInfo>),
 }
 
 impl<'a> ReportData<'a> {
     pub fn new(ruleset: &'a CheckedRuleset, evaluation: &'a Evaluation, probes: &'a Probes, period: Period, locale: Locale) -> Result<ReportData<'a>> {
         let period = evaluation.periods.iter().position(|p| *p == period).expect("the period is checked against the evaluation");
         let texts = DiagnosisTexts::new(&ruleset.model.diagnoses, locale).map_err(Error::internal)?;
-        let files = dated_sources(ruleset)
-            .map(|(name, source)| {
-                let found = files::find(source, &ruleset.base_dir).unwrap_or_default();
-                (name.clone(), found.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect())
-            })
-            .collect();
-        let mut data = ReportData { ruleset, evaluation, probes, locale, period, texts, files, ranks: BTreeMap::new() };
-        for name in ruleset.scorecards.keys() {
-            let current = data.rank(name, Some(period));
-            let previous = data.rank(name, period.checked_sub(1));
-            data.ranks.insert(name.clone(), (current, previous));
-        }
-        Ok(data)
+        let sources = sources_read(ruleset, evaluation)?;
+        Ok(ReportData { ruleset, evaluation, probes, locale, period, texts, sources })
     }
 
     pub fn entities(&self) -> &[String] {
@@ -61,19 +47,6 @@ impl<'a> ReportData<'a> {
 
     fn previous(&self) -> Option<usize> {
         self.period.checked_sub(1)
-    }
-
-    /// Each entity's rank by a scorecard's total in a period; ties share the better rank.
-    fn rank(&self, scorecard: &str, period: Option<usize>) -> Ranks {
-        let count = self.evaluation.entities.len();
-        let Some(period) = period else { return vec![None; count] };
-        let totals: Vec<Option<f64>> = (0..count)
-            .map(|e| {
-                let cell = self.cell(e, period);
-                if cell.flag(&columns::applies(scorecard)) { cell.number(&columns::total(scorecard)) } else { None }
-            })
-            .collect();
-        totals.iter().map(|total| total.map(|t| 1 + totals.iter().flatten().filter(|other| **other > t).count())).collect()
     }
 
     fn report(&self, kind: &'static str, sources: Vec<SourceInfo>) -> Report {
@@ -106,31 +79,6 @@ impl<'a> ReportData<'a> {
         }
     }
 
-    /// The sources' files and the dates of the rows read, over `entities`.
-    fn sources(&self, entities: &[usize]) -> Vec<SourceInfo> {
-        dated_sources(self.ruleset)
-            .map(|(name, _)| {
-                let mut info = SourceInfo { name: name.clone(), files: self.files[name].clone(), first_date: None, last_date: None, rows: 0 };
-                for &entity in entities {
-                    for period in 0..self.evaluation.periods.len() {
-                        let cell = self.cell(entity, period);
-                        info.rows += cell.number(&columns::rows(name)).unwrap_or(0.0) as u64;
-                        let date = |column: String| cell.number(&column).map(|d| crate::engine::period::from_epoch_days(d as i32).to_string());
-                        if let Some(first) = date(columns::first_date(name))
-                            && info.first_date.as_ref().is_none_or(|known| first < *known) {
-                                info.first_date = Some(first);
-                            }
-                        if let Some(last) = date(columns::last_date(name))
-                            && info.last_date.as_ref().is_none_or(|known| last > *known) {
-                                info.last_date = Some(last);
-                            }
-                    }
-                }
-                info
-            })
-            .collect()
-    }
-
     pub fn entity(&self, entity: usize) -> Result<Report> {
         let cell = self.cell(entity, self.period);
         let ruleset = self.ruleset;
@@ -152,7 +100,7 @@ impl<'a> ReportData<'a> {
             scorecards,
             kpis,
         };
-        let mut report = self.report("entity", self.sources(&[entity]));
+        let mut report = self.report("entity", self.sources.0[entity].clone());
         report.entity = Some(entity_report);
         Ok(report)
     }
@@ -209,7 +157,6 @@ impl<'a> ReportData<'a> {
                 Some(ScorecardRow { kpi: report, weight: *weight, weighted })
             })
             .collect();
-        let (ranks, _) = &self.ranks[name];
         ScorecardReport {
             id: name.to_string(),
             label: self.ruleset.scorecard_label(name, self.locale),
@@ -218,8 +165,8 @@ impl<'a> ReportData<'a> {
             previous_total,
             previous_grade: previous_cell.as_ref().filter(|_| previous_applies).and_then(|c| c.text(&columns::grade(name))),
             change: total.zip(previous_total).map(|(t, p)| t - p),
-            rank: ranks[entity],
-            ranked: ranks.iter().flatten().count(),
+            rank: cell.number(&columns::rank(name)).map(|r| r as usize),
+            ranked: cell.number(&columns::ranked(name)).map_or(0, |n| n as usize),
             missing: weights
                 .keys()
                 .filter(|kpi| cell.number(&columns::score(kpi)).is_none())
@@ -230,20 +177,8 @@ impl<'a> ReportData<'a> {
     }
 
     /// The diagnoses that fire in a cell, most severe first.
-    fn diagnoses(&self, cell: &Cell) -> Result<Vec<DiagnosisReport>> {
-        let fired: Vec<usize> = (0..self.ruleset.model.diagnoses.len()).filter(|i| cell.flag(&columns::diagnosis(*i))).collect();
-        if fired.is_empty() {
-            return Ok(Vec::new());
-        }
-        let values = cell.template_values(self.ruleset);
-        let mut reports = Vec::new();
-        for index in fired {
-            let diagnosis = &self.ruleset.model.diagnoses[index];
-            let (finding, advice) = self.texts.render(&diagnosis.id, &values).map_err(|e| {
-                Error::bad_data(format!("the text of diagnosis `{}` failed for `{}`: {e}", diagnosis.id, cell.entity))
-            })?;
-            reports.push(DiagnosisReport { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice });
-        }
+    fn diagnoses(&self, cell: &Cell) -> Result<Vec<crate::appraise::Finding>> {
+        let mut reports = fired_diagnoses(self.ruleset, cell, &self.texts)?;
         reports.sort_by_key(|d| std::cmp::Reverse(d.severity));
         Ok(reports)
     }
@@ -253,7 +188,6 @@ impl<'a> ReportData<'a> {
         let mut scorecards = Vec::new();
         let mut movers = Vec::new();
         for name in self.ruleset.scorecards.keys() {
-            let (ranks, previous_ranks) = &self.ranks[name];
             let mut ranking = Vec::new();
             let mut unscored = Vec::new();
             for &entity in &entities {
@@ -264,12 +198,12 @@ impl<'a> ReportData<'a> {
                 let report = self.scorecard(entity, name, &[]);
                 match report.total {
                     Some(total) => ranking.push(Ranked {
-                        rank: ranks[entity].unwrap_or(0),
+                        rank: report.rank.unwrap_or(0),
                         entity: cell.entity.to_string(),
                         total,
                         grade: report.grade.clone(),
                         previous_total: report.previous_total,
-                        previous_rank: previous_ranks[entity],
+                        previous_rank: self.previous().and_then(|p| self.cell(entity, p).number(&columns::rank(name))).map(|r| r as usize),
                         change: report.change,
                     }),
                     None => unscored.push(cell.entity.to_string()),
@@ -312,7 +246,7 @@ impl<'a> ReportData<'a> {
             .into_iter()
             .map(|severity| SeverityCount { severity, count: findings.iter().filter(|f| f.diagnosis.severity == severity).count() })
             .collect();
-        let mut report = self.report("portfolio", self.sources(&entities));
+        let mut report = self.report("portfolio", self.sources.1.clone());
         report.portfolio = Some(Portfolio { entities: entities.len(), scorecards, movers, diagnoses, findings });
         Ok(report)
     }
@@ -331,12 +265,55 @@ fn dated_sources(ruleset: &CheckedRuleset) -> impl Iterator<Item = (&String, &So
         .filter(|(name, source)| source.date.is_some() && !crate::ruleset::namespace::is_targets_table(&ruleset.model, name))
 }
 
+/// The rows of every dated source in the grid: their sum and their first and last dates.
+fn rows_read(ruleset: &CheckedRuleset) -> Vec<Expr> {
+    dated_sources(ruleset)
+        .flat_map(|(name, _)| {
+            [
+                col(columns::rows(name)).sum(),
+                col(columns::first_date(name)).min(),
+                col(columns::last_date(name)).max(),
+            ]
+        })
+        .collect()
+}
+
+/// The sources read for each entity, and for all of them: their files, rows and date span.
+fn sources_read(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Result<(Vec<Vec<SourceInfo>>, Vec<SourceInfo>)> {
+    let grid = evaluation.frame.clone().lazy();
+    let per_entity = grid.clone().group_by_stable([col(columns::ENTITY)]).agg(rows_read(ruleset)).collect()?;
+    let all = grid.select(rows_read(ruleset)).collect()?;
+    let files: Vec<(&String, Vec<String>)> = dated_sources(ruleset)
+        .map(|(name, source)| {
+            let found = files::find(source, &ruleset.base_dir).unwrap_or_default();
+            (name, found.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect())
+        })
+        .collect();
+    let infos = |frame: &DataFrame, row: usize| -> Vec<SourceInfo> {
+        let get = |column: String| frame.column(&column).ok().and_then(|c| c.get(row).ok()).and_then(|v| v.extract::<f64>());
+        let date = |column: String| get(column).map(|days| from_epoch_days(days as i32).to_string());
+        files
+            .iter()
+            .map(|(name, files)| SourceInfo {
+                name: (*name).clone(),
+                files: files.clone(),
+                first_date: date(columns::first_date(name)),
+                last_date: date(columns::last_date(name)),
+                rows: get(columns::rows(name)).unwrap_or(0.0) as u64,
+            })
+            .collect()
+    };
+    Ok(((0..per_entity.height()).map(|row| infos(&per_entity, row)).collect(), infos(&all, 0)))
+}
+
 /// The last period in which any source has rows.
-pub fn latest_period_with_data(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Option<Period> {
-    let sources: Vec<&String> = dated_sources(ruleset).map(|(name, _)| name).collect();
-    (0..evaluation.periods.len()).rev().find_map(|p| {
-        let has_rows = (0..evaluation.entities.len())
-            .any(|e| sources.iter().any(|s| Cell::new(evaluation, e, p).number(&columns::rows(s)).unwrap_or(0.0) > 0.0));
-        has_rows.then_some(evaluation.periods[p])
-    })
+pub fn latest_period_with_data(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Result<Option<Period>> {
+    let rows: Vec<Expr> = dated_sources(ruleset).map(|(name, _)| col(columns::rows(name))).collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let has_rows = polars::lazy::dsl::sum_horizontal(rows, true)?.gt(lit(0.0));
+    let latest = evaluation.frame.clone().lazy().filter(has_rows).select([col(columns::PERIOD).max()]).collect()?;
+    let days = latest.column(columns::PERIOD)?.cast(&DataType::Int32)?.i32()?.get(0);
+    Ok(days.and_then(|days| evaluation.periods.iter().copied().find(|p| p.start == from_epoch_days(days))))
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::appraise::Finding;
 use crate::appraise::explain::Explanation;
 use crate::ruleset::model::{Better, Severity, ValueFormat};
 
@@ -82,7 +83,7 @@ pub struct EntityReport {
     pub scorecards: Vec<ScorecardReport>,
     pub kpis: Vec<KpiReport>,
     /// Sorted by severity, most severe first, then in the ruleset's order.
-    pub diagnoses: Vec<DiagnosisReport>,
+    pub diagnoses: Vec<Finding>,
     /// KPIs with no value this period.
     pub no_data: Vec<KpiRef>,
     /// `kpi explain` for every KPI.
@@ -152,14 +153,6 @@ pub struct ScorecardRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DiagnosisReport {
-    pub id: String,
-    pub severity: Severity,
-    pub finding: String,
-    pub advice: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Portfolio {
     pub entities: usize,
     pub scorecards: Vec<PortfolioScorecard>,
@@ -222,5 +215,5 @@ pub struct SeverityCount {
 pub struct EntityDiagnosis {
     pub entity: String,
     #[serde(flatten)]
-    pub diagnosis: DiagnosisReport,
+    pub diagnosis: Finding,
 }

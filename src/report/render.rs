@@ -58,7 +58,7 @@ pub fn render_reports(ruleset: &CheckedRuleset, options: &ReportOptions, progres
             Selection { period: Some(period), entity: None }.validate(&evaluation)?;
             period
         }
-        None => latest_period_with_data(ruleset, &evaluation).ok_or_else(|| Error::bad_data("no period has data"))?,
+        None => latest_period_with_data(ruleset, &evaluation)?.ok_or_else(|| Error::bad_data("no period has data"))?,
     };
     let data = ReportData::new(ruleset, &evaluation, &probes, period, options.locale)?;
     let templates = Templates::new(ruleset, options.locale, options.templates.clone());

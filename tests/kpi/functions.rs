@@ -233,3 +233,16 @@ fn percents_and_written_numbers_are_read_as_fractions() {
     assert_eq!(value(&a, "a", "2026-01", "pct"), Some(0.3));
     assert_eq!(value(&a, "a", "2026-01", "sci"), Some(0.001));
 }
+
+#[test]
+fn and_and_or_follow_three_valued_logic() {
+    let a = case(&kpis(&[
+        ("or_true", "if total > 10 or true then 1 else 0"),
+        ("and_false", "if total > 10 and false then 1 else 0"),
+        ("and_true", "if total > 10 and true then 1 else 0"),
+    ]));
+    // March has no data for `a`: `null or true` is true, `null and false` is false, `null and true` is null.
+    assert_eq!(month(&a, "a", "or_true")[2], Some(1.0));
+    assert_eq!(month(&a, "a", "and_false")[2], Some(0.0));
+    assert_eq!(month(&a, "a", "and_true")[2], None);
+}
