@@ -51,14 +51,19 @@ fn main() {
     let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
     let evaluation = engine::evaluate(&ruleset).expect("the engine evaluates");
     let appraisal_times = time(|| {
-        let appraisal = appraise(&ruleset, &evaluation, &Selection::default(), kpi::ruleset::model::Locale::ZhCn).expect("appraisal");
+        let appraisal = appraise(&ruleset, &evaluation, &Selection::default(), kpi::ruleset::model::Locale::ZhCn)
+            .expect("appraisal");
         appraisal.results.len() + appraisal.diagnoses.len()
     });
 
     let engine = median(&engine_times);
     let hand = median(&hand_times);
-    println!("engine: load, check and evaluate the example ruleset: median {engine:.3?} of {RUNS} runs {engine_times:.3?}");
-    println!("hand-written polars lazy query, same KPIs:             median {hand:.3?} of {RUNS} runs {hand_times:.3?}");
+    println!(
+        "engine: load, check and evaluate the example ruleset: median {engine:.3?} of {RUNS} runs {engine_times:.3?}"
+    );
+    println!(
+        "hand-written polars lazy query, same KPIs:             median {hand:.3?} of {RUNS} runs {hand_times:.3?}"
+    );
     println!("ratio engine / hand-written: {:.2}", engine.as_secs_f64() / hand.as_secs_f64());
     println!("appraisal of every cell (results, scorecards, diagnosis texts): median {:.3?}", median(&appraisal_times));
 
@@ -127,12 +132,10 @@ fn attainment(value: &str, target: &str, lower: bool) -> Expr {
 
 /// The example ruleset's measures, KPIs, targets and scores, as a polars user would write them.
 fn hand_written(dir: &Path) -> LazyFrame {
-    let users = concat(
-        [scan(dir, "users-2025.csv", "时间"), scan(dir, "users-2026.csv", "时间")],
-        UnionArgs::default(),
-    )
-    .unwrap()
-    .sort(["时间"], SortMultipleOptions::default().with_maintain_order(true));
+    let users =
+        concat([scan(dir, "users-2025.csv", "时间"), scan(dir, "users-2026.csv", "时间")], UnionArgs::default())
+            .unwrap()
+            .sort(["时间"], SortMultipleOptions::default().with_maintain_order(true));
     let users = by_month(
         users,
         vec![
@@ -196,7 +199,11 @@ fn hand_written(dir: &Path) -> LazyFrame {
         .with_column((col("月份") + lit("-01")).str().to_date(StrptimeOptions::default()).alias("month"));
     let reviews = by_month(
         reviews,
-        vec![((col("标题吸引力") + col("正文实用性") + col("栏目设计") + col("多媒体使用")) / lit(4.0)).mean().alias("review_score")],
+        vec![
+            ((col("标题吸引力") + col("正文实用性") + col("栏目设计") + col("多媒体使用")) / lit(4.0))
+                .mean()
+                .alias("review_score"),
+        ],
     );
 
     // Every account × every month, so that `prev` is calendar-correct.
@@ -204,11 +211,17 @@ fn hand_written(dir: &Path) -> LazyFrame {
     let months = users.clone().select([col("month")]).unique(None, UniqueKeepStrategy::Any);
     let mut grid = accounts.cross_join(months, None).sort(["公众号", "month"], SortMultipleOptions::default());
     for frame in [users, articles, messages, features, events, ads, conversions, audience, reviews] {
-        grid = grid.join(frame, [col("公众号"), col("month")], [col("公众号"), col("month")], JoinArgs::new(JoinType::Left));
+        grid = grid.join(
+            frame,
+            [col("公众号"), col("month")],
+            [col("公众号"), col("month")],
+            JoinArgs::new(JoinType::Left),
+        );
     }
     grid.with_columns([
         (col("new_follows") - col("unfollows")).alias("net_follower_growth"),
-        (col("followers") / per_account(col("followers_start").shift(lit(2))) - lit(1.0)).alias("compound_follower_growth"),
+        (col("followers") / per_account(col("followers_start").shift(lit(2))) - lit(1.0))
+            .alias("compound_follower_growth"),
         (col("unfollows") / col("followers_start")).alias("churn_rate"),
         (col("audience_in_target") / col("audience_total")).alias("follower_precision"),
         (col("readers_per_article") / col("followers")).alias("read_rate"),
@@ -236,8 +249,12 @@ fn hand_written(dir: &Path) -> LazyFrame {
         per_month(col("conversion_rate").mean()).alias("target_conversion_rate"),
         per_month(col("cpc").mean()).alias("target_cpc"),
         per_account(col("leads").shift(lit(1))).alias("target_leads"),
-        per_account(col("new_followers").rolling_mean(RollingOptionsFixedWindow { window_size: 3, min_periods: 1, ..Default::default() }))
-            .alias("target_new_followers"),
+        per_account(col("new_followers").rolling_mean(RollingOptionsFixedWindow {
+            window_size: 3,
+            min_periods: 1,
+            ..Default::default()
+        }))
+        .alias("target_new_followers"),
         lit(0.2).alias("target_compound_follower_growth"),
         lit(0.02).alias("target_churn_rate"),
         lit(0.3).alias("target_read_rate"),

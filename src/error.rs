@@ -12,52 +12,146 @@ pub type Result<T, E = Errors> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum ErrorKind {
     // The YAML file and its structure.
-    YamlSyntax { message: String },
-    DuplicateKey { key: String },
-    UnknownKey { key: String },
-    MissingKey { key: String },
-    WrongType { expected: String, found: String },
-    UnknownValue { value: String },
+    YamlSyntax {
+        message: String,
+    },
+    DuplicateKey {
+        key: String,
+    },
+    UnknownKey {
+        key: String,
+    },
+    MissingKey {
+        key: String,
+    },
+    WrongType {
+        expected: String,
+        found: String,
+    },
+    UnknownValue {
+        value: String,
+    },
 
     // Formulas.
-    FormulaSyntax { message: String },
-    UnknownName { name: String },
-    UnknownFunction { name: String },
-    UnknownSource { name: String },
-    WrongArgumentCount { function: String, expected: String, found: usize },
-    UnknownArgument { function: String, argument: String },
-    RepeatedArgument { function: String, argument: String },
-    MissingArgument { function: String, argument: String },
-    WrongValueType { expected: &'static str, found: &'static str, what: String },
-    NotAWholeNumber { function: String, argument: String },
-    NestedAggregation { outer: String, inner: String },
-    NotAllowedHere { what: String, place: &'static str },
-    UnaggregatedColumn { name: String },
-    MixedSources { function: String, first: String, second: String },
-    Cycle { path: Vec<String> },
-    DuplicateName { name: String, first: &'static str, second: &'static str },
+    FormulaSyntax {
+        message: String,
+    },
+    UnknownName {
+        name: String,
+    },
+    UnknownFunction {
+        name: String,
+    },
+    UnknownSource {
+        name: String,
+    },
+    WrongArgumentCount {
+        function: String,
+        expected: String,
+        found: usize,
+    },
+    UnknownArgument {
+        function: String,
+        argument: String,
+    },
+    RepeatedArgument {
+        function: String,
+        argument: String,
+    },
+    MissingArgument {
+        function: String,
+        argument: String,
+    },
+    WrongValueType {
+        expected: &'static str,
+        found: &'static str,
+        what: String,
+    },
+    NotAWholeNumber {
+        function: String,
+        argument: String,
+    },
+    NestedAggregation {
+        outer: String,
+        inner: String,
+    },
+    NotAllowedHere {
+        what: String,
+        place: &'static str,
+    },
+    UnaggregatedColumn {
+        name: String,
+    },
+    MixedSources {
+        function: String,
+        first: String,
+        second: String,
+    },
+    Cycle {
+        path: Vec<String>,
+    },
+    DuplicateName {
+        name: String,
+        first: &'static str,
+        second: &'static str,
+    },
 
     // The rest of the ruleset.
-    UnknownKpi { name: String },
-    TemplateSyntax { message: String },
-    Template { template: String, message: String },
-    WeightsDoNotSum { scorecard: String, sum: f64 },
-    InvalidSource { source_name: String, message: String },
-    UnknownPeriod { period: String },
+    UnknownKpi {
+        name: String,
+    },
+    TemplateSyntax {
+        message: String,
+    },
+    Template {
+        template: String,
+        message: String,
+    },
+    WeightsDoNotSum {
+        scorecard: String,
+        sum: f64,
+    },
+    InvalidSource {
+        source_name: String,
+        message: String,
+    },
+    UnknownPeriod {
+        period: String,
+    },
 
     // Data.
-    NoFiles { pattern: String },
-    MissingColumn { header: String, file: String },
-    UnreadableFile { path: String, message: String },
-    BadData { message: String },
-    UnknownEntity { entity: String },
-    PeriodOutsideData { period: String, first: String, last: String },
+    NoFiles {
+        pattern: String,
+    },
+    MissingColumn {
+        header: String,
+        file: String,
+    },
+    UnreadableFile {
+        path: String,
+        message: String,
+    },
+    BadData {
+        message: String,
+    },
+    UnknownEntity {
+        entity: String,
+    },
+    PeriodOutsideData {
+        period: String,
+        first: String,
+        last: String,
+    },
 
     // The command line.
-    Usage { message: String },
+    Usage {
+        message: String,
+    },
 
     /// A bug or an environment failure, not the user's input.
-    Internal { message: String },
+    Internal {
+        message: String,
+    },
 }
 
 impl fmt::Display for ErrorKind {

@@ -14,9 +14,9 @@ pub mod ruleset;
 pub mod suggest;
 
 pub use error::{Error, ErrorKind, Errors, Result};
+pub mod appraise;
 pub mod compile;
 pub mod engine;
-pub mod appraise;
+pub mod output;
 pub mod project;
 pub mod report;
-pub mod output;

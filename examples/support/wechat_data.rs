@@ -193,11 +193,20 @@ const TITLES: [&str; 8] = [
 ];
 
 /// Writes the exports of `accounts` for every day from `start` to `end` into `dir`.
-pub fn write_exports(dir: &Path, accounts: &mut [Account], start: NaiveDate, end: NaiveDate, seed: u64) -> std::io::Result<()> {
+pub fn write_exports(
+    dir: &Path,
+    accounts: &mut [Account],
+    start: NaiveDate,
+    end: NaiveDate,
+    seed: u64,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut random = Random::new(seed);
     let mut users_by_year: std::collections::BTreeMap<i32, Csv> = std::collections::BTreeMap::new();
-    let mut articles = Csv::new("articles.csv", "公众号,发表日期,标题,送达人数,公众号消息阅读人数,图文阅读人数,图文阅读次数,分享人数,点赞数,评论数");
+    let mut articles = Csv::new(
+        "articles.csv",
+        "公众号,发表日期,标题,送达人数,公众号消息阅读人数,图文阅读人数,图文阅读次数,分享人数,点赞数,评论数",
+    );
     let mut messages = Csv::new("messages.csv", "日期,公众号,消息发送人数,消息发送次数,回复次数");
     let mut features = Csv::new("features.csv", "日期,公众号,菜单点击人数,菜单点击次数,小程序访问人数");
     let mut events = Csv::new("events.csv", "公众号,活动日期,活动名称,触达人数,参与人数");
@@ -219,13 +228,27 @@ pub fn write_exports(dir: &Path, accounts: &mut [Account], start: NaiveDate, end
             account.followers += new_follows as f64 - unfollows as f64;
             let followers = account.followers.round() as u64;
             if !missing {
-                let users = users_by_year.entry(day.year()).or_insert_with(|| Csv::new("users", "时间,公众号,新关注人数,取消关注人数,净增关注人数,累积关注人数"));
+                let users = users_by_year.entry(day.year()).or_insert_with(|| {
+                    Csv::new("users", "时间,公众号,新关注人数,取消关注人数,净增关注人数,累积关注人数")
+                });
                 users.row(format_args!(
                     "{day},{},{new_follows},{unfollows},{},{followers}",
                     account.name,
                     new_follows as i64 - unfollows as i64
                 ));
-                write_day(account, day, followers, season, &mut random, &mut articles, &mut messages, &mut features, &mut events, &mut ads, &mut conversions);
+                write_day(
+                    account,
+                    day,
+                    followers,
+                    season,
+                    &mut random,
+                    &mut articles,
+                    &mut messages,
+                    &mut features,
+                    &mut events,
+                    &mut ads,
+                    &mut conversions,
+                );
             }
             let month_end = day.succ_opt().is_none_or(|next| next.month() != day.month());
             if month_end && !missing {
@@ -274,7 +297,9 @@ fn write_day(
         let readers = random.count(f * account.read_rate * season.sqrt());
         // Most readers come from the push itself; pushes go to a tagged share of followers.
         let chat_readers = (readers as f64 * random.between(0.8, 0.9)).round();
-        let delivered = (f * 0.85 * account.read_rate / account.open_rate * random.between(0.97, 1.03)).clamp(0.5 * f, 0.99 * f).round();
+        let delivered = (f * 0.85 * account.read_rate / account.open_rate * random.between(0.97, 1.03))
+            .clamp(0.5 * f, 0.99 * f)
+            .round();
         let reads = (readers as f64 * random.between(1.15, 1.45)).round();
         reads_today = reads;
         let sharers = random.count(readers as f64 * account.share_rate);

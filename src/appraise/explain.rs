@@ -12,9 +12,9 @@ use crate::compile::columns;
 use crate::engine::{self, files};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Ir, IrNode, Ref};
+use crate::report::format;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
-use crate::report::format;
 use crate::ruleset::model::{Locale, Measure, Target, ValueFormat};
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,9 +104,15 @@ pub struct Contribution {
 
 /// Explains `kpi` for the cell chosen by `selection` (which must name one entity and period),
 /// with the evaluation's warnings.
-pub fn explain(ruleset: &CheckedRuleset, kpi: &str, selection: &Selection, locale: Locale) -> Result<(Explanation, Vec<Error>)> {
+pub fn explain(
+    ruleset: &CheckedRuleset,
+    kpi: &str,
+    selection: &Selection,
+    locale: Locale,
+) -> Result<(Explanation, Vec<Error>)> {
     if !ruleset.kpis.contains_key(kpi) {
-        let error = Error::new(ErrorKind::UnknownKpi { name: kpi.to_string() }).suggest(kpi, ruleset.kpis.keys().map(String::as_str));
+        let error = Error::new(ErrorKind::UnknownKpi { name: kpi.to_string() })
+            .suggest(kpi, ruleset.kpis.keys().map(String::as_str));
         return Err(error.into());
     }
     let probes = Probes::for_kpis(ruleset, [kpi]);
@@ -139,7 +145,8 @@ pub fn explain_cell(ruleset: &CheckedRuleset, cell: &Cell, probes: &Probes, kpi:
     let score_rule = match (&model.score, &checked.score) {
         (Some(score), _) => Some(("score".to_string(), score.clone())),
         (None, Some(score)) => {
-            let written = ruleset.model.scoring.as_ref().and_then(|s| s.default.clone()).unwrap_or_else(|| score.to_string());
+            let written =
+                ruleset.model.scoring.as_ref().and_then(|s| s.default.clone()).unwrap_or_else(|| score.to_string());
             Some(("scoring.default".to_string(), written))
         }
         (None, None) => None,
@@ -227,7 +234,9 @@ fn children(ir: &Ir) -> Vec<&Ir> {
     match &ir.node {
         IrNode::Unary(_, operand) => vec![operand],
         IrNode::Binary(_, lhs, rhs) => vec![lhs, rhs],
-        IrNode::If(branches, otherwise) => branches.iter().flat_map(|(c, v)| [c, v]).chain([otherwise.as_ref()]).collect(),
+        IrNode::If(branches, otherwise) => {
+            branches.iter().flat_map(|(c, v)| [c, v]).chain([otherwise.as_ref()]).collect()
+        }
         IrNode::Call(_, args) => args.iter().flatten().collect(),
         _ => Vec::new(),
     }
@@ -244,7 +253,9 @@ impl Explainer<'_> {
     /// A step, with its value displayed in the KPI's format (for a KPI) or as a plain number.
     fn make(&self, text: String, value: Shown, kind: StepKind, children: Vec<Step>) -> Step {
         let display = match (&value, &kind) {
-            (Shown::Number(n), StepKind::Kpi { format, decimals, .. }) => format::value(Some(*n), *format, *decimals, self.locale),
+            (Shown::Number(n), StepKind::Kpi { format, decimals, .. }) => {
+                format::value(Some(*n), *format, *decimals, self.locale)
+            }
             (Shown::Number(n), _) => format::plain(*n),
             (Shown::Text(text), _) => text.clone(),
             (Shown::Nothing, _) => format::NO_DATA.to_string(),
@@ -269,7 +280,12 @@ impl Explainer<'_> {
             expanded.push(kpi.to_string());
             vec![self.step(formula, expanded)]
         };
-        let kind = StepKind::Kpi { name: kpi.to_string(), label: self.ruleset.kpi_label(kpi, self.locale), format: model.format, decimals: model.decimals };
+        let kind = StepKind::Kpi {
+            name: kpi.to_string(),
+            label: self.ruleset.kpi_label(kpi, self.locale),
+            format: model.format,
+            decimals: model.decimals,
+        };
         self.make(kpi.to_string(), self.shown(&columns::value(kpi)), kind, children)
     }
 
@@ -280,20 +296,36 @@ impl Explainer<'_> {
             IrNode::Ref(Ref::Measure(name)) => {
                 let kind = StepKind::Measure {
                     name: name.clone(),
-                    definition: self.ruleset.model.measures.get(name).map_or_else(String::new, |m: &Measure| m.formula().to_string()),
+                    definition: self
+                        .ruleset
+                        .model
+                        .measures
+                        .get(name)
+                        .map_or_else(String::new, |m: &Measure| m.formula().to_string()),
                     sources: self.sources_of(&self.ruleset.measures[name]),
                 };
                 self.make(text, self.shown(&columns::value(name)), kind, Vec::new())
             }
-            IrNode::Ref(Ref::Attribute(name)) => {
-                self.make(text, self.shown(&columns::attribute(name)), StepKind::Attribute { name: name.clone() }, Vec::new())
-            }
+            IrNode::Ref(Ref::Attribute(name)) => self.make(
+                text,
+                self.shown(&columns::attribute(name)),
+                StepKind::Attribute { name: name.clone() },
+                Vec::new(),
+            ),
             IrNode::Number(n) => self.make(text, Shown::Number(*n), StepKind::Literal, Vec::new()),
             IrNode::String(s) => self.make(text, Shown::Text(s.clone()), StepKind::Literal, Vec::new()),
-            IrNode::Bool(_) | IrNode::Null | IrNode::Ref(_) => self.make(text, Shown::Nothing, StepKind::Literal, Vec::new()),
-            IrNode::Aggregate { .. } => self.make(text, self.probe(ir), StepKind::Aggregation { sources: self.sources_of(ir) }, Vec::new()),
+            IrNode::Bool(_) | IrNode::Null | IrNode::Ref(_) => {
+                self.make(text, Shown::Nothing, StepKind::Literal, Vec::new())
+            }
+            IrNode::Aggregate { .. } => {
+                self.make(text, self.probe(ir), StepKind::Aggregation { sources: self.sources_of(ir) }, Vec::new())
+            }
             _ => {
-                let parts = children(ir).into_iter().filter(|c| !is_default(c) && !is_literal(c)).map(|c| self.step(c, expanded)).collect();
+                let parts = children(ir)
+                    .into_iter()
+                    .filter(|c| !is_default(c) && !is_literal(c))
+                    .map(|c| self.step(c, expanded))
+                    .collect();
                 self.make(text, self.probe(ir), StepKind::Operation, parts)
             }
         }
@@ -308,16 +340,23 @@ impl Explainer<'_> {
         let mut sources: Vec<&str> = Vec::new();
         ir.visit(&mut |node| {
             if let IrNode::Aggregate { source, .. } = &node.node
-                && !sources.contains(&source.as_str()) {
-                    sources.push(source);
-                }
+                && !sources.contains(&source.as_str())
+            {
+                sources.push(source);
+            }
         });
         sources
             .into_iter()
             .map(|source| {
-                let date = |column: String| self.cell.number(&column).map(|days| crate::engine::period::from_epoch_days(days as i32).to_string());
+                let date = |column: String| {
+                    self.cell
+                        .number(&column)
+                        .map(|days| crate::engine::period::from_epoch_days(days as i32).to_string())
+                };
                 let files = files::find(&self.ruleset.model.sources[source], &self.ruleset.base_dir)
-                    .map(|paths| paths.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect())
+                    .map(|paths| {
+                        paths.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().to_string()).collect()
+                    })
                     .unwrap_or_default();
                 SourceRows {
                     source: source.to_string(),
@@ -339,10 +378,17 @@ impl Explainer<'_> {
             if !cell.flag(&columns::applies(name)) {
                 continue;
             }
-            let scored_weight: f64 = scorecard.weights.iter().filter(|(k, _)| cell.number(&columns::score(k)).is_some()).map(|(_, w)| w).sum();
+            let scored_weight: f64 = scorecard
+                .weights
+                .iter()
+                .filter(|(k, _)| cell.number(&columns::score(k)).is_some())
+                .map(|(_, w)| w)
+                .sum();
             let policy = self.ruleset.model.scorecards[name].missing;
             let effective = match policy {
-                crate::ruleset::model::MissingPolicy::Renormalize if scored_weight > 0.0 => Some(weight * 100.0 / scored_weight),
+                crate::ruleset::model::MissingPolicy::Renormalize if scored_weight > 0.0 => {
+                    Some(weight * 100.0 / scored_weight)
+                }
                 crate::ruleset::model::MissingPolicy::Renormalize => None,
                 _ => Some(*weight),
             };

@@ -85,7 +85,10 @@ pub fn fired_diagnoses(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisT
             let diagnosis = &ruleset.model.diagnoses[index];
             let (finding, advice) = texts.render(&diagnosis.id, &values).map_err(|e| {
                 let (entity, period) = (cell.entity, cell.period.label());
-                Error::bad_data(format!("the text of diagnosis `{}` failed for `{entity}` in {period}: {e}", diagnosis.id))
+                Error::bad_data(format!(
+                    "the text of diagnosis `{}` failed for `{entity}` in {period}: {e}",
+                    diagnosis.id
+                ))
             })?;
             Ok(Finding { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice })
         })
@@ -100,7 +103,12 @@ impl Appraisal {
 }
 
 /// The appraisal of the selected cells, with texts in `locale`.
-pub fn appraise(ruleset: &CheckedRuleset, evaluation: &Evaluation, selection: &Selection, locale: Locale) -> Result<Appraisal> {
+pub fn appraise(
+    ruleset: &CheckedRuleset,
+    evaluation: &Evaluation,
+    selection: &Selection,
+    locale: Locale,
+) -> Result<Appraisal> {
     selection.validate(evaluation)?;
     let texts = DiagnosisTexts::new(&ruleset.model.diagnoses, locale).map_err(Error::internal)?;
     let mut appraisal = Appraisal {
@@ -117,7 +125,12 @@ pub fn appraise(ruleset: &CheckedRuleset, evaluation: &Evaluation, selection: &S
     Ok(appraisal)
 }
 
-fn appraise_cell(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisTexts, appraisal: &mut Appraisal) -> Result<()> {
+fn appraise_cell(
+    ruleset: &CheckedRuleset,
+    cell: &Cell,
+    texts: &DiagnosisTexts,
+    appraisal: &mut Appraisal,
+) -> Result<()> {
     let (entity, period) = (cell.entity.to_string(), cell.period.label());
     for kpi in ruleset.kpis.keys() {
         appraisal.results.push(KpiResult {
@@ -135,7 +148,8 @@ fn appraise_cell(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisTexts, 
         if !cell.flag(&columns::applies(name)) {
             continue;
         }
-        let missing = scorecard.weights.keys().filter(|kpi| cell.number(&columns::score(kpi)).is_none()).cloned().collect();
+        let missing =
+            scorecard.weights.keys().filter(|kpi| cell.number(&columns::score(kpi)).is_none()).cloned().collect();
         appraisal.scorecards.push(ScorecardResult {
             entity: entity.clone(),
             period: period.clone(),
@@ -147,7 +161,14 @@ fn appraise_cell(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisTexts, 
     }
     for finding in fired_diagnoses(ruleset, cell, texts)? {
         let Finding { id, severity, finding, advice } = finding;
-        appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), id, severity, finding, advice });
+        appraisal.diagnoses.push(FiredDiagnosis {
+            entity: entity.clone(),
+            period: period.clone(),
+            id,
+            severity,
+            finding,
+            advice,
+        });
     }
     Ok(())
 }

@@ -14,17 +14,19 @@ impl Selection {
     /// The period must be inside the data and the entity must exist.
     pub fn validate(&self, evaluation: &Evaluation) -> Result<()> {
         if let Some(period) = self.period
-            && !evaluation.periods.contains(&period) {
-                let first = evaluation.periods.first().map(|p| p.label()).unwrap_or_default();
-                let last = evaluation.periods.last().map(|p| p.label()).unwrap_or_default();
-                return Err(Error::new(ErrorKind::PeriodOutsideData { period: period.label(), first, last }).into());
-            }
+            && !evaluation.periods.contains(&period)
+        {
+            let first = evaluation.periods.first().map(|p| p.label()).unwrap_or_default();
+            let last = evaluation.periods.last().map(|p| p.label()).unwrap_or_default();
+            return Err(Error::new(ErrorKind::PeriodOutsideData { period: period.label(), first, last }).into());
+        }
         if let Some(entity) = &self.entity
-            && !evaluation.entities.contains(entity) {
-                let error = Error::new(ErrorKind::UnknownEntity { entity: entity.clone() })
-                    .suggest(entity, evaluation.entities.iter().map(String::as_str));
-                return Err(error.into());
-            }
+            && !evaluation.entities.contains(entity)
+        {
+            let error = Error::new(ErrorKind::UnknownEntity { entity: entity.clone() })
+                .suggest(entity, evaluation.entities.iter().map(String::as_str));
+            return Err(error.into());
+        }
         Ok(())
     }
 

@@ -56,7 +56,12 @@ pub struct RunConfig {
 }
 
 impl RunConfig {
-    pub fn new(flags: Flags, format: OutputFormat, output: Option<PathBuf>, fail_on: Option<FailOn>) -> Result<RunConfig, Errors> {
+    pub fn new(
+        flags: Flags,
+        format: OutputFormat,
+        output: Option<PathBuf>,
+        fail_on: Option<FailOn>,
+    ) -> Result<RunConfig, Errors> {
         if format == OutputFormat::Parquet && output.is_none() {
             return Err(Error::usage("`--format parquet` writes a file: add `-o FILE`").into());
         }

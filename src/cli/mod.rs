@@ -27,9 +27,16 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
             run::run(&config)
         }
         Command::Explain { ruleset, kpi, entity, period, data, lang } => {
-            let flags = config::Flags { ruleset: &ruleset, data: data.as_deref(), period: Some(period), entity: Some(entity), lang };
+            let flags = config::Flags {
+                ruleset: &ruleset,
+                data: data.as_deref(),
+                period: Some(period),
+                entity: Some(entity),
+                lang,
+            };
             let opened = config::Opened::new(flags)?;
-            let (explanation, warnings) = kpi::appraise::explain::explain(&opened.ruleset, &kpi, &opened.selection, opened.locale)?;
+            let (explanation, warnings) =
+                kpi::appraise::explain::explain(&opened.ruleset, &kpi, &opened.selection, opened.locale)?;
             warn(&warnings);
             print!("{}", kpi::output::explanation(&explanation, opened.locale));
             Ok(0)

@@ -153,7 +153,9 @@ impl Compiler<'_> {
     fn conditional(&self, branches: &[(Ir, Ir)], otherwise: &Ir) -> Expr {
         branches.iter().rev().fold(self.expr(otherwise), |rest, (condition, value)| {
             let condition = self.expr(condition);
-            when(condition.clone().is_null()).then(lit(NULL)).otherwise(when(condition).then(self.expr(value)).otherwise(rest))
+            when(condition.clone().is_null())
+                .then(lit(NULL))
+                .otherwise(when(condition).then(self.expr(value)).otherwise(rest))
         })
     }
 

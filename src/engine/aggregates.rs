@@ -36,7 +36,10 @@ impl Aggregates {
 
     /// The aggregations over `source`, with their numbers.
     pub fn of_source<'a>(&'a self, source: &'a str) -> impl Iterator<Item = (usize, &'a Ir)> + 'a {
-        self.found.values().enumerate().filter(move |(_, ir)| matches!(&ir.node, IrNode::Aggregate { source: s, .. } if s == source))
+        self.found
+            .values()
+            .enumerate()
+            .filter(move |(_, ir)| matches!(&ir.node, IrNode::Aggregate { source: s, .. } if s == source))
     }
 
     /// The columns the aggregations over `source` read, and how.

@@ -101,7 +101,10 @@ pub fn evaluate_with_probes(ruleset: &CheckedRuleset, probes: &[crate::expr::Ir]
     let Some((first, last)) = span else {
         return Err(Error::bad_data("no source has any rows with a date").into());
     };
-    let periods = Period::range(Period::containing(grain, from_epoch_days(first)), Period::containing(grain, from_epoch_days(last)));
+    let periods = Period::range(
+        Period::containing(grain, from_epoch_days(first)),
+        Period::containing(grain, from_epoch_days(last)),
+    );
     let entities: Vec<String> = entities.into_iter().collect();
 
     let mut grid = grid_frame(&entities, &periods)?.lazy();
@@ -116,9 +119,11 @@ pub fn evaluate_with_probes(ruleset: &CheckedRuleset, probes: &[crate::expr::Ir]
     grid = grid.with_columns(no_rows(&unread, &aggregates));
     let counted = aggregates.all().filter(|(_, ir)| aggregates::counts(ir)).map(|(index, _)| columns::aggregate(index));
     let row_counts = dated.iter().map(|source| columns::rows(source));
-    let zero_when_empty: Vec<Expr> = counted.chain(row_counts).map(|name| col(name.as_str()).fill_null(lit(0.0))).collect();
+    let zero_when_empty: Vec<Expr> =
+        counted.chain(row_counts).map(|name| col(name.as_str()).fill_null(lit(0.0))).collect();
     grid = grid.with_columns(zero_when_empty);
-    let present: Vec<String> = attributes.as_ref().map(|t| t.get_column_names().iter().map(|n| n.to_string()).collect()).unwrap_or_default();
+    let present: Vec<String> =
+        attributes.as_ref().map(|t| t.get_column_names().iter().map(|n| n.to_string()).collect()).unwrap_or_default();
     if let Some(table) = attributes {
         grid = grid.join(table.lazy(), [col(columns::ENTITY)], [col(columns::ENTITY)], JoinArgs::new(JoinType::Left));
     }
@@ -137,8 +142,11 @@ pub fn evaluate_with_probes(ruleset: &CheckedRuleset, probes: &[crate::expr::Ir]
     if !probes.is_empty() {
         let aggregate = |ir: &crate::expr::Ir| col(columns::aggregate(aggregates.index_of(ir)));
         let context = Context { aggregate: &aggregate, subject: None };
-        let probes: Vec<Expr> =
-            probes.iter().enumerate().map(|(index, ir)| compile::compile(ir, &context).alias(columns::probe(index))).collect();
+        let probes: Vec<Expr> = probes
+            .iter()
+            .enumerate()
+            .map(|(index, ir)| compile::compile(ir, &context).alias(columns::probe(index)))
+            .collect();
         grid = grid.with_columns(probes);
     }
     let frame = grid.collect().map_err(|e| data_error(&e))?;
@@ -178,7 +186,11 @@ fn all_formulas(ruleset: &CheckedRuleset) -> impl Iterator<Item = &crate::expr::
 }
 
 /// A dated source's rows, grouped by entity and period, with one column per aggregation.
-fn aggregated_rows(source: &SourceRef, aggregates: &Aggregates, grain: crate::ruleset::model::PeriodGrain) -> Result<LazyFrame> {
+fn aggregated_rows(
+    source: &SourceRef,
+    aggregates: &Aggregates,
+    grain: crate::ruleset::model::PeriodGrain,
+) -> Result<LazyFrame> {
     let columns: Vec<RowColumn> = aggregates.columns_of(source.name);
     let mut rows = scan_rows(source, &columns)?;
     if aggregates.of_source(source.name).any(|(_, ir)| aggregates::ordered(ir)) {
@@ -217,7 +229,8 @@ fn attribute_table(ruleset: &CheckedRuleset, warnings: &mut Vec<Error>) -> Resul
         }
         let columns: Vec<RowColumn> =
             attributes.iter().map(|(_, a)| RowColumn { name: a.header.clone(), usage: Usage::AsWritten }).collect();
-        let renames = attributes.iter().map(|(name, a)| col(columns::source_column(&a.header)).alias(columns::attribute(name)));
+        let renames =
+            attributes.iter().map(|(name, a)| col(columns::source_column(&a.header)).alias(columns::attribute(name)));
         let frame = scan_rows(&source_ref, &columns)?
             .select(std::iter::once(col(columns::ENTITY)).chain(renames).collect::<Vec<_>>())
             .collect()
@@ -227,7 +240,12 @@ fn attribute_table(ruleset: &CheckedRuleset, warnings: &mut Vec<Error>) -> Resul
             None => frame,
             Some(existing) => existing
                 .lazy()
-                .join(frame.lazy(), [col(columns::ENTITY)], [col(columns::ENTITY)], JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns))
+                .join(
+                    frame.lazy(),
+                    [col(columns::ENTITY)],
+                    [col(columns::ENTITY)],
+                    JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+                )
                 .collect()?,
         });
     }

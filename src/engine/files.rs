@@ -63,11 +63,14 @@ pub fn find(source: &Source, base: &Path) -> Result<Vec<PathBuf>, Error> {
 impl DataFile {
     pub fn open(path: PathBuf, source: &Source) -> Result<DataFile, Error> {
         let format = format_of(&path, source.format)?;
-        let unreadable = |message: String| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message });
+        let unreadable =
+            |message: String| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message });
         let content = match format {
             FileFormat::Csv { .. } => decode(&path, source.encoding)?.map_or(Content::OnDisk, Content::Decoded),
             FileFormat::Parquet => Content::OnDisk,
-            FileFormat::Workbook => Content::Table(tables::workbook(&path, source.sheet.as_deref(), source.header_row).map_err(unreadable)?),
+            FileFormat::Workbook => {
+                Content::Table(tables::workbook(&path, source.sheet.as_deref(), source.header_row).map_err(unreadable)?)
+            }
             FileFormat::Ndjson => {
                 let bytes = match decode(&path, source.encoding)? {
                     Some(decoded) => decoded.to_vec(),
@@ -101,7 +104,8 @@ impl DataFile {
             (Content::Table(table), _) => Ok(table.head(Some(SAMPLE_ROWS))),
             (_, FileFormat::Csv { separator }) => {
                 let head = self.head().map_err(|e| self.unreadable(e))?;
-                let options = self.csv_options(separator).with_n_rows(Some(SAMPLE_ROWS)).with_infer_schema_length(Some(0));
+                let options =
+                    self.csv_options(separator).with_n_rows(Some(SAMPLE_ROWS)).with_infer_schema_length(Some(0));
                 options.into_reader_with_file_handle(Cursor::new(head)).finish().map_err(|e| self.unreadable(e))
             }
             _ => self.scan_parquet()?.limit(SAMPLE_ROWS as IdxSize).collect().map_err(|e| self.unreadable(e)),
@@ -140,7 +144,11 @@ impl DataFile {
                 let typed: Vec<Expr> = dtypes
                     .iter()
                     .map(|(name, dtype)| match dtype {
-                        DataType::Date => col(name.as_str()).str().to_date(StrptimeOptions { format: Some("%Y-%m-%d".into()), strict: false, ..Default::default() }),
+                        DataType::Date => col(name.as_str()).str().to_date(StrptimeOptions {
+                            format: Some("%Y-%m-%d".into()),
+                            strict: false,
+                            ..Default::default()
+                        }),
                         dtype => col(name.as_str()).cast(dtype.clone()),
                     })
                     .collect();
@@ -152,7 +160,9 @@ impl DataFile {
                     schema.with_column(name.as_str().into(), dtype.clone());
                 }
                 let reader = match content {
-                    Content::Decoded(bytes) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([bytes.to_vec().into()]))),
+                    Content::Decoded(bytes) => {
+                        LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([bytes.to_vec().into()])))
+                    }
                     _ => LazyCsvReader::new(PlRefPath::try_from_path(&self.path).map_err(|e| self.unreadable(e))?),
                 };
                 reader
@@ -210,14 +220,20 @@ fn format_of(path: &Path, declared: SourceFormat) -> Result<FileFormat, Error> {
 /// The file as UTF-8, when it is not UTF-8 already: GBK exports (as Excel on a Chinese Windows
 /// writes them) are decoded as GB18030, their superset.
 fn decode(path: &Path, encoding: SourceEncoding) -> Result<Option<Arc<[u8]>>, Error> {
-    let unreadable = |e: std::io::Error| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() });
+    let unreadable = |e: std::io::Error| {
+        Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
+    };
     let is_gbk = match encoding {
         SourceEncoding::Utf8 => false,
         SourceEncoding::Gbk => true,
         SourceEncoding::Auto => {
             use std::io::Read;
             let mut head = Vec::with_capacity(64 * 1024);
-            std::fs::File::open(path).map_err(unreadable)?.take(64 * 1024).read_to_end(&mut head).map_err(unreadable)?;
+            std::fs::File::open(path)
+                .map_err(unreadable)?
+                .take(64 * 1024)
+                .read_to_end(&mut head)
+                .map_err(unreadable)?;
             match std::str::from_utf8(&head) {
                 Ok(_) => false,
                 // A character cut in two at the end of the sample is still UTF-8.

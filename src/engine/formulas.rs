@@ -54,7 +54,8 @@ pub fn add_formula_columns(grid: LazyFrame, ruleset: &CheckedRuleset, aggregates
         let better = ruleset.model.kpis[name].better;
         let has_target = kpi.target.is_some();
         let bare = Context { aggregate: &aggregate, subject: Some(Subject::kpi(name, better, has_target, &[])) };
-        let bands: Vec<(String, Expr)> = kpi.bands.iter().map(|(band, condition)| (band.clone(), holds(condition, &bare))).collect();
+        let bands: Vec<(String, Expr)> =
+            kpi.bands.iter().map(|(band, condition)| (band.clone(), holds(condition, &bare))).collect();
         if has_target {
             let cap = kpi.attainment_cap();
             appraisal.push(attainment_ratio(name, better, cap).alias(columns::attainment(name)));
@@ -63,16 +64,19 @@ pub fn add_formula_columns(grid: LazyFrame, ruleset: &CheckedRuleset, aggregates
             appraisal.push(band_name(col(columns::value(name)), &bands).alias(columns::band(name)));
         }
         if let Some(score) = &kpi.score {
-            let context = Context { aggregate: &aggregate, subject: Some(Subject::kpi(name, better, has_target, &bands)) };
+            let context =
+                Context { aggregate: &aggregate, subject: Some(Subject::kpi(name, better, has_target, &bands)) };
             appraisal.push(compile::compile(score, &context).cast(DataType::Float64).alias(columns::score(name)));
         }
     }
     for (index, diagnosis) in ruleset.diagnoses.iter().enumerate() {
-        appraisal.push(compile::compile(&diagnosis.when, &plain).fill_null(lit(false)).alias(columns::diagnosis(index)));
+        appraisal
+            .push(compile::compile(&diagnosis.when, &plain).fill_null(lit(false)).alias(columns::diagnosis(index)));
     }
     let mut totals = Vec::new();
     for (name, scorecard) in &ruleset.scorecards {
-        let applies = scorecard.applies_to.as_ref().map_or(lit(true), |ir| compile::compile(ir, &plain).fill_null(lit(false)));
+        let applies =
+            scorecard.applies_to.as_ref().map_or(lit(true), |ir| compile::compile(ir, &plain).fill_null(lit(false)));
         let policy = ruleset.model.scorecards[name].missing;
         appraisal.push(applies.alias(columns::applies(name)));
         totals.push(scorecard_total(&scorecard.weights, policy).alias(columns::total(name)));
@@ -86,7 +90,8 @@ pub fn add_formula_columns(grid: LazyFrame, ruleset: &CheckedRuleset, aggregates
         if !ruleset.grades.is_empty() {
             let subject = Subject { value: total.clone(), target: None, better: Better::Higher, bands: &[] };
             let context = Context { aggregate: &aggregate, subject: Some(subject) };
-            let grades: Vec<(String, Expr)> = ruleset.grades.iter().map(|(grade, condition)| (grade.clone(), holds(condition, &context))).collect();
+            let grades: Vec<(String, Expr)> =
+                ruleset.grades.iter().map(|(grade, condition)| (grade.clone(), holds(condition, &context))).collect();
             standings.push(band_name(total.clone(), &grades).alias(columns::grade(name)));
         }
         standings.extend(ranking(name));
@@ -126,7 +131,8 @@ fn dependency_layers(ruleset: &CheckedRuleset) -> Vec<Vec<&Ref>> {
             Ref::Kpi(name) => &ruleset.kpis[name].formula,
             _ => continue,
         };
-        let level = ir.refs().into_iter().filter_map(|dependency| depth.get(dependency).map(|d| d + 1)).max().unwrap_or(0);
+        let level =
+            ir.refs().into_iter().filter_map(|dependency| depth.get(dependency).map(|d| d + 1)).max().unwrap_or(0);
         depth.insert(reference, level);
         if layers.len() <= level {
             layers.resize_with(level + 1, Vec::new);
@@ -158,9 +164,10 @@ fn attainment_ratio(kpi: &str, better: Better, cap: Option<f64>) -> Expr {
 /// The name of the first band (or grade) whose condition holds; null for a null value.
 fn band_name(value: Expr, bands: &[(String, Expr)]) -> Expr {
     let none = lit(NULL).cast(DataType::String);
-    let name = bands.iter().rev().fold(none.clone(), |rest, (band, condition)| {
-        when(condition.clone()).then(lit(band.clone())).otherwise(rest)
-    });
+    let name = bands
+        .iter()
+        .rev()
+        .fold(none.clone(), |rest, (band, condition)| when(condition.clone()).then(lit(band.clone())).otherwise(rest));
     when(value.is_null()).then(none).otherwise(name)
 }
 
@@ -168,7 +175,8 @@ fn band_name(value: Expr, bands: &[(String, Expr)]) -> Expr {
 /// that have a score up to 100; `zero` counts a missing score as 0; `fail` gives no total when
 /// any score is missing.
 fn scorecard_total(weights: &indexmap::IndexMap<String, f64>, policy: MissingPolicy) -> Expr {
-    let weighted: Vec<Expr> = weights.iter().map(|(kpi, weight)| col(columns::score(kpi)) * lit(*weight / 100.0)).collect();
+    let weighted: Vec<Expr> =
+        weights.iter().map(|(kpi, weight)| col(columns::score(kpi)) * lit(*weight / 100.0)).collect();
     let present: Vec<Expr> = weights
         .iter()
         .map(|(kpi, weight)| when(col(columns::score(kpi)).is_not_null()).then(lit(*weight)).otherwise(lit(0.0)))

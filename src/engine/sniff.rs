@@ -17,7 +17,10 @@ pub enum DateFormat {
 }
 
 /// The first format that reads every non-empty sample value, or the value no format reads.
-pub fn date_format<'a>(samples: impl Iterator<Item = &'a str> + Clone, declared: Option<&str>) -> Result<DateFormat, String> {
+pub fn date_format<'a>(
+    samples: impl Iterator<Item = &'a str> + Clone,
+    declared: Option<&str>,
+) -> Result<DateFormat, String> {
     let values = samples.map(str::trim).filter(|v| !v.is_empty());
     let reads = |format: &str| -> Result<bool, String> {
         let mut timed = false;
@@ -51,8 +54,11 @@ fn date_part(value: &str, format: &str) -> Option<bool> {
         Some(false)
     } else {
         let time = rest.trim_start_matches(['T', ' ']);
-        (rest.len() != time.len() && NaiveTime::parse_from_str(time.trim(), "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M")).is_ok())
-            .then_some(true)
+        (rest.len() != time.len()
+            && NaiveTime::parse_from_str(time.trim(), "%H:%M:%S%.f")
+                .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M"))
+                .is_ok())
+        .then_some(true)
     }
 }
 

@@ -48,7 +48,8 @@ impl SourceRef<'_> {
     /// Where a column's header is written: its `columns` entry, else the source itself.
     fn location_of(&self, field: Option<&str>, column: Option<&str>) -> Option<Location> {
         let source = [Key("sources"), Key(self.name)];
-        let mapped = column.and_then(|c| self.ruleset.tree.at(&[Key("sources"), Key(self.name), Key("columns"), Key(c)]));
+        let mapped =
+            column.and_then(|c| self.ruleset.tree.at(&[Key("sources"), Key(self.name), Key("columns"), Key(c)]));
         let field = field.and_then(|f| self.ruleset.tree.at(&[Key("sources"), Key(self.name), Key(f)]));
         mapped.or(field).or_else(|| self.ruleset.tree.at(&source)).map(|n| n.location.clone())
     }
@@ -82,7 +83,14 @@ impl SourceRef<'_> {
     }
 
     /// The error for a header the file does not have, at the YAML line that names it.
-    pub fn missing_header(&self, file: &DataFile, header: &str, field: Option<&str>, column: Option<&str>, headers: &[String]) -> Error {
+    pub fn missing_header(
+        &self,
+        file: &DataFile,
+        header: &str,
+        field: Option<&str>,
+        column: Option<&str>,
+        headers: &[String],
+    ) -> Error {
         let error = Error::new(ErrorKind::MissingColumn { header: header.to_string(), file: file.display() })
             .at_opt(self.location_of(field, column))
             .note(format!("the file's headers are: {}", headers.join(", ")));
@@ -92,7 +100,11 @@ impl SourceRef<'_> {
 
 /// `wanted`, as the file writes it: exactly, or with stray spaces around it.
 pub fn find_header<'a>(headers: &'a [String], wanted: &str) -> Option<&'a str> {
-    headers.iter().find(|h| *h == wanted).or_else(|| headers.iter().find(|h| h.trim() == wanted.trim())).map(String::as_str)
+    headers
+        .iter()
+        .find(|h| *h == wanted)
+        .or_else(|| headers.iter().find(|h| h.trim() == wanted.trim()))
+        .map(String::as_str)
 }
 
 /// The rows of a source: columns `:entity` (text), `:date` (a date, for dated sources) and
@@ -171,9 +183,7 @@ fn sample_style(sample: &DataFrame, header: &str) -> NumberStyle {
     let Ok(column) = sample.column(header) else { return NumberStyle::Text };
     match column.dtype() {
         dtype if dtype.is_primitive_numeric() => NumberStyle::Plain,
-        DataType::String => {
-            sniff::number_style(sample_values(column).iter().copied())
-        }
+        DataType::String => sniff::number_style(sample_values(column).iter().copied()),
         _ => NumberStyle::Text,
     }
 }
@@ -184,15 +194,24 @@ fn sample_values(column: &Column) -> Vec<&str> {
 
 /// The date column parsed to a date, in the format the sample shows (or `date_format`). ISO
 /// dates in CSV are parsed by the reader itself, which is fastest.
-fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &str, dtypes: &mut Vec<(String, DataType)>) -> Result<Expr, Error> {
+fn date_expr(
+    source: &SourceRef,
+    file: &DataFile,
+    sample: &DataFrame,
+    header: &str,
+    dtypes: &mut Vec<(String, DataType)>,
+) -> Result<Expr, Error> {
     let column = sample.column(header).map_err(Error::from)?;
     match column.dtype() {
         DataType::Date => return Ok(col(header)),
         DataType::Datetime(..) => return Ok(col(header).dt().date()),
         DataType::String => {}
         other => {
-            return Err(Error::bad_data(format!("the date column `{header}` of `{}` holds {other}, not dates", file.display()))
-                .at_opt(source.location_of(Some("date"), None)));
+            return Err(Error::bad_data(format!(
+                "the date column `{header}` of `{}` holds {other}, not dates",
+                file.display()
+            ))
+            .at_opt(source.location_of(Some("date"), None)));
         }
     }
     let values = sample_values(column);
@@ -200,7 +219,10 @@ fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &s
         let index = column.str().ok().and_then(|c| c.iter().position(|v| v.map(str::trim) == Some(bad.as_str())));
         let line = index.map_or(String::new(), |i| format!("line {} of ", file.data_line(i)));
         Error::bad_data(format!("cannot read `{bad}` as a date (column `{header}`, {line}`{}`)", file.display()))
-            .at_opt(source.location_of(Some("date_format").filter(|_| source.source.date_format.is_some()).or(Some("date")), None))
+            .at_opt(source.location_of(
+                Some("date_format").filter(|_| source.source.date_format.is_some()).or(Some("date")),
+                None,
+            ))
             .help("set `date_format:` on the source, e.g. `date_format: \"%Y/%m/%d\"`")
     })?;
     let is_csv = matches!(file.format, FileFormat::Csv { .. });
@@ -209,11 +231,14 @@ fn date_expr(source: &SourceRef, file: &DataFile, sample: &DataFrame, header: &s
         return Ok(col(header));
     }
     dtypes.push((header.to_string(), DataType::String));
-    let options = |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
+    let options =
+        |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
     let text = col(header).str().strip_chars(lit(NULL));
     Ok(match format {
         // A time of day after the date is dropped: the date is what places a row in a period.
-        DateFormat::Date { format, timed: true } => text.str().extract(lit(r"^[^\sT]+"), 0).str().to_date(options(&format)),
+        DateFormat::Date { format, timed: true } => {
+            text.str().extract(lit(r"^[^\sT]+"), 0).str().to_date(options(&format))
+        }
         DateFormat::Date { format, timed: false } => text.str().to_date(options(&format)),
         DateFormat::Month => concat_str([text, lit("-01")], "", true).str().to_date(options("%Y-%m-%d")),
     })

@@ -13,17 +13,23 @@ pub fn workbook(path: &Path, sheet: Option<&str>, header_row: u32) -> Result<Dat
     let mut book = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
     let names = book.sheet_names();
     let name = match sheet {
-        Some(wanted) => names.iter().find(|n| *n == wanted).cloned().ok_or_else(|| {
-            format!("the workbook has no sheet `{wanted}`; its sheets are {}", names.join(", "))
-        })?,
+        Some(wanted) => names
+            .iter()
+            .find(|n| *n == wanted)
+            .cloned()
+            .ok_or_else(|| format!("the workbook has no sheet `{wanted}`; its sheets are {}", names.join(", ")))?,
         None => names.first().cloned().ok_or("the workbook has no sheet")?,
     };
     let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let header_index = (header_row as usize - 1).saturating_sub(first_row);
     let mut rows = range.rows().skip(header_index);
-    let headers: Vec<String> = rows.next().map(|cells| cells.iter().map(text).map(Option::unwrap_or_default).collect()).unwrap_or_default();
-    let body: Vec<Vec<Option<String>>> = rows.map(|cells| cells.iter().map(text).collect()).filter(|row: &Vec<Option<String>>| row.iter().any(Option::is_some)).collect();
+    let headers: Vec<String> =
+        rows.next().map(|cells| cells.iter().map(text).map(Option::unwrap_or_default).collect()).unwrap_or_default();
+    let body: Vec<Vec<Option<String>>> = rows
+        .map(|cells| cells.iter().map(text).collect())
+        .filter(|row: &Vec<Option<String>>| row.iter().any(Option::is_some))
+        .collect();
     frame(unique(headers), |column| body.iter().map(|row| row.get(column).cloned().flatten()).collect())
 }
 
@@ -55,7 +61,8 @@ pub fn ndjson(bytes: &[u8]) -> Result<DataFrame, String> {
 }
 
 fn frame(headers: Vec<String>, column: impl Fn(usize) -> Vec<Option<String>>) -> Result<DataFrame, String> {
-    let columns = headers.iter().enumerate().map(|(index, header)| Column::new(header.as_str().into(), column(index))).collect();
+    let columns =
+        headers.iter().enumerate().map(|(index, header)| Column::new(header.as_str().into(), column(index))).collect();
     DataFrame::new_infer_height(columns).map_err(|e| e.to_string())
 }
 

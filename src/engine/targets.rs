@@ -21,7 +21,11 @@ pub const TARGET_COLUMN: &str = "target";
 /// Joins `t:KPI` columns from each targets table onto the grid: by entity and period for a
 /// table with a `date`, by entity alone (the same target every period) for one without. A table
 /// without files gives no targets (and a warning).
-pub fn join_target_tables(mut grid: LazyFrame, ruleset: &CheckedRuleset, warnings: &mut Vec<Error>) -> Result<LazyFrame> {
+pub fn join_target_tables(
+    mut grid: LazyFrame,
+    ruleset: &CheckedRuleset,
+    warnings: &mut Vec<Error>,
+) -> Result<LazyFrame> {
     let mut tables: HashMap<&str, Option<(DataFrame, bool)>> = HashMap::new();
     for (kpi, checked) in &ruleset.kpis {
         let Some(CheckedTarget::Table(table)) = &checked.target else { continue };
@@ -44,8 +48,13 @@ pub fn join_target_tables(mut grid: LazyFrame, ruleset: &CheckedRuleset, warning
         if *dated {
             keys.push(col(columns::PERIOD));
         }
-        let selected: Vec<Expr> = keys.iter().cloned().chain([col(columns::source_column(TARGET_COLUMN)).alias(columns::target(kpi))]).collect();
-        let rows = frame.clone().lazy().filter(col(columns::source_column(KPI_COLUMN)).eq(lit(kpi.clone()))).select(selected);
+        let selected: Vec<Expr> = keys
+            .iter()
+            .cloned()
+            .chain([col(columns::source_column(TARGET_COLUMN)).alias(columns::target(kpi))])
+            .collect();
+        let rows =
+            frame.clone().lazy().filter(col(columns::source_column(KPI_COLUMN)).eq(lit(kpi.clone()))).select(selected);
         grid = grid.join(rows, keys.clone(), keys, JoinArgs::new(JoinType::Left));
     }
     Ok(grid)

@@ -231,20 +231,24 @@ impl Function {
             RollingMean | RollingSum => const { &[X_NUMBER, param("n", Kind::WholeNumber)] },
             ToDate => const { &[X_NUMBER] },
             Rank | Percentile | Share | MeanAll | Zscore => const { &[X_NUMBER] },
-            Attainment => const {
-                &[
-                    optional("value", Kind::Number, Omitted::Name("value")),
-                    optional("target", Kind::Number, Omitted::Name("target")),
-                    optional("cap", Kind::Number, Omitted::Absent),
-                ]
-            },
-            Linear => const {
-                &[
-                    optional("value", Kind::Number, Omitted::Name("value")),
-                    param("lo", Kind::Number),
-                    param("hi", Kind::Number),
-                ]
-            },
+            Attainment => {
+                const {
+                    &[
+                        optional("value", Kind::Number, Omitted::Name("value")),
+                        optional("target", Kind::Number, Omitted::Name("target")),
+                        optional("cap", Kind::Number, Omitted::Absent),
+                    ]
+                }
+            }
+            Linear => {
+                const {
+                    &[
+                        optional("value", Kind::Number, Omitted::Name("value")),
+                        param("lo", Kind::Number),
+                        param("hi", Kind::Number),
+                    ]
+                }
+            }
             Bands => const { &[] },
         }
     }

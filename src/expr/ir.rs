@@ -20,7 +20,10 @@ pub enum Ref {
     Kpi(String),
     Attribute(String),
     /// A column of a source's rows; only inside an aggregation.
-    Column { source: String, column: String },
+    Column {
+        source: String,
+        column: String,
+    },
     /// The value being scored or banded.
     Value,
     /// The target of the KPI being scored.
@@ -40,7 +43,11 @@ pub enum IrNode {
     /// A call with its arguments in parameter order; `None` for an omitted optional one.
     Call(Function, Vec<Option<Ir>>),
     /// An aggregation of the rows of `source`.
-    Aggregate { function: Function, source: String, args: Vec<Option<Ir>> },
+    Aggregate {
+        function: Function,
+        source: String,
+        args: Vec<Option<Ir>>,
+    },
     /// `bands(name = points, ...)`: the points of each band, in the order the bands are declared.
     BandPoints(Vec<(String, Ir)>),
 }
@@ -134,7 +141,13 @@ impl fmt::Display for Ir {
             IrNode::Binary(op, lhs, rhs) => {
                 let own = precedence(self);
                 let right_associative = *op == BinaryOp::Pow;
-                write!(f, "{} {} {}", Operand(lhs, own, right_associative), op.symbol(), Operand(rhs, own, !right_associative))
+                write!(
+                    f,
+                    "{} {} {}",
+                    Operand(lhs, own, right_associative),
+                    op.symbol(),
+                    Operand(rhs, own, !right_associative)
+                )
             }
             IrNode::If(branches, otherwise) => {
                 for (index, (condition, value)) in branches.iter().enumerate() {

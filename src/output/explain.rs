@@ -99,7 +99,8 @@ pub fn explanation(explanation: &Explanation, locale: Locale) -> String {
     }
     if let Some(rule) = &e.attainment_rule {
         let attainment = e.attainment.map_or(words.no_data.to_string(), |a| format::percent(a, 1));
-        let cap = e.attainment_cap.map(|cap| format!("; {} {}", words.capped, format::percent(cap, 0))).unwrap_or_default();
+        let cap =
+            e.attainment_cap.map(|cap| format!("; {} {}", words.capped, format::percent(cap, 0))).unwrap_or_default();
         let _ = writeln!(out, "{}: {attainment} ({rule}{cap})", words.attainment);
     }
     match (&e.score_rule, e.score) {
@@ -172,7 +173,8 @@ fn tree(out: &mut String, step: &Step, first: &str, rest: &str, words: &Words) {
                     (Some(first), Some(last)) => format!(", {first} … {last}"),
                     _ => String::new(),
                 };
-                let files = if source.files.is_empty() { String::new() } else { format!(" ({})", source.files.join(", ")) };
+                let files =
+                    if source.files.is_empty() { String::new() } else { format!(" ({})", source.files.join(", ")) };
                 let _ = writeln!(out, "{rest}{branch}{}: {}{range}{files}", source.source, (words.rows)(source.rows));
             }
         }

@@ -23,8 +23,12 @@ pub fn json(appraisal: &Appraisal, out: &mut dyn Write) -> Result<()> {
 /// The KPI rows as a frame with the columns of the JSON `results`.
 fn results_frame(appraisal: &Appraisal) -> Result<DataFrame> {
     let rows = &appraisal.results;
-    let text = |name: &str, get: &dyn Fn(usize) -> Option<String>| Column::new(name.into(), (0..rows.len()).map(get).collect::<Vec<_>>());
-    let number = |name: &str, get: &dyn Fn(usize) -> Option<f64>| Column::new(name.into(), (0..rows.len()).map(get).collect::<Vec<_>>());
+    let text = |name: &str, get: &dyn Fn(usize) -> Option<String>| {
+        Column::new(name.into(), (0..rows.len()).map(get).collect::<Vec<_>>())
+    };
+    let number = |name: &str, get: &dyn Fn(usize) -> Option<f64>| {
+        Column::new(name.into(), (0..rows.len()).map(get).collect::<Vec<_>>())
+    };
     let frame = DataFrame::new_infer_height(vec![
         text("entity", &|i| Some(rows[i].entity.clone())),
         text("period", &|i| Some(rows[i].period.clone())),

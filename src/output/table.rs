@@ -51,14 +51,19 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
                 Cell::new(ruleset.kpi_label(&result.kpi, locale)),
                 right(shown(result.value)),
                 right(if kpi.target.is_some() { shown(result.target) } else { String::new() }),
-                right(result.attainment.map_or_else(String::new, |a| format::value(Some(a), ValueFormat::Percent, Some(0), locale))),
+                right(
+                    result
+                        .attainment
+                        .map_or_else(String::new, |a| format::value(Some(a), ValueFormat::Percent, Some(0), locale)),
+                ),
                 right(result.score.map_or_else(String::new, |s| format::fixed(s, 1))),
                 Cell::new(result.band.clone().unwrap_or_default()),
             ]);
         }
         out.push_str(&format!("{entity} · {period}\n{table}\n"));
 
-        let scorecards: Vec<_> = appraisal.scorecards.iter().filter(|s| &s.entity == entity && &s.period == period).collect();
+        let scorecards: Vec<_> =
+            appraisal.scorecards.iter().filter(|s| &s.entity == entity && &s.period == period).collect();
         if !scorecards.is_empty() {
             let mut table = Table::new();
             table.set_header(headings.scorecards);
@@ -67,7 +72,14 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
                     Cell::new(ruleset.scorecard_label(&scorecard.scorecard, locale)),
                     right(scorecard.score.map_or_else(|| format::NO_DATA.to_string(), |s| format::fixed(s, 1))),
                     Cell::new(scorecard.grade.clone().unwrap_or_default()),
-                    Cell::new(scorecard.missing.iter().map(|kpi| ruleset.kpi_label(kpi, locale)).collect::<Vec<_>>().join(", ")),
+                    Cell::new(
+                        scorecard
+                            .missing
+                            .iter()
+                            .map(|kpi| ruleset.kpi_label(kpi, locale))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
                 ]);
             }
             out.push_str(&format!("{table}\n"));

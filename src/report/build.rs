@@ -3,8 +3,8 @@
 
 use polars::prelude::*;
 
-use crate::appraise::{Cell, fired_diagnoses};
 use crate::appraise::explain::{Probes, explain_cell};
+use crate::appraise::{Cell, fired_diagnoses};
 use crate::compile::columns;
 use crate::engine::period::from_epoch_days;
 use crate::engine::{Evaluation, Period, files};
@@ -30,8 +30,15 @@ pub struct ReportData<'a> {
 }
 
 impl<'a> ReportData<'a> {
-    pub fn new(ruleset: &'a CheckedRuleset, evaluation: &'a Evaluation, probes: &'a Probes, period: Period, locale: Locale) -> Result<ReportData<'a>> {
-        let period = evaluation.periods.iter().position(|p| *p == period).expect("the period is checked against the evaluation");
+    pub fn new(
+        ruleset: &'a CheckedRuleset,
+        evaluation: &'a Evaluation,
+        probes: &'a Probes,
+        period: Period,
+        locale: Locale,
+    ) -> Result<ReportData<'a>> {
+        let period =
+            evaluation.periods.iter().position(|p| *p == period).expect("the period is checked against the evaluation");
         let texts = DiagnosisTexts::new(&ruleset.model.diagnoses, locale).map_err(Error::internal)?;
         let sources = sources_read(ruleset, evaluation)?;
         Ok(ReportData { ruleset, evaluation, probes, locale, period, texts, sources })
@@ -89,13 +96,22 @@ impl<'a> ReportData<'a> {
             .filter(|name| cell.flag(&columns::applies(name)))
             .map(|name| self.scorecard(entity, name, &kpis))
             .collect();
-        let attributes = ruleset.attributes.keys().map(|name| (name.clone(), cell.value(&columns::attribute(name)))).collect();
+        let attributes =
+            ruleset.attributes.keys().map(|name| (name.clone(), cell.value(&columns::attribute(name)))).collect();
         let entity_report = EntityReport {
             id: cell.entity.to_string(),
             attributes,
             headline: scorecards.first().cloned(),
-            no_data: kpis.iter().filter(|k| k.value.is_none()).map(|k| KpiRef { id: k.id.clone(), label: k.label.clone() }).collect(),
-            appendix: ruleset.kpis.keys().map(|kpi| explain_cell(ruleset, &cell, self.probes, kpi, self.locale)).collect(),
+            no_data: kpis
+                .iter()
+                .filter(|k| k.value.is_none())
+                .map(|k| KpiRef { id: k.id.clone(), label: k.label.clone() })
+                .collect(),
+            appendix: ruleset
+                .kpis
+                .keys()
+                .map(|kpi| explain_cell(ruleset, &cell, self.probes, kpi, self.locale))
+                .collect(),
             diagnoses: self.diagnoses(&cell)?,
             scorecards,
             kpis,
@@ -120,7 +136,11 @@ impl<'a> ReportData<'a> {
         let trend = (first..=self.period)
             .map(|p| {
                 let cell = self.cell(entity, p);
-                TrendPoint { period: cell.period.label(), value: cell.number(&columns::value(kpi)), target: cell.number(&columns::target(kpi)) }
+                TrendPoint {
+                    period: cell.period.label(),
+                    value: cell.number(&columns::value(kpi)),
+                    target: cell.number(&columns::target(kpi)),
+                }
             })
             .collect();
         KpiReport {
@@ -146,7 +166,8 @@ impl<'a> ReportData<'a> {
         let cell = self.cell(entity, self.period);
         let previous_cell = self.previous().map(|p| self.cell(entity, p));
         let previous_applies = previous_cell.as_ref().is_some_and(|c| c.flag(&columns::applies(name)));
-        let previous_total = previous_cell.as_ref().filter(|_| previous_applies).and_then(|c| c.number(&columns::total(name)));
+        let previous_total =
+            previous_cell.as_ref().filter(|_| previous_applies).and_then(|c| c.number(&columns::total(name)));
         let total = cell.number(&columns::total(name));
         let weights = &self.ruleset.scorecards[name].weights;
         let rows = weights
@@ -163,7 +184,10 @@ impl<'a> ReportData<'a> {
             total,
             grade: cell.text(&columns::grade(name)),
             previous_total,
-            previous_grade: previous_cell.as_ref().filter(|_| previous_applies).and_then(|c| c.text(&columns::grade(name))),
+            previous_grade: previous_cell
+                .as_ref()
+                .filter(|_| previous_applies)
+                .and_then(|c| c.text(&columns::grade(name))),
             change: total.zip(previous_total).map(|(t, p)| t - p),
             rank: cell.number(&columns::rank(name)).map(|r| r as usize),
             ranked: cell.number(&columns::ranked(name)).map_or(0, |n| n as usize),
@@ -203,13 +227,17 @@ impl<'a> ReportData<'a> {
                         total,
                         grade: report.grade.clone(),
                         previous_total: report.previous_total,
-                        previous_rank: self.previous().and_then(|p| self.cell(entity, p).number(&columns::rank(name))).map(|r| r as usize),
+                        previous_rank: self
+                            .previous()
+                            .and_then(|p| self.cell(entity, p).number(&columns::rank(name)))
+                            .map(|r| r as usize),
                         change: report.change,
                     }),
                     None => unscored.push(cell.entity.to_string()),
                 }
                 if report.grade != report.previous_grade && report.previous_grade.is_some() && report.grade.is_some() {
-                    let improved = self.grade_order(report.grade.as_deref()) < self.grade_order(report.previous_grade.as_deref());
+                    let improved =
+                        self.grade_order(report.grade.as_deref()) < self.grade_order(report.previous_grade.as_deref());
                     movers.push(Mover {
                         entity: cell.entity.to_string(),
                         scorecard: name.clone(),
@@ -226,13 +254,25 @@ impl<'a> ReportData<'a> {
                 .ruleset
                 .grades
                 .iter()
-                .map(|(grade, _)| GradeCount { grade: grade.clone(), count: ranking.iter().filter(|r| r.grade.as_ref() == Some(grade)).count() })
+                .map(|(grade, _)| GradeCount {
+                    grade: grade.clone(),
+                    count: ranking.iter().filter(|r| r.grade.as_ref() == Some(grade)).count(),
+                })
                 .collect();
-            scorecards.push(PortfolioScorecard { id: name.clone(), label: self.ruleset.scorecard_label(name, self.locale), ranking, grades, unscored });
+            scorecards.push(PortfolioScorecard {
+                id: name.clone(),
+                label: self.ruleset.scorecard_label(name, self.locale),
+                ranking,
+                grades,
+                unscored,
+            });
         }
         movers.sort_by(|a, b| {
             let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
-            size(b).total_cmp(&size(a)).then_with(|| a.entity.cmp(&b.entity)).then_with(|| a.scorecard.cmp(&b.scorecard))
+            size(b)
+                .total_cmp(&size(a))
+                .then_with(|| a.entity.cmp(&b.entity))
+                .then_with(|| a.scorecard.cmp(&b.scorecard))
         });
         let mut findings = Vec::new();
         for &entity in &entities {
@@ -244,7 +284,10 @@ impl<'a> ReportData<'a> {
         findings.sort_by_key(|f| std::cmp::Reverse(f.diagnosis.severity));
         let diagnoses = [Severity::Critical, Severity::Warning, Severity::Info]
             .into_iter()
-            .map(|severity| SeverityCount { severity, count: findings.iter().filter(|f| f.diagnosis.severity == severity).count() })
+            .map(|severity| SeverityCount {
+                severity,
+                count: findings.iter().filter(|f| f.diagnosis.severity == severity).count(),
+            })
             .collect();
         let mut report = self.report("portfolio", self.sources.1.clone());
         report.portfolio = Some(Portfolio { entities: entities.len(), scorecards, movers, diagnoses, findings });
@@ -258,22 +301,16 @@ impl<'a> ReportData<'a> {
 }
 
 fn dated_sources(ruleset: &CheckedRuleset) -> impl Iterator<Item = (&String, &Source)> {
-    ruleset
-        .model
-        .sources
-        .iter()
-        .filter(|(name, source)| source.date.is_some() && !crate::ruleset::namespace::is_targets_table(&ruleset.model, name))
+    ruleset.model.sources.iter().filter(|(name, source)| {
+        source.date.is_some() && !crate::ruleset::namespace::is_targets_table(&ruleset.model, name)
+    })
 }
 
 /// The rows of every dated source in the grid: their sum and their first and last dates.
 fn rows_read(ruleset: &CheckedRuleset) -> Vec<Expr> {
     dated_sources(ruleset)
         .flat_map(|(name, _)| {
-            [
-                col(columns::rows(name)).sum(),
-                col(columns::first_date(name)).min(),
-                col(columns::last_date(name)).max(),
-            ]
+            [col(columns::rows(name)).sum(), col(columns::first_date(name)).min(), col(columns::last_date(name)).max()]
         })
         .collect()
 }
@@ -290,7 +327,8 @@ fn sources_read(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Result<(Ve
         })
         .collect();
     let infos = |frame: &DataFrame, row: usize| -> Vec<SourceInfo> {
-        let get = |column: String| frame.column(&column).ok().and_then(|c| c.get(row).ok()).and_then(|v| v.extract::<f64>());
+        let get =
+            |column: String| frame.column(&column).ok().and_then(|c| c.get(row).ok()).and_then(|v| v.extract::<f64>());
         let date = |column: String| get(column).map(|days| from_epoch_days(days as i32).to_string());
         files
             .iter()

@@ -67,7 +67,11 @@ fn ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     let span = (hi - lo).max(f64::EPSILON);
     let raw = span / count as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| span / s <= count as f64).unwrap_or(10.0 * magnitude);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| span / s <= count as f64)
+        .unwrap_or(10.0 * magnitude);
     let first = (lo / step).floor() as i64;
     let last = ((hi / step).ceil() as i64).max(first + 1);
     (first..=last).map(|k| k as f64 * step).collect()
@@ -80,9 +84,16 @@ pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
     let words = words(style.locale);
     let mut out = String::new();
     open_svg(&mut out, width, height, title);
-    let values: Vec<f64> = points.iter().flat_map(|p| [p.value, p.target]).flatten().filter(|v| v.is_finite()).collect();
+    let values: Vec<f64> =
+        points.iter().flat_map(|p| [p.value, p.target]).flatten().filter(|v| v.is_finite()).collect();
     if values.is_empty() || points.is_empty() {
-        let _ = write!(out, r#"<text x="{}" y="{}" text-anchor="middle" fill="{MUTED}">{}</text></svg>"#, width / 2, height / 2, words.no_data);
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="middle" fill="{MUTED}">{}</text></svg>"#,
+            width / 2,
+            height / 2,
+            words.no_data
+        );
         return out;
     }
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -92,7 +103,8 @@ pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
     let (y_min, y_max) = (ticks[0], *ticks.last().expect("two ticks at least"));
     let plot_w = f64::from(width) - left - right;
     let plot_h = f64::from(height) - top - bottom;
-    let x = |i: usize| left + if points.len() == 1 { plot_w / 2.0 } else { plot_w * i as f64 / (points.len() - 1) as f64 };
+    let x =
+        |i: usize| left + if points.len() == 1 { plot_w / 2.0 } else { plot_w * i as f64 / (points.len() - 1) as f64 };
     let y = |v: f64| top + plot_h * (1.0 - (v - y_min) / (y_max - y_min));
 
     for tick in &ticks {
@@ -135,7 +147,11 @@ pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
     };
     let target_path = path(&|p: &Point| p.target);
     if !target_path.is_empty() {
-        let _ = write!(out, r#"<path d="{}" fill="none" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>"#, target_path.trim());
+        let _ = write!(
+            out,
+            r#"<path d="{}" fill="none" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>"#,
+            target_path.trim()
+        );
     }
     let value_path = path(&|p: &Point| p.value);
     if !value_path.is_empty() {
@@ -189,7 +205,13 @@ pub fn bar_chart(bars: &[Bar], style: NumberStyle, title: &str) -> String {
     let max = bars.iter().filter_map(|b| b.value).fold(0.0, f64::max);
     for (i, bar) in bars.iter().enumerate() {
         let y = top + row * i as f64;
-        let _ = write!(out, r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, label_w - 8.0, y + 17.0, escape(&truncate(bar.label, 12)));
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            label_w - 8.0,
+            y + 17.0,
+            escape(&truncate(bar.label, 12))
+        );
         match bar.value {
             Some(v) => {
                 let w = if max > 0.0 { (v.max(0.0) / max) * plot_w } else { 0.0 };
@@ -204,7 +226,8 @@ pub fn bar_chart(bars: &[Bar], style: NumberStyle, title: &str) -> String {
                 );
             }
             None => {
-                let _ = write!(out, r#"<text x="{label_w}" y="{:.1}" fill="{MUTED}">{}</text>"#, y + 17.0, words.no_data);
+                let _ =
+                    write!(out, r#"<text x="{label_w}" y="{:.1}" fill="{MUTED}">{}</text>"#, y + 17.0, words.no_data);
             }
         }
     }
@@ -213,7 +236,11 @@ pub fn bar_chart(bars: &[Bar], style: NumberStyle, title: &str) -> String {
 }
 
 fn truncate(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars { text.to_string() } else { format!("{}…", text.chars().take(chars - 1).collect::<String>()) }
+    if text.chars().count() <= chars {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(chars - 1).collect::<String>())
+    }
 }
 
 /// One axis of a radar chart: a KPI and its score.
@@ -239,16 +266,28 @@ pub fn radar_chart(axes: &[Axis], locale: Locale, title: &str) -> String {
     open_svg(&mut out, width, height, title);
     for ring in [50.0, 100.0, 120.0] {
         let r = radius * ring / scale;
-        let corners: Vec<String> = (0..axes.len()).map(|i| point(i, r)).map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let corners: Vec<String> =
+            (0..axes.len()).map(|i| point(i, r)).map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
         let (stroke, dash) = if ring == 100.0 { (TARGET, r#" stroke-dasharray="6 4""#) } else { (GRID, "") };
         let _ = write!(out, r#"<polygon points="{}" fill="none" stroke="{stroke}"{dash}/>"#, corners.join(" "));
-        let _ = write!(out, r#"<text x="{:.1}" y="{:.1}" font-size="10" fill="{MUTED}">{ring}</text>"#, cx + 3.0, cy - r - 2.0);
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" font-size="10" fill="{MUTED}">{ring}</text>"#,
+            cx + 3.0,
+            cy - r - 2.0
+        );
     }
     for (i, axis) in axes.iter().enumerate() {
         let (x, y) = point(i, radius);
         let _ = write!(out, r#"<line x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke="{GRID}"/>"#);
         let (lx, ly) = point(i, radius + 18.0);
-        let anchor = if (lx - cx).abs() < 1.0 { "middle" } else if lx > cx { "start" } else { "end" };
+        let anchor = if (lx - cx).abs() < 1.0 {
+            "middle"
+        } else if lx > cx {
+            "start"
+        } else {
+            "end"
+        };
         let score = axis.score.map_or_else(|| "—".to_string(), |s| style.show(s));
         let _ = write!(
             out,
@@ -264,7 +303,11 @@ pub fn radar_chart(axes: &[Axis], locale: Locale, title: &str) -> String {
         .map(|(i, a)| point(i, radius * a.score.unwrap_or(0.0).clamp(0.0, scale) / scale))
         .map(|(x, y)| format!("{x:.1},{y:.1}"))
         .collect();
-    let _ = write!(out, r#"<polygon points="{}" fill="{VALUE}" fill-opacity="0.18" stroke="{VALUE}" stroke-width="2"/>"#, corners.join(" "));
+    let _ = write!(
+        out,
+        r#"<polygon points="{}" fill="{VALUE}" fill-opacity="0.18" stroke="{VALUE}" stroke-width="2"/>"#,
+        corners.join(" ")
+    );
     out.push_str("</svg>");
     out
 }
@@ -338,7 +381,11 @@ mod tests {
 
     #[test]
     fn chart_text_is_escaped() {
-        let svg = bar_chart(&[Bar { label: "<b>x</b>", value: Some(1.0) }], NumberStyle { format: ValueFormat::Number, decimals: None, locale: Locale::En }, "t&t");
+        let svg = bar_chart(
+            &[Bar { label: "<b>x</b>", value: Some(1.0) }],
+            NumberStyle { format: ValueFormat::Number, decimals: None, locale: Locale::En },
+            "t&t",
+        );
         assert!(svg.contains("&lt;b&gt;x&lt;/b&gt;") && svg.contains("t&amp;t") && !svg.contains("<b>"));
     }
 }

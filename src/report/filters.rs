@@ -9,8 +9,12 @@ use crate::ruleset::model::Locale;
 
 /// Adds the number filters to a template environment.
 pub fn register(env: &mut Environment<'_>, locale: Locale) {
-    env.add_filter("pct", |value: Value, decimals: Option<u8>| shown(&value, |v| format::percent(v, decimals.unwrap_or(1))));
-    env.add_filter("num", |value: Value, decimals: Option<u8>| shown(&value, |v| format::grouped(v, decimals.unwrap_or(2))));
+    env.add_filter("pct", |value: Value, decimals: Option<u8>| {
+        shown(&value, |v| format::percent(v, decimals.unwrap_or(1)))
+    });
+    env.add_filter("num", |value: Value, decimals: Option<u8>| {
+        shown(&value, |v| format::grouped(v, decimals.unwrap_or(2)))
+    });
     env.add_filter("int", |value: Value| shown(&value, |v| format::grouped(v, 0)));
     env.add_filter("money", move |value: Value, decimals: Option<u8>| {
         shown(&value, |v| format::money(v, decimals.unwrap_or(2), locale))
@@ -22,13 +26,22 @@ pub fn register(env: &mut Environment<'_>, locale: Locale) {
             "int" => Ok(format::grouped(v.abs(), 0)),
             "money" => Ok(format::money(v.abs(), decimals.unwrap_or(2), locale)),
             "num" => Ok(format::grouped(v.abs(), decimals.unwrap_or(2))),
-            other => Err(Error::new(ErrorKind::InvalidOperation, format!("`signed` formats `num`, `pct`, `int` or `money`, not `{other}`"))),
+            other => Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("`signed` formats `num`, `pct`, `int` or `money`, not `{other}`"),
+            )),
         };
         match number(&value) {
             Some(v) => {
                 let text = formatted(v)?;
                 let zero = text.chars().all(|c| !c.is_ascii_digit() || c == '0');
-                let sign = if zero { "" } else if v < 0.0 { "-" } else { "+" };
+                let sign = if zero {
+                    ""
+                } else if v < 0.0 {
+                    "-"
+                } else {
+                    "+"
+                };
                 Ok(format!("{sign}{text}"))
             }
             None => Ok(passthrough(&value)),

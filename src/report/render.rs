@@ -50,8 +50,16 @@ pub struct Written {
 }
 
 /// Renders the reports; `progress(done, total)` is called as each report is written.
-pub fn render_reports(ruleset: &CheckedRuleset, options: &ReportOptions, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Written> {
-    let probes = if options.per_entity { Probes::for_kpis(ruleset, ruleset.kpis.keys().map(String::as_str)) } else { Probes::default() };
+pub fn render_reports(
+    ruleset: &CheckedRuleset,
+    options: &ReportOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Written> {
+    let probes = if options.per_entity {
+        Probes::for_kpis(ruleset, ruleset.kpis.keys().map(String::as_str))
+    } else {
+        Probes::default()
+    };
     let evaluation = engine::evaluate_with_probes(ruleset, probes.formulas())?;
     let period = match options.period {
         Some(period) => {
@@ -99,7 +107,17 @@ pub fn render_reports(ruleset: &CheckedRuleset, options: &ReportOptions, progres
 
 /// An entity's name as a file name: characters that paths do not allow become `_`.
 pub fn file_stem(entity: &str) -> String {
-    let stem: String = entity.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c }).collect();
+    let stem: String =
+        entity
+            .chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
     match stem.trim() {
         "" | "." | ".." => "_".to_string(),
         trimmed => trimmed.to_string(),

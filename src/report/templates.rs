@@ -70,7 +70,8 @@ impl Templates {
         env.set_formatter(|out, state, value| match state.auto_escape() {
             AutoEscape::Custom(name) if name == MARKDOWN => {
                 let text = if value.is_safe() { value.to_string() } else { markdown_escape(&value.to_string()) };
-                out.write_str(&text).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+                out.write_str(&text)
+                    .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
             }
             _ => minijinja::escape_formatter(out, state, value),
         });
@@ -79,9 +80,12 @@ impl Templates {
         register_report_filters(&mut env, ruleset, locale);
         register_charts(&mut env, locale);
         env.add_function("t", move |key: &str| -> Result<String, minijinja::Error> {
-            let (zh, en) = STRINGS
-                .get(key)
-                .ok_or_else(|| minijinja::Error::new(minijinja::ErrorKind::UndefinedError, format!("no string `{key}` in strings.yaml")))?;
+            let (zh, en) = STRINGS.get(key).ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::UndefinedError,
+                    format!("no string `{key}` in strings.yaml"),
+                )
+            })?;
             Ok(match locale {
                 Locale::ZhCn => zh.clone(),
                 Locale::En => en.clone(),
@@ -110,9 +114,12 @@ fn load(overrides: Option<&PathBuf>, name: &str) -> Result<Option<String>, minij
         return Ok(builtin(shipped).map(str::to_string));
     }
     if let Some(path) = overrides.map(|dir| dir.join(name)).filter(|path| path.is_file()) {
-        return std::fs::read_to_string(&path)
-            .map(Some)
-            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("cannot read {}: {e}", path.display())));
+        return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("cannot read {}: {e}", path.display()),
+            )
+        });
     }
     Ok(builtin(name).map(str::to_string))
 }
@@ -142,7 +149,10 @@ fn number(value: &Value) -> Option<f64> {
 }
 
 fn value_format(value: &Value) -> ValueFormat {
-    value.as_str().and_then(|f| serde_json::from_value(serde_json::Value::String(f.to_string())).ok()).unwrap_or_default()
+    value
+        .as_str()
+        .and_then(|f| serde_json::from_value(serde_json::Value::String(f.to_string())).ok())
+        .unwrap_or_default()
 }
 
 fn escape_html(text: &str) -> String {
@@ -158,40 +168,43 @@ fn register_report_filters(env: &mut Environment<'static>, ruleset: &CheckedRule
         Ok(format::value(number(&value), format, decimals, locale))
     });
     // A change with an arrow, coloured by whether it is good: `{{ row.change | delta(row) }}`.
-    env.add_filter("delta", move |state: &State, change: Value, kpi: Option<Value>| -> Result<Value, minijinja::Error> {
-        let Some(change) = number(&change) else { return Ok(Value::from(format::NO_DATA)) };
-        let (format, decimals, lower) = match &kpi {
-            Some(kpi) => (
-                value_format(&kpi.get_attr("format")?),
-                number(&kpi.get_attr("decimals")?).map(|d| d as u8),
-                kpi.get_attr("better")?.as_str() == Some("lower"),
-            ),
-            None => (ValueFormat::Number, Some(1), false),
-        };
-        let magnitude = match format {
-            ValueFormat::Percent => format!("{}pp", format::fixed(change.abs() * 100.0, decimals.unwrap_or(1))),
-            _ => format::value(Some(change.abs()), format, decimals, locale),
-        };
-        let zero = magnitude.chars().all(|c| !c.is_ascii_digit() || c == '0');
-        let (arrow, sign, direction) = if zero {
-            ("▬", "", "flat")
-        } else if change > 0.0 {
-            ("▲", "+", "up")
-        } else {
-            ("▼", "-", "down")
-        };
-        let tone = match (direction, lower) {
-            ("flat", _) => "flat",
-            ("up", false) | ("down", true) => "good",
-            _ => "bad",
-        };
-        let text = format!("{arrow} {sign}{magnitude}");
-        Ok(if is_html(state) {
-            Value::from_safe_string(format!(r#"<span class="delta {tone}">{}</span>"#, escape_html(&text)))
-        } else {
-            Value::from(text)
-        })
-    });
+    env.add_filter(
+        "delta",
+        move |state: &State, change: Value, kpi: Option<Value>| -> Result<Value, minijinja::Error> {
+            let Some(change) = number(&change) else { return Ok(Value::from(format::NO_DATA)) };
+            let (format, decimals, lower) = match &kpi {
+                Some(kpi) => (
+                    value_format(&kpi.get_attr("format")?),
+                    number(&kpi.get_attr("decimals")?).map(|d| d as u8),
+                    kpi.get_attr("better")?.as_str() == Some("lower"),
+                ),
+                None => (ValueFormat::Number, Some(1), false),
+            };
+            let magnitude = match format {
+                ValueFormat::Percent => format!("{}pp", format::fixed(change.abs() * 100.0, decimals.unwrap_or(1))),
+                _ => format::value(Some(change.abs()), format, decimals, locale),
+            };
+            let zero = magnitude.chars().all(|c| !c.is_ascii_digit() || c == '0');
+            let (arrow, sign, direction) = if zero {
+                ("▬", "", "flat")
+            } else if change > 0.0 {
+                ("▲", "+", "up")
+            } else {
+                ("▼", "-", "down")
+            };
+            let tone = match (direction, lower) {
+                ("flat", _) => "flat",
+                ("up", false) | ("down", true) => "good",
+                _ => "bad",
+            };
+            let text = format!("{arrow} {sign}{magnitude}");
+            Ok(if is_html(state) {
+                Value::from_safe_string(format!(r#"<span class="delta {tone}">{}</span>"#, escape_html(&text)))
+            } else {
+                Value::from(text)
+            })
+        },
+    );
     // A band's name as a badge (toned `good`, `mid` or `bad`): `{{ row.band | band(row.band_tone) }}`.
     env.add_filter("band", |state: &State, band: Value, tone: Option<Value>| -> Value {
         if band.is_none() || band.is_undefined() {
@@ -220,8 +233,12 @@ fn register_report_filters(env: &mut Environment<'static>, ruleset: &CheckedRule
         if let Some(id) = value.as_str() {
             return Ok(labels.get(id).and_then(|l| l.get(locale)).unwrap_or(id).to_string());
         }
-        let text: Text = serde::Deserialize::deserialize(value)
-            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("`label` takes an id or a map keyed by locale: {e}")))?;
+        let text: Text = serde::Deserialize::deserialize(value).map_err(|e| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("`label` takes an id or a map keyed by locale: {e}"),
+            )
+        })?;
         Ok(text.get(locale).unwrap_or_default().to_string())
     });
     // A period label (`2026-10`, `2026-W05`, `2026-Q3`, `2026`) or a date, as a reader writes it.
@@ -230,21 +247,45 @@ fn register_report_filters(env: &mut Environment<'static>, ruleset: &CheckedRule
 
 /// `2026-10` → `2026年10月` / `October 2026`; `2026-10-31` → `2026年10月31日` / `31 October 2026`.
 pub fn date(text: &str, locale: Locale) -> String {
-    const MONTHS: [&str; 12] =
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let parts: Vec<&str> = text.split('-').collect();
     let number = |s: &str| s.parse::<usize>().ok();
     match (parts.as_slice(), locale) {
-        ([year, month, day], Locale::ZhCn) => format!("{year}年{}月{}日", number(month).unwrap_or(0), number(day).unwrap_or(0)),
-        ([year, month, day], Locale::En) => {
-            format!("{} {} {year}", number(day).unwrap_or(0), MONTHS.get(number(month).unwrap_or(1).max(1) - 1).unwrap_or(&""))
+        ([year, month, day], Locale::ZhCn) => {
+            format!("{year}年{}月{}日", number(month).unwrap_or(0), number(day).unwrap_or(0))
         }
-        ([year, week], Locale::ZhCn) if week.starts_with('W') => format!("{year}年第{}周", number(&week[1..]).unwrap_or(0)),
-        ([year, week], Locale::En) if week.starts_with('W') => format!("week {}, {year}", number(&week[1..]).unwrap_or(0)),
+        ([year, month, day], Locale::En) => {
+            format!(
+                "{} {} {year}",
+                number(day).unwrap_or(0),
+                MONTHS.get(number(month).unwrap_or(1).max(1) - 1).unwrap_or(&"")
+            )
+        }
+        ([year, week], Locale::ZhCn) if week.starts_with('W') => {
+            format!("{year}年第{}周", number(&week[1..]).unwrap_or(0))
+        }
+        ([year, week], Locale::En) if week.starts_with('W') => {
+            format!("week {}, {year}", number(&week[1..]).unwrap_or(0))
+        }
         ([year, quarter], Locale::ZhCn) if quarter.starts_with('Q') => format!("{year}年第{}季度", &quarter[1..]),
         ([year, quarter], Locale::En) if quarter.starts_with('Q') => format!("{quarter} {year}"),
         ([year, month], Locale::ZhCn) => format!("{year}年{}月", number(month).unwrap_or(0)),
-        ([year, month], Locale::En) => format!("{} {year}", MONTHS.get(number(month).unwrap_or(1).max(1) - 1).unwrap_or(&"")),
+        ([year, month], Locale::En) => {
+            format!("{} {year}", MONTHS.get(number(month).unwrap_or(1).max(1) - 1).unwrap_or(&""))
+        }
         ([year], Locale::ZhCn) => format!("{year}年"),
         _ => text.to_string(),
     }
@@ -261,29 +302,45 @@ fn register_charts(env: &mut Environment<'static>, locale: Locale) {
         let trend = kpi.get_attr("trend")?;
         let mut periods = Vec::new();
         for point in trend.try_iter()? {
-            periods.push((point.get_attr("period")?.to_string(), number(&point.get_attr("value")?), number(&point.get_attr("target")?)));
+            periods.push((
+                point.get_attr("period")?.to_string(),
+                number(&point.get_attr("value")?),
+                number(&point.get_attr("target")?),
+            ));
         }
-        let points: Vec<Point> = periods.iter().map(|(label, value, target)| Point { label, value: *value, target: *target }).collect();
-        let style = NumberStyle { format: value_format(&kpi.get_attr("format")?), decimals: number(&kpi.get_attr("decimals")?).map(|d| d as u8), locale };
+        let points: Vec<Point> =
+            periods.iter().map(|(label, value, target)| Point { label, value: *value, target: *target }).collect();
+        let style = NumberStyle {
+            format: value_format(&kpi.get_attr("format")?),
+            decimals: number(&kpi.get_attr("decimals")?).map(|d| d as u8),
+            locale,
+        };
         Ok(Value::from_safe_string(charts::line_chart(&points, style, &kpi.get_attr("label")?.to_string())))
     });
-    env.add_function("bar_chart", move |state: &State, items: Value, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
-        let value_key: String = kwargs.get::<Option<String>>("value")?.unwrap_or_else(|| "value".into());
-        let label_key: String = kwargs.get::<Option<String>>("label")?.unwrap_or_else(|| "label".into());
-        let format: Option<String> = kwargs.get("format")?;
-        let title: Option<String> = kwargs.get("title")?;
-        kwargs.assert_all_used()?;
-        if !is_html(state) {
-            return Ok(Value::from(""));
-        }
-        let mut rows = Vec::new();
-        for item in items.try_iter()? {
-            rows.push((item.get_attr(&label_key)?.to_string(), number(&item.get_attr(&value_key)?)));
-        }
-        let bars: Vec<Bar> = rows.iter().map(|(label, value)| Bar { label, value: *value }).collect();
-        let style = NumberStyle { format: value_format(&Value::from(format.unwrap_or_default())), decimals: Some(1), locale };
-        Ok(Value::from_safe_string(charts::bar_chart(&bars, style, title.as_deref().unwrap_or_default())))
-    });
+    env.add_function(
+        "bar_chart",
+        move |state: &State, items: Value, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+            let value_key: String = kwargs.get::<Option<String>>("value")?.unwrap_or_else(|| "value".into());
+            let label_key: String = kwargs.get::<Option<String>>("label")?.unwrap_or_else(|| "label".into());
+            let format: Option<String> = kwargs.get("format")?;
+            let title: Option<String> = kwargs.get("title")?;
+            kwargs.assert_all_used()?;
+            if !is_html(state) {
+                return Ok(Value::from(""));
+            }
+            let mut rows = Vec::new();
+            for item in items.try_iter()? {
+                rows.push((item.get_attr(&label_key)?.to_string(), number(&item.get_attr(&value_key)?)));
+            }
+            let bars: Vec<Bar> = rows.iter().map(|(label, value)| Bar { label, value: *value }).collect();
+            let style = NumberStyle {
+                format: value_format(&Value::from(format.unwrap_or_default())),
+                decimals: Some(1),
+                locale,
+            };
+            Ok(Value::from_safe_string(charts::bar_chart(&bars, style, title.as_deref().unwrap_or_default())))
+        },
+    );
     env.add_function("radar_chart", move |state: &State, scorecard: Value| -> Result<Value, minijinja::Error> {
         if !is_html(state) {
             return Ok(Value::from(""));
@@ -300,7 +357,8 @@ fn register_charts(env: &mut Environment<'static>, locale: Locale) {
         if !is_html(state) {
             return Ok(Value::from(charts::text_sparkline(&values)));
         }
-        let title = series.get_attr("label").ok().filter(|l| !l.is_undefined()).map(|l| l.to_string()).unwrap_or_default();
+        let title =
+            series.get_attr("label").ok().filter(|l| !l.is_undefined()).map(|l| l.to_string()).unwrap_or_default();
         Ok(Value::from_safe_string(charts::sparkline(&values, &title)))
     });
 }

@@ -23,7 +23,11 @@ const ENTRY_REPLACED: [&str; 2] = ["measures", "grades"];
 pub fn merge(base: Node, over: Node) -> Node {
     merge_map(base, over, |key, base, over| match key {
         _ if FIELD_MERGED.contains(&key) => merge_map(base, over, |_, base, over| {
-            merge_map(base, over, |field, base, over| if field == "columns" { merge_map(base, over, |_, _, over| over) } else { over })
+            merge_map(
+                base,
+                over,
+                |field, base, over| if field == "columns" { merge_map(base, over, |_, _, over| over) } else { over },
+            )
         }),
         _ if ENTRY_REPLACED.contains(&key) => merge_map(base, over, |_, _, over| over),
         "grain" | "scoring" => merge_map(base, over, |_, _, over| over),
@@ -55,7 +59,8 @@ fn merge_by_id(base: Node, over: Node) -> Node {
     };
     for item in overrides {
         let id = item.get("id").and_then(Node::text).map(str::to_string);
-        match items.iter().position(|existing| id.is_some() && existing.get("id").and_then(Node::text) == id.as_deref()) {
+        match items.iter().position(|existing| id.is_some() && existing.get("id").and_then(Node::text) == id.as_deref())
+        {
             Some(at) => items[at] = item,
             None => items.push(item),
         }
@@ -69,7 +74,10 @@ pub fn remove(mut base: Node, remove: &Node, errors: &mut Vec<Error>) -> Node {
     for item in remove.items() {
         let text = item.text().unwrap_or_default();
         let Some((section, name)) = text.split_once('.') else {
-            let error = Error::new(ErrorKind::WrongType { expected: "`section.name`, like `kpis.roi`".into(), found: format!("`{text}`") });
+            let error = Error::new(ErrorKind::WrongType {
+                expected: "`section.name`, like `kpis.roi`".into(),
+                found: format!("`{text}`"),
+            });
             errors.push(error.at(item.location.clone()));
             continue;
         };
@@ -124,7 +132,9 @@ fn inherited_names(base: &Node) -> Vec<String> {
 pub fn without_loading_keys(node: Node) -> Node {
     match node.value {
         Value::Map(entries) => Node {
-            value: Value::Map(entries.into_iter().filter(|(k, _)| !matches!(k.text(), Some("extends" | "remove"))).collect()),
+            value: Value::Map(
+                entries.into_iter().filter(|(k, _)| !matches!(k.text(), Some("extends" | "remove"))).collect(),
+            ),
             location: node.location,
         },
         _ => node,

@@ -66,11 +66,17 @@ impl Namespace for RulesetNames<'_> {
                     ColumnLookup::Found(Ref::Attribute(column.to_string()), Type::Any)
                 }
                 _ => ColumnLookup::UnknownColumn {
-                    known: self.attributes.iter().filter(|(_, a)| a.source == source_name).map(|(n, _)| n.clone()).collect(),
+                    known: self
+                        .attributes
+                        .iter()
+                        .filter(|(_, a)| a.source == source_name)
+                        .map(|(n, _)| n.clone())
+                        .collect(),
                 },
             };
         }
-        let found = ColumnLookup::Found(Ref::Column { source: source_name.to_string(), column: column.to_string() }, Type::Any);
+        let found =
+            ColumnLookup::Found(Ref::Column { source: source_name.to_string(), column: column.to_string() }, Type::Any);
         if source.columns.contains_key(column) {
             return found;
         }
@@ -95,8 +101,14 @@ impl Namespace for RulesetNames<'_> {
     }
 
     fn source_with_column(&self, column: &str) -> Option<&str> {
-        self.ruleset.sources.iter().find(|(name, source)| {
-            source.date.is_some() && (source.columns.contains_key(column) || self.headers.get(*name).is_some_and(|h| h.iter().any(|h| h == column)))
-        }).map(|(name, _)| name.as_str())
+        self.ruleset
+            .sources
+            .iter()
+            .find(|(name, source)| {
+                source.date.is_some()
+                    && (source.columns.contains_key(column)
+                        || self.headers.get(*name).is_some_and(|h| h.iter().any(|h| h == column)))
+            })
+            .map(|(name, _)| name.as_str())
     }
 }

@@ -7,7 +7,10 @@ use crate::expr::{Ir, Ref};
 
 /// Measures and KPIs, each after everything it reads, in declaration order otherwise; or the
 /// first cycle found, as a path that starts and ends at the same name.
-pub fn dependency_order(measures: &IndexMap<String, Ir>, kpis: &IndexMap<String, CheckedKpi>) -> Result<Vec<Ref>, Vec<Ref>> {
+pub fn dependency_order(
+    measures: &IndexMap<String, Ir>,
+    kpis: &IndexMap<String, CheckedKpi>,
+) -> Result<Vec<Ref>, Vec<Ref>> {
     let formula = |reference: &Ref| match reference {
         Ref::Measure(name) => measures.get(name),
         Ref::Kpi(name) => kpis.get(name).map(|kpi| &kpi.formula),

@@ -64,15 +64,23 @@ impl<'s> Shape<'s> {
         }
     }
 
-    fn convert_map(&self, node: &Node, entries: &[(Node, Node)], schema: &'s Json, owner: Option<&Node>) -> (Option<Json>, Vec<Error>) {
+    fn convert_map(
+        &self,
+        node: &Node,
+        entries: &[(Node, Node)],
+        schema: &'s Json,
+        owner: Option<&Node>,
+    ) -> (Option<Json>, Vec<Error>) {
         let properties = schema.get("properties").and_then(Json::as_object);
         let additional = schema.get("additionalProperties");
         let mut errors = Vec::new();
         let mut out = Map::new();
         for (key, value) in entries {
             let Some(name) = key.text() else {
-                errors.push(Error::new(ErrorKind::WrongType { expected: "a name".into(), found: key.kind_name().into() })
-                    .at(key.location.clone()));
+                errors.push(
+                    Error::new(ErrorKind::WrongType { expected: "a name".into(), found: key.kind_name().into() })
+                        .at(key.location.clone()),
+                );
                 continue;
             };
             let value_schema = match (properties.and_then(|p| p.get(name)), additional) {
@@ -167,7 +175,9 @@ fn convert_scalar(node: &Node, types: &[&str], schema: &Json) -> Result<Json, Ve
         Scalar::Null if fits("null") => Some(Json::Null),
         Scalar::Bool(value) if fits("boolean") => Some(Json::Bool(value)),
         Scalar::Int(value) if fits("integer") => {
-            return in_bounds(value as f64, schema).then(|| Json::from(value)).ok_or_else(|| vec![out_of_bounds(node, schema)]);
+            return in_bounds(value as f64, schema)
+                .then(|| Json::from(value))
+                .ok_or_else(|| vec![out_of_bounds(node, schema)]);
         }
         Scalar::Int(value) if fits("number") => Some(Json::from(value as f64)),
         Scalar::Float(value) if fits("number") && value.is_finite() => Some(Json::from(value)),
@@ -194,7 +204,8 @@ fn out_of_bounds(node: &Node, schema: &Json) -> Error {
         (None, Some(hi)) => format!("a whole number of at most {hi}"),
         (None, None) => "a whole number".to_string(),
     };
-    Error::new(ErrorKind::WrongType { expected, found: node.text().unwrap_or_default().to_string() }).at(node.location.clone())
+    Error::new(ErrorKind::WrongType { expected, found: node.text().unwrap_or_default().to_string() })
+        .at(node.location.clone())
 }
 
 fn convert_enum(node: &Node, values: Vec<&str>) -> Result<Json, Vec<Error>> {

@@ -120,8 +120,12 @@ impl<'a> Validator<'a> {
         let formula = match condition.node {
             Condition::Otherwise => return Some(Band::Otherwise),
             Condition::Formula(Spanned { node: Expr::Number(_), span }) => {
-                let error = Error::new(ErrorKind::WrongValueType { expected: "a condition", found: "a number", what: "a band or grade".into() })
-                    .help(format!("compare the value with it: `\">= {text}\"` or `\"<= {text}\"`", text = text.trim()));
+                let error = Error::new(ErrorKind::WrongValueType {
+                    expected: "a condition",
+                    found: "a number",
+                    what: "a band or grade".into(),
+                })
+                .help(format!("compare the value with it: `\">= {text}\"` or `\"<= {text}\"`", text = text.trim()));
                 self.error(error.at(node.value_location(span.range())));
                 return None;
             }
@@ -144,8 +148,9 @@ impl<'a> Validator<'a> {
             };
             match (&source.entity, &source.entity_value) {
                 (Some(_), Some(_)) => {
-                    let error = invalid("`entity` and `entity_value` cannot both be set")
-                        .help("use `entity` for a column naming the entity, `entity_value` when the whole file is one entity");
+                    let error = invalid("`entity` and `entity_value` cannot both be set").help(
+                        "use `entity` for a column naming the entity, `entity_value` when the whole file is one entity",
+                    );
                     self.error(error.at(self.key_location(&path, "entity_value")));
                 }
                 (None, None) if !is_targets_table(self.model, name) || source.date.is_some() => {
@@ -169,7 +174,8 @@ impl<'a> Validator<'a> {
     fn unique_names(&mut self) {
         for name in self.model.kpis.keys() {
             if self.model.measures.contains_key(name) {
-                let error = Error::new(ErrorKind::DuplicateName { name: name.clone(), first: "a measure", second: "a KPI" });
+                let error =
+                    Error::new(ErrorKind::DuplicateName { name: name.clone(), first: "a measure", second: "a KPI" });
                 self.error(error.at(self.key_location(&[Key("kpis")], name)));
             }
         }
@@ -181,10 +187,13 @@ impl<'a> Validator<'a> {
             } else {
                 continue;
             };
-            let error = Error::new(ErrorKind::DuplicateName { name: name.clone(), first: kind, second: "an attribute" });
+            let error =
+                Error::new(ErrorKind::DuplicateName { name: name.clone(), first: kind, second: "an attribute" });
             let columns = [Key("sources"), Key(&attribute.source), Key("columns")];
             let location = self.tree.at(&columns).and_then(|c| c.key(name)).map(|k| k.location.clone());
-            self.error(error.at_opt(location.or_else(|| Some(self.location(&[Key("sources"), Key(&attribute.source)])))));
+            self.error(
+                error.at_opt(location.or_else(|| Some(self.location(&[Key("sources"), Key(&attribute.source)])))),
+            );
         }
     }
 
@@ -207,7 +216,12 @@ impl<'a> Validator<'a> {
         let default_score = self.model.scoring.as_ref().and_then(|s| s.default.as_ref()).map(|_| ());
         for (name, kpi) in &self.model.kpis {
             let at = |field: &'static str| vec![Key("kpis"), Key(name), Key(field)];
-            let formula = self.formula(&at("formula"), Place { what: "a KPI formula", ..Place::GRID }, Type::Number, "a KPI formula");
+            let formula = self.formula(
+                &at("formula"),
+                Place { what: "a KPI formula", ..Place::GRID },
+                Type::Number,
+                "a KPI formula",
+            );
             let target = match &kpi.target {
                 None => None,
                 Some(Target::Table(table)) => {
@@ -232,8 +246,13 @@ impl<'a> Validator<'a> {
                     bands.push((band.clone(), condition));
                 }
             }
-            let score_place =
-                Place { what: "a score", value: true, target: kpi.target.is_some(), bands: Some(&band_names), ..Place::GRID };
+            let score_place = Place {
+                what: "a score",
+                value: true,
+                target: kpi.target.is_some(),
+                bands: Some(&band_names),
+                ..Place::GRID
+            };
             let score = match (&kpi.score, &kpi.target, default_score) {
                 (Some(_), _, _) => self.formula(&at("score"), score_place, Type::Number, "a score"),
                 (None, Some(_), Some(())) => {
@@ -262,9 +281,12 @@ impl<'a> Validator<'a> {
                         self.error(error.at(key));
                     }
                     (Some(_), Some(checked)) if checked.score.is_none() => {
-                        let error = Error::new(ErrorKind::NotAllowedHere { what: format!("KPI `{kpi}`"), place: "scorecard weights" })
-                            .note(format!("`{kpi}` has neither a `target` nor a `score`, so it has no score to weight"))
-                            .help(format!("give `{kpi}` a `target:` or a `score:`"));
+                        let error = Error::new(ErrorKind::NotAllowedHere {
+                            what: format!("KPI `{kpi}`"),
+                            place: "scorecard weights",
+                        })
+                        .note(format!("`{kpi}` has neither a `target` nor a `score`, so it has no score to weight"))
+                        .help(format!("give `{kpi}` a `target:` or a `score:`"));
                         self.error(error.at(key));
                     }
                     _ => {}
@@ -272,12 +294,20 @@ impl<'a> Validator<'a> {
             }
             let sum: f64 = scorecard.weights.values().sum();
             if (sum - 100.0).abs() > 1e-6 {
-                let error = Error::new(ErrorKind::WeightsDoNotSum { scorecard: name.clone(), sum: round_for_message(sum) })
-                    .help("weights are points: make them add up to 100");
+                let error =
+                    Error::new(ErrorKind::WeightsDoNotSum { scorecard: name.clone(), sum: round_for_message(sum) })
+                        .help("weights are points: make them add up to 100");
                 self.error(error.at(self.key_location(&[Key("scorecards"), Key(name)], "weights")));
             }
             let applies_to = scorecard.applies_to.as_ref().and_then(|_| {
-                let place = Place { what: "`applies_to`", grid: false, attributes: true, value: false, target: false, bands: None };
+                let place = Place {
+                    what: "`applies_to`",
+                    grid: false,
+                    attributes: true,
+                    value: false,
+                    target: false,
+                    bands: None,
+                };
                 self.formula(&[Key("scorecards"), Key(name), Key("applies_to")], place, Type::Boolean, "`applies_to`")
             });
             scorecards.insert(name.clone(), CheckedScorecard { applies_to, weights: scorecard.weights.clone() });
@@ -336,7 +366,9 @@ impl<'a> Validator<'a> {
             let mut unknown: Vec<String> = compiled
                 .undeclared_variables(false)
                 .into_iter()
-                .filter(|name| self.names.lookup(name).is_none() && !crate::report::texts::CELL_VARIABLES.contains(&name.as_str()))
+                .filter(|name| {
+                    self.names.lookup(name).is_none() && !crate::report::texts::CELL_VARIABLES.contains(&name.as_str())
+                })
                 .collect();
             unknown.sort();
             for name in unknown {
@@ -368,7 +400,11 @@ fn default_attainment() -> Ir {
     use crate::expr::Function;
     let span = crate::expr::Span::default();
     let name = |reference| Some(Ir { node: IrNode::Ref(reference), span, ty: Type::Number });
-    Ir { node: IrNode::Call(Function::Attainment, vec![name(Ref::Value), name(Ref::Target), None]), span, ty: Type::Number }
+    Ir {
+        node: IrNode::Call(Function::Attainment, vec![name(Ref::Value), name(Ref::Target), None]),
+        span,
+        ty: Type::Number,
+    }
 }
 
 /// Rounded to 6 decimals, and never `-0`.

@@ -21,7 +21,10 @@ pub struct Node {
 #[derive(Clone, Debug)]
 pub enum Value {
     /// A scalar as written; `plain` is false for quoted and block scalars, which are always strings.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -165,24 +168,27 @@ fn resolve_plain(text: &str) -> Scalar<'_> {
         _ => {}
     }
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-        && let Ok(value) = text.parse() {
-            return Scalar::Int(value);
-        }
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(value) = text.parse()
+    {
+        return Scalar::Int(value);
+    }
     if let Some(hex) = text.strip_prefix("0x")
-        && let Ok(value) = i64::from_str_radix(hex, 16) {
-            return Scalar::Int(value);
-        }
+        && let Ok(value) = i64::from_str_radix(hex, 16)
+    {
+        return Scalar::Int(value);
+    }
     if let Some(octal) = text.strip_prefix("0o")
-        && let Ok(value) = i64::from_str_radix(octal, 8) {
-            return Scalar::Int(value);
-        }
+        && let Ok(value) = i64::from_str_radix(octal, 8)
+    {
+        return Scalar::Int(value);
+    }
     let looks_numeric = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
         && digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
-    if looks_numeric
-        && let Ok(value) = text.parse() {
-            return Scalar::Float(value);
-        }
+    if looks_numeric && let Ok(value) = text.parse() {
+        return Scalar::Float(value);
+    }
     Scalar::String(text)
 }
 
@@ -190,8 +196,14 @@ fn resolve_plain(text: &str) -> Scalar<'_> {
 pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Errors> {
     let text = file.text();
     let byte_of = CharToByte::new(text);
-    let mut builder =
-        Builder { file, byte_of: &byte_of, stack: Vec::new(), anchors: HashMap::new(), root: None, duplicates: Vec::new() };
+    let mut builder = Builder {
+        file,
+        byte_of: &byte_of,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        duplicates: Vec::new(),
+    };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
             let at = byte_of.get(e.marker().index());
@@ -252,7 +264,10 @@ impl Builder<'_> {
         match event {
             Event::Scalar(text, style, anchor, _) => {
                 let plain = style == ScalarStyle::Plain;
-                let node = Node { value: Value::Scalar { text: text.into_owned(), plain }, location: self.location(start, end) };
+                let node = Node {
+                    value: Value::Scalar { text: text.into_owned(), plain },
+                    location: self.location(start, end),
+                };
                 self.remember(anchor, &node);
                 self.push(node);
                 Ok(())

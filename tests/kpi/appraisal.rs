@@ -92,7 +92,11 @@ fn appraisal(locale: Locale) -> Appraisal {
 }
 
 fn scores(a: &Appraisal, kpi: &str) -> Vec<(String, Option<f64>)> {
-    a.results.iter().filter(|r| r.kpi == kpi).map(|r| (format!("{} {}", r.entity, r.period), r.score.map(round9))).collect()
+    a.results
+        .iter()
+        .filter(|r| r.kpi == kpi)
+        .map(|r| (format!("{} {}", r.entity, r.period), r.score.map(round9)))
+        .collect()
 }
 
 fn pairs(values: &[(&str, Option<f64>)]) -> Vec<(String, Option<f64>)> {
@@ -104,10 +108,18 @@ fn attainment_is_capped_and_follows_the_direction() {
     let a = appraisal(Locale::ZhCn);
     assert_eq!(
         scores(&a, "read_rate"),
-        pairs(&[("a 2026-01", Some(120.0)), ("a 2026-02", Some(80.0)), ("b 2026-01", Some(120.0)), ("b 2026-02", None)])
+        pairs(&[
+            ("a 2026-01", Some(120.0)),
+            ("a 2026-02", Some(80.0)),
+            ("b 2026-01", Some(120.0)),
+            ("b 2026-02", None)
+        ])
     );
     // Lower is better: target / value. 0.5 / 0.25 = 2, capped; 0.5 / 0.75.
-    assert_eq!(scores(&a, "cost_rate")[..2], pairs(&[("a 2026-01", Some(120.0)), ("a 2026-02", Some(round9(200.0 / 3.0)))]));
+    assert_eq!(
+        scores(&a, "cost_rate")[..2],
+        pairs(&[("a 2026-01", Some(120.0)), ("a 2026-02", Some(round9(200.0 / 3.0)))])
+    );
     let read_rate = result(&a, "a", "2026-01", "read_rate");
     assert_eq!((read_rate.target, read_rate.attainment.map(round9)), (Some(0.25), Some(1.2)));
     assert_eq!(result(&a, "a", "2026-02", "read_rate").attainment.map(round9), Some(0.8));
@@ -116,7 +128,10 @@ fn attainment_is_capped_and_follows_the_direction() {
 #[test]
 fn linear_scores_run_from_lo_to_hi_in_either_direction() {
     let a = appraisal(Locale::ZhCn);
-    assert_eq!(scores(&a, "reach")[..3], pairs(&[("a 2026-01", Some(50.0)), ("a 2026-02", Some(25.0)), ("b 2026-01", Some(100.0))]));
+    assert_eq!(
+        scores(&a, "reach")[..3],
+        pairs(&[("a 2026-01", Some(50.0)), ("a 2026-02", Some(25.0)), ("b 2026-01", Some(100.0))])
+    );
     // 100 / 300 × 1000 = 333.3…: (333.3 − 1000) / (200 − 1000) = 83.3…
     assert_eq!(scores(&a, "cpm_like")[0], ("a 2026-01".to_string(), Some(round9(250.0 / 3.0))));
 }
@@ -130,7 +145,8 @@ fn band_scores_give_the_points_of_the_first_band_that_holds() {
     );
     let bands: Vec<Option<String>> = a.results.iter().filter(|r| r.kpi == "tier").map(|r| r.band.clone()).collect();
     assert_eq!(bands, [Some("mid".into()), Some("low".into()), Some("high".into()), None]);
-    let by_target: Vec<Option<String>> = a.results.iter().filter(|r| r.kpi == "banded_by_target").map(|r| r.band.clone()).collect();
+    let by_target: Vec<Option<String>> =
+        a.results.iter().filter(|r| r.kpi == "banded_by_target").map(|r| r.band.clone()).collect();
     assert_eq!(by_target, [Some("above".into()), Some("below".into()), Some("above".into()), None]);
 }
 
@@ -154,7 +170,14 @@ fn scorecards_apply_by_attribute_and_treat_missing_scores_by_policy() {
     let totals: Vec<Total> = a
         .scorecards
         .iter()
-        .map(|s| (format!("{} {} {}", s.scorecard, s.entity, s.period), s.score.map(round9), s.grade.clone(), s.missing.clone()))
+        .map(|s| {
+            (
+                format!("{} {} {}", s.scorecard, s.entity, s.period),
+                s.score.map(round9),
+                s.grade.clone(),
+                s.missing.clone(),
+            )
+        })
         .collect();
     let expected: Vec<Total> = vec![
         // 50 × 120% + 30 × 70% + 20 × 50% = 91.
@@ -181,8 +204,11 @@ fn scorecards_apply_by_attribute_and_treat_missing_scores_by_policy() {
 #[test]
 fn diagnoses_fire_where_their_condition_holds_and_render_in_the_locale() {
     let zh = appraisal(Locale::ZhCn);
-    let fired: Vec<(String, String, String, Option<String>)> =
-        zh.diagnoses.iter().map(|d| (format!("{} {}", d.entity, d.period), d.id.clone(), d.finding.clone(), d.advice.clone())).collect();
+    let fired: Vec<(String, String, String, Option<String>)> = zh
+        .diagnoses
+        .iter()
+        .map(|d| (format!("{} {}", d.entity, d.period), d.id.clone(), d.finding.clone(), d.advice.clone()))
+        .collect();
     assert_eq!(
         fired,
         vec![
@@ -241,7 +267,10 @@ fn an_attribute_table_with_an_entity_twice_is_an_error_naming_the_rows() {
 fn explain_shows_the_formula_tree_target_score_and_contributions() {
     let case = Case::new(RULESET, &[("rows.csv", DATA), ("accounts.csv", ACCOUNTS)]);
     let ruleset = project::open(&case.ruleset_path(), None).unwrap();
-    let selection = Selection { period: Some(kpi::engine::Period::parse(kpi::ruleset::model::PeriodGrain::Month, "2026-01").unwrap()), entity: Some("a".into()) };
+    let selection = Selection {
+        period: Some(kpi::engine::Period::parse(kpi::ruleset::model::PeriodGrain::Month, "2026-01").unwrap()),
+        entity: Some("a".into()),
+    };
     let (explanation, _) = kpi::appraise::explain::explain(&ruleset, "read_rate", &selection, Locale::En).unwrap();
     insta::assert_snapshot!(kpi::output::explanation(&explanation, Locale::En));
     let (explanation, _) = kpi::appraise::explain::explain(&ruleset, "tier", &selection, Locale::ZhCn).unwrap();

@@ -119,7 +119,18 @@ fn fail_on_exits_1_when_a_diagnosis_of_that_severity_fires() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(json["diagnoses"].as_array().unwrap().iter().any(|d| d["severity"] == "warning"));
-    let quiet = kpi(&["run", EXAMPLE, "--format", "json", "--entity", "晨光咖啡", "--period", "2025-12", "--fail-on", "critical"]);
+    let quiet = kpi(&[
+        "run",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--entity",
+        "晨光咖啡",
+        "--period",
+        "2025-12",
+        "--fail-on",
+        "critical",
+    ]);
     let json: serde_json::Value = serde_json::from_slice(&quiet.stdout).unwrap();
     let critical = json["diagnoses"].as_array().unwrap().iter().any(|d| d["severity"] == "critical");
     assert_eq!(quiet.status.code(), Some(if critical { 1 } else { 0 }));
@@ -129,7 +140,17 @@ fn fail_on_exits_1_when_a_diagnosis_of_that_severity_fires() {
 fn report_writes_the_latest_period_with_the_client_templates_and_no_progress_bar_when_piped() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let output = kpi(&["report", EXAMPLE, "--per-entity", "--templates", "examples/wechat/templates", "--format", "html", "-o", out]);
+    let output = kpi(&[
+        "report",
+        EXAMPLE,
+        "--per-entity",
+        "--templates",
+        "examples/wechat/templates",
+        "--format",
+        "html",
+        "-o",
+        out,
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(!stderr(&output).contains('\r'), "no progress bar on a pipe: {}", stderr(&output));
     let html = std::fs::read_to_string(dir.path().join("2026-10/entities/晨光咖啡.html")).unwrap();
@@ -152,6 +173,9 @@ fn every_example_checks_and_runs() {
         let run = kpi(&[&["run", ruleset, "--format", "json"][..], &data_args].concat());
         assert!(run.status.success(), "{ruleset}: {}", stderr(&run));
         let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-        assert!(json["results"].as_array().unwrap().iter().any(|r| r["value"].is_number()), "{ruleset} computes values");
+        assert!(
+            json["results"].as_array().unwrap().iter().any(|r| r["value"].is_number()),
+            "{ruleset} computes values"
+        );
     }
 }

@@ -35,6 +35,9 @@ fn every_diagnostic_is_rendered_exactly() {
 #[test]
 fn problems_in_formulas_point_inside_the_yaml_value() {
     let rendered = problems(Path::new("tests/fixtures/errors/names/ruleset.yaml"));
-    assert!(rendered.contains("error: unknown name `raeders`\n  --> tests/fixtures/errors/names/ruleset.yaml:14:14\n"), "{rendered}");
+    assert!(
+        rendered.contains("error: unknown name `raeders`\n  --> tests/fixtures/errors/names/ruleset.yaml:14:14\n"),
+        "{rendered}"
+    );
     assert!(rendered.contains("= help: did you mean `readers`?"), "{rendered}");
 }

@@ -3,7 +3,9 @@
 use crate::support::{Case, series, value};
 
 fn ruleset(grain: &str, sources: &str, measures: &str, kpis: &str) -> String {
-    format!("ruleset: semantics\ngrain: {{ entity: account, period: {grain} }}\nsources:\n{sources}\nmeasures:\n{measures}\nkpis:\n{kpis}")
+    format!(
+        "ruleset: semantics\ngrain: {{ entity: account, period: {grain} }}\nsources:\n{sources}\nmeasures:\n{measures}\nkpis:\n{kpis}"
+    )
 }
 
 #[test]
@@ -52,7 +54,12 @@ fn weeks_are_iso_weeks_and_quarters_and_years_have_their_labels() {
         ("year", vec!["2026", "2027"]),
         ("day", vec!["2026-12-27", "2026-12-28"]),
     ] {
-        let rules = ruleset(grain, "  users: { path: users.csv, date: day, entity: account }", "  n: sum(users.n)", "  total: { formula: n }");
+        let rules = ruleset(
+            grain,
+            "  users: { path: users.csv, date: day, entity: account }",
+            "  n: sum(users.n)",
+            "  total: { formula: n }",
+        );
         let data = if grain == "day" {
             "day,account,n\n2026-12-27,a,1\n2026-12-28,a,2\n"
         } else {
@@ -65,7 +72,12 @@ fn weeks_are_iso_weeks_and_quarters_and_years_have_their_labels() {
 
 #[test]
 fn to_date_restarts_with_each_year() {
-    let rules = ruleset("quarter", "  users: { path: users.csv, date: day, entity: account }", "  n: sum(users.n)", "  ytd: { formula: to_date(n) }");
+    let rules = ruleset(
+        "quarter",
+        "  users: { path: users.csv, date: day, entity: account }",
+        "  n: sum(users.n)",
+        "  ytd: { formula: to_date(n) }",
+    );
     let data = "day,account,n\n2026-08-01,a,1\n2026-11-01,a,2\n2027-02-01,a,4\n";
     let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
     assert_eq!(series(&appraisal, "a", "ytd"), [Some(1.0), Some(3.0), Some(4.0)]);
@@ -117,7 +129,10 @@ fn attributes_can_be_used_in_formulas() {
     );
     let case = Case::new(
         &rules,
-        &[("users.csv", "day,account,n\n2026-01-15,a,10\n2026-01-15,b,20\n"), ("accounts.csv", "account,type,employees\na,brand,5\nb,sales,4\n")],
+        &[
+            ("users.csv", "day,account,n\n2026-01-15,a,10\n2026-01-15,b,20\n"),
+            ("accounts.csv", "account,type,employees\na,brand,5\nb,sales,4\n"),
+        ],
     );
     let appraisal = case.appraise();
     assert_eq!(value(&appraisal, "a", "2026-01", "brand_n"), Some(10.0));
@@ -134,7 +149,11 @@ fn workbooks_are_read_by_sheet_and_header_row_with_their_dates_and_numbers() {
         "  new_follows: { formula: new_ }\n  unfollows: { formula: lost_ }",
     );
     let case = Case::new(&rules, &[]);
-    std::fs::copy(crate::support::manifest_dir().join("examples/formats/data/users.xlsx"), case.dir.path().join("users.xlsx")).unwrap();
+    std::fs::copy(
+        crate::support::manifest_dir().join("examples/formats/data/users.xlsx"),
+        case.dir.path().join("users.xlsx"),
+    )
+    .unwrap();
     let appraisal = case.appraise();
     assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(1120.0), Some(80.5)]);
     assert_eq!(series(&appraisal, "主号", "unfollows"), [Some(50.0), None]);
@@ -149,7 +168,11 @@ fn ndjson_lines_are_read_with_every_key_as_a_column() {
         "  new_follows: { formula: new_ }\n  unfollows: { formula: lost_ }",
     );
     let case = Case::new(&rules, &[]);
-    std::fs::copy(crate::support::manifest_dir().join("examples/formats/data/events.ndjson"), case.dir.path().join("users.ndjson")).unwrap();
+    std::fs::copy(
+        crate::support::manifest_dir().join("examples/formats/data/events.ndjson"),
+        case.dir.path().join("users.ndjson"),
+    )
+    .unwrap();
     let appraisal = case.appraise();
     assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(120.0), Some(80.0)]);
     assert_eq!(series(&appraisal, "主号", "unfollows"), [None, Some(3.0)]);

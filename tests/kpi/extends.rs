@@ -72,7 +72,8 @@ fn a_client_without_every_export_of_the_builtin_gets_warnings_and_empty_kpis() {
     let missing: Vec<String> = evaluation.warnings.iter().map(|w| w.kind.to_string()).collect();
     assert_eq!(missing.len(), 7, "{missing:?}");
     assert!(missing[0].starts_with("no file matches") && missing[0].ends_with("data/messages.csv`"), "{missing:?}");
-    let appraisal = kpi::appraise::appraise(&ruleset, &evaluation, &Default::default(), kpi::ruleset::model::Locale::En).unwrap();
+    let appraisal =
+        kpi::appraise::appraise(&ruleset, &evaluation, &Default::default(), kpi::ruleset::model::Locale::En).unwrap();
     assert!(value(&appraisal, "晨光咖啡", "2026-10", "read_rate").is_some());
     assert_eq!(value(&appraisal, "晨光咖啡", "2026-10", "roi"), None);
 }

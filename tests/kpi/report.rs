@@ -58,15 +58,27 @@ fn html_reports_stand_alone() {
         let text = read(file);
         assert!(text.starts_with("<!DOCTYPE html>"), "{}", file.display());
         assert!(!text.contains("<script"), "no script in {}", file.display());
-        assert!(!text.contains("<link") && !text.contains("@import") && !text.contains("url("), "no external resource in {}", file.display());
+        assert!(
+            !text.contains("<link") && !text.contains("@import") && !text.contains("url("),
+            "no external resource in {}",
+            file.display()
+        );
         let without_namespaces = text.replace("http://www.w3.org/2000/svg", "");
-        assert!(!without_namespaces.contains("http://") && !without_namespaces.contains("https://"), "no network address in {}", file.display());
+        assert!(
+            !without_namespaces.contains("http://") && !without_namespaces.contains("https://"),
+            "no network address in {}",
+            file.display()
+        );
         assert!(text.contains("@page") && text.contains("@media print"), "a print stylesheet in {}", file.display());
         assert!(text.contains("<svg"), "inline charts in {}", file.display());
     }
     let entity = read(&dir.path().join("2026-10/entities/晨光咖啡.html"));
     assert!(entity.contains(r#"<table class="scorecard">"#));
-    assert_eq!(entity.matches(r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart""#).count(), 6, "a radar and five trend charts");
+    assert_eq!(
+        entity.matches(r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart""#).count(),
+        6,
+        "a radar and five trend charts"
+    );
     assert!(entity.contains("计算附录") && entity.contains("诊断与建议"));
 }
 
@@ -86,7 +98,13 @@ scorecards:
 diagnoses:
   - { id: says, when: reads > 0, finding: "{{ note }} said {{ entity }}" }
 "#;
-    let case = Case::new(ruleset, &[("rows.csv", "date,account,reads\n2026-01-05,<b>x</b>,5\n"), ("accounts.csv", "account,note\n<b>x</b>,<script>alert(1)</script>|\n")]);
+    let case = Case::new(
+        ruleset,
+        &[
+            ("rows.csv", "date,account,reads\n2026-01-05,<b>x</b>,5\n"),
+            ("accounts.csv", "account,note\n<b>x</b>,<script>alert(1)</script>|\n"),
+        ],
+    );
     let checked = kpi::project::open(&case.ruleset_path(), None).unwrap();
     let out = tempfile::tempdir().unwrap();
     render(&checked, &options(out.path(), Locale::En, None));
@@ -122,7 +140,9 @@ fn a_client_template_overrides_one_block_and_keeps_the_rest() {
     let out = tempfile::tempdir().unwrap();
     render(&ruleset, &options(out.path(), Locale::ZhCn, Some(templates.path().to_path_buf())));
     let html = read(&out.path().join("2026-10/entities/晨光咖啡.html"));
-    assert!(html.contains(r#"<header class="client-brand"><img alt="logo" src="data:image/png;base64,iVBORw0KGgo="> 晨光咖啡</header>"#));
+    assert!(html.contains(
+        r#"<header class="client-brand"><img alt="logo" src="data:image/png;base64,iVBORw0KGgo="> 晨光咖啡</header>"#
+    ));
     assert!(!html.contains(r#"<header class="report">"#), "the header block is replaced");
     assert!(html.contains(r#"<table class="scorecard">"#) && html.contains("<style>"), "the rest is kept");
     let portfolio = read(&out.path().join("2026-10/portfolio.html"));
@@ -136,15 +156,24 @@ fn a_template_error_names_the_template_line_and_variable_and_keeps_the_previous_
     render(&ruleset, &options(out.path(), Locale::ZhCn, None));
     let previous = std::fs::read(out.path().join("2026-10/entities/晨光咖啡.html")).unwrap();
     let templates = tempfile::tempdir().unwrap();
-    std::fs::write(templates.path().join("entity.html"), "<h1>{{ entity.id }}</h1>\n<p>{{ entity.scorecard_total }}</p>\n").unwrap();
-    let error = render_reports(&ruleset, &options(out.path(), Locale::ZhCn, Some(templates.path().to_path_buf())), &|_, _| {})
-        .err()
-        .expect("an undefined variable fails the render");
+    std::fs::write(
+        templates.path().join("entity.html"),
+        "<h1>{{ entity.id }}</h1>\n<p>{{ entity.scorecard_total }}</p>\n",
+    )
+    .unwrap();
+    let error =
+        render_reports(&ruleset, &options(out.path(), Locale::ZhCn, Some(templates.path().to_path_buf())), &|_, _| {})
+            .err()
+            .expect("an undefined variable fails the render");
     let message = kpi::diagnostic::render(&error);
     assert!(message.contains("template `entity.html, line 2`"), "{message}");
     assert!(message.contains("scorecard_total"), "{message}");
     assert_eq!(std::fs::read(out.path().join("2026-10/entities/晨光咖啡.html")).unwrap(), previous);
-    let leftovers: Vec<_> = std::fs::read_dir(out.path().join("2026-10/entities")).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(out.path().join("2026-10/entities"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 

@@ -66,7 +66,9 @@ impl Checker<'_> {
         match (function.family(), &self.aggregation) {
             (Family::Scalar, _) => None,
             (_, Some(_)) => Some("an aggregation"),
-            (Family::Scoring, None) if function == Function::Bands && self.place.bands.is_none() => Some(self.place.what),
+            (Family::Scoring, None) if function == Function::Bands && self.place.bands.is_none() => {
+                Some(self.place.what)
+            }
             (Family::Scoring, None) => None,
             (Family::Aggregation | Family::Period | Family::Entity, None) if !self.place.grid => Some(self.place.what),
             _ => None,
@@ -105,15 +107,18 @@ impl Checker<'_> {
                 }
                 Some(arg_name) => match params.iter().position(|p| p.name == arg_name.node) {
                     Some(index) if slots[index].is_some() => {
-                        let error = ErrorKind::RepeatedArgument { function: name.clone(), argument: arg_name.node.clone() };
+                        let error =
+                            ErrorKind::RepeatedArgument { function: name.clone(), argument: arg_name.node.clone() };
                         self.problem(arg_name.span, Error::new(error));
                         ok = false;
                     }
                     Some(index) => slots[index] = Some(&arg.value),
                     None => {
-                        let error = ErrorKind::UnknownArgument { function: name.clone(), argument: arg_name.node.clone() };
+                        let error =
+                            ErrorKind::UnknownArgument { function: name.clone(), argument: arg_name.node.clone() };
                         let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
-                        let error = Error::new(error).note(format!("the arguments of `{name}` are {}", names.join(", ")));
+                        let error =
+                            Error::new(error).note(format!("the arguments of `{name}` are {}", names.join(", ")));
                         self.problem(arg_name.span, error);
                         ok = false;
                     }
@@ -132,7 +137,11 @@ impl Checker<'_> {
             };
             if missing {
                 let error = if args.iter().all(|a| a.name.is_none()) {
-                    Error::new(ErrorKind::WrongArgumentCount { function: name.clone(), expected: arity(function), found: args.len() })
+                    Error::new(ErrorKind::WrongArgumentCount {
+                        function: name.clone(),
+                        expected: arity(function),
+                        found: args.len(),
+                    })
                 } else {
                     Error::new(ErrorKind::MissingArgument { function: name.clone(), argument: param.name.to_string() })
                 };
@@ -176,18 +185,36 @@ impl Checker<'_> {
             Kind::WholeNumber => {
                 let whole = ir.number().is_some_and(|n| n.fract() == 0.0 && (function == Function::Round || n >= 1.0));
                 if !whole {
-                    let error = ErrorKind::NotAWholeNumber { function: function.name().to_string(), argument: param.to_string() };
-                    let help = if function == Function::Round { "digits can be 0 or negative" } else { "it must be 1 or more" };
+                    let error = ErrorKind::NotAWholeNumber {
+                        function: function.name().to_string(),
+                        argument: param.to_string(),
+                    };
+                    let help = if function == Function::Round {
+                        "digits can be 0 or negative"
+                    } else {
+                        "it must be 1 or more"
+                    };
                     self.problem(ir.span, Error::new(error).help(help));
                 }
             }
             Kind::Literal => {
                 if ir.number().is_none() {
-                    let error = ErrorKind::WrongValueType { expected: "a number written out", found: "a formula", what: what() };
+                    let error = ErrorKind::WrongValueType {
+                        expected: "a number written out",
+                        found: "a formula",
+                        what: what(),
+                    };
                     self.problem(ir.span, Error::new(error));
                 } else if function == Function::Quantile && !(0.0..=1.0).contains(&ir.number().unwrap_or(0.0)) {
-                    let error = ErrorKind::WrongValueType { expected: "between 0 and 1", found: "a number outside", what: what() };
-                    self.problem(ir.span, Error::new(error).help("write the quantile as a fraction or a percent: `0.9` or `90%`"));
+                    let error = ErrorKind::WrongValueType {
+                        expected: "between 0 and 1",
+                        found: "a number outside",
+                        what: what(),
+                    };
+                    self.problem(
+                        ir.span,
+                        Error::new(error).help("write the quantile as a fraction or a percent: `0.9` or `90%`"),
+                    );
                 }
             }
         }
@@ -201,14 +228,16 @@ impl Checker<'_> {
             let value = self.expr(&arg.value);
             self.want(&value, Type::Number, || "the points of a band".to_string());
             let Some(name) = &arg.name else {
-                let error = Error::new(ErrorKind::MissingArgument { function: "bands".into(), argument: "band name".into() })
-                    .help("give each band its points by name: `bands(excellent = 100, good = 80)`");
+                let error =
+                    Error::new(ErrorKind::MissingArgument { function: "bands".into(), argument: "band name".into() })
+                        .help("give each band its points by name: `bands(excellent = 100, good = 80)`");
                 self.problem(arg.value.span, error);
                 continue;
             };
             if !bands.contains(&name.node) {
-                let error = Error::new(ErrorKind::UnknownArgument { function: "bands".into(), argument: name.node.clone() })
-                    .note(format!("this KPI's bands are {}", list(bands)));
+                let error =
+                    Error::new(ErrorKind::UnknownArgument { function: "bands".into(), argument: name.node.clone() })
+                        .note(format!("this KPI's bands are {}", list(bands)));
                 self.problem(name.span, error.suggest(&name.node, bands.iter().map(String::as_str)));
                 continue;
             }

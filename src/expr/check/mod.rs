@@ -63,7 +63,11 @@ pub fn expect_type(ir: &Ir, wanted: Type, what: &str) -> Result<(), Problem> {
     if ir.ty.fits(wanted) {
         return Ok(());
     }
-    let error = ErrorKind::WrongValueType { expected: wanted.article_name(), found: ir.ty.article_name(), what: what.to_string() };
+    let error = ErrorKind::WrongValueType {
+        expected: wanted.article_name(),
+        found: ir.ty.article_name(),
+        what: what.to_string(),
+    };
     Err((ir.span, Error::new(error)))
 }
 
@@ -190,7 +194,11 @@ impl Checker<'_> {
                 Error::new(ErrorKind::UnknownName { name: name.to_string() })
                     .help(format!("`{name}` is a source: name one of its columns, like `{name}.column`"))
             } else if let Some(source) = self.namespace.source_with_column(name) {
-                let written = if self.aggregation.is_some() { format!("{source}.{name}") } else { format!("sum({source}.{name})") };
+                let written = if self.aggregation.is_some() {
+                    format!("{source}.{name}")
+                } else {
+                    format!("sum({source}.{name})")
+                };
                 Error::new(ErrorKind::UnknownName { name: name.to_string() })
                     .help(format!("`{name}` is a column of source `{source}`: write `{written}`"))
             } else {
@@ -208,11 +216,8 @@ impl Checker<'_> {
         };
         if self.aggregation.is_some() && !matches!(reference, Ref::Column { .. }) {
             let function = self.aggregation.as_ref().map_or("", |a| a.function.name());
-            let error = Error::new(ErrorKind::NotAllowedHere {
-                what: format!("`{name}`"),
-                place: "an aggregation",
-            })
-            .help(format!("inside `{function}(...)` only source columns can be used, like `articles.readers`"));
+            let error = Error::new(ErrorKind::NotAllowedHere { what: format!("`{name}`"), place: "an aggregation" })
+                .help(format!("inside `{function}(...)` only source columns can be used, like `articles.readers`"));
             self.problem(span, error);
             return None;
         }
@@ -223,7 +228,8 @@ impl Checker<'_> {
         };
         if !allowed {
             let kind = if matches!(reference, Ref::Attribute(_)) { "attribute" } else { "measure or KPI" };
-            let error = Error::new(ErrorKind::NotAllowedHere { what: format!("{kind} `{name}`"), place: self.place.what });
+            let error =
+                Error::new(ErrorKind::NotAllowedHere { what: format!("{kind} `{name}`"), place: self.place.what });
             self.problem(span, error);
             return None;
         }
@@ -247,18 +253,16 @@ impl Checker<'_> {
                 self.problem(span, error);
                 None
             }
-            ColumnLookup::Found(reference @ Ref::Attribute(_), ty) => {
-                Some(Self::ir(IrNode::Ref(reference), span, ty)).filter(|_| {
-                    self.aggregation.is_none() && self.place.attributes
-                }).or_else(|| {
+            ColumnLookup::Found(reference @ Ref::Attribute(_), ty) => Some(Self::ir(IrNode::Ref(reference), span, ty))
+                .filter(|_| self.aggregation.is_none() && self.place.attributes)
+                .or_else(|| {
                     let error = Error::new(ErrorKind::NotAllowedHere {
                         what: format!("attribute `{source}.{column}`"),
                         place: if self.aggregation.is_some() { "an aggregation" } else { self.place.what },
                     });
                     self.problem(span, error);
                     None
-                })
-            }
+                }),
             ColumnLookup::Found(reference, ty) => {
                 let Some(aggregation) = &mut self.aggregation else {
                     let error = Error::new(ErrorKind::UnaggregatedColumn { name: format!("{source}.{column}") });
