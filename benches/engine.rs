@@ -45,7 +45,7 @@ fn main() {
     let ruleset_path = root.join("examples/wechat/ruleset.yaml");
     let engine_times = time(|| {
         let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
-        engine::evaluate(&ruleset).expect("the engine evaluates").frame.height()
+        engine::evaluate(&ruleset).expect("the engine evaluates").frame().height()
     });
     let hand_times = time(|| hand_written(&files).collect().expect("the hand-written query runs").height());
     let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
@@ -79,7 +79,8 @@ fn main() {
             period: None,
             output: out.clone(),
         };
-        render_reports(&ruleset, &options, &|_, _| {}).expect("the reports render").files.len()
+        let evaluation = engine::evaluate_with(&ruleset, options.probes(&ruleset)).expect("the engine evaluates");
+        render_reports(&ruleset, &evaluation, &options, &|_, _| {}).expect("the reports render").files.len()
     });
     println!(
         "kpi report --per-entity --format html, {REPORT_ACCOUNTS} accounts ({REPORT_ACCOUNTS} entity reports and the portfolio): median {:.3?} of {RUNS} runs {report_times:.3?}",

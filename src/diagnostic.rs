@@ -43,8 +43,8 @@ pub fn render_warnings(warnings: &[Error]) -> String {
 }
 
 fn render_one(out: &mut String, error: &Error, level: &str) {
-    let _ = writeln!(out, "{level}: {}", error.kind);
-    let gutter = match &error.location {
+    let _ = writeln!(out, "{level}: {}", error.kind());
+    let gutter = match error.location() {
         Some(location) => {
             let (line, column) = location.line_col();
             let number = line.to_string();
@@ -63,10 +63,10 @@ fn render_one(out: &mut String, error: &Error, level: &str) {
         }
         None => String::new(),
     };
-    for note in &error.notes {
+    for note in error.notes() {
         let _ = writeln!(out, "{gutter} = note: {note}");
     }
-    if let Some(help) = &error.help {
+    if let Some(help) = error.help_text() {
         let _ = writeln!(out, "{gutter} = help: {help}");
     }
 }

@@ -1,5 +1,9 @@
 //! The one error type of the library. Every problem a user can cause has a kind here, with one
-//! `Display` arm each, and most carry the location in the file where it was found.
+//! `Display` arm each, and most carry the place in the file where it was found. The payload is
+//! boxed, so a `Result` costs one pointer on the path where nothing goes wrong.
+//!
+//! Rendering for people (the source line, the caret) is [`crate::diagnostic`]'s; `Display` here
+//! is the plain one-line message, for logs and panics.
 
 use std::fmt;
 
@@ -7,7 +11,8 @@ use crate::location::Location;
 
 pub type Result<T, E = Errors> = std::result::Result<T, E>;
 
-/// What went wrong. Names in messages are in backticks, as the user wrote them.
+/// What went wrong. Names in messages are in backticks, as the user wrote them. A kind means one
+/// thing: a new kind of problem gets a new kind, even where its message reads like another's.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -32,12 +37,30 @@ pub enum ErrorKind {
         value: String,
     },
 
+    // `extends` and `remove`.
+    UnknownBuiltin {
+        name: String,
+    },
+    ExtendsCycle {
+        path: Vec<String>,
+    },
+    NotInherited {
+        name: String,
+    },
+    NotASectionName {
+        found: String,
+    },
+
     // Formulas.
     FormulaSyntax {
         message: String,
     },
     UnknownName {
         name: String,
+    },
+    UnknownColumn {
+        source_name: String,
+        column: String,
     },
     UnknownFunction {
         name: String,
@@ -49,6 +72,9 @@ pub enum ErrorKind {
         function: String,
         expected: String,
         found: usize,
+    },
+    NoSourceColumn {
+        function: String,
     },
     UnknownArgument {
         function: String,
@@ -100,8 +126,17 @@ pub enum ErrorKind {
     UnknownKpi {
         name: String,
     },
+    UnscorableKpi {
+        name: String,
+    },
+    DuplicateDiagnosis {
+        id: String,
+    },
     TemplateSyntax {
         message: String,
+    },
+    UnknownTextVariable {
+        name: String,
     },
     Template {
         template: String,
@@ -131,7 +166,46 @@ pub enum ErrorKind {
         path: String,
         message: String,
     },
-    BadData {
+    UnreadableData {
+        source_name: String,
+        file: Option<String>,
+        message: String,
+    },
+    BadDate {
+        value: String,
+        column: String,
+        line: Option<usize>,
+        file: String,
+    },
+    NotADateColumn {
+        column: String,
+        file: String,
+        found: String,
+    },
+    RowsWithoutKey {
+        source_name: String,
+        missing: &'static str,
+    },
+    DuplicateEntity {
+        entity: String,
+        table: String,
+        lines: Vec<usize>,
+    },
+    DuplicateTarget {
+        table: String,
+        kpi: String,
+        entity: String,
+        lines: [usize; 2],
+    },
+    NoDatedRows,
+    NoPeriodWithData,
+    FormulaFailed {
+        message: String,
+    },
+    TextFailed {
+        diagnosis: String,
+        entity: String,
+        period: String,
         message: String,
     },
     UnknownEntity {
@@ -143,8 +217,16 @@ pub enum ErrorKind {
         last: String,
     },
 
-    // The command line.
-    Usage {
+    // The command line and the files it writes.
+    NotAFolder {
+        flag: &'static str,
+        path: String,
+    },
+    NeedsOutputFile {
+        format: &'static str,
+    },
+    UnwritableFile {
+        path: String,
         message: String,
     },
 
@@ -164,42 +246,41 @@ impl fmt::Display for ErrorKind {
             MissingKey { key } => write!(f, "missing key `{key}`"),
             WrongType { expected, found } => write!(f, "expected {expected}, found {found}"),
             UnknownValue { value } => write!(f, "unknown value `{value}`"),
+            UnknownBuiltin { name } => write!(f, "unknown name `builtin:{name}`"),
+            ExtendsCycle { path } => write!(f, "dependency cycle: {}", path.join(" → ")),
+            NotInherited { name } => write!(f, "unknown name `{name}`"),
+            NotASectionName { found } => write!(f, "expected `section.name`, like `kpis.roi`, found `{found}`"),
             FormulaSyntax { message } => write!(f, "formula syntax: {message}"),
             UnknownName { name } => write!(f, "unknown name `{name}`"),
+            UnknownColumn { source_name, column } => write!(f, "unknown name `{source_name}.{column}`"),
             UnknownFunction { name } => write!(f, "unknown function `{name}`"),
             UnknownSource { name } => write!(f, "unknown source `{name}`"),
             WrongArgumentCount { function, expected, found } => {
                 write!(f, "`{function}` takes {expected}, found {found}")
             }
-            UnknownArgument { function, argument } => {
-                write!(f, "`{function}` has no argument `{argument}`")
-            }
+            NoSourceColumn { function } => write!(f, "`{function}` takes a source column, found 0"),
+            UnknownArgument { function, argument } => write!(f, "`{function}` has no argument `{argument}`"),
             RepeatedArgument { function, argument } => {
                 write!(f, "argument `{argument}` of `{function}` is given twice")
             }
-            MissingArgument { function, argument } => {
-                write!(f, "`{function}` needs its argument `{argument}`")
-            }
-            WrongValueType { expected, found, what } => {
-                write!(f, "{what} must be {expected}, found {found}")
-            }
+            MissingArgument { function, argument } => write!(f, "`{function}` needs its argument `{argument}`"),
+            WrongValueType { expected, found, what } => write!(f, "{what} must be {expected}, found {found}"),
             NotAWholeNumber { function, argument } => {
                 write!(f, "argument `{argument}` of `{function}` must be a whole number written out, like `3`")
             }
-            NestedAggregation { outer, inner } => {
-                write!(f, "aggregation `{inner}` inside aggregation `{outer}`")
-            }
+            NestedAggregation { outer, inner } => write!(f, "aggregation `{inner}` inside aggregation `{outer}`"),
             NotAllowedHere { what, place } => write!(f, "{what} is not allowed in {place}"),
             UnaggregatedColumn { name } => write!(f, "source column `{name}` is used without an aggregation"),
             MixedSources { function, first, second } => {
                 write!(f, "`{function}` mixes rows of sources `{first}` and `{second}`")
             }
             Cycle { path } => write!(f, "dependency cycle: {}", path.join(" → ")),
-            DuplicateName { name, first, second } => {
-                write!(f, "`{name}` is defined both as {first} and as {second}")
-            }
+            DuplicateName { name, first, second } => write!(f, "`{name}` is defined both as {first} and as {second}"),
             UnknownKpi { name } => write!(f, "unknown KPI `{name}`"),
+            UnscorableKpi { name } => write!(f, "KPI `{name}` is not allowed in scorecard weights"),
+            DuplicateDiagnosis { id } => write!(f, "duplicate key `{id}`"),
             TemplateSyntax { message } => write!(f, "template syntax: {message}"),
+            UnknownTextVariable { name } => write!(f, "unknown name `{name}`"),
             Template { template, message } => write!(f, "template `{template}`: {message}"),
             WeightsDoNotSum { scorecard, sum } => {
                 write!(f, "the weights of scorecard `{scorecard}` sum to {sum}, not 100")
@@ -209,48 +290,86 @@ impl fmt::Display for ErrorKind {
             NoFiles { pattern } => write!(f, "no file matches `{pattern}`"),
             MissingColumn { header, file } => write!(f, "column `{header}` is not in `{file}`"),
             UnreadableFile { path, message } => write!(f, "cannot read `{path}`: {message}"),
-            BadData { message } => f.write_str(message),
+            UnreadableData { source_name, file: Some(file), message } => {
+                write!(f, "reading `{file}` of source `{source_name}` failed: {message}")
+            }
+            UnreadableData { source_name, file: None, message } => {
+                write!(f, "reading source `{source_name}` failed: {message}")
+            }
+            BadDate { value, column, line, file } => {
+                let line = line.map_or(String::new(), |line| format!("line {line} of "));
+                write!(f, "cannot read `{value}` as a date (column `{column}`, {line}`{file}`)")
+            }
+            NotADateColumn { column, file, found } => {
+                write!(f, "the date column `{column}` of `{file}` holds {found}, not dates")
+            }
+            RowsWithoutKey { source_name, missing } => write!(f, "source `{source_name}` has rows without {missing}"),
+            DuplicateEntity { entity, table, lines } => {
+                let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
+                let times = lines.len();
+                write!(
+                    f,
+                    "entity `{entity}` appears {times} times in attribute table `{table}`, on lines {}",
+                    lines.join(", ")
+                )
+            }
+            DuplicateTarget { table, kpi, entity, lines: [first, second] } => {
+                write!(f, "targets table `{table}` gives KPI `{kpi}` of `{entity}` twice (rows {first} and {second})")
+            }
+            NoDatedRows => f.write_str("no source has any rows with a date"),
+            NoPeriodWithData => f.write_str("no period has data"),
+            FormulaFailed { message } => write!(f, "this formula cannot be computed on the data: {message}"),
+            TextFailed { diagnosis, entity, period, message } => {
+                write!(f, "the text of diagnosis `{diagnosis}` failed for `{entity}` in {period}: {message}")
+            }
             UnknownEntity { entity } => write!(f, "unknown entity `{entity}`"),
             PeriodOutsideData { period, first, last } => {
                 write!(f, "period `{period}` is outside the data, which runs from `{first}` to `{last}`")
             }
-            Usage { message } => f.write_str(message),
+            NotAFolder { flag, path } => write!(f, "`{flag} {path}` is not a folder"),
+            NeedsOutputFile { format } => write!(f, "`--format {format}` writes a file: add `-o FILE`"),
+            UnwritableFile { path, message } => write!(f, "cannot write `{path}`: {message}"),
             Internal { message } => write!(f, "internal error: {message}"),
         }
     }
 }
 
 /// A problem, where it was found, and what might fix it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Error {
-    pub kind: ErrorKind,
-    pub location: Option<Location>,
-    pub help: Option<String>,
-    pub notes: Vec<String>,
+    repr: Box<Repr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Repr {
+    kind: ErrorKind,
+    location: Option<Location>,
+    help: Option<String>,
+    notes: Vec<String>,
 }
 
 impl Error {
     pub fn new(kind: ErrorKind) -> Error {
-        Error { kind, location: None, help: None, notes: Vec::new() }
+        Error { repr: Box::new(Repr { kind, location: None, help: None, notes: Vec::new() }) }
     }
 
     pub fn at(mut self, location: Location) -> Error {
-        self.location = Some(location);
+        self.repr.location = Some(location);
         self
     }
 
     pub fn at_opt(mut self, location: Option<Location>) -> Error {
-        self.location = location;
+        self.repr.location = location;
         self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Error {
-        self.help = Some(help.into());
+        self.repr.help = Some(help.into());
         self
     }
 
     pub fn note(mut self, note: impl Into<String>) -> Error {
-        self.notes.push(note.into());
+        self.repr.notes.push(note.into());
         self
     }
 
@@ -266,26 +385,45 @@ impl Error {
         Error::new(ErrorKind::Internal { message: message.to_string() })
     }
 
-    pub fn bad_data(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::BadData { message: message.into() })
+    pub fn kind(&self) -> &ErrorKind {
+        &self.repr.kind
     }
 
-    pub fn usage(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Usage { message: message.into() })
+    pub fn location(&self) -> Option<&Location> {
+        self.repr.location.as_ref()
+    }
+
+    pub fn help_text(&self) -> Option<&str> {
+        self.repr.help.as_deref()
+    }
+
+    pub fn notes(&self) -> &[String] {
+        &self.repr.notes
     }
 
     /// 3 for internal errors, 2 for everything the user can fix.
     pub fn exit_code(&self) -> i32 {
-        match self.kind {
+        match self.kind() {
             ErrorKind::Internal { .. } => 3,
             _ => 2,
         }
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.repr.fmt(f)
+    }
+}
+
+/// The message, and the place where there is one: `unknown name `x` (ruleset.yaml:3:14)`.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.kind.fmt(f)
+        self.kind().fmt(f)?;
+        match self.location() {
+            Some(location) => write!(f, " ({location:?})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -326,14 +464,23 @@ impl From<Error> for Errors {
     }
 }
 
+/// One problem a line.
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::diagnostic::render(self))
+        for (index, error) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for Errors {}
 
+/// A polars failure on frames the engine built itself is a bug. Failures the user's data or
+/// formulas can cause are mapped where they can happen, with their place (`engine::failure`).
 impl From<polars::error::PolarsError> for Error {
     fn from(error: polars::error::PolarsError) -> Error {
         Error::internal(error)
@@ -343,5 +490,15 @@ impl From<polars::error::PolarsError> for Error {
 impl From<polars::error::PolarsError> for Errors {
     fn from(error: polars::error::PolarsError) -> Errors {
         Error::from(error).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_result_is_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
     }
 }

@@ -1,22 +1,28 @@
 //! kpi: declarative KPI appraisal. A YAML ruleset says which KPIs count and how they are
 //! computed, targeted, scored and graded; the engine evaluates it over the platforms' data
 //! exports with polars.
+//!
+//! The modules are layers (docs/design.md): each uses only the ones its row there names.
 
-// Errors carry their location, help and notes; they are built on the cold path only, so their
-// size does not matter.
-#![allow(clippy::result_large_err)]
-
+// Below the pipeline: places in files, errors, words, numbers and texts for people, writing.
 pub mod diagnostic;
 pub mod error;
-pub mod expr;
+pub mod format;
+pub mod locale;
 pub mod location;
-pub mod ruleset;
 pub mod suggest;
+pub mod texts;
+pub mod words;
+pub mod write;
 
-pub use error::{Error, ErrorKind, Errors, Result};
+// The pipeline, in the order it runs.
 pub mod appraise;
 pub mod compile;
 pub mod engine;
+pub mod expr;
 pub mod output;
 pub mod project;
 pub mod report;
+pub mod ruleset;
+
+pub use error::{Error, ErrorKind, Errors, Result};

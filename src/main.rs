@@ -1,8 +1,5 @@
 //! The `kpi` binary: parses the command line, runs the command, renders errors.
 
-// See the library: errors are large and rare.
-#![allow(clippy::result_large_err)]
-
 mod cli;
 
 use std::process::ExitCode;

@@ -6,18 +6,20 @@
 mod cells;
 pub mod explain;
 mod selection;
+mod texts;
 
 use serde::Serialize;
 
-use crate::compile::columns;
+use crate::compile::GridColumn;
 use crate::engine::Evaluation;
-use crate::error::{Error, Result};
-use crate::report::texts::DiagnosisTexts;
+use crate::error::{Error, ErrorKind, Result};
+use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::{Locale, Severity};
+use crate::ruleset::model::Severity;
 
 pub use cells::Cell;
 pub use selection::Selection;
+pub use texts::DiagnosisTexts;
 
 #[derive(Debug, Serialize)]
 pub struct Appraisal {
@@ -52,16 +54,6 @@ pub struct ScorecardResult {
     pub missing: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct FiredDiagnosis {
-    pub entity: String,
-    pub period: String,
-    pub id: String,
-    pub severity: Severity,
-    pub finding: String,
-    pub advice: Option<String>,
-}
-
 /// A diagnosis that fired in a cell, with its texts.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
@@ -71,10 +63,35 @@ pub struct Finding {
     pub advice: Option<String>,
 }
 
+/// A finding, with the cell it fired in.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiredDiagnosis {
+    pub entity: String,
+    pub period: String,
+    #[serde(flatten)]
+    pub found: Finding,
+}
+
+/// A fired diagnosis reads as the finding it is.
+impl std::ops::Deref for FiredDiagnosis {
+    type Target = Finding;
+
+    fn deref(&self) -> &Finding {
+        &self.found
+    }
+}
+
+impl Appraisal {
+    /// Whether a diagnosis of `severity` or worse fired.
+    pub fn fired_at_least(&self, severity: Severity) -> bool {
+        self.diagnoses.iter().any(|d| d.severity >= severity)
+    }
+}
+
 /// The diagnoses that fire in a cell, in the ruleset's order, their texts rendered over the
 /// cell's values.
 pub fn fired_diagnoses(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisTexts) -> Result<Vec<Finding>> {
-    let fired: Vec<usize> = (0..ruleset.model.diagnoses.len()).filter(|i| cell.flag(&columns::diagnosis(*i))).collect();
+    let fired: Vec<usize> = (0..ruleset.model.diagnoses.len()).filter(|i| cell.flag(GridColumn::Fired(*i))).collect();
     if fired.is_empty() {
         return Ok(Vec::new());
     }
@@ -84,22 +101,17 @@ pub fn fired_diagnoses(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisT
         .map(|index| {
             let diagnosis = &ruleset.model.diagnoses[index];
             let (finding, advice) = texts.render(&diagnosis.id, &values).map_err(|e| {
-                let (entity, period) = (cell.entity, cell.period.label());
-                Error::bad_data(format!(
-                    "the text of diagnosis `{}` failed for `{entity}` in {period}: {e}",
-                    diagnosis.id
-                ))
+                let kind = ErrorKind::TextFailed {
+                    diagnosis: diagnosis.id.clone(),
+                    entity: cell.entity.to_string(),
+                    period: cell.period.label(),
+                    message: e.to_string(),
+                };
+                Error::new(kind)
             })?;
             Ok(Finding { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice })
         })
         .collect()
-}
-
-impl Appraisal {
-    /// Whether a diagnosis of `severity` or worse fired.
-    pub fn fired_at_least(&self, severity: Severity) -> bool {
-        self.diagnoses.iter().any(|d| d.severity >= severity)
-    }
 }
 
 /// The appraisal of the selected cells, with texts in `locale`.
@@ -137,38 +149,29 @@ fn appraise_cell(
             entity: entity.clone(),
             period: period.clone(),
             kpi: kpi.clone(),
-            value: cell.number(&columns::value(kpi)),
-            target: cell.number(&columns::target(kpi)),
-            attainment: cell.number(&columns::attainment(kpi)),
-            score: cell.number(&columns::score(kpi)),
-            band: cell.text(&columns::band(kpi)),
+            value: cell.number(GridColumn::Value(kpi)),
+            target: cell.number(GridColumn::Target(kpi)),
+            attainment: cell.number(GridColumn::Attainment(kpi)),
+            score: cell.number(GridColumn::Score(kpi)),
+            band: cell.text(GridColumn::Band(kpi)),
         });
     }
     for (name, scorecard) in &ruleset.scorecards {
-        if !cell.flag(&columns::applies(name)) {
+        if !cell.flag(GridColumn::Applies(name)) {
             continue;
         }
-        let missing =
-            scorecard.weights.keys().filter(|kpi| cell.number(&columns::score(kpi)).is_none()).cloned().collect();
+        let missing = scorecard.weights.keys().filter(|kpi| cell.number(GridColumn::Score(kpi)).is_none()).cloned();
         appraisal.scorecards.push(ScorecardResult {
             entity: entity.clone(),
             period: period.clone(),
             scorecard: name.clone(),
-            score: cell.number(&columns::total(name)),
-            grade: cell.text(&columns::grade(name)),
-            missing,
+            score: cell.number(GridColumn::Total(name)),
+            grade: cell.text(GridColumn::Grade(name)),
+            missing: missing.collect(),
         });
     }
-    for finding in fired_diagnoses(ruleset, cell, texts)? {
-        let Finding { id, severity, finding, advice } = finding;
-        appraisal.diagnoses.push(FiredDiagnosis {
-            entity: entity.clone(),
-            period: period.clone(),
-            id,
-            severity,
-            finding,
-            advice,
-        });
+    for found in fired_diagnoses(ruleset, cell, texts)? {
+        appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
     }
     Ok(())
 }

@@ -3,7 +3,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args as FlagGroup, Parser, Subcommand};
+use kpi::locale::Locale;
+use kpi::output::Format;
+use kpi::report::ReportFormat;
+use kpi::ruleset::model::Severity;
 
 #[derive(Debug, Parser)]
 #[command(name = "kpi", version, about = "Declarative KPI appraisal: YAML rulesets in, appraisal reports out")]
@@ -12,66 +16,77 @@ pub struct Args {
     pub command: Command,
 }
 
+/// The ruleset and its data, which every command that reads data takes.
+#[derive(Debug, FlagGroup)]
+pub struct Input {
+    /// The ruleset file.
+    pub ruleset: PathBuf,
+    /// The folder source paths are relative to (default: the ruleset's folder).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct Language {
+    /// Language of labels and texts (default: the ruleset's `locale`).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub lang: Option<Locale>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load, merge, validate and compile a ruleset; print nothing but errors.
+    /// Load, merge, validate and compile a ruleset; print nothing but errors. With --data, also
+    /// check that every source's files exist and have every mapped column.
     Check {
-        ruleset: PathBuf,
-        /// Also check that every source's files exist and have every mapped column.
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
+        #[command(flatten)]
+        input: Input,
     },
     /// Evaluate a ruleset over its data: one row per entity × period × KPI.
     Run {
-        ruleset: PathBuf,
-        /// The folder source paths are relative to (default: the ruleset's folder).
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         /// Only this period, e.g. `2026-10` (month), `2026-W05`, `2026-Q3`, `2026`, `2026-10-08`.
         #[arg(long)]
         period: Option<String>,
         /// Only this entity.
         #[arg(long)]
         entity: Option<String>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-        format: OutputFormat,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
         /// Write to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Language of labels and diagnosis texts: `zh-CN` or `en` (default: the ruleset's `locale`).
-        #[arg(long)]
-        lang: Option<String>,
+        #[command(flatten)]
+        language: Language,
         /// Exit with code 1 when a diagnosis of this severity or worse fires in the selection.
         #[arg(long, value_enum, value_name = "SEVERITY")]
-        fail_on: Option<FailOn>,
+        fail_on: Option<Severity>,
     },
     /// Show how a KPI was computed for one entity and period: the audit trail.
     Explain {
-        ruleset: PathBuf,
+        #[command(flatten)]
+        input: Input,
         /// The KPI's id.
         kpi: String,
         #[arg(long)]
         entity: String,
         #[arg(long)]
         period: String,
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
-        #[arg(long)]
-        lang: Option<String>,
+        #[command(flatten)]
+        language: Language,
     },
     /// Render appraisal reports: a portfolio overview and, with --per-entity, one per entity.
     Report {
-        ruleset: PathBuf,
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
+        #[command(flatten)]
+        input: Input,
         /// The period to report (default: the latest with data).
         #[arg(long)]
         period: Option<String>,
         /// Formats, comma-separated: `html`, `md`.
-        #[arg(long, value_delimiter = ',', default_values = ["html", "md"])]
-        format: Vec<ReportFormatArg>,
-        #[arg(long)]
-        lang: Option<String>,
+        #[arg(long, value_enum, value_delimiter = ',', default_values = ["html", "md"])]
+        format: Vec<ReportFormat>,
+        #[command(flatten)]
+        language: Language,
         /// A folder of templates that replace the shipped ones by name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
@@ -84,24 +99,4 @@ pub enum Command {
     },
     /// Print the JSON Schema of the ruleset format.
     Schema,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormatArg {
-    Html,
-    Md,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Warning,
-    Critical,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Json,
-    Csv,
-    Parquet,
 }

@@ -1,82 +1,118 @@
-//! Flags checked and resolved before work starts.
+//! Each command's flags, checked and resolved into its configuration before work starts: the
+//! ruleset opened and validated, periods and entities parsed, folders checked to exist.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kpi::appraise::Selection;
 use kpi::engine::Period;
+use kpi::locale::Locale;
+use kpi::output::Format;
+use kpi::report::{ReportFormat, ReportOptions};
 use kpi::ruleset::CheckedRuleset;
-use kpi::ruleset::model::{Locale, Severity};
-use kpi::{Error, ErrorKind, Errors};
+use kpi::ruleset::model::Severity;
+use kpi::{Error, ErrorKind, Errors, project};
 
-use super::args::{FailOn, OutputFormat};
+use super::args::{Command, Input, Language};
 
-/// The flags every evaluating command shares.
-pub struct Flags<'a> {
-    pub ruleset: &'a Path,
-    pub data: Option<&'a Path>,
-    pub period: Option<String>,
-    pub entity: Option<String>,
-    pub lang: Option<String>,
+pub enum Config {
+    Check(CheckConfig),
+    Run(RunConfig),
+    Explain(ExplainConfig),
+    Report(ReportConfig),
+    Schema,
 }
 
-/// A validated ruleset with the cells and language the flags ask for.
-pub struct Opened {
+pub struct CheckConfig {
     pub ruleset: CheckedRuleset,
-    pub selection: Selection,
-    pub locale: Locale,
-}
-
-impl Opened {
-    pub fn new(flags: Flags) -> Result<Opened, Errors> {
-        if let Some(dir) = flags.data.filter(|dir| !dir.is_dir()) {
-            return Err(Error::usage(format!("`--data {}` is not a folder", dir.display())).into());
-        }
-        let lang = flags.lang.map(|code| parse_locale(&code)).transpose()?;
-        let ruleset = kpi::project::open(flags.ruleset, flags.data)?;
-        let grain = ruleset.model.grain.period;
-        let period = flags
-            .period
-            .map(|label| {
-                Period::parse(grain, &label).ok_or_else(|| {
-                    Error::new(ErrorKind::UnknownPeriod { period: label })
-                        .help(format!("this ruleset's periods are written like `{}`", Period::example(grain)))
-                })
-            })
-            .transpose()?;
-        let locale = lang.unwrap_or(ruleset.model.locale);
-        Ok(Opened { ruleset, selection: Selection { period, entity: flags.entity }, locale })
-    }
+    /// Whether the data files are checked too.
+    pub data: bool,
 }
 
 pub struct RunConfig {
-    pub opened: Opened,
-    pub format: OutputFormat,
+    pub ruleset: CheckedRuleset,
+    pub selection: Selection,
+    pub locale: Locale,
+    pub format: Format,
     pub output: Option<PathBuf>,
     pub fail_on: Option<Severity>,
 }
 
-impl RunConfig {
-    pub fn new(
-        flags: Flags,
-        format: OutputFormat,
-        output: Option<PathBuf>,
-        fail_on: Option<FailOn>,
-    ) -> Result<RunConfig, Errors> {
-        if format == OutputFormat::Parquet && output.is_none() {
-            return Err(Error::usage("`--format parquet` writes a file: add `-o FILE`").into());
-        }
-        let fail_on = fail_on.map(|f| match f {
-            FailOn::Warning => Severity::Warning,
-            FailOn::Critical => Severity::Critical,
-        });
-        Ok(RunConfig { opened: Opened::new(flags)?, format, output, fail_on })
+pub struct ExplainConfig {
+    pub ruleset: CheckedRuleset,
+    pub kpi: String,
+    pub selection: Selection,
+    pub locale: Locale,
+}
+
+pub struct ReportConfig {
+    pub ruleset: CheckedRuleset,
+    pub options: ReportOptions,
+}
+
+impl Config {
+    pub fn new(command: Command) -> Result<Config, Errors> {
+        Ok(match command {
+            Command::Check { input } => {
+                Config::Check(CheckConfig { data: input.data.is_some(), ruleset: open(&input)? })
+            }
+            Command::Run { input, period, entity, format, output, language, fail_on } => {
+                if format.needs_file() && output.is_none() {
+                    return Err(Error::new(ErrorKind::NeedsOutputFile { format: format.name() }).into());
+                }
+                let ruleset = open(&input)?;
+                let selection = selection(&ruleset, period, entity)?;
+                let locale = locale(&ruleset, &language);
+                Config::Run(RunConfig { ruleset, selection, locale, format, output, fail_on })
+            }
+            Command::Explain { input, kpi, entity, period, language } => {
+                let ruleset = open(&input)?;
+                kpi::appraise::explain::known_kpi(&ruleset, &kpi)?;
+                let selection = selection(&ruleset, Some(period), Some(entity))?;
+                let locale = locale(&ruleset, &language);
+                Config::Explain(ExplainConfig { ruleset, kpi, selection, locale })
+            }
+            Command::Report { input, period, format, language, templates, per_entity, output } => {
+                folder("--templates", templates.as_ref())?;
+                let ruleset = open(&input)?;
+                let period = selection(&ruleset, period, None)?.period;
+                let mut formats: Vec<ReportFormat> = format;
+                formats.dedup();
+                let locale = locale(&ruleset, &language);
+                let options = ReportOptions { formats, locale, templates, per_entity, period, output };
+                Config::Report(ReportConfig { ruleset, options })
+            }
+            Command::Schema => Config::Schema,
+        })
     }
 }
 
-pub fn parse_locale(code: &str) -> Result<Locale, Error> {
-    Locale::from_code(code).ok_or_else(|| {
-        Error::usage(format!("unknown language `{code}`"))
-            .suggest(code, Locale::ALL.iter().map(|l| l.code()))
-            .note("the languages are `zh-CN` and `en`")
-    })
+/// The ruleset, loaded, merged and validated against its data folder.
+fn open(input: &Input) -> Result<CheckedRuleset, Errors> {
+    folder("--data", input.data.as_ref())?;
+    project::open(&input.ruleset, input.data.as_deref())
+}
+
+fn folder(flag: &'static str, dir: Option<&PathBuf>) -> Result<(), Error> {
+    match dir.filter(|dir| !dir.is_dir()) {
+        Some(dir) => Err(Error::new(ErrorKind::NotAFolder { flag, path: dir.display().to_string() })),
+        None => Ok(()),
+    }
+}
+
+/// `--period` read in the ruleset's grain, and `--entity`.
+fn selection(ruleset: &CheckedRuleset, period: Option<String>, entity: Option<String>) -> Result<Selection, Error> {
+    let grain = ruleset.model.grain.period;
+    let period = period
+        .map(|label| {
+            Period::parse(grain, &label).ok_or_else(|| {
+                Error::new(ErrorKind::UnknownPeriod { period: label })
+                    .help(format!("this ruleset's periods are written like `{}`", Period::example(grain)))
+            })
+        })
+        .transpose()?;
+    Ok(Selection { period, entity })
+}
+
+fn locale(ruleset: &CheckedRuleset, language: &Language) -> Locale {
+    language.lang.unwrap_or(ruleset.model.locale)
 }

@@ -1,55 +1,23 @@
-//! The `kpi` command: flags → validated configuration → a call into the library.
+//! The `kpi` command: flags → validated configuration → a call into the library. The only
+//! place that knows about terminals.
 
 pub mod args;
+mod commands;
 mod config;
 mod progress;
-mod report;
-mod run;
-
-use kpi::{Errors, project};
 
 pub use args::Args;
-use args::Command;
+use config::Config;
+use kpi::Errors;
 
 /// Runs a command; the exit code on success.
 pub fn execute(args: Args) -> Result<u8, Errors> {
-    match args.command {
-        Command::Check { ruleset, data } => {
-            let checked = project::open(&ruleset, data.as_deref())?;
-            if data.is_some() {
-                warn(&project::verify_data(&checked)?);
-            }
-            Ok(0)
-        }
-        Command::Run { ruleset, data, period, entity, format, output, lang, fail_on } => {
-            let selection = config::Flags { ruleset: &ruleset, data: data.as_deref(), period, entity, lang };
-            let config = config::RunConfig::new(selection, format, output, fail_on)?;
-            run::run(&config)
-        }
-        Command::Explain { ruleset, kpi, entity, period, data, lang } => {
-            let flags = config::Flags {
-                ruleset: &ruleset,
-                data: data.as_deref(),
-                period: Some(period),
-                entity: Some(entity),
-                lang,
-            };
-            let opened = config::Opened::new(flags)?;
-            let (explanation, warnings) =
-                kpi::appraise::explain::explain(&opened.ruleset, &kpi, &opened.selection, opened.locale)?;
-            warn(&warnings);
-            print!("{}", kpi::output::explanation(&explanation, opened.locale));
-            Ok(0)
-        }
-        Command::Report { ruleset, data, period, format, lang, templates, per_entity, output } => {
-            let flags = config::Flags { ruleset: &ruleset, data: data.as_deref(), period, entity: None, lang };
-            report::report(flags, &format, templates, per_entity, output)
-        }
-        Command::Schema => {
-            let schema = kpi::ruleset::Ruleset::json_schema();
-            println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serializes"));
-            Ok(0)
-        }
+    match Config::new(args.command)? {
+        Config::Check(config) => commands::check(config),
+        Config::Run(config) => commands::run(config),
+        Config::Explain(config) => commands::explain(config),
+        Config::Report(config) => commands::report(config),
+        Config::Schema => commands::schema(),
     }
 }
 

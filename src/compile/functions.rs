@@ -1,89 +1,91 @@
-//! The functions of the language as polars expressions, one line each where the semantics
-//! allow. Arguments arrive compiled, in parameter order; `None` is an omitted optional one.
+//! The functions of the language as polars expressions, one arm each. Arguments arrive
+//! compiled, in parameter order; `None` is an omitted optional one. Both matches name every
+//! function, so a function added to the table does not compile until it compiles here.
 
 use polars::prelude::*;
 
-use super::columns::{ENTITY, PERIOD, YEAR};
+use super::columns::GridColumn;
 use super::{divide, finite, null};
-use crate::expr::Function;
-use crate::ruleset::model::Better;
+use crate::expr::{Better, Function};
 
-/// A grid-level call: scalar, across periods, across entities, scoring.
+/// The compiled arguments of a call, taken in parameter order.
+struct Args(std::vec::IntoIter<Option<Expr>>);
+
+impl Args {
+    fn new(args: Vec<Option<Expr>>) -> Args {
+        Args(args.into_iter())
+    }
+
+    fn required(&mut self) -> Expr {
+        self.0.next().flatten().expect("required arguments are filled in by the checker")
+    }
+
+    fn optional(&mut self) -> Option<Expr> {
+        self.0.next().flatten()
+    }
+
+    fn all(self) -> Vec<Expr> {
+        self.0.flatten().collect()
+    }
+
+    fn unary(mut self, f: impl FnOnce(Expr) -> Expr) -> Expr {
+        f(self.required())
+    }
+
+    fn binary(mut self, f: impl FnOnce(Expr, Expr) -> Expr) -> Expr {
+        let first = self.required();
+        f(first, self.required())
+    }
+
+    fn ternary(mut self, f: impl FnOnce(Expr, Expr, Expr) -> Expr) -> Expr {
+        let (first, second) = (self.required(), self.required());
+        f(first, second, self.required())
+    }
+}
+
+/// A grid-level call: scalar, across periods, across entities, scoring. `better` is the
+/// direction of the subject being scored.
 pub fn call(function: Function, args: Vec<Option<Expr>>, better: Better) -> Expr {
     use Function::*;
-    let mut args = args.into_iter();
-    let mut next = || args.next().flatten();
-    let mut arg = || next().expect("required arguments are filled in by the checker");
+    let args = Args::new(args);
     match function {
-        Abs => arg().abs(),
-        Round => {
-            let x = arg();
-            round_half_away(x, arg())
-        }
-        Ln => finite(arg().log(lit(std::f64::consts::E))),
-        Log10 => finite(arg().log(lit(10.0))),
-        Sqrt => finite(arg().sqrt()),
-        Exp => finite(arg().exp()),
-        Clamp => {
-            let (x, lo, hi) = (arg(), arg(), arg());
-            x.clip(lo, hi)
-        }
-        Coalesce => coalesce(&rest(arg(), next)),
-        Nullif => {
-            let (a, b) = (arg(), arg());
-            when(a.clone().eq(b)).then(lit(NULL)).otherwise(a)
-        }
-        Least => polars::lazy::dsl::min_horizontal(rest(arg(), next)).expect("at least one argument"),
-        Greatest => polars::lazy::dsl::max_horizontal(rest(arg(), next)).expect("at least one argument"),
-        IsNull => arg().is_null(),
-        Prev => {
-            let x = arg();
-            per_entity(x.shift(arg()))
-        }
-        Change => {
-            let x = arg();
-            x.clone() - per_entity(x.shift(arg()))
-        }
-        PctChange => {
-            let x = arg();
-            divide(x.clone(), per_entity(x.shift(arg()))) - lit(1.0)
-        }
-        RollingMean => {
-            let x = arg();
-            per_entity(x.rolling_mean(window(arg())))
-        }
-        RollingSum => {
-            let x = arg();
-            per_entity(x.rolling_sum(window(arg())))
-        }
-        ToDate => to_date(arg()),
-        Rank => per_period(arg().rank(RankOptions { method: RankMethod::Min, descending: true }, None))
-            .cast(DataType::Float64),
-        Percentile => {
-            let x = arg();
-            let at_most = per_period(x.clone().rank(RankOptions { method: RankMethod::Max, descending: false }, None));
-            divide(at_most, per_period(x.count()))
-        }
-        Share => {
-            let x = arg();
-            divide(x.clone(), per_period(x.sum()))
-        }
-        MeanAll => per_period(arg().mean()),
-        Zscore => {
-            let x = arg();
-            divide(x.clone() - per_period(x.clone().mean()), per_period(x.std(1)))
-        }
+        Abs => args.unary(Expr::abs),
+        Round => args.binary(round_half_away),
+        Ln => args.unary(|x| finite(x.log(lit(std::f64::consts::E)))),
+        Log10 => args.unary(|x| finite(x.log(lit(10.0)))),
+        Sqrt => args.unary(|x| finite(x.sqrt())),
+        Exp => args.unary(|x| finite(x.exp())),
+        Clamp => args.ternary(|x, lo, hi| x.clip(lo, hi)),
+        Coalesce => coalesce(&args.all()),
+        Nullif => args.binary(|a, b| when(a.clone().eq(b)).then(lit(NULL)).otherwise(a)),
+        Least => polars::lazy::dsl::min_horizontal(args.all()).expect("at least one argument"),
+        Greatest => polars::lazy::dsl::max_horizontal(args.all()).expect("at least one argument"),
+        IsNull => args.unary(Expr::is_null),
+        Prev => args.binary(|x, n| per_entity(x.shift(n))),
+        Change => args.binary(|x, n| x.clone() - per_entity(x.shift(n))),
+        PctChange => args.binary(|x, n| divide(x.clone(), per_entity(x.shift(n))) - lit(1.0)),
+        RollingMean => args.binary(|x, n| per_entity(x.rolling_mean(window(&n)))),
+        RollingSum => args.binary(|x, n| per_entity(x.rolling_sum(window(&n)))),
+        ToDate => args.unary(to_date),
+        Rank => args.unary(|x| {
+            per_period(x.rank(RankOptions { method: RankMethod::Min, descending: true }, None)).cast(DataType::Float64)
+        }),
+        Percentile => args.unary(percentile),
+        Share => args.unary(|x| divide(x.clone(), per_period(x.sum()))),
+        MeanAll => args.unary(|x| per_period(x.mean())),
+        Zscore => args.unary(|x| divide(x.clone() - per_period(x.clone().mean()), per_period(x.std(1)))),
         Attainment => {
-            let (value, target) = (arg(), arg());
-            attainment(value, target, next(), better) * lit(100.0)
+            let mut args = args;
+            let (value, target) = (args.required(), args.required());
+            attainment(value, target, args.optional(), better) * lit(100.0)
         }
         Linear => {
-            let (value, lo, hi) = (arg(), arg(), arg());
-            (divide(value - lo.clone(), hi - lo) * lit(100.0)).clip(lit(0.0), lit(100.0))
+            args.ternary(|value, lo, hi| (divide(value - lo.clone(), hi - lo) * lit(100.0)).clip(lit(0.0), lit(100.0)))
         }
-        Sum | Mean | Min | Max | Count | CountDistinct | First | Last | Median | Quantile | Bands => {
-            unreachable!("`{}` is compiled elsewhere", function.name())
+        Sum | Mean | Min | Max | Count | CountDistinct | First | Last | Median | Quantile => {
+            unreachable!("`{}` aggregates source rows: see `aggregate`", function.name())
         }
+        Bands => unreachable!("`bands` is compiled from its band points"),
     }
 }
 
@@ -91,12 +93,10 @@ pub fn call(function: Function, args: Vec<Option<Expr>>, better: Better) -> Expr
 /// date order (ties in file order), which is what `first` and `last` follow.
 pub fn aggregate(function: Function, args: Vec<Option<Expr>>) -> Expr {
     use Function::*;
-    let mut args = args.into_iter();
-    let x = args.next().flatten().expect("an aggregation has a column");
-    let (q, filter) = match function {
-        Quantile => (args.next().flatten(), args.next().flatten()),
-        _ => (None, args.next().flatten()),
-    };
+    let mut args = Args::new(args);
+    let x = args.required();
+    let q = (function == Quantile).then(|| args.required());
+    let filter = args.optional();
     let filtered = filter.is_some();
     let x = match filter {
         Some(condition) => x.filter(condition.fill_null(lit(false))),
@@ -112,8 +112,10 @@ pub fn aggregate(function: Function, args: Vec<Option<Expr>>) -> Expr {
         First => x.drop_nulls().first(),
         Last => x.drop_nulls().last(),
         Median => x.median(),
-        Quantile => x.quantile(q.expect("checked"), QuantileMethod::Linear),
-        _ => unreachable!("`{}` is not an aggregation", function.name()),
+        Quantile => x.quantile(q.expect("taken above"), QuantileMethod::Linear),
+        Abs | Round | Ln | Log10 | Sqrt | Exp | Clamp | Coalesce | Nullif | Least | Greatest | IsNull | Prev
+        | Change | PctChange | RollingMean | RollingSum | ToDate | Rank | Percentile | Share | MeanAll | Zscore
+        | Attainment | Linear | Bands => unreachable!("`{}` is not an aggregation", function.name()),
     }
 }
 
@@ -125,29 +127,20 @@ fn sum_of_values(x: Expr, filtered: bool) -> Expr {
     when(no_data).then(null()).otherwise(x.cast(DataType::Float64).sum())
 }
 
-fn rest(first: Expr, mut next: impl FnMut() -> Option<Expr>) -> Vec<Expr> {
-    let mut all = vec![first];
-    while let Some(arg) = next() {
-        all.push(arg);
-    }
-    all
-}
-
 fn per_entity(x: Expr) -> Expr {
-    x.over([col(ENTITY)]).expect("a window over the entity column")
+    x.over([GridColumn::Entity.col()]).expect("a window over the entity column")
 }
 
 fn per_period(x: Expr) -> Expr {
-    x.over([col(PERIOD)]).expect("a window over the period column")
+    x.over([GridColumn::Period.col()]).expect("a window over the period column")
 }
 
-fn window(n: Expr) -> RollingOptionsFixedWindow {
-    let size = literal_whole_number(&n);
-    RollingOptionsFixedWindow { window_size: size, min_periods: 1, ..Default::default() }
+fn window(n: &Expr) -> RollingOptionsFixedWindow {
+    RollingOptionsFixedWindow { window_size: literal_count(n), min_periods: 1, ..Default::default() }
 }
 
-/// The value of a whole-number literal argument (`n`, `digits`), which the checker guarantees.
-fn literal_whole_number(n: &Expr) -> usize {
+/// The value of a count argument (`n`), which the checker guarantees is a literal.
+fn literal_count(n: &Expr) -> usize {
     match n {
         Expr::Literal(literal) => literal.to_any_value().and_then(|v| v.extract::<f64>()).map_or(1, |v| v as usize),
         _ => 1,
@@ -157,9 +150,16 @@ fn literal_whole_number(n: &Expr) -> usize {
 /// The sum of the non-null values from the year's first period to this one; null while there
 /// are none.
 fn to_date(x: Expr) -> Expr {
-    let seen = x.clone().is_not_null().cast(DataType::UInt32).cum_sum(false).over([col(ENTITY), col(YEAR)]);
-    let sum = x.fill_null(lit(0.0)).cum_sum(false).over([col(ENTITY), col(YEAR)]);
+    let year = [GridColumn::Entity.col(), GridColumn::Year.col()];
+    let seen = x.clone().is_not_null().cast(DataType::UInt32).cum_sum(false).over(year.clone());
+    let sum = x.fill_null(lit(0.0)).cum_sum(false).over(year);
     when(seen.expect("a window").gt(lit(0))).then(sum.expect("a window")).otherwise(null())
+}
+
+/// The share of the period's non-null values that are at most this one.
+fn percentile(x: Expr) -> Expr {
+    let at_most = per_period(x.clone().rank(RankOptions { method: RankMethod::Max, descending: false }, None));
+    divide(at_most, per_period(x.count()))
 }
 
 /// Rounds half away from zero, like Excel's ROUND, `digits` may be 0 or negative. A value a few
@@ -173,17 +173,20 @@ fn round_half_away(x: Expr, digits: Expr) -> Expr {
     when(x.lt(lit(0.0))).then(lit(0.0) - rounded.clone()).otherwise(rounded)
 }
 
-/// value / target for higher-is-better, target / value for lower-is-better, clipped to
-/// [0, cap]; null when either is null or the target is 0. For lower-is-better a value at or
-/// below 0 attains the cap (null without a cap).
-fn attainment(value: Expr, target: Expr, cap: Option<Expr>, better: Better) -> Expr {
+/// How far a value is towards its target: value / target when higher is better, target / value
+/// when lower is, clipped to [0, cap] (or only at 0 without a cap). Null when either is missing
+/// or the target is 0. When lower is better, a value at or below 0 attains the cap (nothing
+/// without one). This is the one definition of attainment: the `attainment()` score and the
+/// attainment every KPI with a target reports are both this.
+pub fn attainment(value: Expr, target: Expr, cap: Option<Expr>, better: Better) -> Expr {
     let ratio = match better {
         Better::Higher => divide(value, target.clone()),
-        Better::Lower => when(value.clone().lt_eq(lit(0.0)).and(target.clone().neq(lit(0.0))))
+        Better::Lower => when(value.clone().lt_eq(lit(0.0)))
             .then(cap.clone().unwrap_or_else(null))
             .otherwise(divide(target.clone(), value)),
     };
-    let ratio = when(target.eq(lit(0.0))).then(null()).otherwise(ratio);
+    let no_target = target.clone().is_null().or(target.eq(lit(0.0)));
+    let ratio = when(no_target).then(null()).otherwise(ratio);
     match cap {
         Some(cap) => ratio.clip(lit(0.0), cap),
         None => ratio.clip_min(lit(0.0)),

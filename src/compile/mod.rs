@@ -1,91 +1,46 @@
-//! Checked formulas → polars expressions. One visitor; each function is one line of the
-//! function table below, in the manner of polars-sql. Null semantics are enforced here, on
-//! every path: division by zero or null, logarithms of non-positive numbers and the like give
-//! null, never inf or NaN.
+//! Checked formulas → polars expressions. One visitor; each function is one arm of
+//! [`functions::call`], in the manner of polars-sql. Null semantics are enforced here, on every
+//! path: division by zero or null, logarithms of non-positive numbers and the like give null,
+//! never inf or NaN.
 
+pub mod columns;
 mod functions;
 
 use polars::prelude::*;
 
+pub use columns::{GridColumn, RowColumn};
+pub use functions::{aggregate, attainment};
+
 use crate::expr::ast::{BinaryOp, UnaryOp};
-use crate::expr::{Ir, IrNode, Ref};
-use crate::ruleset::model::Better;
+use crate::expr::{Better, Ir, IrNode, Ref};
 
-/// Column names in the frames the engine builds. User names are always prefixed, so no user
-/// name can collide with an engine column.
-pub mod columns {
-    pub const ENTITY: &str = ":entity";
-    pub const PERIOD: &str = ":period";
-    /// The full date of a source row, which orders `first` and `last`.
-    pub const DATE: &str = ":date";
-    /// The year a period counts towards, for `to_date`.
-    pub const YEAR: &str = ":year";
+/// Where the aggregations of source rows are, once computed.
+pub trait Aggregated {
+    /// The grid column an aggregation was computed into.
+    fn column(&self, aggregation: &Ir) -> Expr;
+}
 
-    pub fn value(name: &str) -> String {
-        format!("v:{name}")
-    }
-    pub fn target(kpi: &str) -> String {
-        format!("t:{kpi}")
-    }
-    pub fn attainment(kpi: &str) -> String {
-        format!("r:{kpi}")
-    }
-    pub fn score(kpi: &str) -> String {
-        format!("s:{kpi}")
-    }
-    pub fn band(kpi: &str) -> String {
-        format!("b:{kpi}")
-    }
-    pub fn attribute(name: &str) -> String {
-        format!("a:{name}")
-    }
-    pub fn source_column(name: &str) -> String {
-        format!("c:{name}")
-    }
-    pub fn aggregate(index: usize) -> String {
-        format!("g:{index}")
-    }
-    pub fn diagnosis(index: usize) -> String {
-        format!("d:{index}")
-    }
-    /// A part of a formula computed for an explanation.
-    pub fn probe(index: usize) -> String {
-        format!("probe:{index}")
-    }
-    pub fn applies(scorecard: &str) -> String {
-        format!("applies:{scorecard}")
-    }
-    pub fn total(scorecard: &str) -> String {
-        format!("total:{scorecard}")
-    }
-    pub fn grade(scorecard: &str) -> String {
-        format!("grade:{scorecard}")
-    }
-    /// A scorecard total's rank in its period, and how many entities are ranked.
-    pub fn rank(scorecard: &str) -> String {
-        format!("rank:{scorecard}")
-    }
-    pub fn ranked(scorecard: &str) -> String {
-        format!("ranked:{scorecard}")
-    }
-    /// Rows of a source in a cell, and the first and last of their dates.
-    pub fn rows(source: &str) -> String {
-        format!("rows:{source}")
-    }
-    pub fn first_date(source: &str) -> String {
-        format!("from:{source}")
-    }
-    pub fn last_date(source: &str) -> String {
-        format!("to:{source}")
+/// Inside an aggregation, over source rows, where no aggregation can be.
+pub struct OverRows;
+
+impl Aggregated for OverRows {
+    fn column(&self, _: &Ir) -> Expr {
+        unreachable!("the checker rejects an aggregation inside an aggregation")
     }
 }
 
 /// What names mean where a formula is compiled.
 pub struct Context<'a> {
-    /// The column an aggregation was computed into, on the grid.
-    pub aggregate: &'a dyn Fn(&Ir) -> Expr,
+    pub aggregates: &'a dyn Aggregated,
     /// What `value` and `target` are, where the formula has them.
     pub subject: Option<Subject<'a>>,
+}
+
+impl<'a> Context<'a> {
+    /// A formula of the grid's columns, without a subject.
+    pub fn plain(aggregates: &'a dyn Aggregated) -> Context<'a> {
+        Context { aggregates, subject: None }
+    }
 }
 
 /// The thing being scored, banded or graded: a KPI (its value, target, direction and bands) or
@@ -101,8 +56,8 @@ pub struct Subject<'a> {
 impl<'a> Subject<'a> {
     /// A KPI, with its columns on the grid.
     pub fn kpi(name: &str, better: Better, has_target: bool, bands: &'a [(String, Expr)]) -> Subject<'a> {
-        let target = has_target.then(|| col(columns::target(name)));
-        Subject { value: col(columns::value(name)), target, better, bands }
+        let target = has_target.then(|| GridColumn::Target(name).col());
+        Subject { value: GridColumn::Value(name).col(), target, better, bands }
     }
 }
 
@@ -127,19 +82,20 @@ impl Compiler<'_> {
             IrNode::Binary(op, lhs, rhs) => binary(*op, self.expr(lhs), self.expr(rhs)),
             IrNode::If(branches, otherwise) => self.conditional(branches, otherwise),
             IrNode::Call(function, args) => {
-                let args: Vec<Option<Expr>> = args.iter().map(|a| a.as_ref().map(|a| self.expr(a))).collect();
-                functions::call(*function, args, self.context.subject.as_ref().map_or(Better::Higher, |s| s.better))
+                let args = args.iter().map(|a| a.as_ref().map(|a| self.expr(a))).collect();
+                let better = self.context.subject.as_ref().map_or(Better::Higher, |s| s.better);
+                functions::call(*function, args, better)
             }
-            IrNode::Aggregate { .. } => (self.context.aggregate)(ir),
+            IrNode::Aggregate { .. } => self.context.aggregates.column(ir),
             IrNode::BandPoints(points) => self.band_points(points),
         }
     }
 
     fn reference(&self, reference: &Ref) -> Expr {
         match reference {
-            Ref::Measure(name) | Ref::Kpi(name) => col(columns::value(name)),
-            Ref::Attribute(name) => col(columns::attribute(name)),
-            Ref::Column { column, .. } => col(columns::source_column(column)),
+            Ref::Measure(name) | Ref::Kpi(name) => GridColumn::Value(name).col(),
+            Ref::Attribute(name) => GridColumn::Attribute(name).col(),
+            Ref::Column { column, .. } => RowColumn::Source(column).col(),
             Ref::Value => self.subject().value.clone(),
             Ref::Target => self.subject().target.clone().unwrap_or_else(null),
         }
@@ -194,6 +150,11 @@ pub fn null() -> Expr {
     lit(NULL).cast(DataType::Float64)
 }
 
+/// A typed null: a missing text.
+pub fn null_text() -> Expr {
+    lit(NULL).cast(DataType::String)
+}
+
 /// `a / b`, null when `b` is 0 or null.
 pub fn divide(numerator: Expr, denominator: Expr) -> Expr {
     when(denominator.clone().eq(lit(0.0))).then(null()).otherwise(numerator.cast(DataType::Float64) / denominator)
@@ -203,5 +164,3 @@ pub fn divide(numerator: Expr, denominator: Expr) -> Expr {
 pub fn finite(value: Expr) -> Expr {
     when(value.clone().is_finite()).then(value).otherwise(null())
 }
-
-pub use functions::aggregate;

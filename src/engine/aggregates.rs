@@ -1,60 +1,113 @@
-//! The aggregations of source rows that formulas contain, found and numbered once: the same
-//! aggregation written in two formulas is computed once.
+//! The aggregations of source rows that formulas contain, found and numbered once (the same
+//! aggregation written in two formulas is computed once), and the plan that computes those of
+//! one source per entity and period.
 
 use indexmap::IndexMap;
+use polars::prelude::*;
 
-use super::sources::{RowColumn, Usage};
+use super::period::truncate;
+use super::sources::{SourceRef, scan_rows};
+use super::values::{ColumnUse, Usage};
+use crate::compile::{self, Aggregated, Context, GridColumn, OverRows, RowColumn};
+use crate::error::Errors;
 use crate::expr::ast::BinaryOp;
-use crate::expr::functions::Family;
-use crate::expr::{Function, Ir, IrNode, Ref, Type};
+use crate::expr::functions::{Family, Kind, Rows};
+use crate::expr::{Ir, IrNode, Ref, Type};
+use crate::ruleset::CheckedRuleset;
+use crate::ruleset::model::PeriodGrain;
 
 #[derive(Default)]
 pub struct Aggregates {
-    /// Canonical text → the aggregation and its number.
+    /// Canonical text → the aggregation; its position is its number.
     found: IndexMap<String, Ir>,
 }
 
 impl Aggregates {
-    /// Registers every aggregation in `ir`.
-    pub fn add(&mut self, ir: &Ir) {
-        ir.visit(&mut |node| {
-            if matches!(node.node, IrNode::Aggregate { .. }) {
-                self.found.entry(node.to_string()).or_insert_with(|| node.clone());
-            }
-        });
-    }
-
-    /// The number of an aggregation already registered.
-    pub fn index_of(&self, ir: &Ir) -> usize {
-        self.found.get_index_of(&ir.to_string()).expect("every aggregation is registered before compiling")
-    }
-
-    /// Every aggregation, with its number.
-    pub fn all(&self) -> impl Iterator<Item = (usize, &Ir)> {
-        self.found.values().enumerate()
+    /// Every aggregation in the ruleset's formulas.
+    pub fn of(ruleset: &CheckedRuleset) -> Aggregates {
+        let mut aggregates = Aggregates::default();
+        for formula in ruleset.formulas() {
+            formula.ir.visit(&mut |node| {
+                if matches!(node.node, IrNode::Aggregate { .. }) {
+                    aggregates.found.entry(node.to_string()).or_insert_with(|| node.clone());
+                }
+            });
+        }
+        aggregates
     }
 
     /// The aggregations over `source`, with their numbers.
     pub fn of_source<'a>(&'a self, source: &'a str) -> impl Iterator<Item = (usize, &'a Ir)> + 'a {
-        self.found
-            .values()
-            .enumerate()
-            .filter(move |(_, ir)| matches!(&ir.node, IrNode::Aggregate { source: s, .. } if s == source))
+        let over = move |ir: &Ir| matches!(&ir.node, IrNode::Aggregate { source: s, .. } if s == source);
+        self.found.values().enumerate().filter(move |(_, ir)| over(ir))
+    }
+
+    /// The numbers of the aggregations that are 0, not no data, in a cell without rows.
+    pub fn zero_without_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.found.values().enumerate().filter(|(_, ir)| rows(ir).zero_without_rows).map(|(index, _)| index)
+    }
+
+    /// The rows of a dated source, grouped by entity and period, with a column per aggregation
+    /// and the row count and date span of each cell.
+    pub fn plan(&self, source: &SourceRef, grain: PeriodGrain) -> Result<LazyFrame, Errors> {
+        let mut rows = scan_rows(source, &self.columns_of(source.name))?;
+        if self.of_source(source.name).any(|(_, ir)| self::rows(ir).in_date_order) {
+            rows = rows.sort([RowColumn::Date.name()], SortMultipleOptions::default().with_maintain_order(true));
+        }
+        let rows = rows.with_column(truncate(grain, RowColumn::Date.col()).alias(RowColumn::Period.name()));
+        let over_rows = Context::plain(&OverRows);
+        let mut aggregations: Vec<Expr> = self
+            .of_source(source.name)
+            .map(|(index, ir)| {
+                let IrNode::Aggregate { function, args, .. } = &ir.node else { unreachable!("an aggregation") };
+                let args = args.iter().map(|a| a.as_ref().map(|a| compile::compile(a, &over_rows))).collect();
+                compile::aggregate(*function, args).alias(GridColumn::Aggregate(index).name())
+            })
+            .collect();
+        aggregations.push(len().cast(DataType::Float64).alias(GridColumn::Rows(source.name).name()));
+        aggregations.push(RowColumn::Date.col().min().alias(GridColumn::FirstDate(source.name).name()));
+        aggregations.push(RowColumn::Date.col().max().alias(GridColumn::LastDate(source.name).name()));
+        Ok(rows.group_by([RowColumn::Entity.col(), RowColumn::Period.col()]).agg(aggregations))
     }
 
     /// The columns the aggregations over `source` read, and how.
-    pub fn columns_of(&self, source: &str) -> Vec<RowColumn> {
+    pub fn columns_of(&self, source: &str) -> Vec<ColumnUse> {
         let mut columns: IndexMap<String, Usage> = IndexMap::new();
         for (_, ir) in self.of_source(source) {
             let IrNode::Aggregate { function, args, .. } = &ir.node else { continue };
-            let numeric = matches!(function, Function::Sum | Function::Mean | Function::Median | Function::Quantile);
             for (index, arg) in args.iter().enumerate() {
-                let Some(arg) = arg else { continue };
-                let usage = if index == 0 && numeric { Usage::Number } else { Usage::AsWritten };
-                usages(arg, usage, &mut columns);
+                let (Some(arg), Some(param)) = (arg, function.param(index)) else { continue };
+                usages(arg, usage_of(param.kind, Usage::AsWritten), &mut columns);
             }
         }
-        columns.into_iter().map(|(name, usage)| RowColumn { name, usage }).collect()
+        columns.into_iter().map(|(name, usage)| ColumnUse { name, usage }).collect()
+    }
+}
+
+impl Aggregated for Aggregates {
+    fn column(&self, aggregation: &Ir) -> Expr {
+        let index = self.found.get_index_of(&aggregation.to_string());
+        GridColumn::Aggregate(index.expect("every aggregation is found before compiling")).col()
+    }
+}
+
+fn rows(ir: &Ir) -> Rows {
+    match &ir.node {
+        IrNode::Aggregate { function, .. } => match function.family() {
+            Family::Aggregation(rows) => rows,
+            _ => unreachable!("an aggregation node holds an aggregation"),
+        },
+        _ => unreachable!("only aggregations are found"),
+    }
+}
+
+/// How an argument of this kind uses a column: numbers where it takes numbers, as the
+/// enclosing use otherwise.
+fn usage_of(kind: Kind, enclosing: Usage) -> Usage {
+    match kind {
+        Kind::Number | Kind::Count | Kind::Digits | Kind::Fraction => Usage::Number,
+        Kind::Boolean => Usage::AsWritten,
+        Kind::Any => enclosing,
     }
 }
 
@@ -85,23 +138,11 @@ fn usages(ir: &Ir, usage: Usage, columns: &mut IndexMap<String, Usage>) {
             usages(otherwise, usage, columns);
         }
         IrNode::Call(function, args) => {
-            let usage = match (function.family(), function) {
-                (_, Function::Coalesce | Function::Nullif | Function::IsNull) => usage,
-                (Family::Scalar, _) => Usage::Number,
-                _ => usage,
-            };
-            args.iter().flatten().for_each(|arg| usages(arg, usage, columns));
+            for (index, arg) in args.iter().enumerate() {
+                let (Some(arg), Some(param)) = (arg, function.param(index)) else { continue };
+                usages(arg, usage_of(param.kind, usage), columns);
+            }
         }
         _ => {}
     }
-}
-
-/// Whether an aggregation of no rows is 0 (`count`), rather than null.
-pub fn counts(ir: &Ir) -> bool {
-    matches!(&ir.node, IrNode::Aggregate { function: Function::Count | Function::CountDistinct, .. })
-}
-
-/// Whether the aggregation takes the earliest or latest row, so rows must be in date order.
-pub fn ordered(ir: &Ir) -> bool {
-    matches!(&ir.node, IrNode::Aggregate { function: Function::First | Function::Last, .. })
 }

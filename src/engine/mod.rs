@@ -2,14 +2,25 @@
 //! computed on the full grid of entities × periods, all in polars.
 
 pub mod aggregates;
+mod attributes;
 pub mod evaluate;
+pub mod evaluation;
+mod failure;
 pub mod files;
-pub mod formulas;
+mod formulas;
+mod grid;
+mod layers;
+pub mod numbers;
 pub mod period;
+pub mod probes;
+mod scorecards;
+mod scoring;
 pub mod sniff;
 pub mod sources;
-pub mod tables;
-pub mod targets;
+mod targets;
+pub mod values;
 
-pub use evaluate::{Evaluation, evaluate, evaluate_with_probes};
+pub use evaluate::{evaluate, evaluate_with};
+pub use evaluation::Evaluation;
 pub use period::Period;
+pub use probes::Probes;

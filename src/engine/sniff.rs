@@ -3,6 +3,8 @@
 
 use chrono::{NaiveDate, NaiveTime};
 
+use super::numbers;
+
 /// Date formats tried, in order, when a source sets no `date_format`. Day-month orders that
 /// differ between countries are left to `date_format`.
 const DATE_FORMATS: [&str; 5] = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"];
@@ -73,35 +75,19 @@ pub enum NumberStyle {
     Text,
 }
 
-pub fn number_style<'a>(samples: impl Iterator<Item = &'a str> + Clone) -> NumberStyle {
-    let values = samples.map(str::trim).filter(|v| !v.is_empty());
-    if values.clone().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite)) {
-        NumberStyle::Plain
-    } else if values.clone().all(|v| written_number(v).is_some() || is_placeholder(v)) {
+/// How the sample writes a column's values: plain numbers, numbers the engine reads with
+/// [`numbers::written_number`] (or placeholders for no value), or text.
+pub fn number_style<'a>(samples: impl Iterator<Item = &'a str>) -> NumberStyle {
+    let values: Vec<&str> = samples.map(str::trim).filter(|v| !v.is_empty()).collect();
+    if values.iter().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite)) {
+        return NumberStyle::Plain;
+    }
+    let read = numbers::read(&values);
+    if values.iter().zip(read).all(|(value, number)| number.is_some() || numbers::is_placeholder(value)) {
         NumberStyle::Written
     } else {
         NumberStyle::Text
     }
-}
-
-/// `-`, `--`, `—`, `N/A`: how exports write "no value".
-pub fn is_placeholder(value: &str) -> bool {
-    matches!(value, "-" | "--" | "—" | "N/A" | "n/a" | "NA" | "null" | "NULL")
-}
-
-/// A number as people write it: `1,234`, `12.5%`, `3.2万`, `10万+`.
-pub fn written_number(value: &str) -> Option<f64> {
-    let value = value.trim().trim_end_matches('+').replace([',', '，', ' '], "");
-    let (digits, scale) = if let Some(d) = value.strip_suffix('%') {
-        (d, 0.01)
-    } else if let Some(d) = value.strip_suffix('万') {
-        (d, 1e4)
-    } else if let Some(d) = value.strip_suffix('亿') {
-        (d, 1e8)
-    } else {
-        (value.as_str(), 1.0)
-    };
-    digits.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| v * scale)
 }
 
 #[cfg(test)]
@@ -125,9 +111,7 @@ mod tests {
     fn tells_plain_numbers_from_written_numbers_and_text() {
         assert_eq!(number_style(["1", "2.5", "", "1e3"].into_iter()), NumberStyle::Plain);
         assert_eq!(number_style(["1,234", "12.5%", "-", "10万+"].into_iter()), NumberStyle::Written);
+        assert_eq!(number_style(["1 234", "3.2亿"].into_iter()), NumberStyle::Written);
         assert_eq!(number_style(["brand", "sales"].into_iter()), NumberStyle::Text);
-        assert_eq!(written_number("1,234"), Some(1234.0));
-        assert_eq!(written_number("12.5%"), Some(0.125));
-        assert_eq!(written_number("10万+"), Some(100000.0));
     }
 }

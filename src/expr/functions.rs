@@ -1,62 +1,91 @@
-//! The functions of the expression language: names, aliases, families and parameters.
-//! Checking ([`super::check`]) and compiling ([`crate::compile`]) both read this one table.
+//! The functions of the expression language: one row each of a table that gives its name,
+//! aliases, family, parameters and result. Checking ([`super::check`]) and compiling
+//! ([`crate::compile`]) both read this table; [`Function::spec`] matches every variant, so a
+//! function cannot be added without its row.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::types::Type;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Function {
-    // Aggregations of source rows.
-    Sum,
-    Mean,
-    Min,
-    Max,
-    Count,
-    CountDistinct,
-    First,
-    Last,
-    Median,
-    Quantile,
-    // Scalar.
-    Abs,
-    Round,
-    Ln,
-    Log10,
-    Sqrt,
-    Exp,
-    Clamp,
-    Coalesce,
-    Nullif,
-    Least,
-    Greatest,
-    IsNull,
-    // Across the periods of one entity.
-    Prev,
-    Change,
-    PctChange,
-    RollingMean,
-    RollingSum,
-    ToDate,
-    // Across the entities of one period.
-    Rank,
-    Percentile,
-    Share,
-    MeanAll,
-    Zscore,
-    // Scoring.
-    Attainment,
-    Linear,
-    Bands,
+/// Declares the functions and the list of all of them, from one list of names.
+macro_rules! functions {
+    ($($variant:ident),* $(,)?) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Function {
+            $($variant),*
+        }
+
+        impl Function {
+            /// Every function, in the order of the table.
+            pub const ALL: &'static [Function] = &[$(Function::$variant),*];
+        }
+    };
+}
+
+functions! {
+    Sum, Mean, Min, Max, Count, CountDistinct, First, Last, Median, Quantile,
+    Abs, Round, Ln, Log10, Sqrt, Exp, Clamp, Coalesce, Nullif, Least, Greatest, IsNull,
+    Prev, Change, PctChange, RollingMean, RollingSum, ToDate,
+    Rank, Percentile, Share, MeanAll, Zscore,
+    Attainment, Linear, Bands,
+}
+
+/// Everything the language knows about a function.
+pub struct Spec {
+    pub name: &'static str,
+    /// Other names it is called by (`avg` for `mean`).
+    pub aliases: &'static [&'static str],
+    pub family: Family,
+    pub arguments: Arguments,
+    pub returns: Returns,
 }
 
 /// Where a function may be used, and what its arguments range over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
     /// Over the source rows of one entity and period; arguments name `source.column`.
-    Aggregation,
+    Aggregation(Rows),
     Scalar,
+    /// Across the periods of one entity.
     Period,
+    /// Across the entities of one period.
     Entity,
+    /// Of the value being scored: its KPI's value, target and bands.
     Scoring,
+}
+
+/// How an aggregation treats the rows of a cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rows {
+    /// A cell without rows gives 0 (`count`), not no data.
+    pub zero_without_rows: bool,
+    /// The rows must be in date order (`first`, `last`).
+    pub in_date_order: bool,
+}
+
+const ANY_ROWS: Family = Family::Aggregation(Rows { zero_without_rows: false, in_date_order: false });
+const COUNTED_ROWS: Family = Family::Aggregation(Rows { zero_without_rows: true, in_date_order: false });
+const DATED_ROWS: Family = Family::Aggregation(Rows { zero_without_rows: false, in_date_order: true });
+
+/// The arguments a function takes.
+#[derive(Clone, Copy, Debug)]
+pub enum Arguments {
+    /// These parameters, positional or named.
+    Fixed(&'static [Param]),
+    /// These parameters; more positional arguments like the last may follow (`coalesce(a, b, c)`).
+    Variadic(&'static [Param]),
+    /// `bands(name = points, ...)`: points for each of the scored KPI's bands, by name.
+    BandPoints,
+}
+
+/// What a call gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Returns {
+    Number,
+    Boolean,
+    /// The type its `Any` arguments share (`first`, `coalesce`).
+    LikeItsArguments,
 }
 
 /// What an argument must be.
@@ -64,12 +93,14 @@ pub enum Family {
 pub enum Kind {
     Number,
     Boolean,
-    /// Any type; the result of `first`, `coalesce` etc. has the type of these arguments.
+    /// Any type; see [`Returns::LikeItsArguments`].
     Any,
-    /// A whole number written in the formula (`prev(x, n = 12)`), since it shapes the plan.
-    WholeNumber,
-    /// A number written in the formula (`quantile(x, q = 0.9)`).
-    Literal,
+    /// A count written in the formula, 1 or more (`prev(x, n = 12)`): it shapes the plan.
+    Count,
+    /// A whole number written in the formula, which may be 0 or negative (`round(x, -2)`).
+    Digits,
+    /// A fraction written in the formula, from 0 to 1 (`quantile(x, q = 0.9)`).
+    Fraction,
 }
 
 /// What an omitted argument becomes.
@@ -79,9 +110,11 @@ pub enum Omitted {
     /// Nothing: the function does without (a `where` filter, a `cap`).
     Absent,
     Number(f64),
-    /// A name of the place the formula is in: `attainment(cap = 120%)` in a score means
+    /// The value being scored: `attainment(cap = 120%)` in a score is
     /// `attainment(value, target, cap = 120%)`.
-    Name(&'static str),
+    Value,
+    /// The target of the KPI being scored.
+    Target,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -102,171 +135,146 @@ const fn optional(name: &'static str, kind: Kind, omitted: Omitted) -> Param {
 const X_NUMBER: Param = param("x", Kind::Number);
 const X_ANY: Param = param("x", Kind::Any);
 const WHERE: Param = optional("where", Kind::Boolean, Omitted::Absent);
-const N_ONE: Param = optional("n", Kind::WholeNumber, Omitted::Number(1.0));
+const N_ONE: Param = optional("n", Kind::Count, Omitted::Number(1.0));
+const VALUE: Param = optional("value", Kind::Number, Omitted::Value);
+const TARGET: Param = optional("target", Kind::Number, Omitted::Target);
+
+/// A row of the table: `spec!(name, family, arguments, returns)`, then any aliases.
+macro_rules! spec {
+    ($name:literal, $family:expr, $arguments:expr, $returns:expr $(, $alias:literal)* $(,)?) => {
+        const { &Spec { name: $name, aliases: &[$($alias),*], family: $family, arguments: $arguments, returns: $returns } }
+    };
+}
 
 impl Function {
-    pub const ALL: [Function; 36] = [
-        Function::Sum,
-        Function::Mean,
-        Function::Min,
-        Function::Max,
-        Function::Count,
-        Function::CountDistinct,
-        Function::First,
-        Function::Last,
-        Function::Median,
-        Function::Quantile,
-        Function::Abs,
-        Function::Round,
-        Function::Ln,
-        Function::Log10,
-        Function::Sqrt,
-        Function::Exp,
-        Function::Clamp,
-        Function::Coalesce,
-        Function::Nullif,
-        Function::Least,
-        Function::Greatest,
-        Function::IsNull,
-        Function::Prev,
-        Function::Change,
-        Function::PctChange,
-        Function::RollingMean,
-        Function::RollingSum,
-        Function::ToDate,
-        Function::Rank,
-        Function::Percentile,
-        Function::Share,
-        Function::MeanAll,
-        Function::Zscore,
-        Function::Attainment,
-        Function::Linear,
-        Function::Bands,
-    ];
-
-    pub fn name(self) -> &'static str {
+    /// The function's row of the table.
+    pub fn spec(self) -> &'static Spec {
+        use Arguments::{BandPoints, Fixed, Variadic};
+        use Family::{Entity, Period, Scalar, Scoring};
         use Function::*;
+        use Returns::{Boolean, LikeItsArguments, Number};
         match self {
-            Sum => "sum",
-            Mean => "mean",
-            Min => "min",
-            Max => "max",
-            Count => "count",
-            CountDistinct => "count_distinct",
-            First => "first",
-            Last => "last",
-            Median => "median",
-            Quantile => "quantile",
-            Abs => "abs",
-            Round => "round",
-            Ln => "ln",
-            Log10 => "log10",
-            Sqrt => "sqrt",
-            Exp => "exp",
-            Clamp => "clamp",
-            Coalesce => "coalesce",
-            Nullif => "nullif",
-            Least => "least",
-            Greatest => "greatest",
-            IsNull => "is_null",
-            Prev => "prev",
-            Change => "change",
-            PctChange => "pct_change",
-            RollingMean => "rolling_mean",
-            RollingSum => "rolling_sum",
-            ToDate => "to_date",
-            Rank => "rank",
-            Percentile => "percentile",
-            Share => "share",
-            MeanAll => "mean_all",
-            Zscore => "zscore",
-            Attainment => "attainment",
-            Linear => "linear",
-            Bands => "bands",
+            Sum => spec!("sum", ANY_ROWS, Fixed(&[X_NUMBER, WHERE]), Number),
+            Mean => spec!("mean", ANY_ROWS, Fixed(&[X_NUMBER, WHERE]), Number, "avg", "average"),
+            Min => spec!("min", ANY_ROWS, Fixed(&[X_ANY, WHERE]), LikeItsArguments),
+            Max => spec!("max", ANY_ROWS, Fixed(&[X_ANY, WHERE]), LikeItsArguments),
+            Count => spec!("count", COUNTED_ROWS, Fixed(&[X_ANY, WHERE]), Number),
+            CountDistinct => {
+                spec!("count_distinct", COUNTED_ROWS, Fixed(&[X_ANY, WHERE]), Number, "n_unique")
+            }
+            First => spec!("first", DATED_ROWS, Fixed(&[X_ANY, WHERE]), LikeItsArguments),
+            Last => spec!("last", DATED_ROWS, Fixed(&[X_ANY, WHERE]), LikeItsArguments),
+            Median => spec!("median", ANY_ROWS, Fixed(&[X_NUMBER, WHERE]), Number),
+            Quantile => {
+                spec!("quantile", ANY_ROWS, Fixed(&[X_NUMBER, param("q", Kind::Fraction), WHERE]), Number)
+            }
+            Abs => spec!("abs", Scalar, Fixed(&[X_NUMBER]), Number),
+            Round => {
+                spec!(
+                    "round",
+                    Scalar,
+                    Fixed(&[X_NUMBER, optional("digits", Kind::Digits, Omitted::Number(0.0))]),
+                    Number
+                )
+            }
+            Ln => spec!("ln", Scalar, Fixed(&[X_NUMBER]), Number),
+            Log10 => spec!("log10", Scalar, Fixed(&[X_NUMBER]), Number),
+            Sqrt => spec!("sqrt", Scalar, Fixed(&[X_NUMBER]), Number),
+            Exp => spec!("exp", Scalar, Fixed(&[X_NUMBER]), Number),
+            Clamp => {
+                spec!("clamp", Scalar, Fixed(&[X_NUMBER, param("lo", Kind::Number), param("hi", Kind::Number)]), Number)
+            }
+            Coalesce => {
+                spec!("coalesce", Scalar, Variadic(&[param("a", Kind::Any), param("b", Kind::Any)]), LikeItsArguments)
+            }
+            Nullif => {
+                spec!("nullif", Scalar, Fixed(&[param("a", Kind::Any), param("b", Kind::Any)]), LikeItsArguments)
+            }
+            Least => spec!("least", Scalar, Variadic(&[param("a", Kind::Number), param("b", Kind::Number)]), Number),
+            Greatest => {
+                spec!("greatest", Scalar, Variadic(&[param("a", Kind::Number), param("b", Kind::Number)]), Number)
+            }
+            IsNull => spec!("is_null", Scalar, Fixed(&[X_ANY]), Boolean),
+            Prev => spec!("prev", Period, Fixed(&[X_ANY, N_ONE]), LikeItsArguments, "lag"),
+            Change => spec!("change", Period, Fixed(&[X_NUMBER, N_ONE]), Number),
+            PctChange => spec!("pct_change", Period, Fixed(&[X_NUMBER, N_ONE]), Number),
+            RollingMean => spec!("rolling_mean", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
+            RollingSum => spec!("rolling_sum", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
+            ToDate => spec!("to_date", Period, Fixed(&[X_NUMBER]), Number, "ytd"),
+            Rank => spec!("rank", Entity, Fixed(&[X_NUMBER]), Number),
+            Percentile => spec!("percentile", Entity, Fixed(&[X_NUMBER]), Number),
+            Share => spec!("share", Entity, Fixed(&[X_NUMBER]), Number),
+            MeanAll => spec!("mean_all", Entity, Fixed(&[X_NUMBER]), Number),
+            Zscore => spec!("zscore", Entity, Fixed(&[X_NUMBER]), Number),
+            Attainment => {
+                spec!(
+                    "attainment",
+                    Scoring,
+                    Fixed(&[VALUE, TARGET, optional("cap", Kind::Number, Omitted::Absent)]),
+                    Number
+                )
+            }
+            Linear => {
+                spec!("linear", Scoring, Fixed(&[VALUE, param("lo", Kind::Number), param("hi", Kind::Number)]), Number)
+            }
+            Bands => spec!("bands", Scoring, BandPoints, Number),
         }
     }
 
-    /// The function called `name`, or one of its aliases (`avg` for `mean`).
-    pub fn from_name(name: &str) -> Option<Function> {
-        let canonical = match name {
-            "avg" | "average" => "mean",
-            "n_unique" => "count_distinct",
-            "lag" => "prev",
-            "ytd" => "to_date",
-            other => other,
-        };
-        Function::ALL.into_iter().find(|function| function.name() == canonical)
+    pub fn name(self) -> &'static str {
+        self.spec().name
     }
 
     pub fn family(self) -> Family {
-        use Function::*;
-        match self {
-            Sum | Mean | Min | Max | Count | CountDistinct | First | Last | Median | Quantile => Family::Aggregation,
-            Abs | Round | Ln | Log10 | Sqrt | Exp | Clamp | Coalesce | Nullif | Least | Greatest | IsNull => {
-                Family::Scalar
-            }
-            Prev | Change | PctChange | RollingMean | RollingSum | ToDate => Family::Period,
-            Rank | Percentile | Share | MeanAll | Zscore => Family::Entity,
-            Attainment | Linear | Bands => Family::Scoring,
-        }
+        self.spec().family
     }
 
-    /// The declared parameters, in positional order. [`Function::variadic`] functions repeat the
-    /// last one.
+    /// The function called `name`, or one of its aliases.
+    pub fn from_name(name: &str) -> Option<Function> {
+        Function::ALL.iter().copied().find(|function| {
+            let spec = function.spec();
+            spec.name == name || spec.aliases.contains(&name)
+        })
+    }
+
+    /// The declared parameters, in positional order; none for `bands`.
     pub fn params(self) -> &'static [Param] {
-        use Function::*;
-        match self {
-            Sum | Mean | Median => const { &[X_NUMBER, WHERE] },
-            Min | Max | Count | CountDistinct | First | Last => const { &[X_ANY, WHERE] },
-            Quantile => const { &[X_NUMBER, param("q", Kind::Literal), WHERE] },
-            Abs | Ln | Log10 | Sqrt | Exp => const { &[X_NUMBER] },
-            Round => const { &[X_NUMBER, optional("digits", Kind::WholeNumber, Omitted::Number(0.0))] },
-            Clamp => const { &[X_NUMBER, param("lo", Kind::Number), param("hi", Kind::Number)] },
-            Coalesce => const { &[param("a", Kind::Any), param("b", Kind::Any)] },
-            Nullif => const { &[param("a", Kind::Any), param("b", Kind::Any)] },
-            Least | Greatest => const { &[param("a", Kind::Number), param("b", Kind::Number)] },
-            IsNull => const { &[X_ANY] },
-            Prev => const { &[X_ANY, N_ONE] },
-            Change | PctChange => const { &[X_NUMBER, N_ONE] },
-            RollingMean | RollingSum => const { &[X_NUMBER, param("n", Kind::WholeNumber)] },
-            ToDate => const { &[X_NUMBER] },
-            Rank | Percentile | Share | MeanAll | Zscore => const { &[X_NUMBER] },
-            Attainment => {
-                const {
-                    &[
-                        optional("value", Kind::Number, Omitted::Name("value")),
-                        optional("target", Kind::Number, Omitted::Name("target")),
-                        optional("cap", Kind::Number, Omitted::Absent),
-                    ]
-                }
-            }
-            Linear => {
-                const {
-                    &[
-                        optional("value", Kind::Number, Omitted::Name("value")),
-                        param("lo", Kind::Number),
-                        param("hi", Kind::Number),
-                    ]
-                }
-            }
-            Bands => const { &[] },
+        match self.spec().arguments {
+            Arguments::Fixed(params) | Arguments::Variadic(params) => params,
+            Arguments::BandPoints => &[],
         }
     }
 
-    /// Whether more positional arguments like the last parameter may follow (`coalesce(a, b, c)`).
-    pub fn variadic(self) -> bool {
-        matches!(self, Function::Coalesce | Function::Least | Function::Greatest)
+    /// The parameter an argument at `index` is for: variadic functions repeat their last one.
+    pub fn param(self, index: usize) -> Option<&'static Param> {
+        let params = self.params();
+        match self.spec().arguments {
+            Arguments::Variadic(_) => params.get(index).or(params.last()),
+            _ => params.get(index),
+        }
     }
 
-    /// The type of the result, given the types of the `Any` arguments.
+    pub fn is_variadic(self) -> bool {
+        matches!(self.spec().arguments, Arguments::Variadic(_))
+    }
+
+    /// The type of the result, given the type the `Any` arguments share.
     pub fn returns(self, any_args: Type) -> Type {
-        use Function::*;
-        match self {
-            Min | Max | First | Last | Coalesce | Nullif | Prev => any_args,
-            IsNull => Type::Boolean,
-            _ => Type::Number,
+        match self.spec().returns {
+            Returns::Number => Type::Number,
+            Returns::Boolean => Type::Boolean,
+            Returns::LikeItsArguments => any_args,
         }
     }
+}
+
+// Which way a subject's value is better: it decides what `attainment` divides by what.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    #[default]
+    Higher,
+    Lower,
 }
 
 #[cfg(test)]
@@ -276,9 +284,10 @@ mod tests {
     #[test]
     fn every_function_is_found_by_its_name_and_aliases_resolve() {
         for function in Function::ALL {
-            assert_eq!(Function::from_name(function.name()), Some(function));
+            assert_eq!(Function::from_name(function.name()), Some(*function));
         }
         assert_eq!(Function::from_name("avg"), Some(Function::Mean));
+        assert_eq!(Function::from_name("ytd"), Some(Function::ToDate));
         assert_eq!(Function::from_name("frobnicate"), None);
     }
 }

@@ -53,28 +53,32 @@ pub enum IrNode {
 }
 
 impl Ir {
+    /// The nodes right below this one, in the order they are written.
+    pub fn children(&self) -> Vec<&Ir> {
+        match &self.node {
+            IrNode::Number(_) | IrNode::String(_) | IrNode::Bool(_) | IrNode::Null | IrNode::Ref(_) => Vec::new(),
+            IrNode::Unary(_, operand) => vec![operand],
+            IrNode::Binary(_, lhs, rhs) => vec![lhs, rhs],
+            IrNode::If(branches, otherwise) => {
+                branches.iter().flat_map(|(condition, value)| [condition, value]).chain([otherwise.as_ref()]).collect()
+            }
+            IrNode::Call(_, args) | IrNode::Aggregate { args, .. } => args.iter().flatten().collect(),
+            IrNode::BandPoints(points) => points.iter().map(|(_, points)| points).collect(),
+        }
+    }
+
     /// Calls `visit` on this node and every node below it.
     pub fn visit<'a>(&'a self, visit: &mut impl FnMut(&'a Ir)) {
         visit(self);
-        match &self.node {
-            IrNode::Number(_) | IrNode::String(_) | IrNode::Bool(_) | IrNode::Null | IrNode::Ref(_) => {}
-            IrNode::Unary(_, operand) => operand.visit(visit),
-            IrNode::Binary(_, lhs, rhs) => {
-                lhs.visit(visit);
-                rhs.visit(visit);
-            }
-            IrNode::If(branches, otherwise) => {
-                for (condition, value) in branches {
-                    condition.visit(visit);
-                    value.visit(visit);
-                }
-                otherwise.visit(visit);
-            }
-            IrNode::Call(_, args) | IrNode::Aggregate { args, .. } => {
-                args.iter().flatten().for_each(|arg| arg.visit(visit));
-            }
-            IrNode::BandPoints(points) => points.iter().for_each(|(_, points)| points.visit(visit)),
+        for child in self.children() {
+            child.visit(visit);
         }
+    }
+
+    /// Whether the checker filled this node in for an omitted argument (`value`, `n = 1`): it
+    /// is not written in the formula.
+    pub fn is_filled_in(&self) -> bool {
+        self.span == Span::default()
     }
 
     /// The measures, KPIs and the like this formula reads.
@@ -167,7 +171,7 @@ impl fmt::Display for Ir {
                     }
                     first = false;
                     match params.get(index) {
-                        Some(param) if index > 0 && !function.variadic() => write!(f, "{} = {arg}", param.name)?,
+                        Some(param) if index > 0 && !function.is_variadic() => write!(f, "{} = {arg}", param.name)?,
                         _ => write!(f, "{arg}")?,
                     }
                 }

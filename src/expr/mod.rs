@@ -9,7 +9,7 @@ pub mod types;
 
 pub use ast::{Condition, Span, Spanned, SpannedExpr};
 pub use check::{ColumnLookup, Namespace, Place, check};
-pub use functions::Function;
+pub use functions::{Better, Function};
 pub use ir::{Ir, IrNode, Ref};
 pub use parser::{SyntaxError, parse_condition, parse_formula};
 pub use types::Type;

@@ -9,6 +9,7 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::{Argument, BinaryOp, Condition, Expr, Name, Span, Spanned, SpannedExpr, UnaryOp};
+use crate::words;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/kpi.pest"]
@@ -228,12 +229,11 @@ fn syntax_error(text: &str, error: pest::error::Error<Rule>) -> SyntaxError {
     let found = found_at(text, at);
     let message = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&str> = positives.iter().filter_map(|rule| describe(*rule)).collect();
-            expected.dedup();
+            let expected: Vec<&str> = positives.iter().filter_map(|rule| describe(*rule)).collect();
             if expected.is_empty() {
                 format!("unexpected {found}")
             } else {
-                format!("expected {}, found {found}", join_or(&expected))
+                format!("expected {}, found {found}", words::one_of(expected))
             }
         }
         ErrorVariant::CustomError { message } => message.clone(),
@@ -282,18 +282,4 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::EOI => "the end of the formula",
         _ => return None,
     })
-}
-
-fn join_or(items: &[&str]) -> String {
-    let mut unique: Vec<&str> = Vec::new();
-    for item in items {
-        if !unique.contains(item) {
-            unique.push(item);
-        }
-    }
-    match unique.split_last() {
-        Some((last, [])) => last.to_string(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
 }

@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::appraise::explain::{Explanation, Shown, SourceRows, Step, StepKind};
-use crate::report::format;
-use crate::ruleset::model::Locale;
+use crate::appraise::explain::{Explanation, Shown, SourceRows, Step, StepKind, TargetSource};
+use crate::format;
+use crate::locale::Locale;
 
 struct Words {
     measure: &'static str,
@@ -73,42 +73,50 @@ const ZH: Words = Words {
 };
 
 pub fn explanation(explanation: &Explanation, locale: Locale) -> String {
-    let words = match locale {
-        Locale::ZhCn => &ZH,
-        Locale::En => &EN,
-    };
+    let words = locale.pick(&ZH, &EN);
     let e = explanation;
-    let kpi_value = |value: Option<f64>| format::value(value, e.format, e.decimals, locale);
     let mut out = String::new();
     let _ = writeln!(out, "{} · {} · {}", named(&e.label, &e.kpi), e.entity, e.period);
-    let _ = writeln!(out, "= {}\n", kpi_value(e.value));
+    let _ = writeln!(out, "= {}\n", kpi_value(e, e.value, locale));
     tree(&mut out, &e.tree, "", "", words);
     out.push('\n');
-    match &e.target {
-        Some(target) => {
-            let how = match target.how.as_str() {
-                "ruleset" => format!("{}: {}", words.written, target.written),
-                "table" => format!("{} `{}`", words.from_table, target.written),
-                _ => format!("{} {}", words.from_formula, target.written),
-            };
-            let _ = writeln!(out, "{}: {} ({how})", words.target, kpi_value(target.value));
-        }
-        None => {
-            let _ = writeln!(out, "{}: {}", words.target, words.no_target);
-        }
-    }
+    target(&mut out, e, words, locale);
+    scoring(&mut out, e, words);
+    contributions(&mut out, e, words);
+    out
+}
+
+fn kpi_value(e: &Explanation, value: Option<f64>, locale: Locale) -> String {
+    format::value(value, e.format, e.decimals, locale)
+}
+
+fn target(out: &mut String, e: &Explanation, words: &Words, locale: Locale) {
+    let Some(target) = &e.target else {
+        let _ = writeln!(out, "{}: {}", words.target, words.no_target);
+        return;
+    };
+    let how = match target.how {
+        TargetSource::Ruleset => format!("{}: {}", words.written, target.written),
+        TargetSource::Table => format!("{} `{}`", words.from_table, target.written),
+        TargetSource::Formula => format!("{} {}", words.from_formula, target.written),
+    };
+    let _ = writeln!(out, "{}: {} ({how})", words.target, kpi_value(e, target.value, locale));
+}
+
+/// Attainment, score and band, each with the rule that gave it.
+fn scoring(out: &mut String, e: &Explanation, words: &Words) {
     if let Some(rule) = &e.attainment_rule {
         let attainment = e.attainment.map_or(words.no_data.to_string(), |a| format::percent(a, 1));
         let cap =
             e.attainment_cap.map(|cap| format!("; {} {}", words.capped, format::percent(cap, 0))).unwrap_or_default();
         let _ = writeln!(out, "{}: {attainment} ({rule}{cap})", words.attainment);
     }
-    match (&e.score_rule, e.score) {
-        (Some((place, rule)), score) => {
-            let score = score.map_or(words.no_data.to_string(), |s| format::fixed(s, 1));
-            let _ = writeln!(out, "{}: {score} ({place}: {rule})", words.score);
+    match &e.score_rule {
+        Some((place, rule)) => {
+            let score = e.score.map_or(words.no_data.to_string(), |s| format::fixed(s, 1));
+            let _ = writeln!(out, "{}: {score} ({}: {rule})", words.score, place.key());
         }
-        (None, _) => {
+        None => {
             let _ = writeln!(out, "{}: {}", words.score, words.no_score);
         }
     }
@@ -116,30 +124,35 @@ pub fn explanation(explanation: &Explanation, locale: Locale) -> String {
         let rule = e.band_rule.as_deref().unwrap_or_default();
         let _ = writeln!(out, "{}: {band} ({rule})", words.band);
     }
-    if !e.contributions.is_empty() {
-        let _ = writeln!(out, "\n{}:", words.scorecards);
-        for c in &e.contributions {
-            let effective = match c.effective_weight {
-                Some(w) if (w - c.weight).abs() > 1e-9 => format!(" ({} {})", format::fixed(w, 1), words.renormalized),
-                _ => String::new(),
-            };
-            let score = c.score.map_or(words.no_data.to_string(), |s| format::fixed(s, 1));
-            let points = c.points.map_or(words.no_data.to_string(), |p| format::fixed(p, 1));
-            let total = c.total.map_or(words.no_data.to_string(), |t| format::fixed(t, 1));
-            let grade = c.grade.as_deref().map(|g| format!(" ({g})")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {}: {} {}{effective} × {} {score} = {points} {}; {} {total}{grade}",
-                named(&c.label, &c.scorecard),
-                words.weight,
-                format::fixed(c.weight, 0),
-                words.score,
-                words.of_total,
-                words.total,
-            );
-        }
+}
+
+/// What the KPI adds to each scorecard.
+fn contributions(out: &mut String, e: &Explanation, words: &Words) {
+    if e.contributions.is_empty() {
+        return;
     }
-    out
+    let _ = writeln!(out, "\n{}:", words.scorecards);
+    let or_no_data = |value: Option<f64>| value.map_or(words.no_data.to_string(), |v| format::fixed(v, 1));
+    for c in &e.contributions {
+        let effective = match c.effective_weight {
+            Some(w) if (w - c.weight).abs() > 1e-9 => format!(" ({} {})", format::fixed(w, 1), words.renormalized),
+            _ => String::new(),
+        };
+        let grade = c.grade.as_deref().map(|g| format!(" ({g})")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}: {} {}{effective} × {} {} = {} {}; {} {}{grade}",
+            named(&c.label, &c.scorecard),
+            words.weight,
+            format::fixed(c.weight, 0),
+            words.score,
+            or_no_data(c.score),
+            or_no_data(c.points),
+            words.of_total,
+            words.total,
+            or_no_data(c.total),
+        );
+    }
 }
 
 /// `Label (id)`, or just the id when it is its own label.

@@ -1,23 +1,59 @@
 //! `kpi run` output: JSON (the full appraisal), CSV and Parquet (the KPI rows), and a terminal
-//! table for people.
+//! table for people; and the text of `kpi explain`.
 
 mod explain;
 mod table;
-
-use std::io::Write;
 
 use polars::prelude::*;
 
 use crate::appraise::Appraisal;
 use crate::error::{Error, Result};
+use crate::locale::Locale;
+use crate::ruleset::CheckedRuleset;
 
 pub use explain::explanation;
 pub use table::table;
 
-pub fn json(appraisal: &Appraisal, out: &mut dyn Write) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, appraisal).map_err(Error::internal)?;
-    writeln!(out).map_err(Error::internal)?;
-    Ok(())
+/// How `kpi run` writes an appraisal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Parquet,
+}
+
+impl Format {
+    /// Whether the format is for a file, not a terminal.
+    pub fn needs_file(self) -> bool {
+        self == Format::Parquet
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+        }
+    }
+}
+
+/// The appraisal in `format`, its labels and texts in `locale`.
+pub fn render(appraisal: &Appraisal, ruleset: &CheckedRuleset, format: Format, locale: Locale) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    match format {
+        Format::Table => bytes.extend(table(appraisal, ruleset, locale).into_bytes()),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut bytes, appraisal).map_err(Error::internal)?;
+            bytes.push(b'\n');
+        }
+        Format::Csv => CsvWriter::new(&mut bytes).include_header(true).finish(&mut results_frame(appraisal)?)?,
+        Format::Parquet => {
+            ParquetWriter::new(&mut bytes).finish(&mut results_frame(appraisal)?)?;
+        }
+    }
+    Ok(bytes)
 }
 
 /// The KPI rows as a frame with the columns of the JSON `results`.
@@ -40,33 +76,4 @@ fn results_frame(appraisal: &Appraisal) -> Result<DataFrame> {
         text("band", &|i| rows[i].band.clone()),
     ])?;
     Ok(frame)
-}
-
-pub fn csv(appraisal: &Appraisal, out: &mut dyn Write) -> Result<()> {
-    let mut frame = results_frame(appraisal)?;
-    CsvWriter::new(out).include_header(true).finish(&mut frame)?;
-    Ok(())
-}
-
-pub fn parquet(appraisal: &Appraisal, out: &mut dyn Write) -> Result<()> {
-    let mut frame = results_frame(appraisal)?;
-    ParquetWriter::new(out).finish(&mut frame)?;
-    Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader
-/// never sees a half-written file, and a failure leaves any previous file untouched.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let unwritable = |e: std::io::Error| {
-        Error::new(crate::error::ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
-    };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir).map_err(unwritable)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes).map_err(unwritable)?;
-    std::fs::rename(&temporary, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        unwritable(e).into()
-    })
 }

@@ -5,8 +5,9 @@
 
 use std::fmt::Write;
 
-use super::format;
-use crate::ruleset::model::{Locale, ValueFormat};
+use super::escape::html as escape;
+use crate::format::{self, ValueFormat};
+use crate::locale::Locale;
 
 const FONT: &str = "'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei',sans-serif";
 const INK: &str = "#1f2937";
@@ -44,14 +45,10 @@ pub struct ChartWords {
 }
 
 pub fn words(locale: Locale) -> ChartWords {
-    match locale {
-        Locale::ZhCn => ChartWords { value: "实际", target: "目标", no_data: "无数据" },
-        Locale::En => ChartWords { value: "Actual", target: "Target", no_data: "No data" },
-    }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    locale.pick(
+        ChartWords { value: "实际", target: "目标", no_data: "无数据" },
+        ChartWords { value: "Actual", target: "Target", no_data: "No data" },
+    )
 }
 
 fn open_svg(out: &mut String, width: u32, height: u32, title: &str) {
@@ -79,99 +76,137 @@ fn ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
 
 /// A line chart of a KPI over periods, with its target as a dashed line.
 pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
-    let (width, height) = (560u32, 220u32);
-    let (left, right, top, bottom) = (64.0, 20.0, 28.0, 40.0);
-    let words = words(style.locale);
     let mut out = String::new();
-    open_svg(&mut out, width, height, title);
+    open_svg(&mut out, LINE_CHART.width, LINE_CHART.height, title);
     let values: Vec<f64> =
         points.iter().flat_map(|p| [p.value, p.target]).flatten().filter(|v| v.is_finite()).collect();
-    if values.is_empty() || points.is_empty() {
-        let _ = write!(
-            out,
-            r#"<text x="{}" y="{}" text-anchor="middle" fill="{MUTED}">{}</text></svg>"#,
-            width / 2,
-            height / 2,
-            words.no_data
-        );
+    let Some(plot) = LinePlot::new(&values, points.len()) else {
+        let (x, y) = (LINE_CHART.width / 2, LINE_CHART.height / 2);
+        let no_data = words(style.locale).no_data;
+        let _ = write!(out, r#"<text x="{x}" y="{y}" text-anchor="middle" fill="{MUTED}">{no_data}</text></svg>"#);
         return out;
-    }
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let lo = if lo > 0.0 && lo < hi * 0.5 { 0.0 } else { lo };
-    let ticks = ticks(lo, if hi > lo { hi } else { lo + 1.0 }, 4);
-    let (y_min, y_max) = (ticks[0], *ticks.last().expect("two ticks at least"));
-    let plot_w = f64::from(width) - left - right;
-    let plot_h = f64::from(height) - top - bottom;
-    let x =
-        |i: usize| left + if points.len() == 1 { plot_w / 2.0 } else { plot_w * i as f64 / (points.len() - 1) as f64 };
-    let y = |v: f64| top + plot_h * (1.0 - (v - y_min) / (y_max - y_min));
+    };
+    y_axis(&mut out, &plot, style);
+    x_labels(&mut out, &plot, points);
+    series(&mut out, &plot, points, style);
+    legend(&mut out, style.locale);
+    out
+}
 
-    for tick in &ticks {
+/// The size and margins of a line chart.
+struct Frame {
+    width: u32,
+    height: u32,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+const LINE_CHART: Frame = Frame { width: 560, height: 220, left: 64.0, right: 20.0, top: 28.0, bottom: 40.0 };
+
+/// Where a line chart's periods and values are drawn.
+struct LinePlot {
+    ticks: Vec<f64>,
+    periods: usize,
+}
+
+impl LinePlot {
+    /// The plot of `periods` periods over `values`; `None` when there is nothing to draw.
+    fn new(values: &[f64], periods: usize) -> Option<LinePlot> {
+        if values.is_empty() || periods == 0 {
+            return None;
+        }
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let lo = if lo > 0.0 && lo < hi * 0.5 { 0.0 } else { lo };
+        Some(LinePlot { ticks: ticks(lo, if hi > lo { hi } else { lo + 1.0 }, 4), periods })
+    }
+
+    fn width(&self) -> f64 {
+        f64::from(LINE_CHART.width) - LINE_CHART.left - LINE_CHART.right
+    }
+
+    fn x(&self, period: usize) -> f64 {
+        let offset = match self.periods {
+            1 => self.width() / 2.0,
+            n => self.width() * period as f64 / (n - 1) as f64,
+        };
+        LINE_CHART.left + offset
+    }
+
+    fn y(&self, value: f64) -> f64 {
+        let (low, high) = (self.ticks[0], *self.ticks.last().expect("two ticks at least"));
+        let height = f64::from(LINE_CHART.height) - LINE_CHART.top - LINE_CHART.bottom;
+        LINE_CHART.top + height * (1.0 - (value - low) / (high - low))
+    }
+}
+
+/// A grid line and a label for each tick.
+fn y_axis(out: &mut String, plot: &LinePlot, style: NumberStyle) {
+    let (left, right) = (LINE_CHART.left, LINE_CHART.left + plot.width());
+    for tick in &plot.ticks {
         let _ = write!(
             out,
-            r#"<line x1="{left}" y1="{y:.1}" x2="{x2:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="{MUTED}" font-size="11">{label}</text>"#,
-            y = y(*tick),
-            x2 = left + plot_w,
+            r#"<line x1="{left}" y1="{y:.1}" x2="{right:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="{MUTED}" font-size="11">{label}</text>"#,
+            y = plot.y(*tick),
             tx = left - 6.0,
-            ty = y(*tick) + 4.0,
+            ty = plot.y(*tick) + 4.0,
             label = escape(&style.show(*tick))
         );
     }
-    // Every n-th period is labelled, counting back from the latest, so labels never crowd.
+}
+
+/// Every n-th period is labelled, counting back from the latest, so labels never crowd.
+fn x_labels(out: &mut String, plot: &LinePlot, points: &[Point]) {
     let every = points.len().div_ceil(6).max(1);
+    let y = f64::from(LINE_CHART.height) - LINE_CHART.bottom + 18.0;
     for (i, point) in points.iter().enumerate() {
         if (points.len() - 1 - i).is_multiple_of(every) {
             let _ = write!(
                 out,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{MUTED}" font-size="11">{}</text>"#,
-                x(i),
-                f64::from(height) - bottom + 18.0,
+                r#"<text x="{:.1}" y="{y:.1}" text-anchor="middle" fill="{MUTED}" font-size="11">{}</text>"#,
+                plot.x(i),
                 escape(point.label)
             );
         }
     }
-    let path = |pick: &dyn Fn(&Point) -> Option<f64>| -> String {
-        let mut d = String::new();
-        let mut drawing = false;
-        for (i, point) in points.iter().enumerate() {
-            match pick(point) {
-                Some(v) => {
-                    let _ = write!(d, "{}{:.1},{:.1} ", if drawing { "L" } else { "M" }, x(i), y(v));
-                    drawing = true;
-                }
-                None => drawing = false,
-            }
-        }
-        d
+}
+
+/// The target as a dashed line, the values as a line with dots, the latest value written out.
+fn series(out: &mut String, plot: &LinePlot, points: &[Point], style: NumberStyle) {
+    let at = |pick: fn(&Point) -> Option<f64>| {
+        points.iter().enumerate().map(move |(i, p)| pick(p).map(|v| (plot.x(i), plot.y(v))))
     };
-    let target_path = path(&|p: &Point| p.target);
+    let target_path = path(at(|p| p.target));
     if !target_path.is_empty() {
         let _ = write!(
             out,
-            r#"<path d="{}" fill="none" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>"#,
-            target_path.trim()
+            r#"<path d="{target_path}" fill="none" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>"#
         );
     }
-    let value_path = path(&|p: &Point| p.value);
+    let value_path = path(at(|p| p.value));
     if !value_path.is_empty() {
-        let _ = write!(out, r#"<path d="{}" fill="none" stroke="{VALUE}" stroke-width="2.5"/>"#, value_path.trim());
+        let _ = write!(out, r#"<path d="{value_path}" fill="none" stroke="{VALUE}" stroke-width="2.5"/>"#);
     }
-    for (i, point) in points.iter().enumerate() {
-        if let Some(v) = point.value {
-            let _ = write!(out, r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{VALUE}"/>"#, x(i), y(v));
-        }
+    for (x, y) in at(|p| p.value).flatten() {
+        let _ = write!(out, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{VALUE}"/>"#);
     }
     if let Some((i, v)) = points.iter().enumerate().rev().find_map(|(i, p)| p.value.map(|v| (i, v))) {
         let _ = write!(
             out,
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-weight="600" fill="{VALUE}">{}</text>"#,
-            x(i),
-            y(v) - 8.0,
+            plot.x(i),
+            plot.y(v) - 8.0,
             escape(&style.show(v))
         );
     }
-    // The legend names both lines in words, and draws them as they are drawn in the chart.
+}
+
+/// The legend names both lines in words, and draws them as they are drawn in the chart.
+fn legend(out: &mut String, locale: Locale) {
+    let left = LINE_CHART.left;
+    let words = words(locale);
     let _ = write!(
         out,
         r#"<line x1="{left}" y1="12" x2="{l2}" y2="12" stroke="{VALUE}" stroke-width="2.5"/><text x="{t1}" y="16">{value}</text><line x1="{l3}" y1="12" x2="{l4}" y2="12" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/><text x="{t2}" y="16">{target}</text></svg>"#,
@@ -183,7 +218,22 @@ pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
         value = words.value,
         target = words.target,
     );
-    out
+}
+
+/// An SVG path through points, broken where a point is missing.
+fn path(points: impl Iterator<Item = Option<(f64, f64)>>) -> String {
+    let mut d = String::new();
+    let mut drawing = false;
+    for point in points {
+        match point {
+            Some((x, y)) => {
+                let _ = write!(d, "{}{x:.1},{y:.1} ", if drawing { "L" } else { "M" });
+                drawing = true;
+            }
+            None => drawing = false,
+        }
+    }
+    d.trim_end().to_string()
 }
 
 /// One bar: a label and its value.
@@ -329,18 +379,8 @@ pub fn sparkline(values: &[Option<f64>], title: &str) -> String {
     let span = if hi > lo { hi - lo } else { 1.0 };
     let x = |i: usize| 2.0 + (width - 4.0) * i as f64 / (values.len().max(2) - 1) as f64;
     let y = |v: f64| height - 3.0 - (height - 6.0) * (v - lo) / span;
-    let mut d = String::new();
-    let mut drawing = false;
-    for (i, value) in values.iter().enumerate() {
-        match value {
-            Some(v) => {
-                let _ = write!(d, "{}{:.1},{:.1} ", if drawing { "L" } else { "M" }, x(i), y(*v));
-                drawing = true;
-            }
-            None => drawing = false,
-        }
-    }
-    let _ = write!(out, r#"<path d="{}" fill="none" stroke="{VALUE}" stroke-width="1.5"/>"#, d.trim());
+    let d = path(values.iter().enumerate().map(|(i, value)| value.map(|v| (x(i), y(v)))));
+    let _ = write!(out, r#"<path d="{d}" fill="none" stroke="{VALUE}" stroke-width="1.5"/>"#);
     if let Some((i, v)) = values.iter().enumerate().rev().find_map(|(i, v)| v.map(|v| (i, v))) {
         let _ = write!(out, r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{VALUE}"/>"#, x(i), y(v));
     }

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::appraise::Finding;
 use crate::appraise::explain::Explanation;
-use crate::ruleset::model::{Better, Severity, ValueFormat};
+use crate::format::{Direction, ValueFormat};
+use crate::locale::Locale;
+use crate::ruleset::model::{Better, PeriodGrain, Severity};
 
 /// The version of this model; templates may check `context_version`.
 pub const CONTEXT_VERSION: u32 = 1;
@@ -18,16 +20,16 @@ pub const CONTEXT_VERSION: u32 = 1;
 pub struct Report {
     pub context_version: u32,
     /// `entity` or `portfolio`.
-    pub kind: &'static str,
+    pub kind: ReportKind,
     /// `zh-CN` or `en`.
-    pub locale: &'static str,
+    pub locale: Locale,
     pub client: String,
     pub ruleset: RulesetInfo,
     pub period: PeriodInfo,
     /// The appraised unit as the ruleset names it (`grain.entity`), e.g. `公众号`.
     pub entity_noun: String,
     /// `day`, `week`, `month`, `quarter` or `year`.
-    pub grain: String,
+    pub grain: PeriodGrain,
     pub sources: Vec<SourceInfo>,
     /// Every file read and the span of dates of the rows read: the `sources` in one line.
     pub data: DataInfo,
@@ -35,6 +37,13 @@ pub struct Report {
     pub entity: Option<EntityReport>,
     /// Present in portfolio reports.
     pub portfolio: Option<Portfolio>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportKind {
+    Entity,
+    Portfolio,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,11 +120,20 @@ pub struct KpiReport {
     pub score: Option<f64>,
     pub band: Option<String>,
     /// `good` (the first band), `bad` (the last), `mid` (any other); none without a band.
-    pub band_tone: Option<&'static str>,
+    pub band_tone: Option<Tone>,
     pub previous: Option<f64>,
     /// value − previous.
     pub change: Option<f64>,
     pub trend: Vec<TrendPoint>,
+}
+
+/// How a band reads: the best, the worst, or between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
+    Good,
+    Mid,
+    Bad,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,7 +220,7 @@ pub struct Mover {
     pub grade: Option<String>,
     pub change: Option<f64>,
     /// `up` or `down`.
-    pub direction: &'static str,
+    pub direction: Direction,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -1,93 +1,155 @@
-//! Template filters that format numbers for a reader, in the report's locale: `pct`, `num`,
-//! `int`, `money`, `signed`. A missing value renders as `—`; text passes through unchanged.
+//! The filters report templates have besides the number filters of every text: `as_kpi`,
+//! `delta`, `band`, `label` and `date`.
 
-use minijinja::value::{Value, ValueKind};
-use minijinja::{Environment, Error, ErrorKind};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::format;
-use crate::ruleset::model::Locale;
+use minijinja::value::Value;
+use minijinja::{Environment, State};
 
-/// Adds the number filters to a template environment.
-pub fn register(env: &mut Environment<'_>, locale: Locale) {
-    env.add_filter("pct", |value: Value, decimals: Option<u8>| {
-        shown(&value, |v| format::percent(v, decimals.unwrap_or(1)))
+use super::escape;
+use super::templates::is_html;
+use crate::format::{self, Direction, ValueFormat};
+use crate::locale::Locale;
+use crate::ruleset::CheckedRuleset;
+use crate::ruleset::model::Text;
+use crate::texts::number;
+
+pub fn register(env: &mut Environment<'static>, ruleset: &CheckedRuleset, locale: Locale) {
+    // A value formatted like a KPI (or a scorecard row): `{{ row.target | as_kpi(row) }}`.
+    env.add_filter("as_kpi", move |value: Value, kpi: Value| -> Result<String, minijinja::Error> {
+        let (format, decimals) = shown_as(&kpi)?;
+        Ok(format::value(number(&value), format, decimals, locale))
     });
-    env.add_filter("num", |value: Value, decimals: Option<u8>| {
-        shown(&value, |v| format::grouped(v, decimals.unwrap_or(2)))
-    });
-    env.add_filter("int", |value: Value| shown(&value, |v| format::grouped(v, 0)));
-    env.add_filter("money", move |value: Value, decimals: Option<u8>| {
-        shown(&value, |v| format::money(v, decimals.unwrap_or(2), locale))
-    });
-    env.add_filter("signed", move |value: Value, kind: Option<String>, decimals: Option<u8>| {
-        let kind = kind.as_deref().unwrap_or("num");
-        let formatted = |v: f64| match kind {
-            "pct" => Ok(format::percent(v.abs(), decimals.unwrap_or(1))),
-            "int" => Ok(format::grouped(v.abs(), 0)),
-            "money" => Ok(format::money(v.abs(), decimals.unwrap_or(2), locale)),
-            "num" => Ok(format::grouped(v.abs(), decimals.unwrap_or(2))),
-            other => Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("`signed` formats `num`, `pct`, `int` or `money`, not `{other}`"),
-            )),
-        };
-        match number(&value) {
-            Some(v) => {
-                let text = formatted(v)?;
-                let zero = text.chars().all(|c| !c.is_ascii_digit() || c == '0');
-                let sign = if zero {
-                    ""
-                } else if v < 0.0 {
-                    "-"
-                } else {
-                    "+"
-                };
-                Ok(format!("{sign}{text}"))
-            }
-            None => Ok(passthrough(&value)),
+    env.add_filter("delta", move |state: &State, change: Value, kpi: Option<Value>| delta(state, &change, kpi, locale));
+    env.add_filter("band", band);
+    let labels = Arc::new(labels(ruleset));
+    env.add_filter("label", move |value: Value| label(&labels, value, locale));
+    // A period label (`2026-10`, `2026-W05`, `2026-Q3`, `2026`) or a date, as a reader writes it.
+    env.add_filter("date", move |value: Value| -> String { date(&value.to_string(), locale) });
+}
+
+/// The format and decimals of a KPI (or of a scorecard row) in the report context.
+pub fn shown_as(kpi: &Value) -> Result<(ValueFormat, Option<u8>), minijinja::Error> {
+    Ok((value_format(&kpi.get_attr("format")?), number(&kpi.get_attr("decimals")?).map(|d| d as u8)))
+}
+
+/// A format written as in the ruleset (`percent`); a number for anything else.
+pub fn value_format(format: &Value) -> ValueFormat {
+    let format = format.as_str().and_then(|f| serde_json::from_value(serde_json::Value::String(f.to_string())).ok());
+    format.unwrap_or_default()
+}
+
+/// A change with an arrow, coloured by whether it is good: `{{ row.change | delta(row) }}`.
+/// Percent KPIs change by percentage points.
+fn delta(state: &State, change: &Value, kpi: Option<Value>, locale: Locale) -> Result<Value, minijinja::Error> {
+    let Some(change) = number(change) else { return Ok(Value::from(format::NO_DATA)) };
+    let ((format, decimals), lower) = match &kpi {
+        Some(kpi) => (shown_as(kpi)?, kpi.get_attr("better")?.as_str() == Some("lower")),
+        None => ((ValueFormat::Number, Some(1)), false),
+    };
+    let magnitude = match format {
+        ValueFormat::Percent => format!("{}pp", format::fixed(change.abs() * 100.0, decimals.unwrap_or(1))),
+        _ => format::value(Some(change.abs()), format, decimals, locale),
+    };
+    let direction = Direction::of(change, &magnitude);
+    let arrow = match direction {
+        Direction::Up => "▲",
+        Direction::Down => "▼",
+        Direction::Flat => "▬",
+    };
+    let tone = match (direction, lower) {
+        (Direction::Flat, _) => "flat",
+        (Direction::Up, false) | (Direction::Down, true) => "good",
+        _ => "bad",
+    };
+    let text = format!("{arrow} {}{magnitude}", direction.sign());
+    Ok(if is_html(state) {
+        Value::from_safe_string(format!(r#"<span class="delta {tone}">{}</span>"#, escape::html(&text)))
+    } else {
+        Value::from(text)
+    })
+}
+
+/// A band's name as a badge (toned `good`, `mid` or `bad`): `{{ row.band | band(row.band_tone) }}`.
+fn band(state: &State, band: Value, tone: Option<Value>) -> Value {
+    if band.is_none() || band.is_undefined() {
+        return Value::from("");
+    }
+    let name = band.to_string();
+    if !is_html(state) {
+        return Value::from(name);
+    }
+    let tone = tone.and_then(|t| t.as_str().map(str::to_string)).unwrap_or_else(|| "mid".into());
+    Value::from_safe_string(format!(r#"<span class="band {}">{}</span>"#, escape::html(&tone), escape::html(&name)))
+}
+
+/// The labels of the ruleset's KPIs, scorecards, measures and attributes, by id.
+fn labels(ruleset: &CheckedRuleset) -> HashMap<String, Text> {
+    let model = &ruleset.model;
+    let kpis = model.kpis.iter().filter_map(|(id, kpi)| kpi.label.clone().map(|l| (id.clone(), l)));
+    let scorecards = model.scorecards.iter().filter_map(|(id, s)| s.label.clone().map(|l| (id.clone(), l)));
+    let measures = model.measures.iter().filter_map(|(id, m)| m.label().cloned().map(|l| (id.clone(), l)));
+    // An attribute reads best under the header it has in the client's file.
+    let attributes =
+        ruleset.attributes.iter().map(|(id, attribute)| (id.clone(), Text::Plain(attribute.header.clone())));
+    kpis.chain(scorecards).chain(measures).chain(attributes).collect()
+}
+
+/// A KPI, measure or scorecard id, or a `{zh-CN, en}` map, in the report's language.
+fn label(labels: &HashMap<String, Text>, value: Value, locale: Locale) -> Result<String, minijinja::Error> {
+    if let Some(id) = value.as_str() {
+        return Ok(labels.get(id).and_then(|l| l.get(locale)).unwrap_or(id).to_string());
+    }
+    let text: Text = serde::Deserialize::deserialize(value).map_err(|e| {
+        let message = format!("`label` takes an id or a map keyed by locale: {e}");
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message)
+    })?;
+    Ok(text.get(locale).unwrap_or_default().to_string())
+}
+
+/// `2026-10` → `2026年10月` / `October 2026`; `2026-10-31` → `2026年10月31日` / `31 October 2026`.
+pub fn date(text: &str, locale: Locale) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str| s.parse::<usize>().ok();
+    match (parts.as_slice(), locale) {
+        ([year, month, day], Locale::ZhCn) => {
+            format!("{year}年{}月{}日", number(month).unwrap_or(0), number(day).unwrap_or(0))
         }
-    });
-}
-
-fn number(value: &Value) -> Option<f64> {
-    match value.kind() {
-        ValueKind::Number => f64::try_from(value.clone()).ok().filter(|v| v.is_finite()),
-        _ => None,
-    }
-}
-
-fn passthrough(value: &Value) -> String {
-    match value.kind() {
-        ValueKind::Undefined | ValueKind::None => format::NO_DATA.to_string(),
-        _ => value.to_string(),
-    }
-}
-
-fn shown(value: &Value, format: impl Fn(f64) -> String) -> String {
-    number(value).map_or_else(|| passthrough(value), format)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn render(template: &str, value: Value) -> String {
-        let mut env = Environment::new();
-        register(&mut env, Locale::ZhCn);
-        env.render_str(template, minijinja::context! { x => value }).unwrap()
-    }
-
-    #[test]
-    fn filters_format_numbers_and_show_missing_values_as_a_dash() {
-        assert_eq!(render("{{ x | pct }}", Value::from(0.3125)), "31.3%");
-        assert_eq!(render("{{ x | pct(0) }}", Value::from(0.3125)), "31%");
-        assert_eq!(render("{{ x | num }}", Value::from(12345.678)), "12,345.68");
-        assert_eq!(render("{{ x | int }}", Value::from(12345.5)), "12,346");
-        assert_eq!(render("{{ x | money }}", Value::from(1234.5)), "¥1,234.50");
-        assert_eq!(render("{{ x | signed }}", Value::from(-3.5)), "-3.50");
-        assert_eq!(render("{{ x | signed('pct') }}", Value::from(0.123)), "+12.3%");
-        assert_eq!(render("{{ x | signed('int') }}", Value::from(0.2)), "0");
-        assert_eq!(render("{{ x | pct }}", Value::from(())), "—");
-        assert_eq!(render("{{ x | pct }}", Value::from("品牌")), "品牌");
+        ([year, month, day], Locale::En) => {
+            format!(
+                "{} {} {year}",
+                number(day).unwrap_or(0),
+                MONTHS.get(number(month).unwrap_or(1).max(1) - 1).unwrap_or(&"")
+            )
+        }
+        ([year, week], Locale::ZhCn) if week.starts_with('W') => {
+            format!("{year}年第{}周", number(&week[1..]).unwrap_or(0))
+        }
+        ([year, week], Locale::En) if week.starts_with('W') => {
+            format!("week {}, {year}", number(&week[1..]).unwrap_or(0))
+        }
+        ([year, quarter], Locale::ZhCn) if quarter.starts_with('Q') => format!("{year}年第{}季度", &quarter[1..]),
+        ([year, quarter], Locale::En) if quarter.starts_with('Q') => format!("{quarter} {year}"),
+        ([year, month], Locale::ZhCn) => format!("{year}年{}月", number(month).unwrap_or(0)),
+        ([year, month], Locale::En) => {
+            format!("{} {year}", MONTHS.get(number(month).unwrap_or(1).max(1) - 1).unwrap_or(&""))
+        }
+        ([year], Locale::ZhCn) => format!("{year}年"),
+        _ => text.to_string(),
     }
 }

@@ -1,13 +1,13 @@
-//! Presenting results to people: number formats, template filters, diagnosis texts, and the
-//! Markdown and HTML appraisal reports.
+//! Presenting an evaluation to people: the Markdown and HTML appraisal reports, their template
+//! context, filters and charts.
 
 pub mod build;
 pub mod charts;
 pub mod context;
-pub mod filters;
-pub mod format;
+mod drawing;
+pub mod escape;
+mod filters;
 pub mod render;
 pub mod templates;
-pub mod texts;
 
-pub use render::{ReportFormat, ReportOptions, render_reports};
+pub use render::{ReportFormat, ReportOptions, Written, render_reports};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 
-use super::model::{Locale, Ruleset};
+use super::model::{Locale, Ruleset, Source, SourceRole};
 use super::yaml::{Node, PathStep};
 use crate::expr::{Function, Ir, IrNode, Ref};
 use crate::location::Location;
@@ -17,7 +17,7 @@ pub struct CheckedRuleset {
     pub tree: Node,
     /// The folder relative source paths start from.
     pub base_dir: PathBuf,
-    pub measures: IndexMap<String, Ir>,
+    pub measures: IndexMap<String, Formula>,
     pub kpis: IndexMap<String, CheckedKpi>,
     /// Measures and KPIs, each after everything its formula reads.
     pub order: Vec<Ref>,
@@ -28,45 +28,85 @@ pub struct CheckedRuleset {
     pub diagnoses: Vec<CheckedDiagnosis>,
 }
 
+/// A checked formula and the YAML value it is written in: a problem found once data is read
+/// points at the formula it comes from.
+#[derive(Clone)]
+pub struct Formula {
+    pub ir: Ir,
+    written: Node,
+}
+
+impl Formula {
+    pub fn new(ir: Ir, written: Node) -> Formula {
+        Formula { ir, written }
+    }
+
+    /// Where the formula is written.
+    pub fn location(&self) -> Location {
+        self.written.location.clone()
+    }
+}
+
 pub struct CheckedKpi {
-    pub formula: Ir,
+    pub formula: Formula,
     pub target: Option<CheckedTarget>,
     pub bands: Vec<(String, Band)>,
     /// The KPI's own `score:`, else `scoring.default` (by default `attainment()`) when it has
     /// a target; `None` when the KPI cannot be scored.
-    pub score: Option<Ir>,
+    pub score: Option<Formula>,
 }
 
 impl CheckedKpi {
     /// The cap of a score written `attainment(…, cap = C)` with `C` written out: reported
     /// attainment is clipped to it, as the score is.
     pub fn attainment_cap(&self) -> Option<f64> {
-        match &self.score.as_ref()?.node {
+        match &self.score.as_ref()?.ir.node {
             IrNode::Call(Function::Attainment, args) => args.get(2)?.as_ref()?.number(),
             _ => None,
         }
     }
 }
 
+impl CheckedKpi {
+    /// The KPI's formula, its target's, its score's and its bands'.
+    pub fn formulas(&self) -> impl Iterator<Item = &Formula> {
+        let target = match &self.target {
+            Some(CheckedTarget::Formula(formula)) => Some(formula),
+            _ => None,
+        };
+        let bands = self.bands.iter().filter_map(|(_, band)| band.formula());
+        std::iter::once(&self.formula).chain(target).chain(self.score.as_ref()).chain(bands)
+    }
+}
+
 pub enum CheckedTarget {
-    Formula(Ir),
+    Formula(Formula),
     /// From the rows of this targets table whose `kpi` column names the KPI.
     Table(String),
 }
 
 /// A band or grade: a condition on `value`, or the catch-all.
 pub enum Band {
-    When(Ir),
+    When(Formula),
     Otherwise,
 }
 
+impl Band {
+    pub fn formula(&self) -> Option<&Formula> {
+        match self {
+            Band::When(formula) => Some(formula),
+            Band::Otherwise => None,
+        }
+    }
+}
+
 pub struct CheckedScorecard {
-    pub applies_to: Option<Ir>,
+    pub applies_to: Option<Formula>,
     pub weights: IndexMap<String, f64>,
 }
 
 pub struct CheckedDiagnosis {
-    pub when: Ir,
+    pub when: Formula,
 }
 
 #[derive(Clone, Debug)]
@@ -89,5 +129,19 @@ impl CheckedRuleset {
     /// The location of a part of the ruleset, e.g. `["sources", "users", "columns", "readers"]`.
     pub fn locate(&self, path: &[PathStep]) -> Option<Location> {
         self.tree.at(path).map(|node| node.location.clone())
+    }
+
+    /// Every formula of the ruleset.
+    pub fn formulas(&self) -> impl Iterator<Item = &Formula> {
+        let kpis = self.kpis.values().flat_map(CheckedKpi::formulas);
+        let scorecards = self.scorecards.values().filter_map(|scorecard| scorecard.applies_to.as_ref());
+        let grades = self.grades.iter().filter_map(|(_, band)| band.formula());
+        let diagnoses = self.diagnoses.iter().map(|diagnosis| &diagnosis.when);
+        self.measures.values().chain(kpis).chain(scorecards).chain(grades).chain(diagnoses)
+    }
+
+    /// The sources whose rows are placed in periods and aggregated by measures.
+    pub fn row_sources(&self) -> impl Iterator<Item = (&String, &Source)> {
+        self.model.sources.iter().filter(|(name, _)| self.model.source_role(name) == SourceRole::Rows)
     }
 }

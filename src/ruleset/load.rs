@@ -42,14 +42,24 @@ pub fn load_text(file: Arc<SourceFile>, base_dir: PathBuf) -> Result<Loaded> {
         // Without a required part, the rest cannot be checked: report what the shape check found.
         Err(_) if !problems.is_empty() => return Err(Errors::from_vec(problems)),
         Err(e) => {
-            let steps: Vec<String> = e.path().iter().map(|s| s.to_string()).collect();
-            let path: Vec<PathStep> = steps.iter().map(|s| PathStep::Key(s)).collect();
-            let location = tree.at(&path).map(|n| n.location.clone());
+            let location = tree.at(&path_steps(e.path())).map(|n| n.location.clone());
             let kind = ErrorKind::WrongType { expected: "a valid value".into(), found: e.inner().to_string() };
             return Err(Error::new(kind).at_opt(location).into());
         }
     };
     Ok(Loaded { model, tree, problems, base_dir })
+}
+
+/// serde's path to a value as steps in the YAML tree: list items by index, map entries by key.
+fn path_steps(path: &serde_path_to_error::Path) -> Vec<PathStep<'_>> {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(PathStep::Index(*index)),
+            Segment::Map { key } => Some(PathStep::Key(key)),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect()
 }
 
 /// Parses `file` and everything it extends into one merged tree. `chain` holds the files being
@@ -72,7 +82,7 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems
                 if chain.contains(&name) {
                     let mut path = chain.clone();
                     path.push(name);
-                    errors.push(Error::new(ErrorKind::Cycle { path }).at(parent.location.clone()));
+                    errors.push(Error::new(ErrorKind::ExtendsCycle { path }).at(parent.location.clone()));
                     continue;
                 }
                 match resolve(&parent_file, &parent_dir, chain, problems) {
@@ -100,7 +110,7 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems
 fn parent_file(reference: &str, dir: &Path) -> Result<(Arc<SourceFile>, PathBuf), Error> {
     if let Some(name) = reference.strip_prefix("builtin:") {
         let text = builtin::text(name).ok_or_else(|| {
-            Error::new(ErrorKind::UnknownName { name: reference.to_string() })
+            Error::new(ErrorKind::UnknownBuiltin { name: name.to_string() })
                 .note("built-in rulesets are in the `rulesets/` folder of kpi")
                 .suggest(name, builtin::NAMES.iter().copied())
         })?;

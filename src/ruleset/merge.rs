@@ -74,16 +74,13 @@ pub fn remove(mut base: Node, remove: &Node, errors: &mut Vec<Error>) -> Node {
     for item in remove.items() {
         let text = item.text().unwrap_or_default();
         let Some((section, name)) = text.split_once('.') else {
-            let error = Error::new(ErrorKind::WrongType {
-                expected: "`section.name`, like `kpis.roi`".into(),
-                found: format!("`{text}`"),
-            });
+            let error = Error::new(ErrorKind::NotASectionName { found: text.to_string() });
             errors.push(error.at(item.location.clone()));
             continue;
         };
         if !remove_one(&mut base, section, name) {
             let known: Vec<String> = inherited_names(&base);
-            let error = Error::new(ErrorKind::UnknownName { name: text.to_string() })
+            let error = Error::new(ErrorKind::NotInherited { name: text.to_string() })
                 .note("`remove` drops definitions inherited through `extends`")
                 .suggest(text, known.iter().map(String::as_str));
             errors.push(error.at(item.location.clone()));

@@ -8,6 +8,10 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::expr::Better;
+pub use crate::format::ValueFormat;
+pub use crate::locale::Locale;
+
 /// A client's KPI ruleset: data sources, measures, KPIs, scoring, scorecards, grades and diagnoses.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -72,31 +76,6 @@ impl Extends {
     }
 }
 
-/// A report language.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-pub enum Locale {
-    #[default]
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-    #[serde(rename = "en")]
-    En,
-}
-
-impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Locale::ZhCn => "zh-CN",
-            Locale::En => "en",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Locale> {
-        Locale::ALL.into_iter().find(|locale| locale.code().eq_ignore_ascii_case(code))
-    }
-}
-
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grain {
@@ -128,6 +107,19 @@ pub enum PeriodGrain {
     Month,
     Quarter,
     Year,
+}
+
+impl PeriodGrain {
+    /// The grain as the ruleset writes it: `day`, `week`, `month`, `quarter` or `year`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PeriodGrain::Day => "day",
+            PeriodGrain::Week => "week",
+            PeriodGrain::Month => "month",
+            PeriodGrain::Quarter => "quarter",
+            PeriodGrain::Year => "year",
+        }
+    }
 }
 
 /// A table of input rows: one file, or several matched by a glob and concatenated.
@@ -257,26 +249,6 @@ pub struct Kpi {
     pub score: Option<String>,
 }
 
-/// How a KPI value is shown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ValueFormat {
-    Integer,
-    #[default]
-    Number,
-    Percent,
-    Currency,
-    Ratio,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Better {
-    #[default]
-    Higher,
-    Lower,
-}
-
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Target {
@@ -346,9 +318,25 @@ pub struct Diagnosis {
     pub advice: Option<Text>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    // `--fail-on info` would fail on every run that has a finding at all.
+    #[value(skip)]
     Info,
     #[default]
     Warning,
@@ -399,7 +387,30 @@ impl Text {
     }
 }
 
+/// What a source's rows are for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceRole {
+    /// Rows placed in periods by their date, aggregated by measures.
+    Rows,
+    /// One row per entity, without a date: the entity's attributes.
+    Attributes,
+    /// Targets of KPIs: a source named by a KPI's `target: { table: NAME }`.
+    Targets,
+}
+
 impl Ruleset {
+    /// What the rows of source `name` are for.
+    pub fn source_role(&self, name: &str) -> SourceRole {
+        let targets = |kpi: &Kpi| matches!(&kpi.target, Some(Target::Table(table)) if table.table == name);
+        if self.kpis.values().any(targets) {
+            SourceRole::Targets
+        } else if self.sources.get(name).is_some_and(|source| source.date.is_some()) {
+            SourceRole::Rows
+        } else {
+            SourceRole::Attributes
+        }
+    }
+
     /// The JSON Schema of the ruleset format.
     pub fn json_schema() -> serde_json::Value {
         let schema = schemars::schema_for!(Ruleset);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use super::checked::Attribute;
-use super::model::Ruleset;
+use super::model::{Ruleset, SourceRole};
 use crate::expr::{ColumnLookup, Namespace, Ref, Type};
 
 pub struct RulesetNames<'a> {
@@ -20,7 +20,7 @@ impl<'a> RulesetNames<'a> {
     pub fn new(ruleset: &'a Ruleset, headers: &'a HashMap<String, Vec<String>>) -> RulesetNames<'a> {
         let mut attributes = IndexMap::new();
         for (source_name, source) in &ruleset.sources {
-            if source.date.is_some() || is_targets_table(ruleset, source_name) {
+            if ruleset.source_role(source_name) != SourceRole::Attributes {
                 continue;
             }
             let columns: Vec<(String, String)> = if source.columns.is_empty() {
@@ -36,11 +36,6 @@ impl<'a> RulesetNames<'a> {
         }
         RulesetNames { ruleset, headers, attributes }
     }
-}
-
-/// Whether a source gives KPI targets (`target: { table: NAME }`) rather than rows or attributes.
-pub fn is_targets_table(ruleset: &Ruleset, source: &str) -> bool {
-    ruleset.kpis.values().any(|kpi| matches!(&kpi.target, Some(super::model::Target::Table(t)) if t.table == source))
 }
 
 impl Namespace for RulesetNames<'_> {

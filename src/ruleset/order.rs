@@ -2,18 +2,18 @@
 
 use indexmap::{IndexMap, IndexSet};
 
-use super::checked::CheckedKpi;
+use super::checked::{CheckedKpi, Formula};
 use crate::expr::{Ir, Ref};
 
 /// Measures and KPIs, each after everything it reads, in declaration order otherwise; or the
 /// first cycle found, as a path that starts and ends at the same name.
 pub fn dependency_order(
-    measures: &IndexMap<String, Ir>,
+    measures: &IndexMap<String, Formula>,
     kpis: &IndexMap<String, CheckedKpi>,
 ) -> Result<Vec<Ref>, Vec<Ref>> {
     let formula = |reference: &Ref| match reference {
-        Ref::Measure(name) => measures.get(name),
-        Ref::Kpi(name) => kpis.get(name).map(|kpi| &kpi.formula),
+        Ref::Measure(name) => measures.get(name).map(|measure| &measure.ir),
+        Ref::Kpi(name) => kpis.get(name).map(|kpi| &kpi.formula.ir),
         _ => None,
     };
     let all = measures.keys().map(|n| Ref::Measure(n.clone())).chain(kpis.keys().map(|n| Ref::Kpi(n.clone())));

@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 
 use super::yaml::{Node, Scalar, Value};
 use crate::error::{Error, ErrorKind};
+use crate::words;
 
 pub struct Shape<'s> {
     root: &'s Json,
@@ -219,35 +220,24 @@ fn convert_enum(node: &Node, values: Vec<&str>) -> Result<Json, Vec<Error>> {
     let error = Error::new(ErrorKind::UnknownValue { value: text.to_string() }).at(node.location.clone());
     let error = match crate::suggest::nearest(text, values.iter().copied()) {
         Some(near) => error.help(format!("did you mean `{near}`?")),
-        None => error.help(format!("expected one of {}", quoted_list(&values))),
+        None => error.help(format!("expected one of {}", words::quoted(&values))),
     };
     Err(vec![error])
 }
 
-fn quoted_list(values: &[&str]) -> String {
-    values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
-}
-
 fn wrong_type(node: &Node, types: &[&str]) -> Error {
-    let mut expected: Vec<&str> = Vec::new();
-    for t in types {
-        let word = match *t {
-            "object" => "a map",
-            "array" => "a list",
-            "string" => "a string",
-            "number" => "a number",
-            "integer" => "a whole number",
-            "boolean" => "`true` or `false`",
-            _ => continue,
-        };
-        if !expected.contains(&word) {
-            expected.push(word);
-        }
-    }
-    let expected = match expected.as_slice() {
-        [] => "something else".to_string(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    let words_for = types.iter().filter_map(|t| match *t {
+        "object" => Some("a map"),
+        "array" => Some("a list"),
+        "string" => Some("a string"),
+        "number" => Some("a number"),
+        "integer" => Some("a whole number"),
+        "boolean" => Some("`true` or `false`"),
+        _ => None,
+    });
+    let expected = match words::one_of(words_for) {
+        none if none.is_empty() => "something else".to_string(),
+        some => some,
     };
     Error::new(ErrorKind::WrongType { expected, found: node.kind_name().to_string() }).at(node.location.clone())
 }

@@ -7,17 +7,19 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 
-use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget};
+use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget, Formula};
 use super::load::Loaded;
-use super::model::{Measure, Ruleset, Target, Text};
-use super::namespace::{RulesetNames, is_targets_table};
+use super::model::{Kpi, Measure, Ruleset, SourceRole, Target, Text};
+use super::namespace::RulesetNames;
 use super::order::dependency_order;
 use super::yaml::{Node, PathStep};
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::expr::ast::{Expr, Name, Spanned};
 use crate::expr::check::expect_type;
-use crate::expr::{Condition, Ir, IrNode, Namespace, Place, Ref, Type, check, parse_condition, parse_formula};
+use crate::expr::{Condition, Function, Ir, IrNode, Namespace, Place, Ref, Span, SyntaxError, Type};
+use crate::expr::{check, parse_condition, parse_formula};
 use crate::location::Location;
+use crate::texts;
 
 use PathStep::{Index, Key};
 
@@ -73,21 +75,34 @@ impl<'a> Validator<'a> {
     }
 
     /// Parses and checks the formula at `path`, reporting problems at their characters.
-    fn formula(&mut self, path: &[PathStep], place: Place, want: Type, what: &str) -> Option<Ir> {
+    fn formula(&mut self, path: &[PathStep], place: Place, want: Type, what: &str) -> Option<Formula> {
         let node = self.node(path);
-        let text = node.text().unwrap_or_default();
-        let parsed = match parse_formula(text) {
-            Ok(parsed) => parsed,
+        match parse_formula(node.text().unwrap_or_default()) {
+            Ok(parsed) => self.checked(node, &parsed, place, want, what),
             Err(syntax) => {
-                let error = Error::new(ErrorKind::FormulaSyntax { message: syntax.message });
-                self.error(error.at(node.value_location(syntax.span.range())));
-                return None;
+                self.syntax_error(node, syntax, None);
+                None
             }
-        };
-        self.checked(node, &parsed, place, want, what)
+        }
     }
 
-    fn checked(&mut self, node: &Node, parsed: &Spanned<Expr>, place: Place, want: Type, what: &str) -> Option<Ir> {
+    fn syntax_error(&mut self, node: &Node, syntax: SyntaxError, help: Option<&str>) {
+        let error = Error::new(ErrorKind::FormulaSyntax { message: syntax.message });
+        let error = match help {
+            Some(help) => error.help(help),
+            None => error,
+        };
+        self.error(error.at(node.value_location(syntax.span.range())));
+    }
+
+    fn checked(
+        &mut self,
+        node: &Node,
+        parsed: &Spanned<Expr>,
+        place: Place,
+        want: Type,
+        what: &str,
+    ) -> Option<Formula> {
         let ir = match check(parsed, self.names, place) {
             Ok(ir) => ir,
             Err(problems) => {
@@ -101,7 +116,7 @@ impl<'a> Validator<'a> {
             self.error(error.at(node.value_location(span.range())));
             return None;
         }
-        Some(ir)
+        Some(Formula::new(ir, node.clone()))
     }
 
     /// A band or grade condition: `otherwise`, `>= 30%` (the value compared), or a formula.
@@ -111,30 +126,28 @@ impl<'a> Validator<'a> {
         let condition = match parse_condition(text) {
             Ok(condition) => condition,
             Err(syntax) => {
-                let error = Error::new(ErrorKind::FormulaSyntax { message: syntax.message })
-                    .help("write a condition like `>= 30%`, a formula of `value`, or `otherwise`");
-                self.error(error.at(node.value_location(syntax.span.range())));
+                let help = "write a condition like `>= 30%`, a formula of `value`, or `otherwise`";
+                self.syntax_error(node, syntax, Some(help));
                 return None;
             }
         };
         let formula = match condition.node {
             Condition::Otherwise => return Some(Band::Otherwise),
             Condition::Formula(Spanned { node: Expr::Number(_), span }) => {
-                let error = Error::new(ErrorKind::WrongValueType {
+                let kind = ErrorKind::WrongValueType {
                     expected: "a condition",
                     found: "a number",
                     what: "a band or grade".into(),
-                })
-                .help(format!("compare the value with it: `\">= {text}\"` or `\"<= {text}\"`", text = text.trim()));
-                self.error(error.at(node.value_location(span.range())));
+                };
+                let help = format!("compare the value with it: `\">= {text}\"` or `\"<= {text}\"`", text = text.trim());
+                self.error(Error::new(kind).help(help).at(node.value_location(span.range())));
                 return None;
             }
             Condition::Formula(formula) => formula,
             Condition::Compared { op, rhs } => {
-                let at = crate::expr::Span::new(condition.span.start, condition.span.start);
+                let at = Span::new(condition.span.start, condition.span.start);
                 let value = Spanned::new(Expr::Name(Name { source: None, name: "value".into() }), at);
-                let span = condition.span;
-                Spanned::new(Expr::Binary { op, lhs: Box::new(value), rhs: Box::new(rhs) }, span)
+                Spanned::new(Expr::Binary { op, lhs: Box::new(value), rhs: Box::new(rhs) }, condition.span)
             }
         };
         self.checked(node, &formula, place, Type::Boolean, "a condition").map(Band::When)
@@ -142,18 +155,19 @@ impl<'a> Validator<'a> {
 
     fn sources(&mut self) {
         for (name, source) in &self.model.sources {
-            let path = [Key("sources"), Key(name)];
+            let at = |field: &'static str| [Key("sources"), Key(name), Key(field)];
             let invalid = |message: &str| {
                 Error::new(ErrorKind::InvalidSource { source_name: name.clone(), message: message.to_string() })
             };
+            let needs_entity = self.model.source_role(name) != SourceRole::Targets || source.date.is_some();
             match (&source.entity, &source.entity_value) {
                 (Some(_), Some(_)) => {
                     let error = invalid("`entity` and `entity_value` cannot both be set").help(
                         "use `entity` for a column naming the entity, `entity_value` when the whole file is one entity",
                     );
-                    self.error(error.at(self.key_location(&path, "entity_value")));
+                    self.error(error.at(self.key_location(&[Key("sources"), Key(name)], "entity_value")));
                 }
-                (None, None) if !is_targets_table(self.model, name) || source.date.is_some() => {
+                (None, None) if needs_entity => {
                     let error = invalid("which entity do the rows belong to?")
                         .help("add `entity: HEADER` (the column naming the entity) or `entity_value: NAME`");
                     self.error(error.at(self.key_location(&[Key("sources")], name)));
@@ -162,11 +176,10 @@ impl<'a> Validator<'a> {
             }
             if let Err(problem) = glob::Pattern::new(&source.path) {
                 let error = invalid(&format!("`path` is not a valid pattern: {}", problem.msg));
-                self.error(error.at(self.location(&[Key("sources"), Key(name), Key("path")])));
+                self.error(error.at(self.location(&at("path"))));
             }
             if source.header_row == 0 {
-                let error = invalid("`header_row` counts from 1");
-                self.error(error.at(self.location(&[Key("sources"), Key(name), Key("header_row")])));
+                self.error(invalid("`header_row` counts from 1").at(self.location(&at("header_row"))));
             }
         }
     }
@@ -191,21 +204,21 @@ impl<'a> Validator<'a> {
                 Error::new(ErrorKind::DuplicateName { name: name.clone(), first: kind, second: "an attribute" });
             let columns = [Key("sources"), Key(&attribute.source), Key("columns")];
             let location = self.tree.at(&columns).and_then(|c| c.key(name)).map(|k| k.location.clone());
-            self.error(
-                error.at_opt(location.or_else(|| Some(self.location(&[Key("sources"), Key(&attribute.source)])))),
-            );
+            let location = location.unwrap_or_else(|| self.location(&[Key("sources"), Key(&attribute.source)]));
+            self.error(error.at(location));
         }
     }
 
-    fn measures(&mut self) -> IndexMap<String, Ir> {
+    fn measures(&mut self) -> IndexMap<String, Formula> {
         let mut measures = IndexMap::new();
         for (name, measure) in &self.model.measures {
             let path: Vec<PathStep> = match measure {
                 Measure::Formula(_) => vec![Key("measures"), Key(name)],
                 Measure::Described(_) => vec![Key("measures"), Key(name), Key("formula")],
             };
-            if let Some(ir) = self.formula(&path, Place { what: "a measure", ..Place::GRID }, Type::Any, "a measure") {
-                measures.insert(name.clone(), ir);
+            let place = Place { what: "a measure", ..Place::GRID };
+            if let Some(formula) = self.formula(&path, place, Type::Any, "a measure") {
+                measures.insert(name.clone(), formula);
             }
         }
         measures
@@ -213,54 +226,12 @@ impl<'a> Validator<'a> {
 
     fn kpis(&mut self) -> IndexMap<String, CheckedKpi> {
         let mut kpis = IndexMap::new();
-        let default_score = self.model.scoring.as_ref().and_then(|s| s.default.as_ref()).map(|_| ());
         for (name, kpi) in &self.model.kpis {
-            let at = |field: &'static str| vec![Key("kpis"), Key(name), Key(field)];
-            let formula = self.formula(
-                &at("formula"),
-                Place { what: "a KPI formula", ..Place::GRID },
-                Type::Number,
-                "a KPI formula",
-            );
-            let target = match &kpi.target {
-                None => None,
-                Some(Target::Table(table)) => {
-                    if !self.model.sources.contains_key(&table.table) {
-                        let error = Error::new(ErrorKind::UnknownSource { name: table.table.clone() })
-                            .suggest(&table.table, self.model.sources.keys().map(String::as_str));
-                        self.error(error.at(self.location(&[Key("kpis"), Key(name), Key("target"), Key("table")])));
-                    }
-                    Some(CheckedTarget::Table(table.table.clone()))
-                }
-                Some(Target::Formula(_)) => {
-                    let place = Place { what: "a target", ..Place::GRID };
-                    self.formula(&at("target"), place, Type::Number, "a target").map(CheckedTarget::Formula)
-                }
-            };
-            let band_names: Vec<String> = kpi.bands.keys().cloned().collect();
-            let band_place = Place { what: "a band", value: true, target: kpi.target.is_some(), ..Place::GRID };
-            let mut bands = Vec::new();
-            for band in kpi.bands.keys() {
-                let path = [Key("kpis"), Key(name), Key("bands"), Key(band)];
-                if let Some(condition) = self.condition(&path, band_place) {
-                    bands.push((band.clone(), condition));
-                }
-            }
-            let score_place = Place {
-                what: "a score",
-                value: true,
-                target: kpi.target.is_some(),
-                bands: Some(&band_names),
-                ..Place::GRID
-            };
-            let score = match (&kpi.score, &kpi.target, default_score) {
-                (Some(_), _, _) => self.formula(&at("score"), score_place, Type::Number, "a score"),
-                (None, Some(_), Some(())) => {
-                    self.formula(&[Key("scoring"), Key("default")], score_place, Type::Number, "a score")
-                }
-                (None, Some(_), None) => Some(default_attainment()),
-                (None, None, _) => None,
-            };
+            let place = Place { what: "a KPI formula", ..Place::GRID };
+            let formula = self.formula(&[Key("kpis"), Key(name), Key("formula")], place, Type::Number, "a KPI formula");
+            let target = self.target(name, kpi);
+            let bands = self.bands(name, kpi);
+            let score = self.score(name, kpi);
             if let Some(formula) = formula {
                 kpis.insert(name.clone(), CheckedKpi { formula, target, bands, score });
             }
@@ -268,37 +239,62 @@ impl<'a> Validator<'a> {
         kpis
     }
 
+    fn target(&mut self, name: &str, kpi: &Kpi) -> Option<CheckedTarget> {
+        let at = [Key("kpis"), Key(name), Key("target")];
+        match kpi.target.as_ref()? {
+            Target::Table(table) => {
+                if !self.model.sources.contains_key(&table.table) {
+                    let error = Error::new(ErrorKind::UnknownSource { name: table.table.clone() })
+                        .suggest(&table.table, self.model.sources.keys().map(String::as_str));
+                    self.error(error.at(self.location(&[Key("kpis"), Key(name), Key("target"), Key("table")])));
+                }
+                Some(CheckedTarget::Table(table.table.clone()))
+            }
+            Target::Formula(_) => {
+                let place = Place { what: "a target", ..Place::GRID };
+                self.formula(&at, place, Type::Number, "a target").map(CheckedTarget::Formula)
+            }
+        }
+    }
+
+    fn bands(&mut self, name: &str, kpi: &Kpi) -> Vec<(String, Band)> {
+        let place = Place { what: "a band", value: true, target: kpi.target.is_some(), ..Place::GRID };
+        let mut bands = Vec::new();
+        for band in kpi.bands.keys() {
+            if let Some(condition) = self.condition(&[Key("kpis"), Key(name), Key("bands"), Key(band)], place) {
+                bands.push((band.clone(), condition));
+            }
+        }
+        bands
+    }
+
+    /// The KPI's own `score:`; else, for a KPI with a target, `scoring.default` or, without
+    /// one, `attainment()`.
+    fn score(&mut self, name: &str, kpi: &Kpi) -> Option<Formula> {
+        let band_names: Vec<String> = kpi.bands.keys().cloned().collect();
+        let place = Place {
+            what: "a score",
+            value: true,
+            target: kpi.target.is_some(),
+            bands: Some(&band_names),
+            ..Place::GRID
+        };
+        let default = self.model.scoring.as_ref().and_then(|s| s.default.as_ref());
+        match (&kpi.score, &kpi.target, default) {
+            (Some(_), _, _) => self.formula(&[Key("kpis"), Key(name), Key("score")], place, Type::Number, "a score"),
+            (None, Some(_), Some(_)) => self.formula(&[Key("scoring"), Key("default")], place, Type::Number, "a score"),
+            (None, Some(_), None) => {
+                let target = self.node(&[Key("kpis"), Key(name), Key("target")]);
+                Some(Formula::new(default_attainment(), target.clone()))
+            }
+            (None, None, _) => None,
+        }
+    }
+
     fn scorecards(&mut self, kpis: &IndexMap<String, CheckedKpi>) -> IndexMap<String, CheckedScorecard> {
         let mut scorecards = IndexMap::new();
         for (name, scorecard) in &self.model.scorecards {
-            let weights_path = [Key("scorecards"), Key(name), Key("weights")];
-            for (kpi, _) in &scorecard.weights {
-                let key = self.key_location(&weights_path, kpi);
-                match (self.model.kpis.get(kpi), kpis.get(kpi)) {
-                    (None, _) => {
-                        let error = Error::new(ErrorKind::UnknownKpi { name: kpi.clone() })
-                            .suggest(kpi, self.model.kpis.keys().map(String::as_str));
-                        self.error(error.at(key));
-                    }
-                    (Some(_), Some(checked)) if checked.score.is_none() => {
-                        let error = Error::new(ErrorKind::NotAllowedHere {
-                            what: format!("KPI `{kpi}`"),
-                            place: "scorecard weights",
-                        })
-                        .note(format!("`{kpi}` has neither a `target` nor a `score`, so it has no score to weight"))
-                        .help(format!("give `{kpi}` a `target:` or a `score:`"));
-                        self.error(error.at(key));
-                    }
-                    _ => {}
-                }
-            }
-            let sum: f64 = scorecard.weights.values().sum();
-            if (sum - 100.0).abs() > 1e-6 {
-                let error =
-                    Error::new(ErrorKind::WeightsDoNotSum { scorecard: name.clone(), sum: round_for_message(sum) })
-                        .help("weights are points: make them add up to 100");
-                self.error(error.at(self.key_location(&[Key("scorecards"), Key(name)], "weights")));
-            }
+            self.weights(name, &scorecard.weights, kpis);
             let applies_to = scorecard.applies_to.as_ref().and_then(|_| {
                 let place = Place {
                     what: "`applies_to`",
@@ -308,11 +304,40 @@ impl<'a> Validator<'a> {
                     target: false,
                     bands: None,
                 };
-                self.formula(&[Key("scorecards"), Key(name), Key("applies_to")], place, Type::Boolean, "`applies_to`")
+                let path = [Key("scorecards"), Key(name), Key("applies_to")];
+                self.formula(&path, place, Type::Boolean, "`applies_to`")
             });
             scorecards.insert(name.clone(), CheckedScorecard { applies_to, weights: scorecard.weights.clone() });
         }
         scorecards
+    }
+
+    /// Weights name KPIs that have a score, and sum to 100.
+    fn weights(&mut self, scorecard: &str, weights: &IndexMap<String, f64>, kpis: &IndexMap<String, CheckedKpi>) {
+        let weights_path = [Key("scorecards"), Key(scorecard), Key("weights")];
+        for kpi in weights.keys() {
+            let key = self.key_location(&weights_path, kpi);
+            match (self.model.kpis.get(kpi), kpis.get(kpi)) {
+                (None, _) => {
+                    let error = Error::new(ErrorKind::UnknownKpi { name: kpi.clone() })
+                        .suggest(kpi, self.model.kpis.keys().map(String::as_str));
+                    self.error(error.at(key));
+                }
+                (Some(_), Some(checked)) if checked.score.is_none() => {
+                    let error = Error::new(ErrorKind::UnscorableKpi { name: kpi.clone() })
+                        .note(format!("`{kpi}` has neither a `target` nor a `score`, so it has no score to weight"))
+                        .help(format!("give `{kpi}` a `target:` or a `score:`"));
+                    self.error(error.at(key));
+                }
+                _ => {}
+            }
+        }
+        let sum: f64 = weights.values().sum();
+        if (sum - 100.0).abs() > 1e-6 {
+            let kind = ErrorKind::WeightsDoNotSum { scorecard: scorecard.to_string(), sum: round_for_message(sum) };
+            let error = Error::new(kind).help("weights are points: make them add up to 100");
+            self.error(error.at(self.key_location(&[Key("scorecards"), Key(scorecard)], "weights")));
+        }
     }
 
     fn grades(&mut self) -> Vec<(String, Band)> {
@@ -331,7 +356,7 @@ impl<'a> Validator<'a> {
         let mut diagnoses = Vec::new();
         for (index, diagnosis) in self.model.diagnoses.iter().enumerate() {
             if seen.insert(&diagnosis.id, index).is_some() {
-                let error = Error::new(ErrorKind::DuplicateKey { key: diagnosis.id.clone() })
+                let error = Error::new(ErrorKind::DuplicateDiagnosis { id: diagnosis.id.clone() })
                     .note("each diagnosis needs its own `id`");
                 self.error(error.at(self.location(&[Key("diagnoses"), Index(index), Key("id")])));
             }
@@ -349,37 +374,35 @@ impl<'a> Validator<'a> {
     /// A diagnosis text compiles as a template, and names only what a cell has.
     fn texts(&mut self, index: usize, field: &'static str, text: Option<&Text>) {
         let Some(text) = text else { return };
-        let env = crate::report::texts::new_environment(self.model.locale);
-        for (locale, template) in crate::report::texts::variants(text) {
+        let env = texts::environment(self.model.locale);
+        for (locale, template) in text.variants() {
             let mut path = vec![Key("diagnoses"), Index(index), Key(field)];
-            path.extend(locale.map(Key));
+            path.extend(locale.map(|locale| Key(locale.code())));
             let node = self.node(&path);
-            let compiled = match env.template_from_str(template) {
-                Ok(compiled) => compiled,
+            match env.template_from_str(template) {
+                Ok(compiled) => self.text_variables(node, template, compiled.undeclared_variables(false)),
                 Err(error) => {
                     let message = error.detail().unwrap_or("invalid template").to_string();
                     let location = node.value_location(error.range().unwrap_or(0..template.len()));
                     self.error(Error::new(ErrorKind::TemplateSyntax { message }).at(location));
-                    continue;
                 }
-            };
-            let mut unknown: Vec<String> = compiled
-                .undeclared_variables(false)
-                .into_iter()
-                .filter(|name| {
-                    self.names.lookup(name).is_none() && !crate::report::texts::CELL_VARIABLES.contains(&name.as_str())
-                })
-                .collect();
-            unknown.sort();
-            for name in unknown {
-                let at = template.find(name.as_str()).unwrap_or(0);
-                let mut candidates = self.names.names();
-                candidates.extend(crate::report::texts::CELL_VARIABLES);
-                let error = Error::new(ErrorKind::UnknownName { name: name.clone() })
-                    .note("a diagnosis text can use the cell's KPIs, measures and attributes, `entity` and `period`")
-                    .suggest(&name, candidates);
-                self.error(error.at(node.value_location(at..at + name.len())));
             }
+        }
+    }
+
+    /// Every variable a text uses is a name of the ruleset or of the cell.
+    fn text_variables(&mut self, node: &Node, template: &str, variables: impl IntoIterator<Item = String>) {
+        let known = |name: &str| self.names.lookup(name).is_some() || texts::CELL_VARIABLES.contains(&name);
+        let mut unknown: Vec<String> = variables.into_iter().filter(|name| !known(name)).collect();
+        unknown.sort();
+        for name in unknown {
+            let at = template.find(name.as_str()).unwrap_or(0);
+            let mut candidates = self.names.names();
+            candidates.extend(texts::CELL_VARIABLES);
+            let error = Error::new(ErrorKind::UnknownTextVariable { name: name.clone() })
+                .note("a diagnosis text can use the cell's KPIs, measures and attributes, `entity` and `period`")
+                .suggest(&name, candidates);
+            self.error(error.at(node.value_location(at..at + name.len())));
         }
     }
 
@@ -397,8 +420,7 @@ impl<'a> Validator<'a> {
 
 /// `attainment()`: value / target, uncapped, for KPIs with a target when `scoring.default` is not set.
 fn default_attainment() -> Ir {
-    use crate::expr::Function;
-    let span = crate::expr::Span::default();
+    let span = Span::default();
     let name = |reference| Some(Ir { node: IrNode::Ref(reference), span, ty: Type::Number });
     Ir {
         node: IrNode::Call(Function::Attainment, vec![name(Ref::Value), name(Ref::Target), None]),

@@ -271,8 +271,11 @@ fn explain_shows_the_formula_tree_target_score_and_contributions() {
         period: Some(kpi::engine::Period::parse(kpi::ruleset::model::PeriodGrain::Month, "2026-01").unwrap()),
         entity: Some("a".into()),
     };
-    let (explanation, _) = kpi::appraise::explain::explain(&ruleset, "read_rate", &selection, Locale::En).unwrap();
+    let probes = kpi::engine::Probes::for_kpis(&ruleset, ["read_rate", "tier"]);
+    let evaluation = engine::evaluate_with(&ruleset, probes).unwrap();
+    let explanation =
+        kpi::appraise::explain::explain(&ruleset, &evaluation, "read_rate", &selection, Locale::En).unwrap();
     insta::assert_snapshot!(kpi::output::explanation(&explanation, Locale::En));
-    let (explanation, _) = kpi::appraise::explain::explain(&ruleset, "tier", &selection, Locale::ZhCn).unwrap();
+    let explanation = kpi::appraise::explain::explain(&ruleset, &evaluation, "tier", &selection, Locale::ZhCn).unwrap();
     insta::assert_snapshot!(kpi::output::explanation(&explanation, Locale::ZhCn));
 }

@@ -69,7 +69,7 @@ fn a_client_without_every_export_of_the_builtin_gets_warnings_and_empty_kpis() {
     let case = Case::new(client, &files);
     let ruleset = project::open(&case.ruleset_path(), None).unwrap_or_else(|e| panic!("{e}"));
     let evaluation = engine::evaluate(&ruleset).unwrap_or_else(|e| panic!("{e}"));
-    let missing: Vec<String> = evaluation.warnings.iter().map(|w| w.kind.to_string()).collect();
+    let missing: Vec<String> = evaluation.warnings.iter().map(|w| w.kind().to_string()).collect();
     assert_eq!(missing.len(), 7, "{missing:?}");
     assert!(missing[0].starts_with("no file matches") && missing[0].ends_with("data/messages.csv`"), "{missing:?}");
     let appraisal =

@@ -24,8 +24,14 @@ fn options(output: &Path, locale: Locale, templates: Option<PathBuf>) -> ReportO
     }
 }
 
+/// Evaluates the ruleset for the reports, as `kpi report` does, and renders them.
+fn try_render(ruleset: &kpi::ruleset::CheckedRuleset, options: &ReportOptions) -> Result<Vec<PathBuf>, kpi::Errors> {
+    let evaluation = kpi::engine::evaluate_with(ruleset, options.probes(ruleset))?;
+    Ok(render_reports(ruleset, &evaluation, options, &|_, _| {})?.files)
+}
+
 fn render(ruleset: &kpi::ruleset::CheckedRuleset, options: &ReportOptions) -> Vec<PathBuf> {
-    render_reports(ruleset, options, &|_, _| {}).unwrap_or_else(|e| panic!("{e}")).files
+    try_render(ruleset, options).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn read(path: &Path) -> String {
@@ -161,10 +167,8 @@ fn a_template_error_names_the_template_line_and_variable_and_keeps_the_previous_
         "<h1>{{ entity.id }}</h1>\n<p>{{ entity.scorecard_total }}</p>\n",
     )
     .unwrap();
-    let error =
-        render_reports(&ruleset, &options(out.path(), Locale::ZhCn, Some(templates.path().to_path_buf())), &|_, _| {})
-            .err()
-            .expect("an undefined variable fails the render");
+    let error = try_render(&ruleset, &options(out.path(), Locale::ZhCn, Some(templates.path().to_path_buf())))
+        .expect_err("an undefined variable fails the render");
     let message = kpi::diagnostic::render(&error);
     assert!(message.contains("template `entity.html, line 2`"), "{message}");
     assert!(message.contains("scorecard_total"), "{message}");

@@ -1,78 +1,91 @@
 //! Calls: the function exists and may be used here, the arguments match its parameters
-//! (named or positional, omitted ones filled in), and each argument is of the kind it takes.
+//! (named or positional, omitted ones filled in), and each argument is of the kind its
+//! parameter takes. What a function accepts is read from its row of the function table.
 
 use super::{Aggregation, Checker};
 use crate::error::{Error, ErrorKind};
 use crate::expr::ast::{Argument, Span, Spanned, SpannedExpr};
-use crate::expr::functions::{Family, Function, Kind, Omitted};
+use crate::expr::functions::{Arguments, Family, Function, Kind, Omitted, Param};
 use crate::expr::ir::{Ir, IrNode, Ref};
 use crate::expr::types::Type;
+use crate::words;
 
 impl Checker<'_> {
     pub(super) fn call(&mut self, function_name: &Spanned<String>, args: &[Argument], span: Span) -> Ir {
         let failed = Self::ir(IrNode::Null, span, Type::Any);
-        let Some(function) = Function::from_name(&function_name.node) else {
-            let error = Error::new(ErrorKind::UnknownFunction { name: function_name.node.clone() });
-            let names = Function::ALL.map(Function::name);
-            self.problem(function_name.span, error.suggest(&function_name.node, names));
-            return failed;
-        };
-        if let Some(place) = self.forbidden(function) {
-            let error = Error::new(ErrorKind::NotAllowedHere { what: format!("`{}`", function.name()), place });
-            let error = match (function.family(), &self.aggregation) {
-                (Family::Aggregation, Some(outer)) => Error::new(ErrorKind::NestedAggregation {
-                    outer: outer.function.name().to_string(),
-                    inner: function.name().to_string(),
-                }),
-                _ => error,
-            };
-            self.problem(function_name.span, error);
+        let Some(function) = self.known_function(function_name) else { return failed };
+        if !self.allowed_here(function, function_name.span) {
             return failed;
         }
-        if function == Function::Bands {
+        if let Arguments::BandPoints = function.spec().arguments {
             return self.band_points(args, span);
         }
-        let Some(matched) = self.match_arguments(function, args, span) else {
-            return failed;
-        };
-        if function.family() == Family::Aggregation {
-            self.aggregation = Some(Aggregation { function, source: None });
-            let problems_before = self.problems.len();
-            let checked = self.arguments(function, matched);
-            let aggregation = self.aggregation.take().expect("set above");
-            let Some((source, _)) = aggregation.source else {
-                if self.problems.len() > problems_before {
-                    return failed;
-                }
-                let error = Error::new(ErrorKind::WrongArgumentCount {
-                    function: function.name().to_string(),
-                    expected: "a source column".to_string(),
-                    found: 0,
-                })
-                .help(format!("aggregate a column of a source, like `{}(articles.readers)`", function.name()));
-                self.problem(span, error);
-                return failed;
-            };
-            let ty = function.returns(any_type(function, &checked));
-            return Self::ir(IrNode::Aggregate { function, source, args: checked }, span, ty);
+        let Some(matched) = self.match_arguments(function, args, span) else { return failed };
+        match function.family() {
+            Family::Aggregation(_) => self.aggregation(function, matched, span).unwrap_or(failed),
+            _ => {
+                let checked = self.arguments(function, matched);
+                let ty = function.returns(any_type(function, &checked));
+                Self::ir(IrNode::Call(function, checked), span, ty)
+            }
         }
-        let checked = self.arguments(function, matched);
-        let ty = function.returns(any_type(function, &checked));
-        Self::ir(IrNode::Call(function, checked), span, ty)
     }
 
-    /// Why `function` cannot be used here, if it cannot.
-    fn forbidden(&self, function: Function) -> Option<&'static str> {
-        match (function.family(), &self.aggregation) {
+    fn known_function(&mut self, name: &Spanned<String>) -> Option<Function> {
+        let function = Function::from_name(&name.node);
+        if function.is_none() {
+            let error = Error::new(ErrorKind::UnknownFunction { name: name.node.clone() });
+            let names = Function::ALL.iter().map(|function| function.name());
+            self.problem(name.span, error.suggest(&name.node, names));
+        }
+        function
+    }
+
+    /// Whether `function` may be used here; a problem at `span` if not.
+    fn allowed_here(&mut self, function: Function, span: Span) -> bool {
+        let forbidden_in = match (function.family(), &self.aggregation) {
             (Family::Scalar, _) => None,
+            (Family::Aggregation(_), Some(outer)) => {
+                let error = ErrorKind::NestedAggregation {
+                    outer: outer.function.name().to_string(),
+                    inner: function.name().to_string(),
+                };
+                self.problem(span, Error::new(error));
+                return false;
+            }
             (_, Some(_)) => Some("an aggregation"),
-            (Family::Scoring, None) if function == Function::Bands && self.place.bands.is_none() => {
+            (Family::Scoring, None) => match function.spec().arguments {
+                Arguments::BandPoints if self.place.bands.is_none() => Some(self.place.what),
+                _ => None,
+            },
+            (Family::Aggregation(_) | Family::Period | Family::Entity, None) if !self.place.grid => {
                 Some(self.place.what)
             }
-            (Family::Scoring, None) => None,
-            (Family::Aggregation | Family::Period | Family::Entity, None) if !self.place.grid => Some(self.place.what),
             _ => None,
+        };
+        if let Some(place) = forbidden_in {
+            let error = ErrorKind::NotAllowedHere { what: format!("`{}`", function.name()), place };
+            self.problem(span, Error::new(error));
         }
+        forbidden_in.is_none()
+    }
+
+    /// An aggregation of the rows of the one source its arguments name.
+    fn aggregation(&mut self, function: Function, matched: Vec<Option<&SpannedExpr>>, span: Span) -> Option<Ir> {
+        self.aggregation = Some(Aggregation { function, source: None });
+        let problems_before = self.problems.len();
+        let checked = self.arguments(function, matched);
+        let aggregation = self.aggregation.take().expect("set above");
+        let Some((source, _)) = aggregation.source else {
+            if self.problems.len() == problems_before {
+                let error = Error::new(ErrorKind::NoSourceColumn { function: function.name().to_string() })
+                    .help(format!("aggregate a column of a source, like `{}(articles.readers)`", function.name()));
+                self.problem(span, error);
+            }
+            return None;
+        };
+        let ty = function.returns(any_type(function, &checked));
+        Some(Self::ir(IrNode::Aggregate { function, source, args: checked }, span, ty))
     }
 
     /// Puts positional and named arguments in parameter order; `None` when they do not fit.
@@ -83,67 +96,29 @@ impl Checker<'_> {
         span: Span,
     ) -> Option<Vec<Option<&'e SpannedExpr>>> {
         let params = function.params();
-        let name = function.name().to_string();
         let mut slots: Vec<Option<&SpannedExpr>> = vec![None; params.len()];
         let mut ok = true;
         let mut positional = 0;
         for arg in args {
             match &arg.name {
+                None if positional < params.len() => slots[positional] = Some(&arg.value),
+                None if function.is_variadic() => slots.push(Some(&arg.value)),
                 None => {
-                    if positional < params.len() {
-                        slots[positional] = Some(&arg.value);
-                    } else if function.variadic() {
-                        slots.push(Some(&arg.value));
-                    } else {
-                        let error = ErrorKind::WrongArgumentCount {
-                            function: name.clone(),
-                            expected: arity(function),
-                            found: args.len(),
-                        };
-                        self.problem(arg.value.span, Error::new(error));
-                        return None;
-                    }
-                    positional += 1;
+                    let error = self.wrong_count(function, args.len());
+                    self.problem(arg.value.span, error);
+                    return None;
                 }
-                Some(arg_name) => match params.iter().position(|p| p.name == arg_name.node) {
-                    Some(index) if slots[index].is_some() => {
-                        let error =
-                            ErrorKind::RepeatedArgument { function: name.clone(), argument: arg_name.node.clone() };
-                        self.problem(arg_name.span, Error::new(error));
-                        ok = false;
-                    }
-                    Some(index) => slots[index] = Some(&arg.value),
-                    None => {
-                        let error =
-                            ErrorKind::UnknownArgument { function: name.clone(), argument: arg_name.node.clone() };
-                        let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
-                        let error =
-                            Error::new(error).note(format!("the arguments of `{name}` are {}", names.join(", ")));
-                        self.problem(arg_name.span, error);
-                        ok = false;
-                    }
-                },
+                Some(name) => ok &= self.named_argument(function, name, &arg.value, &mut slots),
             }
+            positional += usize::from(arg.name.is_none());
         }
-        for (index, param) in params.iter().enumerate() {
-            if slots[index].is_some() {
-                continue;
-            }
-            let missing = match param.omitted {
-                Omitted::Required => true,
-                Omitted::Name("value") => !self.place.value,
-                Omitted::Name("target") => !self.place.target,
-                _ => false,
-            };
-            if missing {
+        for (param, slot) in params.iter().zip(&slots) {
+            if slot.is_none() && !self.can_omit(param) {
                 let error = if args.iter().all(|a| a.name.is_none()) {
-                    Error::new(ErrorKind::WrongArgumentCount {
-                        function: name.clone(),
-                        expected: arity(function),
-                        found: args.len(),
-                    })
+                    self.wrong_count(function, args.len())
                 } else {
-                    Error::new(ErrorKind::MissingArgument { function: name.clone(), argument: param.name.to_string() })
+                    let argument = param.name.to_string();
+                    Error::new(ErrorKind::MissingArgument { function: function.name().to_string(), argument })
                 };
                 self.problem(span, error);
                 ok = false;
@@ -152,71 +127,99 @@ impl Checker<'_> {
         ok.then_some(slots)
     }
 
-    fn arguments(&mut self, function: Function, matched: Vec<Option<&SpannedExpr>>) -> Vec<Option<Ir>> {
+    /// Puts `name = value` in its parameter's slot; false when it has none or it is taken.
+    fn named_argument<'e>(
+        &mut self,
+        function: Function,
+        name: &Spanned<String>,
+        value: &'e SpannedExpr,
+        slots: &mut [Option<&'e SpannedExpr>],
+    ) -> bool {
         let params = function.params();
-        let last = params.len().saturating_sub(1);
+        let function_name = function.name().to_string();
+        let argument = name.node.clone();
+        match params.iter().position(|p| p.name == name.node) {
+            Some(index) if slots[index].is_some() => {
+                self.problem(name.span, Error::new(ErrorKind::RepeatedArgument { function: function_name, argument }));
+                false
+            }
+            Some(index) => {
+                slots[index] = Some(value);
+                true
+            }
+            None => {
+                let names = words::quoted(params.iter().map(|p| p.name));
+                let note = format!("the arguments of `{function_name}` are {names}");
+                let error = Error::new(ErrorKind::UnknownArgument { function: function_name, argument }).note(note);
+                self.problem(name.span, error);
+                false
+            }
+        }
+    }
+
+    /// Whether an argument may be left out here: `value` and `target` only where they exist.
+    fn can_omit(&self, param: &Param) -> bool {
+        match param.omitted {
+            Omitted::Required => false,
+            Omitted::Value => self.place.value,
+            Omitted::Target => self.place.target,
+            Omitted::Absent | Omitted::Number(_) => true,
+        }
+    }
+
+    fn wrong_count(&self, function: Function, found: usize) -> Error {
+        Error::new(ErrorKind::WrongArgumentCount {
+            function: function.name().to_string(),
+            expected: arity(function),
+            found,
+        })
+    }
+
+    fn arguments(&mut self, function: Function, matched: Vec<Option<&SpannedExpr>>) -> Vec<Option<Ir>> {
         let mut checked = Vec::with_capacity(matched.len());
         for (index, arg) in matched.into_iter().enumerate() {
-            let param = params[index.min(last)];
-            let ir = match arg {
+            let param = function.param(index).expect("arguments are matched to parameters");
+            checked.push(match arg {
                 Some(arg) => {
                     let ir = self.expr(arg);
-                    self.argument_kind(function, param.name, param.kind, &ir);
+                    self.argument_kind(function, param, &ir);
                     Some(ir)
                 }
-                None => match param.omitted {
-                    Omitted::Number(value) => Some(Self::ir(IrNode::Number(value), Span::default(), Type::Number)),
-                    Omitted::Name("value") => Some(Self::ir(IrNode::Ref(Ref::Value), Span::default(), Type::Number)),
-                    Omitted::Name(_) => Some(Self::ir(IrNode::Ref(Ref::Target), Span::default(), Type::Number)),
-                    Omitted::Absent | Omitted::Required => None,
-                },
-            };
-            checked.push(ir);
+                None => filled_in(param),
+            });
         }
         checked
     }
 
-    fn argument_kind(&mut self, function: Function, param: &str, kind: Kind, ir: &Ir) {
-        let what = || format!("argument `{param}` of `{}`", function.name());
-        match kind {
+    fn argument_kind(&mut self, function: Function, param: &Param, ir: &Ir) {
+        let what = || format!("argument `{}` of `{}`", param.name, function.name());
+        let not_whole = || {
+            let (function, argument) = (function.name().to_string(), param.name.to_string());
+            Error::new(ErrorKind::NotAWholeNumber { function, argument })
+        };
+        let written = ir.number();
+        match param.kind {
             Kind::Number => self.want(ir, Type::Number, what),
             Kind::Boolean => self.want(ir, Type::Boolean, what),
             Kind::Any => {}
-            Kind::WholeNumber => {
-                let whole = ir.number().is_some_and(|n| n.fract() == 0.0 && (function == Function::Round || n >= 1.0));
-                if !whole {
-                    let error = ErrorKind::NotAWholeNumber {
-                        function: function.name().to_string(),
-                        argument: param.to_string(),
-                    };
-                    let help = if function == Function::Round {
-                        "digits can be 0 or negative"
-                    } else {
-                        "it must be 1 or more"
-                    };
-                    self.problem(ir.span, Error::new(error).help(help));
-                }
+            Kind::Count if !written.is_some_and(|n| n.fract() == 0.0 && n >= 1.0) => {
+                self.problem(ir.span, not_whole().help("it must be 1 or more"));
             }
-            Kind::Literal => {
-                if ir.number().is_none() {
-                    let error = ErrorKind::WrongValueType {
-                        expected: "a number written out",
-                        found: "a formula",
-                        what: what(),
-                    };
-                    self.problem(ir.span, Error::new(error));
-                } else if function == Function::Quantile && !(0.0..=1.0).contains(&ir.number().unwrap_or(0.0)) {
-                    let error = ErrorKind::WrongValueType {
-                        expected: "between 0 and 1",
-                        found: "a number outside",
-                        what: what(),
-                    };
-                    self.problem(
-                        ir.span,
-                        Error::new(error).help("write the quantile as a fraction or a percent: `0.9` or `90%`"),
-                    );
-                }
+            Kind::Digits if !written.is_some_and(|n| n.fract() == 0.0) => {
+                self.problem(ir.span, not_whole().help("digits can be 0 or negative"));
             }
+            Kind::Fraction if written.is_none() => {
+                let error =
+                    ErrorKind::WrongValueType { expected: "a number written out", found: "a formula", what: what() };
+                self.problem(ir.span, Error::new(error));
+            }
+            Kind::Fraction if !written.is_some_and(|n| (0.0..=1.0).contains(&n)) => {
+                let error =
+                    ErrorKind::WrongValueType { expected: "between 0 and 1", found: "a number outside", what: what() };
+                let help = "write the quantile as a fraction or a percent: `0.9` or `90%`";
+                self.problem(ir.span, Error::new(error).help(help));
+            }
+            Kind::Count | Kind::Digits | Kind::Fraction => {}
         }
     }
 
@@ -237,7 +240,7 @@ impl Checker<'_> {
             if !bands.contains(&name.node) {
                 let error =
                     Error::new(ErrorKind::UnknownArgument { function: "bands".into(), argument: name.node.clone() })
-                        .note(format!("this KPI's bands are {}", list(bands)));
+                        .note(format!("this KPI's bands are {}", words::quoted(bands)));
                 self.problem(name.span, error.suggest(&name.node, bands.iter().map(String::as_str)));
                 continue;
             }
@@ -247,11 +250,22 @@ impl Checker<'_> {
     }
 }
 
+/// What an omitted argument stands for, as an IR node without a span.
+fn filled_in(param: &Param) -> Option<Ir> {
+    let node = match param.omitted {
+        Omitted::Number(value) => IrNode::Number(value),
+        Omitted::Value => IrNode::Ref(Ref::Value),
+        Omitted::Target => IrNode::Ref(Ref::Target),
+        Omitted::Absent | Omitted::Required => return None,
+    };
+    Some(Checker::ir(node, Span::default(), Type::Number))
+}
+
+/// The type the `Any` arguments of a call share.
 fn any_type(function: Function, args: &[Option<Ir>]) -> Type {
-    let params = function.params();
     args.iter()
         .enumerate()
-        .filter(|(index, _)| params.get(*index).or(params.last()).is_some_and(|p| p.kind == Kind::Any))
+        .filter(|(index, _)| function.param(*index).is_some_and(|p| p.kind == Kind::Any))
         .filter_map(|(_, arg)| arg.as_ref().map(|a| a.ty))
         .fold(Type::Any, |shared, ty| shared.unify(ty).unwrap_or(Type::Any))
 }
@@ -260,15 +274,11 @@ fn arity(function: Function) -> String {
     let params = function.params();
     let required = params.iter().filter(|p| p.omitted == Omitted::Required).count();
     let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
-    if function.variadic() {
+    if function.is_variadic() {
         format!("{required} or more arguments")
     } else if required == params.len() {
         format!("{required} {}", plural(required))
     } else {
         format!("{required} to {} arguments", params.len())
     }
-}
-
-fn list(names: &[String]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }

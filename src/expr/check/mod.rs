@@ -245,7 +245,10 @@ impl Checker<'_> {
                 None
             }
             ColumnLookup::UnknownColumn { known } => {
-                let error = Error::new(ErrorKind::UnknownName { name: format!("{source}.{column}") });
+                let error = Error::new(ErrorKind::UnknownColumn {
+                    source_name: source.to_string(),
+                    column: column.to_string(),
+                });
                 let error = match crate::suggest::nearest(column, known.iter().map(String::as_str)) {
                     Some(near) => error.help(format!("did you mean `{source}.{near}`?")),
                     None => error,

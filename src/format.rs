@@ -1,7 +1,26 @@
-//! Numbers as a reader expects them: `31.2%`, `12,345`, `¥1,234.50`, per locale. Used by the
-//! terminal table and by the report filters.
+//! Numbers as a reader expects them: `31.2%`, `12,345`, `¥1,234.50`, per locale. Every number
+//! the product shows (terminal tables, explanations, reports, charts, diagnosis texts) is
+//! written by this module.
 
-use crate::ruleset::model::{Locale, ValueFormat};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::locale::Locale;
+
+/// How a KPI value is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueFormat {
+    Integer,
+    #[default]
+    Number,
+    Percent,
+    Currency,
+    Ratio,
+}
+
+/// Shown for a value that has no data.
+pub const NO_DATA: &str = "—";
 
 /// A KPI value in its format; `—` for no data.
 pub fn value(value: Option<f64>, format: ValueFormat, decimals: Option<u8>, locale: Locale) -> String {
@@ -9,9 +28,8 @@ pub fn value(value: Option<f64>, format: ValueFormat, decimals: Option<u8>, loca
     match format {
         ValueFormat::Percent => percent(value, decimals.unwrap_or(1)),
         ValueFormat::Integer => grouped(value, 0),
-        ValueFormat::Number => grouped(value, decimals.unwrap_or(2)),
+        ValueFormat::Number | ValueFormat::Ratio => grouped(value, decimals.unwrap_or(2)),
         ValueFormat::Currency => money(value, decimals.unwrap_or(2), locale),
-        ValueFormat::Ratio => grouped(value, decimals.unwrap_or(2)),
     }
 }
 
@@ -25,18 +43,13 @@ pub fn plain(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// Shown for a value that has no data.
-pub const NO_DATA: &str = "—";
-
 /// `0.3125` → `31.3%` (one decimal by default).
 pub fn percent(fraction: f64, decimals: u8) -> String {
     format!("{}%", fixed(fraction * 100.0, decimals))
 }
 
 pub fn money(value: f64, decimals: u8, locale: Locale) -> String {
-    let symbol = match locale {
-        Locale::ZhCn | Locale::En => "¥",
-    };
+    let symbol = locale.pick("¥", "¥");
     let sign = if value < 0.0 { "-" } else { "" };
     format!("{sign}{symbol}{}", grouped(value.abs(), decimals))
 }
@@ -54,7 +67,7 @@ pub fn grouped(value: f64, decimals: u8) -> String {
     };
     let mut out = String::with_capacity(text.len() + whole.len() / 3);
     for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
+        if index > 0 && (whole.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -75,6 +88,44 @@ pub fn fixed(value: f64, decimals: u8) -> String {
     format!("{signed:.prec$}", prec = decimals as usize)
 }
 
+/// Which way a change went, as a reader sees it: a change shown as `0.0` is flat, whatever
+/// its sign before rounding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+    Flat,
+}
+
+impl Direction {
+    /// The direction of `change`, whose magnitude is shown as `shown`.
+    pub fn of(change: f64, shown: &str) -> Direction {
+        if shown.chars().all(|c| !c.is_ascii_digit() || c == '0') {
+            Direction::Flat
+        } else if change > 0.0 {
+            Direction::Up
+        } else {
+            Direction::Down
+        }
+    }
+
+    /// `+`, `-`, or nothing for a flat change.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Direction::Up => "+",
+            Direction::Down => "-",
+            Direction::Flat => "",
+        }
+    }
+}
+
+/// A change with its sign: `+12.3%`, `-3.50`, `0`. `magnitude` writes its absolute value.
+pub fn signed(change: f64, magnitude: impl Fn(f64) -> String) -> String {
+    let shown = magnitude(change.abs());
+    format!("{}{shown}", Direction::of(change, &shown).sign())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +138,13 @@ mod tests {
         assert_eq!(value(Some(2.675), ValueFormat::Number, None, Locale::En), "2.68");
         assert_eq!(value(None, ValueFormat::Number, None, Locale::En), "—");
         assert_eq!(fixed(-0.0001, 2), "0.00");
+    }
+
+    #[test]
+    fn a_change_shown_as_zero_has_no_sign() {
+        assert_eq!(signed(0.123, |v| percent(v, 1)), "+12.3%");
+        assert_eq!(signed(-3.5, |v| grouped(v, 2)), "-3.50");
+        assert_eq!(signed(-0.2, |v| grouped(v, 0)), "0");
+        assert_eq!(Direction::of(0.0004, "0.0pp"), Direction::Flat);
     }
 }

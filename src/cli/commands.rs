@@ -1,0 +1,63 @@
+//! One function per command, each running its validated configuration: the engine evaluates,
+//! the library appraises, explains or reports, and the result goes to the terminal or a file.
+
+use std::io::Write;
+
+use kpi::appraise::{self, explain};
+use kpi::engine::{self, Probes};
+use kpi::report::render_reports;
+use kpi::{Error, Errors, output, project, write};
+
+use super::config::{CheckConfig, ExplainConfig, ReportConfig, RunConfig};
+use super::progress::Progress;
+use super::warn;
+
+/// Exit code when `--fail-on` matched a diagnosis.
+const DIAGNOSIS_FIRED: u8 = 1;
+
+pub fn check(config: CheckConfig) -> Result<u8, Errors> {
+    if config.data {
+        warn(&project::verify_data(&config.ruleset)?);
+    }
+    Ok(0)
+}
+
+pub fn run(config: RunConfig) -> Result<u8, Errors> {
+    let evaluation = engine::evaluate(&config.ruleset)?;
+    warn(&evaluation.warnings);
+    let appraisal = appraise::appraise(&config.ruleset, &evaluation, &config.selection, config.locale)?;
+    let bytes = output::render(&appraisal, &config.ruleset, config.format, config.locale)?;
+    match &config.output {
+        Some(path) => write::atomically(path, &bytes)?,
+        None => std::io::stdout().write_all(&bytes).map_err(Error::internal)?,
+    }
+    let failed = config.fail_on.is_some_and(|severity| appraisal.fired_at_least(severity));
+    Ok(if failed { DIAGNOSIS_FIRED } else { 0 })
+}
+
+pub fn explain(config: ExplainConfig) -> Result<u8, Errors> {
+    let probes = Probes::for_kpis(&config.ruleset, [config.kpi.as_str()]);
+    let evaluation = engine::evaluate_with(&config.ruleset, probes)?;
+    warn(&evaluation.warnings);
+    let explanation = explain::explain(&config.ruleset, &evaluation, &config.kpi, &config.selection, config.locale)?;
+    print!("{}", output::explanation(&explanation, config.locale));
+    Ok(0)
+}
+
+pub fn report(config: ReportConfig) -> Result<u8, Errors> {
+    let ReportConfig { ruleset, options } = config;
+    let evaluation = engine::evaluate_with(&ruleset, options.probes(&ruleset))?;
+    warn(&evaluation.warnings);
+    let progress = Progress::new("rendering reports");
+    let written = render_reports(&ruleset, &evaluation, &options, &|done, total| progress.update(done, total))?;
+    progress.finish();
+    let dir = options.output.join(written.period.label());
+    eprintln!("wrote {} reports for {} into {}", written.files.len(), written.period.label(), dir.display());
+    Ok(0)
+}
+
+pub fn schema() -> Result<u8, Errors> {
+    let schema = kpi::ruleset::Ruleset::json_schema();
+    println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serializes"));
+    Ok(0)
+}

@@ -1,0 +1,109 @@
+//! The columns of the frames the engine builds: a source's rows, and the grid of every entity ×
+//! every period. Their names are written here only; everyone else names a column by its kind.
+//! Every name has a prefix that no user name has, so no user name can collide with them.
+
+use polars::prelude::{Expr, PlSmallStr, col};
+
+/// A column of a source's rows, before they are aggregated onto the grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowColumn<'a> {
+    Entity,
+    /// The full date of the row, which places it in a period and orders `first` and `last`.
+    Date,
+    /// The period the row falls in.
+    Period,
+    /// A column of the file, by its name in formulas (`readers` of `articles.readers`).
+    Source(&'a str),
+}
+
+/// A column of the grid: one row per entity × period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GridColumn<'a> {
+    Entity,
+    /// The first day of the period.
+    Period,
+    /// The year the period counts towards, for `to_date`.
+    Year,
+    /// A measure's or a KPI's value.
+    Value(&'a str),
+    Target(&'a str),
+    Attainment(&'a str),
+    Score(&'a str),
+    Band(&'a str),
+    Attribute(&'a str),
+    /// An aggregation of source rows, by its number.
+    Aggregate(usize),
+    /// Whether the diagnosis with this number fires.
+    Fired(usize),
+    /// A part of a formula computed for an explanation, by its number.
+    Probe(usize),
+    /// Whether a scorecard applies to the entity.
+    Applies(&'a str),
+    Total(&'a str),
+    Grade(&'a str),
+    /// The entity's rank by a scorecard total in its period, and how many entities are ranked.
+    Rank(&'a str),
+    Ranked(&'a str),
+    /// The weight a KPI has in a scorecard total in this cell: its points, scaled when the
+    /// scorecard renormalizes over the KPIs that have a score.
+    Weight {
+        scorecard: &'a str,
+        kpi: &'a str,
+    },
+    /// How many rows of a source the cell has, and the first and last of their dates.
+    Rows(&'a str),
+    FirstDate(&'a str),
+    LastDate(&'a str),
+}
+
+const ENTITY: &str = ":entity";
+const PERIOD: &str = ":period";
+
+impl RowColumn<'_> {
+    pub fn name(self) -> PlSmallStr {
+        match self {
+            RowColumn::Entity => ENTITY.into(),
+            RowColumn::Date => ":date".into(),
+            RowColumn::Period => PERIOD.into(),
+            RowColumn::Source(name) => format!("c:{name}").into(),
+        }
+    }
+
+    pub fn col(self) -> Expr {
+        col(self.name())
+    }
+}
+
+impl GridColumn<'_> {
+    pub fn name(self) -> PlSmallStr {
+        use GridColumn::*;
+        match self {
+            Entity => ENTITY.into(),
+            Period => PERIOD.into(),
+            Year => ":year".into(),
+            Value(name) => format!("v:{name}").into(),
+            Target(kpi) => format!("t:{kpi}").into(),
+            Attainment(kpi) => format!("r:{kpi}").into(),
+            Score(kpi) => format!("s:{kpi}").into(),
+            Band(kpi) => format!("b:{kpi}").into(),
+            Attribute(name) => format!("a:{name}").into(),
+            Aggregate(index) => format!("g:{index}").into(),
+            Fired(index) => format!("d:{index}").into(),
+            Probe(index) => format!("probe:{index}").into(),
+            Applies(scorecard) => format!("applies:{scorecard}").into(),
+            Total(scorecard) => format!("total:{scorecard}").into(),
+            Grade(scorecard) => format!("grade:{scorecard}").into(),
+            Rank(scorecard) => format!("rank:{scorecard}").into(),
+            Ranked(scorecard) => format!("ranked:{scorecard}").into(),
+            // The length keeps `a:b` + `c` apart from `a` + `b:c`.
+            Weight { scorecard, kpi } => format!("w:{}:{scorecard}:{kpi}", scorecard.len()).into(),
+            Rows(source) => format!("rows:{source}").into(),
+            FirstDate(source) => format!("from:{source}").into(),
+            LastDate(source) => format!("to:{source}").into(),
+        }
+    }
+
+    pub fn col(self) -> Expr {
+        col(self.name())
+    }
+}

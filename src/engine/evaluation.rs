@@ -1,0 +1,81 @@
+//! The result of an evaluation: the grid, with a column for everything the ruleset computes.
+//! Every column the ruleset implies is checked present once, when the evaluation is made, so
+//! that a column asked for later is never silently no data.
+
+use indexmap::IndexMap;
+use polars::prelude::*;
+
+use super::period::Period;
+use super::probes::Probes;
+use crate::compile::GridColumn;
+use crate::error::Error;
+use crate::ruleset::CheckedRuleset;
+
+/// The evaluated grid: one row per entity × period, in entity then period order.
+pub struct Evaluation {
+    frame: DataFrame,
+    pub entities: Vec<String>,
+    pub periods: Vec<Period>,
+    /// What the user should know but did not stop the evaluation: sources without files.
+    pub warnings: Vec<Error>,
+    /// The parts of formulas computed for explanations.
+    pub probes: Probes,
+    /// The names of the files read for each source of rows.
+    pub files: IndexMap<String, Vec<String>>,
+}
+
+impl Evaluation {
+    /// An evaluation of `ruleset`; an internal error when the grid lacks a column it implies.
+    pub fn new(
+        ruleset: &CheckedRuleset,
+        frame: DataFrame,
+        entities: Vec<String>,
+        periods: Vec<Period>,
+        warnings: Vec<Error>,
+        probes: Probes,
+        files: IndexMap<String, Vec<String>>,
+    ) -> Result<Evaluation, Error> {
+        let present: Vec<PlSmallStr> = frame.get_column_names_owned();
+        let missing: Vec<String> = implied_columns(ruleset, &probes)
+            .map(GridColumn::name)
+            .filter(|n| !present.contains(n))
+            .map(|n| n.to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::internal(format!("the grid has no column {}", crate::words::quoted(missing))));
+        }
+        Ok(Evaluation { frame, entities, periods, warnings, probes, files })
+    }
+
+    /// The row of an entity in a period: the grid is in entity then period order.
+    pub fn row(&self, entity_index: usize, period_index: usize) -> usize {
+        entity_index * self.periods.len() + period_index
+    }
+
+    /// A column of the grid. Asking for a column the ruleset does not imply is a bug.
+    pub fn column(&self, column: GridColumn) -> &Column {
+        let name = column.name();
+        self.frame.column(&name).unwrap_or_else(|_| panic!("the grid has no column `{name}`"))
+    }
+
+    /// The whole grid, for queries across cells.
+    pub fn frame(&self) -> &DataFrame {
+        &self.frame
+    }
+}
+
+/// Every column of the grid that the ruleset implies.
+fn implied_columns<'a>(ruleset: &'a CheckedRuleset, probes: &Probes) -> impl Iterator<Item = GridColumn<'a>> {
+    use GridColumn::*;
+    let measures = ruleset.measures.keys().map(|name| Value(name));
+    let kpis = ruleset.kpis.keys().flat_map(|kpi| [Value(kpi), Target(kpi), Attainment(kpi), Score(kpi), Band(kpi)]);
+    let attributes = ruleset.attributes.keys().map(|name| Attribute(name));
+    let diagnoses = (0..ruleset.diagnoses.len()).map(Fired);
+    let scorecards = ruleset.scorecards.iter().flat_map(|(name, scorecard)| {
+        let standing = [Applies(name), Total(name), Grade(name), Rank(name), Ranked(name)];
+        standing.into_iter().chain(scorecard.weights.keys().map(move |kpi| Weight { scorecard: name, kpi }))
+    });
+    let sources = ruleset.row_sources().flat_map(|(name, _)| [Rows(name), FirstDate(name), LastDate(name)]);
+    let probes = (0..probes.formulas().len()).map(Probe);
+    measures.chain(kpis).chain(attributes).chain(diagnoses).chain(scorecards).chain(sources).chain(probes)
+}

@@ -1,0 +1,44 @@
+//! Polars failures, mapped to what the user can act on. Reading a source's rows can fail on
+//! the data: that is the user's to fix (exit 2), at the source's `path` and in the file that
+//! fails. Computing the grid can fail on a formula whose values the data makes impossible (a
+//! text attribute in arithmetic): also the user's, at the formula. Any other failure is a bug
+//! (exit 3).
+
+use polars::prelude::*;
+
+use super::layers::{self, Layer};
+use super::sources::{self, SourceRef};
+use super::values::ColumnUse;
+use crate::error::{Error, ErrorKind, Errors};
+
+/// A failure to read a source's rows.
+pub fn reading(source: &SourceRef, columns: &[ColumnUse], error: PolarsError) -> Errors {
+    let (file, error) = match sources::failing_file(source, columns) {
+        Some((file, error)) => (Some(file), error),
+        None => (None, error),
+    };
+    let kind = ErrorKind::UnreadableData { source_name: source.name.to_string(), file, message: message(&error) };
+    Error::new(kind).at_opt(source.location_of(Some("path"), None)).into()
+}
+
+/// A failure to compute the grid's `layers` on `grid`: at the formula that fails, if one does.
+pub fn computing(grid: &LazyFrame, layers: &[Layer], error: PolarsError) -> Errors {
+    match layers::first_failing(grid, layers) {
+        Some((computed, error)) => match computed.formula {
+            Some(formula) => {
+                let failed = Error::new(ErrorKind::FormulaFailed { message: message(&error) }).at(formula.location());
+                failed
+                    .help("check that the formula uses numbers where it computes, and text where it compares text")
+                    .into()
+            }
+            None => Error::internal(error).into(),
+        },
+        None => Error::internal(error).into(),
+    }
+}
+
+/// Polars' message up to its first line break: what follows is advice for polars' own API.
+fn message(error: &PolarsError) -> String {
+    let text = error.to_string();
+    text.lines().next().unwrap_or_default().trim().to_string()
+}

@@ -1,0 +1,103 @@
+//! CSV and TSV: sampled from the head of the file, scanned lazily from disk (or from the
+//! decoded text of a GBK file), with plain numbers and ISO dates parsed by the reader itself.
+
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use super::{Reader, SAMPLE_ROWS, encoding};
+use crate::ruleset::model::Source;
+
+/// The bytes read from the start of a file for its sample.
+const HEAD_BYTES: usize = 256 * 1024;
+
+struct Csv {
+    path: PathBuf,
+    separator: u8,
+    header_row: u32,
+    /// The text as UTF-8, for a file that is not UTF-8 on disk.
+    decoded: Option<Arc<[u8]>>,
+}
+
+pub fn open_comma_separated(path: &Path, source: &Source) -> Result<Box<dyn Reader>, String> {
+    open(path, source, b',')
+}
+
+pub fn open_tab_separated(path: &Path, source: &Source) -> Result<Box<dyn Reader>, String> {
+    open(path, source, b'\t')
+}
+
+fn open(path: &Path, source: &Source, separator: u8) -> Result<Box<dyn Reader>, String> {
+    let decoded = encoding::decoded(path, source.encoding)?;
+    Ok(Box::new(Csv { path: path.to_path_buf(), separator, header_row: source.header_row, decoded }))
+}
+
+impl Csv {
+    /// The start of the file, up to a line break: enough for the sample rows, without reading
+    /// (or counting the lines of) the whole file.
+    fn head(&self) -> std::io::Result<Vec<u8>> {
+        let mut head = match &self.decoded {
+            Some(bytes) => bytes[..bytes.len().min(HEAD_BYTES)].to_vec(),
+            None => {
+                let mut head = Vec::with_capacity(HEAD_BYTES);
+                std::fs::File::open(&self.path)?.take(HEAD_BYTES as u64).read_to_end(&mut head)?;
+                head
+            }
+        };
+        if head.len() == HEAD_BYTES {
+            let end = head.iter().rposition(|b| *b == b'\n').map_or(head.len(), |at| at + 1);
+            head.truncate(end);
+        }
+        Ok(head)
+    }
+
+    fn rows_above_headers(&self) -> usize {
+        self.header_row as usize - 1
+    }
+}
+
+impl Reader for Csv {
+    fn sample(&self) -> Result<DataFrame, String> {
+        let head = self.head().map_err(|e| e.to_string())?;
+        let separator = self.separator;
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_skip_rows(self.rows_above_headers())
+            .with_n_rows(Some(SAMPLE_ROWS))
+            .with_infer_schema_length(Some(0))
+            .map_parse_options(move |options| options.with_separator(separator).with_missing_is_null(true))
+            .into_reader_with_file_handle(Cursor::new(head))
+            .finish()
+            .map_err(|e| e.to_string())
+    }
+
+    fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, String> {
+        let mut schema = Schema::default();
+        for (name, dtype) in dtypes {
+            schema.with_column(name.as_str().into(), dtype.clone());
+        }
+        let reader = match &self.decoded {
+            Some(bytes) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([bytes.to_vec().into()]))),
+            None => LazyCsvReader::new(PlRefPath::try_from_path(&self.path).map_err(|e| e.to_string())?),
+        };
+        reader
+            .with_has_header(true)
+            .with_skip_rows(self.rows_above_headers())
+            .with_separator(self.separator)
+            .with_dtype_overwrite(Some(Arc::new(schema)))
+            .with_infer_schema_length(Some(SAMPLE_ROWS))
+            .with_missing_is_null(true)
+            .finish()
+            .map_err(|e| e.to_string())
+    }
+
+    fn parses_text(&self) -> bool {
+        true
+    }
+
+    fn data_line(&self, index: usize) -> usize {
+        self.header_row as usize + 1 + index
+    }
+}

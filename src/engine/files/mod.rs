@@ -1,0 +1,126 @@
+//! The data files of a source: finding them, and one reader per file format behind
+//! [`Reader`]. A format is a module here and a row of [`FORMATS`].
+
+mod csv;
+mod encoding;
+mod ndjson;
+mod parquet;
+mod text_table;
+mod workbook;
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::error::{Error, ErrorKind};
+use crate::ruleset::model::{Source, SourceFormat};
+
+/// Rows read to learn a file's headers, date format and number style.
+pub const SAMPLE_ROWS: usize = 200;
+
+/// One file format: how its first rows are sampled and how the whole file is scanned. Errors
+/// are messages; [`DataFile`] says which file they are about.
+pub trait Reader: Send + Sync {
+    /// The first [`SAMPLE_ROWS`] rows: as text where the file is text, in the format's own
+    /// types otherwise.
+    fn sample(&self) -> Result<DataFrame, String>;
+
+    /// A lazy scan of the whole file. Readers that parse text themselves read the columns of
+    /// `dtypes` as those types; the others give their columns as [`Reader::sample`] does.
+    fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, String>;
+
+    /// Whether the reader parses plain numbers and ISO dates out of text itself, which is
+    /// faster than cleaning the text afterwards.
+    fn parses_text(&self) -> bool {
+        false
+    }
+
+    /// The line of the file (or the row of the sheet) that holds data row `index` (0-based).
+    fn data_line(&self, index: usize) -> usize;
+}
+
+type Open = fn(&Path, &Source) -> Result<Box<dyn Reader>, String>;
+
+/// The formats: what `format:` calls them, the extensions they are recognised by, and how a
+/// file of theirs is opened.
+const FORMATS: [(SourceFormat, &[&str], Open); 5] = [
+    (SourceFormat::Csv, &["csv", "txt"], csv::open_comma_separated),
+    (SourceFormat::Tsv, &["tsv", "tab"], csv::open_tab_separated),
+    (SourceFormat::Parquet, &["parquet", "pq"], parquet::open),
+    (SourceFormat::Xlsx, &["xlsx", "xlsm", "xls", "xlsb", "ods"], workbook::open),
+    (SourceFormat::Ndjson, &["ndjson", "jsonl"], ndjson::open),
+];
+
+/// One data file, ready to sample and scan.
+pub struct DataFile {
+    pub path: PathBuf,
+    reader: Box<dyn Reader>,
+}
+
+/// The files a source's `path` matches, in name order.
+pub fn find(source: &Source, base: &Path) -> Result<Vec<PathBuf>, Error> {
+    let pattern = base.join(&source.path);
+    let pattern_text = pattern.to_string_lossy().to_string();
+    let mut paths: Vec<PathBuf> = glob::glob(&pattern_text)
+        .map_err(|e| Error::new(ErrorKind::NoFiles { pattern: format!("{pattern_text} ({})", e.msg) }))?
+        .filter_map(std::result::Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(Error::new(ErrorKind::NoFiles { pattern: pattern_text }));
+    }
+    Ok(paths)
+}
+
+impl DataFile {
+    pub fn open(path: PathBuf, source: &Source) -> Result<DataFile, Error> {
+        let open = opener(&path, source.format)?;
+        let reader = open(&path, source).map_err(|message| unreadable(&path, message))?;
+        Ok(DataFile { path, reader })
+    }
+
+    pub fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    pub fn data_line(&self, index: usize) -> usize {
+        self.reader.data_line(index)
+    }
+
+    pub fn parses_text(&self) -> bool {
+        self.reader.parses_text()
+    }
+
+    /// The first rows: text as text, typed formats with their own types.
+    pub fn sample(&self) -> Result<DataFrame, Error> {
+        self.reader.sample().map_err(|message| unreadable(&self.path, message))
+    }
+
+    /// The column headers, as written.
+    pub fn headers(&self) -> Result<Vec<String>, Error> {
+        Ok(self.sample()?.get_column_names().into_iter().map(|n| n.to_string()).collect())
+    }
+
+    /// A lazy scan, with the columns of `dtypes` read as those types where the reader parses text.
+    pub fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, Error> {
+        self.reader.scan(dtypes).map_err(|message| unreadable(&self.path, message))
+    }
+}
+
+fn unreadable(path: &Path, message: String) -> Error {
+    Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message })
+}
+
+/// How a file is opened: as its source's `format:` says, else by its extension.
+fn opener(path: &Path, declared: SourceFormat) -> Result<Open, Error> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let found = FORMATS.iter().find(|(format, extensions, _)| match declared {
+        SourceFormat::Auto => extensions.contains(&extension.as_str()),
+        declared => *format == declared,
+    });
+    found.map(|(_, _, open)| *open).ok_or_else(|| {
+        let message = format!("cannot tell the format from the extension `.{extension}`");
+        unreadable(path, message).help("set `format:` on the source: csv, tsv, parquet, xlsx or ndjson")
+    })
+}

@@ -1,0 +1,33 @@
+//! The languages of labels, texts and reports.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A report language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, clap::ValueEnum)]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    #[value(name = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en")]
+    #[value(name = "en")]
+    En,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// The one of two values written for this language.
+    pub fn pick<T>(self, zh_cn: T, en: T) -> T {
+        match self {
+            Locale::ZhCn => zh_cn,
+            Locale::En => en,
+        }
+    }
+}
