@@ -125,7 +125,10 @@ fn scan_file(source: &SourceRef, file: &DataFile, columns: &[ColumnUse]) -> Resu
     let mut dtypes: Vec<(String, DataType)> = Vec::new();
     let mut select = vec![entity(source, &headers, &mut dtypes)];
     if let Some(date_header) = &headers.date {
-        select.push(values::date(source, file, &sample, date_header, &mut dtypes)?.alias(RowColumn::Date.name()));
+        let declared = source.source.date_format.as_deref();
+        let date = values::date(file, &sample, date_header, declared, &mut dtypes)
+            .map_err(|(error, field)| error.at_opt(source.location_of(Some(field), None)))?;
+        select.push(date.alias(RowColumn::Date.name()));
     }
     for (column, header) in columns.iter().zip(&headers.columns) {
         let expr = values::column(column.usage, file, &sample, header, &mut dtypes);

@@ -7,7 +7,6 @@ use polars::prelude::*;
 use super::files::DataFile;
 use super::numbers::written_number;
 use super::sniff::{self, DateFormat, NumberStyle};
-use super::sources::SourceRef;
 use crate::error::{Error, ErrorKind};
 
 /// How a formula uses a source column, which decides how it is read.
@@ -69,15 +68,20 @@ fn text_values(column: &Column) -> Vec<&str> {
     column.str().map(|values| values.iter().flatten().collect()).unwrap_or_default()
 }
 
-/// The date column parsed to a date, in the format the sample shows (or `date_format`).
+/// A problem with a file's dates, and the key of the source it concerns (`date` or
+/// `date_format`), where the caller places it.
+pub type DateProblem = (Error, &'static str);
+
+/// The date column parsed to a date, in the format the sample shows (or `declared`, the
+/// source's `date_format`).
 pub fn date(
-    source: &SourceRef,
     file: &DataFile,
     sample: &DataFrame,
     header: &str,
+    declared: Option<&str>,
     dtypes: &mut Vec<(String, DataType)>,
-) -> Result<Expr, Error> {
-    let column = sample.column(header).map_err(Error::from)?;
+) -> Result<Expr, DateProblem> {
+    let column = sample.column(header).map_err(|e| (Error::from(e), "date"))?;
     match column.dtype() {
         DataType::Date => return Ok(col(header)),
         DataType::Datetime(..) => return Ok(col(header).dt().date()),
@@ -88,10 +92,10 @@ pub fn date(
                 file: file.display(),
                 found: other.to_string(),
             };
-            return Err(Error::new(kind).at_opt(source.location_of(Some("date"), None)));
+            return Err((Error::new(kind), "date"));
         }
     }
-    let format = date_format(source, file, column, header)?;
+    let format = date_format(file, column, header, declared)?;
     if file.parses_text() && format == (DateFormat::Date { format: "%Y-%m-%d".into(), timed: false }) {
         dtypes.push((header.to_string(), DataType::Date));
         return Ok(col(header));
@@ -111,8 +115,12 @@ pub fn date(
 }
 
 /// The format that reads every sampled date, or an error at the value none reads.
-fn date_format(source: &SourceRef, file: &DataFile, column: &Column, header: &str) -> Result<DateFormat, Error> {
-    let declared = source.source.date_format.as_deref();
+fn date_format(
+    file: &DataFile,
+    column: &Column,
+    header: &str,
+    declared: Option<&str>,
+) -> Result<DateFormat, DateProblem> {
     sniff::date_format(text_values(column).iter().copied(), declared).map_err(|bad| {
         let index = column.str().ok().and_then(|c| c.iter().position(|v| v.map(str::trim) == Some(bad.as_str())));
         let kind = ErrorKind::BadDate {
@@ -122,8 +130,6 @@ fn date_format(source: &SourceRef, file: &DataFile, column: &Column, header: &st
             file: file.display(),
         };
         let field = if declared.is_some() { "date_format" } else { "date" };
-        Error::new(kind)
-            .at_opt(source.location_of(Some(field), None))
-            .help("set `date_format:` on the source, e.g. `date_format: \"%Y/%m/%d\"`")
+        (Error::new(kind).help("set `date_format:` on the source, e.g. `date_format: \"%Y/%m/%d\"`"), field)
     })
 }

@@ -5,8 +5,8 @@ use minijinja::value::{Kwargs, Value, ValueKind};
 use minijinja::{Environment, State};
 
 use super::charts::{self, Axis, Bar, NumberStyle, Point};
+use super::escape::is_html;
 use super::filters::{shown_as, value_format};
-use super::templates::is_html;
 use crate::locale::Locale;
 use crate::texts::number;
 

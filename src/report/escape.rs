@@ -1,5 +1,12 @@
 //! Escaping text from data for the two report formats.
 
+use minijinja::{AutoEscape, State};
+
+/// Whether the template being rendered is HTML: filters then write markup.
+pub fn is_html(state: &State) -> bool {
+    matches!(state.auto_escape(), AutoEscape::Html)
+}
+
 /// Text in HTML: in an element or in a quoted attribute.
 pub fn html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")

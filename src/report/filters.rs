@@ -7,8 +7,7 @@ use std::sync::Arc;
 use minijinja::value::Value;
 use minijinja::{Environment, State};
 
-use super::escape;
-use super::templates::is_html;
+use super::escape::{self, is_html};
 use crate::format::{self, Direction, ValueFormat};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;

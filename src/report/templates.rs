@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use minijinja::value::Value;
-use minijinja::{AutoEscape, Environment, State, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use super::context::Report;
 use super::{drawing, escape, filters};
@@ -47,11 +47,6 @@ const MARKDOWN: &str = "markdown";
 
 pub fn builtin(name: &str) -> Option<&'static str> {
     BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
-}
-
-/// Whether the template being rendered is HTML: filters then write markup.
-pub fn is_html(state: &State) -> bool {
-    matches!(state.auto_escape(), AutoEscape::Html)
 }
 
 pub struct Templates {

@@ -8,6 +8,7 @@ mod example;
 mod extends;
 mod functions;
 mod grammar;
+mod layers;
 mod report;
 mod schema;
 mod support;
