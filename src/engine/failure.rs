@@ -37,8 +37,11 @@ pub fn computing(grid: &LazyFrame, layers: &[Layer], error: PolarsError) -> Erro
     }
 }
 
-/// Polars' message up to its first line break: what follows is advice for polars' own API.
+/// Polars' message up to its first line break, without the names of the engine's columns and
+/// the advice for polars' own API that follow it.
 fn message(error: &PolarsError) -> String {
     let text = error.to_string();
-    text.lines().next().unwrap_or_default().trim().to_string()
+    let line = text.lines().next().unwrap_or_default();
+    let line = line.split(" (lhs: ").next().unwrap_or_default();
+    line.split("; try ").next().unwrap_or_default().trim().to_string()
 }

@@ -307,59 +307,82 @@ pub fn radar_chart(axes: &[Axis], locale: Locale, title: &str) -> String {
         let bars: Vec<Bar> = axes.iter().map(|a| Bar { label: a.label, value: a.score }).collect();
         return bar_chart(&bars, style, title);
     }
-    let (width, height) = (420u32, 320u32);
-    let (cx, cy, radius) = (210.0, 165.0, 110.0);
-    let scale = 120.0;
-    let angle = |i: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / axes.len() as f64;
-    let point = |i: usize, r: f64| (cx + r * angle(i).cos(), cy + r * angle(i).sin());
+    let radar = Radar { axes: axes.len() };
     let mut out = String::new();
-    open_svg(&mut out, width, height, title);
-    for ring in [50.0, 100.0, 120.0] {
-        let r = radius * ring / scale;
-        let corners: Vec<String> =
-            (0..axes.len()).map(|i| point(i, r)).map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-        let (stroke, dash) = if ring == 100.0 { (TARGET, r#" stroke-dasharray="6 4""#) } else { (GRID, "") };
-        let _ = write!(out, r#"<polygon points="{}" fill="none" stroke="{stroke}"{dash}/>"#, corners.join(" "));
-        let _ = write!(
-            out,
-            r#"<text x="{:.1}" y="{:.1}" font-size="10" fill="{MUTED}">{ring}</text>"#,
-            cx + 3.0,
-            cy - r - 2.0
-        );
-    }
-    for (i, axis) in axes.iter().enumerate() {
-        let (x, y) = point(i, radius);
-        let _ = write!(out, r#"<line x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke="{GRID}"/>"#);
-        let (lx, ly) = point(i, radius + 18.0);
-        let anchor = if (lx - cx).abs() < 1.0 {
-            "middle"
-        } else if lx > cx {
-            "start"
-        } else {
-            "end"
-        };
-        let score = axis.score.map_or_else(|| "—".to_string(), |s| style.show(s));
-        let _ = write!(
-            out,
-            r#"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" font-size="11">{} <tspan font-weight="600">{}</tspan></text>"#,
-            ly + 4.0,
-            escape(&truncate(axis.label, 10)),
-            escape(&score)
-        );
-    }
-    let corners: Vec<String> = axes
-        .iter()
-        .enumerate()
-        .map(|(i, a)| point(i, radius * a.score.unwrap_or(0.0).clamp(0.0, scale) / scale))
-        .map(|(x, y)| format!("{x:.1},{y:.1}"))
-        .collect();
+    open_svg(&mut out, 420, 320, title);
+    radar.rings(&mut out);
+    radar.axes(&mut out, axes, style);
+    let scores = axes.iter().enumerate().map(|(i, a)| radar.point(i, a.score.unwrap_or(0.0).clamp(0.0, Radar::SCALE)));
     let _ = write!(
         out,
-        r#"<polygon points="{}" fill="{VALUE}" fill-opacity="0.18" stroke="{VALUE}" stroke-width="2"/>"#,
-        corners.join(" ")
+        r#"<polygon points="{}" fill="{VALUE}" fill-opacity="0.18" stroke="{VALUE}" stroke-width="2"/></svg>"#,
+        Radar::corners(scores)
     );
-    out.push_str("</svg>");
     out
+}
+
+/// Where a radar of `axes` axes draws: scores from the centre out to [`Radar::SCALE`].
+struct Radar {
+    axes: usize,
+}
+
+impl Radar {
+    const CENTRE: (f64, f64) = (210.0, 165.0);
+    const RADIUS: f64 = 110.0;
+    /// The score at the outer ring.
+    const SCALE: f64 = 120.0;
+
+    /// The point of axis `i` at `score`.
+    fn point(&self, i: usize, score: f64) -> (f64, f64) {
+        self.at(i, Self::RADIUS * score / Self::SCALE)
+    }
+
+    /// The point of axis `i` at `distance` from the centre; the first axis points up.
+    fn at(&self, i: usize, distance: f64) -> (f64, f64) {
+        let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / self.axes as f64;
+        (Self::CENTRE.0 + distance * angle.cos(), Self::CENTRE.1 + distance * angle.sin())
+    }
+
+    fn corners(points: impl Iterator<Item = (f64, f64)>) -> String {
+        points.map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ")
+    }
+
+    /// Rings at 50, 100 (on target, dashed) and 120 points, each labelled.
+    fn rings(&self, out: &mut String) {
+        let (cx, cy) = Self::CENTRE;
+        for ring in [50.0, 100.0, 120.0] {
+            let corners = Self::corners((0..self.axes).map(|i| self.point(i, ring)));
+            let (stroke, dash) = if ring == 100.0 { (TARGET, r#" stroke-dasharray="6 4""#) } else { (GRID, "") };
+            let _ = write!(out, r#"<polygon points="{corners}" fill="none" stroke="{stroke}"{dash}/>"#);
+            let (x, y) = (cx + 3.0, cy - Self::RADIUS * ring / Self::SCALE - 2.0);
+            let _ = write!(out, r#"<text x="{x:.1}" y="{y:.1}" font-size="10" fill="{MUTED}">{ring}</text>"#);
+        }
+    }
+
+    /// A line for each axis, and its KPI and score at its end.
+    fn axes(&self, out: &mut String, axes: &[Axis], style: NumberStyle) {
+        let (cx, cy) = Self::CENTRE;
+        for (i, axis) in axes.iter().enumerate() {
+            let (x, y) = self.at(i, Self::RADIUS);
+            let _ = write!(out, r#"<line x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke="{GRID}"/>"#);
+            let (lx, ly) = self.at(i, Self::RADIUS + 18.0);
+            let anchor = if (lx - cx).abs() < 1.0 {
+                "middle"
+            } else if lx > cx {
+                "start"
+            } else {
+                "end"
+            };
+            let score = axis.score.map_or_else(|| format::NO_DATA.to_string(), |s| style.show(s));
+            let _ = write!(
+                out,
+                r#"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" font-size="11">{} <tspan font-weight="600">{}</tspan></text>"#,
+                ly + 4.0,
+                escape(&truncate(axis.label, 10)),
+                escape(&score)
+            );
+        }
+    }
 }
 
 /// A small inline line of recent values, with the latest one marked.

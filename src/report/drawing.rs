@@ -10,73 +10,74 @@ use super::filters::{shown_as, value_format};
 use crate::locale::Locale;
 use crate::texts::number;
 
+type Drawn = Result<Value, minijinja::Error>;
+
 /// `line_chart(kpi)`, `bar_chart(items, value=, label=, format=)`, `radar_chart(scorecard)`,
 /// `sparkline(kpi)`: SVG in HTML reports; in Markdown, sparklines are text and other charts are
 /// left out.
 pub fn register(env: &mut Environment<'static>, locale: Locale) {
-    env.add_function("line_chart", move |state: &State, kpi: Value| -> Result<Value, minijinja::Error> {
-        if !is_html(state) {
-            return Ok(Value::from(charts::text_sparkline(&trend_values(&kpi)?)));
-        }
-        let trend = kpi.get_attr("trend")?;
-        let mut periods = Vec::new();
-        for point in trend.try_iter()? {
-            periods.push((
-                point.get_attr("period")?.to_string(),
-                number(&point.get_attr("value")?),
-                number(&point.get_attr("target")?),
-            ));
-        }
-        let points: Vec<Point> =
-            periods.iter().map(|(label, value, target)| Point { label, value: *value, target: *target }).collect();
-        let (format, decimals) = shown_as(&kpi)?;
-        let style = NumberStyle { format, decimals, locale };
-        Ok(Value::from_safe_string(charts::line_chart(&points, style, &kpi.get_attr("label")?.to_string())))
+    env.add_function("line_chart", move |state: &State, kpi: Value| line_chart(state, &kpi, locale));
+    env.add_function("bar_chart", move |state: &State, items: Value, kwargs: Kwargs| {
+        bar_chart(state, &items, &kwargs, locale)
     });
-    env.add_function(
-        "bar_chart",
-        move |state: &State, items: Value, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
-            let value_key: String = kwargs.get::<Option<String>>("value")?.unwrap_or_else(|| "value".into());
-            let label_key: String = kwargs.get::<Option<String>>("label")?.unwrap_or_else(|| "label".into());
-            let format: Option<String> = kwargs.get("format")?;
-            let title: Option<String> = kwargs.get("title")?;
-            kwargs.assert_all_used()?;
-            if !is_html(state) {
-                return Ok(Value::from(""));
-            }
-            let mut rows = Vec::new();
-            for item in items.try_iter()? {
-                rows.push((item.get_attr(&label_key)?.to_string(), number(&item.get_attr(&value_key)?)));
-            }
-            let bars: Vec<Bar> = rows.iter().map(|(label, value)| Bar { label, value: *value }).collect();
-            let style = NumberStyle {
-                format: value_format(&Value::from(format.unwrap_or_default())),
-                decimals: Some(1),
-                locale,
-            };
-            Ok(Value::from_safe_string(charts::bar_chart(&bars, style, title.as_deref().unwrap_or_default())))
-        },
-    );
-    env.add_function("radar_chart", move |state: &State, scorecard: Value| -> Result<Value, minijinja::Error> {
-        if !is_html(state) {
-            return Ok(Value::from(""));
-        }
-        let mut rows = Vec::new();
-        for row in scorecard.get_attr("rows")?.try_iter()? {
-            rows.push((row.get_attr("label")?.to_string(), number(&row.get_attr("score")?)));
-        }
-        let axes: Vec<Axis> = rows.iter().map(|(label, score)| Axis { label, score: *score }).collect();
-        Ok(Value::from_safe_string(charts::radar_chart(&axes, locale, &scorecard.get_attr("label")?.to_string())))
-    });
-    env.add_function("sparkline", |state: &State, series: Value| -> Result<Value, minijinja::Error> {
-        let values = trend_values(&series)?;
-        if !is_html(state) {
-            return Ok(Value::from(charts::text_sparkline(&values)));
-        }
-        let title =
-            series.get_attr("label").ok().filter(|l| !l.is_undefined()).map(|l| l.to_string()).unwrap_or_default();
-        Ok(Value::from_safe_string(charts::sparkline(&values, &title)))
-    });
+    env.add_function("radar_chart", move |state: &State, scorecard: Value| radar_chart(state, &scorecard, locale));
+    env.add_function("sparkline", sparkline);
+}
+
+fn line_chart(state: &State, kpi: &Value, locale: Locale) -> Drawn {
+    if !is_html(state) {
+        return Ok(Value::from(charts::text_sparkline(&trend_values(kpi)?)));
+    }
+    let mut periods = Vec::new();
+    for point in kpi.get_attr("trend")?.try_iter()? {
+        let (value, target) = (number(&point.get_attr("value")?), number(&point.get_attr("target")?));
+        periods.push((point.get_attr("period")?.to_string(), value, target));
+    }
+    let points: Vec<Point> =
+        periods.iter().map(|(label, value, target)| Point { label, value: *value, target: *target }).collect();
+    let (format, decimals) = shown_as(kpi)?;
+    let style = NumberStyle { format, decimals, locale };
+    Ok(Value::from_safe_string(charts::line_chart(&points, style, &kpi.get_attr("label")?.to_string())))
+}
+
+fn bar_chart(state: &State, items: &Value, kwargs: &Kwargs, locale: Locale) -> Drawn {
+    let value_key: String = kwargs.get::<Option<String>>("value")?.unwrap_or_else(|| "value".into());
+    let label_key: String = kwargs.get::<Option<String>>("label")?.unwrap_or_else(|| "label".into());
+    let format: Option<String> = kwargs.get("format")?;
+    let title: Option<String> = kwargs.get("title")?;
+    kwargs.assert_all_used()?;
+    if !is_html(state) {
+        return Ok(Value::from(""));
+    }
+    let mut rows = Vec::new();
+    for item in items.try_iter()? {
+        rows.push((item.get_attr(&label_key)?.to_string(), number(&item.get_attr(&value_key)?)));
+    }
+    let bars: Vec<Bar> = rows.iter().map(|(label, value)| Bar { label, value: *value }).collect();
+    let format = value_format(&Value::from(format.unwrap_or_default()));
+    let style = NumberStyle { format, decimals: Some(1), locale };
+    Ok(Value::from_safe_string(charts::bar_chart(&bars, style, title.as_deref().unwrap_or_default())))
+}
+
+fn radar_chart(state: &State, scorecard: &Value, locale: Locale) -> Drawn {
+    if !is_html(state) {
+        return Ok(Value::from(""));
+    }
+    let mut rows = Vec::new();
+    for row in scorecard.get_attr("rows")?.try_iter()? {
+        rows.push((row.get_attr("label")?.to_string(), number(&row.get_attr("score")?)));
+    }
+    let axes: Vec<Axis> = rows.iter().map(|(label, score)| Axis { label, score: *score }).collect();
+    Ok(Value::from_safe_string(charts::radar_chart(&axes, locale, &scorecard.get_attr("label")?.to_string())))
+}
+
+fn sparkline(state: &State, series: Value) -> Drawn {
+    let values = trend_values(&series)?;
+    if !is_html(state) {
+        return Ok(Value::from(charts::text_sparkline(&values)));
+    }
+    let title = series.get_attr("label").ok().filter(|l| !l.is_undefined()).map(|l| l.to_string()).unwrap_or_default();
+    Ok(Value::from_safe_string(charts::sparkline(&values, &title)))
 }
 
 /// The values of a KPI's trend, or of a plain list of numbers.

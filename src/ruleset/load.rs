@@ -123,3 +123,18 @@ fn parent_file(reference: &str, dir: &Path) -> Result<(Arc<SourceFile>, PathBuf)
     let parent_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok((SourceFile::new(path, text), parent_dir))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn a_list_item_is_addressed_by_its_index() {
+        let json = serde_json::json!({ "items": [1, "two"] });
+        let error = serde_path_to_error::deserialize::<_, BTreeMap<String, Vec<u32>>>(json).unwrap_err();
+        let steps: Vec<String> = path_steps(error.path()).iter().map(|step| format!("{step:?}")).collect();
+        assert_eq!(steps, ["Key(\"items\")", "Index(1)"]);
+    }
+}

@@ -177,3 +177,29 @@ fn ndjson_lines_are_read_with_every_key_as_a_column() {
     assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(120.0), Some(80.0)]);
     assert_eq!(series(&appraisal, "主号", "unfollows"), [None, Some(3.0)]);
 }
+
+#[test]
+fn a_grid_without_a_column_the_ruleset_implies_is_an_internal_error() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }",
+        "  n: sum(users.n)",
+        "  total: { formula: n }",
+    );
+    let case = Case::new(&rules, &[("users.csv", "day,account,n\n2026-01-05,a,1\n")]);
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+    let without_score = evaluation.frame().drop("s:total").unwrap();
+    let made = kpi::engine::Evaluation::new(
+        &ruleset,
+        without_score,
+        evaluation.entities.clone(),
+        evaluation.periods.clone(),
+        Vec::new(),
+        kpi::engine::Probes::default(),
+        evaluation.files.clone(),
+    );
+    let error = made.err().expect("a grid without a score column is refused");
+    assert_eq!(error.exit_code(), 3, "{error}");
+    assert!(error.to_string().contains("`s:total`"), "{error}");
+}

@@ -245,54 +245,56 @@ impl Checker<'_> {
                 None
             }
             ColumnLookup::UnknownColumn { known } => {
-                let error = Error::new(ErrorKind::UnknownColumn {
-                    source_name: source.to_string(),
-                    column: column.to_string(),
-                });
+                let kind = ErrorKind::UnknownColumn { source_name: source.to_string(), column: column.to_string() };
                 let error = match crate::suggest::nearest(column, known.iter().map(String::as_str)) {
-                    Some(near) => error.help(format!("did you mean `{source}.{near}`?")),
-                    None => error,
+                    Some(near) => Error::new(kind).help(format!("did you mean `{source}.{near}`?")),
+                    None => Error::new(kind),
                 };
                 self.problem(span, error);
                 None
             }
-            ColumnLookup::Found(reference @ Ref::Attribute(_), ty) => Some(Self::ir(IrNode::Ref(reference), span, ty))
-                .filter(|_| self.aggregation.is_none() && self.place.attributes)
-                .or_else(|| {
-                    let error = Error::new(ErrorKind::NotAllowedHere {
-                        what: format!("attribute `{source}.{column}`"),
-                        place: if self.aggregation.is_some() { "an aggregation" } else { self.place.what },
-                    });
-                    self.problem(span, error);
-                    None
-                }),
-            ColumnLookup::Found(reference, ty) => {
-                let Some(aggregation) = &mut self.aggregation else {
-                    let error = Error::new(ErrorKind::UnaggregatedColumn { name: format!("{source}.{column}") });
-                    let help = if self.place.grid {
-                        format!("aggregate the rows, e.g. `sum({source}.{column})` or `last({source}.{column})`")
-                    } else {
-                        format!("{} cannot read source rows", self.place.what)
-                    };
-                    self.problem(span, error.help(help));
-                    return None;
-                };
-                match &aggregation.source {
-                    None => aggregation.source = Some((source.to_string(), span)),
-                    Some((first, _)) if first != source => {
-                        let error = ErrorKind::MixedSources {
-                            function: aggregation.function.name().to_string(),
-                            first: first.clone(),
-                            second: source.to_string(),
-                        };
-                        let error = Error::new(error).help("aggregate each source separately and combine the results");
-                        self.problem(span, error);
-                        return None;
-                    }
-                    Some(_) => {}
+            ColumnLookup::Found(reference @ Ref::Attribute(_), ty) => {
+                let allowed = self.aggregation.is_none() && self.place.attributes;
+                if !allowed {
+                    let place = if self.aggregation.is_some() { "an aggregation" } else { self.place.what };
+                    let what = format!("attribute `{source}.{column}`");
+                    self.problem(span, Error::new(ErrorKind::NotAllowedHere { what, place }));
                 }
-                Some(Self::ir(IrNode::Ref(reference), span, ty))
+                allowed.then(|| Self::ir(IrNode::Ref(reference), span, ty))
+            }
+            ColumnLookup::Found(reference, ty) => {
+                self.aggregated_column(source, column, span).then(|| Self::ir(IrNode::Ref(reference), span, ty))
             }
         }
+    }
+
+    /// Whether a source column may be read here: inside an aggregation, whose columns all come
+    /// from one source.
+    fn aggregated_column(&mut self, source: &str, column: &str, span: Span) -> bool {
+        let Some(aggregation) = &mut self.aggregation else {
+            let error = Error::new(ErrorKind::UnaggregatedColumn { name: format!("{source}.{column}") });
+            let help = if self.place.grid {
+                format!("aggregate the rows, e.g. `sum({source}.{column})` or `last({source}.{column})`")
+            } else {
+                format!("{} cannot read source rows", self.place.what)
+            };
+            self.problem(span, error.help(help));
+            return false;
+        };
+        match &aggregation.source {
+            None => aggregation.source = Some((source.to_string(), span)),
+            Some((first, _)) if first != source => {
+                let error = ErrorKind::MixedSources {
+                    function: aggregation.function.name().to_string(),
+                    first: first.clone(),
+                    second: source.to_string(),
+                };
+                let error = Error::new(error).help("aggregate each source separately and combine the results");
+                self.problem(span, error);
+                return false;
+            }
+            Some(_) => {}
+        }
+        true
     }
 }
