@@ -1,12 +1,15 @@
 //! The engine against the same KPIs written by hand as one polars lazy query, on a generated
-//! portfolio of 2,000 WeChat accounts × 365 days. Run with `cargo bench --bench engine`; the
-//! figures are recorded in docs/benchmarks.md.
+//! portfolio of 2,000 WeChat accounts × 365 days; then `kpi run` against the same KPIs written
+//! by hand in Python (polars and pandas, the latest from pip), each timed as a process from
+//! start to end. Run with `cargo bench --bench engine`; the figures are recorded in
+//! docs/benchmarks.md.
 
 #[path = "../examples/support/wechat_data.rs"]
 #[allow(dead_code)]
 mod wechat_data;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -86,6 +89,71 @@ fn main() {
         "kpi report --per-entity --format html, {REPORT_ACCOUNTS} accounts ({REPORT_ACCOUNTS} entity reports and the portfolio): median {:.3?} of {RUNS} runs {report_times:.3?}",
         median(&report_times)
     );
+
+    processes(root, &data);
+}
+
+/// `kpi run` and the Python scripts of benches/python, each as a process: read the CSVs,
+/// compute, write a CSV of the results.
+fn processes(root: &Path, data: &Path) {
+    let out = root.join("target/bench-data/processes");
+    std::fs::create_dir_all(&out).unwrap();
+    let ruleset = root.join("examples/wechat/ruleset.yaml");
+    let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
+    kpi.arg("run").arg(&ruleset).arg("--data").arg(data).args(["--format", "csv", "-o"]).arg(out.join("kpi.csv"));
+    let kpi_times = time_process(&mut kpi);
+    println!("kpi run --format csv (process): median {:.3?} of {RUNS} runs {kpi_times:.3?}", median(&kpi_times));
+    let Some(python) = python_with_dataframes(root) else {
+        println!("python with polars and pandas is not available: the Python comparison is left out");
+        return;
+    };
+    let versions = Command::new(&python)
+        .args([
+            "-c",
+            "import sys, polars, pandas; print(sys.version.split()[0], polars.__version__, pandas.__version__)",
+        ])
+        .output()
+        .expect("python runs");
+    println!("python, python-polars, pandas: {}", String::from_utf8_lossy(&versions.stdout).trim());
+    for library in ["polars", "pandas"] {
+        let script = root.join(format!("benches/python/wechat_kpis_{library}.py"));
+        let mut command = Command::new(&python);
+        command.arg(script).arg(data.join("data")).arg(out.join(format!("{library}.csv")));
+        let times = time_process(&mut command);
+        let ratio = median(&kpi_times).as_secs_f64() / median(&times).as_secs_f64();
+        println!(
+            "python + {library} (process): median {:.3?} of {RUNS} runs {times:.3?}; kpi run / this: {ratio:.2}",
+            median(&times)
+        );
+    }
+}
+
+/// A Python with polars and pandas: a virtual environment under target/, made on first use.
+fn python_with_dataframes(root: &Path) -> Option<PathBuf> {
+    let venv = root.join("target/bench-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let made = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().ok()?.success();
+        let installed = made
+            && Command::new(&python)
+                .args(["-m", "pip", "install", "--quiet", "polars", "pandas"])
+                .status()
+                .ok()?
+                .success();
+        if !installed {
+            let _ = std::fs::remove_dir_all(&venv);
+            return None;
+        }
+    }
+    Some(python)
+}
+
+fn time_process(command: &mut Command) -> Vec<Duration> {
+    time(|| {
+        let output = command.output().expect("the command runs");
+        assert!(output.status.success(), "{command:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        output.stdout.len()
+    })
 }
 
 fn time(mut run: impl FnMut() -> usize) -> Vec<Duration> {

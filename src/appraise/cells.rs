@@ -4,9 +4,9 @@ use minijinja::Value;
 use polars::prelude::*;
 
 use crate::compile::GridColumn;
+use crate::engine::evaluation::{flag_at, number_at, text_at};
 use crate::engine::period::from_epoch_days;
 use crate::engine::{Evaluation, Period};
-use crate::ruleset::CheckedRuleset;
 
 pub struct Cell<'a> {
     pub entity: &'a str,
@@ -25,61 +25,46 @@ impl<'a> Cell<'a> {
         }
     }
 
-    fn get(&self, column: GridColumn) -> AnyValue<'a> {
-        self.evaluation.column(column).get(self.row).expect("a cell's row is in the grid")
+    /// The cell's row of the grid.
+    pub fn row(&self) -> usize {
+        self.row
     }
 
     /// A number, or `None` for no data.
     pub fn number(&self, column: GridColumn) -> Option<f64> {
-        match self.get(column) {
-            AnyValue::Null => None,
-            value => value.extract::<f64>().filter(|v| v.is_finite()),
-        }
+        number_at(self.evaluation.column(column), self.row)
     }
 
     pub fn text(&self, column: GridColumn) -> Option<String> {
-        match self.get(column) {
-            AnyValue::String(text) => Some(text.to_string()),
-            AnyValue::StringOwned(text) => Some(text.to_string()),
-            _ => None,
-        }
+        text_at(self.evaluation.column(column), self.row).map(str::to_string)
     }
 
     /// A date, as `2026-10-31`.
     pub fn date(&self, column: GridColumn) -> Option<String> {
-        match self.get(column) {
-            AnyValue::Date(days) => Some(from_epoch_days(days).to_string()),
+        match self.evaluation.column(column).get(self.row) {
+            Ok(AnyValue::Date(days)) => Some(from_epoch_days(days).to_string()),
             _ => None,
         }
     }
 
     /// A condition column; null counts as false.
     pub fn flag(&self, column: GridColumn) -> bool {
-        matches!(self.get(column), AnyValue::Boolean(true))
+        flag_at(self.evaluation.column(column), self.row)
     }
 
-    /// A value as templates see it: a number, text, a boolean or none.
+    /// A value as templates see it.
     pub fn value(&self, column: GridColumn) -> Value {
-        match self.get(column) {
-            AnyValue::String(text) => Value::from(text),
-            AnyValue::StringOwned(text) => Value::from(text.as_str()),
-            AnyValue::Boolean(flag) => Value::from(flag),
-            AnyValue::Null => Value::from(()),
-            other => other.extract::<f64>().filter(|v| v.is_finite()).map_or(Value::from(()), Value::from),
-        }
+        value_at(self.evaluation.column(column), self.row)
     }
+}
 
-    /// Everything a diagnosis text may name: KPIs, measures, attributes, `entity`, `period`.
-    pub fn template_values(&self, ruleset: &CheckedRuleset) -> Value {
-        let mut values: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
-        for name in ruleset.measures.keys().chain(ruleset.kpis.keys()) {
-            values.insert(name.clone(), self.value(GridColumn::Value(name)));
-        }
-        for name in ruleset.attributes.keys() {
-            values.insert(name.clone(), self.value(GridColumn::Attribute(name)));
-        }
-        values.insert("entity".into(), Value::from(self.entity));
-        values.insert("period".into(), Value::from(self.period.label()));
-        Value::from(values)
+/// A value in a row of a column, as templates see it: a number, text, a boolean or none.
+pub fn value_at(column: &Column, row: usize) -> Value {
+    match column.get(row) {
+        Ok(AnyValue::String(text)) => Value::from(text),
+        Ok(AnyValue::StringOwned(text)) => Value::from(text.as_str()),
+        Ok(AnyValue::Boolean(flag)) => Value::from(flag),
+        Ok(AnyValue::Null) | Err(_) => Value::from(()),
+        Ok(other) => other.extract::<f64>().filter(|v| v.is_finite()).map_or(Value::from(()), Value::from),
     }
 }

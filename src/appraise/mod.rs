@@ -5,21 +5,24 @@
 
 mod cells;
 pub mod explain;
+mod findings;
 mod selection;
-mod texts;
 
 use serde::Serialize;
 
+use polars::prelude::Column;
+
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
-use crate::error::{Error, ErrorKind, Result};
+use crate::engine::evaluation::{number_at, text_at};
+use crate::error::Result;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::Severity;
 
 pub use cells::Cell;
+pub use findings::Findings;
 pub use selection::Selection;
-pub use texts::DiagnosisTexts;
 
 #[derive(Debug, Serialize)]
 pub struct Appraisal {
@@ -88,32 +91,6 @@ impl Appraisal {
     }
 }
 
-/// The diagnoses that fire in a cell, in the ruleset's order, their texts rendered over the
-/// cell's values.
-pub fn fired_diagnoses(ruleset: &CheckedRuleset, cell: &Cell, texts: &DiagnosisTexts) -> Result<Vec<Finding>> {
-    let fired: Vec<usize> = (0..ruleset.model.diagnoses.len()).filter(|i| cell.flag(GridColumn::Fired(*i))).collect();
-    if fired.is_empty() {
-        return Ok(Vec::new());
-    }
-    let values = cell.template_values(ruleset);
-    fired
-        .into_iter()
-        .map(|index| {
-            let diagnosis = &ruleset.model.diagnoses[index];
-            let (finding, advice) = texts.render(&diagnosis.id, &values).map_err(|e| {
-                let kind = ErrorKind::TextFailed {
-                    diagnosis: diagnosis.id.clone(),
-                    entity: cell.entity.to_string(),
-                    period: cell.period.label(),
-                    message: e.to_string(),
-                };
-                Error::new(kind)
-            })?;
-            Ok(Finding { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice })
-        })
-        .collect()
-}
-
 /// The appraisal of the selected cells, with texts in `locale`.
 pub fn appraise(
     ruleset: &CheckedRuleset,
@@ -122,7 +99,8 @@ pub fn appraise(
     locale: Locale,
 ) -> Result<Appraisal> {
     selection.validate(evaluation)?;
-    let texts = DiagnosisTexts::new(&ruleset.model.diagnoses, locale).map_err(Error::internal)?;
+    let findings = Findings::new(ruleset, evaluation, locale)?;
+    let kpis: Vec<KpiColumns> = ruleset.kpis.keys().map(|kpi| KpiColumns::new(evaluation, kpi)).collect();
     let mut appraisal = Appraisal {
         ruleset: ruleset.model.ruleset.clone(),
         version: ruleset.model.version.clone(),
@@ -132,46 +110,69 @@ pub fn appraise(
         diagnoses: Vec::new(),
     };
     for cell in selection.cells(evaluation) {
-        appraise_cell(ruleset, &cell, &texts, &mut appraisal)?;
+        let (entity, period) = (cell.entity.to_string(), cell.period.label());
+        appraisal.results.extend(kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())));
+        appraisal.scorecards.extend(scorecards(ruleset, &cell, &entity, &period));
+        for found in findings.of(&cell)? {
+            appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
+        }
     }
     Ok(appraisal)
 }
 
-fn appraise_cell(
-    ruleset: &CheckedRuleset,
-    cell: &Cell,
-    texts: &DiagnosisTexts,
-    appraisal: &mut Appraisal,
-) -> Result<()> {
-    let (entity, period) = (cell.entity.to_string(), cell.period.label());
-    for kpi in ruleset.kpis.keys() {
-        appraisal.results.push(KpiResult {
-            entity: entity.clone(),
-            period: period.clone(),
-            kpi: kpi.clone(),
-            value: cell.number(GridColumn::Value(kpi)),
-            target: cell.number(GridColumn::Target(kpi)),
-            attainment: cell.number(GridColumn::Attainment(kpi)),
-            score: cell.number(GridColumn::Score(kpi)),
-            band: cell.text(GridColumn::Band(kpi)),
-        });
-    }
-    for (name, scorecard) in &ruleset.scorecards {
-        if !cell.flag(GridColumn::Applies(name)) {
-            continue;
+/// The columns of a KPI's results, looked up once for every cell.
+struct KpiColumns<'a> {
+    kpi: &'a str,
+    value: &'a Column,
+    target: &'a Column,
+    attainment: &'a Column,
+    score: &'a Column,
+    band: &'a Column,
+}
+
+impl<'a> KpiColumns<'a> {
+    fn new(evaluation: &'a Evaluation, kpi: &'a str) -> KpiColumns<'a> {
+        KpiColumns {
+            kpi,
+            value: evaluation.column(GridColumn::Value(kpi)),
+            target: evaluation.column(GridColumn::Target(kpi)),
+            attainment: evaluation.column(GridColumn::Attainment(kpi)),
+            score: evaluation.column(GridColumn::Score(kpi)),
+            band: evaluation.column(GridColumn::Band(kpi)),
         }
-        let missing = scorecard.weights.keys().filter(|kpi| cell.number(GridColumn::Score(kpi)).is_none()).cloned();
-        appraisal.scorecards.push(ScorecardResult {
-            entity: entity.clone(),
-            period: period.clone(),
+    }
+
+    fn result(&self, entity: &str, period: &str, row: usize) -> KpiResult {
+        KpiResult {
+            entity: entity.to_string(),
+            period: period.to_string(),
+            kpi: self.kpi.to_string(),
+            value: number_at(self.value, row),
+            target: number_at(self.target, row),
+            attainment: number_at(self.attainment, row),
+            score: number_at(self.score, row),
+            band: text_at(self.band, row).map(str::to_string),
+        }
+    }
+}
+
+/// The scorecards that apply in a cell, with their totals and grades.
+fn scorecards<'c>(
+    ruleset: &'c CheckedRuleset,
+    cell: &'c Cell,
+    entity: &'c str,
+    period: &'c str,
+) -> impl Iterator<Item = ScorecardResult> + 'c {
+    let applying = ruleset.scorecards.iter().filter(|(name, _)| cell.flag(GridColumn::Applies(name)));
+    applying.map(move |(name, scorecard)| {
+        let missing = scorecard.weights.keys().filter(|kpi| cell.number(GridColumn::Score(kpi)).is_none());
+        ScorecardResult {
+            entity: entity.to_string(),
+            period: period.to_string(),
             scorecard: name.clone(),
             score: cell.number(GridColumn::Total(name)),
             grade: cell.text(GridColumn::Grade(name)),
-            missing: missing.collect(),
-        });
-    }
-    for found in fired_diagnoses(ruleset, cell, texts)? {
-        appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
-    }
-    Ok(())
+            missing: missing.cloned().collect(),
+        }
+    })
 }

@@ -44,6 +44,9 @@ impl Evaluation {
         if !missing.is_empty() {
             return Err(Error::internal(format!("the grid has no column {}", crate::words::quoted(missing))));
         }
+        // One chunk per column: a row is then read without searching for its chunk.
+        let mut frame = frame;
+        frame.rechunk_mut_par();
         Ok(Evaluation { frame, entities, periods, warnings, probes, files })
     }
 
@@ -62,6 +65,25 @@ impl Evaluation {
     pub fn frame(&self) -> &DataFrame {
         &self.frame
     }
+}
+
+/// The number in a row of a column; `None` for no data.
+pub fn number_at(column: &Column, row: usize) -> Option<f64> {
+    let number = match column.f64() {
+        Ok(numbers) => numbers.get(row),
+        Err(_) => column.get(row).ok().and_then(|value| value.extract::<f64>()),
+    };
+    number.filter(|v| v.is_finite())
+}
+
+/// The text in a row of a column of text; `None` for no data.
+pub fn text_at(column: &Column, row: usize) -> Option<&str> {
+    column.str().ok().and_then(|texts| texts.get(row))
+}
+
+/// Whether a condition holds in a row of a column of conditions; no data does not.
+pub fn flag_at(column: &Column, row: usize) -> bool {
+    column.bool().ok().and_then(|flags| flags.get(row)) == Some(true)
 }
 
 /// Every column of the grid that the ruleset implies.

@@ -4,11 +4,11 @@
 use polars::prelude::*;
 
 use crate::appraise::explain::explain_cell;
-use crate::appraise::{Cell, DiagnosisTexts, Finding, fired_diagnoses};
+use crate::appraise::{Cell, Finding, Findings};
 use crate::compile::GridColumn;
 use crate::engine::period::from_epoch_days;
 use crate::engine::{Evaluation, Period};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::format::Direction;
 use crate::locale::Locale;
 use crate::report::context::*;
@@ -24,7 +24,7 @@ pub struct ReportData<'a> {
     evaluation: &'a Evaluation,
     locale: Locale,
     period: usize,
-    texts: DiagnosisTexts,
+    findings: Findings<'a>,
     /// The sources read for each entity (in the evaluation's order), and for all of them.
     sources: (Vec<Vec<SourceInfo>>, Vec<SourceInfo>),
 }
@@ -38,9 +38,9 @@ impl<'a> ReportData<'a> {
     ) -> Result<ReportData<'a>> {
         let period =
             evaluation.periods.iter().position(|p| *p == period).expect("the period is checked against the evaluation");
-        let texts = DiagnosisTexts::new(&ruleset.model.diagnoses, locale).map_err(Error::internal)?;
+        let findings = Findings::new(ruleset, evaluation, locale)?;
         let sources = sources_read(ruleset, evaluation)?;
-        Ok(ReportData { ruleset, evaluation, locale, period, texts, sources })
+        Ok(ReportData { ruleset, evaluation, locale, period, findings, sources })
     }
 
     pub fn entities(&self) -> &[String] {
@@ -194,7 +194,7 @@ impl<'a> ReportData<'a> {
 
     /// The diagnoses that fire in a cell, most severe first.
     fn diagnoses(&self, cell: &Cell) -> Result<Vec<Finding>> {
-        let mut reports = fired_diagnoses(self.ruleset, cell, &self.texts)?;
+        let mut reports = self.findings.of(cell)?;
         reports.sort_by_key(|d| std::cmp::Reverse(d.severity));
         Ok(reports)
     }

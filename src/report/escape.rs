@@ -1,4 +1,5 @@
-//! Escaping text from data for the two report formats.
+//! Escaping text from data for the two report formats, where filters and charts write markup
+//! themselves (values that templates write are escaped by minijinja).
 
 use minijinja::{AutoEscape, State};
 

@@ -67,15 +67,6 @@ pub enum Extends {
     Many(Vec<String>),
 }
 
-impl Extends {
-    pub fn paths(&self) -> Vec<&str> {
-        match self {
-            Extends::One(path) => vec![path.as_str()],
-            Extends::Many(paths) => paths.iter().map(String::as_str).collect(),
-        }
-    }
-}
-
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Grain {

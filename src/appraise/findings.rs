@@ -1,0 +1,94 @@
+//! The diagnoses that fire in a cell, with their finding and advice rendered in one language
+//! over the cell's values. The texts are compiled, and the columns they read looked up, once
+//! for every cell of a run.
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, Value};
+use polars::prelude::Column;
+
+use super::Finding;
+use super::cells::{Cell, value_at};
+use crate::compile::GridColumn;
+use crate::engine::Evaluation;
+use crate::engine::evaluation::flag_at;
+use crate::error::{Error, ErrorKind, Result};
+use crate::locale::Locale;
+use crate::ruleset::CheckedRuleset;
+use crate::texts;
+
+pub struct Findings<'a> {
+    ruleset: &'a CheckedRuleset,
+    env: Environment<'static>,
+    /// Whether each diagnosis fires, by row.
+    fired: Vec<&'a Column>,
+    /// What a text can name: the measures, KPIs and attributes, and their columns.
+    values: Vec<(&'a str, &'a Column)>,
+}
+
+impl<'a> Findings<'a> {
+    /// The diagnoses of `ruleset` in `evaluation`, their texts in `locale` (falling back to the
+    /// other locale, then to the id).
+    pub fn new(ruleset: &'a CheckedRuleset, evaluation: &'a Evaluation, locale: Locale) -> Result<Findings<'a>> {
+        let mut env = texts::environment(locale);
+        for diagnosis in &ruleset.model.diagnoses {
+            let finding = diagnosis.finding.get(locale).unwrap_or(&diagnosis.id);
+            env.add_template_owned(name(&diagnosis.id, "finding"), finding.to_string()).map_err(Error::internal)?;
+            if let Some(advice) = diagnosis.advice.as_ref().and_then(|a| a.get(locale)) {
+                env.add_template_owned(name(&diagnosis.id, "advice"), advice.to_string()).map_err(Error::internal)?;
+            }
+        }
+        let fired = (0..ruleset.diagnoses.len()).map(|index| evaluation.column(GridColumn::Fired(index))).collect();
+        let named = ruleset.measures.keys().chain(ruleset.kpis.keys()).map(|name| (name, GridColumn::Value(name)));
+        let attributes = ruleset.attributes.keys().map(|name| (name, GridColumn::Attribute(name)));
+        let values = named.chain(attributes).map(|(name, column)| (name.as_str(), evaluation.column(column))).collect();
+        Ok(Findings { ruleset, env, fired, values })
+    }
+
+    /// The diagnoses that fire in a cell, in the ruleset's order.
+    pub fn of(&self, cell: &Cell) -> Result<Vec<Finding>> {
+        let fired: Vec<usize> = (0..self.fired.len()).filter(|i| flag_at(self.fired[*i], cell.row())).collect();
+        if fired.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values = self.values(cell);
+        fired
+            .into_iter()
+            .map(|index| {
+                let diagnosis = &self.ruleset.model.diagnoses[index];
+                let (finding, advice) = self.render(&diagnosis.id, &values).map_err(|e| {
+                    Error::new(ErrorKind::TextFailed {
+                        diagnosis: diagnosis.id.clone(),
+                        entity: cell.entity.to_string(),
+                        period: cell.period.label(),
+                        message: e.to_string(),
+                    })
+                })?;
+                Ok(Finding { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice })
+            })
+            .collect()
+    }
+
+    /// Everything a diagnosis text may name: KPIs, measures, attributes, `entity`, `period`.
+    fn values(&self, cell: &Cell) -> Value {
+        let mut values: BTreeMap<&str, Value> =
+            self.values.iter().map(|(name, column)| (*name, value_at(column, cell.row()))).collect();
+        values.insert("entity", Value::from(cell.entity));
+        values.insert("period", Value::from(cell.period.label()));
+        Value::from(values)
+    }
+
+    /// The finding and advice of a diagnosis, rendered over a cell's values.
+    fn render(&self, id: &str, values: &Value) -> Result<(String, Option<String>), minijinja::Error> {
+        let finding = self.env.get_template(&name(id, "finding"))?.render(values)?;
+        let advice = match self.env.get_template(&name(id, "advice")) {
+            Ok(template) => Some(template.render(values)?),
+            Err(_) => None,
+        };
+        Ok((finding, advice))
+    }
+}
+
+fn name(id: &str, field: &str) -> String {
+    format!("{id}.{field}")
+}
