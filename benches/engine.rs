@@ -20,7 +20,7 @@ use polars::prelude::*;
 
 const ACCOUNTS: usize = 2_000;
 const REPORT_ACCOUNTS: usize = 1_000;
-const RUNS: usize = 5;
+const RUNS: usize = 7;
 
 /// A generated portfolio of `accounts` accounts × 365 days, written once and reused.
 fn generated(root: &Path, accounts: usize) -> PathBuf {
@@ -46,11 +46,13 @@ fn main() {
     println!("data: {} ({:.0} MB of CSV)", files.display(), size as f64 / 1e6);
 
     let ruleset_path = root.join("examples/wechat/ruleset.yaml");
-    let engine_times = time(|| {
-        let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
-        engine::evaluate(&ruleset).expect("the engine evaluates").frame().height()
-    });
-    let hand_times = time(|| hand_written(&files).collect().expect("the hand-written query runs").height());
+    let (engine_times, hand_times) = time_alternately(
+        || {
+            let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
+            engine::evaluate(&ruleset).expect("the engine evaluates").frame().height()
+        },
+        || hand_written(&files).collect().expect("the hand-written query runs").height(),
+    );
     let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
     let evaluation = engine::evaluate(&ruleset).expect("the engine evaluates");
     let appraisal_times = time(|| {
@@ -93,39 +95,50 @@ fn main() {
     processes(root, &data);
 }
 
-/// `kpi run` and the Python scripts of benches/python, each as a process: read the CSVs,
-/// compute, write a CSV of the results.
+/// `kpi run` and the Python scripts of benches/python, each as a process (read the CSVs,
+/// compute, write a CSV of the results), run in turn.
 fn processes(root: &Path, data: &Path) {
     let out = root.join("target/bench-data/processes");
     std::fs::create_dir_all(&out).unwrap();
-    let ruleset = root.join("examples/wechat/ruleset.yaml");
     let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
-    kpi.arg("run").arg(&ruleset).arg("--data").arg(data).args(["--format", "csv", "-o"]).arg(out.join("kpi.csv"));
-    let kpi_times = time_process(&mut kpi);
-    println!("kpi run --format csv (process): median {:.3?} of {RUNS} runs {kpi_times:.3?}", median(&kpi_times));
-    let Some(python) = python_with_dataframes(root) else {
-        println!("python with polars and pandas is not available: the Python comparison is left out");
-        return;
-    };
-    let versions = Command::new(&python)
-        .args([
-            "-c",
-            "import sys, polars, pandas; print(sys.version.split()[0], polars.__version__, pandas.__version__)",
-        ])
-        .output()
-        .expect("python runs");
-    println!("python, python-polars, pandas: {}", String::from_utf8_lossy(&versions.stdout).trim());
-    for library in ["polars", "pandas"] {
-        let script = root.join(format!("benches/python/wechat_kpis_{library}.py"));
-        let mut command = Command::new(&python);
-        command.arg(script).arg(data.join("data")).arg(out.join(format!("{library}.csv")));
-        let times = time_process(&mut command);
-        let ratio = median(&kpi_times).as_secs_f64() / median(&times).as_secs_f64();
+    kpi.arg("run").arg(root.join("examples/wechat/ruleset.yaml")).arg("--data").arg(data);
+    kpi.args(["--format", "csv", "-o"]).arg(out.join("kpi.csv"));
+    let mut commands = vec![("kpi run --format csv", kpi)];
+    match python_with_dataframes(root) {
+        Some(python) => {
+            let versions =
+                "import sys, polars, pandas; print(sys.version.split()[0], polars.__version__, pandas.__version__)";
+            let versions = Command::new(&python).args(["-c", versions]).output().expect("python runs");
+            println!("python, python-polars, pandas: {}", String::from_utf8_lossy(&versions.stdout).trim());
+            for library in ["polars", "pandas"] {
+                let mut command = Command::new(&python);
+                command.arg(root.join(format!("benches/python/wechat_kpis_{library}.py")));
+                command.arg(data.join("data")).arg(out.join(format!("{library}.csv")));
+                commands.push((if library == "polars" { "python + polars" } else { "python + pandas" }, command));
+            }
+        }
+        None => println!("python with polars and pandas is not available: the Python comparison is left out"),
+    }
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); commands.len()];
+    for _ in 0..RUNS {
+        for ((_, command), times) in commands.iter_mut().zip(&mut times) {
+            times.push(time_once(&mut || run_process(command)));
+        }
+    }
+    let kpi_median = median(&times[0]);
+    for ((name, _), times) in commands.iter().zip(&times) {
+        let ratio = kpi_median.as_secs_f64() / median(times).as_secs_f64();
         println!(
-            "python + {library} (process): median {:.3?} of {RUNS} runs {times:.3?}; kpi run / this: {ratio:.2}",
-            median(&times)
+            "{name} (process): median {:.3?} of {RUNS} runs {times:.3?}; kpi run / this: {ratio:.2}",
+            median(times)
         );
     }
+}
+
+fn run_process(command: &mut Command) -> usize {
+    let output = command.output().expect("the command runs");
+    assert!(output.status.success(), "{command:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    output.stdout.len()
 }
 
 /// A Python with polars and pandas: a virtual environment under target/, made on first use.
@@ -148,22 +161,25 @@ fn python_with_dataframes(root: &Path) -> Option<PathBuf> {
     Some(python)
 }
 
-fn time_process(command: &mut Command) -> Vec<Duration> {
-    time(|| {
-        let output = command.output().expect("the command runs");
-        assert!(output.status.success(), "{command:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-        output.stdout.len()
-    })
+/// Times `a` and `b` in turn, `RUNS` times each, so that what else the machine does slows both
+/// alike.
+fn time_alternately(mut a: impl FnMut() -> usize, mut b: impl FnMut() -> usize) -> (Vec<Duration>, Vec<Duration>) {
+    let mut times = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        times.0.push(time_once(&mut a));
+        times.1.push(time_once(&mut b));
+    }
+    times
+}
+
+fn time_once(run: &mut impl FnMut() -> usize) -> Duration {
+    let started = Instant::now();
+    std::hint::black_box(run());
+    started.elapsed()
 }
 
 fn time(mut run: impl FnMut() -> usize) -> Vec<Duration> {
-    (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            std::hint::black_box(run());
-            started.elapsed()
-        })
-        .collect()
+    (0..RUNS).map(|_| time_once(&mut run)).collect()
 }
 
 fn median(times: &[Duration]) -> Duration {

@@ -2,8 +2,10 @@
 //! over the cell's values. The texts are compiled, and the columns they read looked up, once
 //! for every cell of a run.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::sync::Arc;
 
+use minijinja::value::Object;
 use minijinja::{Environment, Value};
 use polars::prelude::Column;
 
@@ -23,7 +25,7 @@ pub struct Findings<'a> {
     /// Whether each diagnosis fires, by row.
     fired: Vec<&'a Column>,
     /// What a text can name: the measures, KPIs and attributes, and their columns.
-    values: Vec<(&'a str, &'a Column)>,
+    names: Arc<HashMap<String, Column>>,
 }
 
 impl<'a> Findings<'a> {
@@ -41,8 +43,8 @@ impl<'a> Findings<'a> {
         let fired = (0..ruleset.diagnoses.len()).map(|index| evaluation.column(GridColumn::Fired(index))).collect();
         let named = ruleset.measures.keys().chain(ruleset.kpis.keys()).map(|name| (name, GridColumn::Value(name)));
         let attributes = ruleset.attributes.keys().map(|name| (name, GridColumn::Attribute(name)));
-        let values = named.chain(attributes).map(|(name, column)| (name.as_str(), evaluation.column(column))).collect();
-        Ok(Findings { ruleset, env, fired, values })
+        let names = named.chain(attributes).map(|(name, column)| (name.clone(), evaluation.column(column).clone()));
+        Ok(Findings { ruleset, env, fired, names: Arc::new(names.collect()) })
     }
 
     /// The diagnoses that fire in a cell, in the ruleset's order.
@@ -71,11 +73,13 @@ impl<'a> Findings<'a> {
 
     /// Everything a diagnosis text may name: KPIs, measures, attributes, `entity`, `period`.
     fn values(&self, cell: &Cell) -> Value {
-        let mut values: BTreeMap<&str, Value> =
-            self.values.iter().map(|(name, column)| (*name, value_at(column, cell.row()))).collect();
-        values.insert("entity", Value::from(cell.entity));
-        values.insert("period", Value::from(cell.period.label()));
-        Value::from(values)
+        let names = self.names.clone();
+        Value::from_object(CellValues {
+            names,
+            row: cell.row(),
+            entity: cell.entity.to_string(),
+            period: cell.period.label(),
+        })
     }
 
     /// The finding and advice of a diagnosis, rendered over a cell's values.
@@ -86,6 +90,29 @@ impl<'a> Findings<'a> {
             Err(_) => None,
         };
         Ok((finding, advice))
+    }
+}
+
+/// A cell's values, read only as a text names them: a text names a few of the many there are.
+#[derive(Debug)]
+struct CellValues {
+    names: Arc<HashMap<String, Column>>,
+    row: usize,
+    entity: String,
+    period: String,
+}
+
+impl Object for CellValues {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        match key {
+            "entity" => Some(Value::from(self.entity.as_str())),
+            "period" => Some(Value::from(self.period.as_str())),
+            name => self.names.get(name).map(|column| value_at(column, self.row)),
+        }
     }
 }
 

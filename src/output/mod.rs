@@ -6,7 +6,7 @@ mod table;
 
 use polars::prelude::*;
 
-use crate::appraise::Appraisal;
+use crate::appraise::{Appraisal, KpiResult};
 use crate::error::{Error, Result};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
@@ -59,21 +59,21 @@ pub fn render(appraisal: &Appraisal, ruleset: &CheckedRuleset, format: Format, l
 /// The KPI rows as a frame with the columns of the JSON `results`.
 fn results_frame(appraisal: &Appraisal) -> Result<DataFrame> {
     let rows = &appraisal.results;
-    let text = |name: &str, get: &dyn Fn(usize) -> Option<String>| {
-        Column::new(name.into(), (0..rows.len()).map(get).collect::<Vec<_>>())
+    let text = |name: &str, get: fn(&KpiResult) -> Option<&str>| {
+        Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>())
     };
-    let number = |name: &str, get: &dyn Fn(usize) -> Option<f64>| {
-        Column::new(name.into(), (0..rows.len()).map(get).collect::<Vec<_>>())
+    let number = |name: &str, get: fn(&KpiResult) -> Option<f64>| {
+        Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>())
     };
     let frame = DataFrame::new_infer_height(vec![
-        text("entity", &|i| Some(rows[i].entity.clone())),
-        text("period", &|i| Some(rows[i].period.clone())),
-        text("kpi", &|i| Some(rows[i].kpi.clone())),
-        number("value", &|i| rows[i].value),
-        number("target", &|i| rows[i].target),
-        number("attainment", &|i| rows[i].attainment),
-        number("score", &|i| rows[i].score),
-        text("band", &|i| rows[i].band.clone()),
+        text("entity", |r| Some(&r.entity)),
+        text("period", |r| Some(&r.period)),
+        text("kpi", |r| Some(&r.kpi)),
+        number("value", |r| r.value),
+        number("target", |r| r.target),
+        number("attainment", |r| r.attainment),
+        number("score", |r| r.score),
+        text("band", |r| r.band.as_deref()),
     ])?;
     Ok(frame)
 }
