@@ -14,10 +14,11 @@ use polars::prelude::Column;
 
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
-use crate::engine::evaluation::{number_at, text_at};
+use crate::engine::evaluation::{flag_at, number_at, text_at};
 use crate::error::Result;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::checked::CheckedScorecard;
 use crate::ruleset::model::Severity;
 
 pub use cells::Cell;
@@ -101,6 +102,9 @@ pub fn appraise(
     selection.validate(evaluation)?;
     let findings = Findings::new(ruleset, evaluation, locale)?;
     let kpis: Vec<KpiColumns> = ruleset.kpis.keys().map(|kpi| KpiColumns::new(evaluation, kpi)).collect();
+    let scorecards: Vec<ScorecardColumns> =
+        ruleset.scorecards.iter().map(|(name, scorecard)| ScorecardColumns::new(evaluation, name, scorecard)).collect();
+    let cells = selection.cells(evaluation);
     let mut appraisal = Appraisal {
         ruleset: ruleset.model.ruleset.clone(),
         version: ruleset.model.version.clone(),
@@ -109,10 +113,13 @@ pub fn appraise(
         scorecards: Vec::new(),
         diagnoses: Vec::new(),
     };
-    for cell in selection.cells(evaluation) {
+    appraisal.results.reserve(cells.len() * kpis.len());
+    for cell in cells {
         let (entity, period) = (cell.entity.to_string(), cell.period.label());
         appraisal.results.extend(kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())));
-        appraisal.scorecards.extend(scorecards(ruleset, &cell, &entity, &period));
+        appraisal
+            .scorecards
+            .extend(scorecards.iter().filter_map(|scorecard| scorecard.result(&entity, &period, cell.row())));
         for found in findings.of(&cell)? {
             appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
         }
@@ -156,23 +163,41 @@ impl<'a> KpiColumns<'a> {
     }
 }
 
-/// The scorecards that apply in a cell, with their totals and grades.
-fn scorecards<'c>(
-    ruleset: &'c CheckedRuleset,
-    cell: &'c Cell,
-    entity: &'c str,
-    period: &'c str,
-) -> impl Iterator<Item = ScorecardResult> + 'c {
-    let applying = ruleset.scorecards.iter().filter(|(name, _)| cell.flag(GridColumn::Applies(name)));
-    applying.map(move |(name, scorecard)| {
-        let missing = scorecard.weights.keys().filter(|kpi| cell.number(GridColumn::Score(kpi)).is_none());
-        ScorecardResult {
+/// The columns of a scorecard's results, looked up once for every cell.
+struct ScorecardColumns<'a> {
+    scorecard: &'a str,
+    applies: &'a Column,
+    total: &'a Column,
+    grade: &'a Column,
+    /// The score of each KPI it weights.
+    scores: Vec<(&'a str, &'a Column)>,
+}
+
+impl<'a> ScorecardColumns<'a> {
+    fn new(evaluation: &'a Evaluation, scorecard: &'a str, checked: &'a CheckedScorecard) -> ScorecardColumns<'a> {
+        let score = |kpi: &'a String| (kpi.as_str(), evaluation.column(GridColumn::Score(kpi)));
+        ScorecardColumns {
+            scorecard,
+            applies: evaluation.column(GridColumn::Applies(scorecard)),
+            total: evaluation.column(GridColumn::Total(scorecard)),
+            grade: evaluation.column(GridColumn::Grade(scorecard)),
+            scores: checked.weights.keys().map(score).collect(),
+        }
+    }
+
+    /// The scorecard's total and grade in a row, if it applies there.
+    fn result(&self, entity: &str, period: &str, row: usize) -> Option<ScorecardResult> {
+        if !flag_at(self.applies, row) {
+            return None;
+        }
+        let missing = self.scores.iter().filter(|(_, score)| number_at(score, row).is_none());
+        Some(ScorecardResult {
             entity: entity.to_string(),
             period: period.to_string(),
-            scorecard: name.clone(),
-            score: cell.number(GridColumn::Total(name)),
-            grade: cell.text(GridColumn::Grade(name)),
-            missing: missing.cloned().collect(),
-        }
-    })
+            scorecard: self.scorecard.to_string(),
+            score: number_at(self.total, row),
+            grade: text_at(self.grade, row).map(str::to_string),
+            missing: missing.map(|(kpi, _)| kpi.to_string()).collect(),
+        })
+    }
 }
