@@ -1,7 +1,7 @@
 //! One function per command, each running its validated configuration: the engine evaluates,
 //! the library appraises, explains or reports, and the result goes to the terminal or a file.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use kpi::appraise::{self, explain};
 use kpi::engine::{self, Probes};
@@ -26,13 +26,19 @@ pub fn run(config: RunConfig) -> Result<u8, Errors> {
     let evaluation = engine::evaluate(&config.ruleset)?;
     warn(&evaluation.warnings);
     let appraisal = appraise::appraise(&config.ruleset, &evaluation, &config.selection, config.locale)?;
-    let bytes = output::render(&appraisal, &config.ruleset, config.format, config.locale)?;
+    let width = config.output.is_none().then(terminal_width).flatten();
+    let bytes = output::render(&appraisal, &config.ruleset, config.format, config.locale, width)?;
     match &config.output {
         Some(path) => write::atomically(path, &bytes)?,
         None => std::io::stdout().write_all(&bytes).map_err(Error::internal)?,
     }
     let failed = config.fail_on.is_some_and(|severity| appraisal.fired_at_least(severity));
     Ok(if failed { DIAGNOSIS_FIRED } else { 0 })
+}
+
+/// The width of the terminal standard output is shown on, if it is one.
+fn terminal_width() -> Option<u16> {
+    std::io::stdout().is_terminal().then(|| terminal_size::terminal_size().map(|(width, _)| width.0)).flatten()
 }
 
 pub fn explain(config: ExplainConfig) -> Result<u8, Errors> {

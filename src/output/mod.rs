@@ -39,11 +39,17 @@ impl Format {
     }
 }
 
-/// The appraisal in `format`, its labels and texts in `locale`.
-pub fn render(appraisal: &Appraisal, ruleset: &CheckedRuleset, format: Format, locale: Locale) -> Result<Vec<u8>> {
+/// The appraisal in `format`, its labels and texts in `locale`; a table wraps to `width`.
+pub fn render(
+    appraisal: &Appraisal,
+    ruleset: &CheckedRuleset,
+    format: Format,
+    locale: Locale,
+    width: Option<u16>,
+) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     match format {
-        Format::Table => bytes.extend(table(appraisal, ruleset, locale).into_bytes()),
+        Format::Table => bytes.extend(table(appraisal, ruleset, locale, width).into_bytes()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut bytes, appraisal).map_err(Error::internal)?;
             bytes.push(b'\n');

@@ -1,7 +1,7 @@
 //! The appraisal as terminal tables, one block per entity and period: KPIs with their labels
 //! and values in their formats (`31.2%`), scorecard totals and grades, and fired diagnoses.
 
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
 use crate::appraise::{Appraisal, KpiResult};
 use crate::format::{self, ValueFormat};
@@ -39,12 +39,14 @@ impl Headings {
     }
 }
 
-pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) -> String {
+/// The tables, wrapped to `width` columns when they are shown on a terminal that wide.
+pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale, width: Option<u16>) -> String {
     let headings = locale.pick(&ZH, &EN);
     let mut out = String::new();
     for cell in appraisal.results.chunk_by(|a, b| a.entity == b.entity && a.period == b.period) {
         let (entity, period) = (&cell[0].entity, &cell[0].period);
-        out.push_str(&format!("{entity} · {period}\n{}\n", kpi_table(cell, ruleset, locale, headings)));
+        let mut kpis = kpi_table(cell, ruleset, locale, headings);
+        out.push_str(&format!("{entity} · {period}\n{}\n", fit(&mut kpis, width)));
         let scorecards: Vec<_> =
             appraisal.scorecards.iter().filter(|s| &s.entity == entity && &s.period == period).collect();
         if !scorecards.is_empty() {
@@ -59,7 +61,7 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) ->
                     Cell::new(missing.join(", ")),
                 ]);
             }
-            out.push_str(&format!("{table}\n"));
+            out.push_str(&format!("{}\n", fit(&mut table, width)));
         }
         for diagnosis in appraisal.diagnoses.iter().filter(|d| &d.entity == entity && &d.period == period) {
             out.push_str(&format!("[{}] {}\n", headings.severity(diagnosis.severity), diagnosis.finding));
@@ -88,6 +90,13 @@ fn kpi_table(cell: &[KpiResult], ruleset: &CheckedRuleset, locale: Locale, headi
             right(result.score.map_or_else(String::new, |s| format::fixed(s, 1))),
             Cell::new(result.band.clone().unwrap_or_default()),
         ]);
+    }
+    table
+}
+
+fn fit(table: &mut Table, width: Option<u16>) -> &Table {
+    if let Some(width) = width {
+        table.set_width(width).set_content_arrangement(ContentArrangement::Dynamic);
     }
     table
 }

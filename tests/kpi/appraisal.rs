@@ -279,3 +279,16 @@ fn explain_shows_the_formula_tree_target_score_and_contributions() {
     let explanation = kpi::appraise::explain::explain(&ruleset, &evaluation, "tier", &selection, Locale::ZhCn).unwrap();
     insta::assert_snapshot!(kpi::output::explanation(&explanation, Locale::ZhCn));
 }
+
+#[test]
+fn a_table_on_a_terminal_wraps_to_its_width() {
+    let case = Case::new(RULESET, &[("rows.csv", DATA), ("accounts.csv", ACCOUNTS)]);
+    let ruleset = project::open(&case.ruleset_path(), None).unwrap();
+    let evaluation = engine::evaluate(&ruleset).unwrap();
+    let appraisal = appraise(&ruleset, &evaluation, &Selection::default(), Locale::En).unwrap();
+    let width = |text: &str| text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0);
+    assert!(width(&kpi::output::table(&appraisal, &ruleset, Locale::En, None)) > 60);
+    let wrapped = kpi::output::table(&appraisal, &ruleset, Locale::En, Some(60));
+    assert!(width(&wrapped) <= 60, "{wrapped}");
+    assert!(wrapped.contains("| banded_by_ |"), "long names wrap inside their column: {wrapped}");
+}

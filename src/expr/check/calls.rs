@@ -231,16 +231,20 @@ impl Checker<'_> {
             let value = self.expr(&arg.value);
             self.want(&value, Type::Number, || "the points of a band".to_string());
             let Some(name) = &arg.name else {
-                let error =
-                    Error::new(ErrorKind::MissingArgument { function: "bands".into(), argument: "band name".into() })
-                        .help("give each band its points by name: `bands(excellent = 100, good = 80)`");
+                let error = Error::new(ErrorKind::MissingArgument {
+                    function: Function::Bands.name().into(),
+                    argument: "band name".into(),
+                })
+                .help("give each band its points by name: `bands(excellent = 100, good = 80)`");
                 self.problem(arg.value.span, error);
                 continue;
             };
             if !bands.contains(&name.node) {
-                let error =
-                    Error::new(ErrorKind::UnknownArgument { function: "bands".into(), argument: name.node.clone() })
-                        .note(format!("this KPI's bands are {}", words::quoted(bands)));
+                let error = Error::new(ErrorKind::UnknownArgument {
+                    function: Function::Bands.name().into(),
+                    argument: name.node.clone(),
+                })
+                .note(format!("this KPI's bands are {}", words::quoted(bands)));
                 self.problem(name.span, error.suggest(&name.node, bands.iter().map(String::as_str)));
                 continue;
             }
