@@ -288,22 +288,7 @@ impl Builder<'_> {
                 Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, start, anchor) = match self.stack.pop().expect("balanced events") {
-                    Open::Seq { items, start, anchor } => (Value::Seq(items), start, anchor),
-                    Open::Map { entries, start, anchor, .. } => (Value::Map(entries), start, anchor),
-                };
-                let end = match &value {
-                    Value::Seq(items) => items.last().map_or(end, |n| n.location.span.end),
-                    Value::Map(entries) => entries.last().map_or(end, |(_, v)| v.location.span.end),
-                    Value::Scalar { .. } => end,
-                };
-                let start = match &value {
-                    Value::Map(entries) => entries.first().map_or(start, |(k, _)| k.location.span.start),
-                    _ => start,
-                };
-                let node = Node { value, location: self.location(start, end) };
-                self.remember(anchor, &node);
-                self.push(node);
+                self.close(end);
                 Ok(())
             }
             Event::DocumentStart(_) if self.root.is_some() => Err(Error::new(ErrorKind::YamlSyntax {
@@ -312,6 +297,27 @@ impl Builder<'_> {
             .at(self.location(start, end))),
             _ => Ok(()),
         }
+    }
+
+    /// Ends the innermost list or map: its node spans its first key (or its start) to the end
+    /// of its last value (or `end`, when it is empty).
+    fn close(&mut self, end: usize) {
+        let (value, start, anchor) = match self.stack.pop().expect("balanced events") {
+            Open::Seq { items, start, anchor } => (Value::Seq(items), start, anchor),
+            Open::Map { entries, start, anchor, .. } => (Value::Map(entries), start, anchor),
+        };
+        let end = match &value {
+            Value::Seq(items) => items.last().map_or(end, |n| n.location.span.end),
+            Value::Map(entries) => entries.last().map_or(end, |(_, v)| v.location.span.end),
+            Value::Scalar { .. } => end,
+        };
+        let start = match &value {
+            Value::Map(entries) => entries.first().map_or(start, |(k, _)| k.location.span.start),
+            _ => start,
+        };
+        let node = Node { value, location: self.location(start, end) };
+        self.remember(anchor, &node);
+        self.push(node);
     }
 
     fn remember(&mut self, anchor: usize, node: &Node) {

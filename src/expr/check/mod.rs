@@ -190,27 +190,7 @@ impl Checker<'_> {
             _ => None,
         };
         let Some((reference, ty)) = special.or_else(|| self.namespace.lookup(name)) else {
-            let error = if self.namespace.sources().contains(&name) {
-                Error::new(ErrorKind::UnknownName { name: name.to_string() })
-                    .help(format!("`{name}` is a source: name one of its columns, like `{name}.column`"))
-            } else if let Some(source) = self.namespace.source_with_column(name) {
-                let written = if self.aggregation.is_some() {
-                    format!("{source}.{name}")
-                } else {
-                    format!("sum({source}.{name})")
-                };
-                Error::new(ErrorKind::UnknownName { name: name.to_string() })
-                    .help(format!("`{name}` is a column of source `{source}`: write `{written}`"))
-            } else {
-                let mut candidates = self.namespace.names();
-                if self.place.value {
-                    candidates.push("value");
-                }
-                if self.place.target {
-                    candidates.push("target");
-                }
-                Error::new(ErrorKind::UnknownName { name: name.to_string() }).suggest(name, candidates)
-            };
+            let error = self.unknown_name(name);
             self.problem(span, error);
             return None;
         };
@@ -234,6 +214,29 @@ impl Checker<'_> {
             return None;
         }
         Some(Self::ir(IrNode::Ref(reference), span, ty))
+    }
+
+    /// An unknown name, with what it might have meant: a source, a source's column, or the
+    /// nearest name.
+    fn unknown_name(&self, name: &str) -> Error {
+        if self.namespace.sources().contains(&name) {
+            Error::new(ErrorKind::UnknownName { name: name.to_string() })
+                .help(format!("`{name}` is a source: name one of its columns, like `{name}.column`"))
+        } else if let Some(source) = self.namespace.source_with_column(name) {
+            let written =
+                if self.aggregation.is_some() { format!("{source}.{name}") } else { format!("sum({source}.{name})") };
+            Error::new(ErrorKind::UnknownName { name: name.to_string() })
+                .help(format!("`{name}` is a column of source `{source}`: write `{written}`"))
+        } else {
+            let mut candidates = self.namespace.names();
+            if self.place.value {
+                candidates.push("value");
+            }
+            if self.place.target {
+                candidates.push("target");
+            }
+            Error::new(ErrorKind::UnknownName { name: name.to_string() }).suggest(name, candidates)
+        }
     }
 
     fn column(&mut self, source: &str, column: &str, span: Span) -> Option<Ir> {
