@@ -20,6 +20,11 @@ pub enum ErrorKind {
     YamlSyntax {
         message: String,
     },
+    YamlTooLarge {
+        what: &'static str,
+        limit: usize,
+        unit: &'static str,
+    },
     DuplicateKey {
         key: String,
     },
@@ -41,11 +46,18 @@ pub enum ErrorKind {
     UnknownBuiltin {
         name: String,
     },
+    NotARuleset {
+        path: String,
+        reason: &'static str,
+    },
     ExtendsCycle {
         path: Vec<String>,
     },
     NotInherited {
         name: String,
+    },
+    UnknownSection {
+        section: String,
     },
     NotASectionName {
         found: String,
@@ -55,6 +67,7 @@ pub enum ErrorKind {
     FormulaSyntax {
         message: String,
     },
+    NumberTooLarge,
     UnknownName {
         name: String,
     },
@@ -141,6 +154,14 @@ pub enum ErrorKind {
     Template {
         template: String,
         message: String,
+    },
+    NegativeWeight {
+        kpi: String,
+        weight: f64,
+    },
+    Unreachable {
+        name: String,
+        otherwise: String,
     },
     WeightsDoNotSum {
         scorecard: String,
@@ -241,16 +262,20 @@ impl fmt::Display for ErrorKind {
         use ErrorKind::*;
         match self {
             YamlSyntax { message } => write!(f, "YAML syntax: {message}"),
+            YamlTooLarge { what, limit, unit } => write!(f, "{what} more than {limit} {unit}"),
             DuplicateKey { key } => write!(f, "duplicate key `{key}`"),
             UnknownKey { key } => write!(f, "unknown key `{key}`"),
             MissingKey { key } => write!(f, "missing key `{key}`"),
             WrongType { expected, found } => write!(f, "expected {expected}, found {found}"),
             UnknownValue { value } => write!(f, "unknown value `{value}`"),
             UnknownBuiltin { name } => write!(f, "unknown name `builtin:{name}`"),
+            NotARuleset { path, reason } => write!(f, "`{path}` is not read as a ruleset: {reason}"),
             ExtendsCycle { path } => write!(f, "dependency cycle: {}", path.join(" → ")),
             NotInherited { name } => write!(f, "unknown name `{name}`"),
+            UnknownSection { section } => write!(f, "unknown section `{section}`"),
             NotASectionName { found } => write!(f, "expected `section.name`, like `kpis.roi`, found `{found}`"),
             FormulaSyntax { message } => write!(f, "formula syntax: {message}"),
+            NumberTooLarge => f.write_str("this number is too large: numbers go up to about 1.8e308"),
             UnknownName { name } => write!(f, "unknown name `{name}`"),
             UnknownColumn { source_name, column } => write!(f, "unknown name `{source_name}.{column}`"),
             UnknownFunction { name } => write!(f, "unknown function `{name}`"),
@@ -282,6 +307,10 @@ impl fmt::Display for ErrorKind {
             TemplateSyntax { message } => write!(f, "template syntax: {message}"),
             UnknownTextVariable { name } => write!(f, "unknown name `{name}`"),
             Template { template, message } => write!(f, "template `{template}`: {message}"),
+            NegativeWeight { kpi, weight } => write!(f, "the weight of `{kpi}` is {weight}, below 0"),
+            Unreachable { name, otherwise } => {
+                write!(f, "`{name}` can never match: `{otherwise}` above it is `otherwise`, which catches everything")
+            }
             WeightsDoNotSum { scorecard, sum } => {
                 write!(f, "the weights of scorecard `{scorecard}` sum to {sum}, not 100")
             }

@@ -12,10 +12,19 @@ pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         })
         .filter(|(distance, candidate)| {
             let longest = wanted.chars().count().max(candidate.chars().count());
-            *distance <= (longest / 3).max(1)
+            *distance <= (longest / 3).max(1) || abbreviates(&wanted_lower, &candidate.to_lowercase())
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+}
+
+/// Whether `short` is `long` with letters left out, starting alike: `rnd` for `round`,
+/// `cnt` for `count`.
+fn abbreviates(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().count() >= 3
+        && short.chars().next() == long.chars().next()
+        && short.chars().all(|c| rest.any(|l| l == c))
 }
 
 #[cfg(test)]
@@ -28,6 +37,8 @@ mod tests {
         assert_eq!(nearest("raeders", names), Some("readers"));
         assert_eq!(nearest("folowers", names), Some("followers"));
         assert_eq!(nearest("revenue", names), None);
+        assert_eq!(nearest("rnd", ["round", "rank", "ln"]), Some("round"));
+        assert_eq!(nearest("cnt", ["count", "clamp"]), Some("count"));
         assert_eq!(nearest("阅读率", ["阅读人数", "阅读率x"]), Some("阅读率x"));
     }
 }

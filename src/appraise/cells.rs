@@ -65,6 +65,6 @@ pub fn value_at(column: &Column, row: usize) -> Value {
         Ok(AnyValue::StringOwned(text)) => Value::from(text.as_str()),
         Ok(AnyValue::Boolean(flag)) => Value::from(flag),
         Ok(AnyValue::Null) | Err(_) => Value::from(()),
-        Ok(other) => other.extract::<f64>().filter(|v| v.is_finite()).map_or(Value::from(()), Value::from),
+        Ok(other) => other.extract::<f64>().map_or(Value::from(()), Value::from),
     }
 }

@@ -5,6 +5,7 @@
 use polars::prelude::*;
 
 use super::columns::GridColumn;
+use super::round;
 use super::{divide, finite, null};
 use crate::expr::{Better, Function};
 
@@ -141,10 +142,16 @@ fn window(n: &Expr) -> RollingOptionsFixedWindow {
 
 /// The value of a count argument (`n`), which the checker guarantees is a literal.
 fn literal_count(n: &Expr) -> usize {
-    match n {
-        Expr::Literal(literal) => literal.to_any_value().and_then(|v| v.extract::<f64>()).map_or(1, |v| v as usize),
-        _ => 1,
+    literal_number(n) as usize
+}
+
+/// The value of an argument the checker guarantees is a number written in the formula.
+fn literal_number(argument: &Expr) -> f64 {
+    match argument {
+        Expr::Literal(literal) => literal.to_any_value().and_then(|v| v.extract::<f64>()),
+        _ => None,
     }
+    .expect("the checker admits only numbers written out here")
 }
 
 /// The sum of the non-null values from the year's first period to this one; null while there
@@ -162,15 +169,15 @@ fn percentile(x: Expr) -> Expr {
     divide(at_most, per_period(x.count()))
 }
 
-/// Rounds half away from zero, like Excel's ROUND, `digits` may be 0 or negative. A value a few
-/// units in the last place below a half (2.675 is stored as 2.67499999…) counts as the half,
-/// as Excel treats it.
+/// Rounds like Excel's ROUND ([`super::round`]); `digits` is a whole number written in the
+/// formula, which the checker guarantees.
 fn round_half_away(x: Expr, digits: Expr) -> Expr {
-    let scale = lit(10f64).pow(digits.cast(DataType::Float64));
-    let scaled = (x.clone().cast(DataType::Float64) * scale.clone()).abs();
-    let nudge = scaled.clone() * lit(8.0 * f64::EPSILON);
-    let rounded = (scaled + lit(0.5) + nudge).floor() / scale;
-    when(x.lt(lit(0.0))).then(lit(0.0) - rounded.clone()).otherwise(rounded)
+    let digits = literal_number(&digits) as i64;
+    let round = move |column: Column| {
+        let rounded = column.f64()?.apply_values(|value| round::half_away_from_zero(value, digits));
+        Ok(rounded.into_column())
+    };
+    x.cast(DataType::Float64).map(round, |_, field| Ok(Field::new(field.name().clone(), DataType::Float64)))
 }
 
 /// How far a value is towards its target: value / target when higher is better, target / value

@@ -5,6 +5,7 @@
 
 pub mod columns;
 mod functions;
+mod round;
 
 use polars::prelude::*;
 
@@ -12,7 +13,7 @@ pub use columns::{GridColumn, RowColumn};
 pub use functions::{aggregate, attainment};
 
 use crate::expr::ast::{BinaryOp, UnaryOp};
-use crate::expr::{Better, Ir, IrNode, Ref};
+use crate::expr::{Better, Ir, IrNode, Ref, Type};
 
 /// Where the aggregations of source rows are, once computed.
 pub trait Aggregated {
@@ -77,14 +78,17 @@ impl Compiler<'_> {
             IrNode::Bool(value) => lit(*value),
             IrNode::Null => lit(NULL),
             IrNode::Ref(reference) => self.reference(reference),
-            IrNode::Unary(UnaryOp::Neg, operand) => lit(0.0) - self.expr(operand),
+            // A negative number written out stays a literal, as arguments such as digits must be.
+            IrNode::Unary(UnaryOp::Neg, operand) => ir.number().map_or_else(|| lit(0.0) - self.expr(operand), lit),
             IrNode::Unary(UnaryOp::Not, operand) => self.expr(operand).not(),
             IrNode::Binary(op, lhs, rhs) => binary(*op, self.expr(lhs), self.expr(rhs)),
             IrNode::If(branches, otherwise) => self.conditional(branches, otherwise),
             IrNode::Call(function, args) => {
                 let args = args.iter().map(|a| a.as_ref().map(|a| self.expr(a))).collect();
                 let better = self.context.subject.as_ref().map_or(Better::Higher, |s| s.better);
-                functions::call(*function, args, better)
+                let result = functions::call(*function, args, better);
+                // Sums over periods or entities, roots and the like can overflow too.
+                if ir.ty == Type::Number { finite(result) } else { result }
             }
             IrNode::Aggregate { .. } => self.context.aggregates.column(ir),
             IrNode::BandPoints(points) => self.band_points(points),
@@ -137,9 +141,9 @@ fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
         BinaryOp::Le => lhs.lt_eq(rhs),
         BinaryOp::Gt => lhs.gt(rhs),
         BinaryOp::Ge => lhs.gt_eq(rhs),
-        BinaryOp::Add => lhs + rhs,
-        BinaryOp::Sub => lhs - rhs,
-        BinaryOp::Mul => lhs * rhs,
+        BinaryOp::Add => finite(lhs + rhs),
+        BinaryOp::Sub => finite(lhs - rhs),
+        BinaryOp::Mul => finite(lhs * rhs),
         BinaryOp::Div => divide(lhs, rhs),
         BinaryOp::Pow => finite(lhs.pow(rhs)),
     }
@@ -155,12 +159,14 @@ pub fn null_text() -> Expr {
     lit(NULL).cast(DataType::String)
 }
 
-/// `a / b`, null when `b` is 0 or null.
+/// `a / b`, null when `b` is 0 or null, or when the quotient overflows.
 pub fn divide(numerator: Expr, denominator: Expr) -> Expr {
-    when(denominator.clone().eq(lit(0.0))).then(null()).otherwise(numerator.cast(DataType::Float64) / denominator)
+    let quotient = finite(numerator.cast(DataType::Float64) / denominator.clone());
+    when(denominator.eq(lit(0.0))).then(null()).otherwise(quotient)
 }
 
-/// The value, or null where it is infinite or not a number.
+/// The value, or null where it is infinite or not a number: an overflow (`x * 1e308 * 10`) is
+/// no data, so nothing downstream (a score, a band, a grade) is computed from it.
 pub fn finite(value: Expr) -> Expr {
     when(value.clone().is_finite()).then(value).otherwise(null())
 }

@@ -61,7 +61,9 @@ impl Aggregates {
             .map(|(index, ir)| {
                 let IrNode::Aggregate { function, args, .. } = &ir.node else { unreachable!("an aggregation") };
                 let args = args.iter().map(|a| a.as_ref().map(|a| compile::compile(a, &over_rows))).collect();
-                compile::aggregate(*function, args).alias(GridColumn::Aggregate(index).name())
+                let aggregated = compile::aggregate(*function, args);
+                let aggregated = if ir.ty == Type::Number { compile::finite(aggregated) } else { aggregated };
+                aggregated.alias(GridColumn::Aggregate(index).name())
             })
             .collect();
         aggregations.push(len().cast(DataType::Float64).alias(GridColumn::Rows(source.name).name()));
@@ -105,7 +107,7 @@ fn rows(ir: &Ir) -> Rows {
 /// enclosing use otherwise.
 fn usage_of(kind: Kind, enclosing: Usage) -> Usage {
     match kind {
-        Kind::Number | Kind::Count | Kind::Digits | Kind::Fraction => Usage::Number,
+        Kind::Number | Kind::Count | Kind::Digits | Kind::Fraction | Kind::Cap => Usage::Number,
         Kind::Boolean => Usage::AsWritten,
         Kind::Any => enclosing,
     }

@@ -44,6 +44,9 @@ impl Evaluation {
         if !missing.is_empty() {
             return Err(Error::internal(format!("the grid has no column {}", crate::words::quoted(missing))));
         }
+        if let Some(column) = frame.columns().iter().find(|c| holds_non_finite(c)) {
+            return Err(Error::internal(format!("the grid column `{}` holds inf or NaN", column.name())));
+        }
         // One chunk per column: a row is then read without searching for its chunk.
         let mut frame = frame;
         frame.rechunk_mut_par();
@@ -69,11 +72,16 @@ impl Evaluation {
 
 /// The number in a row of a column; `None` for no data.
 pub fn number_at(column: &Column, row: usize) -> Option<f64> {
-    let number = match column.f64() {
+    match column.f64() {
         Ok(numbers) => numbers.get(row),
         Err(_) => column.get(row).ok().and_then(|value| value.extract::<f64>()),
-    };
-    number.filter(|v| v.is_finite())
+    }
+}
+
+/// Whether a column holds inf or NaN, which the compiler guarantees no path produces: every
+/// number shown, scored or graded is finite, or no data.
+fn holds_non_finite(column: &Column) -> bool {
+    column.f64().is_ok_and(|numbers| numbers.iter().flatten().any(|v| !v.is_finite()))
 }
 
 /// The text in a row of a column of text; `None` for no data.

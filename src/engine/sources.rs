@@ -159,14 +159,16 @@ fn headers_in(
     Errors::check(errors, Headers { date, entity, columns })
 }
 
-/// The entity of each row: its entity column as text, or the source's `entity_value`.
+/// The entity of each row: its entity column as text, or the source's `entity_value`, without
+/// the spaces around it (`a` and `a ` are one account); a blank one is no entity.
 fn entity(source: &SourceRef, headers: &Headers, dtypes: &mut Vec<(String, DataType)>) -> Expr {
     let entity = match (&headers.entity, &source.source.entity_value) {
         (Some(header), _) => {
             dtypes.push((header.clone(), DataType::String));
-            col(header.as_str()).cast(DataType::String)
+            let name = col(header.as_str()).cast(DataType::String).str().strip_chars(lit(NULL));
+            when(name.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(name)
         }
-        (None, Some(value)) => lit(value.clone()),
+        (None, Some(value)) => lit(value.trim().to_string()),
         (None, None) => unreachable!("validation requires `entity` or `entity_value`"),
     };
     entity.alias(RowColumn::Entity.name())

@@ -7,6 +7,7 @@ use polars::prelude::*;
 use super::files::DataFile;
 use super::numbers::written_number;
 use super::sniff::{self, DateFormat, NumberStyle};
+use crate::compile::finite;
 use crate::error::{Error, ErrorKind};
 
 /// How a formula uses a source column, which decides how it is read.
@@ -27,7 +28,8 @@ pub struct ColumnUse {
     pub usage: Usage,
 }
 
-/// The column under `header`, read for `usage`. Columns the reader is to parse are added to
+/// The column under `header`, read for `usage`. `NaN` and `inf` in a file are no data, like
+/// any other value that is not a number. Columns the reader is to parse are added to
 /// `dtypes`.
 pub fn column(
     usage: Usage,
@@ -44,12 +46,12 @@ pub fn column(
         }
         (_, NumberStyle::Plain) if file.parses_text() => {
             read_as(DataType::Float64);
-            col(header)
+            finite(col(header))
         }
-        (_, NumberStyle::Plain) => col(header).cast(DataType::Float64),
+        (_, NumberStyle::Plain) => finite(col(header).cast(DataType::Float64)),
         (_, NumberStyle::Written | NumberStyle::Text) => {
             read_as(DataType::String);
-            written_number(col(header))
+            finite(written_number(col(header)))
         }
     }
 }

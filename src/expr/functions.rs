@@ -88,6 +88,9 @@ pub enum Returns {
     LikeItsArguments,
 }
 
+/// The largest count a period function takes: a century of days.
+pub const MAX_COUNT: f64 = 36_600.0;
+
 /// What an argument must be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -95,8 +98,11 @@ pub enum Kind {
     Boolean,
     /// Any type; see [`Returns::LikeItsArguments`].
     Any,
-    /// A count written in the formula, 1 or more (`prev(x, n = 12)`): it shapes the plan.
+    /// A count written in the formula, from 1 to [`MAX_COUNT`] (`prev(x, n = 12)`): it shapes
+    /// the plan.
     Count,
+    /// A cap on attainment: above 0 where it is written out (`cap = 120%`).
+    Cap,
     /// A whole number written in the formula, which may be 0 or negative (`round(x, -2)`).
     Digits,
     /// A fraction written in the formula, from 0 to 1 (`quantile(x, q = 0.9)`).
@@ -210,7 +216,7 @@ impl Function {
                 spec!(
                     "attainment",
                     Scoring,
-                    Fixed(&[VALUE, TARGET, optional("cap", Kind::Number, Omitted::Absent)]),
+                    Fixed(&[VALUE, TARGET, optional("cap", Kind::Cap, Omitted::Absent)]),
                     Number
                 )
             }

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::model::{Locale, Ruleset, Source, SourceRole};
 use super::yaml::{Node, PathStep};
-use crate::expr::{Function, Ir, IrNode, Ref};
+use crate::expr::{Function, Ir, IrNode, Ref, Span};
 use crate::location::Location;
 
 pub struct CheckedRuleset {
@@ -44,6 +44,11 @@ impl Formula {
     /// Where the formula is written.
     pub fn location(&self) -> Location {
         self.written.location.clone()
+    }
+
+    /// Where a part of the formula is written.
+    pub fn location_at(&self, span: Span) -> Location {
+        self.written.value_location(span.range())
     }
 }
 

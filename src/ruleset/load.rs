@@ -1,6 +1,7 @@
 //! Reading a ruleset file: YAML with positions, `extends` resolved, the shape checked against
 //! the schema, and the result deserialized into the model.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,10 +23,11 @@ pub struct Loaded {
     pub base_dir: PathBuf,
 }
 
+/// The largest ruleset file read: rulesets are a few tens of kilobytes.
+pub const MAX_RULESET_BYTES: u64 = 1024 * 1024;
+
 pub fn load(path: &Path) -> Result<Loaded> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
-    })?;
+    let text = read_ruleset_file(path)?;
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     load_text(SourceFile::new(path, text), base_dir)
 }
@@ -68,6 +70,10 @@ fn path_steps(path: &serde_path_to_error::Path) -> Vec<PathStep<'_>> {
 fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems: &mut Vec<Error>) -> Result<Node> {
     let tree = yaml::parse(file)?;
     let Some(extends) = tree.get("extends") else {
+        if let Some(removed) = tree.get("remove") {
+            // Nothing is inherited, so nothing can be removed: each entry is reported.
+            remove(Node::empty_map(tree.location.clone()), removed, problems);
+        }
         return Ok(tree);
     };
     chain.push(file.path().display().to_string());
@@ -86,6 +92,10 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems
                     continue;
                 }
                 match resolve(&parent_file, &parent_dir, chain, problems) {
+                    Ok(parent_tree) if parent_tree.get("ruleset").is_none() => {
+                        let kind = ErrorKind::NotARuleset { path: name, reason: "it has no `ruleset:` key" };
+                        errors.push(Error::new(kind).at(parent.location.clone()));
+                    }
                     Ok(parent_tree) => {
                         base = Some(match base {
                             None => parent_tree,
@@ -107,6 +117,30 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems
     Ok(merge(base, without_loading_keys(tree)))
 }
 
+/// The text of a ruleset file: a regular file (not a device or a pipe, which could be read
+/// forever) of at most [`MAX_RULESET_BYTES`]. Nothing of a file refused here is shown.
+fn read_ruleset_file(path: &Path) -> Result<String, Error> {
+    let refused = |reason| Error::new(ErrorKind::NotARuleset { path: path.display().to_string(), reason });
+    let unreadable = |e: std::io::Error| {
+        Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
+    };
+    let metadata = std::fs::metadata(path).map_err(unreadable)?;
+    if !metadata.is_file() {
+        return Err(refused("it is not a regular file"));
+    }
+    if metadata.len() > MAX_RULESET_BYTES {
+        return Err(refused("it is larger than 1 MiB"));
+    }
+    let mut text = String::new();
+    let read = std::fs::File::open(path).and_then(|file| file.take(MAX_RULESET_BYTES + 1).read_to_string(&mut text));
+    match read {
+        Ok(_) if text.len() as u64 > MAX_RULESET_BYTES => Err(refused("it is larger than 1 MiB")),
+        Ok(_) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(refused("it is not UTF-8 text")),
+        Err(e) => Err(unreadable(e)),
+    }
+}
+
 fn parent_file(reference: &str, dir: &Path) -> Result<(Arc<SourceFile>, PathBuf), Error> {
     if let Some(name) = reference.strip_prefix("builtin:") {
         let text = builtin::text(name).ok_or_else(|| {
@@ -117,9 +151,12 @@ fn parent_file(reference: &str, dir: &Path) -> Result<(Arc<SourceFile>, PathBuf)
         return Ok((SourceFile::new(reference, text), dir.to_path_buf()));
     }
     let path = dir.join(reference);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
-    })?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    if !matches!(extension.as_str(), "yaml" | "yml") {
+        let reason = "`extends` names a `.yaml` or `.yml` file, or `builtin:NAME`";
+        return Err(Error::new(ErrorKind::NotARuleset { path: path.display().to_string(), reason }));
+    }
+    let text = read_ruleset_file(&path)?;
     let parent_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok((SourceFile::new(path, text), parent_dir))
 }

@@ -13,6 +13,7 @@
 
 use super::yaml::{Node, Value};
 use crate::error::{Error, ErrorKind};
+use crate::words;
 
 /// Sections whose entries are merged field by field.
 const FIELD_MERGED: [&str; 3] = ["sources", "kpis", "scorecards"];
@@ -68,6 +69,9 @@ fn merge_by_id(base: Node, over: Node) -> Node {
     Node { value: Value::Seq(items), location: over.location }
 }
 
+/// The sections whose entries have names that `remove` can name.
+const REMOVABLE: [&str; 6] = ["sources", "measures", "kpis", "scorecards", "grades", "diagnoses"];
+
 /// Drops the definitions named in `remove` (a list of `section.name`) from `base`; what is not
 /// there goes to `errors`.
 pub fn remove(mut base: Node, remove: &Node, errors: &mut Vec<Error>) -> Node {
@@ -78,6 +82,12 @@ pub fn remove(mut base: Node, remove: &Node, errors: &mut Vec<Error>) -> Node {
             errors.push(error.at(item.location.clone()));
             continue;
         };
+        if !REMOVABLE.contains(&section) {
+            let error = Error::new(ErrorKind::UnknownSection { section: section.to_string() })
+                .note(format!("`remove` takes entries of {}", words::quoted(REMOVABLE)));
+            errors.push(error.suggest(section, REMOVABLE).at(item.location.clone()));
+            continue;
+        }
         if !remove_one(&mut base, section, name) {
             let known: Vec<String> = inherited_names(&base);
             let error = Error::new(ErrorKind::NotInherited { name: text.to_string() })

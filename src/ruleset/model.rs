@@ -128,6 +128,7 @@ pub struct Source {
     pub sheet: Option<String>,
     /// The 1-based row holding the column headers; rows above it are skipped.
     #[serde(default = "default_header_row")]
+    #[schemars(range(min = 1))]
     pub header_row: u32,
     /// The header of the column that places a row in a period. A source without `date` is an
     /// attribute table: one row per entity.

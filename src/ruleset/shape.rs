@@ -40,11 +40,8 @@ impl<'s> Shape<'s> {
         if let Some(choices) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
             return self.convert_choice(node, choices, key);
         }
-        if let Some(values) = schema.get("enum").and_then(Json::as_array) {
-            return whole(convert_enum(node, values.iter().filter_map(Json::as_str).collect()));
-        }
-        if let Some(value) = schema.get("const").and_then(Json::as_str) {
-            return whole(convert_enum(node, vec![value]));
+        if let Some(values) = enum_values(schema) {
+            return whole(convert_enum(node, values));
         }
         let types = types_of(schema);
         match &node.value {
@@ -115,8 +112,10 @@ impl<'s> Shape<'s> {
     /// when none does, the errors of the branch of the same kind as the node.
     fn convert_choice(&self, node: &Node, choices: &'s [Json], key: Option<&Node>) -> (Option<Json>, Vec<Error>) {
         let resolved: Vec<&Json> = choices.iter().map(|choice| self.resolve(choice)).collect();
-        if resolved.iter().all(|choice| choice.get("const").is_some()) {
-            return whole(convert_enum(node, resolved.iter().filter_map(|c| c["const"].as_str()).collect()));
+        // Variants with and without descriptions: an `enum` and some `const`s, one list of names.
+        let names: Option<Vec<Vec<&str>>> = resolved.iter().map(|choice| enum_values(choice)).collect();
+        if let Some(names) = names {
+            return whole(convert_enum(node, names.concat()));
         }
         let mut same_kind = None;
         for choice in &resolved {
@@ -142,6 +141,14 @@ impl<'s> Shape<'s> {
             None => types_of(schema),
         }
     }
+}
+
+/// The names a schema of names (`enum` or `const`) accepts.
+fn enum_values(schema: &Json) -> Option<Vec<&str>> {
+    if let Some(values) = schema.get("enum").and_then(Json::as_array) {
+        return Some(values.iter().filter_map(Json::as_str).collect());
+    }
+    schema.get("const").and_then(Json::as_str).map(|value| vec![value])
 }
 
 /// A scalar converts whole or not at all.
@@ -182,6 +189,11 @@ fn convert_scalar(node: &Node, types: &[&str], schema: &Json) -> Result<Json, Ve
         }
         Scalar::Int(value) if fits("number") => Some(Json::from(value as f64)),
         Scalar::Float(value) if fits("number") && value.is_finite() => Some(Json::from(value)),
+        Scalar::Float(_) if fits("number") => {
+            let found = format!("`{}`", node.text().unwrap_or_default());
+            let error = Error::new(ErrorKind::WrongType { expected: "a finite number".into(), found });
+            return Err(vec![error.at(node.location.clone())]);
+        }
         // Formulas, versions and labels are text even when YAML reads them as numbers: `0.3`, `2026.10`.
         Scalar::Bool(_) | Scalar::Int(_) | Scalar::Float(_) | Scalar::String(_) if fits("string") => {
             Some(Json::String(node.text().unwrap_or_default().to_string()))

@@ -39,7 +39,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
     let order = match dependency_order(&measures, &kpis) {
         Ok(order) => order,
         Err(cycle) => {
-            validator.cycle(&cycle);
+            validator.cycle(&cycle, &measures, &kpis);
             Vec::new()
         }
     };
@@ -178,9 +178,6 @@ impl<'a> Validator<'a> {
                 let error = invalid(&format!("`path` is not a valid pattern: {}", problem.msg));
                 self.error(error.at(self.location(&at("path"))));
             }
-            if source.header_row == 0 {
-                self.error(invalid("`header_row` counts from 1").at(self.location(&at("header_row"))));
-            }
         }
     }
 
@@ -259,13 +256,29 @@ impl<'a> Validator<'a> {
 
     fn bands(&mut self, name: &str, kpi: &Kpi) -> Vec<(String, Band)> {
         let place = Place { what: "a band", value: true, target: kpi.target.is_some(), ..Place::GRID };
-        let mut bands = Vec::new();
-        for band in kpi.bands.keys() {
-            if let Some(condition) = self.condition(&[Key("kpis"), Key(name), Key("bands"), Key(band)], place) {
-                bands.push((band.clone(), condition));
+        self.conditions(&[Key("kpis"), Key(name), Key("bands")], kpi.bands.keys(), place)
+    }
+
+    /// Band or grade conditions, in order; one after `otherwise` could never match.
+    fn conditions<'k>(
+        &mut self,
+        path: &[PathStep],
+        names: impl Iterator<Item = &'k String>,
+        place: Place,
+    ) -> Vec<(String, Band)> {
+        let mut conditions: Vec<(String, Band)> = Vec::new();
+        for name in names {
+            let mut at = path.to_vec();
+            at.push(Key(name));
+            let Some(condition) = self.condition(&at, place) else { continue };
+            if let Some((otherwise, _)) = conditions.iter().find(|(_, c)| matches!(c, Band::Otherwise)) {
+                let kind = ErrorKind::Unreachable { name: name.clone(), otherwise: otherwise.clone() };
+                let help = "the first condition that holds wins: move `otherwise` to the end";
+                self.error(Error::new(kind).help(help).at(self.key_location(path, name)));
             }
+            conditions.push((name.clone(), condition));
         }
-        bands
+        conditions
     }
 
     /// The KPI's own `score:`; else, for a KPI with a target, `scoring.default` or, without
@@ -323,7 +336,10 @@ impl<'a> Validator<'a> {
                         .suggest(kpi, self.model.kpis.keys().map(String::as_str));
                     self.error(error.at(key));
                 }
-                (Some(_), Some(checked)) if checked.score.is_none() => {
+                // A KPI with a `score` or `target` that failed its check is reported there.
+                (Some(model), Some(checked))
+                    if checked.score.is_none() && model.score.is_none() && model.target.is_none() =>
+                {
                     let error = Error::new(ErrorKind::UnscorableKpi { name: kpi.clone() })
                         .note(format!("`{kpi}` has neither a `target` nor a `score`, so it has no score to weight"))
                         .help(format!("give `{kpi}` a `target:` or a `score:`"));
@@ -331,6 +347,12 @@ impl<'a> Validator<'a> {
                 }
                 _ => {}
             }
+        }
+        for (kpi, weight) in weights.iter().filter(|(_, weight)| **weight < 0.0) {
+            let kind = ErrorKind::NegativeWeight { kpi: kpi.clone(), weight: *weight };
+            let mut path = weights_path.to_vec();
+            path.push(Key(kpi));
+            self.error(Error::new(kind).help("weights are points from 0 to 100").at(self.location(&path)));
         }
         let sum: f64 = weights.values().sum();
         if (sum - 100.0).abs() > 1e-6 {
@@ -342,13 +364,7 @@ impl<'a> Validator<'a> {
 
     fn grades(&mut self) -> Vec<(String, Band)> {
         let place = Place { what: "a grade", grid: false, attributes: false, value: true, target: false, bands: None };
-        let mut grades = Vec::new();
-        for grade in self.model.grades.keys() {
-            if let Some(condition) = self.condition(&[Key("grades"), Key(grade)], place) {
-                grades.push((grade.clone(), condition));
-            }
-        }
-        grades
+        self.conditions(&[Key("grades")], self.model.grades.keys(), place)
     }
 
     fn diagnoses(&mut self) -> Vec<CheckedDiagnosis> {
@@ -406,15 +422,24 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn cycle(&mut self, cycle: &[Ref]) {
+    /// A cycle `a → b → a`, at the reference that closes it: `a` in the formula of `b`.
+    fn cycle(&mut self, cycle: &[Ref], measures: &IndexMap<String, Formula>, kpis: &IndexMap<String, CheckedKpi>) {
         let path: Vec<String> = cycle.iter().map(ToString::to_string).collect();
-        let (section, name) = match &cycle[0] {
-            Ref::Measure(name) => ("measures", name),
-            Ref::Kpi(name) => ("kpis", name),
+        let [.., closing_formula, closed] = cycle else { unreachable!("a cycle has at least two steps") };
+        let formula = match closing_formula {
+            Ref::Measure(name) => &measures[name],
+            Ref::Kpi(name) => &kpis[name].formula,
             _ => unreachable!("only measures and KPIs have dependencies"),
         };
+        let mut closing = None;
+        formula.ir.visit(&mut |node| {
+            if closing.is_none() && matches!(&node.node, IrNode::Ref(reference) if reference == closed) {
+                closing = Some(node.span);
+            }
+        });
+        let location = closing.map_or_else(|| formula.location(), |span| formula.location_at(span));
         let error = Error::new(ErrorKind::Cycle { path }).help("a formula cannot depend on its own value");
-        self.error(error.at(self.key_location(&[Key(section)], name)));
+        self.error(error.at(location));
     }
 }
 

@@ -40,6 +40,11 @@ pub enum Scalar<'a> {
 }
 
 impl Node {
+    /// A map with no entries, placed at `location`.
+    pub fn empty_map(location: Location) -> Node {
+        Node { value: Value::Map(Vec::new()), location }
+    }
+
     pub fn scalar(&self) -> Option<Scalar<'_>> {
         match &self.value {
             Value::Scalar { text, plain: true } => Some(resolve_plain(text)),
@@ -201,6 +206,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Errors> {
         byte_of: &byte_of,
         stack: Vec::new(),
         anchors: HashMap::new(),
+        nodes: 0,
         root: None,
         duplicates: Vec::new(),
     };
@@ -239,16 +245,28 @@ impl CharToByte {
     }
 }
 
+/// How many values a ruleset may hold, with aliases counted as often as they are used: a few
+/// thousand is a large ruleset; without a bound, a kilobyte of nested aliases expands to
+/// gigabytes.
+pub const MAX_NODES: usize = 100_000;
+
+/// How deep lists and maps may nest: a ruleset needs five or six levels.
+pub const MAX_DEPTH: usize = 64;
+
+/// A list or map being read, and the count of values read before it began.
 enum Open {
-    Seq { items: Vec<Node>, start: usize, anchor: usize },
-    Map { entries: Vec<(Node, Node)>, key: Option<Node>, start: usize, anchor: usize },
+    Seq { items: Vec<Node>, start: usize, anchor: usize, nodes_before: usize },
+    Map { entries: Vec<(Node, Node)>, key: Option<Node>, start: usize, anchor: usize, nodes_before: usize },
 }
 
 struct Builder<'a> {
     file: &'a Arc<SourceFile>,
     byte_of: &'a CharToByte,
     stack: Vec<Open>,
-    anchors: HashMap<usize, Node>,
+    /// Each anchored value and how many values it holds.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Values read so far, an alias counting as the values it repeats.
+    nodes: usize,
     root: Option<Node>,
     duplicates: Vec<Error>,
 }
@@ -268,29 +286,30 @@ impl Builder<'_> {
                     value: Value::Scalar { text: text.into_owned(), plain },
                     location: self.location(start, end),
                 };
-                self.remember(anchor, &node);
+                self.count(1, start, end)?;
+                self.remember(anchor, &node, 1);
                 self.push(node);
                 Ok(())
             }
             Event::Alias(anchor) => {
-                let node = self.anchors.get(&anchor).cloned().ok_or_else(|| {
+                let (node, size) = self.anchors.get(&anchor).cloned().ok_or_else(|| {
                     Error::new(ErrorKind::YamlSyntax { message: "unknown alias".into() }).at(self.location(start, end))
                 })?;
+                self.count(size, start, end)?;
                 self.push(node);
                 Ok(())
             }
             Event::SequenceStart(anchor, _) => {
-                self.stack.push(Open::Seq { items: Vec::new(), start, anchor });
+                self.open(start, end)?;
+                self.stack.push(Open::Seq { items: Vec::new(), start, anchor, nodes_before: self.nodes });
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
-                self.stack.push(Open::Map { entries: Vec::new(), key: None, start, anchor });
+                self.open(start, end)?;
+                self.stack.push(Open::Map { entries: Vec::new(), key: None, start, anchor, nodes_before: self.nodes });
                 Ok(())
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                self.close(end);
-                Ok(())
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(end),
             Event::DocumentStart(_) if self.root.is_some() => Err(Error::new(ErrorKind::YamlSyntax {
                 message: "a ruleset file holds one YAML document; remove the second `---`".into(),
             })
@@ -301,10 +320,12 @@ impl Builder<'_> {
 
     /// Ends the innermost list or map: its node spans its first key (or its start) to the end
     /// of its last value (or `end`, when it is empty).
-    fn close(&mut self, end: usize) {
-        let (value, start, anchor) = match self.stack.pop().expect("balanced events") {
-            Open::Seq { items, start, anchor } => (Value::Seq(items), start, anchor),
-            Open::Map { entries, start, anchor, .. } => (Value::Map(entries), start, anchor),
+    fn close(&mut self, end: usize) -> Result<(), Error> {
+        let (value, start, anchor, nodes_before) = match self.stack.pop().expect("balanced events") {
+            Open::Seq { items, start, anchor, nodes_before } => (Value::Seq(items), start, anchor, nodes_before),
+            Open::Map { entries, start, anchor, nodes_before, .. } => {
+                (Value::Map(entries), start, anchor, nodes_before)
+            }
         };
         let end = match &value {
             Value::Seq(items) => items.last().map_or(end, |n| n.location.span.end),
@@ -316,13 +337,35 @@ impl Builder<'_> {
             _ => start,
         };
         let node = Node { value, location: self.location(start, end) };
-        self.remember(anchor, &node);
+        self.count(1, start, end)?;
+        self.remember(anchor, &node, self.nodes - nodes_before);
         self.push(node);
+        Ok(())
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
+    /// A list or map begins: one level deeper.
+    fn open(&self, start: usize, end: usize) -> Result<(), Error> {
+        if self.stack.len() < MAX_DEPTH {
+            return Ok(());
+        }
+        let kind = ErrorKind::YamlTooLarge { what: "lists and maps nest", limit: MAX_DEPTH, unit: "levels" };
+        Err(Error::new(kind).at(self.location(start, end)))
+    }
+
+    /// `size` more values are read; past [`MAX_NODES`] the file is refused where it happens.
+    fn count(&mut self, size: usize, start: usize, end: usize) -> Result<(), Error> {
+        self.nodes = self.nodes.saturating_add(size);
+        if self.nodes <= MAX_NODES {
+            return Ok(());
+        }
+        let kind = ErrorKind::YamlTooLarge { what: "the file holds", limit: MAX_NODES, unit: "values" };
+        let help = "aliases (`*name`) count once for every time they are used";
+        Err(Error::new(kind).help(help).at(self.location(start, end)))
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node, size: usize) {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), size));
         }
     }
 

@@ -203,3 +203,37 @@ fn a_grid_without_a_column_the_ruleset_implies_is_an_internal_error() {
     assert_eq!(error.exit_code(), 3, "{error}");
     assert!(error.to_string().contains("`s:total`"), "{error}");
 }
+
+#[test]
+fn nan_and_infinite_cells_are_no_data_and_nothing_scores_bands_or_grades_from_them() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }",
+        "  n: sum(users.n)",
+        "  k: { formula: n, target: 10, bands: { good: '>= 5', poor: otherwise } }\nscorecards:\n  main: { weights: { k: 100 } }\ngrades: { A: '>= 0', B: otherwise }",
+    );
+    let data = "day,account,n\n2026-01-15,a,NaN\n2026-01-15,b,inf\n2026-01-15,c,-inf\n2026-01-15,d,5\n";
+    let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+    for entity in ["a", "b", "c"] {
+        let result = crate::support::result(&appraisal, entity, "2026-01", "k");
+        assert_eq!((result.value, result.score, result.band.as_deref()), (None, None, None), "{entity}");
+        let total = appraisal.scorecards.iter().find(|s| s.entity == entity).unwrap();
+        assert_eq!((total.score, total.grade.as_deref()), (None, None), "{entity}");
+    }
+    assert_eq!(value(&appraisal, "d", "2026-01", "k"), Some(5.0));
+}
+
+#[test]
+fn entity_names_are_trimmed_of_spaces() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }",
+        "  n: sum(users.n)",
+        "  k: { formula: n }",
+    );
+    let data = "day,account,n\n2026-01-15,a,1\n2026-01-15,a ,2\n2026-01-15, a,4\n";
+    let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+    let entities: Vec<&str> = appraisal.results.iter().map(|r| r.entity.as_str()).collect();
+    assert_eq!(entities, ["a"]);
+    assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(7.0));
+}

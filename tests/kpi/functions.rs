@@ -8,7 +8,7 @@
 //! | b      | 5              | 7   | 9       | 11           |
 //! | c      | 0              | -2  | 4       | 8, 1, 3, 2   |
 
-use crate::support::{Case, round9, series, value};
+use crate::support::{Case, result, round9, series, value};
 
 const DATA: &str = "\
 日期,账号,x,kind
@@ -184,6 +184,49 @@ fn scalar_functions_compute_like_a_spreadsheet() {
     assert_eq!(month(&a, "a", "low"), [Some(20.0), Some(20.0), Some(20.0), Some(20.0)]);
     assert_eq!(month(&a, "a", "high"), [Some(30.0), Some(30.0), Some(20.0), Some(90.0)]);
     assert_eq!(month(&a, "a", "empty"), [Some(0.0), Some(0.0), Some(1.0), Some(0.0)]);
+}
+
+#[test]
+fn round_is_exact_for_every_digits_argument() {
+    let a = case(&kpis(&[
+        ("big", "round(5e15, 0)"),
+        ("six", "round(987654321.5, 6)"),
+        ("fourteen", "round(50, 14)"),
+        ("thousand", "round(total, 1000)"),
+        ("minus_thousand", "round(total, -1000)"),
+    ]));
+    assert_eq!(value(&a, "a", "2026-01", "big"), Some(5e15));
+    assert_eq!(value(&a, "a", "2026-01", "six"), Some(987654321.5));
+    assert_eq!(value(&a, "a", "2026-01", "fourteen"), Some(50.0));
+    assert_eq!(month(&a, "a", "thousand"), [Some(30.0), Some(30.0), None, Some(90.0)]);
+    assert_eq!(month(&a, "a", "minus_thousand"), [Some(0.0), Some(0.0), None, Some(0.0)]);
+}
+
+#[test]
+fn an_overflow_is_no_data_and_nothing_is_scored_from_it() {
+    let ruleset = "ruleset: overflow\n\
+         grain: { entity: account, period: month }\n\
+         sources:\n  rows: { path: rows.csv, date: 日期, entity: 账号 }\n\
+         measures:\n  total: sum(rows.x)\n\
+         kpis:\n\
+         \x20 times: { formula: 'total * 1e308 * 10', target: 1, bands: { any: otherwise } }\n\
+         \x20 tiny: { formula: '1 / (total * 1e308 * 10)', target: 1 }\n\
+         \x20 quotient: { formula: '1e308 / (total / 1e308)', target: 1 }\n\
+         \x20 root: { formula: 'sqrt(total * 1e308 * 1e308)', target: 1 }\n\
+         \x20 summed: { formula: 'rolling_sum(1.5e308 + total * 0, 12)', target: 1 }\n\
+         scorecards:\n  main: { weights: { times: 100 } }\n\
+         grades: { A: '>= 0', B: otherwise }\n";
+    let data = "日期,账号,x\n2026-01-05,a,10\n2026-02-05,a,20\n2026-03-05,a,30\n2026-04-05,a,40\n";
+    let a = Case::new(ruleset, &[("rows.csv", data)]).appraise();
+    for kpi in ["times", "tiny", "quotient", "root"] {
+        let result = result(&a, "a", "2026-01", kpi);
+        assert_eq!((result.value, result.score, result.band.as_deref()), (None, None, None), "{kpi}");
+    }
+    // Each value is finite; their sum over two months is not.
+    let summed: Vec<Option<f64>> = ["2026-01", "2026-02"].iter().map(|p| value(&a, "a", p, "summed")).collect();
+    assert_eq!(summed, [Some(1.5e308), None]);
+    let total = a.scorecards.iter().find(|s| s.period == "2026-01").unwrap();
+    assert_eq!((total.score, total.grade.as_deref()), (None, None));
 }
 
 #[test]

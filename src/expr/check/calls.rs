@@ -5,7 +5,7 @@
 use super::{Aggregation, Checker};
 use crate::error::{Error, ErrorKind};
 use crate::expr::ast::{Argument, Span, Spanned, SpannedExpr};
-use crate::expr::functions::{Arguments, Family, Function, Kind, Omitted, Param};
+use crate::expr::functions::{Arguments, Family, Function, Kind, MAX_COUNT, Omitted, Param};
 use crate::expr::ir::{Ir, IrNode, Ref};
 use crate::expr::types::Type;
 use crate::words;
@@ -202,9 +202,15 @@ impl Checker<'_> {
             Kind::Number => self.want(ir, Type::Number, what),
             Kind::Boolean => self.want(ir, Type::Boolean, what),
             Kind::Any => {}
-            Kind::Count if !written.is_some_and(|n| n.fract() == 0.0 && n >= 1.0) => {
-                self.problem(ir.span, not_whole().help("it must be 1 or more"));
+            Kind::Count if !written.is_some_and(|n| n.fract() == 0.0 && (1.0..=MAX_COUNT).contains(&n)) => {
+                self.problem(ir.span, not_whole().help(format!("it must be from 1 to {MAX_COUNT}")));
             }
+            Kind::Cap if written.is_some_and(|n| n <= 0.0) => {
+                let error =
+                    ErrorKind::WrongValueType { expected: "above 0", found: "a number at or below 0", what: what() };
+                self.problem(ir.span, Error::new(error).help("a cap is the most attainment counts, like `120%`"));
+            }
+            Kind::Cap => self.want(ir, Type::Number, what),
             Kind::Digits if !written.is_some_and(|n| n.fract() == 0.0) => {
                 self.problem(ir.span, not_whole().help("digits can be 0 or negative"));
             }

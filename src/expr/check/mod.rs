@@ -95,7 +95,12 @@ impl Checker<'_> {
     fn expr(&mut self, expr: &SpannedExpr) -> Ir {
         let span = expr.span;
         match &expr.node {
-            Expr::Number(value) => Self::ir(IrNode::Number(*value), span, Type::Number),
+            Expr::Number(value) => {
+                if !value.is_finite() {
+                    self.problem(span, Error::new(ErrorKind::NumberTooLarge));
+                }
+                Self::ir(IrNode::Number(*value), span, Type::Number)
+            }
             Expr::String(text) => Self::ir(IrNode::String(text.clone()), span, Type::String),
             Expr::Bool(value) => Self::ir(IrNode::Bool(*value), span, Type::Boolean),
             Expr::Null => Self::ir(IrNode::Null, span, Type::Any),
