@@ -1,4 +1,5 @@
-//! How messages list things: `` `a`, `b`, `c` `` and "a, b or c".
+//! How messages list things (`` `a`, `b`, `c` `` and "a, b or c"), and how text from data is
+//! made safe to print.
 
 use std::fmt::Display;
 
@@ -22,9 +23,30 @@ pub fn one_of<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
     }
 }
 
+/// Text a terminal shows as written: control characters (ESC, BEL, a carriage return…) are
+/// escaped as `\u{1b}`, so a data cell cannot move the cursor, recolour or retitle the
+/// terminal. Line breaks and tabs stay.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(printable("a\x1b]0;title\x07b\r\nc\td"), "a\\u{1b}]0;title\\u{7}b\\u{d}\nc\td");
+        assert_eq!(printable("阅读率 31%"), "阅读率 31%");
+    }
 
     #[test]
     fn lists_read_as_a_sentence() {

@@ -5,8 +5,9 @@
 use polars::prelude::*;
 
 use super::columns::GridColumn;
+use super::kernels::{self, Across};
 use super::round;
-use super::{divide, finite, null};
+use super::{finite, null};
 use crate::expr::{Better, Function};
 
 /// The compiled arguments of a call, taken in parameter order.
@@ -58,31 +59,31 @@ pub fn call(function: Function, args: Vec<Option<Expr>>, better: Better) -> Expr
         Exp => args.unary(|x| finite(x.exp())),
         Clamp => args.ternary(|x, lo, hi| x.clip(lo, hi)),
         Coalesce => coalesce(&args.all()),
-        Nullif => args.binary(|a, b| when(a.clone().eq(b)).then(lit(NULL)).otherwise(a)),
+        Nullif => args.binary(kernels::null_if),
         Least => polars::lazy::dsl::min_horizontal(args.all()).expect("at least one argument"),
         Greatest => polars::lazy::dsl::max_horizontal(args.all()).expect("at least one argument"),
         IsNull => args.unary(Expr::is_null),
         Prev => args.binary(|x, n| per_entity(x.shift(n))),
-        Change => args.binary(|x, n| x.clone() - per_entity(x.shift(n))),
-        PctChange => args.binary(|x, n| divide(x.clone(), per_entity(x.shift(n))) - lit(1.0)),
+        Change => args.binary(|x, n| per_entity(kernels::lagged(x, literal_count(&n), |x, before| x - before))),
+        PctChange => {
+            args.binary(|x, n| per_entity(kernels::lagged(x, literal_count(&n), |x, before| x / before - 1.0)))
+        }
         RollingMean => args.binary(|x, n| per_entity(x.rolling_mean(window(&n)))),
         RollingSum => args.binary(|x, n| per_entity(x.rolling_sum(window(&n)))),
         ToDate => args.unary(to_date),
         Rank => args.unary(|x| {
             per_period(x.rank(RankOptions { method: RankMethod::Min, descending: true }, None)).cast(DataType::Float64)
         }),
-        Percentile => args.unary(percentile),
-        Share => args.unary(|x| divide(x.clone(), per_period(x.sum()))),
+        Percentile => args.unary(|x| per_period(Across::Percentile.of(x))),
+        Share => args.unary(|x| per_period(Across::Share.of(x))),
         MeanAll => args.unary(|x| per_period(x.mean())),
-        Zscore => args.unary(|x| divide(x.clone() - per_period(x.clone().mean()), per_period(x.std(1)))),
+        Zscore => args.unary(|x| per_period(Across::Zscore.of(x))),
         Attainment => {
             let mut args = args;
             let (value, target) = (args.required(), args.required());
             attainment(value, target, args.optional(), better) * lit(100.0)
         }
-        Linear => {
-            args.ternary(|value, lo, hi| (divide(value - lo.clone(), hi - lo) * lit(100.0)).clip(lit(0.0), lit(100.0)))
-        }
+        Linear => args.ternary(kernels::linear),
         Sum | Mean | Min | Max | Count | CountDistinct | First | Last | Median | Quantile => {
             unreachable!("`{}` aggregates source rows: see `aggregate`", function.name())
         }
@@ -158,15 +159,8 @@ fn literal_number(argument: &Expr) -> f64 {
 /// are none.
 fn to_date(x: Expr) -> Expr {
     let year = [GridColumn::Entity.col(), GridColumn::Year.col()];
-    let seen = x.clone().is_not_null().cast(DataType::UInt32).cum_sum(false).over(year.clone());
-    let sum = x.fill_null(lit(0.0)).cum_sum(false).over(year);
-    when(seen.expect("a window").gt(lit(0))).then(sum.expect("a window")).otherwise(null())
-}
-
-/// The share of the period's non-null values that are at most this one.
-fn percentile(x: Expr) -> Expr {
-    let at_most = per_period(x.clone().rank(RankOptions { method: RankMethod::Max, descending: false }, None));
-    divide(at_most, per_period(x.count()))
+    let running = x.cast(DataType::Float64).cum_sum(false).fill_null_with_strategy(FillNullStrategy::Forward(None));
+    running.over(year).expect("a window over the entity and year")
 }
 
 /// Rounds like Excel's ROUND ([`super::round`]); `digits` is a whole number written in the
@@ -186,16 +180,5 @@ fn round_half_away(x: Expr, digits: Expr) -> Expr {
 /// without one). This is the one definition of attainment: the `attainment()` score and the
 /// attainment every KPI with a target reports are both this.
 pub fn attainment(value: Expr, target: Expr, cap: Option<Expr>, better: Better) -> Expr {
-    let ratio = match better {
-        Better::Higher => divide(value, target.clone()),
-        Better::Lower => when(value.clone().lt_eq(lit(0.0)))
-            .then(cap.clone().unwrap_or_else(null))
-            .otherwise(divide(target.clone(), value)),
-    };
-    let no_target = target.clone().is_null().or(target.eq(lit(0.0)));
-    let ratio = when(no_target).then(null()).otherwise(ratio);
-    match cap {
-        Some(cap) => ratio.clip(lit(0.0), cap),
-        None => ratio.clip_min(lit(0.0)),
-    }
+    kernels::attainment(value, target, cap, better)
 }

@@ -5,6 +5,7 @@
 
 pub mod columns;
 mod functions;
+mod kernels;
 mod round;
 
 use polars::prelude::*;
@@ -112,10 +113,7 @@ impl Compiler<'_> {
     /// `if c then a else b`: a null condition gives null rather than falling through to `else`.
     fn conditional(&self, branches: &[(Ir, Ir)], otherwise: &Ir) -> Expr {
         branches.iter().rev().fold(self.expr(otherwise), |rest, (condition, value)| {
-            let condition = self.expr(condition);
-            when(condition.clone().is_null())
-                .then(lit(NULL))
-                .otherwise(when(condition).then(self.expr(value)).otherwise(rest))
+            kernels::conditional(self.expr(condition), self.expr(value), rest)
         })
     }
 
@@ -159,14 +157,4 @@ pub fn null_text() -> Expr {
     lit(NULL).cast(DataType::String)
 }
 
-/// `a / b`, null when `b` is 0 or null, or when the quotient overflows.
-pub fn divide(numerator: Expr, denominator: Expr) -> Expr {
-    let quotient = finite(numerator.cast(DataType::Float64) / denominator.clone());
-    when(denominator.eq(lit(0.0))).then(null()).otherwise(quotient)
-}
-
-/// The value, or null where it is infinite or not a number: an overflow (`x * 1e308 * 10`) is
-/// no data, so nothing downstream (a score, a band, a grade) is computed from it.
-pub fn finite(value: Expr) -> Expr {
-    when(value.clone().is_finite()).then(value).otherwise(null())
-}
+pub use kernels::{divide, finite};

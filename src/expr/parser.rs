@@ -39,16 +39,31 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::infix(Rule::pow, Assoc::Right))
 });
 
+/// The longest formula read, in characters. Formulas are a line or two; the bound keeps the
+/// time and the stack that parsing, checking and compiling take small whatever the input.
+pub const MAX_FORMULA_CHARS: usize = 2_000;
+
+/// How deeply parentheses (of calls too) may nest in a formula.
+pub const MAX_PARENTHESES: usize = 32;
+
+/// How deeply the parts of a formula may nest, counting each operator of a chain: `a + b + c`
+/// is two levels, `abs(a + b)` two.
+pub const MAX_DEPTH: usize = 100;
+
 /// Parses a formula: a KPI, measure, target, score or `when` expression.
 pub fn parse_formula(text: &str) -> Result<SpannedExpr, SyntaxError> {
+    within_limits(text)?;
     let mut pairs = Grammar::parse(Rule::formula, text).map_err(|e| syntax_error(text, e))?;
     let formula = pairs.next().expect("formula rule");
     let expr = formula.into_inner().next().expect("formula holds an expression");
-    Ok(build_expr(expr))
+    let expr = build_expr(expr);
+    shallow_enough(&expr)?;
+    Ok(expr)
 }
 
 /// Parses a band or grade condition: `otherwise`, `>= 30%`, or a boolean formula.
 pub fn parse_condition(text: &str) -> Result<Spanned<Condition>, SyntaxError> {
+    within_limits(text)?;
     let mut pairs = Grammar::parse(Rule::condition, text).map_err(|e| syntax_error(text, e))?;
     let condition = pairs.next().expect("condition rule");
     let span = span_of(&condition);
@@ -62,7 +77,50 @@ pub fn parse_condition(text: &str) -> Result<Spanned<Condition>, SyntaxError> {
         }
         _ => Condition::Formula(build_expr(inner)),
     };
+    match &node {
+        Condition::Compared { rhs: expr, .. } | Condition::Formula(expr) => shallow_enough(expr)?,
+        Condition::Otherwise => {}
+    }
     Ok(Spanned::new(node, span))
+}
+
+/// A formula short enough, and with parentheses shallow enough, to be parsed: refused before
+/// the parser, whose recursion follows the parentheses.
+fn within_limits(text: &str) -> Result<(), SyntaxError> {
+    if let Some((at, _)) = text.char_indices().nth(MAX_FORMULA_CHARS) {
+        let message = format!("the formula is longer than {MAX_FORMULA_CHARS} characters");
+        return Err(SyntaxError { span: Span::new(at, text.len()), message });
+    }
+    match scan(text).too_deep {
+        Some(at) => {
+            let message = format!("parentheses nest more than {MAX_PARENTHESES} deep here");
+            Err(SyntaxError { span: Span::new(at, at + 1), message })
+        }
+        None => Ok(()),
+    }
+}
+
+/// A syntax tree no deeper than [`MAX_DEPTH`], measured without recursion, before anything
+/// walks it recursively.
+fn shallow_enough(expr: &SpannedExpr) -> Result<(), SyntaxError> {
+    let mut stack = vec![(expr, 1)];
+    while let Some((expr, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            let message = format!("the formula nests more than {MAX_DEPTH} levels deep here");
+            return Err(SyntaxError { span: expr.span, message });
+        }
+        let children: Vec<&SpannedExpr> = match &expr.node {
+            Expr::Unary { operand, .. } => vec![operand],
+            Expr::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            Expr::If { branches, otherwise } => {
+                branches.iter().flat_map(|(c, v)| [c, v]).chain([otherwise.as_ref()]).collect()
+            }
+            Expr::Call { args, .. } => args.iter().map(|a| &a.value).collect(),
+            Expr::Number(_) | Expr::String(_) | Expr::Bool(_) | Expr::Null | Expr::Name(_) => Vec::new(),
+        };
+        stack.extend(children.into_iter().map(|child| (child, depth + 1)));
+    }
+    Ok(())
 }
 
 fn span_of(pair: &Pair<Rule>) -> Span {
@@ -216,7 +274,7 @@ fn syntax_error(text: &str, error: pest::error::Error<Rule>) -> SyntaxError {
         InputLocation::Pos(at) => at,
         InputLocation::Span((start, _)) => start,
     };
-    if let Some(open) = unclosed(text).filter(|open| *open == at || text[at..].trim().is_empty()) {
+    if let Some(open) = scan(text).unclosed.filter(|open| *open == at || text[at..].trim().is_empty()) {
         let message = match &text[open..=open] {
             "(" => "this `(` is never closed: expected `)`".to_string(),
             "`" => "this backtick is never closed".to_string(),
@@ -242,23 +300,36 @@ fn syntax_error(text: &str, error: pest::error::Error<Rule>) -> SyntaxError {
     SyntaxError { span: Span::new(at, end), message }
 }
 
-/// The opening parenthesis, backtick or quote that the formula leaves open.
-fn unclosed(text: &str) -> Option<usize> {
+/// What a pass over the brackets of a formula finds.
+struct Scan {
+    /// The opening parenthesis, backtick or quote that the formula leaves open.
+    unclosed: Option<usize>,
+    /// The first parenthesis deeper than [`MAX_PARENTHESES`].
+    too_deep: Option<usize>,
+}
+
+fn scan(text: &str) -> Scan {
     let mut parentheses = Vec::new();
     let mut quoted: Option<(char, usize)> = None;
+    let mut too_deep = None;
     for (index, c) in text.char_indices() {
         match (quoted, c) {
             (Some((quote, _)), c) if c == quote => quoted = None,
             (Some(_), _) => {}
             (None, '"' | '\'' | '`') => quoted = Some((c, index)),
-            (None, '(') => parentheses.push(index),
+            (None, '(') => {
+                parentheses.push(index);
+                if parentheses.len() > MAX_PARENTHESES {
+                    too_deep = too_deep.or(Some(index));
+                }
+            }
             (None, ')') => {
                 parentheses.pop();
             }
             _ => {}
         }
     }
-    quoted.map(|(_, index)| index).or(parentheses.last().copied())
+    Scan { unclosed: quoted.map(|(_, index)| index).or(parentheses.last().copied()), too_deep }
 }
 
 fn found_at(text: &str, at: usize) -> String {

@@ -83,7 +83,7 @@ pub fn explanation(explanation: &Explanation, locale: Locale) -> String {
     target(&mut out, e, words, locale);
     scoring(&mut out, e, words);
     contributions(&mut out, e, words);
-    out
+    crate::words::printable(&out)
 }
 
 fn kpi_value(e: &Explanation, value: Option<f64>, locale: Locale) -> String {

@@ -1,5 +1,6 @@
 //! The appraisal as terminal tables, one block per entity and period: KPIs with their labels
 //! and values in their formats (`31.2%`), scorecard totals and grades, and fired diagnoses.
+//! Control characters from data are escaped.
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
@@ -71,7 +72,7 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale, wi
         }
         out.push('\n');
     }
-    out
+    crate::words::printable(&out)
 }
 
 /// The KPIs of one cell, each in its format.

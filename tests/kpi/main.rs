@@ -9,6 +9,7 @@ mod extends;
 mod functions;
 mod grammar;
 mod layers;
+mod limits;
 mod report;
 mod schema;
 mod support;

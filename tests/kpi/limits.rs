@@ -1,0 +1,37 @@
+//! Bounds on what an input can cost: formulas check, compile and run in time linear in their
+//! length, however they nest. (The limits' error messages are in the diagnostics fixtures:
+//! `formula_limits`, `yaml_aliases`.)
+
+use std::time::{Duration, Instant};
+
+use crate::support::{Case, value};
+
+/// Formulas at the nesting limits, of each function that reads an operand more than once:
+/// written as plain polars expressions, each would double its tree at every level.
+#[test]
+fn formulas_nested_to_the_limits_evaluate_in_linear_time() {
+    let nest = |open: &str, close: &str, times: usize| format!("{}n{}", open.repeat(times), close.repeat(times));
+    let kpis = [
+        ("changes", nest("change(", ")", 31)),
+        ("conditions", format!("if {}n > 1{} then 1 else 0", "if ".repeat(30), " then true else false".repeat(30))),
+        ("quotients", nest("n / (", ")", 31)),
+        ("across", nest("zscore(share(percentile(", ")))", 10)),
+        ("nullifs", nest("nullif(", ", 1)", 31)),
+        ("running", nest("pct_change(to_date(", "))", 15)),
+        ("sums", vec!["n"; 100].join(" + ")),
+    ];
+    let kpis: String = kpis.iter().map(|(name, formula)| format!("  {name}: {{ formula: '{formula}' }}\n")).collect();
+    let ruleset = format!(
+        "ruleset: limits\ngrain: {{ entity: account, period: month }}\n\
+         sources:\n  users: {{ path: users.csv, date: day, entity: account }}\n\
+         measures:\n  n: sum(users.n)\nkpis:\n{kpis}"
+    );
+    let case = Case::new(&ruleset, &[("users.csv", "day,account,n\n2026-01-15,a,5\n2026-02-15,a,7\n")]);
+    let started = Instant::now();
+    let appraisal = case.appraise();
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_eq!(value(&appraisal, "a", "2026-01", "sums"), Some(500.0));
+    // 32 `n`s divided in turn: n / (n / (… / n)) is 1 for an even count.
+    assert_eq!(value(&appraisal, "a", "2026-01", "quotients"), Some(1.0));
+    assert_eq!(value(&appraisal, "a", "2026-02", "conditions"), Some(1.0));
+}
