@@ -206,6 +206,17 @@ pub enum ErrorKind {
     RowsWithoutKey {
         source_name: String,
         missing: &'static str,
+        file: Option<String>,
+        line: Option<usize>,
+    },
+    DateOutOfRange {
+        source_name: String,
+        date: String,
+    },
+    GridTooLarge {
+        entities: usize,
+        periods: usize,
+        limit: usize,
     },
     DuplicateEntity {
         entity: String,
@@ -332,7 +343,16 @@ impl fmt::Display for ErrorKind {
             NotADateColumn { column, file, found } => {
                 write!(f, "the date column `{column}` of `{file}` holds {found}, not dates")
             }
-            RowsWithoutKey { source_name, missing } => write!(f, "source `{source_name}` has rows without {missing}"),
+            RowsWithoutKey { source_name, missing, file: Some(file), line: Some(line) } => {
+                write!(f, "line {line} of `{file}` (source `{source_name}`) lacks {missing}")
+            }
+            RowsWithoutKey { source_name, missing, .. } => {
+                write!(f, "source `{source_name}` has rows without {missing}")
+            }
+            DateOutOfRange { source_name, date } => write!(f, "source `{source_name}` has a row dated {date}"),
+            GridTooLarge { entities, periods, limit } => {
+                write!(f, "{entities} entities × {periods} periods make more than {limit} cells of results")
+            }
             DuplicateEntity { entity, table, lines } => {
                 let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
                 let times = lines.len();

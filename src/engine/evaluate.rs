@@ -27,7 +27,7 @@ pub fn evaluate_with(ruleset: &CheckedRuleset, probes: Probes) -> Result<Evaluat
     let aggregates = Aggregates::of(ruleset);
     let mut warnings = Vec::new();
     let inputs = read_inputs(ruleset, &aggregates, &mut warnings)?;
-    let (entities, periods) = grid::extent(&inputs, ruleset.model.grain.period)?;
+    let (entities, periods) = grid::extent(&inputs, ruleset, &aggregates)?;
     let cells = grid::cells(&entities, &periods)?;
     let grid = grid::join_inputs(cells, inputs, ruleset, &aggregates);
     let grid = targets::join(grid, ruleset, &mut warnings)?;

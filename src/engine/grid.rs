@@ -7,11 +7,13 @@ use std::collections::BTreeSet;
 use polars::prelude::*;
 
 use super::aggregates::Aggregates;
+use super::files;
 use super::period::{Period, epoch_days, from_epoch_days};
+use super::sources::{Missing, SourceRef, first_row_without_key};
 use crate::compile::{self, GridColumn, RowColumn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::PeriodGrain;
+use crate::ruleset::yaml::PathStep::Key;
 
 /// The sources as read: each source's rows aggregated per entity and period, the names of the
 /// sources without files, and the attribute table.
@@ -21,37 +23,111 @@ pub struct Inputs<'a> {
     pub attributes: Option<DataFrame>,
 }
 
+/// The most cells (entities × periods) a grid may have: about 10 GB of memory for a ruleset of
+/// a hundred columns. A client with 2,000 accounts over three years of days has 2.2 million.
+pub const MAX_GRID_CELLS: usize = 10_000_000;
+
+/// The dates kpi reads: anything outside is a typing error in an export (`0206-10-01`) or a
+/// placeholder (`9999-12-31`), and would stretch the grid over centuries.
+pub const FIRST_DATE: (i32, u32, u32) = (1900, 1, 1);
+pub const LAST_DATE: (i32, u32, u32) = (2199, 12, 31);
+
 /// The entities of every source and attribute table, in name order, and the periods from the
 /// first to the last in which any source has rows.
-pub fn extent(inputs: &Inputs, grain: PeriodGrain) -> Result<(Vec<String>, Vec<Period>)> {
+pub fn extent(
+    inputs: &Inputs,
+    ruleset: &CheckedRuleset,
+    aggregates: &Aggregates,
+) -> Result<(Vec<String>, Vec<Period>)> {
     let mut entities = BTreeSet::new();
     let mut span: Option<(i32, i32)> = None;
     for (name, frame) in &inputs.aggregated {
-        check_keys(name, frame)?;
+        let source = SourceRef { name, source: &ruleset.model.sources[*name], ruleset };
+        check_keys(&source, frame, aggregates)?;
         entities.extend(frame.column(&RowColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string));
         let days = frame.column(&RowColumn::Period.name())?.cast(&DataType::Int32)?;
         if let (Some(first), Some(last)) = (days.i32()?.min(), days.i32()?.max()) {
+            check_dates(&source, frame)?;
             span = Some(span.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
         }
     }
     if let Some(table) = &inputs.attributes {
         entities.extend(table.column(&GridColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string));
     }
-    let (first, last) = span.ok_or_else(|| Error::new(ErrorKind::NoDatedRows))?;
+    let (first, last) = span.ok_or_else(|| no_dated_rows(ruleset))?;
+    let grain = ruleset.model.grain.period;
     let period = |days| Period::containing(grain, from_epoch_days(days));
-    Ok((entities.into_iter().collect(), Period::range(period(first), period(last))))
+    let periods = Period::range(period(first), period(last));
+    let cells = entities.len().saturating_mul(periods.len());
+    if cells > MAX_GRID_CELLS {
+        let kind = ErrorKind::GridTooLarge { entities: entities.len(), periods: periods.len(), limit: MAX_GRID_CELLS };
+        let help = "check the sources' dates and entities; a coarser `grain.period` makes fewer periods";
+        return Err(Error::new(kind)
+            .help(help)
+            .at_opt(ruleset.tree.at(&[Key("grain")]).map(|n| n.location.clone()))
+            .into());
+    }
+    Ok((entities.into_iter().collect(), periods))
 }
 
-/// Rows without an entity or a readable date would land in a group with an empty key.
-fn check_keys(source: &str, frame: &DataFrame) -> Result<()> {
-    for (key, missing) in [(RowColumn::Entity, "an entity"), (RowColumn::Period, "a date that could be read")] {
-        if frame.column(&key.name())?.null_count() > 0 {
-            let kind = ErrorKind::RowsWithoutKey { source_name: source.to_string(), missing };
-            let help = "every row needs its entity and date; remove total rows and blank lines from the export";
-            return Err(Error::new(kind).help(help).into());
+/// Rows without an entity or a readable date would land in a group with an empty key: the
+/// error names the first such row's file and line.
+fn check_keys(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) -> Result<()> {
+    let entity_missing = frame.column(&RowColumn::Entity.name())?.null_count() > 0;
+    if !entity_missing && frame.column(&RowColumn::Period.name())?.null_count() == 0 {
+        return Ok(());
+    }
+    let columns = aggregates.columns_of(source.name);
+    let (file, line, missing) = match first_row_without_key(source, &columns) {
+        Some((file, line, missing)) => (Some(file), Some(line), missing),
+        None if entity_missing => (None, None, Missing::Entity),
+        None => (None, None, Missing::Date),
+    };
+    let kind = ErrorKind::RowsWithoutKey { source_name: source.name.to_string(), missing: missing.words(), file, line };
+    let help = "every row needs its entity and date; remove total rows and blank lines from the export";
+    let field = match missing {
+        Missing::Entity => "entity",
+        Missing::Date => "date",
+    };
+    Err(Error::new(kind).help(help).at_opt(source.location_of(Some(field), None)).into())
+}
+
+/// Every date of a source lies between [`FIRST_DATE`] and [`LAST_DATE`].
+fn check_dates(source: &SourceRef, frame: &DataFrame) -> Result<()> {
+    let date = |(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
+    let (first_allowed, last_allowed) = (date(FIRST_DATE), date(LAST_DATE));
+    let days = |column: GridColumn| -> Result<Option<(i32, i32)>> {
+        let days = frame.column(&column.name())?.cast(&DataType::Int32)?;
+        Ok(days.i32()?.min().zip(days.i32()?.max()))
+    };
+    let first = days(GridColumn::FirstDate(source.name))?.map(|(first, _)| from_epoch_days(first));
+    let last = days(GridColumn::LastDate(source.name))?.map(|(_, last)| from_epoch_days(last));
+    let outside = first.filter(|d| *d < first_allowed).or(last.filter(|d| *d > last_allowed));
+    match outside {
+        None => Ok(()),
+        Some(found) => {
+            let kind = ErrorKind::DateOutOfRange { source_name: source.name.to_string(), date: found.to_string() };
+            let note = format!("kpi reads dates from {first_allowed} to {last_allowed}");
+            let help = "correct the date in the export, or leave the row out";
+            Err(Error::new(kind).note(note).help(help).at_opt(source.location_of(Some("date"), None)).into())
         }
     }
-    Ok(())
+}
+
+/// No source has a dated row: every source is listed with where it looks for files.
+fn no_dated_rows(ruleset: &CheckedRuleset) -> Error {
+    let mut error = Error::new(ErrorKind::NoDatedRows);
+    for (name, source) in ruleset.row_sources() {
+        let pattern = ruleset.base_dir.join(&source.path);
+        let found = match files::find(source, &ruleset.base_dir) {
+            Ok(files) => format!("{} files", files.len()),
+            Err(_) => "no file".to_string(),
+        };
+        error = error.note(format!("source `{name}` reads `{}`: {found}", pattern.display()));
+    }
+    error
+        .help("check `--data` and the sources' `path`; paths are relative to the ruleset file or `--data`")
+        .at_opt(ruleset.tree.at(&[Key("sources")]).map(|n| n.location.clone()))
 }
 
 /// Every entity × every period, in entity then period order, with the year each period

@@ -112,6 +112,36 @@ pub fn failing_file(source: &SourceRef, columns: &[ColumnUse]) -> Option<(String
     })
 }
 
+/// What a row lacks that places it on the grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    Entity,
+    Date,
+}
+
+impl Missing {
+    pub fn words(self) -> &'static str {
+        match self {
+            Missing::Entity => "an entity",
+            Missing::Date => "a readable date",
+        }
+    }
+}
+
+/// The first row of a source without an entity or a readable date: its file, its line, and
+/// what it lacks. Read again file by file, once the aggregated rows show there is one.
+pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Option<(String, usize, Missing)> {
+    let (entity, date) = (RowColumn::Entity.col(), RowColumn::Date.col());
+    source.files().ok()?.iter().find_map(|file| {
+        let rows = scan_file(source, file, columns).ok()?.with_row_index("row", None);
+        let missing = rows.filter(entity.clone().is_null().or(date.clone().is_null()));
+        let first = missing.select([col("row"), entity.clone().is_null().alias("no_entity")]).first().collect().ok()?;
+        let row = first.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
+        let no_entity = first.column("no_entity").ok()?.bool().ok()?.get(0)?;
+        Some((file.display(), file.data_line(row), if no_entity { Missing::Entity } else { Missing::Date }))
+    })
+}
+
 /// The headers of a file that the source names: its date, its entity and each column used.
 struct Headers {
     date: Option<String>,
