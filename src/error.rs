@@ -148,6 +148,9 @@ pub enum ErrorKind {
     TemplateSyntax {
         message: String,
     },
+    NotInText {
+        what: String,
+    },
     UnknownTextVariable {
         name: String,
     },
@@ -316,6 +319,7 @@ impl fmt::Display for ErrorKind {
             UnscorableKpi { name } => write!(f, "KPI `{name}` is not allowed in scorecard weights"),
             DuplicateDiagnosis { id } => write!(f, "duplicate key `{id}`"),
             TemplateSyntax { message } => write!(f, "template syntax: {message}"),
+            NotInText { what } => f.write_str(what),
             UnknownTextVariable { name } => write!(f, "unknown name `{name}`"),
             Template { template, message } => write!(f, "template `{template}`: {message}"),
             NegativeWeight { kpi, weight } => write!(f, "the weight of `{kpi}` is {weight}, below 0"),

@@ -2,8 +2,11 @@
 //! environment they share: the number filters `pct`, `num`, `int`, `money` and `signed`, in the
 //! text's language, and strict variables, so that a typo cannot render as an empty string.
 
+use std::ops::Range;
+
+use minijinja::machinery::{Instruction, get_compiled_template};
 use minijinja::value::{Value, ValueKind};
-use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
+use minijinja::{Environment, Error, ErrorKind, Template, UndefinedBehavior};
 
 use crate::format;
 use crate::locale::Locale;
@@ -11,12 +14,149 @@ use crate::locale::Locale;
 /// The variables a diagnosis text can use besides the ruleset's names.
 pub const CELL_VARIABLES: [&str; 2] = ["entity", "period"];
 
+/// The steps a text may take to render (its instructions run): a sentence with a few values and
+/// conditions takes a few dozen.
+pub const TEXT_FUEL: u64 = 10_000;
+
+/// The longest a rendered diagnosis text may be, in bytes.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024;
+
 /// An environment for diagnosis texts in `locale`.
 pub fn environment(locale: Locale) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(TEXT_FUEL));
     register_number_filters(&mut env, locale);
     env
+}
+
+/// A diagnosis text rendered over a cell's values; longer than [`MAX_TEXT_BYTES`] is an error.
+pub fn render(template: &Template<'_, '_>, values: &Value) -> Result<String, Error> {
+    let mut out = Bounded { bytes: Vec::new(), overflowed: false };
+    match template.render_captured_to(values.clone(), &mut out) {
+        Err(_) if out.overflowed => {
+            let message = format!("the text is longer than {MAX_TEXT_BYTES} bytes");
+            Err(Error::new(ErrorKind::InvalidOperation, message))
+        }
+        Err(error) => Err(error),
+        Ok(_) => Ok(String::from_utf8_lossy(&out.bytes).into_owned()),
+    }
+}
+
+/// A writer that refuses to grow past [`MAX_TEXT_BYTES`].
+struct Bounded {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + bytes.len() > MAX_TEXT_BYTES {
+            self.overflowed = true;
+            return Err(std::io::ErrorKind::FileTooLarge.into());
+        }
+        self.bytes.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a diagnosis text uses that it cannot: a filter, test or function `env` does not have,
+/// `self`, or anything of whole templates (loops, macros, `include`, blocks). Each with the
+/// byte range of the text it is in. A text is a sentence with values in it: what it may use is
+/// listed here, so that checking a ruleset finds what rendering would fail on.
+pub fn unsupported(env: &Environment<'_>, template: &Template<'_, '_>) -> Vec<(String, Range<usize>)> {
+    let compiled = get_compiled_template(template);
+    let instructions = &compiled.instructions;
+    let mut found = Vec::new();
+    let mut index = 0;
+    while let Some(instruction) = instructions.get(index) {
+        let problem = match instruction {
+            Instruction::ApplyFilter(name, ..) if !has(env, &format!("{{{{ none | {name} }}}}")) => {
+                Some(format!("unknown filter `{name}`"))
+            }
+            Instruction::PerformTest(name, ..) if !has(env, &format!("{{{{ none is {name} }}}}")) => {
+                Some(format!("unknown test `{name}`"))
+            }
+            Instruction::Lookup("self") => Some("`self` is not available in a diagnosis text".to_string()),
+            Instruction::CallFunction(name, _) => {
+                Some(format!("function `{name}` is not available in a diagnosis text"))
+            }
+            instruction if !allowed(instruction) => {
+                Some("loops, macros, `include`, `import` and blocks are not available in a diagnosis text".to_string())
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            let span = instructions.get_span(index).map_or(0..0, |s| s.start_offset as usize..s.end_offset as usize);
+            found.push((problem, span));
+        }
+        index += 1;
+    }
+    if !compiled.blocks.is_empty() {
+        found.push(("blocks are not available in a diagnosis text".to_string(), 0..0));
+    }
+    found.dedup_by(|a, b| a.0 == b.0);
+    found
+}
+
+/// Whether `env` knows the filter or test a probe template uses.
+fn has(env: &Environment<'_>, probe: &str) -> bool {
+    match env.render_str(probe, ()) {
+        Err(error) => !matches!(error.kind(), ErrorKind::UnknownFilter | ErrorKind::UnknownTest),
+        Ok(_) => true,
+    }
+}
+
+/// The instructions of values, filters, tests, arithmetic and conditions.
+fn allowed(instruction: &Instruction<'_>) -> bool {
+    use Instruction::*;
+    matches!(
+        instruction,
+        EmitRaw(_)
+            | Emit
+            | Lookup(_)
+            | GetAttr(_)
+            | GetItem
+            | Slice
+            | LoadConst(_)
+            | BuildMap(_)
+            | BuildKwargs(_)
+            | MergeKwargs(_)
+            | BuildList(_)
+            | BuildTuple(_)
+            | Add
+            | Sub
+            | Mul
+            | Div
+            | IntDiv
+            | Rem
+            | Pow
+            | Neg
+            | Eq
+            | Ne
+            | Gt
+            | Gte
+            | Lt
+            | Lte
+            | Not
+            | StringConcat
+            | In
+            | CompareAndPreserve(_)
+            | ApplyFilter(..)
+            | PerformTest(..)
+            | Jump(_)
+            | JumpIfFalse(_)
+            | JumpIfFalseOrPop(_)
+            | JumpIfTrueOrPop(_)
+            | DupTop
+            | DiscardTop
+            | Swap
+            | IsUndefined
+    )
 }
 
 /// Adds the number filters to a template environment. A missing value renders as `—`; text

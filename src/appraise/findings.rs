@@ -84,9 +84,9 @@ impl<'a> Findings<'a> {
 
     /// The finding and advice of a diagnosis, rendered over a cell's values.
     fn render(&self, id: &str, values: &Value) -> Result<(String, Option<String>), minijinja::Error> {
-        let finding = self.env.get_template(&name(id, "finding"))?.render(values)?;
+        let finding = texts::render(&self.env.get_template(&name(id, "finding"))?, values)?;
         let advice = match self.env.get_template(&name(id, "advice")) {
-            Ok(template) => Some(template.render(values)?),
+            Ok(template) => Some(texts::render(&template, values)?),
             Err(_) => None,
         };
         Ok((finding, advice))

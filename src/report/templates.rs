@@ -42,6 +42,10 @@ static STRINGS: LazyLock<HashMap<String, (String, String)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The steps one report may take to render: the shipped entity report takes about a hundred
+/// thousand; a client's template that loops without end stops here.
+const REPORT_FUEL: u64 = 100_000_000;
+
 /// The escaping of Markdown templates.
 const MARKDOWN: &str = "markdown";
 
@@ -58,6 +62,7 @@ impl Templates {
     pub fn new(ruleset: &CheckedRuleset, locale: Locale, overrides: Option<PathBuf>) -> Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(REPORT_FUEL));
         set_escaping(&mut env);
         env.set_loader(move |name| load(overrides.as_ref(), name));
         texts::register_number_filters(&mut env, locale);

@@ -396,7 +396,14 @@ impl<'a> Validator<'a> {
             path.extend(locale.map(|locale| Key(locale.code())));
             let node = self.node(&path);
             match env.template_from_str(template) {
-                Ok(compiled) => self.text_variables(node, template, compiled.undeclared_variables(false)),
+                Ok(compiled) => {
+                    for (problem, span) in texts::unsupported(&env, &compiled) {
+                        let error = Error::new(ErrorKind::NotInText { what: problem });
+                        let help = "a text is a sentence with values: `{{ read_rate | pct }}`, and `{% if %}`";
+                        self.error(error.help(help).at(node.value_location(span)));
+                    }
+                    self.text_variables(node, template, compiled.undeclared_variables(false))
+                }
                 Err(error) => {
                     let message = error.detail().unwrap_or("invalid template").to_string();
                     let location = node.value_location(error.range().unwrap_or(0..template.len()));

@@ -35,3 +35,15 @@ fn formulas_nested_to_the_limits_evaluate_in_linear_time() {
     assert_eq!(value(&appraisal, "a", "2026-01", "quotients"), Some(1.0));
     assert_eq!(value(&appraisal, "a", "2026-02", "conditions"), Some(1.0));
 }
+
+#[test]
+fn a_diagnosis_text_cannot_grow_past_its_limit() {
+    let ruleset = "ruleset: text-limit\ngrain: { entity: account, period: month }\n\
+         sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+         measures:\n  n: sum(users.n)\nkpis:\n  k: { formula: n }\n\
+         diagnoses:\n  - { id: long, when: k > 1, finding: \"{{ 'ab' * 50000000 }}\" }\n";
+    let case = Case::new(ruleset, &[("users.csv", "day,account,n\n2026-01-15,a,5\n")]);
+    let errors = case.errors();
+    assert!(errors.contains("the text of diagnosis `long` failed for `a` in 2026-01"), "{errors}");
+    assert!(errors.contains("longer than 16384 bytes"), "{errors}");
+}
