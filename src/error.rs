@@ -182,6 +182,10 @@ pub enum ErrorKind {
     NoFiles {
         pattern: String,
     },
+    TooManyFiles {
+        pattern: String,
+        limit: usize,
+    },
     MissingColumn {
         header: String,
         file: String,
@@ -332,6 +336,9 @@ impl fmt::Display for ErrorKind {
             InvalidSource { source_name, message } => write!(f, "source `{source_name}`: {message}"),
             UnknownPeriod { period } => write!(f, "`{period}` is not a period"),
             NoFiles { pattern } => write!(f, "no file matches `{pattern}`"),
+            TooManyFiles { pattern, limit } => {
+                write!(f, "`{pattern}` looks through more than {limit} files and folders")
+            }
             MissingColumn { header, file } => write!(f, "column `{header}` is not in `{file}`"),
             UnreadableFile { path, message } => write!(f, "cannot read `{path}`: {message}"),
             UnreadableData { source_name, file: Some(file), message } => {

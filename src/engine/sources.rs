@@ -53,15 +53,21 @@ impl SourceRef<'_> {
     /// not have every export a ruleset can read (no ad campaign, no ad export); the KPIs that
     /// need the source have no data.
     pub fn missing_files(&self) -> Option<Error> {
-        files::find(self.source, &self.ruleset.base_dir).err().map(|e| {
+        let error = files::find(self.source, &self.ruleset.base_dir).err();
+        error.filter(|e| matches!(e.kind(), ErrorKind::NoFiles { .. })).map(|e| {
             self.no_files(e).note(format!("source `{}` has no rows; what is computed from it has no data", self.name))
         })
     }
 
+    /// A problem finding the source's files, at its `path`.
     fn no_files(&self, error: Error) -> Error {
-        error
-            .at_opt(self.location_of(Some("path"), None))
-            .help("check `path` and `--data`; paths are relative to the ruleset file or `--data`")
+        let error = error.at_opt(self.location_of(Some("path"), None));
+        match error.kind() {
+            ErrorKind::NoFiles { .. } => {
+                error.help("check `path` and `--data`; paths are relative to the ruleset file or `--data`")
+            }
+            _ => error,
+        }
     }
 
     /// The error for a header the file does not have, at the YAML line that names it.

@@ -3,6 +3,7 @@
 
 mod csv;
 mod encoding;
+mod find;
 mod ndjson;
 mod parquet;
 mod text_table;
@@ -57,20 +58,9 @@ pub struct DataFile {
     reader: Box<dyn Reader>,
 }
 
-/// The files a source's `path` matches, in name order.
+/// The files a source's `path` matches, in name order, each once.
 pub fn find(source: &Source, base: &Path) -> Result<Vec<PathBuf>, Error> {
-    let pattern = base.join(&source.path);
-    let pattern_text = pattern.to_string_lossy().to_string();
-    let mut paths: Vec<PathBuf> = glob::glob(&pattern_text)
-        .map_err(|e| Error::new(ErrorKind::NoFiles { pattern: format!("{pattern_text} ({})", e.msg) }))?
-        .filter_map(std::result::Result::ok)
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    if paths.is_empty() {
-        return Err(Error::new(ErrorKind::NoFiles { pattern: pattern_text }));
-    }
-    Ok(paths)
+    find::find(&source.path, base)
 }
 
 impl DataFile {
