@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::format::Direction;
 use crate::locale::Locale;
 use crate::report::context::*;
+use crate::report::names::ENTITY_FOLDER;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::Severity;
 
@@ -199,7 +200,9 @@ impl<'a> ReportData<'a> {
         Ok(reports)
     }
 
-    pub fn portfolio(&self) -> Result<Report> {
+    /// The portfolio overview; `stems` are the file stems of the entity reports written with
+    /// it, none when there are none.
+    pub fn portfolio(&self, stems: &[String]) -> Result<Report> {
         let mut movers = Vec::new();
         let scorecards = self.ruleset.scorecards.keys().map(|name| self.standings(name, &mut movers)).collect();
         movers.sort_by(|a, b| {
@@ -219,7 +222,13 @@ impl<'a> ReportData<'a> {
             .collect();
         let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone());
         let entities = self.entities().len();
-        report.portfolio = Some(Portfolio { entities, scorecards, movers, diagnoses, findings });
+        let reports = self
+            .entities()
+            .iter()
+            .zip(stems)
+            .map(|(entity, stem)| EntityFile { entity: entity.clone(), file: format!("{ENTITY_FOLDER}/{stem}") })
+            .collect();
+        report.portfolio = Some(Portfolio { entities, scorecards, movers, diagnoses, findings, reports });
         Ok(report)
     }
 

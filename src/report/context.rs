@@ -180,6 +180,16 @@ pub struct Portfolio {
     pub diagnoses: Vec<SeverityCount>,
     /// The diagnoses that fired, most severe first, by entity.
     pub findings: Vec<EntityDiagnosis>,
+    /// Each entity's own report, when they are written (`--per-entity`), in entity order.
+    pub reports: Vec<EntityFile>,
+}
+
+/// Where an entity's report is, beside the portfolio: `entities/晨光咖啡`, without the
+/// extension (`.html` or `.md`, as the portfolio's).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityFile {
+    pub entity: String,
+    pub file: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

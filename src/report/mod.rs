@@ -7,6 +7,7 @@ pub mod context;
 mod drawing;
 pub mod escape;
 mod filters;
+mod names;
 pub mod render;
 pub mod templates;
 

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::build::{ReportData, latest_period_with_data};
+use super::names::{ENTITY_FOLDER, file_stems};
 use super::templates::Templates;
 use crate::appraise::Selection;
 use crate::engine::{Evaluation, Period, Probes};
@@ -60,7 +61,8 @@ pub struct Written {
 }
 
 /// Renders the reports of an evaluation made with [`ReportOptions::probes`]; `progress(done,
-/// total)` is called as each report is written.
+/// total)` is called as each report is rendered. The whole set is rendered first and then moved
+/// into place: a failure leaves the previous reports as they were.
 pub fn render_reports(
     ruleset: &CheckedRuleset,
     evaluation: &Evaluation,
@@ -72,20 +74,22 @@ pub fn render_reports(
     }
     let period = report_period(ruleset, evaluation, options.period)?;
     let data = ReportData::new(ruleset, evaluation, period, options.locale)?;
-    let entities = if options.per_entity { data.entities().len() } else { 0 };
+    let stems = if options.per_entity { file_stems(data.entities()) } else { Vec::new() };
+    let dir = options.output.join(period.label());
     let writer = Writer {
-        dir: options.output.join(period.label()),
+        staged: write::Staged::new(&dir)?,
+        dir,
         formats: &options.formats,
         templates: Templates::new(ruleset, options.locale, options.templates.clone()),
         done: AtomicUsize::new(0),
-        total: (1 + entities) * options.formats.len(),
+        total: (1 + stems.len()) * options.formats.len(),
         progress,
     };
-    let mut files = writer.portfolio(&data)?;
+    writer.portfolio(&data, &stems)?;
     if options.per_entity {
-        files.extend(writer.entities(&data)?);
+        writer.entities(&data, &stems)?;
     }
-    Ok(Written { period, files })
+    Ok(Written { period, files: writer.staged.commit()? })
 }
 
 /// The period asked for, or the latest with data.
@@ -102,8 +106,9 @@ fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Opti
     }
 }
 
-/// Renders and writes the reports of one run into their folder, counting them as it goes.
+/// Renders the reports of one run into a staging folder, counting them as it goes.
 struct Writer<'a> {
+    staged: write::Staged,
     dir: PathBuf,
     formats: &'a [ReportFormat],
     templates: Templates,
@@ -113,56 +118,33 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn write(&self, path: PathBuf, text: &str) -> Result<PathBuf> {
-        write::atomically(&path, text.as_bytes())?;
+    fn write(&self, path: PathBuf, text: &str) -> Result<()> {
+        self.staged.write(&path, text.as_bytes())?;
         (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1, self.total);
-        Ok(path)
+        Ok(())
     }
 
-    fn portfolio(&self, data: &ReportData) -> Result<Vec<PathBuf>> {
-        let report = data.portfolio()?;
-        let render = |format: &ReportFormat| {
+    /// The portfolio, listing the entity reports by their file stems.
+    fn portfolio(&self, data: &ReportData, stems: &[String]) -> Result<()> {
+        let report = data.portfolio(stems)?;
+        for format in self.formats {
             let name = format!("portfolio.{}", format.extension());
-            self.write(self.dir.join(&name), &self.templates.render(&name, &report)?)
-        };
-        self.formats.iter().map(render).collect()
+            self.write(self.dir.join(&name), &self.templates.render(&name, &report)?)?;
+        }
+        Ok(())
     }
 
     /// Every entity's reports, rendered in parallel.
-    fn entities(&self, data: &ReportData) -> Result<Vec<PathBuf>> {
-        let per_entity: Vec<Vec<PathBuf>> = (0..data.entities().len())
-            .into_par_iter()
-            .map(|entity| self.entity(data, entity))
-            .collect::<Result<_>>()?;
-        Ok(per_entity.into_iter().flatten().collect())
+    fn entities(&self, data: &ReportData, stems: &[String]) -> Result<()> {
+        (0..data.entities().len()).into_par_iter().try_for_each(|entity| self.entity(data, entity, &stems[entity]))
     }
 
-    fn entity(&self, data: &ReportData, entity: usize) -> Result<Vec<PathBuf>> {
+    fn entity(&self, data: &ReportData, entity: usize, stem: &str) -> Result<()> {
         let report = data.entity(entity)?;
-        let stem = file_stem(&data.entities()[entity]);
-        let render = |format: &ReportFormat| {
+        for format in self.formats {
             let text = self.templates.render(&format!("entity.{}", format.extension()), &report)?;
-            self.write(self.dir.join("entities").join(format!("{stem}.{}", format.extension())), &text)
-        };
-        self.formats.iter().map(render).collect()
-    }
-}
-
-/// An entity's name as a file name: characters that paths do not allow become `_`.
-pub fn file_stem(entity: &str) -> String {
-    let stem: String =
-        entity
-            .chars()
-            .map(|c| {
-                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-    match stem.trim() {
-        "" | "." | ".." => "_".to_string(),
-        trimmed => trimmed.to_string(),
+            self.write(self.dir.join(ENTITY_FOLDER).join(format!("{stem}.{}", format.extension())), &text)?;
+        }
+        Ok(())
     }
 }

@@ -113,12 +113,17 @@ diagnoses:
     );
     let checked = kpi::project::open(&case.ruleset_path(), None).unwrap();
     let out = tempfile::tempdir().unwrap();
-    render(&checked, &options(out.path(), Locale::En, None));
-    // `<`, `>` and `/` cannot be in a file name.
-    let html = read(&out.path().join("2026-01/entities/_b_x__b_.html"));
+    let files = render(&checked, &options(out.path(), Locale::En, None));
+    // `<`, `>` and `/` cannot be in a file name: they become `_`, and the name gets a suffix.
+    let entity_report = |extension: &str| {
+        let name = |f: &&PathBuf| f.file_name().unwrap().to_string_lossy().to_string();
+        let found = files.iter().find(|f| name(f).starts_with("_b_x__b_-") && name(f).ends_with(extension));
+        found.unwrap_or_else(|| panic!("no entity report in {files:?}")).clone()
+    };
+    let html = read(&entity_report(".html"));
     assert!(!html.contains("<b>x</b>") && html.contains("&lt;b&gt;x&lt;&#x2f;b&gt;"), "{html}");
     assert!(!html.contains("<script>alert") && !html.contains("<i>Acme"));
-    let markdown = read(&out.path().join("2026-01/entities/_b_x__b_.md"));
+    let markdown = read(&entity_report(".md"));
     assert!(markdown.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\|"), "{markdown}");
 }
 
@@ -161,6 +166,7 @@ fn a_template_error_names_the_template_line_and_variable_and_keeps_the_previous_
     let out = tempfile::tempdir().unwrap();
     render(&ruleset, &options(out.path(), Locale::ZhCn, None));
     let previous = std::fs::read(out.path().join("2026-10/entities/晨光咖啡.html")).unwrap();
+    let previous_portfolio = std::fs::read(out.path().join("2026-10/portfolio.html")).unwrap();
     let templates = tempfile::tempdir().unwrap();
     std::fs::write(
         templates.path().join("entity.html"),
@@ -172,13 +178,41 @@ fn a_template_error_names_the_template_line_and_variable_and_keeps_the_previous_
     let message = kpi::diagnostic::render(&error);
     assert!(message.contains("template `entity.html, line 2`"), "{message}");
     assert!(message.contains("scorecard_total"), "{message}");
+    // The set is rendered before anything moves: the portfolio, rendered before the entity
+    // that failed, is the previous one too, and nothing staged is left behind.
     assert_eq!(std::fs::read(out.path().join("2026-10/entities/晨光咖啡.html")).unwrap(), previous);
-    let leftovers: Vec<_> = std::fs::read_dir(out.path().join("2026-10/entities"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty());
+    assert_eq!(std::fs::read(out.path().join("2026-10/portfolio.html")).unwrap(), previous_portfolio);
+    for folder in ["2026-10", "2026-10/entities"] {
+        let names: Vec<String> = std::fs::read_dir(out.path().join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(names.iter().all(|n| !n.starts_with('.') && !n.ends_with(".tmp")), "{names:?}");
+    }
+}
+
+#[test]
+fn every_entity_gets_its_own_report_file_listed_in_the_portfolio() {
+    let long = "晨".repeat(88);
+    let entities = ["a/b", "a_b", "a\\b", ".", "..", "Acme", "acme", long.as_str()];
+    let rows: String = entities.iter().map(|e| format!("2026-01-05,\"{e}\",5\n")).collect();
+    let ruleset = "ruleset: names\ngrain: { entity: account, period: month }\n\
+                   sources:\n  rows: { path: rows.csv, date: date, entity: account }\n\
+                   kpis:\n  reads: { formula: sum(rows.reads) }\n";
+    let case = Case::new(ruleset, &[("rows.csv", &format!("date,account,reads\n{rows}"))]);
+    let checked = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let files = render(&checked, &options(out.path(), Locale::En, None));
+    let html: Vec<&PathBuf> = files.iter().filter(|f| f.parent().unwrap().ends_with("entities")).collect();
+    assert_eq!(html.len(), 2 * entities.len(), "{files:?}");
+    let portfolio = read(&out.path().join("2026-01/portfolio.md"));
+    for file in
+        files.iter().filter(|f| f.extension().is_some_and(|e| e == "md") && f.parent().unwrap().ends_with("entities"))
+    {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        assert!(portfolio.contains(&format!("(<entities/{name}>)")), "{name} is not listed:\n{portfolio}");
+        assert!(std::fs::metadata(file).unwrap().len() > 0);
+    }
 }
 
 #[test]
