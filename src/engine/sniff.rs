@@ -45,8 +45,12 @@ pub fn date_format<'a>(
     if values.clone().all(|v| NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").is_ok()) {
         return Ok(DateFormat::Month);
     }
-    let bad = values.clone().find(|v| DATE_FORMATS.iter().all(|f| date_part(v, f).is_none()));
-    Err(bad.or_else(|| values.clone().next()).unwrap_or_default().to_string())
+    // Dates written in two ways: the value to show is the first one the most common way does
+    // not read, not a valid date that happens to come first.
+    let read_by = |format: &str| values.clone().filter(|v| date_part(v, format).is_some()).count();
+    let most = DATE_FORMATS.iter().rev().max_by_key(|format| read_by(format)).filter(|format| read_by(format) > 0);
+    let bad = values.clone().find(|v| most.is_none_or(|format| date_part(v, format).is_none()));
+    Err(bad.unwrap_or_default().to_string())
 }
 
 /// Whether `value` starts with a date in `format`, and if so whether a time follows it.
@@ -105,6 +109,9 @@ mod tests {
         assert_eq!(date_format(["01/10/2026"].into_iter(), Some("%d/%m/%Y")), date("%d/%m/%Y", false));
         assert_eq!(date_format(["2026-10"].into_iter(), None), Ok(DateFormat::Month));
         assert_eq!(date_format(["2026-10-01", "合计"].into_iter(), None), Err("合计".into()));
+        let two_ways = ["2026-10-01", "2026-10-02", "2026/10/03", "2026-10-04"];
+        assert_eq!(date_format(two_ways.into_iter(), None), Err("2026/10/03".into()));
+        assert_eq!(date_format(["2026/10/01", "2026-10-02", "2026/10/03"].into_iter(), None), Err("2026-10-02".into()));
     }
 
     #[test]

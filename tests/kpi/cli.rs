@@ -179,3 +179,25 @@ fn every_example_checks_and_runs() {
         );
     }
 }
+
+#[test]
+fn control_characters_from_data_are_escaped_on_the_terminal() {
+    let case = crate::support::Case::new(
+        "ruleset: controls\ngrain: { entity: account, period: month }\n\
+         sources:\n  rows: { path: rows.csv, date: date, entity: account }\n\
+         kpis:\n  reads: { formula: sum(rows.reads) }\n\
+         diagnoses:\n  - { id: says, when: reads > 0, finding: \"{{ entity }} read\" }\n",
+        &[("rows.csv", "date,account,reads\n2026-01-05,\"a\x1b]0;owned\x07b\x1b[31m\",5\n")],
+    );
+    let ruleset = case.ruleset_path();
+    let output = kpi(&["run", ruleset.to_str().unwrap(), "--period", "2026-01"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let shown = stdout(&output);
+    assert!(!shown.contains('\x1b') && !shown.contains('\x07'), "{shown:?}");
+    assert!(shown.contains("a\\u{1b}]0;owned\\u{7}b\\u{1b}[31m read"), "{shown}");
+    std::fs::write(case.dir.path().join("rows.csv"), "date,account,reads\n2026-01-05,a,5\n\x1b[2J2026-01-07,b,1\n")
+        .unwrap();
+    let output = kpi(&["run", ruleset.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!stderr(&output).contains('\x1b') && stderr(&output).contains("\\u{1b}"), "{}", stderr(&output));
+}
