@@ -7,6 +7,7 @@ mod engine_semantics;
 mod example;
 mod extends;
 mod functions;
+mod fuzz;
 mod grammar;
 mod layers;
 mod limits;
