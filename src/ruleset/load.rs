@@ -9,7 +9,7 @@ use super::builtin;
 use super::merge::{merge, remove, without_loading_keys};
 use super::model::Ruleset;
 use super::shape::Shape;
-use super::yaml::{self, Node, PathStep};
+use super::yaml::{self, Node, PathStep, Scalar};
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::location::SourceFile;
 
@@ -81,7 +81,14 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems
     let mut base: Option<Node> = None;
     let mut errors = Vec::new();
     for parent in parents {
-        let Some(reference) = parent.text() else { continue };
+        let Some(reference) = parent.text().filter(|_| parent.scalar().is_some_and(|s| s != Scalar::Null)) else {
+            let kind = ErrorKind::WrongType {
+                expected: "a ruleset path or `builtin:NAME`".into(),
+                found: parent.kind_name().into(),
+            };
+            errors.push(Error::new(kind).at(parent.location.clone()));
+            continue;
+        };
         match parent_file(reference, dir) {
             Ok((parent_file, parent_dir)) => {
                 let name = parent_file.path().display().to_string();
@@ -110,7 +117,7 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems
     }
     chain.pop();
     Errors::check(errors, ())?;
-    let mut base = without_loading_keys(base.expect("extends names at least one ruleset"));
+    let mut base = without_loading_keys(base.expect("each entry of `extends` is merged or reported"));
     if let Some(removed) = tree.get("remove") {
         base = remove(base, removed, problems);
     }
