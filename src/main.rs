@@ -9,7 +9,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     // A panic is a bug: say so, and exit with the code for internal errors.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("error: internal error: {info}");
+        eprintln!("error: internal error: {}", kpi::words::printable(&info.to_string()));
         eprintln!("  = note: this is a bug in kpi; please report it with the command that caused it");
         std::process::exit(3);
     }));

@@ -58,7 +58,8 @@ pub fn report(config: ReportConfig) -> Result<u8, Errors> {
     let written = render_reports(&ruleset, &evaluation, &options, &|done, total| progress.update(done, total))?;
     progress.finish();
     let dir = options.output.join(written.period.label());
-    eprintln!("wrote {} reports for {} into {}", written.files.len(), written.period.label(), dir.display());
+    let dir = kpi::words::printable(&dir.display().to_string());
+    eprintln!("wrote {} reports for {} into {dir}", written.files.len(), written.period.label());
     Ok(0)
 }
 

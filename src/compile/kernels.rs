@@ -12,20 +12,29 @@ use polars::prelude::*;
 
 use crate::expr::Better;
 
-/// `value` where it is finite, else null: an overflow or a `NaN` cell is no data.
+/// `value` where it is finite, else null: an overflow or a `NaN` cell is no data. A column
+/// that is finite throughout (nearly every one) is passed on as it is, after one vectorised
+/// check.
 pub fn finite(value: Expr) -> Expr {
     value.cast(DataType::Float64).map(
-        |column| Ok(column.f64()?.apply(|v| v.filter(|x| x.is_finite())).into_column()),
+        |column| {
+            let values = column.f64()?;
+            // The buffers as they are, null slots too: a slot whose garbage is not finite only
+            // sends the column down the slow path.
+            if values.downcast_iter().all(|chunk| chunk.values().iter().all(|v| v.is_finite())) {
+                return Ok(column);
+            }
+            Ok(values.apply(|v| v.filter(|x| x.is_finite())).into_column())
+        },
         |_, field| Ok(number_field(field)),
     )
 }
 
-/// `numerator / denominator`, null when the denominator is 0 or null, or the quotient overflows.
+/// `numerator / denominator`, null when the denominator is 0 or null, or the quotient overflows:
+/// a finite number divided by 0 is infinite, and 0 / 0 is NaN, so [`finite`] makes all of them
+/// no data.
 pub fn divide(numerator: Expr, denominator: Expr) -> Expr {
-    numeric(numerator, &[denominator], |v| match (v[0], v[1]) {
-        (Some(n), Some(d)) if d != 0.0 => Some(n / d),
-        _ => None,
-    })
+    finite(numerator.cast(DataType::Float64) / denominator)
 }
 
 /// How far `value` is towards `target`; see [`super::attainment`].
@@ -156,10 +165,11 @@ fn numeric(first: Expr, rest: &[Expr], f: impl Fn(&[Option<f64>]) -> Option<f64>
                 .map(|c| Ok(broadcast(c, len).cast(&DataType::Float64)?.rechunk()))
                 .collect::<PolarsResult<_>>()?;
             let floats: Vec<&Float64Chunked> = floats.iter().map(Column::f64).collect::<PolarsResult<_>>()?;
-            let mut row = vec![None; floats.len()];
-            let out = (0..len).map(|i| {
-                for (slot, values) in row.iter_mut().zip(&floats) {
-                    *slot = values.get(i);
+            let mut operands: Vec<_> = floats.iter().map(|values| values.iter()).collect();
+            let mut row = vec![None; operands.len()];
+            let out = (0..len).map(|_| {
+                for (slot, values) in row.iter_mut().zip(operands.iter_mut()) {
+                    *slot = values.next().flatten();
                 }
                 f(&row).filter(|v| v.is_finite())
             });

@@ -9,7 +9,7 @@ use polars::prelude::*;
 use super::aggregates::Aggregates;
 use super::files;
 use super::period::{Period, epoch_days, from_epoch_days};
-use super::sources::{Missing, SourceRef, first_row_without_key};
+use super::sources::{Missing, SourceRef, first_row_without_key, no_entity};
 use crate::compile::{self, GridColumn, RowColumn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ruleset::CheckedRuleset;
@@ -73,7 +73,8 @@ pub fn extent(
 /// Rows without an entity or a readable date would land in a group with an empty key: the
 /// error names the first such row's file and line.
 fn check_keys(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) -> Result<()> {
-    let entity_missing = frame.column(&RowColumn::Entity.name())?.null_count() > 0;
+    let blank = frame.clone().lazy().select([no_entity(RowColumn::Entity.col()).any(true).alias("blank")]).collect()?;
+    let entity_missing = blank.column("blank")?.bool()?.get(0) == Some(true);
     if !entity_missing && frame.column(&RowColumn::Period.name())?.null_count() == 0 {
         return Ok(());
     }

@@ -134,14 +134,19 @@ impl Missing {
     }
 }
 
+/// Whether an entity column's value names no entity: empty, or blank before it was trimmed.
+pub fn no_entity(entity: Expr) -> Expr {
+    entity.clone().is_null().or(entity.eq(lit("")))
+}
+
 /// The first row of a source without an entity or a readable date: its file, its line, and
 /// what it lacks. Read again file by file, once the aggregated rows show there is one.
 pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Option<(String, usize, Missing)> {
-    let (entity, date) = (RowColumn::Entity.col(), RowColumn::Date.col());
+    let (entity, date) = (no_entity(RowColumn::Entity.col()), RowColumn::Date.col());
     source.files().ok()?.iter().find_map(|file| {
         let rows = scan_file(source, file, columns).ok()?.with_row_index("row", None);
-        let missing = rows.filter(entity.clone().is_null().or(date.clone().is_null()));
-        let first = missing.select([col("row"), entity.clone().is_null().alias("no_entity")]).first().collect().ok()?;
+        let missing = rows.filter(entity.clone().or(date.clone().is_null()));
+        let first = missing.select([col("row"), entity.clone().alias("no_entity")]).first().collect().ok()?;
         let row = first.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
         let no_entity = first.column("no_entity").ok()?.bool().ok()?.get(0)?;
         Some((file.display(), file.data_line(row), if no_entity { Missing::Entity } else { Missing::Date }))
@@ -196,13 +201,13 @@ fn headers_in(
 }
 
 /// The entity of each row: its entity column as text, or the source's `entity_value`, without
-/// the spaces around it (`a` and `a ` are one account); a blank one is no entity.
+/// the spaces around it (`a` and `a ` are one account). A blank one is empty, which
+/// [`no_entity`] tells.
 fn entity(source: &SourceRef, headers: &Headers, dtypes: &mut Vec<(String, DataType)>) -> Expr {
     let entity = match (&headers.entity, &source.source.entity_value) {
         (Some(header), _) => {
             dtypes.push((header.clone(), DataType::String));
-            let name = col(header.as_str()).cast(DataType::String).str().strip_chars(lit(NULL));
-            when(name.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(name)
+            col(header.as_str()).cast(DataType::String).str().strip_chars(lit(NULL))
         }
         (None, Some(value)) => lit(value.trim().to_string()),
         (None, None) => unreachable!("validation requires `entity` or `entity_value`"),
