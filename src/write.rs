@@ -26,6 +26,8 @@ pub fn atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// happens, so no half-written file stays behind.
 pub struct Staged {
     dir: PathBuf,
+    /// The folder the files go to, when this set made it: removed again if nothing comes of it.
+    made: Option<PathBuf>,
     /// Each staged file and where it goes, in the order written.
     files: Mutex<Vec<(PathBuf, PathBuf)>>,
 }
@@ -34,11 +36,12 @@ impl Staged {
     /// A staging folder inside `target`, the folder the files go to (so that moving them into
     /// place is a rename on one file system).
     pub fn new(target: &Path) -> Result<Staged, Error> {
+        let made = (!target.exists()).then(|| target.to_path_buf());
         std::fs::create_dir_all(target).map_err(|e| unwritable(target, &e))?;
         let dir = target.join(format!(".kpi-staging-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir(&dir).map_err(|e| unwritable(&dir, &e))?;
-        Ok(Staged { dir, files: Mutex::new(Vec::new()) })
+        Ok(Staged { dir, made, files: Mutex::new(Vec::new()) })
     }
 
     /// Writes the file that goes to `path` into the staging folder.
@@ -54,6 +57,8 @@ impl Staged {
     pub fn commit(self) -> Result<Vec<PathBuf>, Error> {
         let mut files = std::mem::take(&mut *self.files.lock().expect("no writer panics holding the list"));
         files.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut this = self;
+        this.made = None;
         for (staged, path) in &files {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| unwritable(parent, &e))?;
@@ -67,6 +72,10 @@ impl Staged {
 impl Drop for Staged {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(made) = &self.made {
+            // Only if empty: what else is there was not written by this set.
+            let _ = std::fs::remove_dir(made);
+        }
     }
 }
 
@@ -100,6 +109,9 @@ mod tests {
         drop(staged);
         assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"previous");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let new_folder = dir.path().join("2026-10");
+        drop(Staged::new(&new_folder).unwrap());
+        assert!(!new_folder.exists(), "a folder made for a set that was not committed is removed");
         let error = Staged::new(&dir.path().join("a.txt")).err().expect("a file is not a folder");
         assert!(error.to_string().starts_with("cannot write"), "{error}");
     }
