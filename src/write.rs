@@ -54,11 +54,11 @@ impl Staged {
     }
 
     /// Moves every staged file into place, and returns where they went, in path order.
-    pub fn commit(self) -> Result<Vec<PathBuf>, Error> {
-        let mut files = std::mem::take(&mut *self.files.lock().expect("no writer panics holding the list"));
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, Error> {
+        let mut files = std::mem::take(self.files.get_mut().expect("no writer panics holding the list"));
         files.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut this = self;
-        this.made = None;
+        // The folder now holds the set: it stays, whatever happens to the staging folder.
+        self.made = None;
         for (staged, path) in &files {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| unwritable(parent, &e))?;
