@@ -67,6 +67,9 @@ pub enum ErrorKind {
     FormulaSyntax {
         message: String,
     },
+    FormulaTooLarge {
+        message: String,
+    },
     NumberTooLarge,
     UnknownName {
         name: String,
@@ -293,6 +296,7 @@ impl fmt::Display for ErrorKind {
             UnknownSection { section } => write!(f, "unknown section `{section}`"),
             NotASectionName { found } => write!(f, "expected `section.name`, like `kpis.roi`, found `{found}`"),
             FormulaSyntax { message } => write!(f, "formula syntax: {message}"),
+            FormulaTooLarge { message } => f.write_str(message),
             NumberTooLarge => f.write_str("this number is too large: numbers go up to about 1.8e308"),
             UnknownName { name } => write!(f, "unknown name `{name}`"),
             UnknownColumn { source_name, column } => write!(f, "unknown name `{source_name}.{column}`"),

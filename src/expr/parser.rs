@@ -20,6 +20,8 @@ struct Grammar;
 pub struct SyntaxError {
     pub span: Span,
     pub message: String,
+    /// Whether the formula is refused for its size (a limit), not for what it says.
+    pub too_large: bool,
 }
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
@@ -89,12 +91,12 @@ pub fn parse_condition(text: &str) -> Result<Spanned<Condition>, SyntaxError> {
 fn within_limits(text: &str) -> Result<(), SyntaxError> {
     if let Some((at, _)) = text.char_indices().nth(MAX_FORMULA_CHARS) {
         let message = format!("the formula is longer than {MAX_FORMULA_CHARS} characters");
-        return Err(SyntaxError { span: Span::new(at, text.len()), message });
+        return Err(SyntaxError { span: Span::new(at, text.len()), message, too_large: true });
     }
     match scan(text).too_deep {
         Some(at) => {
             let message = format!("parentheses nest more than {MAX_PARENTHESES} deep here");
-            Err(SyntaxError { span: Span::new(at, at + 1), message })
+            Err(SyntaxError { span: Span::new(at, at + 1), message, too_large: true })
         }
         None => Ok(()),
     }
@@ -107,7 +109,7 @@ fn shallow_enough(expr: &SpannedExpr) -> Result<(), SyntaxError> {
     while let Some((expr, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             let message = format!("the formula nests more than {MAX_DEPTH} levels deep here");
-            return Err(SyntaxError { span: expr.span, message });
+            return Err(SyntaxError { span: expr.span, message, too_large: true });
         }
         let children: Vec<&SpannedExpr> = match &expr.node {
             Expr::Unary { operand, .. } => vec![operand],
@@ -280,7 +282,7 @@ fn syntax_error(text: &str, error: pest::error::Error<Rule>) -> SyntaxError {
             "`" => "this backtick is never closed".to_string(),
             quote => format!("this string is never closed: expected `{quote}`"),
         };
-        return SyntaxError { span: Span::new(open, open + 1), message };
+        return SyntaxError { span: Span::new(open, open + 1), message, too_large: false };
     }
     // An error at the end points just after the last character, not at trailing line breaks.
     let at = at.min(text.trim_end().len());
@@ -297,7 +299,7 @@ fn syntax_error(text: &str, error: pest::error::Error<Rule>) -> SyntaxError {
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-    SyntaxError { span: Span::new(at, end), message }
+    SyntaxError { span: Span::new(at, end), message, too_large: false }
 }
 
 /// What a pass over the brackets of a formula finds.

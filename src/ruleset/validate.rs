@@ -86,11 +86,14 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A formula that does not parse; `help` says how it is written, for what it says rather
+    /// than for its size.
     fn syntax_error(&mut self, node: &Node, syntax: SyntaxError, help: Option<&str>) {
-        let error = Error::new(ErrorKind::FormulaSyntax { message: syntax.message });
-        let error = match help {
-            Some(help) => error.help(help),
-            None => error,
+        let error = match (syntax.too_large, help) {
+            (true, _) => Error::new(ErrorKind::FormulaTooLarge { message: syntax.message })
+                .help("split the formula: give its parts names of their own as measures or KPIs"),
+            (false, Some(help)) => Error::new(ErrorKind::FormulaSyntax { message: syntax.message }).help(help),
+            (false, None) => Error::new(ErrorKind::FormulaSyntax { message: syntax.message }),
         };
         self.error(error.at(node.value_location(syntax.span.range())));
     }
