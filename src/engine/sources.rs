@@ -164,7 +164,7 @@ fn scan_file(source: &SourceRef, file: &DataFile, columns: &[ColumnUse]) -> Resu
     let sample = file.sample()?;
     let headers = headers_in(source, file, &sample, columns)?;
     let mut dtypes: Vec<(String, DataType)> = Vec::new();
-    let mut select = vec![entity(source, &headers, &mut dtypes)];
+    let mut select = vec![entity(source, file, &headers, &mut dtypes)?];
     if let Some(date_header) = &headers.date {
         let declared = source.source.date_format.as_deref();
         let date = values::date(file, &sample, date_header, declared, &mut dtypes)
@@ -200,19 +200,28 @@ fn headers_in(
     Errors::check(errors, Headers { date, entity, columns })
 }
 
-/// The entity of each row: its entity column as text, or the source's `entity_value`, without
-/// the spaces around it (`a` and `a ` are one account). A blank one is empty, which
-/// [`no_entity`] tells.
-fn entity(source: &SourceRef, headers: &Headers, dtypes: &mut Vec<(String, DataType)>) -> Expr {
+/// The entity of each row: its entity column as text, the source's `entity_value`, or the part
+/// of the file's path at `{entity}`, without the spaces around it (`a` and `a ` are one
+/// account). A blank one is empty, which [`no_entity`] tells.
+fn entity(
+    source: &SourceRef,
+    file: &DataFile,
+    headers: &Headers,
+    dtypes: &mut Vec<(String, DataType)>,
+) -> Result<Expr, Error> {
     let entity = match (&headers.entity, &source.source.entity_value) {
         (Some(header), _) => {
             dtypes.push((header.clone(), DataType::String));
             col(header.as_str()).cast(DataType::String).str().strip_chars(lit(NULL))
         }
         (None, Some(value)) => lit(value.trim().to_string()),
-        (None, None) => unreachable!("validation requires `entity` or `entity_value`"),
+        (None, None) => {
+            let found = files::entity_in_path(source.source, &source.ruleset.base_dir, &file.path);
+            let name = found.ok_or_else(|| Error::internal(format!("no entity in the path `{}`", file.display())))?;
+            lit(name.trim().to_string())
+        }
     };
-    entity.alias(RowColumn::Entity.name())
+    Ok(entity.alias(RowColumn::Entity.name()))
 }
 
 /// The headers of a source's first file, when its files can be found and read.

@@ -113,11 +113,16 @@ impl PeriodGrain {
     }
 }
 
+/// Where a source's `path` says a file's entity is: `data/{entity}/result.xls`.
+pub const ENTITY_PLACEHOLDER: &str = "{entity}";
+
 /// A table of input rows: one file, or several matched by a glob and concatenated.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    /// File path or glob, relative to the ruleset file (or to `--data DIR`).
+    /// File path or glob, relative to the ruleset file (or to `--data DIR`). `{entity}` in it
+    /// (`data/{entity}/result.xls`, `data/articles-{entity}-*.csv`) matches any part of a folder
+    /// or file name and names each file's entity, for exports that have no entity column.
     pub path: String,
     #[serde(default)]
     pub format: SourceFormat,
@@ -147,6 +152,13 @@ pub struct Source {
     /// Logical names for the file's columns: `logical_name: header in the file`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub columns: IndexMap<String, String>,
+}
+
+impl Source {
+    /// Whether each file's entity comes from its path (`{entity}` in `path`).
+    pub fn entity_from_path(&self) -> bool {
+        self.path.contains(ENTITY_PLACEHOLDER)
+    }
 }
 
 fn default_header_row() -> u32 {

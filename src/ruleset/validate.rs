@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 
 use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget, Formula};
 use super::load::Loaded;
-use super::model::{Kpi, Measure, Ruleset, SourceRole, Target, Text};
+use super::model::{ENTITY_PLACEHOLDER, Kpi, Measure, Ruleset, SourceRole, Target, Text};
 use super::namespace::RulesetNames;
 use super::order::dependency_order;
 use super::yaml::{Node, PathStep};
@@ -163,23 +163,28 @@ impl<'a> Validator<'a> {
                 Error::new(ErrorKind::InvalidSource { source_name: name.clone(), message: message.to_string() })
             };
             let needs_entity = self.model.source_role(name) != SourceRole::Targets || source.date.is_some();
-            match (&source.entity, &source.entity_value) {
-                (Some(_), Some(_)) => {
+            match (&source.entity, &source.entity_value, source.entity_from_path()) {
+                (Some(_), Some(_), _) => {
                     let error = invalid("`entity` and `entity_value` cannot both be set").help(
                         "use `entity` for a column naming the entity, `entity_value` when the whole file is one entity",
                     );
                     self.error(error.at(self.key_location(&[Key("sources"), Key(name)], "entity_value")));
                 }
-                (None, None) if needs_entity => {
-                    let error = invalid("which entity do the rows belong to?")
-                        .help("add `entity: HEADER` (the column naming the entity) or `entity_value: NAME`");
+                (Some(_), None, true) | (None, Some(_), true) => {
+                    let error = invalid("`{entity}` in `path` and `entity` or `entity_value` both name the entity")
+                        .help("keep one: `{entity}` in `path` takes each file's entity from its path");
+                    self.error(error.at(self.location(&at("path"))));
+                }
+                (None, None, false) if needs_entity => {
+                    let error = invalid("which entity do the rows belong to?").help(
+                        "add `entity: HEADER` (the column naming the entity), `entity_value: NAME`, or `{entity}` in `path` for one file or folder per entity",
+                    );
                     self.error(error.at(self.key_location(&[Key("sources")], name)));
                 }
                 _ => {}
             }
-            if let Err(problem) = glob::Pattern::new(&source.path) {
-                let error = invalid(&format!("`path` is not a valid pattern: {}", problem.msg));
-                self.error(error.at(self.location(&at("path"))));
+            if let Some(problem) = path_problem(&source.path) {
+                self.error(invalid(&problem).at(self.location(&at("path"))));
             }
         }
     }
@@ -451,6 +456,20 @@ impl<'a> Validator<'a> {
         let error = Error::new(ErrorKind::Cycle { path }).help("a formula cannot depend on its own value");
         self.error(error.at(location));
     }
+}
+
+/// What is wrong with a source's `path`, if anything: a glob that does not parse, a
+/// placeholder other than `{entity}`, or `{entity}` twice.
+fn path_problem(path: &str) -> Option<String> {
+    if path.matches(ENTITY_PLACEHOLDER).count() > 1 {
+        return Some(format!("`{ENTITY_PLACEHOLDER}` can appear once in `path`"));
+    }
+    let rest = path.replace(ENTITY_PLACEHOLDER, "*");
+    if let Some(open) = rest.find('{') {
+        let placeholder = rest[open..].split_inclusive('}').next().unwrap_or_default();
+        return Some(format!("unknown placeholder `{placeholder}` in `path`; `{ENTITY_PLACEHOLDER}` is the only one"));
+    }
+    glob::Pattern::new(&rest).err().map(|problem| format!("`path` is not a valid pattern: {}", problem.msg))
 }
 
 /// `attainment()`: value / target, uncapped, for KPIs with a target when `scoring.default` is not set.

@@ -237,3 +237,28 @@ fn entity_names_are_trimmed_of_spaces() {
     assert_eq!(entities, ["a"]);
     assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(7.0));
 }
+
+#[test]
+fn the_entity_can_come_from_each_files_path() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: 'data/{entity}/result.csv', date: day }\n  articles: { path: 'exports/articles-{entity}-*.csv', date: day }",
+        "  n: sum(users.n)\n  reads: sum(articles.reads)",
+        "  k: { formula: n }\n  r: { formula: reads }",
+    );
+    let case = Case::new(
+        &rules,
+        &[
+            ("data/晨光咖啡/result.csv", "day,n\n2026-01-15,1\n2026-01-16,2\n"),
+            ("data/main/result.csv", "day,n\n2026-01-15,5\n"),
+            ("exports/articles-main-2026-01.csv", "day,reads\n2026-01-15,10\n"),
+            ("exports/articles-main-2026-02.csv", "day,reads\n2026-02-15,20\n"),
+            ("exports/articles-晨光咖啡-2026-01.csv", "day,reads\n2026-01-20,7\n"),
+        ],
+    );
+    let appraisal = case.appraise();
+    assert_eq!(value(&appraisal, "晨光咖啡", "2026-01", "k"), Some(3.0));
+    assert_eq!(value(&appraisal, "main", "2026-01", "k"), Some(5.0));
+    assert_eq!(series(&appraisal, "main", "r"), [Some(10.0), Some(20.0)]);
+    assert_eq!(value(&appraisal, "晨光咖啡", "2026-01", "r"), Some(7.0));
+}

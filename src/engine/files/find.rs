@@ -9,21 +9,53 @@ use std::path::{Component, Path, PathBuf};
 use glob::{MatchOptions, Pattern};
 
 use crate::error::{Error, ErrorKind};
+use crate::ruleset::model::ENTITY_PLACEHOLDER;
 
 /// The most files and folders one `path` may look at. An export folder holds hundreds.
 pub const MAX_ENTRIES: usize = 100_000;
 
-/// The files `path` (relative to `base`) matches, in name order, each once.
+/// The files `path` (relative to `base`) matches, in name order, each once. `{entity}` in
+/// `path` matches any part of one folder or file name.
 pub fn find(path: &str, base: &Path) -> Result<Vec<PathBuf>, Error> {
     find_within(path, base, MAX_ENTRIES)
 }
 
+/// The entity a file's path gives where `path` has `{entity}`: the shortest part of the file's
+/// path there, within one folder or file name, that lets the rest match; `None` when `path`
+/// has no `{entity}` or the file does not match it.
+pub fn entity_in_path(path: &str, base: &Path, file: &Path) -> Option<String> {
+    let (before, after) = path.split_once(ENTITY_PLACEHOLDER)?;
+    let before = Pattern::new(&absolute_glob(before, base)).ok()?;
+    let after = Pattern::new(&after.replace(ENTITY_PLACEHOLDER, "*")).ok()?;
+    let options = match_options();
+    let text = file.to_string_lossy();
+    let starts = (0..=text.len()).filter(|at| text.is_char_boundary(*at));
+    starts.filter(|at| before.matches_with(&text[..*at], options)).find_map(|start| {
+        let ends = (start + 1..=text.len()).filter(|at| text.is_char_boundary(*at));
+        let mut ends = ends.take_while(|end| !text[start..*end].contains('/'));
+        let end = ends.find(|end| after.matches_with(&text[*end..], options))?;
+        Some(text[start..end].to_string())
+    })
+}
+
+/// `path` as a glob anchored at `base`: the folder's own name is taken literally, and
+/// `{entity}` matches like `*`.
+fn absolute_glob(path: &str, base: &Path) -> String {
+    let base = Pattern::escape(&base.to_string_lossy());
+    let path = path.replace(ENTITY_PLACEHOLDER, "*");
+    if Path::new(&path).is_absolute() || base.is_empty() { path } else { format!("{base}/{path}") }
+}
+
+fn match_options() -> MatchOptions {
+    MatchOptions { require_literal_separator: true, ..MatchOptions::new() }
+}
+
 fn find_within(path: &str, base: &Path, limit: usize) -> Result<Vec<PathBuf>, Error> {
-    let pattern_path = base.join(path);
-    let pattern_text = pattern_path.to_string_lossy().to_string();
-    let pattern = Pattern::new(&pattern_text)
+    let pattern_text = base.join(path).to_string_lossy().to_string();
+    let pattern = Pattern::new(&absolute_glob(path, base))
         .map_err(|e| Error::new(ErrorKind::NoFiles { pattern: format!("{pattern_text} ({})", e.msg) }))?;
-    let (root, depth) = walk_plan(&pattern_path);
+    let (root, depth) = walk_plan(Path::new(&path.replace(ENTITY_PLACEHOLDER, "*")));
+    let root = base.join(root);
     let mut walk =
         Walk { pattern, found: Vec::new(), seen_files: HashSet::new(), seen_dirs: HashSet::new(), entries: 0, limit };
     if root.is_file() {
@@ -42,8 +74,8 @@ fn find_within(path: &str, base: &Path, limit: usize) -> Result<Vec<PathBuf>, Er
     Ok(paths)
 }
 
-/// The folder where the pattern's first wildcard is, and how many levels below it a match can
-/// be: `None` for no bound (a `**`).
+/// The folder where the pattern's first wildcard is (relative to where the pattern is), and
+/// how many levels below it a match can be: `None` for no bound (a `**`).
 fn walk_plan(pattern: &Path) -> (PathBuf, Option<usize>) {
     let components: Vec<Component> = pattern.components().collect();
     let wild = |c: &Component| c.as_os_str().to_string_lossy().contains(['*', '?', '[']);
@@ -97,8 +129,7 @@ impl Walk {
     }
 
     fn file(&mut self, path: &Path) {
-        let options = MatchOptions { require_literal_separator: true, ..MatchOptions::new() };
-        if !self.pattern.matches_path_with(path, options) {
+        if !self.pattern.matches_path_with(path, match_options()) {
             return;
         }
         if let Ok(real) = path.canonicalize()
@@ -122,6 +153,29 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("a/x.csv"), dir.path().join("a/same.csv")).unwrap();
         let found = find("**/*.csv", dir.path()).unwrap();
         assert_eq!(found, [dir.path().join("a/same.csv")]);
+    }
+
+    #[test]
+    fn the_entity_is_the_part_of_the_path_where_the_placeholder_is() {
+        let base = Path::new("/clients/acme [2026]");
+        let entity = |path: &str, file: &str| entity_in_path(path, base, &base.join(file));
+        assert_eq!(entity("data/{entity}/result.xls", "data/晨光咖啡/result.xls").as_deref(), Some("晨光咖啡"));
+        assert_eq!(entity("data/articles-{entity}-*.csv", "data/articles-main-2026-10.csv").as_deref(), Some("main"));
+        assert_eq!(entity("data/{entity}.csv", "data/a.b.csv").as_deref(), Some("a.b"));
+        assert_eq!(entity("data/{entity}/result.xls", "data/a/b/result.xls"), None);
+        assert_eq!(entity("data/users.csv", "data/users.csv"), None);
+    }
+
+    #[test]
+    fn a_placeholder_matches_like_a_wildcard_and_the_folder_is_taken_literally() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("acme [2026]");
+        for account in ["a", "b"] {
+            std::fs::create_dir_all(base.join("data").join(account)).unwrap();
+            std::fs::write(base.join("data").join(account).join("result.xls"), "").unwrap();
+        }
+        let found = find("data/{entity}/result.xls", &base).unwrap();
+        assert_eq!(found, [base.join("data/a/result.xls"), base.join("data/b/result.xls")]);
     }
 
     #[test]

@@ -63,6 +63,11 @@ pub fn find(source: &Source, base: &Path) -> Result<Vec<PathBuf>, Error> {
     find::find(&source.path, base)
 }
 
+/// The entity a file's path gives, where the source's `path` has `{entity}`.
+pub fn entity_in_path(source: &Source, base: &Path, file: &Path) -> Option<String> {
+    find::entity_in_path(&source.path, base, file)
+}
+
 impl DataFile {
     pub fn open(path: PathBuf, source: &Source) -> Result<DataFile, Error> {
         let open = opener(&path, source.format)?;
