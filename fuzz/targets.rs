@@ -301,11 +301,12 @@ fn numbers_written(random: &mut Random, _: &Corpus) -> usize {
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
     let joined = values.join("\n");
     timed(&joined, || {
-        let read = numbers::read(&values);
+        let markers = ["-1".to_string(), "暂无".to_string()];
+        let read = numbers::read(&values, &markers);
         assert_eq!(read.len(), values.len());
         assert!(read.iter().flatten().all(|v| v.is_finite()), "a number read is not finite:\n{joined}");
         for chunk in values.chunks(20) {
-            let _ = sniff::number_style(chunk.iter().copied());
+            let _ = sniff::number_style(chunk.iter().copied(), &markers);
         }
     });
     values.len()

@@ -81,13 +81,14 @@ pub enum NumberStyle {
 
 /// How the sample writes a column's values: plain numbers, numbers the engine reads with
 /// [`numbers::written_number`] (or placeholders for no value), or text.
-pub fn number_style<'a>(samples: impl Iterator<Item = &'a str>) -> NumberStyle {
+pub fn number_style<'a>(samples: impl Iterator<Item = &'a str>, markers: &[String]) -> NumberStyle {
     let values: Vec<&str> = samples.map(str::trim).filter(|v| !v.is_empty()).collect();
-    if values.iter().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite)) {
+    // A source's own no-data markers are text to compare, not numbers to parse.
+    if markers.is_empty() && values.iter().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite)) {
         return NumberStyle::Plain;
     }
-    let read = numbers::read(&values);
-    if values.iter().zip(read).all(|(value, number)| number.is_some() || numbers::is_placeholder(value)) {
+    let read = numbers::read(&values, markers);
+    if values.iter().zip(read).all(|(value, number)| number.is_some() || numbers::is_placeholder(value, markers)) {
         NumberStyle::Written
     } else {
         NumberStyle::Text
@@ -116,9 +117,10 @@ mod tests {
 
     #[test]
     fn tells_plain_numbers_from_written_numbers_and_text() {
-        assert_eq!(number_style(["1", "2.5", "", "1e3"].into_iter()), NumberStyle::Plain);
-        assert_eq!(number_style(["1,234", "12.5%", "-", "10万+"].into_iter()), NumberStyle::Written);
-        assert_eq!(number_style(["1 234", "3.2亿"].into_iter()), NumberStyle::Written);
-        assert_eq!(number_style(["brand", "sales"].into_iter()), NumberStyle::Text);
+        assert_eq!(number_style(["1", "2.5", "", "1e3"].into_iter(), &[]), NumberStyle::Plain);
+        assert_eq!(number_style(["1,234", "12.5%", "-", "10万+"].into_iter(), &[]), NumberStyle::Written);
+        assert_eq!(number_style(["1 234", "3.2亿", "¥5"].into_iter(), &[]), NumberStyle::Written);
+        assert_eq!(number_style(["brand", "sales"].into_iter(), &[]), NumberStyle::Text);
+        assert_eq!(number_style(["17.05", "-1.00"].into_iter(), &["-1.00".to_string()]), NumberStyle::Written);
     }
 }

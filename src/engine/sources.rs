@@ -172,7 +172,8 @@ fn scan_file(source: &SourceRef, file: &DataFile, columns: &[ColumnUse]) -> Resu
         select.push(date.alias(RowColumn::Date.name()));
     }
     for (column, header) in columns.iter().zip(&headers.columns) {
-        let expr = values::column(column.usage, file, &sample, header, &mut dtypes);
+        let markers = &source.source.null_values;
+        let expr = values::column(column.usage, file, &sample, header, markers, &mut dtypes);
         select.push(expr.alias(RowColumn::Source(&column.name).name()));
     }
     Ok(file.scan(&dtypes)?.select(select))

@@ -36,10 +36,11 @@ pub fn column(
     file: &DataFile,
     sample: &DataFrame,
     header: &str,
+    markers: &[String],
     dtypes: &mut Vec<(String, DataType)>,
 ) -> Expr {
     let mut read_as = |dtype: DataType| dtypes.push((header.to_string(), dtype));
-    match (usage, number_style(sample, header)) {
+    match (usage, number_style(sample, header, markers)) {
         (Usage::Text, _) | (Usage::AsWritten, NumberStyle::Text) => {
             read_as(DataType::String);
             col(header).cast(DataType::String)
@@ -51,17 +52,19 @@ pub fn column(
         (_, NumberStyle::Plain) => finite(col(header).cast(DataType::Float64)),
         (_, NumberStyle::Written | NumberStyle::Text) => {
             read_as(DataType::String);
-            finite(written_number(col(header)))
+            finite(written_number(col(header), markers))
         }
     }
 }
 
-/// How the sample writes a column: typed numbers are plain, text is judged by its values.
-fn number_style(sample: &DataFrame, header: &str) -> NumberStyle {
+/// How the sample writes a column: typed numbers are plain (unless the source has no-data
+/// markers to compare them with), text is judged by its values.
+fn number_style(sample: &DataFrame, header: &str, markers: &[String]) -> NumberStyle {
     let Ok(column) = sample.column(header) else { return NumberStyle::Text };
     match column.dtype() {
-        dtype if dtype.is_primitive_numeric() => NumberStyle::Plain,
-        DataType::String => sniff::number_style(text_values(column).iter().copied()),
+        dtype if dtype.is_primitive_numeric() && markers.is_empty() => NumberStyle::Plain,
+        dtype if dtype.is_primitive_numeric() => NumberStyle::Written,
+        DataType::String => sniff::number_style(text_values(column).iter().copied(), markers),
         _ => NumberStyle::Text,
     }
 }

@@ -149,6 +149,11 @@ pub struct Source {
     /// The entity every row of this source belongs to, when the file has no entity column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_value: Option<String>,
+    /// Values that mean "no data" in this source's number columns, besides the ones every
+    /// export uses (empty, `-`, `--`, `—`, `N/A`, `null`): Toutiao writes `-1` for "not
+    /// available". A marker that is a number matches however it is written (`-1`, `-1.00`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub null_values: Vec<String>,
     /// Logical names for the file's columns: `logical_name: header in the file`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub columns: IndexMap<String, String>,

@@ -262,3 +262,22 @@ fn the_entity_can_come_from_each_files_path() {
     assert_eq!(series(&appraisal, "main", "r"), [Some(10.0), Some(20.0)]);
     assert_eq!(value(&appraisal, "晨光咖啡", "2026-01", "r"), Some(7.0));
 }
+
+#[test]
+fn money_full_width_separators_and_a_sources_own_no_data_markers_are_read() {
+    let rules = ruleset(
+        "month",
+        "  ads: { path: ads.csv, date: day, entity: account, null_values: ['-1', '暂无'], columns: { spend: 花费, rate: 完成率 } }",
+        "  spend: sum(ads.spend)\n  rated: count(ads.rate)",
+        "  s: { formula: spend }\n  r: { formula: rated }",
+    );
+    let data = "day,account,花费,完成率\n\
+                2026-01-05,a,¥256.58,17.05\n\
+                2026-01-06,a,\"￥1，000\",-1.00\n\
+                2026-01-07,a,RMB 3.42,-1\n\
+                2026-01-08,a,100元,暂无\n\
+                2026-01-09,a,-1,9.09\n";
+    let appraisal = Case::new(&rules, &[("ads.csv", data)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "s"), Some(1360.0));
+    assert_eq!(value(&appraisal, "a", "2026-01", "r"), Some(2.0));
+}
