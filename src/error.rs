@@ -208,6 +208,12 @@ pub enum ErrorKind {
         line: Option<usize>,
         file: String,
     },
+    BadNumber {
+        value: String,
+        column: String,
+        line: usize,
+        file: String,
+    },
     NotADateColumn {
         column: String,
         file: String,
@@ -354,6 +360,9 @@ impl fmt::Display for ErrorKind {
             BadDate { value, column, line, file } => {
                 let line = line.map_or(String::new(), |line| format!("line {line} of "));
                 write!(f, "cannot read `{value}` as a date (column `{column}`, {line}`{file}`)")
+            }
+            BadNumber { value, column, line, file } => {
+                write!(f, "cannot read `{value}` as a number (column `{column}`, line {line} of `{file}`)")
             }
             NotADateColumn { column, file, found } => {
                 write!(f, "the date column `{column}` of `{file}` holds {found}, not dates")

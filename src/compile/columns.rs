@@ -14,6 +14,8 @@ pub enum RowColumn<'a> {
     Period,
     /// A column of the file, by its name in formulas (`readers` of `articles.readers`).
     Source(&'a str),
+    /// Whether a row's value in a number column is not a number at all.
+    BadValue(&'a str),
 }
 
 /// A column of the grid: one row per entity × period.
@@ -52,6 +54,9 @@ pub enum GridColumn<'a> {
     },
     /// How many rows of a source the cell has, and the first and last of their dates.
     Rows(&'a str),
+    /// How many of a source's rows in the cell hold a value that is not a number where a number
+    /// is read.
+    BadValues(&'a str),
     FirstDate(&'a str),
     LastDate(&'a str),
 }
@@ -66,6 +71,7 @@ impl RowColumn<'_> {
             RowColumn::Date => ":date".into(),
             RowColumn::Period => PERIOD.into(),
             RowColumn::Source(name) => format!("c:{name}").into(),
+            RowColumn::BadValue(name) => format!("bad:{name}").into(),
         }
     }
 
@@ -98,6 +104,7 @@ impl GridColumn<'_> {
             // The length keeps `a:b` + `c` apart from `a` + `b:c`.
             Weight { scorecard, kpi } => format!("w:{}:{scorecard}:{kpi}", scorecard.len()).into(),
             Rows(source) => format!("rows:{source}").into(),
+            BadValues(source) => format!("bad:{source}").into(),
             FirstDate(source) => format!("from:{source}").into(),
             LastDate(source) => format!("to:{source}").into(),
         }

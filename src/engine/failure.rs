@@ -13,6 +13,10 @@ use crate::error::{Error, ErrorKind, Errors};
 
 /// A failure to read a source's rows.
 pub fn reading(source: &SourceRef, columns: &[ColumnUse], error: PolarsError) -> Errors {
+    // A number the reader could not parse, past the rows it sampled.
+    if let Some(bad) = sources::first_bad_value(source, columns) {
+        return bad.into();
+    }
     let (file, error) = match sources::failing_file(source, columns) {
         Some((file, error)) => (Some(file), error),
         None => (None, error),

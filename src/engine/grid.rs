@@ -9,7 +9,7 @@ use polars::prelude::*;
 use super::aggregates::Aggregates;
 use super::files;
 use super::period::{Period, epoch_days, from_epoch_days};
-use super::sources::{Missing, SourceRef, first_row_without_key, no_entity};
+use super::sources::{Missing, SourceRef, first_bad_value, first_row_without_key, no_entity};
 use crate::compile::{self, GridColumn, RowColumn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ruleset::CheckedRuleset;
@@ -44,6 +44,7 @@ pub fn extent(
     for (name, frame) in &inputs.aggregated {
         let source = SourceRef { name, source: &ruleset.model.sources[*name], ruleset };
         check_keys(&source, frame, aggregates)?;
+        check_values(&source, frame, aggregates)?;
         entities.extend(frame.column(&RowColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string));
         let days = frame.column(&RowColumn::Period.name())?.cast(&DataType::Int32)?;
         if let (Some(first), Some(last)) = (days.i32()?.min(), days.i32()?.max()) {
@@ -91,6 +92,19 @@ fn check_keys(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) ->
         Missing::Date => "date",
     };
     Err(Error::new(kind).help(help).at_opt(source.location_of(Some(field), None)).into())
+}
+
+/// A number column holds only numbers and ways of writing "no data": the error names the
+/// first value that is not, with its file and line.
+fn check_values(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) -> Result<()> {
+    let Ok(bad) = frame.column(&GridColumn::BadValues(source.name).name()) else { return Ok(()) };
+    if bad.as_materialized_series().sum::<u64>()? == 0 {
+        return Ok(());
+    }
+    let found = first_bad_value(source, &aggregates.columns_of(source.name));
+    let error =
+        found.unwrap_or_else(|| Error::internal(format!("source `{}` has a bad value it cannot place", source.name)));
+    Err(error.into())
 }
 
 /// Every date of a source lies between [`FIRST_DATE`] and [`LAST_DATE`].

@@ -49,6 +49,19 @@ pub fn written_number(column: Expr, markers: &[String]) -> Expr {
     }
 }
 
+/// Whether a value written as text is not a number, and not a way of writing "no data"
+/// either (a placeholder or one of `markers`): what a number column must not hold.
+pub fn bad_number(column: Expr, markers: &[String]) -> Expr {
+    let text = column.cast(DataType::String);
+    let words: Vec<&str> = PLACEHOLDERS.iter().copied().chain(markers.iter().map(|m| m.trim())).collect();
+    let no_data = text
+        .clone()
+        .str()
+        .strip_chars(lit(NULL))
+        .is_in(lit(Series::new("no data".into(), words)).implode(false), false);
+    text.clone().is_not_null().and(no_data.not()).and(parsed(text).is_null())
+}
+
 /// Text cleaned of spaces, separators and currency, then read as a number.
 fn parsed(text: Expr) -> Expr {
     let text = text.str().replace_all(lit(r"[\s,，¥￥$]|元|RMB"), lit(""), false).str().strip_chars_end(lit("+"));

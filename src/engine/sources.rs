@@ -6,6 +6,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::files::{self, DataFile};
+use super::numbers;
 use super::values::{self, ColumnUse};
 use crate::compile::RowColumn;
 use crate::error::{Error, ErrorKind, Errors};
@@ -172,11 +173,44 @@ fn scan_file(source: &SourceRef, file: &DataFile, columns: &[ColumnUse]) -> Resu
         select.push(date.alias(RowColumn::Date.name()));
     }
     for (column, header) in columns.iter().zip(&headers.columns) {
-        let markers = &source.source.null_values;
-        let expr = values::column(column.usage, file, &sample, header, markers, &mut dtypes);
-        select.push(expr.alias(RowColumn::Source(&column.name).name()));
+        let read = values::column(column.usage, file, &sample, header, source.source, &mut dtypes);
+        select.push(read.value.alias(RowColumn::Source(&column.name).name()));
+        let bad = read.bad.unwrap_or_else(|| lit(false));
+        select.push(bad.alias(RowColumn::BadValue(&column.name).name()));
     }
     Ok(file.scan(&dtypes)?.select(select))
+}
+
+/// The first value of a source's number columns that is not a number: its file, its line, its
+/// column's header and the value. The files are read again one by one, every used column as
+/// text, once a read has shown there is one.
+pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Error> {
+    let markers = &source.source.null_values;
+    source.files().ok()?.iter().find_map(|file| {
+        let sample = file.sample().ok()?;
+        let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
+        let used: Vec<&str> = columns
+            .iter()
+            .filter_map(|c| find_header(&headers, source.header_of(&c.name)).map(|h| (c, h)))
+            .filter(|(c, h)| values::reads_numbers(c.usage, &sample, h, markers))
+            .map(|(_, h)| h)
+            .collect();
+        let dtypes: Vec<(String, DataType)> = used.iter().map(|h| (h.to_string(), DataType::String)).collect();
+        let flags = used.iter().map(|h| numbers::bad_number(col(*h), markers));
+        let rows = file.scan(&dtypes).ok()?.with_row_index("row", None);
+        let bad = rows.filter(polars::lazy::dsl::any_horizontal(flags.collect::<Vec<_>>()).ok()?).first().collect().ok()?;
+        let row = bad.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
+        used.iter().find_map(|header| {
+            let value = bad.column(header).ok()?.str().ok()?.get(0)?.to_string();
+            let is_bad = numbers::read(&[value.as_str()], markers)[0].is_none() && !numbers::is_placeholder(&value, markers);
+            is_bad.then(|| {
+                let kind = ErrorKind::BadNumber { value, column: header.to_string(), line: file.data_line(row), file: file.display() };
+                let help = "if it means no data, add it to the source's `null_values`, or set `on_bad_value: null` to read such values as no data";
+                let logical = columns.iter().find(|c| source.header_of(&c.name) == *header).map(|c| c.name.as_str());
+                Error::new(kind).help(help).at_opt(source.location_of(Some("path"), logical))
+            })
+        })
+    })
 }
 
 /// The headers the source names, as the file writes them; every one it lacks is an error.

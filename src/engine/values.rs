@@ -5,10 +5,11 @@
 use polars::prelude::*;
 
 use super::files::DataFile;
-use super::numbers::written_number;
+use super::numbers::{self, written_number};
 use super::sniff::{self, DateFormat, NumberStyle};
 use crate::compile::finite;
 use crate::error::{Error, ErrorKind};
+use crate::ruleset::model::{OnBadValue, Source};
 
 /// How a formula uses a source column, which decides how it is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,32 +29,55 @@ pub struct ColumnUse {
     pub usage: Usage,
 }
 
+/// A column as formulas read it, and, for a number column read from text, whether each row's
+/// value is not a number at all (see [`numbers::bad_number`]).
+pub struct ReadColumn {
+    pub value: Expr,
+    pub bad: Option<Expr>,
+}
+
 /// The column under `header`, read for `usage`. `NaN` and `inf` in a file are no data, like
-/// any other value that is not a number. Columns the reader is to parse are added to
-/// `dtypes`.
+/// any other value that is not a number; a value that is not a number and not a way of writing
+/// "no data" is flagged in `bad`, unless the source reads such values as no data
+/// (`on_bad_value: null`). Columns the reader is to parse are added to `dtypes`.
 pub fn column(
     usage: Usage,
     file: &DataFile,
     sample: &DataFrame,
     header: &str,
-    markers: &[String],
+    source: &Source,
     dtypes: &mut Vec<(String, DataType)>,
-) -> Expr {
+) -> ReadColumn {
+    let markers = &source.null_values;
+    let flag_bad = source.on_bad_value == OnBadValue::Error;
     let mut read_as = |dtype: DataType| dtypes.push((header.to_string(), dtype));
+    let plain = |value| ReadColumn { value, bad: None };
     match (usage, number_style(sample, header, markers)) {
         (Usage::Text, _) | (Usage::AsWritten, NumberStyle::Text) => {
             read_as(DataType::String);
-            col(header).cast(DataType::String)
+            plain(col(header).cast(DataType::String))
         }
-        (_, NumberStyle::Plain) if file.parses_text() => {
+        // The reader parses the numbers; one that is not fails the read, which
+        // `failure::reading` then places.
+        (_, NumberStyle::Plain) if file.parses_text() && flag_bad => {
             read_as(DataType::Float64);
-            finite(col(header))
+            plain(finite(col(header)))
         }
-        (_, NumberStyle::Plain) => finite(col(header).cast(DataType::Float64)),
-        (_, NumberStyle::Written | NumberStyle::Text) => {
+        (_, NumberStyle::Plain) if !file.parses_text() => plain(finite(col(header).cast(DataType::Float64))),
+        (_, NumberStyle::Plain | NumberStyle::Written | NumberStyle::Text) => {
             read_as(DataType::String);
-            finite(written_number(col(header), markers))
+            let bad = flag_bad.then(|| numbers::bad_number(col(header), markers));
+            ReadColumn { value: finite(written_number(col(header), markers)), bad }
         }
+    }
+}
+
+/// Whether a column used this way is read as numbers, as its sample shows.
+pub fn reads_numbers(usage: Usage, sample: &DataFrame, header: &str, markers: &[String]) -> bool {
+    match usage {
+        Usage::Number => true,
+        Usage::Text => false,
+        Usage::AsWritten => number_style(sample, header, markers) != NumberStyle::Text,
     }
 }
 

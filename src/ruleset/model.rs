@@ -154,6 +154,10 @@ pub struct Source {
     /// available". A marker that is a number matches however it is written (`-1`, `-1.00`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub null_values: Vec<String>,
+    /// What a value that is not a number does in a number column: stop the run with an error
+    /// naming its file, line and column (`error`, the default), or count as no data (`null`).
+    #[serde(default)]
+    pub on_bad_value: OnBadValue,
     /// Logical names for the file's columns: `logical_name: header in the file`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub columns: IndexMap<String, String>,
@@ -181,6 +185,16 @@ pub enum SourceFormat {
     Parquet,
     Xlsx,
     Ndjson,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OnBadValue {
+    /// An error naming the file, the line, the column and the value.
+    #[default]
+    Error,
+    /// No data.
+    Null,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -281,3 +281,17 @@ fn money_full_width_separators_and_a_sources_own_no_data_markers_are_read() {
     assert_eq!(value(&appraisal, "a", "2026-01", "s"), Some(1360.0));
     assert_eq!(value(&appraisal, "a", "2026-01", "r"), Some(2.0));
 }
+
+#[test]
+fn a_value_that_is_not_a_number_is_no_data_where_the_source_says_so() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account, on_bad_value: 'null' }",
+        "  n: sum(users.n)\n  counted: count(users.n)",
+        "  k: { formula: n }\n  c: { formula: counted }",
+    );
+    let data = "day,account,n\n2026-01-15,a,\"1,000\"\n2026-01-16,a,约300\n2026-01-17,a,5\n";
+    let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(1005.0));
+    assert_eq!(value(&appraisal, "a", "2026-01", "c"), Some(2.0));
+}
