@@ -15,9 +15,12 @@ use super::warn;
 /// Exit code when `--fail-on` matched a diagnosis.
 const DIAGNOSIS_FIRED: u8 = 1;
 
+/// With `--data`, the headers of every file, then every file read and evaluated as `kpi run`
+/// reads it, so that `check` fails wherever `run` would on the same files.
 pub fn check(config: CheckConfig) -> Result<u8, Errors> {
     if config.data {
         warn(&project::verify_data(&config.ruleset)?);
+        engine::evaluate(&config.ruleset)?;
     }
     Ok(0)
 }

@@ -201,3 +201,14 @@ fn control_characters_from_data_are_escaped_on_the_terminal() {
     assert_eq!(output.status.code(), Some(2));
     assert!(!stderr(&output).contains('\x1b') && stderr(&output).contains("\\u{1b}"), "{}", stderr(&output));
 }
+
+#[test]
+fn check_with_data_fails_wherever_run_fails_on_the_same_files() {
+    let ruleset = "tests/fixtures/errors/bad_numbers/ruleset.yaml";
+    let data = "tests/fixtures/errors/bad_numbers";
+    let check = kpi(&["check", ruleset, "--data", data]);
+    let run = kpi(&["run", ruleset, "--data", data]);
+    assert_eq!((check.status.code(), run.status.code()), (Some(2), Some(2)));
+    assert_eq!(stderr(&check), stderr(&run));
+    assert!(stderr(&check).contains("cannot read `合计` as a number"), "{}", stderr(&check));
+}
