@@ -57,15 +57,20 @@ pub fn date_format<'a>(
 fn date_part(value: &str, format: &str) -> Option<bool> {
     let (_, rest) = NaiveDate::parse_and_remainder(value, format).ok()?;
     if rest.is_empty() {
-        Some(false)
-    } else {
-        let time = rest.trim_start_matches(['T', ' ']);
-        (rest.len() != time.len()
-            && NaiveTime::parse_from_str(time.trim(), "%H:%M:%S%.f")
-                .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M"))
-                .is_ok())
-        .then_some(true)
+        return Some(false);
     }
+    // `2026年01月05日22时30分05秒`: a Chinese date, its time right after it.
+    if format.ends_with('日') {
+        let time = rest.trim();
+        let read = ["%H时%M分%S秒", "%H时%M分", "%H:%M:%S", "%H:%M"];
+        return read.iter().any(|f| NaiveTime::parse_from_str(time, f).is_ok()).then_some(true);
+    }
+    let time = rest.trim_start_matches(['T', ' ']);
+    (rest.len() != time.len()
+        && NaiveTime::parse_from_str(time.trim(), "%H:%M:%S%.f")
+            .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M"))
+            .is_ok())
+    .then_some(true)
 }
 
 /// How a column's values are written.
@@ -105,6 +110,8 @@ mod tests {
         assert_eq!(date_format(["2026-10-01", "2026-10-31"].into_iter(), None), date("%Y-%m-%d", false));
         assert_eq!(date_format(["2026/1/5", "2026/12/31"].into_iter(), None), date("%Y/%m/%d", false));
         assert_eq!(date_format(["2026年10月01日"].into_iter(), None), date("%Y年%m月%d日", false));
+        let xiaohongshu = ["2026年01月05日22时30分05秒", "2026年7月1日"];
+        assert_eq!(date_format(xiaohongshu.into_iter(), None), date("%Y年%m月%d日", true));
         let mixed = ["2026-10-01 08:30:00", "2026-10-02", "2026-10-03T09:15"];
         assert_eq!(date_format(mixed.into_iter(), None), date("%Y-%m-%d", true));
         assert_eq!(date_format(["01/10/2026"].into_iter(), Some("%d/%m/%Y")), date("%d/%m/%Y", false));

@@ -97,6 +97,27 @@ fn text_values(column: &Column) -> Vec<&str> {
     column.str().map(|values| values.iter().flatten().collect()).unwrap_or_default()
 }
 
+/// How a column of numbers holds dates, as its sample shows: `20260701` (a date written as a
+/// whole number) or an Excel serial (days since 1899-12-30); `None` for anything else.
+fn numeric_dates(column: &Column) -> Option<fn(Expr) -> Expr> {
+    let values = column.cast(&DataType::Float64).ok()?;
+    let values: Vec<f64> = values.f64().ok()?.iter().flatten().collect();
+    let whole = values.iter().all(|v| v.fract() == 0.0);
+    if !values.is_empty() && whole && values.iter().all(|v| (19_000_101.0..=21_991_231.0).contains(v)) {
+        return Some(|x: Expr| {
+            let options = StrptimeOptions { format: Some("%Y%m%d".into()), strict: false, exact: true, cache: true };
+            x.cast(DataType::Float64).cast(DataType::Int64).cast(DataType::String).str().to_date(options)
+        });
+    }
+    if !values.is_empty() && values.iter().all(|v| (1.0..=110_000.0).contains(v)) {
+        // Excel counts days from 1899-12-30 (its 1900 leap-year bug included); polars from 1970.
+        return Some(|x: Expr| {
+            (x.cast(DataType::Float64).floor() - lit(25_569.0)).cast(DataType::Int32).cast(DataType::Date)
+        });
+    }
+    None
+}
+
 /// A problem with a file's dates, and the key of the source it concerns (`date` or
 /// `date_format`), where the caller places it.
 pub type DateProblem = (Error, &'static str);
@@ -115,6 +136,12 @@ pub fn date(
         DataType::Date => return Ok(col(header)),
         DataType::Datetime(..) => return Ok(col(header).dt().date()),
         DataType::String => {}
+        dtype
+            if dtype.is_primitive_numeric()
+                && let Some(numbers) = numeric_dates(column) =>
+        {
+            return Ok(numbers(col(header)));
+        }
         other => {
             let kind = ErrorKind::NotADateColumn {
                 column: header.to_string(),
@@ -124,7 +151,17 @@ pub fn date(
             return Err((Error::new(kind), "date"));
         }
     }
-    let format = date_format(file, column, header, declared)?;
+    let format = match date_format(file, column, header, declared) {
+        Ok(format) => format,
+        // Excel serials written out as text, or by a reader that types a column by its text.
+        Err(problem) => match numeric_dates(column).filter(|_| declared.is_none()) {
+            Some(numbers) => {
+                dtypes.push((header.to_string(), DataType::String));
+                return Ok(numbers(col(header)));
+            }
+            None => return Err(problem),
+        },
+    };
     if file.parses_text() && format == (DateFormat::Date { format: "%Y-%m-%d".into(), timed: false }) {
         dtypes.push((header.to_string(), DataType::Date));
         return Ok(col(header));
@@ -136,7 +173,10 @@ pub fn date(
     Ok(match format {
         // A time of day after the date is dropped: the date is what places a row in a period.
         DateFormat::Date { format, timed: true } => {
-            text.str().extract(lit(r"^[^\sT]+"), 0).str().to_date(options(&format))
+            // The date before its time: up to a space or `T`, or up to `日` when the time
+            // follows without one (`2026年01月05日22时30分05秒`).
+            let date_part = if format.ends_with('日') { r"^[^日]*日" } else { r"^[^\sT]+" };
+            text.str().extract(lit(date_part), 0).str().to_date(options(&format))
         }
         DateFormat::Date { format, timed: false } => text.str().to_date(options(&format)),
         DateFormat::Month => concat_str([text, lit("-01")], "", true).str().to_date(options("%Y-%m-%d")),

@@ -295,3 +295,23 @@ fn a_value_that_is_not_a_number_is_no_data_where_the_source_says_so() {
     assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(1005.0));
     assert_eq!(value(&appraisal, "a", "2026-01", "c"), Some(2.0));
 }
+
+#[test]
+fn dates_with_a_chinese_time_of_day_whole_numbers_and_excel_serials_are_read() {
+    let rules = ruleset(
+        "month",
+        "  notes: { path: notes.csv, date: 首次发布时间, entity: account }\n  typed: { path: typed.ndjson, date: day, entity: account }\n  serials: { path: serials.ndjson, date: day, entity: account }",
+        "  notes_: count(notes.views)\n  typed_: sum(typed.n)\n  serials_: sum(serials.n)",
+        "  a: { formula: notes_ }\n  b: { formula: typed_ }\n  c: { formula: serials_ }",
+    );
+    let notes = "首次发布时间,account,views\n2026年01月05日22时30分05秒,x,12235.0\n2026年02月24日17时33分05秒,x,3\n";
+    let typed =
+        "{\"day\": 20260115, \"account\": \"x\", \"n\": 1}\n{\"day\": 20260203, \"account\": \"x\", \"n\": 2}\n";
+    // 46023 is 2026-01-01 and 46054 is 2026-02-01 in Excel's count of days.
+    let serials = "{\"day\": 46023, \"account\": \"x\", \"n\": 4}\n{\"day\": 46054.5, \"account\": \"x\", \"n\": 8}\n";
+    let appraisal =
+        Case::new(&rules, &[("notes.csv", notes), ("typed.ndjson", typed), ("serials.ndjson", serials)]).appraise();
+    assert_eq!(series(&appraisal, "x", "a"), [Some(1.0), Some(1.0)]);
+    assert_eq!(series(&appraisal, "x", "b"), [Some(1.0), Some(2.0)]);
+    assert_eq!(series(&appraisal, "x", "c"), [Some(4.0), Some(8.0)]);
+}
