@@ -9,7 +9,8 @@ use polars::prelude::*;
 use super::aggregates::Aggregates;
 use super::files;
 use super::period::{Period, epoch_days, from_epoch_days};
-use super::sources::{Missing, SourceRef, first_bad_value, first_row_without_key, no_entity};
+use super::sources::{Missing, RowWithoutKey, SourceRef, first_bad_value, first_row_without_key, no_entity};
+use super::values;
 use crate::compile::{self, GridColumn, RowColumn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ruleset::CheckedRuleset;
@@ -80,8 +81,19 @@ fn check_keys(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) ->
         return Ok(());
     }
     let columns = aggregates.columns_of(source.name);
-    let (file, line, missing) = match first_row_without_key(source, &columns) {
-        Some((file, line, missing)) => (Some(file), Some(line), missing),
+    let found = first_row_without_key(source, &columns);
+    // A date that cannot be read, past the rows the date format was learnt from: the same
+    // error as one in them.
+    if let Some(RowWithoutKey { file, line, missing: Missing::Date, written_date: Some(value) }) = &found {
+        let column = source.source.date.clone().unwrap_or_default();
+        let kind =
+            ErrorKind::BadDate { value: value.trim().to_string(), column, line: Some(*line), file: file.clone() };
+        let help = values::DATE_FORMAT_HELP;
+        let field = if source.source.date_format.is_some() { "date_format" } else { "date" };
+        return Err(Error::new(kind).help(help).at_opt(source.location_of(Some(field), None)).into());
+    }
+    let (file, line, missing) = match found {
+        Some(row) => (Some(row.file), Some(row.line), row.missing),
         None if entity_missing => (None, None, Missing::Entity),
         None => (None, None, Missing::Date),
     };

@@ -9,6 +9,9 @@ use super::numbers;
 /// differ between countries are left to `date_format`.
 const DATE_FORMATS: [&str; 5] = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"];
 
+/// How exports label a total row in its date or entity cell; such rows are left out.
+pub const TOTAL_LABELS: [&str; 8] = ["合计", "总计", "平均", "合计：", "总计：", "平均：", "合计:", "总计:"];
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DateFormat {
     /// Dates in this strftime format; `timed` when some carry a time of day after them
@@ -23,7 +26,7 @@ pub fn date_format<'a>(
     samples: impl Iterator<Item = &'a str> + Clone,
     declared: Option<&str>,
 ) -> Result<DateFormat, String> {
-    let values = samples.map(str::trim).filter(|v| !v.is_empty());
+    let values = samples.map(str::trim).filter(|v| !v.is_empty() && !TOTAL_LABELS.contains(v));
     let reads = |format: &str| -> Result<bool, String> {
         let mut timed = false;
         for value in values.clone() {
@@ -116,7 +119,8 @@ mod tests {
         assert_eq!(date_format(mixed.into_iter(), None), date("%Y-%m-%d", true));
         assert_eq!(date_format(["01/10/2026"].into_iter(), Some("%d/%m/%Y")), date("%d/%m/%Y", false));
         assert_eq!(date_format(["2026-10"].into_iter(), None), Ok(DateFormat::Month));
-        assert_eq!(date_format(["2026-10-01", "合计"].into_iter(), None), Err("合计".into()));
+        assert_eq!(date_format(["2026-10-01", "合计"].into_iter(), None), date("%Y-%m-%d", false));
+        assert_eq!(date_format(["2026-10-01", "小计"].into_iter(), None), Err("小计".into()));
         let two_ways = ["2026-10-01", "2026-10-02", "2026/10/03", "2026-10-04"];
         assert_eq!(date_format(two_ways.into_iter(), None), Err("2026/10/03".into()));
         assert_eq!(date_format(["2026/10/01", "2026-10-02", "2026/10/03"].into_iter(), None), Err("2026-10-02".into()));

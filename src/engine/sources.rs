@@ -142,16 +142,28 @@ pub fn no_entity(entity: Expr) -> Expr {
 
 /// The first row of a source without an entity or a readable date: its file, its line, and
 /// what it lacks. Read again file by file, once the aggregated rows show there is one.
-pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Option<(String, usize, Missing)> {
+pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Option<RowWithoutKey> {
     let (entity, date) = (no_entity(RowColumn::Entity.col()), RowColumn::Date.col());
     source.files().ok()?.iter().find_map(|file| {
-        let rows = scan_file(source, file, columns).ok()?.with_row_index("row", None);
+        let rows = scan_numbered(source, file, columns, true).ok()?;
         let missing = rows.filter(entity.clone().or(date.clone().is_null()));
-        let first = missing.select([col("row"), entity.clone().alias("no_entity")]).first().collect().ok()?;
+        let first = missing.select([col("row"), col("written_date"), entity.clone().alias("no_entity")]);
+        let first = first.first().collect().ok()?;
         let row = first.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
         let no_entity = first.column("no_entity").ok()?.bool().ok()?.get(0)?;
-        Some((file.display(), file.data_line(row), if no_entity { Missing::Entity } else { Missing::Date }))
+        let written = first.column("written_date").ok()?.str().ok()?.get(0).map(str::to_string);
+        let missing = if no_entity { Missing::Entity } else { Missing::Date };
+        Some(RowWithoutKey { file: file.display(), line: file.data_line(row), missing, written_date: written })
     })
+}
+
+/// A row that cannot be placed on the grid, and where it is.
+pub struct RowWithoutKey {
+    pub file: String,
+    pub line: usize,
+    pub missing: Missing,
+    /// The row's date as the file writes it, if it has one.
+    pub written_date: Option<String>,
 }
 
 /// The headers of a file that the source names: its date, its entity and each column used.
@@ -162,6 +174,17 @@ struct Headers {
 }
 
 fn scan_file(source: &SourceRef, file: &DataFile, columns: &[ColumnUse]) -> Result<LazyFrame, Errors> {
+    scan_numbered(source, file, columns, false)
+}
+
+/// [`scan_file`], with a `row` column numbering each data row of the file (total rows
+/// counted) when `numbered`, for errors that name a line.
+fn scan_numbered(
+    source: &SourceRef,
+    file: &DataFile,
+    columns: &[ColumnUse],
+    numbered: bool,
+) -> Result<LazyFrame, Errors> {
     let sample = file.sample()?;
     let headers = headers_in(source, file, &sample, columns)?;
     let mut dtypes: Vec<(String, DataType)> = Vec::new();
@@ -178,7 +201,24 @@ fn scan_file(source: &SourceRef, file: &DataFile, columns: &[ColumnUse]) -> Resu
         let bad = read.bad.unwrap_or_else(|| lit(false));
         select.push(bad.alias(RowColumn::BadValue(&column.name).name()));
     }
-    Ok(file.scan(&dtypes)?.select(select))
+    let totals: Vec<Expr> = [headers.date.as_deref(), headers.entity.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(|header| values::total_row(col(header)))
+        .collect();
+    let rows = file.scan(&dtypes)?;
+    if numbered {
+        select.push(col("row"));
+        let written =
+            headers.date.as_deref().map_or_else(|| lit(NULL).cast(DataType::String), |h| col(h).cast(DataType::String));
+        select.push(written.alias("written_date"));
+    }
+    let rows = if numbered { rows.with_row_index("row", None) } else { rows };
+    let rows = match totals.is_empty() {
+        true => rows,
+        false => rows.filter(polars::lazy::dsl::any_horizontal(totals)?.not()),
+    };
+    Ok(rows.select(select))
 }
 
 /// The first value of a source's number columns that is not a number: its file, its line, its

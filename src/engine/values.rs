@@ -97,6 +97,14 @@ fn text_values(column: &Column) -> Vec<&str> {
     column.str().map(|values| values.iter().flatten().collect()).unwrap_or_default()
 }
 
+/// Whether a row is a total row (`合计`, `总计`, `平均`), by its date or entity cell: such rows
+/// sum or average the others, and are left out.
+pub fn total_row(cell: Expr) -> Expr {
+    let label = cell.cast(DataType::String).str().strip_chars(lit(NULL));
+    let totals = Series::new("totals".into(), sniff::TOTAL_LABELS.to_vec());
+    label.is_in(lit(totals).implode(false), false).fill_null(lit(false))
+}
+
 /// How a column of numbers holds dates, as its sample shows: `20260701` (a date written as a
 /// whole number) or an Excel serial (days since 1899-12-30); `None` for anything else.
 fn numeric_dates(column: &Column) -> Option<fn(Expr) -> Expr> {
@@ -117,6 +125,9 @@ fn numeric_dates(column: &Column) -> Option<fn(Expr) -> Expr> {
     }
     None
 }
+
+/// What to do about a date that is not read.
+pub const DATE_FORMAT_HELP: &str = "set `date_format:` on the source, e.g. `date_format: \"%Y/%m/%d\"`";
 
 /// A problem with a file's dates, and the key of the source it concerns (`date` or
 /// `date_format`), where the caller places it.
@@ -162,10 +173,8 @@ pub fn date(
             None => return Err(problem),
         },
     };
-    if file.parses_text() && format == (DateFormat::Date { format: "%Y-%m-%d".into(), timed: false }) {
-        dtypes.push((header.to_string(), DataType::Date));
-        return Ok(col(header));
-    }
+    // Read as text, even where the reader could parse ISO dates itself: a total row (`合计`) past
+    // the sampled rows would fail the read instead of being left out.
     dtypes.push((header.to_string(), DataType::String));
     let options =
         |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
@@ -199,6 +208,6 @@ fn date_format(
             file: file.display(),
         };
         let field = if declared.is_some() { "date_format" } else { "date" };
-        (Error::new(kind).help("set `date_format:` on the source, e.g. `date_format: \"%Y/%m/%d\"`"), field)
+        (Error::new(kind).help(DATE_FORMAT_HELP), field)
     })
 }

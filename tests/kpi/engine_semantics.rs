@@ -315,3 +315,25 @@ fn dates_with_a_chinese_time_of_day_whole_numbers_and_excel_serials_are_read() {
     assert_eq!(series(&appraisal, "x", "b"), [Some(1.0), Some(2.0)]);
     assert_eq!(series(&appraisal, "x", "c"), [Some(4.0), Some(8.0)]);
 }
+
+#[test]
+fn total_rows_are_left_out_wherever_they_are_and_lines_still_count_them() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }",
+        "  n: sum(users.n)",
+        "  k: { formula: n }",
+    );
+    let mut data = String::from("day,account,n\n合计,,999\n");
+    for day in 1..=250 {
+        data.push_str(&format!("2026-01-{:02},a,1\n", 1 + day % 28));
+    }
+    data.push_str("2026-01-05,总计,999\n平均,a,999\n");
+    let appraisal = Case::new(&rules, &[("users.csv", &data)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(250.0));
+    // A row without an entity after the total rows is placed at its own line: the header, the
+    // first total row, 250 rows and two more total rows come before it.
+    data.push_str("2026-01-06,,1\n");
+    let errors = Case::new(&rules, &[("users.csv", &data)]).errors();
+    assert!(errors.contains("line 255 of `case/users.csv`"), "{errors}");
+}
