@@ -30,7 +30,7 @@ pub fn verify_data(ruleset: &CheckedRuleset) -> Result<Vec<crate::Error>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for (name, source) in &ruleset.model.sources {
-        let source_ref = SourceRef { name, source, ruleset };
+        let source_ref = SourceRef::new(name, source, ruleset);
         if let Some(warning) = source_ref.missing_files() {
             warnings.push(warning);
             continue;

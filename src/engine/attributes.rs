@@ -21,7 +21,7 @@ pub fn table(ruleset: &CheckedRuleset, warnings: &mut Vec<Error>) -> Result<Opti
         if attributes.is_empty() {
             continue;
         }
-        let source = SourceRef { name: source_name, source, ruleset };
+        let source = SourceRef::new(source_name, source, ruleset);
         if let Some(warning) = source.missing_files() {
             warnings.push(warning);
             continue;

@@ -47,7 +47,7 @@ fn read_inputs<'a>(
     let mut plans = Vec::new();
     let mut unread = Vec::new();
     for (name, source) in ruleset.row_sources() {
-        let source = SourceRef { name, source, ruleset };
+        let source = SourceRef::new(name, source, ruleset);
         if let Some(warning) = source.missing_files() {
             warnings.push(warning);
             unread.push(name.as_str());
@@ -76,12 +76,20 @@ fn collect_sources<'a>(
     let logical = plans.iter().map(|(_, plan)| plan.clone().logical_plan).collect();
     match LazyFrame::collect_all_with_engine(logical, Engine::Auto, OptFlags::default()) {
         Ok(frames) => Ok(plans.iter().map(|(source, _)| source.name).zip(frames).collect()),
-        Err(error) => {
-            let failing = plans.iter().find_map(|(source, plan)| plan.clone().collect().err().map(|e| (source, e)));
-            Err(match failing {
-                Some((source, error)) => failure::reading(source, &aggregates.columns_of(source.name), error),
-                None => Error::internal(error).into(),
-            })
+        Err(_) => {
+            // One by one, to find the source that fails; one whose dates the reader could not
+            // parse is read again with its dates as text, which leaves total rows out.
+            let mut frames = Vec::new();
+            for (source, plan) in &plans {
+                let frame = plan.clone().collect().or_else(|_| {
+                    let careful = source.with_dates_as_text();
+                    let plan = aggregates.plan(&careful, source.ruleset.model.grain.period)?;
+                    let frame = plan.collect();
+                    frame.map_err(|e| failure::reading(&careful, &aggregates.columns_of(source.name), e))
+                })?;
+                frames.push((source.name, frame));
+            }
+            Ok(frames)
         }
     }
 }

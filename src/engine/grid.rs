@@ -43,7 +43,7 @@ pub fn extent(
     let mut entities = BTreeSet::new();
     let mut span: Option<(i32, i32)> = None;
     for (name, frame) in &inputs.aggregated {
-        let source = SourceRef { name, source: &ruleset.model.sources[*name], ruleset };
+        let source = SourceRef::new(name, &ruleset.model.sources[*name], ruleset);
         check_keys(&source, frame, aggregates)?;
         check_values(&source, frame, aggregates)?;
         entities.extend(frame.column(&RowColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string));

@@ -16,13 +16,26 @@ use crate::ruleset::model::Source;
 use crate::ruleset::yaml::PathStep::Key;
 
 /// A source, with the ruleset it is configured in, to point errors at its parts.
+#[derive(Clone, Copy)]
 pub struct SourceRef<'a> {
     pub name: &'a str,
     pub source: &'a Source,
     pub ruleset: &'a CheckedRuleset,
+    /// Whether dates are read as text even where the reader could parse them itself: slower,
+    /// but a total row (`合计`) in the date column is then left out instead of failing the read.
+    pub dates_as_text: bool,
 }
 
-impl SourceRef<'_> {
+impl<'a> SourceRef<'a> {
+    pub fn new(name: &'a str, source: &'a Source, ruleset: &'a CheckedRuleset) -> SourceRef<'a> {
+        SourceRef { name, source, ruleset, dates_as_text: false }
+    }
+
+    /// The same source, its dates read as text.
+    pub fn with_dates_as_text(self) -> SourceRef<'a> {
+        SourceRef { dates_as_text: true, ..self }
+    }
+
     /// The header of a logical column: its mapping in `columns`, or the name itself.
     pub fn header_of<'b>(&'b self, column: &'b str) -> &'b str {
         self.source.columns.get(column).map_or(column, String::as_str)
@@ -144,6 +157,8 @@ pub fn no_entity(entity: Expr) -> Expr {
 /// what it lacks. Read again file by file, once the aggregated rows show there is one.
 pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Option<RowWithoutKey> {
     let (entity, date) = (no_entity(RowColumn::Entity.col()), RowColumn::Date.col());
+    // Dates as text, so that a date the reader cannot parse shows as what it is.
+    let source = &source.with_dates_as_text();
     source.files().ok()?.iter().find_map(|file| {
         let rows = scan_numbered(source, file, columns, true).ok()?;
         let missing = rows.filter(entity.clone().or(date.clone().is_null()));
@@ -191,7 +206,7 @@ fn scan_numbered(
     let mut select = vec![entity(source, file, &headers, &mut dtypes)?];
     if let Some(date_header) = &headers.date {
         let declared = source.source.date_format.as_deref();
-        let date = values::date(file, &sample, date_header, declared, &mut dtypes)
+        let date = values::date(file, &sample, date_header, declared, source.dates_as_text, &mut dtypes)
             .map_err(|(error, field)| error.at_opt(source.location_of(Some(field), None)))?;
         select.push(date.alias(RowColumn::Date.name()));
     }
@@ -201,9 +216,13 @@ fn scan_numbered(
         let bad = read.bad.unwrap_or_else(|| lit(false));
         select.push(bad.alias(RowColumn::BadValue(&column.name).name()));
     }
+    // A total row is told by its date or entity cell as text; a date the reader parses itself
+    // cannot hold one.
+    let as_text = |header: &&str| dtypes.iter().any(|(h, dtype)| h == header && *dtype == DataType::String);
     let totals: Vec<Expr> = [headers.date.as_deref(), headers.entity.as_deref()]
         .into_iter()
         .flatten()
+        .filter(as_text)
         .map(|header| values::total_row(col(header)))
         .collect();
     let rows = file.scan(&dtypes)?;

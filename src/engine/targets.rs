@@ -32,7 +32,7 @@ pub fn join(mut grid: LazyFrame, ruleset: &CheckedRuleset, warnings: &mut Vec<Er
     for (kpi, checked) in &ruleset.kpis {
         let Some(CheckedTarget::Table(name)) = &checked.target else { continue };
         if !tables.contains_key(name.as_str()) {
-            let source = SourceRef { name, source: &ruleset.model.sources[name], ruleset };
+            let source = SourceRef::new(name, &ruleset.model.sources[name], ruleset);
             let table = match source.missing_files() {
                 Some(warning) => {
                     warnings.push(warning);

@@ -134,12 +134,13 @@ pub const DATE_FORMAT_HELP: &str = "set `date_format:` on the source, e.g. `date
 pub type DateProblem = (Error, &'static str);
 
 /// The date column parsed to a date, in the format the sample shows (or `declared`, the
-/// source's `date_format`).
+/// source's `date_format`). ISO dates are left to a reader that parses text, unless `as_text`.
 pub fn date(
     file: &DataFile,
     sample: &DataFrame,
     header: &str,
     declared: Option<&str>,
+    as_text: bool,
     dtypes: &mut Vec<(String, DataType)>,
 ) -> Result<Expr, DateProblem> {
     let column = sample.column(header).map_err(|e| (Error::from(e), "date"))?;
@@ -173,8 +174,11 @@ pub fn date(
             None => return Err(problem),
         },
     };
-    // Read as text, even where the reader could parse ISO dates itself: a total row (`合计`) past
-    // the sampled rows would fail the read instead of being left out.
+    let iso = format == (DateFormat::Date { format: "%Y-%m-%d".into(), timed: false });
+    if file.parses_text() && iso && !as_text {
+        dtypes.push((header.to_string(), DataType::Date));
+        return Ok(col(header));
+    }
     dtypes.push((header.to_string(), DataType::String));
     let options =
         |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
