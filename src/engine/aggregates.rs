@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use super::period::truncate;
 use super::sources::{SourceRef, scan_rows};
-use super::values::{ColumnUse, Usage};
+use super::values::{ColumnUse, Usage, total_row};
 use crate::compile::{self, Aggregated, Context, GridColumn, OverRows, RowColumn};
 use crate::error::Errors;
 use crate::expr::ast::BinaryOp;
@@ -75,7 +75,9 @@ impl Aggregates {
         }
         aggregations.push(RowColumn::Date.col().min().alias(GridColumn::FirstDate(source.name).name()));
         aggregations.push(RowColumn::Date.col().max().alias(GridColumn::LastDate(source.name).name()));
-        Ok(rows.group_by([RowColumn::Entity.col(), RowColumn::Period.col()]).agg(aggregations))
+        let grouped = rows.group_by([RowColumn::Entity.col(), RowColumn::Period.col()]).agg(aggregations);
+        // The rows of a total "entity" (`合计`) sum the others': left out.
+        Ok(grouped.filter(total_row(RowColumn::Entity.col()).not()))
     }
 
     /// The columns the aggregations over `source` read, and how.

@@ -217,9 +217,11 @@ fn scan_numbered(
         select.push(bad.alias(RowColumn::BadValue(&column.name).name()));
     }
     // A total row is told by its date or entity cell as text; a date the reader parses itself
-    // cannot hold one.
+    // cannot hold one. In a dated source, an entity that is a total is left out once the rows
+    // are grouped (see `Aggregates::plan`), which is cheaper than a test of every row.
     let as_text = |header: &&str| dtypes.iter().any(|(h, dtype)| h == header && *dtype == DataType::String);
-    let totals: Vec<Expr> = [headers.date.as_deref(), headers.entity.as_deref()]
+    let entity_header = headers.entity.as_deref().filter(|_| headers.date.is_none());
+    let totals: Vec<Expr> = [headers.date.as_deref(), entity_header]
         .into_iter()
         .flatten()
         .filter(as_text)
