@@ -160,6 +160,28 @@ fn workbooks_are_read_by_sheet_and_header_row_with_their_dates_and_numbers() {
 }
 
 #[test]
+fn a_workbook_is_read_as_one_whatever_its_file_is_named() {
+    for misnamed in ["users.xls", "users.csv", "users.txt"] {
+        let rules = ruleset(
+            "month",
+            &format!(
+                "  users: {{ path: {misnamed}, sheet: 用户分析, header_row: 3, date: 时间, entity: 公众号, columns: {{ new: 新关注人数 }} }}"
+            ),
+            "  new_: sum(users.new)",
+            "  new_follows: { formula: new_ }",
+        );
+        let case = Case::new(&rules, &[]);
+        std::fs::copy(
+            crate::support::manifest_dir().join("examples/formats/data/users.xlsx"),
+            case.dir.path().join(misnamed),
+        )
+        .unwrap();
+        let appraisal = case.appraise();
+        assert_eq!(series(&appraisal, "主号", "new_follows"), [Some(1120.0), Some(80.5)], "{misnamed}");
+    }
+}
+
+#[test]
 fn ndjson_lines_are_read_with_every_key_as_a_column() {
     let rules = ruleset(
         "month",

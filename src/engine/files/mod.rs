@@ -107,10 +107,16 @@ fn unreadable(path: &Path, message: String) -> Error {
     Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message })
 }
 
-/// How a file is opened: as its source's `format:` says, else by its extension.
+/// The first bytes of the two workbook containers: an OLE2 compound file (a BIFF `.xls`) and a
+/// zip archive (`.xlsx`, `.ods`).
+const WORKBOOK_MAGIC: [&[u8]; 2] = [&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], b"PK\x03\x04"];
+
+/// How a file is opened: as its source's `format:` says, else as its content shows a workbook
+/// is (the platforms' downloads name a BIFF file `.xlsx` and the like), else by its extension.
 fn opener(path: &Path, declared: SourceFormat) -> Result<Open, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let found = FORMATS.iter().find(|(format, extensions, _)| match declared {
+    let sniffed = (declared == SourceFormat::Auto && is_workbook(path)).then_some(SourceFormat::Xlsx);
+    let found = FORMATS.iter().find(|(format, extensions, _)| match sniffed.unwrap_or(declared) {
         SourceFormat::Auto => extensions.contains(&extension.as_str()),
         declared => *format == declared,
     });
@@ -118,4 +124,11 @@ fn opener(path: &Path, declared: SourceFormat) -> Result<Open, Error> {
         let message = format!("cannot tell the format from the extension `.{extension}`");
         unreadable(path, message).help("set `format:` on the source: csv, tsv, parquet, xlsx or ndjson")
     })
+}
+
+/// Whether a file's first bytes are those of a workbook.
+fn is_workbook(path: &Path) -> bool {
+    let mut head = [0u8; 8];
+    let read = std::fs::File::open(path).and_then(|mut file| std::io::Read::read(&mut file, &mut head));
+    read.is_ok_and(|n| WORKBOOK_MAGIC.iter().any(|magic| head[..n].starts_with(magic)))
 }

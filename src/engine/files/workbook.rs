@@ -1,4 +1,4 @@
-//! Workbooks (xlsx, xls, ods): a sheet as a table of text. Dates become `2026-10-01` (with
+//! Workbooks (xlsx, xls, ods), told apart by their content: a sheet as a table of text. Dates become `2026-10-01` (with
 //! the time, when they have one); numbers their shortest text.
 
 use std::path::Path;
@@ -11,7 +11,9 @@ use crate::ruleset::model::Source;
 
 /// The source's `sheet` (by default the first), headers on `header_row`, values below.
 pub fn open(path: &Path, source: &Source) -> Result<Box<dyn Reader>, String> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
+    // By content, not by extension: a BIFF workbook may be named `.xlsx`, and the reverse.
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let names = book.sheet_names();
     let name = match source.sheet.as_deref() {
         Some(wanted) => names
