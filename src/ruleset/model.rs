@@ -185,6 +185,8 @@ pub enum SourceFormat {
     Parquet,
     Xlsx,
     Ndjson,
+    /// A table of an HTML page, as some backends save spreadsheets.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

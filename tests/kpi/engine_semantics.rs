@@ -359,3 +359,22 @@ fn total_rows_are_left_out_wherever_they_are_and_lines_still_count_them() {
     let errors = Case::new(&rules, &[("users.csv", &data)]).errors();
     assert!(errors.contains("line 255 of `case/users.csv`"), "{errors}");
 }
+
+#[test]
+fn an_html_table_saved_as_xls_is_read_as_a_table() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: 'data/{entity}/user-growth.xls', header_row: 2, date: 时间, columns: { new: 新关注人数, total: 累积关注人数 } }",
+        "  new_: sum(users.new)\n  followers: last(users.total)",
+        "  new_follows: { formula: new_ }\n  followers_: { formula: followers }",
+    );
+    let html = "<html><head><meta charset=\"utf-8\"></head><body><table class=\"tb\">\n\
+                <tr><th>用户增长</th></tr>\n\
+                <tr><th>时间</th><th>新关注人数</th><th>取消关注人数</th><th>净增关注人数</th><th>累积关注人数</th></tr>\n\
+                <tr><td>2026-07-02</td><td>12</td><td>3</td><td>9</td><td>1,009</td></tr>\n\
+                <tr><td>2026-07-01</td><td>10</td><td>2</td><td>8</td><td>1,000</td></tr>\n\
+                </table></body></html>\n";
+    let appraisal = Case::new(&rules, &[("data/main/user-growth.xls", html)]).appraise();
+    assert_eq!(value(&appraisal, "main", "2026-07", "new_follows"), Some(22.0));
+    assert_eq!(value(&appraisal, "main", "2026-07", "followers_"), Some(1009.0));
+}

@@ -4,6 +4,7 @@
 mod csv;
 mod encoding;
 mod find;
+mod html;
 mod ndjson;
 mod parquet;
 mod text_table;
@@ -44,12 +45,13 @@ type Open = fn(&Path, &Source) -> Result<Box<dyn Reader>, String>;
 
 /// The formats: what `format:` calls them, the extensions they are recognised by, and how a
 /// file of theirs is opened.
-const FORMATS: [(SourceFormat, &[&str], Open); 5] = [
+const FORMATS: [(SourceFormat, &[&str], Open); 6] = [
     (SourceFormat::Csv, &["csv", "txt"], csv::open_comma_separated),
     (SourceFormat::Tsv, &["tsv", "tab"], csv::open_tab_separated),
     (SourceFormat::Parquet, &["parquet", "pq"], parquet::open),
     (SourceFormat::Xlsx, &["xlsx", "xlsm", "xls", "xlsb", "ods"], workbook::open),
     (SourceFormat::Ndjson, &["ndjson", "jsonl"], ndjson::open),
+    (SourceFormat::Html, &["html", "htm"], html::open),
 ];
 
 /// One data file, ready to sample and scan.
@@ -115,20 +117,29 @@ const WORKBOOK_MAGIC: [&[u8]; 2] = [&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 
 /// is (the platforms' downloads name a BIFF file `.xlsx` and the like), else by its extension.
 fn opener(path: &Path, declared: SourceFormat) -> Result<Open, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    let sniffed = (declared == SourceFormat::Auto && is_workbook(path)).then_some(SourceFormat::Xlsx);
+    let sniffed = match declared {
+        SourceFormat::Auto => sniffed_format(path),
+        _ => None,
+    };
     let found = FORMATS.iter().find(|(format, extensions, _)| match sniffed.unwrap_or(declared) {
         SourceFormat::Auto => extensions.contains(&extension.as_str()),
         declared => *format == declared,
     });
     found.map(|(_, _, open)| *open).ok_or_else(|| {
         let message = format!("cannot tell the format from the extension `.{extension}`");
-        unreadable(path, message).help("set `format:` on the source: csv, tsv, parquet, xlsx or ndjson")
+        unreadable(path, message).help("set `format:` on the source: csv, tsv, parquet, xlsx, ndjson or html")
     })
 }
 
-/// Whether a file's first bytes are those of a workbook.
-fn is_workbook(path: &Path) -> bool {
-    let mut head = [0u8; 8];
-    let read = std::fs::File::open(path).and_then(|mut file| std::io::Read::read(&mut file, &mut head));
-    read.is_ok_and(|n| WORKBOOK_MAGIC.iter().any(|magic| head[..n].starts_with(magic)))
+/// The format a file's first bytes show, where they show one: a workbook, or an HTML page
+/// (its first character, after a byte-order mark and white space, is `<`).
+fn sniffed_format(path: &Path) -> Option<SourceFormat> {
+    let mut head = [0u8; 512];
+    let read = std::fs::File::open(path).and_then(|mut file| std::io::Read::read(&mut file, &mut head)).ok()?;
+    let head = &head[..read];
+    if WORKBOOK_MAGIC.iter().any(|magic| head.starts_with(magic)) {
+        return Some(SourceFormat::Xlsx);
+    }
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    text.iter().find(|b| !b.is_ascii_whitespace()).filter(|b| **b == b'<').map(|_| SourceFormat::Html)
 }

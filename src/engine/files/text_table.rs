@@ -28,6 +28,22 @@ impl TextTable {
     }
 }
 
+impl TextTable {
+    /// A table from rows of cells, the first of them the headers on line `header_line` of the
+    /// file; rows with no value are left out.
+    pub fn from_rows(
+        mut rows: impl Iterator<Item = Vec<Option<String>>>,
+        header_line: usize,
+    ) -> Result<TextTable, String> {
+        let headers: Vec<String> =
+            rows.next().map(|cells| cells.into_iter().map(Option::unwrap_or_default).collect()).unwrap_or_default();
+        let body: Vec<Vec<Option<String>>> = rows.filter(|row| row.iter().any(Option::is_some)).collect();
+        TextTable::new(unique(headers), header_line + 1, |column| {
+            body.iter().map(|row| row.get(column).cloned().flatten()).collect()
+        })
+    }
+}
+
 impl Reader for TextTable {
     fn sample(&self) -> Result<DataFrame, String> {
         Ok(self.table.head(Some(SAMPLE_ROWS)))

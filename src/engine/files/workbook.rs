@@ -6,7 +6,7 @@ use std::path::Path;
 use calamine::{Data, Reader as _};
 
 use super::Reader;
-use super::text_table::{TextTable, unique};
+use super::text_table::TextTable;
 use crate::ruleset::model::Source;
 
 /// The source's `sheet` (by default the first), headers on `header_row`, values below.
@@ -26,18 +26,8 @@ pub fn open(path: &Path, source: &Source) -> Result<Box<dyn Reader>, String> {
     let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let header_index = (source.header_row as usize - 1).saturating_sub(first_row);
-    let mut rows = range.rows().skip(header_index);
-    let headers: Vec<String> =
-        rows.next().map(|cells| cells.iter().map(text).map(Option::unwrap_or_default).collect()).unwrap_or_default();
-    let body: Vec<Vec<Option<String>>> = rows
-        .map(|cells| cells.iter().map(text).collect::<Vec<_>>())
-        .filter(|row| row.iter().any(Option::is_some))
-        .collect();
-    let first_line = source.header_row as usize + 1;
-    let table = TextTable::new(unique(headers), first_line, |column| {
-        body.iter().map(|row| row.get(column).cloned().flatten()).collect()
-    })?;
-    Ok(Box::new(table))
+    let rows = range.rows().skip(header_index).map(|cells| cells.iter().map(text).collect());
+    Ok(Box::new(TextTable::from_rows(rows, source.header_row as usize)?))
 }
 
 fn text(cell: &Data) -> Option<String> {
