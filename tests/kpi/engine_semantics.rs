@@ -378,3 +378,18 @@ fn an_html_table_saved_as_xls_is_read_as_a_table() {
     assert_eq!(value(&appraisal, "main", "2026-07", "new_follows"), Some(22.0));
     assert_eq!(value(&appraisal, "main", "2026-07", "followers_"), Some(1009.0));
 }
+
+#[test]
+fn excels_unicode_text_is_read_as_utf16_with_tabs() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.txt, date: 日期, entity: 账号, columns: { n: 阅读量 } }",
+        "  n: sum(users.n)",
+        "  k: { formula: n }",
+    );
+    let case = Case::new(&rules, &[]);
+    let text = "日期\t账号\t阅读量\r\n2026-01-05\t主号\t1,200\r\n2026-01-06\t主号\t34\r\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    std::fs::write(case.dir.path().join("users.txt"), utf16).unwrap();
+    assert_eq!(value(&case.appraise(), "主号", "2026-01", "k"), Some(1234.0));
+}
