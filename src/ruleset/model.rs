@@ -128,9 +128,14 @@ pub struct Source {
     pub format: SourceFormat,
     #[serde(default)]
     pub encoding: SourceEncoding,
-    /// The sheet of an xlsx workbook; the first sheet by default.
+    /// The sheet of a workbook, by name or by number (`2` for the second); the first sheet by
+    /// default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// One block of a sheet, for sheets that hold several tables side by side: `B3:D` is columns
+    /// B to D from row 3 (its headers) down, `B3:D40` stops at row 40.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
     /// The 1-based row holding the column headers; rows above it are skipped.
     #[serde(default = "default_header_row")]
     #[schemars(range(min = 1))]
@@ -168,6 +173,50 @@ impl Source {
     pub fn entity_from_path(&self) -> bool {
         self.path.contains(ENTITY_PLACEHOLDER)
     }
+
+    /// The block of a sheet `range` names, if it names one well.
+    pub fn block(&self) -> Option<Result<Block, String>> {
+        self.range.as_deref().map(Block::parse)
+    }
+}
+
+/// A block of a sheet: 0-based first row, first and last column, and last row if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub first_row: usize,
+    pub first_column: usize,
+    pub last_column: usize,
+    pub last_row: Option<usize>,
+}
+
+impl Block {
+    /// `B3:D` or `B3:D40`, as spreadsheets write ranges.
+    pub fn parse(text: &str) -> Result<Block, String> {
+        let bad = || format!("`range: {text}` is not a block like `B3:D` or `B3:D40`");
+        let (start, end) = text.trim().split_once(':').ok_or_else(bad)?;
+        let (first_column, first_row) = cell(start).ok_or_else(bad)?;
+        let (last_column, last_row) = cell(end).ok_or_else(bad)?;
+        let first_row = first_row.ok_or_else(bad)?;
+        if last_column < first_column || last_row.is_some_and(|last| last < first_row) {
+            return Err(bad());
+        }
+        Ok(Block { first_row, first_column, last_column, last_row })
+    }
+}
+
+/// `B3` as its 0-based column and row; the row may be left out (`D`).
+fn cell(text: &str) -> Option<(usize, Option<usize>)> {
+    let letters: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
+    let digits = &text[letters.len()..];
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let column = letters.to_ascii_uppercase().bytes().fold(0usize, |n, b| n * 26 + usize::from(b - b'A' + 1)) - 1;
+    let row = match digits {
+        "" => None,
+        digits => Some(digits.parse::<usize>().ok().filter(|r| *r >= 1)? - 1),
+    };
+    Some((column, row))
 }
 
 fn default_header_row() -> u32 {
@@ -440,5 +489,22 @@ impl Ruleset {
     pub fn json_schema() -> serde_json::Value {
         let schema = schemars::schema_for!(Ruleset);
         serde_json::to_value(schema).expect("a schema serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Block;
+
+    #[test]
+    fn a_block_is_read_as_spreadsheets_write_ranges() {
+        let block =
+            |first_row, first_column, last_column, last_row| Block { first_row, first_column, last_column, last_row };
+        assert_eq!(Block::parse("B3:D"), Ok(block(2, 1, 3, None)));
+        assert_eq!(Block::parse("l3:n40"), Ok(block(2, 11, 13, Some(39))));
+        assert_eq!(Block::parse("AA1:AB"), Ok(block(0, 26, 27, None)));
+        for bad in ["B:D", "3B:D", "D3:B", "B3", "B3:D2", "B0:D"] {
+            assert!(Block::parse(bad).is_err(), "{bad}");
+        }
     }
 }

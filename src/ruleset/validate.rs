@@ -186,6 +186,9 @@ impl<'a> Validator<'a> {
             if let Some(problem) = path_problem(&source.path) {
                 self.error(invalid(&problem).at(self.location(&at("path"))));
             }
+            if let Some(Err(problem)) = source.block() {
+                self.error(invalid(&problem).at(self.location(&at("range"))));
+            }
         }
     }
 

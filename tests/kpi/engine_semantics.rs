@@ -393,3 +393,25 @@ fn excels_unicode_text_is_read_as_utf16_with_tabs() {
     std::fs::write(case.dir.path().join("users.txt"), utf16).unwrap();
     assert_eq!(value(&case.appraise(), "主号", "2026-01", "k"), Some(1234.0));
 }
+
+#[test]
+fn blocks_of_a_sheet_that_holds_tables_side_by_side_are_read_as_sources() {
+    // The WeChat tendency download: block titles on row 2, headers on row 3, columns A and E
+    // empty, blocks of different lengths.
+    let rules = ruleset(
+        "day",
+        "  daily: { path: side-by-side.xlsx, sheet: 1, range: 'B3:D', date: 日期, entity_value: main, columns: { reads: 阅读人数 } }\n  \
+         totals: { path: side-by-side.xlsx, sheet: New Sheet1, range: 'F3:H5', date: 日期, entity_value: main, columns: { shares: 分享人数 } }",
+        "  reads: sum(daily.reads)\n  shares: sum(totals.shares)",
+        "  r: { formula: reads }\n  s: { formula: shares }",
+    );
+    let case = Case::new(&rules, &[]);
+    std::fs::copy(
+        crate::support::manifest_dir().join("tests/fixtures/workbooks/side-by-side.xlsx"),
+        case.dir.path().join("side-by-side.xlsx"),
+    )
+    .unwrap();
+    let appraisal = case.appraise();
+    assert_eq!(series(&appraisal, "main", "r"), [Some(100.0), Some(120.0), Some(90.0)]);
+    assert_eq!(series(&appraisal, "main", "s"), [Some(7.0), Some(9.0), None]);
+}
