@@ -21,6 +21,7 @@ use polars::prelude::*;
 const ACCOUNTS: usize = 2_000;
 const REPORT_ACCOUNTS: usize = 1_000;
 const RUNS: usize = 7;
+const XLSX_ROWS: usize = 100_000;
 
 /// A generated portfolio of `accounts` accounts × 365 days, written once and reused.
 fn generated(root: &Path, accounts: usize) -> PathBuf {
@@ -119,19 +120,50 @@ fn processes(root: &Path, data: &Path) {
         }
         None => println!("python with polars and pandas is not available: the Python comparison is left out"),
     }
+    compare_processes(commands);
+    if let Some(python) = python_with_dataframes(root) {
+        xlsx_reading(root, &python, &out);
+    }
+}
+
+/// Reading a workbook of `XLSX_ROWS` rows: `kpi run` on it against pandas with openpyxl and
+/// with calamine, each summing two columns per account and month.
+fn xlsx_reading(root: &Path, python: &Path, out: &Path) {
+    let data = root.join(format!("target/bench-data/xlsx-{XLSX_ROWS}"));
+    let book = data.join("data.xlsx");
+    if !book.exists() {
+        std::fs::create_dir_all(&data).unwrap();
+        let mut make = Command::new(python);
+        make.arg(root.join("benches/python/make_xlsx.py")).arg(XLSX_ROWS.to_string()).arg(&book);
+        run_process(&mut make);
+    }
+    let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
+    kpi.arg("run").arg(root.join("benches/xlsx/ruleset.yaml")).arg("--data").arg(&data);
+    kpi.args(["--format", "csv", "-o"]).arg(out.join("kpi-xlsx.csv"));
+    let mut commands = vec![("kpi run, xlsx", kpi)];
+    for engine in ["openpyxl", "calamine"] {
+        let mut command = Command::new(python);
+        command.arg(root.join("benches/python/xlsx_sums_pandas.py")).arg(engine).arg(&book);
+        command.arg(out.join(format!("pandas-{engine}.csv")));
+        commands
+            .push((if engine == "openpyxl" { "pandas + openpyxl, xlsx" } else { "pandas + calamine, xlsx" }, command));
+    }
+    println!("xlsx of {XLSX_ROWS} rows: {}", book.display());
+    compare_processes(commands);
+}
+
+/// Runs the commands in turn, `RUNS` times, and prints each one's median against the first's.
+fn compare_processes(mut commands: Vec<(&str, Command)>) {
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); commands.len()];
     for _ in 0..RUNS {
         for ((_, command), times) in commands.iter_mut().zip(&mut times) {
             times.push(time_once(&mut || run_process(command)));
         }
     }
-    let kpi_median = median(&times[0]);
+    let first = median(&times[0]);
     for ((name, _), times) in commands.iter().zip(&times) {
-        let ratio = kpi_median.as_secs_f64() / median(times).as_secs_f64();
-        println!(
-            "{name} (process): median {:.3?} of {RUNS} runs {times:.3?}; kpi run / this: {ratio:.2}",
-            median(times)
-        );
+        let ratio = first.as_secs_f64() / median(times).as_secs_f64();
+        println!("{name} (process): median {:.3?} of {RUNS} runs {times:.3?}; first / this: {ratio:.2}", median(times));
     }
 }
 
@@ -141,24 +173,23 @@ fn run_process(command: &mut Command) -> usize {
     output.stdout.len()
 }
 
-/// A Python with polars and pandas: a virtual environment under target/, made on first use.
+/// A Python with polars, pandas and the two workbook readers pandas uses (openpyxl and
+/// python-calamine): a virtual environment under target/, made on first use and completed when
+/// a package is missing.
 fn python_with_dataframes(root: &Path) -> Option<PathBuf> {
     let venv = root.join("target/bench-venv");
     let python = venv.join("bin/python");
-    if !python.exists() {
-        let made = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().ok()?.success();
-        let installed = made
-            && Command::new(&python)
-                .args(["-m", "pip", "install", "--quiet", "polars", "pandas"])
-                .status()
-                .ok()?
-                .success();
-        if !installed {
-            let _ = std::fs::remove_dir_all(&venv);
-            return None;
-        }
+    if !python.exists() && !Command::new("python3").arg("-m").arg("venv").arg(&venv).status().ok()?.success() {
+        return None;
     }
-    Some(python)
+    let imports = "import polars, pandas, openpyxl, python_calamine";
+    let complete =
+        |python: &Path| Command::new(python).args(["-c", imports]).output().is_ok_and(|o| o.status.success());
+    if !complete(&python) {
+        let packages = ["polars", "pandas", "openpyxl", "python-calamine"];
+        let _ = Command::new(&python).args(["-m", "pip", "install", "--quiet"]).args(packages).status();
+    }
+    complete(&python).then_some(python)
 }
 
 /// Times `a` and `b` in turn, `RUNS` times each, so that what else the machine does slows both
