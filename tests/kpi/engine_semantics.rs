@@ -415,3 +415,25 @@ fn blocks_of_a_sheet_that_holds_tables_side_by_side_are_read_as_sources() {
     assert_eq!(series(&appraisal, "main", "r"), [Some(100.0), Some(120.0), Some(90.0)]);
     assert_eq!(series(&appraisal, "main", "s"), [Some(7.0), Some(9.0), None]);
 }
+
+#[test]
+fn a_biff_workbook_named_xlsx_whose_every_cell_is_text_is_read() {
+    // The WeChat per-article download: BIFF, one account per file, every cell text (numbers
+    // and `YYYYMMDD` dates too), an empty string where a rate divides by zero.
+    let rules = ruleset(
+        "month",
+        "  articles: { path: '{entity}/articles.xlsx', date: 发表时间, columns: { readers: 总阅读人数, rate: 首次分享率 } }",
+        "  readers: sum(articles.readers)\n  rated: count(articles.rate)",
+        "  r: { formula: readers }\n  c: { formula: rated }",
+    );
+    let case = Case::new(&rules, &[]);
+    std::fs::create_dir_all(case.dir.path().join("主号")).unwrap();
+    std::fs::copy(
+        crate::support::manifest_dir().join("tests/fixtures/workbooks/articles-text.xlsx"),
+        case.dir.path().join("主号/articles.xlsx"),
+    )
+    .unwrap();
+    let appraisal = case.appraise();
+    assert_eq!(series(&appraisal, "主号", "r"), [Some(1337.0), Some(388.0)]);
+    assert_eq!(series(&appraisal, "主号", "c"), [Some(1.0), Some(1.0)]);
+}
