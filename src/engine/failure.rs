@@ -6,6 +6,7 @@
 
 use polars::prelude::*;
 
+use super::bad_rows;
 use super::layers::{self, Layer};
 use super::sources::{self, SourceRef};
 use super::values::ColumnUse;
@@ -14,7 +15,7 @@ use crate::error::{Error, ErrorKind, Errors};
 /// A failure to read a source's rows.
 pub fn reading(source: &SourceRef, columns: &[ColumnUse], error: PolarsError) -> Errors {
     // A number the reader could not parse, past the rows it sampled.
-    if let Some(bad) = sources::first_bad_value(source, columns) {
+    if let Some(bad) = bad_rows::first_bad_value(source, columns) {
         return bad.into();
     }
     let (file, error) = match sources::failing_file(source, columns) {

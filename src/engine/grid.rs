@@ -7,9 +7,10 @@ use std::collections::BTreeSet;
 use polars::prelude::*;
 
 use super::aggregates::Aggregates;
+use super::bad_rows::{Missing, RowWithoutKey, first_bad_value, first_row_without_key, no_entity};
 use super::files;
 use super::period::{Period, epoch_days, from_epoch_days};
-use super::sources::{Missing, RowWithoutKey, SourceRef, first_bad_value, first_row_without_key, no_entity};
+use super::sources::SourceRef;
 use super::values;
 use crate::compile::{self, GridColumn, RowColumn};
 use crate::error::{Error, ErrorKind, Result};

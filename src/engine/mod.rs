@@ -3,6 +3,7 @@
 
 pub mod aggregates;
 mod attributes;
+mod bad_rows;
 pub mod evaluate;
 pub mod evaluation;
 mod failure;

@@ -1,0 +1,92 @@
+//! The rows of a source that cannot be read or placed: a value that is not a number, a row
+//! without an entity or a readable date. A read or a check shows there is one; the files are
+//! then read again one by one, to name its file, its line and its value.
+
+use polars::prelude::*;
+
+use super::numbers;
+use super::sources::{SourceRef, find_header, scan_numbered};
+use super::values::{self, ColumnUse};
+use crate::compile::RowColumn;
+use crate::error::{Error, ErrorKind};
+
+/// What a row lacks that places it on the grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    Entity,
+    Date,
+}
+
+impl Missing {
+    pub fn words(self) -> &'static str {
+        match self {
+            Missing::Entity => "an entity",
+            Missing::Date => "a readable date",
+        }
+    }
+}
+
+/// Whether an entity column's value names no entity: empty, or blank before it was trimmed.
+pub fn no_entity(entity: Expr) -> Expr {
+    entity.clone().is_null().or(entity.eq(lit("")))
+}
+
+/// The first row of a source without an entity or a readable date: its file, its line, and
+/// what it lacks. Read again file by file, once the aggregated rows show there is one.
+pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Option<RowWithoutKey> {
+    let (entity, date) = (no_entity(RowColumn::Entity.col()), RowColumn::Date.col());
+    // Dates as text, so that a date the reader cannot parse shows as what it is.
+    let source = &source.with_dates_as_text();
+    source.files().ok()?.iter().find_map(|file| {
+        let rows = scan_numbered(source, file, columns, true).ok()?;
+        let missing = rows.filter(entity.clone().or(date.clone().is_null()));
+        let first = missing.select([col("row"), col("written_date"), entity.clone().alias("no_entity")]);
+        let first = first.first().collect().ok()?;
+        let row = first.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
+        let no_entity = first.column("no_entity").ok()?.bool().ok()?.get(0)?;
+        let written = first.column("written_date").ok()?.str().ok()?.get(0).map(str::to_string);
+        let missing = if no_entity { Missing::Entity } else { Missing::Date };
+        Some(RowWithoutKey { file: file.display(), line: file.data_line(row), missing, written_date: written })
+    })
+}
+
+/// A row that cannot be placed on the grid, and where it is.
+pub struct RowWithoutKey {
+    pub file: String,
+    pub line: usize,
+    pub missing: Missing,
+    /// The row's date as the file writes it, if it has one.
+    pub written_date: Option<String>,
+}
+
+/// The first value of a source's number columns that is not a number: its file, its line, its
+/// column's header and the value. The files are read again one by one, every used column as
+/// text, once a read has shown there is one.
+pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Error> {
+    let markers = &source.source.null_values;
+    source.files().ok()?.iter().find_map(|file| {
+        let sample = file.sample().ok()?;
+        let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
+        let used: Vec<&str> = columns
+            .iter()
+            .filter_map(|c| find_header(&headers, source.header_of(&c.name)).map(|h| (c, h)))
+            .filter(|(c, h)| values::reads_numbers(c.usage, &sample, h, markers))
+            .map(|(_, h)| h)
+            .collect();
+        let dtypes: Vec<(String, DataType)> = used.iter().map(|h| (h.to_string(), DataType::String)).collect();
+        let flags = used.iter().map(|h| numbers::bad_number(col(*h), markers));
+        let rows = file.scan(&dtypes).ok()?.with_row_index("row", None);
+        let bad = rows.filter(polars::lazy::dsl::any_horizontal(flags.collect::<Vec<_>>()).ok()?).first().collect().ok()?;
+        let row = bad.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
+        used.iter().find_map(|header| {
+            let value = bad.column(header).ok()?.str().ok()?.get(0)?.to_string();
+            let is_bad = numbers::read(&[value.as_str()], markers)[0].is_none() && !numbers::is_placeholder(&value, markers);
+            is_bad.then(|| {
+                let kind = ErrorKind::BadNumber { value, column: header.to_string(), line: file.data_line(row), file: file.display() };
+                let help = "if it means no data, add it to the source's `null_values`, or set `on_bad_value: null` to read such values as no data";
+                let logical = columns.iter().find(|c| source.header_of(&c.name) == *header).map(|c| c.name.as_str());
+                Error::new(kind).help(help).at_opt(source.location_of(Some("path"), logical))
+            })
+        })
+    })
+}
