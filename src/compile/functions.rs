@@ -63,21 +63,23 @@ pub fn call(function: Function, args: Vec<Option<Expr>>, better: Better) -> Expr
         Least => polars::lazy::dsl::min_horizontal(args.all()).expect("at least one argument"),
         Greatest => polars::lazy::dsl::max_horizontal(args.all()).expect("at least one argument"),
         IsNull => args.unary(Expr::is_null),
-        Prev => args.binary(|x, n| per_entity(x.shift(n))),
-        Change => args.binary(|x, n| per_entity(kernels::lagged(x, literal_count(&n), |x, before| x - before))),
-        PctChange => {
-            args.binary(|x, n| per_entity(kernels::lagged(x, literal_count(&n), |x, before| x / before - 1.0)))
+        Prev => args.binary(|x, n| per_entity(grid_long(x).shift(n))),
+        Change => {
+            args.binary(|x, n| per_entity(kernels::lagged(grid_long(x), literal_count(&n), |x, before| x - before)))
         }
-        RollingMean => args.binary(|x, n| per_entity(x.rolling_mean(window(&n)))),
-        RollingSum => args.binary(|x, n| per_entity(x.rolling_sum(window(&n)))),
-        ToDate => args.unary(to_date),
+        PctChange => args
+            .binary(|x, n| per_entity(kernels::lagged(grid_long(x), literal_count(&n), |x, before| x / before - 1.0))),
+        RollingMean => args.binary(|x, n| per_entity(grid_long(x).rolling_mean(window(&n)))),
+        RollingSum => args.binary(|x, n| per_entity(grid_long(x).rolling_sum(window(&n)))),
+        ToDate => args.unary(|x| to_date(grid_long(x))),
         Rank => args.unary(|x| {
-            per_period(x.rank(RankOptions { method: RankMethod::Min, descending: true }, None)).cast(DataType::Float64)
+            let ranked = grid_long(x).rank(RankOptions { method: RankMethod::Min, descending: true }, None);
+            per_period(ranked).cast(DataType::Float64)
         }),
-        Percentile => args.unary(|x| per_period(Across::Percentile.of(x))),
-        Share => args.unary(|x| per_period(Across::Share.of(x))),
-        MeanAll => args.unary(|x| per_period(x.mean())),
-        Zscore => args.unary(|x| per_period(Across::Zscore.of(x))),
+        Percentile => args.unary(|x| per_period(Across::Percentile.of(grid_long(x)))),
+        Share => args.unary(|x| per_period(Across::Share.of(grid_long(x)))),
+        MeanAll => args.unary(|x| per_period(grid_long(x).mean())),
+        Zscore => args.unary(|x| per_period(Across::Zscore.of(grid_long(x)))),
         Attainment => {
             let mut args = args;
             let (value, target) = (args.required(), args.required());
@@ -127,6 +129,12 @@ fn sum_of_values(x: Expr, filtered: bool) -> Expr {
     let no_values = x.clone().count().eq(lit(0));
     let no_data = if filtered { no_values.and(x.clone().len().gt(lit(0))) } else { no_values };
     when(no_data).then(null()).otherwise(x.cast(DataType::Float64).sum())
+}
+
+/// `x` as a column as long as the grid, even where it is a number written out: a function that
+/// runs on each group of a window gets the group's values, not one value for all.
+fn grid_long(x: Expr) -> Expr {
+    when(GridColumn::Year.col().is_not_null()).then(x).otherwise(lit(NULL))
 }
 
 fn per_entity(x: Expr) -> Expr {

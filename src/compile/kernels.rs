@@ -95,7 +95,7 @@ pub fn null_if(a: Expr, b: Expr) -> Expr {
             a.zip_with(&!equal.fill_null_with_values(false)?, &unknown)
         },
         &[b],
-        |_, fields| Ok(fields[0].clone()),
+        |_, fields| Ok(Field::new(fields[0].name().clone(), settled(fields[0].dtype()))),
     )
 }
 
@@ -183,13 +183,17 @@ fn numeric(first: Expr, rest: &[Expr], f: impl Fn(&[Option<f64>]) -> Option<f64>
 /// The type both branches of an `if` are read as: the checker has made them alike, so only a
 /// `null` branch or numbers of two widths differ.
 fn shared_type(a: &DataType, b: &DataType) -> DataType {
-    // A literal's type is settled only when it meets a column: `1.5` is a float of any width.
-    let settled = |t: &DataType| t.clone().materialize_unknown(false).unwrap_or(DataType::Float64);
     match (&settled(a), &settled(b)) {
         (DataType::Null, other) | (other, DataType::Null) => other.clone(),
         (a, b) if a != b && a.is_primitive_numeric() && b.is_primitive_numeric() => DataType::Float64,
         (a, _) => a.clone(),
     }
+}
+
+/// A literal's type is settled only when it meets a column (`1.5` is a float of any width): a
+/// function's output needs it settled.
+fn settled(dtype: &DataType) -> DataType {
+    dtype.clone().materialize_unknown(false).unwrap_or(DataType::Float64)
 }
 
 fn number_field(field: &Field) -> Field {

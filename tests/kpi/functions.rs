@@ -187,6 +187,35 @@ fn scalar_functions_compute_like_a_spreadsheet() {
 }
 
 #[test]
+fn functions_of_numbers_written_out_compute_like_functions_of_columns() {
+    let a = case(&kpis(&[
+        ("cond", "if true then 1 else 2"),
+        ("unless", "nullif(1, 2)"),
+        ("changed", "change(1)"),
+        ("grew", "pct_change(2)"),
+        ("running", "to_date(1)"),
+        ("pctl", "percentile(1)"),
+        ("share_", "share(1)"),
+        ("z", "zscore(1)"),
+        ("ranked", "rank(1)"),
+        ("average", "mean_all(1)"),
+        ("before", "prev(1)"),
+        ("unknown", "if null then 1 else 2"),
+    ]));
+    let at = |kpi: &str| value(&a, "a", "2026-02", kpi);
+    assert_eq!(
+        [at("cond"), at("unless"), at("changed"), at("grew"), at("running")],
+        [Some(1.0), Some(1.0), Some(0.0), Some(0.0), Some(2.0)]
+    );
+    // Three entities, each with 1.
+    assert_eq!(
+        [at("pctl"), at("share_").map(round9), at("z"), at("ranked"), at("average")],
+        [Some(1.0), Some(round9(1.0 / 3.0)), None, Some(1.0), Some(1.0)]
+    );
+    assert_eq!([at("before"), at("unknown")], [Some(1.0), None]);
+}
+
+#[test]
 fn round_is_exact_for_every_digits_argument() {
     let a = case(&kpis(&[
         ("big", "round(5e15, 0)"),
