@@ -27,9 +27,10 @@ fn main() {
         eprintln!("the input was:\n{}", targets::current_input());
     }));
     println!("fuzzing {total} inputs over {} targets on {threads} threads", TARGETS.len());
+    let total = total - total % 100;
     let started = Instant::now();
-    for (index, (name, target)) in TARGETS.iter().enumerate() {
-        let budget = total / TARGETS.len();
+    for (index, (name, share, target)) in TARGETS.iter().enumerate() {
+        let budget = total * share / 100;
         let done = Arc::new(AtomicUsize::new(0));
         let target_started = Instant::now();
         let workers: Vec<_> = (0..threads)

@@ -42,11 +42,18 @@ impl Random {
     }
 }
 
-/// A target: its name, and one execution on a seed; what it returns is how many inputs it ran.
-pub type Target = (&'static str, fn(&mut Random, &Corpus) -> usize);
+/// A target: its name, its share of a run's inputs in percent, and one execution on a seed;
+/// what the execution returns is how many inputs it ran.
+pub type Target = (&'static str, usize, fn(&mut Random, &Corpus) -> usize);
 
-pub const TARGETS: [Target; 4] =
-    [("formulas", formulas), ("rulesets", rulesets), ("numbers", numbers_written), ("dates", dates)];
+pub const TARGETS: [Target; 5] = [
+    ("formulas", 30, formulas),
+    ("rulesets", 20, rulesets),
+    ("numbers", 25, numbers_written),
+    ("dates", 24, dates),
+    // A thousand times slower than parsing alone: evaluating builds and runs a polars plan.
+    ("evaluated", 1, evaluated),
+];
 
 /// Rulesets to mutate: the shipped ones and every error fixture.
 pub struct Corpus {
@@ -62,7 +69,11 @@ impl Corpus {
             collect_yaml(&root.join(folder), &mut rulesets);
         }
         assert!(!rulesets.is_empty(), "no ruleset to start from under {}", root.display());
-        Corpus { rulesets, dir: tempfile::tempdir().expect("a temporary folder") }
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let rows = "day,account,readers,title\n2026-01-05,a,10,x\n2026-01-20,a,0,y\n2026-02-03,b,-3,x\n\
+                    2026-02-04,b,,z\n2026-03-15,c,1e300,x\n2026-03-16,a,7,y\n";
+        std::fs::write(dir.path().join("articles.csv"), rows).expect("write the fuzz data");
+        Corpus { rulesets, dir }
     }
 }
 
@@ -239,6 +250,30 @@ impl Namespace for Names {
     fn source_with_column(&self, column: &str) -> Option<&str> {
         matches!(column, "readers" | "title").then_some("articles")
     }
+}
+
+/// A formula grown from the grammar as a KPI over three accounts and three months of rows,
+/// evaluated: it must give values or an error of the user's, never an internal error (a
+/// polars plan the engine built wrong).
+fn evaluated(random: &mut Random, corpus: &Corpus) -> usize {
+    let depth = 1 + random.below(6);
+    let formula = formula(random, depth).replace('\'', "''");
+    let text = format!(
+        "ruleset: fuzz\ngrain: {{ entity: account, period: month }}\n\
+         sources:\n  articles: {{ path: articles.csv, date: day, entity: account, columns: {{ readers: readers, title: title }} }}\n\
+         measures:\n  readers: sum(articles.readers)\n  followers: max(articles.readers)\n\
+         kpis:\n  rate: {{ formula: readers }}\n  k: {{ formula: '{formula}', target: 'readers / 2', score: 'attainment(cap = 120%)' }}\n"
+    );
+    timed(&text, || {
+        let dir = corpus.dir.path().to_path_buf();
+        let file = kpi::location::SourceFile::new(dir.join("fuzz.yaml"), text.clone());
+        let Ok(loaded) = kpi::ruleset::load_text(file, dir.clone()) else { return };
+        let Ok(checked) = kpi::ruleset::validate(loaded, dir, &HashMap::new()) else { return };
+        if let Err(errors) = kpi::engine::evaluate(&checked) {
+            assert!(errors.exit_code() != 3, "an internal error for a formula that passed its check:\n{errors}");
+        }
+    });
+    1
 }
 
 // Rulesets.
