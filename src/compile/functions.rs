@@ -131,10 +131,15 @@ fn sum_of_values(x: Expr, filtered: bool) -> Expr {
     when(no_data).then(null()).otherwise(x.cast(DataType::Float64).sum())
 }
 
-/// `x` as a column as long as the grid, even where it is a number written out: a function that
-/// runs on each group of a window gets the group's values, not one value for all.
+/// `x` as a column as long as the grid, even where it is a number written out (it reads no
+/// column): a function that runs on each group of a window gets the group's values, not one
+/// value for all. A column stays as it is, for polars' fast windows.
 fn grid_long(x: Expr) -> Expr {
-    when(GridColumn::Year.col().is_not_null()).then(x).otherwise(lit(NULL))
+    let reads_a_column = (&x).into_iter().any(|node| matches!(node, Expr::Column(_)));
+    match reads_a_column {
+        true => x,
+        false => when(GridColumn::Year.col().is_not_null()).then(x).otherwise(lit(NULL)),
+    }
 }
 
 fn per_entity(x: Expr) -> Expr {
