@@ -14,8 +14,8 @@ pub enum RowColumn<'a> {
     Period,
     /// A column of the file, by its name in formulas (`readers` of `articles.readers`).
     Source(&'a str),
-    /// Whether a row's value in a number column is not a number at all.
-    BadValue(&'a str),
+    /// Whether a value of the row in a number column is not a number at all.
+    BadValue,
 }
 
 /// A column of the grid: one row per entity × period.
@@ -71,7 +71,7 @@ impl RowColumn<'_> {
             RowColumn::Date => ":date".into(),
             RowColumn::Period => PERIOD.into(),
             RowColumn::Source(name) => format!("c:{name}").into(),
-            RowColumn::BadValue(name) => format!("bad:{name}").into(),
+            RowColumn::BadValue => ":bad".into(),
         }
     }
 

@@ -67,12 +67,8 @@ impl Aggregates {
             })
             .collect();
         aggregations.push(len().cast(DataType::Float64).alias(GridColumn::Rows(source.name).name()));
-        let flags: Vec<Expr> =
-            self.columns_of(source.name).iter().map(|c| RowColumn::BadValue(&c.name).col()).collect();
-        if !flags.is_empty() {
-            let bad = polars::lazy::dsl::any_horizontal(flags).expect("at least one flag").cast(DataType::UInt32).sum();
-            aggregations.push(bad.alias(GridColumn::BadValues(source.name).name()));
-        }
+        let bad = RowColumn::BadValue.col().cast(DataType::UInt32).sum();
+        aggregations.push(bad.alias(GridColumn::BadValues(source.name).name()));
         aggregations.push(RowColumn::Date.col().min().alias(GridColumn::FirstDate(source.name).name()));
         aggregations.push(RowColumn::Date.col().max().alias(GridColumn::LastDate(source.name).name()));
         let grouped = rows.group_by([RowColumn::Entity.col(), RowColumn::Period.col()]).agg(aggregations);

@@ -160,12 +160,18 @@ pub(super) fn scan_numbered(
             .map_err(|(error, field)| error.at_opt(source.location_of(Some(field), None)))?;
         select.push(date.alias(RowColumn::Date.name()));
     }
+    let mut bad = Vec::new();
     for (column, header) in columns.iter().zip(&headers.columns) {
         let read = values::column(column.usage, file, &sample, header, source.source, &mut dtypes);
         select.push(read.value.alias(RowColumn::Source(&column.name).name()));
-        let bad = read.bad.unwrap_or_else(|| lit(false));
-        select.push(bad.alias(RowColumn::BadValue(&column.name).name()));
+        bad.extend(read.bad);
     }
+    // One flag a row, from the columns that can hold a value that is not a number.
+    let bad = match bad.is_empty() {
+        true => lit(false),
+        false => polars::lazy::dsl::any_horizontal(bad)?,
+    };
+    select.push(bad.alias(RowColumn::BadValue.name()));
     // A total row is told by its date or entity cell as text; a date the reader parses itself
     // cannot hold one. In a dated source, an entity that is a total is left out once the rows
     // are grouped (see `Aggregates::plan`), which is cheaper than a test of every row.
