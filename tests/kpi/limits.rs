@@ -1,6 +1,6 @@
 //! Bounds on what an input can cost: formulas check, compile and run in time linear in their
-//! length, however they nest. (The limits' error messages are in the diagnostics fixtures:
-//! `formula_limits`, `yaml_aliases`.)
+//! length, however they nest; nesting and file-size limits refuse what is past them. (More
+//! limits' error messages are in the diagnostics fixtures: `formula_limits`, `yaml_aliases`.)
 
 use std::time::{Duration, Instant};
 
@@ -46,4 +46,21 @@ fn a_diagnosis_text_cannot_grow_past_its_limit() {
     let errors = case.errors();
     assert!(errors.contains("the text of diagnosis `long` failed for `a` in 2026-01"), "{errors}");
     assert!(errors.contains("longer than 16384 bytes"), "{errors}");
+}
+
+#[test]
+fn lists_and_maps_nested_past_the_limit_are_refused() {
+    let nested: String = (0..70).map(|depth| format!("{}k{depth}:\n", "  ".repeat(depth))).collect();
+    let case = Case::new(&format!("ruleset: deep\nx:\n{nested}"), &[]);
+    let errors = case.errors();
+    assert!(errors.contains("error: lists and maps nest more than 64 levels"), "{errors}");
+}
+
+#[test]
+fn a_ruleset_file_larger_than_the_limit_is_not_read() {
+    let case = Case::new("ruleset: child\nextends: big.yaml\n", &[]);
+    let big = format!("ruleset: big\n# {}\n", "x".repeat(1024 * 1024));
+    std::fs::write(case.dir.path().join("big.yaml"), big).unwrap();
+    let errors = case.errors();
+    assert!(errors.contains("`case/big.yaml` is not read as a ruleset: it is larger than 1 MiB"), "{errors}");
 }
