@@ -4,7 +4,7 @@ use minijinja::Value;
 use polars::prelude::*;
 
 use crate::compile::GridColumn;
-use crate::engine::evaluation::{flag_at, number_at, text_at};
+use crate::engine::cell_value::{flag_at, number_at, text_at};
 use crate::engine::period::from_epoch_days;
 use crate::engine::{Evaluation, Period};
 

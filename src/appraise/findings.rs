@@ -13,7 +13,7 @@ use super::Finding;
 use super::cells::{Cell, value_at};
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
-use crate::engine::evaluation::flag_at;
+use crate::engine::cell_value::flag_at;
 use crate::error::{Error, ErrorKind, Result};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;

@@ -6,6 +6,7 @@
 mod cells;
 pub mod explain;
 mod findings;
+mod quality;
 mod selection;
 
 use serde::Serialize;
@@ -14,7 +15,7 @@ use polars::prelude::Column;
 
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
-use crate::engine::evaluation::{flag_at, number_at, text_at};
+use crate::engine::cell_value::{flag_at, number_at, text_at};
 use crate::error::Result;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
@@ -23,6 +24,7 @@ use crate::ruleset::model::Severity;
 
 pub use cells::Cell;
 pub use findings::Findings;
+pub use quality::QualityRow;
 pub use selection::Selection;
 
 #[derive(Debug, Serialize)]
@@ -33,6 +35,8 @@ pub struct Appraisal {
     pub results: Vec<KpiResult>,
     pub scorecards: Vec<ScorecardResult>,
     pub diagnoses: Vec<FiredDiagnosis>,
+    /// What the rows behind the numbers show about the data.
+    pub quality: Vec<QualityRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,6 +116,7 @@ pub fn appraise(
         results: Vec::new(),
         scorecards: Vec::new(),
         diagnoses: Vec::new(),
+        quality: quality::rows(&evaluation.quality, selection, &ruleset.base_dir, locale),
     };
     appraisal.results.reserve(cells.len() * kpis.len());
     for cell in cells {

@@ -14,8 +14,28 @@ pub enum RowColumn<'a> {
     Period,
     /// A column of the file, by its name in formulas (`readers` of `articles.readers`).
     Source(&'a str),
-    /// Whether a value of the row in a number column is not a number at all.
-    BadValue,
+    /// How many values of the row in number columns are not numbers at all.
+    BadValues,
+    /// Whether the row is a total row (`合计` in its date column).
+    TotalRow,
+    /// Every cell of the row as written, to tell repeated rows.
+    Whole,
+}
+
+/// A column of a source's rows aggregated per entity and period that says something about the
+/// data, not about the appraisal: read off for the data-quality notes before the grid is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QualityColumn<'a> {
+    /// The distinct dates of the cell's rows.
+    Days,
+    /// How many rows repeat another row of the cell exactly.
+    Repeated,
+    /// How many of the cell's rows are total rows.
+    Totals,
+    /// How many values below 0 a column of counts has.
+    Negative(&'a str),
+    /// How many rows fail the source's check with this number.
+    Failed(usize),
 }
 
 /// A column of the grid: one row per entity × period.
@@ -71,7 +91,28 @@ impl RowColumn<'_> {
             RowColumn::Date => ":date".into(),
             RowColumn::Period => PERIOD.into(),
             RowColumn::Source(name) => format!("c:{name}").into(),
-            RowColumn::BadValue => ":bad".into(),
+            RowColumn::BadValues => ":bad".into(),
+            RowColumn::TotalRow => ":total".into(),
+            RowColumn::Whole => ":whole".into(),
+        }
+    }
+
+    pub fn col(self) -> Expr {
+        col(self.name())
+    }
+}
+
+impl QualityColumn<'_> {
+    /// The prefix of every quality column, which tells them from the grid's.
+    pub const PREFIX: &'static str = "q:";
+
+    pub fn name(self) -> PlSmallStr {
+        match self {
+            QualityColumn::Days => "q:days".into(),
+            QualityColumn::Repeated => "q:repeated".into(),
+            QualityColumn::Totals => "q:totals".into(),
+            QualityColumn::Negative(column) => format!("q:negative:{column}").into(),
+            QualityColumn::Failed(index) => format!("q:failed:{index}").into(),
         }
     }
 

@@ -10,7 +10,7 @@ mod round;
 
 use polars::prelude::*;
 
-pub use columns::{GridColumn, RowColumn};
+pub use columns::{GridColumn, QualityColumn, RowColumn};
 pub use functions::{aggregate, attainment};
 
 use crate::expr::ast::{BinaryOp, UnaryOp};

@@ -6,8 +6,9 @@ use indexmap::IndexMap;
 use polars::prelude::*;
 
 use super::period::truncate;
-use super::sources::{SourceRef, scan_rows};
-use super::values::{ColumnUse, Usage, total_row};
+use super::quality;
+use super::sources::{HeaderDifference, SourceRef, scan_marked};
+use super::values::{ColumnUse, Usage};
 use crate::compile::{self, Aggregated, Context, GridColumn, OverRows, RowColumn};
 use crate::error::Errors;
 use crate::expr::ast::BinaryOp;
@@ -20,6 +21,14 @@ use crate::ruleset::model::PeriodGrain;
 pub struct Aggregates {
     /// Canonical text → the aggregation; its position is its number.
     found: IndexMap<String, Ir>,
+    /// Each source's checks on its rows.
+    checks: IndexMap<String, Vec<Ir>>,
+}
+
+/// A source's plan, and what its files showed before any row was read.
+pub struct SourcePlan {
+    pub grouped: LazyFrame,
+    pub differences: Vec<HeaderDifference>,
 }
 
 impl Aggregates {
@@ -32,6 +41,9 @@ impl Aggregates {
                     aggregates.found.entry(node.to_string()).or_insert_with(|| node.clone());
                 }
             });
+        }
+        for (source, checks) in &ruleset.checks {
+            aggregates.checks.insert(source.clone(), checks.iter().map(|check| check.ir.clone()).collect());
         }
         aggregates
     }
@@ -47,10 +59,13 @@ impl Aggregates {
         self.found.values().enumerate().filter(|(_, ir)| rows(ir).zero_without_rows).map(|(index, _)| index)
     }
 
-    /// The rows of a dated source, grouped by entity and period, with a column per aggregation
-    /// and the row count and date span of each cell.
-    pub fn plan(&self, source: &SourceRef, grain: PeriodGrain) -> Result<LazyFrame, Errors> {
-        let mut rows = scan_rows(source, &self.columns_of(source.name))?;
+    /// The rows of a dated source, grouped by entity and period, with a column per aggregation,
+    /// the row count and date span of each cell, and the columns of the quality notes. Groups of
+    /// total rows are still there: [`quality::split`] takes them out.
+    pub fn plan(&self, source: &SourceRef, grain: PeriodGrain) -> Result<SourcePlan, Errors> {
+        let columns = self.columns_of(source.name);
+        let scanned = scan_marked(source, &columns)?;
+        let mut rows = scanned.rows;
         if self.of_source(source.name).any(|(_, ir)| self::rows(ir).in_date_order) {
             rows = rows.sort([RowColumn::Date.name()], SortMultipleOptions::default().with_maintain_order(true));
         }
@@ -67,13 +82,18 @@ impl Aggregates {
             })
             .collect();
         aggregations.push(len().cast(DataType::Float64).alias(GridColumn::Rows(source.name).name()));
-        let bad = RowColumn::BadValue.col().cast(DataType::UInt32).sum();
+        let bad = RowColumn::BadValues.col().sum();
         aggregations.push(bad.alias(GridColumn::BadValues(source.name).name()));
         aggregations.push(RowColumn::Date.col().min().alias(GridColumn::FirstDate(source.name).name()));
         aggregations.push(RowColumn::Date.col().max().alias(GridColumn::LastDate(source.name).name()));
+        aggregations.extend(quality::aggregations(&scanned.counts, self.checks_of(source.name), &over_rows));
         let grouped = rows.group_by([RowColumn::Entity.col(), RowColumn::Period.col()]).agg(aggregations);
-        // The rows of a total "entity" (`合计`) sum the others': left out.
-        Ok(grouped.filter(total_row(RowColumn::Entity.col()).not()))
+        Ok(SourcePlan { grouped, differences: scanned.differences })
+    }
+
+    /// A source's checks on its rows.
+    pub fn checks_of(&self, source: &str) -> &[Ir] {
+        self.checks.get(source).map_or(&[], Vec::as_slice)
     }
 
     /// The columns the aggregations over `source` read, and how.
@@ -85,6 +105,9 @@ impl Aggregates {
                 let (Some(arg), Some(param)) = (arg, function.param(index)) else { continue };
                 usages(arg, usage_of(param.kind, Usage::AsWritten), &mut columns);
             }
+        }
+        for check in self.checks_of(source) {
+            usages(check, Usage::AsWritten, &mut columns);
         }
         columns.into_iter().map(|(name, usage)| ColumnUse { name, usage }).collect()
     }

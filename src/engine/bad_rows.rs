@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use super::numbers;
-use super::sources::{SourceRef, find_header, scan_numbered};
+use super::sources::{Scan, SourceRef, find_header, scan_file};
 use super::values::{self, ColumnUse};
 use crate::compile::RowColumn;
 use crate::error::{Error, ErrorKind};
@@ -38,7 +38,7 @@ pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Optio
     // Dates as text, so that a date the reader cannot parse shows as what it is.
     let source = &source.with_dates_as_text();
     source.files().ok()?.iter().find_map(|file| {
-        let rows = scan_numbered(source, file, columns, true).ok()?;
+        let rows = scan_file(source, file, columns, Scan::Numbered).ok()?;
         let missing = rows.filter(entity.clone().or(date.clone().is_null()));
         let first = missing.select([col("row"), col("written_date"), entity.clone().alias("no_entity")]);
         let first = first.first().collect().ok()?;

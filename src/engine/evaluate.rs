@@ -6,8 +6,10 @@
 use indexmap::IndexMap;
 use polars::prelude::*;
 
-use super::aggregates::Aggregates;
-use super::evaluation::Evaluation;
+use super::aggregates::{Aggregates, SourcePlan};
+use super::evaluation::{Evaluation, Found};
+use super::quality::{self, SourceQuality};
+use super::sources::HeaderDifference;
 use super::grid::{self, Inputs};
 use super::layers::{self, Computed, Layer};
 use super::probes::Probes;
@@ -26,23 +28,25 @@ pub fn evaluate(ruleset: &CheckedRuleset) -> Result<Evaluation> {
 pub fn evaluate_with(ruleset: &CheckedRuleset, probes: Probes) -> Result<Evaluation> {
     let aggregates = Aggregates::of(ruleset);
     let mut warnings = Vec::new();
-    let inputs = read_inputs(ruleset, &aggregates, &mut warnings)?;
+    let (inputs, quality) = read_inputs(ruleset, &aggregates, &mut warnings)?;
     let (entities, periods) = grid::extent(&inputs, ruleset, &aggregates)?;
+    let quality = quality::notes(ruleset, quality, &entities)?;
     let cells = grid::cells(&entities, &periods)?;
     let grid = grid::join_inputs(cells, inputs, ruleset, &aggregates);
     let grid = targets::join(grid, ruleset, &mut warnings)?;
     let layers = computed_columns(ruleset, &aggregates, &probes);
     let frame = layers::apply(grid.clone(), &layers).collect().map_err(|e| failure::computing(&grid, &layers, e))?;
-    Ok(Evaluation::new(ruleset, frame, entities, periods, warnings, probes, files_read(ruleset))?)
+    let found = Found { warnings, quality, files: files_read(ruleset) };
+    Ok(Evaluation::new(ruleset, frame, entities, periods, found, probes)?)
 }
 
-/// Every source of rows aggregated per entity and period, and the attribute table. Sources
-/// without files are warnings.
+/// Every source of rows aggregated per entity and period, the attribute table, and what the
+/// rows say about the data. Sources without files are warnings.
 fn read_inputs<'a>(
     ruleset: &'a CheckedRuleset,
     aggregates: &Aggregates,
     warnings: &mut Vec<Error>,
-) -> Result<Inputs<'a>> {
+) -> Result<(Inputs<'a>, Vec<SourceQuality<'a>>)> {
     let mut errors = Vec::new();
     let mut plans = Vec::new();
     let mut unread = Vec::new();
@@ -63,31 +67,37 @@ fn read_inputs<'a>(
         None
     });
     Errors::check(errors, ())?;
-    let aggregated = collect_sources(plans, aggregates)?;
-    Ok(Inputs { aggregated, unread, attributes })
+    let mut aggregated = Vec::new();
+    let mut qualities = Vec::new();
+    for (source, frame, differences) in collect_sources(plans, aggregates)? {
+        let (frame, quality) = quality::split(source, frame, differences, aggregates.columns_of(source.name))?;
+        aggregated.push((source.name, frame));
+        qualities.push(quality);
+    }
+    Ok((Inputs { aggregated, unread, attributes }, qualities))
 }
 
 /// The plans of all sources, collected in parallel; a failure is reported at the source (and
 /// file) that fails on its own.
 fn collect_sources<'a>(
-    plans: Vec<(SourceRef<'a>, LazyFrame)>,
+    plans: Vec<(SourceRef<'a>, SourcePlan)>,
     aggregates: &Aggregates,
-) -> Result<Vec<(&'a str, DataFrame)>> {
-    let logical = plans.iter().map(|(_, plan)| plan.clone().logical_plan).collect();
+) -> Result<Vec<(SourceRef<'a>, DataFrame, Vec<HeaderDifference>)>> {
+    let logical = plans.iter().map(|(_, plan)| plan.grouped.clone().logical_plan).collect();
     match LazyFrame::collect_all_with_engine(logical, Engine::Auto, OptFlags::default()) {
-        Ok(frames) => Ok(plans.iter().map(|(source, _)| source.name).zip(frames).collect()),
+        Ok(frames) => Ok(plans.into_iter().zip(frames).map(|((source, plan), frame)| (source, frame, plan.differences)).collect()),
         Err(_) => {
             // One by one, to find the source that fails; one whose dates the reader could not
-            // parse is read again with its dates as text, which leaves total rows out.
+            // parse is read again with its dates as text, which tells total rows.
             let mut frames = Vec::new();
-            for (source, plan) in &plans {
-                let frame = plan.clone().collect().or_else(|_| {
+            for (source, plan) in plans {
+                let frame = plan.grouped.collect().or_else(|_| {
                     let careful = source.with_dates_as_text();
                     let plan = aggregates.plan(&careful, source.ruleset.model.grain.period)?;
-                    let frame = plan.collect();
+                    let frame = plan.grouped.collect();
                     frame.map_err(|e| failure::reading(&careful, &aggregates.columns_of(source.name), e))
                 })?;
-                frames.push((source.name, frame));
+                frames.push((source, frame, plan.differences));
             }
             Ok(frames)
         }

@@ -7,6 +7,7 @@ use polars::prelude::*;
 
 use super::period::Period;
 use super::probes::Probes;
+use super::quality::QualityNote;
 use crate::compile::GridColumn;
 use crate::error::Error;
 use crate::ruleset::CheckedRuleset;
@@ -18,9 +19,18 @@ pub struct Evaluation {
     pub periods: Vec<Period>,
     /// What the user should know but did not stop the evaluation: sources without files.
     pub warnings: Vec<Error>,
+    /// What the rows show about the data, per entity and period where it applies.
+    pub quality: Vec<QualityNote>,
     /// The parts of formulas computed for explanations.
     pub probes: Probes,
     /// The names of the files read for each source of rows.
+    pub files: IndexMap<String, Vec<String>>,
+}
+
+/// What reading the data found, besides the numbers.
+pub struct Found {
+    pub warnings: Vec<Error>,
+    pub quality: Vec<QualityNote>,
     pub files: IndexMap<String, Vec<String>>,
 }
 
@@ -31,9 +41,8 @@ impl Evaluation {
         frame: DataFrame,
         entities: Vec<String>,
         periods: Vec<Period>,
-        warnings: Vec<Error>,
+        found: Found,
         probes: Probes,
-        files: IndexMap<String, Vec<String>>,
     ) -> Result<Evaluation, Error> {
         let present: Vec<PlSmallStr> = frame.get_column_names_owned();
         let missing: Vec<String> = implied_columns(ruleset, &probes)
@@ -50,7 +59,8 @@ impl Evaluation {
         // One chunk per column: a row is then read without searching for its chunk.
         let mut frame = frame;
         frame.rechunk_mut_par();
-        Ok(Evaluation { frame, entities, periods, warnings, probes, files })
+        let Found { warnings, quality, files } = found;
+        Ok(Evaluation { frame, entities, periods, warnings, quality, probes, files })
     }
 
     /// The row of an entity in a period: the grid is in entity then period order.
@@ -70,28 +80,10 @@ impl Evaluation {
     }
 }
 
-/// The number in a row of a column; `None` for no data.
-pub fn number_at(column: &Column, row: usize) -> Option<f64> {
-    match column.f64() {
-        Ok(numbers) => numbers.get(row),
-        Err(_) => column.get(row).ok().and_then(|value| value.extract::<f64>()),
-    }
-}
-
 /// Whether a column holds inf or NaN, which the compiler guarantees no path produces: every
 /// number shown, scored or graded is finite, or no data.
 fn holds_non_finite(column: &Column) -> bool {
     column.f64().is_ok_and(|numbers| numbers.iter().flatten().any(|v| !v.is_finite()))
-}
-
-/// The text in a row of a column of text; `None` for no data.
-pub fn text_at(column: &Column, row: usize) -> Option<&str> {
-    column.str().ok().and_then(|texts| texts.get(row))
-}
-
-/// Whether a condition holds in a row of a column of conditions; no data does not.
-pub fn flag_at(column: &Column, row: usize) -> bool {
-    column.bool().ok().and_then(|flags| flags.get(row)) == Some(true)
 }
 
 /// Every column of the grid that the ruleset implies.

@@ -15,6 +15,7 @@ use super::values;
 use crate::compile::{self, GridColumn, RowColumn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::model::OnBadValue;
 use crate::ruleset::yaml::PathStep::Key;
 
 /// The sources as read: each source's rows aggregated per entity and period, the names of the
@@ -110,6 +111,9 @@ fn check_keys(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) ->
 /// A number column holds only numbers and ways of writing "no data": the error names the
 /// first value that is not, with its file and line.
 fn check_values(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) -> Result<()> {
+    if source.source.on_bad_value == OnBadValue::Null {
+        return Ok(());
+    }
     let Ok(bad) = frame.column(&GridColumn::BadValues(source.name).name()) else { return Ok(()) };
     if bad.as_materialized_series().sum::<u64>()? == 0 {
         return Ok(());

@@ -4,6 +4,7 @@
 pub mod aggregates;
 mod attributes;
 mod bad_rows;
+pub mod cell_value;
 pub mod evaluate;
 pub mod evaluation;
 mod failure;
@@ -14,6 +15,7 @@ mod layers;
 pub mod numbers;
 pub mod period;
 pub mod probes;
+pub mod quality;
 mod scorecards;
 mod scoring;
 pub mod sniff;

@@ -12,6 +12,17 @@ const DATE_FORMATS: [&str; 5] = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "
 /// How exports label a total row in its date or entity cell; such rows are left out.
 pub const TOTAL_LABELS: [&str; 8] = ["合计", "总计", "平均", "合计：", "总计：", "平均：", "合计:", "总计:"];
 
+/// Words of a header that names a difference, which can be below 0 (`净增关注人数`,
+/// `net change`), unlike a count.
+const DIFFERENCE_WORDS: [&str; 14] =
+    ["净", "增减", "变化", "变动", "差", "增长", "盈亏", "net", "change", "growth", "delta", "diff", "balance", "profit"];
+
+/// Whether a column's header names a difference rather than a count.
+pub fn names_a_difference(header: &str) -> bool {
+    let header = header.to_lowercase();
+    DIFFERENCE_WORDS.iter().any(|word| header.contains(word))
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DateFormat {
     /// Dates in this strftime format; `timed` when some carry a time of day after them

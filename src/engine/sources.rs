@@ -6,6 +6,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::files::{self, DataFile};
+use super::sniff;
 use super::values::{self, ColumnUse};
 use crate::compile::RowColumn;
 use crate::error::{Error, ErrorKind, Errors};
@@ -105,27 +106,114 @@ pub fn find_header<'a>(headers: &'a [String], wanted: &str) -> Option<&'a str> {
     exact.or_else(|| headers.iter().find(|h| h.trim() == wanted.trim())).map(String::as_str)
 }
 
+/// How a file's rows are scanned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scan<'a> {
+    /// The rows, without total rows.
+    Rows,
+    /// The rows, without total rows, each with its `row` number in the file (total rows
+    /// counted) and its date as written, for errors that name a line.
+    Numbered,
+    /// Every row, total rows marked ([`RowColumn::TotalRow`]), each with the whole row as
+    /// written ([`RowColumn::Whole`]) under `headers` (those of all the source's files): for
+    /// aggregation and the data-quality notes.
+    Marked { headers: &'a [String] },
+}
+
 /// The rows of a source: the entity, the date (for dated sources) and each column in
-/// `columns`, from all its files concatenated in name order.
+/// `columns`, from all its files concatenated in name order. Total rows are left out.
 pub fn scan_rows(source: &SourceRef, columns: &[ColumnUse]) -> Result<LazyFrame, Errors> {
+    Ok(scan_files(source, columns, Scan::Rows)?.rows)
+}
+
+/// A source's rows as [`Scan::Marked`] reads them, and what its files show about the data.
+pub struct Scanned {
+    pub rows: LazyFrame,
+    /// Files whose headers differ from the first file's.
+    pub differences: Vec<HeaderDifference>,
+    /// The columns that hold counts: whole numbers in every file's sample, under a header that
+    /// does not name a difference (`净增`, `change`).
+    pub counts: Vec<String>,
+}
+
+pub fn scan_marked(source: &SourceRef, columns: &[ColumnUse]) -> Result<Scanned, Errors> {
+    scan_files(source, columns, Scan::Marked { headers: &[] })
+}
+
+fn scan_files(source: &SourceRef, columns: &[ColumnUse], scan: Scan) -> Result<Scanned, Errors> {
     let files = source.files()?;
+    let mut differences = Vec::new();
+    let mut counts: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    // Every header of every file, in the order first seen: a row is the same row in files
+    // that lack a column it has no value in.
+    let mut every_header: Vec<String> = Vec::new();
+    let mut first_headers: Option<(&DataFile, Vec<String>)> = None;
+    for file in &files {
+        let Ok(sample) = file.sample() else { continue };
+        let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
+        counts.retain(|column| holds_counts(source, &sample, &headers, column));
+        every_header.extend(headers.iter().filter(|h| !every_header.contains(h)).cloned().collect::<Vec<_>>());
+        match &first_headers {
+            None => first_headers = Some((file, headers)),
+            Some((first, expected)) => differences.extend(different_headers(source, first, expected, file, &headers)),
+        }
+    }
+    let scan = match scan {
+        Scan::Marked { .. } => Scan::Marked { headers: &every_header },
+        other => other,
+    };
     let mut frames = Vec::new();
     let mut errors = Vec::new();
     for file in &files {
-        match scan_file(source, file, columns) {
+        match scan_file(source, file, columns, scan) {
             Ok(frame) => frames.push(frame),
             Err(found) => errors.extend(found.into_vec()),
         }
     }
     Errors::check(errors, ())?;
-    Ok(concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() })?)
+    let rows = concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() })?;
+    Ok(Scanned { rows, differences, counts })
+}
+
+/// Whether a column holds counts in a file, as its sample shows.
+fn holds_counts(source: &SourceRef, sample: &DataFrame, headers: &[String], column: &str) -> bool {
+    let header = source.header_of(column);
+    let Some(found) = find_header(headers, header) else { return false };
+    !sniff::names_a_difference(header) && values::whole_numbers(sample, found, &source.source.null_values)
+}
+
+/// A file of a source whose headers are not those of its first file.
+pub struct HeaderDifference {
+    pub file: String,
+    pub first_file: String,
+    /// The file's entity, where its path names it.
+    pub entity: Option<String>,
+    /// The first file's headers it lacks, and the headers it has that the first file lacks.
+    pub missing: Vec<String>,
+    pub extra: Vec<String>,
+}
+
+fn different_headers(
+    source: &SourceRef,
+    first: &DataFile,
+    expected: &[String],
+    file: &DataFile,
+    headers: &[String],
+) -> Option<HeaderDifference> {
+    let missing: Vec<String> = expected.iter().filter(|h| !headers.contains(h)).cloned().collect();
+    let extra: Vec<String> = headers.iter().filter(|h| !expected.contains(h)).cloned().collect();
+    if missing.is_empty() && extra.is_empty() {
+        return None;
+    }
+    let entity = files::entity_in_path(source.source, &source.ruleset.base_dir, &file.path);
+    Some(HeaderDifference { file: file.display(), first_file: first.display(), entity, missing, extra })
 }
 
 /// The first file of a source whose rows cannot be read, and why: for an error that names the
 /// file, when reading the source as a whole failed.
 pub fn failing_file(source: &SourceRef, columns: &[ColumnUse]) -> Option<(String, PolarsError)> {
     let files = source.files().ok()?;
-    files.iter().find_map(|file| match scan_file(source, file, columns).ok()?.collect() {
+    files.iter().find_map(|file| match scan_file(source, file, columns, Scan::Rows).ok()?.collect() {
         Ok(_) => None,
         Err(error) => Some((file.display(), error)),
     })
@@ -138,17 +226,12 @@ struct Headers {
     columns: Vec<String>,
 }
 
-fn scan_file(source: &SourceRef, file: &DataFile, columns: &[ColumnUse]) -> Result<LazyFrame, Errors> {
-    scan_numbered(source, file, columns, false)
-}
-
-/// [`scan_file`], with a `row` column numbering each data row of the file (total rows
-/// counted) when `numbered`, for errors that name a line.
-pub(super) fn scan_numbered(
+/// A file's rows, as `scan` says.
+pub(super) fn scan_file(
     source: &SourceRef,
     file: &DataFile,
     columns: &[ColumnUse],
-    numbered: bool,
+    scan: Scan,
 ) -> Result<LazyFrame, Errors> {
     let sample = file.sample()?;
     let headers = headers_in(source, file, &sample, columns)?;
@@ -164,17 +247,51 @@ pub(super) fn scan_numbered(
     for (column, header) in columns.iter().zip(&headers.columns) {
         let read = values::column(column.usage, file, &sample, header, source.source, &mut dtypes);
         select.push(read.value.alias(RowColumn::Source(&column.name).name()));
-        bad.extend(read.bad);
+        bad.extend(read.bad.map(|flag| flag.cast(DataType::UInt32)));
     }
-    // One flag a row, from the columns that can hold a value that is not a number.
+    // How many values of the row are not numbers, in the columns that can hold one.
     let bad = match bad.is_empty() {
-        true => lit(false),
-        false => polars::lazy::dsl::any_horizontal(bad)?,
+        true => lit(0u32),
+        false => polars::lazy::dsl::sum_horizontal(bad, false)?,
     };
-    select.push(bad.alias(RowColumn::BadValue.name()));
-    // A total row is told by its date or entity cell as text; a date the reader parses itself
-    // cannot hold one. In a dated source, an entity that is a total is left out once the rows
-    // are grouped (see `Aggregates::plan`), which is cheaper than a test of every row.
+    select.push(bad.alias(RowColumn::BadValues.name()));
+    let total = total_row_flag(&headers, &dtypes)?;
+    let written: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
+    if let Scan::Marked { headers: every_header } = scan {
+        // Every column is read, as text, to tell a repeated row from rows that differ only in a
+        // column no formula reads.
+        for header in &written {
+            if !dtypes.iter().any(|(h, _)| h == header) {
+                dtypes.push((header.clone(), DataType::String));
+            }
+        }
+        // Joined by a unit separator, no data (or no such column) written as a character of
+        // its own.
+        let cell = |h: &String| match written.contains(h) {
+            true => col(h.as_str()).cast(DataType::String).fill_null(lit("\u{0}")),
+            false => lit("\u{0}"),
+        };
+        let cells: Vec<Expr> = every_header.iter().map(cell).collect();
+        select.push(concat_str(cells, "\u{1f}", false).alias(RowColumn::Whole.name()));
+        select.push(total.clone().alias(RowColumn::TotalRow.name()));
+    }
+    let rows = file.scan(&dtypes)?;
+    if scan == Scan::Numbered {
+        select.push(col("row"));
+        let written =
+            headers.date.as_deref().map_or_else(|| lit(NULL).cast(DataType::String), |h| col(h).cast(DataType::String));
+        select.push(written.alias("written_date"));
+    }
+    let rows = if scan == Scan::Numbered { rows.with_row_index("row", None) } else { rows };
+    let rows = if matches!(scan, Scan::Marked { .. }) { rows } else { rows.filter(total.not()) };
+    Ok(rows.select(select))
+}
+
+/// Whether a row is a total row, by its date cell (or, in a source without dates, its entity
+/// cell) read as text; a date the reader parses itself cannot hold one. In a dated source, an
+/// entity that is a total is left out once the rows are grouped (see `Aggregates::plan`),
+/// which is cheaper than a test of every row.
+fn total_row_flag(headers: &Headers, dtypes: &[(String, DataType)]) -> Result<Expr, Errors> {
     let as_text = |header: &&str| dtypes.iter().any(|(h, dtype)| h == header && *dtype == DataType::String);
     let entity_header = headers.entity.as_deref().filter(|_| headers.date.is_none());
     let totals: Vec<Expr> = [headers.date.as_deref(), entity_header]
@@ -183,19 +300,10 @@ pub(super) fn scan_numbered(
         .filter(as_text)
         .map(|header| values::total_row(col(header)))
         .collect();
-    let rows = file.scan(&dtypes)?;
-    if numbered {
-        select.push(col("row"));
-        let written =
-            headers.date.as_deref().map_or_else(|| lit(NULL).cast(DataType::String), |h| col(h).cast(DataType::String));
-        select.push(written.alias("written_date"));
-    }
-    let rows = if numbered { rows.with_row_index("row", None) } else { rows };
-    let rows = match totals.is_empty() {
-        true => rows,
-        false => rows.filter(polars::lazy::dsl::any_horizontal(totals)?.not()),
-    };
-    Ok(rows.select(select))
+    Ok(match totals.is_empty() {
+        true => lit(false),
+        false => polars::lazy::dsl::any_horizontal(totals)?,
+    })
 }
 
 /// The headers the source names, as the file writes them; every one it lacks is an error.

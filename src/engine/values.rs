@@ -38,8 +38,9 @@ pub struct ReadColumn {
 
 /// The column under `header`, read for `usage`. `NaN` and `inf` in a file are no data, like
 /// any other value that is not a number; a value that is not a number and not a way of writing
-/// "no data" is flagged in `bad`, unless the source reads such values as no data
-/// (`on_bad_value: null`). Columns the reader is to parse are added to `dtypes`.
+/// "no data" is flagged in `bad`: an error, unless the source reads such values as no data
+/// (`on_bad_value: null`), which the quality notes count. Columns the reader is to parse are
+/// added to `dtypes`.
 pub fn column(
     usage: Usage,
     file: &DataFile,
@@ -66,7 +67,7 @@ pub fn column(
         (_, NumberStyle::Plain) if !file.parses_text() => plain(finite(col(header).cast(DataType::Float64))),
         (_, NumberStyle::Plain | NumberStyle::Written | NumberStyle::Text) => {
             read_as(DataType::String);
-            let bad = flag_bad.then(|| numbers::bad_number(col(header), markers));
+            let bad = Some(numbers::bad_number(col(header), markers));
             ReadColumn { value: finite(written_number(col(header), markers)), bad }
         }
     }
@@ -91,6 +92,21 @@ fn number_style(sample: &DataFrame, header: &str, markers: &[String]) -> NumberS
         DataType::String => sniff::number_style(text_values(column).iter().copied(), markers),
         _ => NumberStyle::Text,
     }
+}
+
+/// Whether the sample's values of a column are whole numbers (and it has some).
+pub fn whole_numbers(sample: &DataFrame, header: &str, markers: &[String]) -> bool {
+    let Ok(column) = sample.column(header) else { return false };
+    let numbers: Vec<Option<f64>> = match column.dtype() {
+        dtype if dtype.is_primitive_numeric() => match column.cast(&DataType::Float64) {
+            Ok(numbers) => numbers.f64().map(|n| n.iter().collect()).unwrap_or_default(),
+            Err(_) => return false,
+        },
+        DataType::String => numbers::read(&text_values(column), markers),
+        _ => return false,
+    };
+    let mut numbers = numbers.into_iter().flatten().peekable();
+    numbers.peek().is_some() && numbers.all(|n| n.fract() == 0.0)
 }
 
 fn text_values(column: &Column) -> Vec<&str> {

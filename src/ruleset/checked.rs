@@ -26,6 +26,8 @@ pub struct CheckedRuleset {
     pub scorecards: IndexMap<String, CheckedScorecard>,
     pub grades: Vec<(String, Band)>,
     pub diagnoses: Vec<CheckedDiagnosis>,
+    /// Each source's `checks`, conditions on each of its rows, in the order written.
+    pub checks: IndexMap<String, Vec<Formula>>,
 }
 
 /// A checked formula and the YAML value it is written in: a problem found once data is read
@@ -44,6 +46,11 @@ impl Formula {
     /// Where the formula is written.
     pub fn location(&self) -> Location {
         self.written.location.clone()
+    }
+
+    /// The formula as written.
+    pub fn text(&self) -> &str {
+        self.written.text().unwrap_or_default()
     }
 
     /// Where a part of the formula is written.

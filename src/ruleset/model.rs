@@ -163,6 +163,10 @@ pub struct Source {
     /// naming its file, line and column (`error`, the default), or count as no data (`null`).
     #[serde(default)]
     pub on_bad_value: OnBadValue,
+    /// Conditions each row must meet, in the formula language over the source's columns
+    /// (`net == new - lost`); rows that fail one are counted in the data-quality notes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
     /// Logical names for the file's columns: `logical_name: header in the file`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub columns: IndexMap<String, String>,

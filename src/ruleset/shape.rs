@@ -223,6 +223,8 @@ fn out_of_bounds(node: &Node, schema: &Json) -> Error {
 
 fn convert_enum(node: &Node, values: Vec<&str>) -> Result<Json, Vec<Error>> {
     let text = match node.scalar() {
+        // `on_bad_value: null` names the value `null`, which YAML reads as no value.
+        Some(Scalar::Null) if values.contains(&"null") && node.text() == Some("null") => "null",
         Some(Scalar::Null) | None => return Err(vec![wrong_type(node, &["string"])]),
         Some(_) => node.text().unwrap_or_default(),
     };

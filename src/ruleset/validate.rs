@@ -36,6 +36,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
     let scorecards = validator.scorecards(&kpis);
     let grades = validator.grades();
     let diagnoses = validator.diagnoses();
+    let checks = validator.checks();
     let order = match dependency_order(&measures, &kpis) {
         Ok(order) => order,
         Err(cycle) => {
@@ -46,7 +47,19 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
     let errors = validator.errors;
     let attributes = names.attributes;
     Errors::check(errors, ())?;
-    Ok(CheckedRuleset { model, tree, base_dir, measures, kpis, order, attributes, scorecards, grades, diagnoses })
+    Ok(CheckedRuleset {
+        model,
+        tree,
+        base_dir,
+        measures,
+        kpis,
+        order,
+        attributes,
+        scorecards,
+        grades,
+        diagnoses,
+        checks,
+    })
 }
 
 struct Validator<'a> {
@@ -192,6 +205,31 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Each dated source's `checks`: conditions on each of its rows.
+    fn checks(&mut self) -> IndexMap<String, Vec<Formula>> {
+        let mut checks = IndexMap::new();
+        for (name, source) in &self.model.sources {
+            if source.checks.is_empty() {
+                continue;
+            }
+            if source.date.is_none() {
+                let kind = ErrorKind::InvalidSource {
+                    source_name: name.clone(),
+                    message: "`checks` apply to the rows of a dated source".to_string(),
+                };
+                let help = "a source without `date` is a table of attributes; check its values in a formula";
+                self.error(Error::new(kind).help(help).at(self.key_location(&[Key("sources"), Key(name)], "checks")));
+                continue;
+            }
+            let path = |index| [Key("sources"), Key(name), Key("checks"), PathStep::Index(index)];
+            let checked = (0..source.checks.len())
+                .filter_map(|index| self.formula(&path(index), Place::rows(name), Type::Boolean, "a check"))
+                .collect();
+            checks.insert(name.clone(), checked);
+        }
+        checks
+    }
+
     fn unique_names(&mut self) {
         for name in self.model.kpis.keys() {
             if self.model.measures.contains_key(name) {
@@ -327,6 +365,7 @@ impl<'a> Validator<'a> {
                     value: false,
                     target: false,
                     bands: None,
+                    rows: None,
                 };
                 let path = [Key("scorecards"), Key(name), Key("applies_to")];
                 self.formula(&path, place, Type::Boolean, "`applies_to`")
@@ -374,7 +413,8 @@ impl<'a> Validator<'a> {
     }
 
     fn grades(&mut self) -> Vec<(String, Band)> {
-        let place = Place { what: "a grade", grid: false, attributes: false, value: true, target: false, bands: None };
+        let place =
+            Place { what: "a grade", grid: false, attributes: false, value: true, target: false, bands: None, rows: None };
         self.conditions(&[Key("grades")], self.model.grades.keys(), place)
     }
 

@@ -42,11 +42,19 @@ pub struct Place<'a> {
     pub target: bool,
     /// The bands that `bands(name = points, ...)` may give points to, in a KPI's `score`.
     pub bands: Option<&'a [String]>,
+    /// The source whose rows the formula is read on, one by one (a source's `checks`): its
+    /// columns are named bare (`net == new - lost`) and read without an aggregation.
+    pub rows: Option<&'a str>,
 }
 
-impl Place<'_> {
+impl<'a> Place<'a> {
     pub const GRID: Place<'static> =
-        Place { what: "a formula", grid: true, attributes: true, value: false, target: false, bands: None };
+        Place { what: "a formula", grid: true, attributes: true, value: false, target: false, bands: None, rows: None };
+
+    /// A check on each row of `source`.
+    pub fn rows(source: &'a str) -> Place<'a> {
+        Place { what: "a check", grid: false, attributes: false, value: false, target: false, bands: None, rows: Some(source) }
+    }
 }
 
 /// A problem in a formula, at a span of its text.
@@ -189,6 +197,9 @@ impl Checker<'_> {
     }
 
     fn bare(&mut self, name: &str, span: Span) -> Option<Ir> {
+        if let Some(source) = self.place.rows {
+            return self.column(source, name, span);
+        }
         let special = match name {
             "value" if self.place.value => Some((Ref::Value, Type::Number)),
             "target" if self.place.target => Some((Ref::Target, Type::Number)),
@@ -279,6 +290,14 @@ impl Checker<'_> {
     /// Whether a source column may be read here: inside an aggregation, whose columns all come
     /// from one source.
     fn aggregated_column(&mut self, source: &str, column: &str, span: Span) -> bool {
+        if let Some(rows) = self.place.rows {
+            if rows != source {
+                let what = format!("`{source}.{column}`");
+                let help = format!("a check of source `{rows}` reads its own columns only");
+                self.problem(span, Error::new(ErrorKind::NotAllowedHere { what, place: self.place.what }).help(help));
+            }
+            return rows == source;
+        }
         let Some(aggregation) = &mut self.aggregation else {
             let error = Error::new(ErrorKind::UnaggregatedColumn { name: format!("{source}.{column}") });
             let help = if self.place.grid {
