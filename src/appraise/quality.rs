@@ -9,7 +9,6 @@ use serde::Serialize;
 use super::selection::Selection;
 use crate::engine::quality::{Issue, Line, QualityNote};
 use crate::locale::Locale;
-use crate::words::printable;
 
 /// A note as the JSON, the reports and the terminal show it.
 #[derive(Debug, Clone, Serialize)]
@@ -50,10 +49,10 @@ pub fn rows(notes: &[QualityNote], selection: &Selection, base: &Path, locale: L
 
 /// What a note says, in `locale`.
 fn detail(issue: &Issue, base: &Path, locale: Locale) -> String {
-    let file = |name: &str| printable(&relative(name, base));
+    let file = |name: &str| relative(name, base);
     let lines = |lines: &[Line]| named_lines(lines, base, locale);
     let list = |items: &[String]| {
-        let quoted: Vec<String> = items.iter().map(|item| format!("`{}`", printable(item))).collect();
+        let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
         quoted.join(locale.pick("、", ", "))
     };
     match issue {
@@ -67,8 +66,8 @@ fn detail(issue: &Issue, base: &Path, locale: Locale) -> String {
             format!("{} another row exactly (same entity, date and values), counted twice", counted(*count, "row repeats", "rows repeat")),
         ),
         Issue::NegativeCounts { column, count, lines: at } => locale.pick(
-            format!("计数列 `{}` 有 {count} 个负值{}", printable(column), lines(at)),
-            format!("{} below 0 in the count column `{}`{}", counted(*count, "value", "values"), printable(column), lines(at)),
+            format!("计数列 `{}` 有 {count} 个负值{}", column, lines(at)),
+            format!("{} below 0 in the count column `{}`{}", counted(*count, "value", "values"), column, lines(at)),
         ),
         Issue::ValuesMadeNoData { count, lines: at } => locale.pick(
             format!("{count} 个不是数字的值按无数据处理（on_bad_value: null）{}", lines(at)),
@@ -93,8 +92,8 @@ fn detail(issue: &Issue, base: &Path, locale: Locale) -> String {
             )
         }
         Issue::FailedCheck { check, count, lines: at } => locale.pick(
-            format!("{count} 行未通过检查 `{}`{}", printable(check), lines(at)),
-            format!("{} the check `{}`{}", counted(*count, "row fails", "rows fail"), printable(check), lines(at)),
+            format!("{count} 行未通过检查 `{}`{}", check, lines(at)),
+            format!("{} the check `{}`{}", counted(*count, "row fails", "rows fail"), check, lines(at)),
         ),
     }
 }
@@ -115,7 +114,7 @@ fn named_lines(lines: &[Line], base: &Path, locale: Locale) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    let named: Vec<String> = lines.iter().map(|l| format!("{}:{}", printable(&relative(&l.file, base)), l.line)).collect();
+    let named: Vec<String> = lines.iter().map(|l| format!("{}:{}", relative(&l.file, base), l.line)).collect();
     locale.pick(format!("（如 {}）", named.join("、")), format!(" (e.g. {})", named.join(", ")))
 }
 
