@@ -24,7 +24,7 @@ use crate::ruleset::model::Severity;
 
 pub use cells::Cell;
 pub use findings::Findings;
-pub use quality::QualityRow;
+pub use quality::{QualityRow, rows as quality_rows};
 pub use selection::Selection;
 
 #[derive(Debug, Serialize)]

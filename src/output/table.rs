@@ -12,6 +12,9 @@ use crate::ruleset::model::Severity;
 
 struct Headings {
     kpis: [&'static str; 6],
+    /// The footer's title; notes of no entity or period say so.
+    quality: &'static str,
+    all: &'static str,
     scorecards: [&'static str; 4],
     /// Info, warning and critical.
     severities: [&'static str; 3],
@@ -19,12 +22,16 @@ struct Headings {
 
 const EN: Headings = Headings {
     kpis: ["KPI", "Value", "Target", "Attainment", "Score", "Band"],
+    quality: "Data quality",
+    all: "all",
     scorecards: ["Scorecard", "Total", "Grade", "Not scored"],
     severities: ["info", "warning", "critical"],
 };
 
 const ZH: Headings = Headings {
     kpis: ["指标", "数值", "目标", "达成率", "得分", "档位"],
+    quality: "数据质量",
+    all: "全部",
     scorecards: ["计分卡", "总分", "等级", "未计分指标"],
     severities: ["提示", "警告", "严重"],
 };
@@ -72,7 +79,22 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale, wi
         }
         out.push('\n');
     }
+    out.push_str(&quality_footer(appraisal, headings));
     crate::words::printable(&out)
+}
+
+/// The data-quality notes, one a line: where (entity · period · source) and what.
+fn quality_footer(appraisal: &Appraisal, headings: &Headings) -> String {
+    if appraisal.quality.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("{} ({})\n", headings.quality, appraisal.quality.len());
+    for note in &appraisal.quality {
+        let entity = note.entity.as_deref().unwrap_or(headings.all);
+        let period = note.period.as_deref().unwrap_or(headings.all);
+        out.push_str(&format!("  {entity} · {period} · {}: {}\n", note.source, note.detail));
+    }
+    out
 }
 
 /// The KPIs of one cell, each in its format.

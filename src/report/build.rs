@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use crate::appraise::explain::explain_cell;
-use crate::appraise::{Cell, Finding, Findings};
+use crate::appraise::{Cell, Finding, Findings, QualityRow, Selection, quality_rows};
 use crate::compile::GridColumn;
 use crate::engine::period::from_epoch_days;
 use crate::engine::{Evaluation, Period};
@@ -28,6 +28,8 @@ pub struct ReportData<'a> {
     findings: Findings<'a>,
     /// The sources read for each entity (in the evaluation's order), and for all of them.
     sources: (Vec<Vec<SourceInfo>>, Vec<SourceInfo>),
+    /// The data-quality notes of the period, and of no period.
+    quality: Vec<QualityRow>,
 }
 
 impl<'a> ReportData<'a> {
@@ -41,7 +43,9 @@ impl<'a> ReportData<'a> {
             evaluation.periods.iter().position(|p| *p == period).expect("the period is checked against the evaluation");
         let findings = Findings::new(ruleset, evaluation, locale)?;
         let sources = sources_read(ruleset, evaluation)?;
-        Ok(ReportData { ruleset, evaluation, locale, period, findings, sources })
+        let selection = Selection { period: Some(evaluation.periods[period]), entity: None };
+        let quality = quality_rows(&evaluation.quality, &selection, &ruleset.base_dir, locale);
+        Ok(ReportData { ruleset, evaluation, locale, period, findings, sources, quality })
     }
 
     pub fn entities(&self) -> &[String] {
@@ -61,7 +65,7 @@ impl<'a> ReportData<'a> {
         self.period.saturating_sub(TREND_PERIODS - 1)..=self.period
     }
 
-    fn report(&self, kind: ReportKind, sources: Vec<SourceInfo>) -> Report {
+    fn report(&self, kind: ReportKind, sources: Vec<SourceInfo>, quality: Vec<QualityRow>) -> Report {
         let period = self.evaluation.periods[self.period];
         let model = &self.ruleset.model;
         Report {
@@ -85,6 +89,7 @@ impl<'a> ReportData<'a> {
                 last_date: sources.iter().filter_map(|s| s.last_date.clone()).max(),
             },
             sources,
+            quality,
             entity: None,
             portfolio: None,
         }
@@ -118,7 +123,9 @@ impl<'a> ReportData<'a> {
             scorecards,
             kpis,
         };
-        let mut report = self.report(ReportKind::Entity, self.sources.0[entity].clone());
+        let of_entity = |note: &&QualityRow| note.entity.as_ref().is_none_or(|e| e == cell.entity);
+        let quality = self.quality.iter().filter(of_entity).cloned().collect();
+        let mut report = self.report(ReportKind::Entity, self.sources.0[entity].clone(), quality);
         report.entity = Some(entity_report);
         Ok(report)
     }
@@ -220,7 +227,7 @@ impl<'a> ReportData<'a> {
                 SeverityCount { severity, count }
             })
             .collect();
-        let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone());
+        let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone(), self.quality.clone());
         let entities = self.entities().len();
         let reports = self
             .entities()

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::appraise::Finding;
+use crate::appraise::{Finding, QualityRow};
 use crate::appraise::explain::Explanation;
 use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
 use crate::ruleset::model::{Better, PeriodGrain, Severity};
 
 /// The version of this model; templates may check `context_version`.
-pub const CONTEXT_VERSION: u32 = 1;
+pub const CONTEXT_VERSION: u32 = 2;
 
 /// Everything both kinds of report share.
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +33,9 @@ pub struct Report {
     pub sources: Vec<SourceInfo>,
     /// Every file read and the span of dates of the rows read: the `sources` in one line.
     pub data: DataInfo,
+    /// The data-quality notes of the period (of the entity, in an entity report), and those of
+    /// no period: missing days, repeated rows, failed checks and the like.
+    pub quality: Vec<QualityRow>,
     /// Present in entity reports.
     pub entity: Option<EntityReport>,
     /// Present in portfolio reports.
