@@ -11,6 +11,7 @@ mod fuzz;
 mod grammar;
 mod layers;
 mod limits;
+mod quality;
 mod report;
 mod schema;
 mod support;
