@@ -59,11 +59,17 @@ fn detail(issue: &Issue, base: &Path, locale: Locale) -> String {
         Issue::MissingDays { missing, days } => {
             let named = days_named(missing, locale);
             let count = missing.len();
-            locale.pick(format!("{days} 天中有 {count} 天没有数据：{named}"), format!("no rows on {} of {days} days: {named}", count))
+            locale.pick(
+                format!("{days} 天中有 {count} 天没有数据：{named}"),
+                format!("no rows on {} of {days} days: {named}", count),
+            )
         }
         Issue::RepeatedRows { count } => locale.pick(
             format!("{count} 行与另一行完全相同（同一对象、日期和数值），被重复计入"),
-            format!("{} another row exactly (same entity, date and values), counted twice", counted(*count, "row repeats", "rows repeat")),
+            format!(
+                "{} another row exactly (same entity, date and values), counted twice",
+                counted(*count, "row repeats", "rows repeat")
+            ),
         ),
         Issue::NegativeCounts { column, count, lines: at } => locale.pick(
             format!("计数列 `{}` 有 {count} 个负值{}", column, lines(at)),
@@ -71,11 +77,16 @@ fn detail(issue: &Issue, base: &Path, locale: Locale) -> String {
         ),
         Issue::ValuesMadeNoData { count, lines: at } => locale.pick(
             format!("{count} 个不是数字的值按无数据处理（on_bad_value: null）{}", lines(at)),
-            format!("{} not a number, read as no data (on_bad_value: null){}", counted(*count, "value", "values"), lines(at)),
+            format!(
+                "{} not a number, read as no data (on_bad_value: null){}",
+                counted(*count, "value", "values"),
+                lines(at)
+            ),
         ),
-        Issue::TotalRowsLeftOut { count } => {
-            locale.pick(format!("已排除 {count} 行合计行"), format!("{} left out", counted(*count, "total row", "total rows")))
-        }
+        Issue::TotalRowsLeftOut { count } => locale.pick(
+            format!("已排除 {count} 行合计行"),
+            format!("{} left out", counted(*count, "total row", "total rows")),
+        ),
         Issue::DifferentHeaders { file: other, first_file, missing, extra } => {
             let (other, first_file) = (file(other), file(first_file));
             let mut parts = Vec::new();

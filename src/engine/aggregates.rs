@@ -86,7 +86,7 @@ impl Aggregates {
         aggregations.push(bad.alias(GridColumn::BadValues(source.name).name()));
         aggregations.push(RowColumn::Date.col().min().alias(GridColumn::FirstDate(source.name).name()));
         aggregations.push(RowColumn::Date.col().max().alias(GridColumn::LastDate(source.name).name()));
-        aggregations.extend(quality::aggregations(&scanned.counts, self.checks_of(source.name), &over_rows));
+        aggregations.extend(quality::aggregations(&columns, &scanned.counts, self.checks_of(source.name), &over_rows));
         let grouped = rows.group_by([RowColumn::Entity.col(), RowColumn::Period.col()]).agg(aggregations);
         Ok(SourcePlan { grouped, differences: scanned.differences })
     }

@@ -8,11 +8,11 @@ use polars::prelude::*;
 
 use super::aggregates::{Aggregates, SourcePlan};
 use super::evaluation::{Evaluation, Found};
-use super::quality::{self, SourceQuality};
-use super::sources::HeaderDifference;
 use super::grid::{self, Inputs};
 use super::layers::{self, Computed, Layer};
 use super::probes::Probes;
+use super::quality::{self, SourceQuality};
+use super::sources::HeaderDifference;
 use super::sources::SourceRef;
 use super::{attributes, failure, files, formulas, scorecards, scoring, targets};
 use crate::compile::{self, Context, GridColumn};
@@ -78,25 +78,33 @@ fn read_inputs<'a>(
 }
 
 /// The plans of all sources, collected in parallel; a failure is reported at the source (and
-/// file) that fails on its own.
+/// file) that fails on its own. Each frame comes with the source as it was read.
 fn collect_sources<'a>(
     plans: Vec<(SourceRef<'a>, SourcePlan)>,
     aggregates: &Aggregates,
 ) -> Result<Vec<(SourceRef<'a>, DataFrame, Vec<HeaderDifference>)>> {
     let logical = plans.iter().map(|(_, plan)| plan.grouped.clone().logical_plan).collect();
     match LazyFrame::collect_all_with_engine(logical, Engine::Auto, OptFlags::default()) {
-        Ok(frames) => Ok(plans.into_iter().zip(frames).map(|((source, plan), frame)| (source, frame, plan.differences)).collect()),
+        Ok(frames) => {
+            Ok(plans.into_iter().zip(frames).map(|((source, plan), frame)| (source, frame, plan.differences)).collect())
+        }
         Err(_) => {
             // One by one, to find the source that fails; one whose dates the reader could not
             // parse is read again with its dates as text, which tells total rows.
             let mut frames = Vec::new();
             for (source, plan) in plans {
-                let frame = plan.grouped.collect().or_else(|_| {
-                    let careful = source.with_dates_as_text();
-                    let plan = aggregates.plan(&careful, source.ruleset.model.grain.period)?;
-                    let frame = plan.grouped.collect();
-                    frame.map_err(|e| failure::reading(&careful, &aggregates.columns_of(source.name), e))
-                })?;
+                let (source, frame) = match plan.grouped.collect() {
+                    Ok(frame) => (source, frame),
+                    Err(_) => {
+                        let careful = source.with_dates_as_text();
+                        let plan = aggregates.plan(&careful, source.ruleset.model.grain.period)?;
+                        let frame = plan.grouped.collect();
+                        (
+                            careful,
+                            frame.map_err(|e| failure::reading(&careful, &aggregates.columns_of(source.name), e))?,
+                        )
+                    }
+                };
                 frames.push((source, frame, plan.differences));
             }
             Ok(frames)

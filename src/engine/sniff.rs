@@ -14,8 +14,9 @@ pub const TOTAL_LABELS: [&str; 8] = ["合计", "总计", "平均", "合计：", 
 
 /// Words of a header that names a difference, which can be below 0 (`净增关注人数`,
 /// `net change`), unlike a count.
-const DIFFERENCE_WORDS: [&str; 14] =
-    ["净", "增减", "变化", "变动", "差", "增长", "盈亏", "net", "change", "growth", "delta", "diff", "balance", "profit"];
+const DIFFERENCE_WORDS: [&str; 14] = [
+    "净", "增减", "变化", "变动", "差", "增长", "盈亏", "net", "change", "growth", "delta", "diff", "balance", "profit",
+];
 
 /// Whether a column's header names a difference rather than a count.
 pub fn names_a_difference(header: &str) -> bool {

@@ -114,10 +114,11 @@ pub(super) enum Scan<'a> {
     /// The rows, without total rows, each with its `row` number in the file (total rows
     /// counted) and its date as written, for errors that name a line.
     Numbered,
-    /// Every row, total rows marked ([`RowColumn::TotalRow`]), each with the whole row as
-    /// written ([`RowColumn::Whole`]) under `headers` (those of all the source's files): for
-    /// aggregation and the data-quality notes.
-    Marked { headers: &'a [String] },
+    /// Every row, total rows marked ([`RowColumn::TotalRow`]): for aggregation.
+    Marked,
+    /// As [`Scan::Marked`], each row with the whole row as written ([`RowColumn::Whole`])
+    /// under `headers` (those of all the source's files): to tell rows written twice.
+    Whole { headers: &'a [String] },
 }
 
 /// The rows of a source: the entity, the date (for dated sources) and each column in
@@ -137,7 +138,12 @@ pub struct Scanned {
 }
 
 pub fn scan_marked(source: &SourceRef, columns: &[ColumnUse]) -> Result<Scanned, Errors> {
-    scan_files(source, columns, Scan::Marked { headers: &[] })
+    scan_files(source, columns, Scan::Marked)
+}
+
+/// A source's rows as [`Scan::Whole`] reads them.
+pub fn scan_whole(source: &SourceRef, columns: &[ColumnUse]) -> Result<LazyFrame, Errors> {
+    Ok(scan_files(source, columns, Scan::Whole { headers: &[] })?.rows)
 }
 
 fn scan_files(source: &SourceRef, columns: &[ColumnUse], scan: Scan) -> Result<Scanned, Errors> {
@@ -159,7 +165,7 @@ fn scan_files(source: &SourceRef, columns: &[ColumnUse], scan: Scan) -> Result<S
         }
     }
     let scan = match scan {
-        Scan::Marked { .. } => Scan::Marked { headers: &every_header },
+        Scan::Whole { .. } => Scan::Whole { headers: &every_header },
         other => other,
     };
     let mut frames = Vec::new();
@@ -257,7 +263,7 @@ pub(super) fn scan_file(
     select.push(bad.alias(RowColumn::BadValues.name()));
     let total = total_row_flag(&headers, &dtypes)?;
     let written: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
-    if let Scan::Marked { headers: every_header } = scan {
+    if let Scan::Whole { headers: every_header } = scan {
         // Every column is read, as text, to tell a repeated row from rows that differ only in a
         // column no formula reads.
         for header in &written {
@@ -273,6 +279,8 @@ pub(super) fn scan_file(
         };
         let cells: Vec<Expr> = every_header.iter().map(cell).collect();
         select.push(concat_str(cells, "\u{1f}", false).alias(RowColumn::Whole.name()));
+    }
+    if matches!(scan, Scan::Marked | Scan::Whole { .. }) {
         select.push(total.clone().alias(RowColumn::TotalRow.name()));
     }
     let rows = file.scan(&dtypes)?;
@@ -283,7 +291,7 @@ pub(super) fn scan_file(
         select.push(written.alias("written_date"));
     }
     let rows = if scan == Scan::Numbered { rows.with_row_index("row", None) } else { rows };
-    let rows = if matches!(scan, Scan::Marked { .. }) { rows } else { rows.filter(total.not()) };
+    let rows = if matches!(scan, Scan::Marked | Scan::Whole { .. }) { rows } else { rows.filter(total.not()) };
     Ok(rows.select(select))
 }
 

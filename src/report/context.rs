@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::appraise::{Finding, QualityRow};
 use crate::appraise::explain::Explanation;
+use crate::appraise::{Finding, QualityRow};
 use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
 use crate::ruleset::model::{Better, PeriodGrain, Severity};

@@ -413,8 +413,15 @@ impl<'a> Validator<'a> {
     }
 
     fn grades(&mut self) -> Vec<(String, Band)> {
-        let place =
-            Place { what: "a grade", grid: false, attributes: false, value: true, target: false, bands: None, rows: None };
+        let place = Place {
+            what: "a grade",
+            grid: false,
+            attributes: false,
+            value: true,
+            target: false,
+            bands: None,
+            rows: None,
+        };
         self.conditions(&[Key("grades")], self.model.grades.keys(), place)
     }
 

@@ -80,10 +80,19 @@ fn each_report_shows_the_notes_of_its_entity_and_period() {
     assert!(status.success());
     let read = |name: &str| std::fs::read_to_string(out.path().join("2026-02").join(name)).unwrap();
     let entity = read("entities/A.md");
-    let section = entity.split("## Data quality").nth(1).expect("a data-quality section").split("## Data sources").next().unwrap();
+    let section = entity
+        .split("## Data quality")
+        .nth(1)
+        .expect("a data-quality section")
+        .split("## Data sources")
+        .next()
+        .unwrap();
     assert!(section.contains("| 2026-02 | users | no rows on 1 of 28 days: 2026-02-03 |"), "{section}");
     assert!(!section.contains("2026-01"), "notes of other periods stay out: {section}");
     assert!(section.contains("| — | users | 1 total row left out |"), "{section}");
     let portfolio = read("portfolio.html");
-    assert!(portfolio.contains("<td>B</td><td>2026-02</td><td>users</td><td>no rows on 1 of 28 days: 2026-02-03</td>"), "{portfolio}");
+    assert!(
+        portfolio.contains("<td>B</td><td>2026-02</td><td>users</td><td>no rows on 1 of 28 days: 2026-02-03</td>"),
+        "{portfolio}"
+    );
 }

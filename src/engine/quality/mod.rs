@@ -12,11 +12,10 @@ pub mod note;
 
 pub use note::{Issue, Line, QualityNote};
 
-use crate::engine::cell_value::{flag_at, number_at};
-use crate::engine::period::{Period, from_epoch_days, truncate};
-use crate::engine::sources::{HeaderDifference, Scan, SourceRef, scan_file};
-use crate::engine::values::ColumnUse;
 use crate::compile::{self, Context, GridColumn, QualityColumn, RowColumn};
+use crate::engine::period::{Period, epoch_days, from_epoch_days, truncate};
+use crate::engine::sources::{HeaderDifference, Scan, SourceRef, scan_file, scan_whole};
+use crate::engine::values::ColumnUse;
 use crate::error::Result;
 use crate::expr::Ir;
 use crate::ruleset::CheckedRuleset;
@@ -32,12 +31,15 @@ const DAILY_COVERAGE: f64 = 0.8;
 const DAILY_ROWS: f64 = 1.1;
 
 /// The aggregations of a source's rows per cell that the notes are computed from: the
-/// distinct dates, repeated rows, total rows, values below 0 in each column of `counts`, and
-/// rows failing each check.
-pub fn aggregations(counts: &[String], checks: &[Ir], over_rows: &Context) -> Vec<Expr> {
+/// distinct dates, rows that may be written twice (the same date and `columns` as another:
+/// [`exact_repeats`] then compares every column), total rows, values below 0 in each column
+/// of `counts`, and rows failing each check.
+pub fn aggregations(columns: &[ColumnUse], counts: &[String], checks: &[Ir], over_rows: &Context) -> Vec<Expr> {
+    let read = std::iter::once(RowColumn::Date.col()).chain(columns.iter().map(|c| RowColumn::Source(&c.name).col()));
+    let alike = len() - as_struct(read.collect()).n_unique();
     let mut found = vec![
         RowColumn::Date.col().unique().alias(QualityColumn::Days.name()),
-        (len() - RowColumn::Whole.col().n_unique()).cast(DataType::UInt32).alias(QualityColumn::Repeated.name()),
+        alike.cast(DataType::UInt32).alias(QualityColumn::Repeated.name()),
         RowColumn::TotalRow.col().cast(DataType::UInt32).sum().alias(QualityColumn::Totals.name()),
     ];
     for column in counts {
@@ -84,17 +86,26 @@ pub fn split<'a>(
     let rows = GridColumn::Rows(name).col();
     let totals = QualityColumn::Totals.col().cast(DataType::Float64);
     // A group of total rows: every row of it is one (by its date), or its entity is one.
-    let total_group = totals.clone().gt(lit(0.0)).and(totals.eq(rows)).or(crate::engine::values::total_row(RowColumn::Entity.col()));
+    let total_group =
+        totals.clone().gt(lit(0.0)).and(totals.eq(rows)).or(crate::engine::values::total_row(RowColumn::Entity.col()));
     let frame = frame.lazy().with_column(total_group.alias(TOTAL_GROUP)).collect()?;
-    let quality_columns: Vec<PlSmallStr> = frame
-        .get_column_names_owned()
-        .into_iter()
-        .filter(|name| name.starts_with(QualityColumn::PREFIX))
-        .collect();
-    let kept = [GridColumn::Rows(name), GridColumn::BadValues(name), GridColumn::FirstDate(name), GridColumn::LastDate(name)];
-    let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
-    let mut selected: Vec<Expr> = keys.into_iter().chain(kept.map(GridColumn::col)).collect();
-    selected.extend(quality_columns.iter().map(|name| col(name.clone())));
+    let quality_columns: Vec<PlSmallStr> =
+        frame.get_column_names_owned().into_iter().filter(|name| name.starts_with(QualityColumn::PREFIX)).collect();
+    // Typed once, for reading cell by cell: dates as days, counts as numbers.
+    let day = |column: Expr| column.cast(DataType::Int32);
+    let number = |column: Expr| column.cast(DataType::Float64);
+    let mut selected = vec![
+        RowColumn::Entity.col(),
+        day(RowColumn::Period.col()),
+        day(GridColumn::FirstDate(name).col()),
+        day(GridColumn::LastDate(name).col()),
+        number(GridColumn::Rows(name).col()),
+        number(GridColumn::BadValues(name).col()),
+        QualityColumn::Days.col().cast(DataType::List(Box::new(DataType::Int32))),
+        col(TOTAL_GROUP),
+    ];
+    let counts = quality_columns.iter().filter(|n| ![QualityColumn::Days.name(), TOTAL_GROUP.into()].contains(n));
+    selected.extend(counts.map(|name| number(col(name.clone()))));
     let cells = frame.clone().lazy().select(selected).collect()?;
     let aggregated = frame.lazy().filter(col(TOTAL_GROUP).not()).collect()?;
     let aggregated = aggregated.drop_many(quality_columns);
@@ -121,57 +132,57 @@ pub fn notes(ruleset: &CheckedRuleset, sources: Vec<SourceQuality>, entities: &[
 
 /// The notes of one source's cells.
 fn source_notes(ruleset: &CheckedRuleset, quality: &SourceQuality, entities: &[String]) -> Result<Vec<QualityNote>> {
-    let cells = Cells::read(quality)?;
+    let mut cells = Cells::read(quality, ruleset.checks.get(quality.source.name).map_or(0, Vec::len))?;
+    if cells.repeated.iter().any(|r| *r > 0) {
+        cells.repeated = exact_repeats(quality, &cells)?;
+    }
     let grain = ruleset.model.grain.period;
     let source = &quality.source;
     let daily = cells.daily(grain);
     let mut notes = Vec::new();
     let mut lines = FailingLines::default();
     for cell in 0..cells.len() {
-        let entity = cells.entity(cell);
-        let period = cells.period(cell).map(|start| Period::containing(grain, start));
+        let entity = cells.entity[cell].as_deref();
+        let period = cells.period[cell].map(|start| Period::containing(grain, start));
         let note = |issue| QualityNote {
             entity: entity.filter(|e| entities.iter().any(|known| known == e)).map(str::to_string),
             period,
             source: source.name.to_string(),
             issue,
         };
-        if cells.flag(TOTAL_GROUP, cell) {
-            let count = cells.number(QualityColumn::Totals.name().as_str(), cell).max(1.0) as usize;
-            let count = if entity.is_some_and(|e| crate::engine::sniff::TOTAL_LABELS.contains(&e)) { cells.rows(cell) } else { count };
-            let issue = Issue::TotalRowsLeftOut { count };
-            notes.push(QualityNote { period: if entity.is_some() { period } else { None }, ..note(issue) });
+        if cells.total_group[cell] {
+            // Rows of a total "entity" (`合计` in the entity column), or total rows by their date.
+            let by_entity = entity.is_some_and(|e| crate::engine::sniff::TOTAL_LABELS.contains(&e));
+            let count = if by_entity { cells.rows[cell] } else { cells.totals[cell] };
+            let period = if by_entity { period } else { None };
+            notes.push(QualityNote { period, ..note(Issue::TotalRowsLeftOut { count }) });
             continue;
         }
         let (Some(period), Some(entity)) = (period, entity) else { continue };
-        if daily {
-            let missing = cells.missing_days(cell, period);
-            if !missing.is_empty() {
-                let days = (period.end() - period.start).num_days() as usize + 1;
-                notes.push(note(Issue::MissingDays { missing, days }));
-            }
+        let missing = if daily { cells.missing_days(cell, period) } else { Vec::new() };
+        if !missing.is_empty() {
+            let days = (period.end() - period.start).num_days() as usize + 1;
+            notes.push(note(Issue::MissingDays { missing, days }));
         }
-        let repeated = cells.count(QualityColumn::Repeated.name().as_str(), cell);
-        if repeated > 0 {
-            notes.push(note(Issue::RepeatedRows { count: repeated }));
+        if cells.repeated[cell] > 0 {
+            notes.push(note(Issue::RepeatedRows { count: cells.repeated[cell] }));
         }
-        let bad = cells.count(GridColumn::BadValues(source.name).name().as_str(), cell);
+        let mut lines_of = |failure| lines.get(quality, &cells.counted(), failure, entity, period);
+        let bad = cells.bad[cell];
         if bad > 0 && source.source.on_bad_value == OnBadValue::Null {
-            let lines = lines.get(quality, &cells.counted, Failure::BadValue, entity, period);
-            notes.push(note(Issue::ValuesMadeNoData { count: bad, lines }));
+            notes.push(note(Issue::ValuesMadeNoData { count: bad, lines: lines_of(Failure::BadValue) }));
         }
-        for column in &cells.counted {
-            let count = cells.count(QualityColumn::Negative(column).name().as_str(), cell);
-            if count > 0 {
-                let lines = lines.get(quality, &cells.counted, Failure::Negative(column.clone()), entity, period);
+        for (column, negative) in &cells.negative {
+            if negative[cell] > 0 {
+                let lines = lines_of(Failure::Negative(column.clone()));
                 let column = source.header_of(column).to_string();
-                notes.push(note(Issue::NegativeCounts { column, count, lines }));
+                notes.push(note(Issue::NegativeCounts { column, count: negative[cell], lines }));
             }
         }
         for (index, check) in ruleset.checks.get(source.name).into_iter().flatten().enumerate() {
-            let count = cells.count(QualityColumn::Failed(index).name().as_str(), cell);
+            let count = cells.failed[index][cell];
             if count > 0 {
-                let lines = lines.get(quality, &cells.counted, Failure::Check(index), entity, period);
+                let lines = lines_of(Failure::Check(index));
                 notes.push(note(Issue::FailedCheck { check: check.text().trim().to_string(), count, lines }));
             }
         }
@@ -179,81 +190,99 @@ fn source_notes(ruleset: &CheckedRuleset, quality: &SourceQuality, entities: &[S
     Ok(notes)
 }
 
-/// A source's quality cells, column by column.
-struct Cells<'a> {
-    frame: &'a DataFrame,
-    source: &'a str,
-    /// The columns of counts the source has a `Negative` column for.
-    counted: Vec<String>,
+/// The rows of each cell that repeat another row in every column of the file, read again
+/// with every column, for a source whose rows alike in the columns read suggest some.
+fn exact_repeats(quality: &SourceQuality, cells: &Cells) -> Result<Vec<usize>> {
+    let grain = quality.source.ruleset.model.grain.period;
+    let rows = scan_whole(&quality.source, &quality.columns)?.filter(RowColumn::TotalRow.col().not());
+    let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
+    let repeated = (len() - RowColumn::Whole.col().n_unique()).cast(DataType::Float64).alias("repeated");
+    let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
+    let frame = rows.with_column(period).group_by(keys).agg([repeated]).collect()?;
+    let entities = frame.column(&RowColumn::Entity.name())?.str()?;
+    let periods = frame.column(&RowColumn::Period.name())?.i32()?;
+    let counts = frame.column("repeated")?.f64()?;
+    let mut found: HashMap<(&str, NaiveDate), usize> = HashMap::new();
+    for ((entity, period), count) in entities.iter().zip(periods.iter()).zip(counts.iter()) {
+        if let (Some(entity), Some(period), Some(count)) = (entity, period, count) {
+            found.insert((entity, from_epoch_days(period)), count as usize);
+        }
+    }
+    let of_cell = |cell: usize| {
+        let key = (cells.entity[cell].as_deref().unwrap_or_default(), cells.period[cell]?);
+        found.get(&key).copied()
+    };
+    Ok((0..cells.len()).map(|cell| of_cell(cell).unwrap_or(0)).collect())
 }
 
-impl<'a> Cells<'a> {
-    fn read(quality: &'a SourceQuality) -> Result<Cells<'a>> {
+/// A source's quality cells, read out of their frame once.
+struct Cells {
+    entity: Vec<Option<String>>,
+    period: Vec<Option<NaiveDate>>,
+    /// The distinct dates of each cell's rows, as days since 1970.
+    days: Vec<Vec<i32>>,
+    rows: Vec<usize>,
+    bad: Vec<usize>,
+    totals: Vec<usize>,
+    total_group: Vec<bool>,
+    repeated: Vec<usize>,
+    /// Each column of counts, with its values below 0 per cell.
+    negative: Vec<(String, Vec<usize>)>,
+    /// The failing rows of each check per cell.
+    failed: Vec<Vec<usize>>,
+}
+
+impl Cells {
+    fn read(quality: &SourceQuality, checks: usize) -> Result<Cells> {
+        let frame = &quality.cells;
+        let source = quality.source.name;
+        let counts = |name: PlSmallStr| -> Result<Vec<usize>> {
+            Ok(frame.column(&name)?.f64()?.iter().map(|n| n.unwrap_or(0.0) as usize).collect())
+        };
         let prefix = QualityColumn::Negative("").name();
-        let counted = quality
-            .cells
-            .get_column_names()
-            .iter()
-            .filter_map(|name| name.strip_prefix(prefix.as_str()).map(str::to_string))
-            .collect();
-        Ok(Cells { frame: &quality.cells, source: quality.source.name, counted })
+        let mut negative = Vec::new();
+        for name in frame.get_column_names() {
+            if let Some(column) = name.strip_prefix(prefix.as_str()) {
+                negative.push((column.to_string(), counts(name.clone())?));
+            }
+        }
+        let days = frame.column(&QualityColumn::Days.name())?.list()?.clone();
+        let days = days.amortized_iter().map(|days| {
+            days.and_then(|d| d.as_ref().i32().ok().map(|d| d.iter().flatten().collect())).unwrap_or_default()
+        });
+        let entities = frame.column(&RowColumn::Entity.name())?.str()?.clone();
+        let periods = frame.column(&RowColumn::Period.name())?.i32()?.clone();
+        Ok(Cells {
+            entity: entities.iter().map(|e| e.filter(|e| !e.is_empty()).map(str::to_string)).collect(),
+            period: periods.iter().map(|p| p.map(from_epoch_days)).collect(),
+            days: days.collect(),
+            rows: counts(GridColumn::Rows(source).name())?,
+            bad: counts(GridColumn::BadValues(source).name())?,
+            totals: counts(QualityColumn::Totals.name())?,
+            total_group: frame.column(TOTAL_GROUP)?.bool()?.iter().map(|f| f == Some(true)).collect(),
+            repeated: counts(QualityColumn::Repeated.name())?,
+            negative,
+            failed: (0..checks).map(|index| counts(QualityColumn::Failed(index).name())).collect::<Result<_>>()?,
+        })
     }
 
     fn len(&self) -> usize {
-        self.frame.height()
+        self.rows.len()
     }
 
-    fn column(&self, name: &str) -> &Column {
-        self.frame.column(name).unwrap_or_else(|_| panic!("the quality cells have no column `{name}`"))
-    }
-
-    fn entity(&self, cell: usize) -> Option<&str> {
-        self.column(&RowColumn::Entity.name()).str().ok()?.get(cell).filter(|e| !e.is_empty())
-    }
-
-    fn period(&self, cell: usize) -> Option<NaiveDate> {
-        self.date(&RowColumn::Period.name(), cell)
-    }
-
-    fn date(&self, name: &str, cell: usize) -> Option<NaiveDate> {
-        let days = self.column(name).cast(&DataType::Int32).ok()?;
-        days.i32().ok()?.get(cell).map(from_epoch_days)
-    }
-
-    fn number(&self, name: &str, cell: usize) -> f64 {
-        number_at(self.column(name), cell).unwrap_or(0.0)
-    }
-
-    fn count(&self, name: &str, cell: usize) -> usize {
-        self.number(name, cell) as usize
-    }
-
-    fn rows(&self, cell: usize) -> usize {
-        self.count(GridColumn::Rows(self.source).name().as_str(), cell)
-    }
-
-    fn flag(&self, name: &str, cell: usize) -> bool {
-        flag_at(self.column(name), cell)
-    }
-
-    /// The distinct dates of a cell's rows.
-    fn days(&self, cell: usize) -> Vec<NaiveDate> {
-        let Ok(Some(list)) = self.column(QualityColumn::Days.name().as_str()).list().map(|l| l.get_as_series(cell))
-        else {
-            return Vec::new();
-        };
-        let days = list.cast(&DataType::Int32).ok();
-        let days = days.as_ref().and_then(|d| d.i32().ok().map(|d| d.iter().flatten().map(from_epoch_days).collect()));
-        days.unwrap_or_default()
+    /// The columns of counts.
+    fn counted(&self) -> Vec<String> {
+        self.negative.iter().map(|(column, _)| column.clone()).collect()
     }
 
     /// The days of a period that a cell with rows has none on.
     fn missing_days(&self, cell: usize, period: Period) -> Vec<NaiveDate> {
-        let present = self.days(cell);
+        let present = &self.days[cell];
         if present.is_empty() {
             return Vec::new();
         }
-        period.start.iter_days().take_while(|day| *day <= period.end()).filter(|day| !present.contains(day)).collect()
+        let days = period.start.iter_days().take_while(|day| *day <= period.end());
+        days.filter(|day| !present.contains(&epoch_days(*day))).collect()
     }
 
     /// Whether the source has a row a day: about one row per entity and day (repeats aside),
@@ -261,10 +290,10 @@ impl<'a> Cells<'a> {
     fn daily(&self, grain: PeriodGrain) -> bool {
         let (mut days, mut rows, mut spanned) = (0, 0, 0);
         for cell in 0..self.len() {
-            let Some(start) = self.period(cell).filter(|_| !self.flag(TOTAL_GROUP, cell)) else { continue };
+            let Some(start) = self.period[cell].filter(|_| !self.total_group[cell]) else { continue };
             let period = Period::containing(grain, start);
-            days += self.days(cell).len();
-            rows += self.rows(cell) - self.count(QualityColumn::Repeated.name().as_str(), cell);
+            days += self.days[cell].len();
+            rows += self.rows[cell] - self.repeated[cell];
             spanned += (period.end() - period.start).num_days() as usize + 1;
         }
         days > 1 && rows as f64 <= DAILY_ROWS * days as f64 && days as f64 >= DAILY_COVERAGE * spanned as f64
@@ -290,7 +319,14 @@ struct FailingLines {
 }
 
 impl FailingLines {
-    fn get(&mut self, quality: &SourceQuality, counted: &[String], failure: Failure, entity: &str, period: Period) -> Vec<Line> {
+    fn get(
+        &mut self,
+        quality: &SourceQuality,
+        counted: &[String],
+        failure: Failure,
+        entity: &str,
+        period: Period,
+    ) -> Vec<Line> {
         if self.read.is_none() {
             // The lines only illustrate a note whose count is known: if the files cannot be
             // read again, the note names none.
@@ -344,7 +380,9 @@ fn read_failing_lines(quality: &SourceQuality, counted: &[String]) -> Result<Lin
             for (entity, period, rows) in first_failing_rows(rows.clone(), failing.clone())? {
                 let entry = found.entry((failure.clone(), entity, period)).or_default();
                 let room = LINES_NAMED.saturating_sub(entry.len());
-                entry.extend(rows.into_iter().take(room).map(|row| Line { file: file.display(), line: file.data_line(row) }));
+                entry.extend(
+                    rows.into_iter().take(room).map(|row| Line { file: file.display(), line: file.data_line(row) }),
+                );
             }
         }
     }

@@ -53,7 +53,15 @@ impl<'a> Place<'a> {
 
     /// A check on each row of `source`.
     pub fn rows(source: &'a str) -> Place<'a> {
-        Place { what: "a check", grid: false, attributes: false, value: false, target: false, bands: None, rows: Some(source) }
+        Place {
+            what: "a check",
+            grid: false,
+            attributes: false,
+            value: false,
+            target: false,
+            bands: None,
+            rows: Some(source),
+        }
     }
 }
 
