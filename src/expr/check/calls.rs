@@ -64,8 +64,12 @@ impl Checker<'_> {
             _ => None,
         };
         if let Some(place) = forbidden_in {
-            let error = ErrorKind::NotAllowedHere { what: format!("`{}`", function.name()), place };
-            self.problem(span, Error::new(error));
+            let error = Error::new(ErrorKind::NotAllowedHere { what: format!("`{}`", function.name()), place });
+            let error = match self.place.rows {
+                Some(_) => error.help("a check reads one row at a time: compare its columns, like `net == new - lost`"),
+                None => error,
+            };
+            self.problem(span, error);
         }
         forbidden_in.is_none()
     }

@@ -273,8 +273,13 @@ impl Checker<'_> {
             }
             ColumnLookup::UnknownColumn { known } => {
                 let kind = ErrorKind::UnknownColumn { source_name: source.to_string(), column: column.to_string() };
+                // A check names its source's columns bare.
+                let written = |near: &str| match self.place.rows {
+                    Some(_) => near.to_string(),
+                    None => format!("{source}.{near}"),
+                };
                 let error = match crate::suggest::nearest(column, known.iter().map(String::as_str)) {
-                    Some(near) => Error::new(kind).help(format!("did you mean `{source}.{near}`?")),
+                    Some(near) => Error::new(kind).help(format!("did you mean `{}`?", written(near))),
                     None => Error::new(kind),
                 };
                 self.problem(span, error);
