@@ -1,8 +1,10 @@
-//! Writes WeChat official account exports for the example client, or a large generated
-//! portfolio for benchmarks. Deterministic: the same arguments write the same bytes.
+//! Writes WeChat official account exports as CSV, for the example client or a large generated
+//! portfolio for benchmarks. Deterministic: the same arguments write the same bytes. The
+//! example client's files are these, turned into the formats the backend really downloads:
 //!
 //! ```sh
-//! cargo run --example generate_wechat                                  # examples/wechat/data
+//! cargo run --example generate_wechat                   # the example client, into target/example-exports
+//! python examples/support/real_formats.py target/example-exports examples/wechat/data
 //! cargo run --example generate_wechat -- --accounts 2000 --out /tmp/wechat-2000
 //! ```
 
@@ -27,7 +29,7 @@ struct Args {
     end: NaiveDate,
     #[arg(long, default_value_t = 20261101)]
     seed: u64,
-    #[arg(long, default_value = "examples/wechat/data")]
+    #[arg(long, default_value = "target/example-exports")]
     out: PathBuf,
 }
 

@@ -302,7 +302,7 @@ impl Explainer<'_> {
                 rows: self.cell.number(GridColumn::Rows(source)).unwrap_or(0.0) as u64,
                 first_date: self.cell.date(GridColumn::FirstDate(source)),
                 last_date: self.cell.date(GridColumn::LastDate(source)),
-                files: self.evaluation.files.get(source).cloned().unwrap_or_default(),
+                files: self.evaluation.files_of(source, Some(self.cell.entity)),
             })
             .collect()
     }

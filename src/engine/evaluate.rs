@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use polars::prelude::*;
 
 use super::aggregates::{Aggregates, SourcePlan};
-use super::evaluation::{Evaluation, Found};
+use super::evaluation::{Evaluation, FileRead, Found};
 use super::grid::{self, Inputs};
 use super::layers::{self, Computed, Layer};
 use super::probes::Probes;
@@ -18,6 +18,7 @@ use super::{attributes, failure, files, formulas, scorecards, scoring, targets};
 use crate::compile::{self, Context, GridColumn};
 use crate::error::{Error, Errors, Result};
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::model::Source;
 
 pub fn evaluate(ruleset: &CheckedRuleset) -> Result<Evaluation> {
     evaluate_with(ruleset, Probes::default())
@@ -126,11 +127,22 @@ fn computed_columns<'a>(ruleset: &'a CheckedRuleset, aggregates: &Aggregates, pr
     layers
 }
 
-/// The names of the files of each source of rows.
-fn files_read(ruleset: &CheckedRuleset) -> IndexMap<String, Vec<String>> {
-    let names = |source| files::find(source, &ruleset.base_dir).unwrap_or_default();
-    let file_names = |paths: Vec<std::path::PathBuf>| {
-        paths.iter().filter_map(|path| path.file_name()).map(|name| name.to_string_lossy().to_string()).collect()
+/// The files of each source of rows, by name: the file's name, or, for a source with one file
+/// or folder per entity, its path from the folder named by `{entity}` on (`晨光咖啡/用户增长.xls`).
+fn files_read(ruleset: &CheckedRuleset) -> IndexMap<String, Vec<FileRead>> {
+    let base = &ruleset.base_dir;
+    let read = |source: &Source| -> Vec<FileRead> {
+        let paths = files::find(source, base).unwrap_or_default();
+        let fixed: std::path::PathBuf = std::path::Path::new(&source.path)
+            .components()
+            .take_while(|part| !part.as_os_str().to_string_lossy().contains(['{', '*', '?', '[']))
+            .collect();
+        let name = |path: &std::path::Path| match source.entity_from_path() {
+            true => path.strip_prefix(base.join(&fixed)).unwrap_or(path).display().to_string(),
+            false => path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        };
+        let entity = |path: &std::path::Path| files::entity_in_path(source, base, path).map(|e| e.trim().to_string());
+        paths.iter().map(|path| FileRead { name: name(path), entity: entity(path) }).collect()
     };
-    ruleset.row_sources().map(|(name, source)| (name.clone(), file_names(names(source)))).collect()
+    ruleset.row_sources().map(|(name, source)| (name.clone(), read(source))).collect()
 }

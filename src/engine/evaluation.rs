@@ -23,15 +23,22 @@ pub struct Evaluation {
     pub quality: Vec<QualityNote>,
     /// The parts of formulas computed for explanations.
     pub probes: Probes,
-    /// The names of the files read for each source of rows.
-    pub files: IndexMap<String, Vec<String>>,
+    /// The files read for each source of rows.
+    pub files: IndexMap<String, Vec<FileRead>>,
+}
+
+/// A file read, by the name reports show, and the entity its path names, if it names one.
+#[derive(Clone, Debug)]
+pub struct FileRead {
+    pub name: String,
+    pub entity: Option<String>,
 }
 
 /// What reading the data found, besides the numbers.
 pub struct Found {
     pub warnings: Vec<Error>,
     pub quality: Vec<QualityNote>,
-    pub files: IndexMap<String, Vec<String>>,
+    pub files: IndexMap<String, Vec<FileRead>>,
 }
 
 impl Evaluation {
@@ -72,6 +79,14 @@ impl Evaluation {
     pub fn column(&self, column: GridColumn) -> &Column {
         let name = column.name();
         self.frame.column(&name).unwrap_or_else(|_| panic!("the grid has no column `{name}`"))
+    }
+
+    /// The names of a source's files that hold rows of `entity` (all of them for `None`).
+    pub fn files_of(&self, source: &str, entity: Option<&str>) -> Vec<String> {
+        let files = self.files.get(source).into_iter().flatten();
+        let of_entity =
+            |file: &&FileRead| entity.is_none() || file.entity.is_none() || file.entity.as_deref() == entity;
+        files.filter(of_entity).map(|file| file.name.clone()).collect()
     }
 
     /// The whole grid, for queries across cells.

@@ -331,6 +331,7 @@ fn sources_read(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Result<(Ve
     let per_entity = grid.clone().group_by_stable([GridColumn::Entity.col()]).agg(rows_read(ruleset)).collect()?;
     let all = grid.select(rows_read(ruleset)).collect()?;
     let infos = |frame: &DataFrame, row: usize| -> Vec<SourceInfo> {
+        let entity = frame.column(&GridColumn::Entity.name()).ok().and_then(|c| c.str().ok()?.get(row));
         let get = |column: GridColumn| frame.column(&column.name()).ok().and_then(|c| c.get(row).ok());
         let date = |column| match get(column) {
             Some(AnyValue::Date(days)) => Some(from_epoch_days(days).to_string()),
@@ -340,7 +341,7 @@ fn sources_read(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Result<(Ve
             .row_sources()
             .map(|(name, _)| SourceInfo {
                 name: name.clone(),
-                files: evaluation.files[name].clone(),
+                files: evaluation.files_of(name, entity),
                 first_date: date(GridColumn::FirstDate(name)),
                 last_date: date(GridColumn::LastDate(name)),
                 rows: get(GridColumn::Rows(name)).and_then(|v| v.extract::<f64>()).unwrap_or(0.0) as u64,

@@ -13,7 +13,7 @@ use crate::locale::Locale;
 use crate::ruleset::model::{Better, PeriodGrain, Severity};
 
 /// The version of this model; templates may check `context_version`.
-pub const CONTEXT_VERSION: u32 = 2;
+pub const CONTEXT_VERSION: u32 = 1;
 
 /// Everything both kinds of report share.
 #[derive(Debug, Clone, Serialize)]

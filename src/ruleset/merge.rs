@@ -6,11 +6,13 @@
 //!   (`kpis.read_rate.target` alone can be overridden), except measures and grades, which are
 //!   replaced whole. A source's `columns` merge by name too, so an extending file maps only the
 //!   headers its exports write differently; ordered maps (`bands`, a scorecard's `weights`) are
-//!   replaced whole, as their meaning depends on all their entries.
+//!   replaced whole, as their meaning depends on all their entries. A source whose later file
+//!   names the entity one way drops the earlier file's other ways (see [`merge_source`]).
 //! - `grain` and `scoring` merge by field; `diagnoses` merge by `id`; anything else is replaced.
 //! - `remove: [kpis.roi, diagnoses.low_read_rate]` drops inherited definitions before the
 //!   extending file's own are merged on top.
 
+use super::model::ENTITY_PLACEHOLDER;
 use super::yaml::{Node, Value};
 use crate::error::{Error, ErrorKind};
 use crate::words;
@@ -23,18 +25,44 @@ const ENTRY_REPLACED: [&str; 2] = ["measures", "grades"];
 /// Merges `over` (an extending file, without its `extends`) onto `base` (the merged parents).
 pub fn merge(base: Node, over: Node) -> Node {
     merge_map(base, over, |key, base, over| match key {
-        _ if FIELD_MERGED.contains(&key) => merge_map(base, over, |_, base, over| {
-            merge_map(
-                base,
-                over,
-                |field, base, over| if field == "columns" { merge_map(base, over, |_, _, over| over) } else { over },
-            )
-        }),
+        "sources" => merge_map(base, over, |_, base, over| merge_source(base, over)),
+        _ if FIELD_MERGED.contains(&key) => merge_map(base, over, |_, base, over| merge_fields(base, over)),
         _ if ENTRY_REPLACED.contains(&key) => merge_map(base, over, |_, _, over| over),
         "grain" | "scoring" => merge_map(base, over, |_, _, over| over),
         "diagnoses" => merge_by_id(base, over),
         _ => over,
     })
+}
+
+/// A definition's fields: a later file's replace the earlier's, `columns` merge by name.
+fn merge_fields(base: Node, over: Node) -> Node {
+    merge_map(
+        base,
+        over,
+        |field, base, over| if field == "columns" { merge_map(base, over, |_, _, over| over) } else { over },
+    )
+}
+
+/// The ways a source names the entity of its rows: a column, one value, or `{entity}` in its
+/// path.
+const ENTITY_FIELDS: [&str; 2] = ["entity", "entity_value"];
+
+/// A source's fields, merged; where the later file names the entity one way (`entity`,
+/// `entity_value`, or `{entity}` in a new `path`), the earlier file's other ways are dropped: a
+/// client whose exports come one file per account overrides the built-in's `path` alone.
+fn merge_source(base: Node, over: Node) -> Node {
+    let names_entity = |node: &Node| {
+        let placeholder = node.get("path").and_then(Node::text).is_some_and(|p| p.contains(ENTITY_PLACEHOLDER));
+        placeholder || ENTITY_FIELDS.iter().any(|field| node.get(field).is_some())
+    };
+    let base = match (&base.value, names_entity(&over)) {
+        (Value::Map(entries), true) => {
+            let kept = entries.iter().filter(|(key, _)| !key.text().is_some_and(|k| ENTITY_FIELDS.contains(&k)));
+            Node { value: Value::Map(kept.cloned().collect()), location: base.location.clone() }
+        }
+        _ => base,
+    };
+    merge_fields(base, over)
 }
 
 fn merge_map(base: Node, over: Node, merge_value: impl Fn(&str, Node, Node) -> Node) -> Node {

@@ -59,14 +59,24 @@ fn a_problem_in_an_extended_file_is_reported_in_that_file() {
 
 #[test]
 fn a_client_without_every_export_of_the_builtin_gets_warnings_and_empty_kpis() {
-    let client = "ruleset: small-client\nextends: builtin:wechat-official-account\n";
+    // One folder per account, as the backend downloads them: overriding `path` alone drops the
+    // built-in's `entity` column.
+    let client = "ruleset: small-client\nextends: builtin:wechat-official-account\nsources:\n  users: { path: \"data/{entity}/用户增长-*.xls\", header_row: 2 }\n  articles: { path: \"data/{entity}/内容分析-*.xls\" }\n";
+    let case = Case::new(client, &[]);
     let example = manifest_dir().join("examples/wechat/data");
-    let files: Vec<(String, String)> = ["users-2025.csv", "users-2026.csv", "articles.csv", "accounts.csv"]
-        .iter()
-        .map(|name| (format!("data/{name}"), std::fs::read_to_string(example.join(name)).unwrap()))
-        .collect();
-    let files: Vec<(&str, &str)> = files.iter().map(|(name, text)| (name.as_str(), text.as_str())).collect();
-    let case = Case::new(client, &files);
+    for entry in std::fs::read_dir(&example).unwrap() {
+        let path = entry.unwrap().path();
+        let to = case.dir.path().join("data").join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            for file in std::fs::read_dir(&path).unwrap() {
+                let file = file.unwrap().path();
+                std::fs::copy(&file, to.join(file.file_name().unwrap())).unwrap();
+            }
+        } else if path.file_name().is_some_and(|n| n == "accounts.csv") {
+            std::fs::copy(&path, to).unwrap();
+        }
+    }
     let ruleset = project::open(&case.ruleset_path(), None).unwrap_or_else(|e| panic!("{e}"));
     let evaluation = engine::evaluate(&ruleset).unwrap_or_else(|e| panic!("{e}"));
     let missing: Vec<String> = evaluation.warnings.iter().map(|w| w.kind().to_string()).collect();

@@ -126,7 +126,7 @@ pub fn notes(ruleset: &CheckedRuleset, sources: Vec<SourceQuality>, entities: &[
         notes.extend(quality.notes);
     }
     let key = |note: &QualityNote| (note.entity.is_none(), note.entity.clone(), note.period.is_none(), note.period);
-    notes.sort_by(|a, b| key(a).cmp(&key(b)));
+    notes.sort_by_key(key);
     Ok(notes)
 }
 
