@@ -202,6 +202,12 @@ pub enum ErrorKind {
         file: Option<String>,
         message: String,
     },
+    BrokenLine {
+        file: String,
+        line: usize,
+        /// What is wrong with it: "has 5 fields, more than the 3 headers".
+        problem: String,
+    },
     BadDate {
         value: String,
         column: String,
@@ -354,6 +360,7 @@ impl fmt::Display for ErrorKind {
             UnreadableData { source_name, file: Some(file), message } => {
                 write!(f, "reading `{file}` of source `{source_name}` failed: {message}")
             }
+            BrokenLine { file, line, problem } => write!(f, "line {line} of `{file}` {problem}"),
             UnreadableData { source_name, file: None, message } => {
                 write!(f, "reading source `{source_name}` failed: {message}")
             }

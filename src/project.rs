@@ -52,7 +52,7 @@ pub fn verify_data(ruleset: &CheckedRuleset) -> Result<Vec<crate::Error>> {
 fn missing_headers(source: &SourceRef, file: &DataFile) -> Vec<crate::Error> {
     let headers = match file.headers() {
         Ok(headers) => headers,
-        Err(error) => return vec![error],
+        Err(error) => return vec![error.at_opt(source.location_of(Some("path"), None))],
     };
     let wanted = [("date", source.source.date.as_ref()), ("entity", source.source.entity.as_ref())];
     let fields = wanted.into_iter().filter_map(|(field, header)| header.map(|h| (Some(field), None, h.as_str())));

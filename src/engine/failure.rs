@@ -7,6 +7,7 @@
 use polars::prelude::*;
 
 use super::bad_rows;
+use super::files::DataFile;
 use super::layers::{self, Layer};
 use super::sources::{self, SourceRef};
 use super::values::ColumnUse;
@@ -17,6 +18,9 @@ pub fn reading(source: &SourceRef, columns: &[ColumnUse], error: PolarsError) ->
     // A number the reader could not parse, past the rows it sampled.
     if let Some(bad) = bad_rows::first_bad_value(source, columns) {
         return bad.into();
+    }
+    if let Some(ragged) = source.files().ok().and_then(|files| files.iter().find_map(DataFile::broken_line)) {
+        return ragged.at_opt(source.location_of(Some("path"), None)).into();
     }
     let (file, error) = match sources::failing_file(source, columns) {
         Some((file, error)) => (Some(file), error),

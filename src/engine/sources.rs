@@ -239,7 +239,7 @@ pub(super) fn scan_file(
     columns: &[ColumnUse],
     scan: Scan,
 ) -> Result<LazyFrame, Errors> {
-    let sample = file.sample()?;
+    let sample = file.sample().map_err(|error| error.at_opt(source.location_of(Some("path"), None)))?;
     let headers = headers_in(source, file, &sample, columns)?;
     let mut dtypes: Vec<(String, DataType)> = Vec::new();
     let mut select = vec![entity(source, file, &headers, &mut dtypes)?];

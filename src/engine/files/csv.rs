@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
-use super::{Reader, SAMPLE_ROWS, encoding};
+use super::{BrokenLine, Reader, SAMPLE_ROWS, encoding};
 use crate::ruleset::model::Source;
 
 /// The bytes read from the start of a file for its sample.
@@ -107,5 +107,75 @@ impl Reader for Csv {
 
     fn data_line(&self, index: usize) -> usize {
         self.header_row as usize + 1 + index
+    }
+
+    fn broken_line(&self) -> Option<(usize, BrokenLine)> {
+        let text = match &self.decoded {
+            Some(bytes) => bytes.to_vec(),
+            None => std::fs::read(&self.path).ok()?,
+        };
+        first_broken_line(&text, self.separator, self.rows_above_headers())
+    }
+}
+
+/// The first record after the header line with more fields than it, or whose quote is never
+/// closed, and the line it starts on: separators inside quotes do not count, and a quoted value
+/// may span lines. Only read once a read has failed.
+fn first_broken_line(text: &[u8], separator: u8, lines_above_headers: usize) -> Option<(usize, BrokenLine)> {
+    let mut line = 1;
+    let mut at = 0;
+    for _ in 0..lines_above_headers {
+        at += text[at..].iter().position(|b| *b == b'\n')? + 1;
+        line += 1;
+    }
+    let mut headers = None;
+    let (mut fields, mut quoted, mut record_line, mut empty) = (1, false, line, true);
+    let too_many = |fields: usize, headers: Option<usize>, empty: bool| match headers {
+        Some(headers) if fields > headers && !empty => Some(BrokenLine::TooManyFields { fields, headers }),
+        _ => None,
+    };
+    for byte in &text[at..] {
+        match *byte {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                if let Some(broken) = too_many(fields, headers, empty) {
+                    return Some((record_line, broken));
+                }
+                headers = headers.or(Some(fields));
+                (fields, empty) = (1, true);
+                line += 1;
+                record_line = line;
+                continue;
+            }
+            b'\n' => line += 1,
+            b'\r' => {}
+            byte if byte == separator && !quoted => fields += 1,
+            _ => {}
+        }
+        empty = false;
+    }
+    if quoted {
+        return Some((record_line, BrokenLine::UnclosedQuote));
+    }
+    too_many(fields, headers, empty).map(|broken| (record_line, broken))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BrokenLine, first_broken_line};
+
+    #[test]
+    fn the_first_line_with_more_fields_than_headers_is_found_past_quoted_separators() {
+        let text = b"title\nday,account,reads\n2026-01-01,\"A,B\",1\n2026-01-02,A,\"x\ny\"\n2026-01-03,A,3,4\n";
+        let too_many = |fields, headers| BrokenLine::TooManyFields { fields, headers };
+        assert_eq!(first_broken_line(text, b',', 1), Some((6, too_many(4, 3))));
+        assert_eq!(first_broken_line(b"a,b\n1,2\n3\n", b',', 0), None);
+        assert_eq!(first_broken_line(b"a,b\n1,2\n3,4,5", b',', 0), Some((3, too_many(3, 2))));
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_found_at_the_line_it_opens() {
+        let text = b"a,b\n1,2\n3,\"4\n5,6\n";
+        assert_eq!(first_broken_line(text, b',', 0), Some((3, BrokenLine::UnclosedQuote)));
     }
 }

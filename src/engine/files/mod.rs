@@ -39,6 +39,12 @@ pub trait Reader: Send + Sync {
 
     /// The line of the file (or the row of the sheet) that holds data row `index` (0-based).
     fn data_line(&self, index: usize) -> usize;
+
+    /// The first line the format cannot read, and what is wrong with it, where the format has
+    /// lines: why a read that failed failed.
+    fn broken_line(&self) -> Option<(usize, BrokenLine)> {
+        None
+    }
 }
 
 type Open = fn(&Path, &Source) -> Result<Box<dyn Reader>, String>;
@@ -91,7 +97,23 @@ impl DataFile {
 
     /// The first rows: text as text, typed formats with their own types.
     pub fn sample(&self) -> Result<DataFrame, Error> {
-        self.reader.sample().map_err(|message| unreadable(&self.path, message))
+        self.reader.sample().map_err(|message| self.broken_line().unwrap_or_else(|| unreadable(&self.path, message)))
+    }
+
+    /// The error for the first line the file's format cannot read, if it has one.
+    pub fn broken_line(&self) -> Option<Error> {
+        let (line, broken) = self.reader.broken_line()?;
+        let (problem, help) = match broken {
+            BrokenLine::TooManyFields { fields, headers } => (
+                format!("has {fields} fields, more than the {headers} headers"),
+                "a value with a comma in it needs quotes around it (`\"1,234\"`): check that line of the export, or save the file again from Excel",
+            ),
+            BrokenLine::UnclosedQuote => (
+                "opens a quote (`\"`) that is never closed".to_string(),
+                "a quote inside a value is written twice (`\"\"`): check that line of the export, or save the file again from Excel",
+            ),
+        };
+        Some(Error::new(ErrorKind::BrokenLine { file: self.display(), line, problem }).help(help))
     }
 
     /// The column headers, as written.
@@ -105,7 +127,21 @@ impl DataFile {
     }
 }
 
+/// What makes a line of a text file unreadable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BrokenLine {
+    TooManyFields { fields: usize, headers: usize },
+    UnclosedQuote,
+}
+
+/// A file that cannot be read, with the reader's message up to its first line break and its
+/// first 200 characters (a parser's message can quote the rest of the file).
 fn unreadable(path: &Path, message: String) -> Error {
+    let first_line = message.lines().next().unwrap_or_default();
+    let mut message: String = first_line.chars().take(200).collect();
+    if message.len() < first_line.len() {
+        message.push('…');
+    }
     Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message })
 }
 
