@@ -12,7 +12,7 @@ use crate::compile::RowColumn;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::location::Location;
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::Source;
+use crate::ruleset::model::{Source, SourceFormat};
 use crate::ruleset::yaml::PathStep::Key;
 
 /// A source, with the ruleset it is configured in, to point errors at its parts.
@@ -57,10 +57,16 @@ impl<'a> SourceRef<'a> {
         for path in paths {
             match DataFile::open(path, self.source) {
                 Ok(file) => opened.push(file),
-                Err(error) => errors.push(error.at_opt(self.location_of(Some("format"), None))),
+                Err(error) => errors.push(error.at_opt(self.location_of(Some(self.format_field()), None))),
             }
         }
         Errors::check(errors, opened)
+    }
+
+    /// The field a file that cannot be opened is blamed on: `format`, where the source sets
+    /// it, else `path`.
+    fn format_field(&self) -> &'static str {
+        if self.source.format == SourceFormat::Auto { "path" } else { "format" }
     }
 
     /// Why the source has no rows, when no file matches its `path`: a warning, as a client may

@@ -394,6 +394,19 @@ fn excels_unicode_text_is_read_as_utf16_with_tabs() {
 }
 
 #[test]
+fn a_csv_saved_by_excel_in_a_european_locale_is_read_with_its_semicolons() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }",
+        "  n: sum(users.reads)",
+        "  k: { formula: n }",
+    );
+    let data = "day;account;reads\r\n2026-01-05;a;\"1,200\"\r\n2026-01-06;a;34\r\n";
+    let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(1234.0));
+}
+
+#[test]
 fn blocks_of_a_sheet_that_holds_tables_side_by_side_are_read_as_sources() {
     // The WeChat tendency download: block titles on row 2, headers on row 3, columns A and E
     // empty, blocks of different lengths.

@@ -32,12 +32,14 @@ pub fn open_tab_separated(path: &Path, source: &Source) -> Result<Box<dyn Reader
 fn open(path: &Path, source: &Source, separator: u8) -> Result<Box<dyn Reader>, String> {
     let decoded = encoding::decoded(path, source.encoding)?;
     let mut csv = Csv { path: path.to_path_buf(), separator, header_row: source.header_row, decoded };
-    // Excel's "Unicode text" and other `.txt` exports separate by tabs: a header line with tabs
-    // and no comma says so.
+    // Excel's "Unicode text" and other `.txt` exports separate by tabs, and Excel in a European
+    // locale by semicolons: a header line with them and no comma says so.
     let head = csv.head().map_err(|e| e.to_string())?;
     let header_line = head.split(|b| *b == b'\n').nth(csv.rows_above_headers()).unwrap_or_default();
-    if separator == b',' && header_line.contains(&b'\t') && !header_line.contains(&b',') {
-        csv.separator = b'\t';
+    if separator == b',' && !header_line.contains(&b',') {
+        if let Some(other) = [b'\t', b';'].into_iter().find(|s| header_line.contains(s)) {
+            csv.separator = other;
+        }
     }
     Ok(Box::new(csv))
 }

@@ -17,8 +17,15 @@ pub fn open(path: &Path, source: &Source) -> Result<Box<dyn Reader>, String> {
     };
     let text = String::from_utf8_lossy(&bytes);
     let header_line = source.header_row as usize;
-    let rows = rows(&text).into_iter().skip(header_line - 1);
-    Ok(Box::new(TextTable::from_rows(rows, header_line)?))
+    let rows = rows(&text);
+    if rows.len() < header_line {
+        let found = match rows.len() {
+            0 => "no table rows (`<tr>`)".to_string(),
+            n => format!("{n} table rows, none on line {header_line} (`header_row`)"),
+        };
+        return Err(format!("the page has {found}"));
+    }
+    Ok(Box::new(TextTable::from_rows(rows.into_iter().skip(header_line - 1), header_line)?))
 }
 
 /// The cells of every row of the document's tables, in order.
