@@ -36,10 +36,11 @@ fn open(path: &Path, source: &Source, separator: u8) -> Result<Box<dyn Reader>, 
     // locale by semicolons: a header line with them and no comma says so.
     let head = csv.head().map_err(|e| e.to_string())?;
     let header_line = head.split(|b| *b == b'\n').nth(csv.rows_above_headers()).unwrap_or_default();
-    if separator == b',' && !header_line.contains(&b',') {
-        if let Some(other) = [b'\t', b';'].into_iter().find(|s| header_line.contains(s)) {
-            csv.separator = other;
-        }
+    if separator == b','
+        && !header_line.contains(&b',')
+        && let Some(other) = [b'\t', b';'].into_iter().find(|s| header_line.contains(s))
+    {
+        csv.separator = other;
     }
     Ok(Box::new(csv))
 }
