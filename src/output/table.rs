@@ -79,12 +79,13 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale, wi
         }
         out.push('\n');
     }
-    out.push_str(&quality_footer(appraisal, headings));
+    out.push_str(&quality_footer(appraisal, headings, width));
     crate::words::printable(&out)
 }
 
-/// The data-quality notes, one a line: where (entity · period · source) and what.
-fn quality_footer(appraisal: &Appraisal, headings: &Headings) -> String {
+/// The data-quality notes, one a line: where (entity · period · source) and what, wrapped to
+/// `width` under a hanging indent.
+fn quality_footer(appraisal: &Appraisal, headings: &Headings, width: Option<u16>) -> String {
     if appraisal.quality.is_empty() {
         return String::new();
     }
@@ -92,9 +93,40 @@ fn quality_footer(appraisal: &Appraisal, headings: &Headings) -> String {
     for note in &appraisal.quality {
         let entity = note.entity.as_deref().unwrap_or(headings.all);
         let period = note.period.as_deref().unwrap_or(headings.all);
-        out.push_str(&format!("  {entity} · {period} · {}: {}\n", note.source, note.detail));
+        let line = format!("{entity} · {period} · {}: {}", note.source, note.detail);
+        for (index, part) in wrapped(&line, width.map(|w| usize::from(w).saturating_sub(4))).iter().enumerate() {
+            out.push_str(if index == 0 { "  " } else { "    " });
+            out.push_str(part);
+            out.push('\n');
+        }
     }
     out
+}
+
+/// `text` in lines at most `width` columns wide, broken after a space where there is one
+/// (Chinese text breaks anywhere).
+fn wrapped(text: &str, width: Option<usize>) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let Some(width) = width.filter(|w| *w >= 20) else { return vec![text.to_string()] };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut columns = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if columns + w > width {
+            let rest = match line.rfind(' ') {
+                Some(at) if at > 0 => line.split_off(at + 1),
+                _ => String::new(),
+            };
+            lines.push(line.trim_end().to_string());
+            columns = rest.chars().filter_map(|c| c.width()).sum();
+            line = rest;
+        }
+        line.push(c);
+        columns += w;
+    }
+    lines.push(line);
+    lines
 }
 
 /// The KPIs of one cell, each in its format.

@@ -59,6 +59,9 @@ fn the_terminal_table_ends_with_the_notes() {
     let footer = table.split("Data quality (10)\n").nth(1).expect("a footer with every note");
     assert!(footer.starts_with("  A · 2026-01 · users: no rows on 2 of 31 days: 2026-01-10–2026-01-11\n"), "{footer}");
     assert!(footer.contains("  all · all · users: 1 total row left out\n"), "{footer}");
+    let widest = footer.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap();
+    assert!(widest <= 80, "the notes wrap to the terminal: {footer}");
+    assert!(footer.contains("\n    "), "a wrapped note hangs under its start: {footer}");
 }
 
 #[test]
