@@ -35,7 +35,8 @@ pub fn computing(grid: &LazyFrame, layers: &[Layer], error: PolarsError) -> Erro
     match layers::first_failing(grid, layers) {
         Some((computed, error)) => match computed.formula {
             Some(formula) => {
-                let failed = Error::new(ErrorKind::FormulaFailed { message: message(&error) }).at(formula.location());
+                let failed =
+                    Error::new(ErrorKind::FormulaFailed { message: in_words(&message(&error)) }).at(formula.location());
                 failed
                     .help("check that the formula uses numbers where it computes, and text where it compares text")
                     .into()
@@ -43,6 +44,15 @@ pub fn computing(grid: &LazyFrame, layers: &[Layer], error: PolarsError) -> Erro
             None => Error::internal(error).into(),
         },
         None => Error::internal(error).into(),
+    }
+}
+
+/// A computing failure in the words of the formula language: polars names its types.
+fn in_words(message: &str) -> String {
+    let text_in_arithmetic = message.starts_with("arithmetic on") && message.contains("str");
+    match text_in_arithmetic {
+        true => "it computes with text: a value here holds words, not numbers".to_string(),
+        false => message.to_string(),
     }
 }
 
