@@ -252,15 +252,17 @@ impl Namespace for Names {
     }
 }
 
-/// A formula grown from the grammar as a KPI over three accounts and three months of rows,
-/// evaluated: it must give values or an error of the user's, never an internal error (a
-/// polars plan the engine built wrong).
+/// A formula grown from the grammar as a KPI over three accounts and three months of rows (and,
+/// half the time, as a check on each row), evaluated: it must give values or an error of the
+/// user's, never an internal error (a polars plan the engine built wrong).
 fn evaluated(random: &mut Random, corpus: &Corpus) -> usize {
     let depth = 1 + random.below(6);
     let formula = formula(random, depth).replace('\'', "''");
+    // Half the time the formula is also a check on each row, where its names are columns.
+    let checks = if random.chance(50) { format!(", checks: ['{formula}']") } else { String::new() };
     let text = format!(
         "ruleset: fuzz\ngrain: {{ entity: account, period: month }}\n\
-         sources:\n  articles: {{ path: articles.csv, date: day, entity: account, columns: {{ readers: readers, title: title }} }}\n\
+         sources:\n  articles: {{ path: articles.csv, date: day, entity: account, columns: {{ readers: readers, title: title }}{checks} }}\n\
          measures:\n  readers: sum(articles.readers)\n  followers: max(articles.readers)\n\
          kpis:\n  rate: {{ formula: readers }}\n  k: {{ formula: '{formula}', target: 'readers / 2', score: 'attainment(cap = 120%)' }}\n"
     );
