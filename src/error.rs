@@ -202,6 +202,13 @@ pub enum ErrorKind {
         file: Option<String>,
         message: String,
     },
+    NoTestFiles {
+        paths: String,
+    },
+    InvalidTestData {
+        source_name: String,
+        message: String,
+    },
     BrokenLine {
         file: String,
         line: usize,
@@ -360,6 +367,8 @@ impl fmt::Display for ErrorKind {
             UnreadableData { source_name, file: Some(file), message } => {
                 write!(f, "reading `{file}` of source `{source_name}` failed: {message}")
             }
+            NoTestFiles { paths } => write!(f, "no test files (`*.test.yaml`) in {paths}"),
+            InvalidTestData { source_name, message } => write!(f, "the rows of source `{source_name}`: {message}"),
             BrokenLine { file, line, problem } => write!(f, "line {line} of `{file}` {problem}"),
             UnreadableData { source_name, file: None, message } => {
                 write!(f, "reading source `{source_name}` failed: {message}")

@@ -24,5 +24,6 @@ pub mod output;
 pub mod project;
 pub mod report;
 pub mod ruleset;
+pub mod suite;
 
 pub use error::{Error, ErrorKind, Errors, Result};

@@ -14,6 +14,12 @@ use crate::ruleset::{self, CheckedRuleset};
 pub fn open(ruleset_path: &Path, data_dir: Option<&Path>) -> Result<CheckedRuleset> {
     let loaded = ruleset::load(ruleset_path)?;
     let base_dir: PathBuf = data_dir.map_or_else(|| loaded.base_dir.clone(), Path::to_path_buf);
+    validate(loaded, base_dir)
+}
+
+/// Validates a loaded ruleset (whose sources a caller may have pointed at other files) with
+/// its source paths relative to `base_dir`.
+pub fn validate(loaded: ruleset::Loaded, base_dir: PathBuf) -> Result<CheckedRuleset> {
     let headers: HashMap<String, Vec<String>> = loaded
         .model
         .sources

@@ -97,6 +97,15 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
     },
+    /// Run ruleset test files (`*.test.yaml`): files as given, folders searched for them.
+    Test {
+        /// Test files or folders (default: the current folder).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Also write the results as JUnit XML, for CI systems to display.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the ruleset format.
     Schema,
 }

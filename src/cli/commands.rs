@@ -8,7 +8,7 @@ use kpi::engine::{self, Probes};
 use kpi::report::render_reports;
 use kpi::{Error, Errors, output, project, write};
 
-use super::config::{CheckConfig, ExplainConfig, ReportConfig, RunConfig};
+use super::config::{CheckConfig, ExplainConfig, ReportConfig, RunConfig, TestConfig};
 use super::progress::Progress;
 use super::warn;
 
@@ -64,6 +64,19 @@ pub fn report(config: ReportConfig) -> Result<u8, Errors> {
     let dir = kpi::words::printable(&dir.display().to_string());
     eprintln!("wrote {} reports for {} into {dir}", written.files.len(), written.period.label());
     Ok(0)
+}
+
+/// Every case of every test file; the results on standard output (and as JUnit XML with
+/// `--junit`). Exit 1 when a case fails, 2 when a test file is broken.
+pub fn test(config: TestConfig) -> Result<u8, Errors> {
+    let progress = Progress::new("running cases");
+    let report = kpi::suite::run(&config.paths, &|done, total| progress.update(done, total))?;
+    progress.finish();
+    print!("{}", report.render());
+    if let Some(path) = &config.junit {
+        write::atomically(path, report.junit().as_bytes())?;
+    }
+    Ok(report.exit_code())
 }
 
 pub fn schema() -> Result<u8, Errors> {

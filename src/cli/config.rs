@@ -19,7 +19,13 @@ pub enum Config {
     Run(RunConfig),
     Explain(ExplainConfig),
     Report(ReportConfig),
+    Test(TestConfig),
     Schema,
+}
+
+pub struct TestConfig {
+    pub paths: Vec<PathBuf>,
+    pub junit: Option<PathBuf>,
 }
 
 pub struct CheckConfig {
@@ -81,6 +87,7 @@ impl Config {
                 let options = ReportOptions { formats, locale, templates, per_entity, period, output };
                 Config::Report(ReportConfig { ruleset, options })
             }
+            Command::Test { paths, junit } => Config::Test(TestConfig { paths, junit }),
             Command::Schema => Config::Schema,
         })
     }

@@ -17,6 +17,7 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
         Config::Run(config) => commands::run(config),
         Config::Explain(config) => commands::explain(config),
         Config::Report(config) => commands::report(config),
+        Config::Test(config) => commands::test(config),
         Config::Schema => commands::schema(),
     }
 }

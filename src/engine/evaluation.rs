@@ -89,6 +89,18 @@ impl Evaluation {
         files.filter(of_entity).map(|file| file.name.clone()).collect()
     }
 
+    /// The last period in which any source has rows.
+    pub fn latest_period_with_data(&self, ruleset: &CheckedRuleset) -> crate::error::Result<Option<Period>> {
+        let rows: Vec<Expr> = ruleset.row_sources().map(|(name, _)| GridColumn::Rows(name).col()).collect();
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let has_rows = polars::lazy::dsl::sum_horizontal(rows, true)?.gt(lit(0.0));
+        let latest = self.frame.clone().lazy().filter(has_rows).select([GridColumn::Period.col().max()]).collect()?;
+        let days = latest.column(&GridColumn::Period.name())?.cast(&DataType::Int32)?.i32()?.get(0);
+        Ok(days.and_then(|days| self.periods.iter().copied().find(|p| p.start == super::period::from_epoch_days(days))))
+    }
+
     /// The whole grid, for queries across cells.
     pub fn frame(&self) -> &DataFrame {
         &self.frame

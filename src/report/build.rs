@@ -350,16 +350,3 @@ fn sources_read(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Result<(Ve
     };
     Ok(((0..per_entity.height()).map(|row| infos(&per_entity, row)).collect(), infos(&all, 0)))
 }
-
-/// The last period in which any source has rows.
-pub fn latest_period_with_data(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Result<Option<Period>> {
-    let rows: Vec<Expr> = ruleset.row_sources().map(|(name, _)| GridColumn::Rows(name).col()).collect();
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    let has_rows = polars::lazy::dsl::sum_horizontal(rows, true)?.gt(lit(0.0));
-    let latest =
-        evaluation.frame().clone().lazy().filter(has_rows).select([GridColumn::Period.col().max()]).collect()?;
-    let days = latest.column(&GridColumn::Period.name())?.cast(&DataType::Int32)?.i32()?.get(0);
-    Ok(days.and_then(|days| evaluation.periods.iter().copied().find(|p| p.start == from_epoch_days(days))))
-}

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::build::{ReportData, latest_period_with_data};
+use super::build::ReportData;
 use super::names::{ENTITY_FOLDER, file_stems};
 use super::templates::Templates;
 use crate::appraise::Selection;
@@ -100,7 +100,7 @@ fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Opti
             Ok(period)
         }
         None => {
-            let latest = latest_period_with_data(ruleset, evaluation)?;
+            let latest = evaluation.latest_period_with_data(ruleset)?;
             latest.ok_or_else(|| Error::new(ErrorKind::NoPeriodWithData).into())
         }
     }

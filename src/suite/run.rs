@@ -1,0 +1,140 @@
+//! One case run: the ruleset under test, its sources pointed at the case's rows (inline CSV
+//! written to a scratch folder, or fixture files), evaluated and appraised in the case's period,
+//! and every expectation compared with what came out.
+
+use std::path::{Path, PathBuf};
+
+use super::file::{CaseData, Given, TestCase, TestFile};
+use crate::appraise::{Appraisal, Selection, appraise};
+use crate::engine::{self, Evaluation, Period};
+use crate::error::{Error, ErrorKind, Errors, Result};
+use crate::ruleset::model::{SourceEncoding, SourceFormat};
+use crate::ruleset::{self, CheckedRuleset, Loaded};
+
+/// A case's ruleset, evaluation and appraisal of its period.
+pub struct Ran {
+    /// The period the expectations are about; none when no source has rows.
+    pub period: Option<Period>,
+    pub ruleset: CheckedRuleset,
+    pub evaluation: Evaluation,
+    pub appraisal: Appraisal,
+}
+
+/// The ruleset under test, as `extends` leaves it; a test file whose ruleset cannot be read is
+/// broken.
+pub fn load_ruleset(file: &TestFile) -> Result<Loaded> {
+    let path = ruleset_path(file);
+    if !path.is_file() {
+        let kind = ErrorKind::UnreadableFile { path: path.display().to_string(), message: "no such file".into() };
+        return Err(Error::new(kind).at(file.ruleset_location.clone()).into());
+    }
+    ruleset::load(&path)
+}
+
+fn ruleset_path(file: &TestFile) -> PathBuf {
+    file.path.parent().unwrap_or(Path::new("")).join(&file.ruleset)
+}
+
+/// The case's rows evaluated by the ruleset under test, and appraised in the case's period.
+pub fn evaluate_case(file: &TestFile, case: &TestCase, scratch: &Path) -> Result<Ran> {
+    let mut loaded = load_ruleset(file)?;
+    point_sources(&mut loaded, file, case, scratch)?;
+    let ruleset = crate::project::validate(loaded, scratch.to_path_buf())?;
+    let evaluation = engine::evaluate(&ruleset)?;
+    let period = match &case.period {
+        Some((label, location)) => {
+            let grain = ruleset.model.grain.period;
+            let period = Period::parse(grain, label).ok_or_else(|| {
+                Error::new(ErrorKind::UnknownPeriod { period: label.clone() })
+                    .help(format!("this ruleset's periods are written like `{}`", Period::example(grain)))
+                    .at(location.clone())
+            })?;
+            Some(period)
+        }
+        None => evaluation.latest_period_with_data(&ruleset)?,
+    };
+    let selection = Selection { period, entity: None };
+    let appraisal = appraise(&ruleset, &evaluation, &selection, ruleset.model.locale)?;
+    Ok(Ran { period, ruleset, evaluation, appraisal })
+}
+
+/// Every source reads the case's rows: those it gives, or none (a source the case does not give
+/// has no files, and what is computed from it no data).
+fn point_sources(loaded: &mut Loaded, file: &TestFile, case: &TestCase, scratch: &Path) -> Result<()> {
+    let fixtures = file.path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let mut errors = Vec::new();
+    for data in &case.data {
+        if !loaded.model.sources.contains_key(&data.source) {
+            let known = loaded.model.sources.keys().map(String::as_str);
+            let error = Error::new(ErrorKind::UnknownSource { name: data.source.clone() }).suggest(&data.source, known);
+            errors.push(error.at(data.location.clone()));
+        }
+    }
+    for (name, source) in loaded.model.sources.iter_mut() {
+        let folder = scratch.join(name);
+        match case.data.iter().find(|d| &d.source == name) {
+            None => source.path = folder.join("none").display().to_string(),
+            Some(data) => match write_data(data, &fixtures, &folder, source.entity_from_path()) {
+                Ok((path, inline)) => {
+                    source.path = path;
+                    if inline {
+                        // Inline rows are CSV with their headers on the first line.
+                        source.format = SourceFormat::Csv;
+                        source.encoding = SourceEncoding::Utf8;
+                        source.header_row = 1;
+                        source.sheet = None;
+                        source.range = None;
+                    }
+                }
+                Err(error) => errors.push(error),
+            },
+        }
+    }
+    Errors::check(errors, ())
+}
+
+/// The case's rows for one source, in `folder`: the `path` that reads them, and whether they
+/// are inline CSV.
+fn write_data(data: &CaseData, fixtures: &Path, folder: &Path, per_entity: bool) -> Result<(String, bool), Error> {
+    let invalid = |message: String| {
+        Error::new(ErrorKind::InvalidTestData { source_name: data.source.clone(), message }).at(data.location.clone())
+    };
+    let write = |given: &Given, into: &Path| -> Result<(PathBuf, bool), Error> {
+        std::fs::create_dir_all(into).map_err(Error::internal)?;
+        match given {
+            Given::Inline(text) => {
+                let path = into.join("rows.csv");
+                std::fs::write(&path, text).map_err(Error::internal)?;
+                Ok((path, true))
+            }
+            Given::File(relative) => {
+                let from = fixtures.join(relative);
+                let name = relative.file_name().unwrap_or_default();
+                let path = into.join(name);
+                std::fs::copy(&from, &path).map_err(|e| invalid(format!("cannot read `{}`: {e}", from.display())))?;
+                Ok((path, false))
+            }
+            Given::PerEntity(_) => Err(invalid("an entity's rows are CSV or a file, not a map".into())),
+        }
+    };
+    match (&data.given, per_entity) {
+        (Given::PerEntity(entities), true) => {
+            let mut inline = true;
+            for (entity, given) in entities {
+                inline &= write(given, &folder.join(entity))?.1;
+            }
+            Ok((folder.join("{entity}").join("*").display().to_string(), inline))
+        }
+        (Given::PerEntity(_), false) => {
+            Err(invalid("the source names the entity of each row: give its rows as CSV or a file".into()))
+        }
+        (_, true) => Err(invalid(
+            "the source takes one file per entity (`{entity}` in its path): give the rows of each, `source: { main: ... }`"
+                .into(),
+        )),
+        (given, false) => {
+            let (path, inline) = write(given, folder)?;
+            Ok((path.display().to_string(), inline))
+        }
+    }
+}
