@@ -20,13 +20,14 @@ pub fn open(ruleset_path: &Path, data_dir: Option<&Path>) -> Result<CheckedRules
 /// Validates a loaded ruleset (whose sources a caller may have pointed at other files) with
 /// its source paths relative to `base_dir`.
 pub fn validate(loaded: ruleset::Loaded, base_dir: PathBuf) -> Result<CheckedRuleset> {
-    let headers: HashMap<String, Vec<String>> = loaded
-        .model
-        .sources
-        .iter()
-        .filter_map(|(name, source)| peek_headers(source, &base_dir).map(|headers| (name.clone(), headers)))
-        .collect();
+    let headers = headers(&loaded, &base_dir);
     ruleset::validate(loaded, base_dir, &headers)
+}
+
+/// The headers of each source's first file, where its files can be read.
+pub fn headers(loaded: &ruleset::Loaded, base_dir: &Path) -> HashMap<String, Vec<String>> {
+    let sources = loaded.model.sources.iter();
+    sources.filter_map(|(name, source)| peek_headers(source, base_dir).map(|headers| (name.clone(), headers))).collect()
 }
 
 /// Every file of every source has the headers the source maps: its date, its entity and each

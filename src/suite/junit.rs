@@ -54,10 +54,9 @@ pub fn xml(report: &SuiteReport) -> String {
                     ));
                 }
                 Outcome::Errors(errors) => {
-                    let text = crate::diagnostic::render(errors);
                     out.push_str(&format!(
                         ">\n      <error message=\"the case did not run\">{}</error>\n    </testcase>\n",
-                        escape(&text)
+                        escape(errors)
                     ));
                 }
             }

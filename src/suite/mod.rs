@@ -20,11 +20,12 @@ pub use file::{Expected, TestFile};
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::location::Location;
 
-/// What a case gave: the failing expectations, or the errors that kept it from running.
+/// What a case gave: the failing expectations, or the errors that kept it from running
+/// (rendered, the case's scratch folder named `<case data>`).
 pub enum Outcome {
     Passed,
     Failed(Vec<Failure>),
-    Errors(Errors),
+    Errors(String),
 }
 
 /// Runs one case in its own scratch folder.
@@ -34,7 +35,10 @@ fn run_case(file: &TestFile, case: &file::TestCase, scratch: &Path) -> Outcome {
             failures if failures.is_empty() => Outcome::Passed,
             failures => Outcome::Failed(failures),
         },
-        Err(errors) => Outcome::Errors(errors),
+        Err(errors) => {
+            let rendered = crate::diagnostic::render(&errors);
+            Outcome::Errors(rendered.replace(&scratch.display().to_string(), "<case data>"))
+        }
     }
 }
 

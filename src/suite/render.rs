@@ -26,7 +26,7 @@ pub fn text(report: &SuiteReport) -> String {
                 }
                 Outcome::Errors(errors) => {
                     out.push_str(&format!("  FAILED  {} ({}): it did not run\n", case.name, at(&case.location)));
-                    out.push_str(&indented(&crate::diagnostic::render(errors), "    "));
+                    out.push_str(&indented(errors, "    "));
                 }
             }
         }

@@ -38,8 +38,17 @@ fn ruleset_path(file: &TestFile) -> PathBuf {
 /// The case's rows evaluated by the ruleset under test, and appraised in the case's period.
 pub fn evaluate_case(file: &TestFile, case: &TestCase, scratch: &Path) -> Result<Ran> {
     let mut loaded = load_ruleset(file)?;
+    // Names resolve by the headers of the ruleset's own files, so that rows a case gives without
+    // a column fail as rows without it (an attribute table resolves by the case's rows, where
+    // the ruleset has no file of it).
+    let mut headers = crate::project::headers(&loaded, &loaded.base_dir);
     point_sources(&mut loaded, file, case, scratch)?;
-    let ruleset = crate::project::validate(loaded, scratch.to_path_buf())?;
+    for (name, found) in crate::project::headers(&loaded, scratch) {
+        if loaded.model.sources[&name].date.is_none() {
+            headers.entry(name).or_insert(found);
+        }
+    }
+    let ruleset = ruleset::validate(loaded, scratch.to_path_buf(), &headers)?;
     let evaluation = engine::evaluate(&ruleset)?;
     let period = match &case.period {
         Some((label, location)) => {

@@ -14,4 +14,5 @@ mod limits;
 mod quality;
 mod report;
 mod schema;
+mod suite;
 mod support;
