@@ -97,6 +97,21 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
     },
+    /// Print a ruleset: as written, with --effective as `extends` and `remove` leave it, or with
+    /// --sources the exports it reads.
+    Show {
+        #[command(flatten)]
+        input: Input,
+        /// The ruleset after `extends` and `remove`: a ruleset of its own, each definition
+        /// marked with the file it comes from.
+        #[arg(long, conflicts_with = "sources")]
+        effective: bool,
+        /// Every source: where to download it, the files it looks for and the headers it needs.
+        #[arg(long)]
+        sources: bool,
+        #[command(flatten)]
+        language: Language,
+    },
     /// Run ruleset test files (`*.test.yaml`): files as given, folders searched for them.
     Test {
         /// Test files or folders (default: the current folder).

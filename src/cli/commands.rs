@@ -8,7 +8,7 @@ use kpi::engine::{self, Probes};
 use kpi::report::render_reports;
 use kpi::{Error, Errors, output, project, write};
 
-use super::config::{CheckConfig, ExplainConfig, ReportConfig, RunConfig, TestConfig};
+use super::config::{CheckConfig, ExplainConfig, ReportConfig, RunConfig, ShowConfig, Shown, TestConfig};
 use super::progress::Progress;
 use super::warn;
 
@@ -77,6 +77,27 @@ pub fn test(config: TestConfig) -> Result<u8, Errors> {
         write::atomically(path, report.junit().as_bytes())?;
     }
     Ok(report.exit_code())
+}
+
+/// The ruleset as written, as `extends` leaves it, or the exports it reads.
+pub fn show(config: ShowConfig) -> Result<u8, Errors> {
+    let ShowConfig { path, ruleset, shown, locale } = config;
+    match shown {
+        Shown::AsWritten => {
+            let text = std::fs::read_to_string(&path).map_err(Error::internal)?;
+            print!("{text}");
+        }
+        Shown::Effective => {
+            let origin = |node: &kpi::ruleset::yaml::Node| node.location.file.path().display().to_string();
+            let header = format!(
+                "# {}, after `extends` and `remove`: a ruleset of its own, each definition marked with its file.\n",
+                path.display()
+            );
+            print!("{header}{}", kpi::ruleset::emit::yaml(&ruleset.tree, &origin));
+        }
+        Shown::Sources => print!("{}", output::sources(&ruleset, locale)),
+    }
+    Ok(0)
 }
 
 pub fn schema() -> Result<u8, Errors> {

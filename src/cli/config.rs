@@ -20,7 +20,22 @@ pub enum Config {
     Explain(ExplainConfig),
     Report(ReportConfig),
     Test(TestConfig),
+    Show(ShowConfig),
     Schema,
+}
+
+/// What `kpi show` prints.
+pub enum Shown {
+    AsWritten,
+    Effective,
+    Sources,
+}
+
+pub struct ShowConfig {
+    pub path: PathBuf,
+    pub ruleset: CheckedRuleset,
+    pub shown: Shown,
+    pub locale: Locale,
 }
 
 pub struct TestConfig {
@@ -86,6 +101,16 @@ impl Config {
                 let locale = locale(&ruleset, &language);
                 let options = ReportOptions { formats, locale, templates, per_entity, period, output };
                 Config::Report(ReportConfig { ruleset, options })
+            }
+            Command::Show { input, effective, sources, language } => {
+                let ruleset = open(&input)?;
+                let shown = match (effective, sources) {
+                    (true, _) => Shown::Effective,
+                    (_, true) => Shown::Sources,
+                    _ => Shown::AsWritten,
+                };
+                let locale = locale(&ruleset, &language);
+                Config::Show(ShowConfig { path: input.ruleset, ruleset, shown, locale })
             }
             Command::Test { paths, junit } => Config::Test(TestConfig { paths, junit }),
             Command::Schema => Config::Schema,

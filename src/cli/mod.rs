@@ -18,6 +18,7 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
         Config::Explain(config) => commands::explain(config),
         Config::Report(config) => commands::report(config),
         Config::Test(config) => commands::test(config),
+        Config::Show(config) => commands::show(config),
         Config::Schema => commands::schema(),
     }
 }

@@ -2,6 +2,7 @@
 //! table for people; and the text of `kpi explain`.
 
 mod explain;
+mod sources;
 mod table;
 
 use polars::prelude::*;
@@ -12,6 +13,7 @@ use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 
 pub use explain::explanation;
+pub use sources::sources;
 pub use table::table;
 
 /// How `kpi run` writes an appraisal.

@@ -120,6 +120,10 @@ pub const ENTITY_PLACEHOLDER: &str = "{entity}";
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// Where the export comes from, for the people who download it: the backend's page and
+    /// button (`用户分析 → 用户增长 → 下载表格`), shown by `kpi show --sources`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
     /// File path or glob, relative to the ruleset file (or to `--data DIR`). `{entity}` in it
     /// (`data/{entity}/result.xls`, `data/articles-{entity}-*.csv`) matches any part of a folder
     /// or file name and names each file's entity, for exports that have no entity column.

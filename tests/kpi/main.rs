@@ -14,5 +14,6 @@ mod limits;
 mod quality;
 mod report;
 mod schema;
+mod show;
 mod suite;
 mod support;
