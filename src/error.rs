@@ -202,6 +202,9 @@ pub enum ErrorKind {
         file: Option<String>,
         message: String,
     },
+    FolderNotEmpty {
+        path: String,
+    },
     NoTestFiles {
         paths: String,
     },
@@ -367,6 +370,7 @@ impl fmt::Display for ErrorKind {
             UnreadableData { source_name, file: Some(file), message } => {
                 write!(f, "reading `{file}` of source `{source_name}` failed: {message}")
             }
+            FolderNotEmpty { path } => write!(f, "`{path}` is not empty"),
             NoTestFiles { paths } => write!(f, "no test files (`*.test.yaml`) in {paths}"),
             InvalidTestData { source_name, message } => write!(f, "the rows of source `{source_name}`: {message}"),
             BrokenLine { file, line, problem } => write!(f, "line {line} of `{file}` {problem}"),

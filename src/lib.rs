@@ -24,6 +24,7 @@ pub mod output;
 pub mod project;
 pub mod report;
 pub mod ruleset;
+pub mod scaffold;
 pub mod suite;
 
 pub use error::{Error, ErrorKind, Errors, Result};

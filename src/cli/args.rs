@@ -97,6 +97,15 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
     },
+    /// Start a client: a folder with a ruleset extending a built-in, sample exports, a passing
+    /// test file, a templates/ folder, a .gitignore and a README.
+    Init {
+        /// The new client folder (it must not exist, or be empty).
+        dir: PathBuf,
+        /// The built-in ruleset to start from.
+        #[arg(long, value_name = "builtin:NAME", default_value = kpi::scaffold::DEFAULT_BUILTIN)]
+        from: String,
+    },
     /// Print a ruleset: as written, with --effective as `extends` and `remove` leave it, or with
     /// --sources the exports it reads.
     Show {

@@ -100,6 +100,17 @@ pub fn show(config: ShowConfig) -> Result<u8, Errors> {
     Ok(0)
 }
 
+/// A new client folder, and what to do next.
+pub fn init(dir: &std::path::Path, from: &str) -> Result<u8, Errors> {
+    let written = kpi::scaffold::client_folder(dir, from)?;
+    let dir = kpi::words::printable(&dir.display().to_string());
+    eprintln!("wrote {} files into {dir}; next:", written.len());
+    eprintln!("  kpi check {dir}/ruleset.yaml --data {dir}");
+    eprintln!("  kpi test {dir}/tests");
+    eprintln!("  kpi show {dir}/ruleset.yaml --sources    # the exports to download");
+    Ok(0)
+}
+
 pub fn schema() -> Result<u8, Errors> {
     let schema = kpi::ruleset::Ruleset::json_schema();
     println!("{}", serde_json::to_string_pretty(&schema).expect("a schema serializes"));

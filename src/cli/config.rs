@@ -21,6 +21,7 @@ pub enum Config {
     Report(ReportConfig),
     Test(TestConfig),
     Show(ShowConfig),
+    Init { dir: PathBuf, from: String },
     Schema,
 }
 
@@ -112,6 +113,7 @@ impl Config {
                 let locale = locale(&ruleset, &language);
                 Config::Show(ShowConfig { path: input.ruleset, ruleset, shown, locale })
             }
+            Command::Init { dir, from } => Config::Init { dir, from },
             Command::Test { paths, junit } => Config::Test(TestConfig { paths, junit }),
             Command::Schema => Config::Schema,
         })

@@ -19,6 +19,7 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
         Config::Report(config) => commands::report(config),
         Config::Test(config) => commands::test(config),
         Config::Show(config) => commands::show(config),
+        Config::Init { dir, from } => commands::init(&dir, &from),
         Config::Schema => commands::schema(),
     }
 }

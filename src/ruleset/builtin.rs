@@ -8,3 +8,28 @@ pub fn text(name: &str) -> Option<&'static str> {
         _ => None,
     }
 }
+
+/// Sample exports of a built-in ruleset, as `(path in a client folder, text)`: a few months of
+/// rows in the formats its sources read, for `kpi init`.
+pub fn samples(name: &str) -> &'static [(&'static str, &'static str)] {
+    macro_rules! sample {
+        ($builtin:literal, $file:literal) => {
+            (concat!("data/", $file), include_str!(concat!("../../rulesets/samples/", $builtin, "/", $file)))
+        };
+    }
+    match name {
+        "wechat-official-account" => &[
+            sample!("wechat-official-account", "accounts.csv"),
+            sample!("wechat-official-account", "ads.csv"),
+            sample!("wechat-official-account", "articles.csv"),
+            sample!("wechat-official-account", "audience.csv"),
+            sample!("wechat-official-account", "conversions.csv"),
+            sample!("wechat-official-account", "events.csv"),
+            sample!("wechat-official-account", "features.csv"),
+            sample!("wechat-official-account", "messages.csv"),
+            sample!("wechat-official-account", "reviews.csv"),
+            sample!("wechat-official-account", "users-2026.csv"),
+        ],
+        _ => &[],
+    }
+}

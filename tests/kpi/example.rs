@@ -51,6 +51,23 @@ fn the_committed_example_csv_is_what_the_generator_writes() {
     }
 }
 
+#[test]
+fn the_samples_kpi_init_writes_are_what_the_generator_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    let end = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+    wechat_data::write_exports(dir.path(), &mut wechat_data::example_accounts(), start, end, 20261101).unwrap();
+    let samples = manifest_dir().join("rulesets/samples/wechat-official-account");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let name = entry.unwrap().file_name();
+        let generated = std::fs::read(dir.path().join(&name)).unwrap();
+        assert!(generated == std::fs::read(samples.join(&name)).unwrap_or_default(), "{name:?} differs");
+        count += 1;
+    }
+    assert_eq!(count, std::fs::read_dir(&samples).unwrap().count(), "every sample is generated");
+}
+
 fn appraisal(ruleset: &Path) -> Appraisal {
     let ruleset = kpi::project::open(ruleset, None).unwrap_or_else(|e| panic!("{e}"));
     let evaluation = kpi::engine::evaluate(&ruleset).unwrap_or_else(|e| panic!("{e}"));

@@ -9,6 +9,7 @@ mod extends;
 mod functions;
 mod fuzz;
 mod grammar;
+mod init;
 mod layers;
 mod limits;
 mod quality;

@@ -1,0 +1,182 @@
+//! `kpi init DIR --from builtin:NAME`: a new client folder that checks and tests at once — a
+//! ruleset extending the built-in, the built-in's sample exports, a test file whose expectations
+//! are what the ruleset gives for them today, a `templates/` folder for overrides, a `.gitignore`
+//! and a README for the client.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::appraise::{Appraisal, Selection, appraise};
+use crate::engine;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ruleset::{CheckedRuleset, builtin};
+
+/// The built-in a client starts from when `--from` is not given.
+pub const DEFAULT_BUILTIN: &str = "builtin:wechat-official-account";
+
+/// Writes the client folder; the files written, in the order written.
+pub fn client_folder(dir: &Path, from: &str) -> Result<Vec<PathBuf>> {
+    let name = builtin_name(from)?;
+    refuse_files_in(dir)?;
+    let client = client_id(dir);
+    let mut written = Vec::new();
+    let mut write = |relative: &str, text: &str| -> Result<()> {
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| cannot_write(&path, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| cannot_write(&path, e))?;
+        written.push(path);
+        Ok(())
+    };
+    write("ruleset.yaml", &ruleset_text(&client, name))?;
+    for (relative, text) in builtin::samples(name) {
+        write(relative, text)?;
+    }
+    write("templates/README.md", TEMPLATES_README)?;
+    write(".gitignore", GITIGNORE)?;
+    write("README.md", &client_readme(&client, name))?;
+    let test = test_text(&dir.join("ruleset.yaml"), name)?;
+    write("tests/sample.test.yaml", &test)?;
+    Ok(written)
+}
+
+/// `builtin:NAME` (or `NAME`) of a built-in ruleset.
+fn builtin_name(from: &str) -> Result<&'static str> {
+    let name = from.strip_prefix("builtin:").unwrap_or(from);
+    builtin::NAMES.iter().copied().find(|known| *known == name).ok_or_else(|| {
+        let available: Vec<String> = builtin::NAMES.iter().map(|n| format!("builtin:{n}")).collect();
+        Error::new(ErrorKind::UnknownBuiltin { name: name.to_string() })
+            .note(format!("the built-in rulesets are: {}", available.join(", ")))
+            .suggest(&format!("builtin:{name}"), available.iter().map(String::as_str))
+            .into()
+    })
+}
+
+/// A folder that has files is not written into: nothing of a client's is overwritten.
+fn refuse_files_in(dir: &Path) -> Result<()> {
+    let has_files = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    match has_files {
+        true => Err(Error::new(ErrorKind::FolderNotEmpty { path: dir.display().to_string() })
+            .help("name a new folder, or an empty one")
+            .into()),
+        false => Ok(()),
+    }
+}
+
+fn cannot_write(path: &Path, error: std::io::Error) -> Error {
+    Error::new(ErrorKind::UnwritableFile { path: path.display().to_string(), message: error.to_string() })
+}
+
+/// The client's id: the folder's name, as an id is written.
+fn client_id(dir: &Path) -> String {
+    let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let id: String = name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    if id.is_empty() { "client".to_string() } else { id }
+}
+
+fn ruleset_text(client: &str, builtin: &str) -> String {
+    format!(
+        "# The ruleset of {client}: the built-in `{builtin}` with this client's changes. Every KPI,\n\
+         # source, scorecard and diagnosis of the built-in applies; change only what differs, e.g.\n\
+         #\n\
+         #   kpis:\n\
+         #     read_rate: {{ target: 35% }}        # a stricter target\n\
+         #   sources:\n\
+         #     users: {{ path: \"data/{{entity}}/用户增长-*.xls\", header_row: 2 }}   # one download per account\n\
+         #   remove: [kpis.cpm]                  # a KPI this client does not use\n\
+         #\n\
+         # `kpi show ruleset.yaml --effective` prints the whole ruleset; `kpi show ruleset.yaml --sources`\n\
+         # lists the exports to download; `kpi schema > ruleset.schema.json` gives editors the format.\n\
+         ruleset: {client}\n\
+         version: \"1\"\n\
+         client: {client}\n\
+         extends: builtin:{builtin}\n"
+    )
+}
+
+const TEMPLATES_README: &str = "# Report templates\n\n\
+A template here replaces the shipped one of the same name (`entity.html`, `portfolio.md`, \
+`style.css`, …), and `{% extends %}` reaches the shipped ones:\n\n\
+```sh\nkpi report ruleset.yaml --templates templates -o out\n```\n\n\
+See docs/templates.md of kpi for the names and the template context.\n";
+
+const GITIGNORE: &str =
+    "# Reports and results are written from the data: keep them out of git.\n/out/\n/reports/\n*.json\n*.parquet\n";
+
+fn client_readme(client: &str, builtin: &str) -> String {
+    format!(
+        "# {client}\n\n\
+         The appraisal of {client}, built on `builtin:{builtin}`.\n\n\
+         - `ruleset.yaml`: this client's changes to the built-in.\n\
+         - `data/`: the exports; `kpi show ruleset.yaml --sources` says which, and where to download them.\n\
+           The files here are samples: replace them with the client's own.\n\
+         - `tests/`: what the appraisal must give for given rows; run them before every change.\n\
+         - `templates/`: report templates that replace the shipped ones.\n\n\
+         Each month:\n\n\
+         ```sh\n\
+         kpi check ruleset.yaml --data .     # every formula, and every column of every export\n\
+         kpi test tests                      # the expectations still hold\n\
+         kpi report ruleset.yaml --per-entity -o out\n\
+         ```\n"
+    )
+}
+
+/// A test file with one case: the sample exports, and what the ruleset gives for the first
+/// entity in their last month — every KPI's value, every grade and the diagnoses that fire.
+fn test_text(ruleset_path: &Path, builtin: &str) -> Result<String> {
+    let ruleset = crate::project::open(ruleset_path, None)?;
+    let evaluation = engine::evaluate(&ruleset)?;
+    let period = evaluation.latest_period_with_data(&ruleset)?;
+    let selection = Selection { period, entity: evaluation.entities.first().cloned() };
+    let appraisal = appraise(&ruleset, &evaluation, &selection, ruleset.model.locale)?;
+    let entity = selection.entity.unwrap_or_default();
+    let mut out = format!(
+        "# What the ruleset gives for the sample exports of `builtin:{builtin}`, written by `kpi init`.\n\
+         # Change the expectations to what they must be, add cases for this client, and run\n\
+         # `kpi test tests` before every change to the ruleset.\n\
+         ruleset: ../ruleset.yaml\n\
+         cases:\n  - name: the last sample month of {entity}\n"
+    );
+    if let Some(period) = period {
+        let _ = writeln!(out, "    period: {}", period.label());
+    }
+    out.push_str("    data:\n");
+    for (relative, _) in builtin::samples(builtin) {
+        if let Some(source) = source_reading(&ruleset, relative) {
+            let _ = writeln!(out, "      {source}: ../{relative}");
+        }
+    }
+    out.push_str(&expectations(&appraisal, &quoted(&entity)));
+    Ok(out)
+}
+
+/// The source whose `path` reads a sample file.
+fn source_reading<'a>(ruleset: &'a CheckedRuleset, relative: &str) -> Option<&'a str> {
+    let matches = |pattern: &str| glob::Pattern::new(pattern).is_ok_and(|p| p.matches(relative));
+    ruleset.model.sources.iter().find(|(_, source)| matches(&source.path)).map(|(name, _)| name.as_str())
+}
+
+fn expectations(appraisal: &Appraisal, entity: &str) -> String {
+    let mut out = String::from("    expect:\n      kpis:\n");
+    let _ = writeln!(out, "        {entity}:");
+    for result in &appraisal.results {
+        let value = result.value.map_or_else(|| "null".to_string(), |v| v.to_string());
+        let _ = writeln!(out, "          {}: {value}", result.kpi);
+    }
+    if !appraisal.scorecards.is_empty() {
+        let _ = writeln!(out, "      grades:\n        {entity}:");
+        for scorecard in &appraisal.scorecards {
+            let grade = scorecard.grade.as_deref().map_or_else(|| "null".to_string(), quoted);
+            let _ = writeln!(out, "          {}: {grade}", scorecard.scorecard);
+        }
+    }
+    let fired: Vec<&str> = appraisal.diagnoses.iter().map(|d| d.id.as_str()).collect();
+    let _ = writeln!(out, "      diagnoses:\n        {entity}: [{}]", fired.join(", "));
+    out
+}
+
+/// Text as a YAML double-quoted scalar.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serializes")
+}

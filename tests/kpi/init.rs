@@ -1,0 +1,83 @@
+//! `kpi init`: a client folder that passes `kpi check` and `kpi test` at once, and refuses to
+//! write over anything.
+
+use std::process::Command;
+
+use crate::support::manifest_dir;
+
+fn kpi(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi")).args(args).current_dir(manifest_dir()).output().unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (output.status.code().unwrap(), text(output.stdout), text(output.stderr))
+}
+
+#[test]
+fn a_new_client_folder_checks_and_tests_at_once() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("acme");
+    let dir = dir.to_str().unwrap();
+    let (code, _, err) = kpi(&["init", dir, "--from", "builtin:wechat-official-account"]);
+    assert_eq!(code, 0, "{err}");
+    let mut files: Vec<String> = walk(std::path::Path::new(dir));
+    files.sort();
+    let expected = [
+        ".gitignore",
+        "README.md",
+        "data/accounts.csv",
+        "data/ads.csv",
+        "data/articles.csv",
+        "data/audience.csv",
+        "data/conversions.csv",
+        "data/events.csv",
+        "data/features.csv",
+        "data/messages.csv",
+        "data/reviews.csv",
+        "data/users-2026.csv",
+        "ruleset.yaml",
+        "templates/README.md",
+        "tests/sample.test.yaml",
+    ];
+    assert_eq!(files, expected);
+    let ruleset = format!("{dir}/ruleset.yaml");
+    let (code, out, err) = kpi(&["check", &ruleset, "--data", dir]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    let (code, out, _) = kpi(&["test", &format!("{dir}/tests")]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\n1 passed, 0 failed\n"), "{out}");
+    let (code, _, err) = kpi(&["report", &ruleset, "-o", &format!("{dir}/out")]);
+    assert_eq!(code, 0, "{err}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            found.extend(walk(&path).into_iter().map(|f| format!("{name}/{f}")));
+        } else {
+            found.push(path.file_name().unwrap().to_string_lossy().to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn an_unknown_builtin_lists_the_available_ones_with_the_nearest() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("acme");
+    let (code, _, err) = kpi(&["init", dir.to_str().unwrap(), "--from", "builtin:wechat-oficial"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(err);
+    assert!(!dir.exists(), "nothing is written");
+}
+
+#[test]
+fn a_folder_with_files_is_not_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let (code, _, err) = kpi(&["init", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not empty"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
