@@ -202,6 +202,10 @@ pub enum ErrorKind {
         file: Option<String>,
         message: String,
     },
+    GitRevision {
+        spec: String,
+        message: String,
+    },
     FolderNotEmpty {
         path: String,
     },
@@ -370,6 +374,7 @@ impl fmt::Display for ErrorKind {
             UnreadableData { source_name, file: Some(file), message } => {
                 write!(f, "reading `{file}` of source `{source_name}` failed: {message}")
             }
+            GitRevision { spec, message } => write!(f, "cannot read `{spec}`: {message}"),
             FolderNotEmpty { path } => write!(f, "`{path}` is not empty"),
             NoTestFiles { paths } => write!(f, "no test files (`*.test.yaml`) in {paths}"),
             InvalidTestData { source_name, message } => write!(f, "the rows of source `{source_name}`: {message}"),

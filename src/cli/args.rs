@@ -106,6 +106,23 @@ pub enum Command {
         #[arg(long, value_name = "builtin:NAME", default_value = kpi::scaffold::DEFAULT_BUILTIN)]
         from: String,
     },
+    /// What changed between two rulesets, and with --data what the change does to totals, grades
+    /// and diagnoses.
+    Diff {
+        /// The ruleset before: a path, or `git:REV:PATH` (PATH from the repository's root, or
+        /// `./PATH` from here; `extends` resolved at that revision).
+        old: String,
+        /// The ruleset after, written the same way.
+        new: String,
+        /// The data both are evaluated on, to show the impact.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// The period of the impact (default: the last with data).
+        #[arg(long, requires = "data")]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value_t = kpi::review::DiffFormat::Text)]
+        format: kpi::review::DiffFormat,
+    },
     /// Print a ruleset: as written, with --effective as `extends` and `remove` leave it, or with
     /// --sources the exports it reads.
     Show {

@@ -8,7 +8,7 @@ use kpi::engine::{self, Probes};
 use kpi::report::render_reports;
 use kpi::{Error, Errors, output, project, write};
 
-use super::config::{CheckConfig, ExplainConfig, ReportConfig, RunConfig, ShowConfig, Shown, TestConfig};
+use super::config::{CheckConfig, DiffConfig, ExplainConfig, ReportConfig, RunConfig, ShowConfig, Shown, TestConfig};
 use super::progress::Progress;
 use super::warn;
 
@@ -97,6 +97,15 @@ pub fn show(config: ShowConfig) -> Result<u8, Errors> {
         }
         Shown::Sources => print!("{}", output::sources(&ruleset, locale)),
     }
+    Ok(0)
+}
+
+/// The changes between two rulesets, and with data their impact.
+pub fn diff(config: DiffConfig) -> Result<u8, Errors> {
+    let (old_name, old) = &config.old;
+    let (new_name, new) = &config.new;
+    let review = kpi::review::review((old_name, old), (new_name, new), config.with_data, config.period)?;
+    print!("{}", review.render(config.format));
     Ok(0)
 }
 

@@ -22,7 +22,19 @@ pub enum Config {
     Test(TestConfig),
     Show(ShowConfig),
     Init { dir: PathBuf, from: String },
+    Diff(Box<DiffConfig>),
     Schema,
+}
+
+/// Two rulesets opened (each as it is, or as it was at a git revision) on the same data.
+pub struct DiffConfig {
+    pub old: (String, CheckedRuleset),
+    pub new: (String, CheckedRuleset),
+    pub with_data: bool,
+    pub period: Option<Period>,
+    pub format: kpi::review::DiffFormat,
+    /// The revisions' trees, kept until the command is done.
+    pub _revisions: Vec<kpi::review::git::AtRevision>,
 }
 
 /// What `kpi show` prints.
@@ -114,6 +126,39 @@ impl Config {
                 Config::Show(ShowConfig { path: input.ruleset, ruleset, shown, locale })
             }
             Command::Init { dir, from } => Config::Init { dir, from },
+            Command::Diff { old, new, data, period, format } => {
+                folder("--data", data.as_ref())?;
+                let mut revisions = Vec::new();
+                let mut open_spec = |spec: &str| -> Result<CheckedRuleset, Errors> {
+                    let ruleset = match kpi::review::git::parse(spec) {
+                        Some((revision, path)) => {
+                            let at = kpi::review::git::checkout(spec, revision, path)?;
+                            let path = at.path.clone();
+                            revisions.push(at);
+                            path
+                        }
+                        None => PathBuf::from(spec),
+                    };
+                    project::open(&ruleset, data.as_deref())
+                };
+                let (old_ruleset, new_ruleset) = (open_spec(&old), open_spec(&new));
+                let (old_ruleset, new_ruleset) = match (old_ruleset, new_ruleset) {
+                    (Ok(a), Ok(b)) => (a, b),
+                    (a, b) => {
+                        let errors = a.err().into_iter().chain(b.err()).flat_map(Errors::into_vec).collect();
+                        return Err(Errors::from_vec(errors));
+                    }
+                };
+                let period = selection(&new_ruleset, period, None)?.period;
+                Config::Diff(Box::new(DiffConfig {
+                    old: (old, old_ruleset),
+                    new: (new, new_ruleset),
+                    with_data: data.is_some(),
+                    period,
+                    format,
+                    _revisions: revisions,
+                }))
+            }
             Command::Test { paths, junit } => Config::Test(TestConfig { paths, junit }),
             Command::Schema => Config::Schema,
         })

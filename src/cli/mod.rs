@@ -20,6 +20,7 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
         Config::Test(config) => commands::test(config),
         Config::Show(config) => commands::show(config),
         Config::Init { dir, from } => commands::init(&dir, &from),
+        Config::Diff(config) => commands::diff(*config),
         Config::Schema => commands::schema(),
     }
 }

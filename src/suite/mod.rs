@@ -19,6 +19,7 @@ pub use file::{Expected, TestFile};
 
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::location::Location;
+use crate::scratch::Scratch;
 
 /// What a case gave: the failing expectations, or the errors that kept it from running
 /// (rendered, the case's scratch folder named `<case data>`).
@@ -141,8 +142,8 @@ pub fn run(paths: &[PathBuf], progress: &dyn Fn(usize, usize)) -> Result<SuiteRe
         for case in &file.cases {
             note_exercised(case, &mut exercised[at]);
             let started = Instant::now();
-            let scratch = Scratch::new()?;
-            let outcome = run_case(&file, case, &scratch.0);
+            let scratch = Scratch::new("test")?;
+            let outcome = run_case(&file, case, scratch.path());
             let seconds = started.elapsed().as_secs_f64();
             cases.push(CaseReport { name: case.name.clone(), location: case.location.clone(), outcome, seconds });
             done += 1;
@@ -232,23 +233,4 @@ fn test_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         return Err(Error::new(ErrorKind::NoTestFiles { paths }).into());
     }
     Ok(found)
-}
-
-/// A folder for one case's rows, removed when the case is done.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Result<Scratch> {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("kpi-test-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(Error::internal)?;
-        Ok(Scratch(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

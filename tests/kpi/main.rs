@@ -3,6 +3,7 @@
 mod appraisal;
 mod cli;
 mod diagnostics;
+mod diff;
 mod engine_semantics;
 mod example;
 mod extends;

@@ -1,0 +1,91 @@
+//! `kpi diff`: the changes between two fixture rulesets and their impact on known grades and
+//! diagnoses, in each format; and `git:REV:PATH`, with `extends` resolved at that revision.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::manifest_dir;
+
+fn kpi_diff(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi")).arg("diff").args(args).current_dir(dir).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+const FIXTURES: [&str; 4] =
+    ["tests/fixtures/diff/old.yaml", "tests/fixtures/diff/new.yaml", "--data", "tests/fixtures/diff"];
+
+#[test]
+fn the_changes_and_their_impact_read_as_lines() {
+    insta::assert_snapshot!(kpi_diff(manifest_dir(), &FIXTURES));
+}
+
+#[test]
+fn the_impact_is_a_pull_request_comment_in_markdown() {
+    let mut args = FIXTURES.to_vec();
+    args.extend(["--format", "md"]);
+    insta::assert_snapshot!(kpi_diff(manifest_dir(), &args));
+}
+
+#[test]
+fn the_review_is_json_for_tools() {
+    let mut args = FIXTURES.to_vec();
+    args.extend(["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&kpi_diff(manifest_dir(), &args)).unwrap();
+    let grade_changes: Vec<&serde_json::Value> =
+        json["impact"]["totals"].as_array().unwrap().iter().filter(|t| t["grade_before"] != t["grade_after"]).collect();
+    assert_eq!(grade_changes.len(), 1, "{json}");
+    assert_eq!(grade_changes[0]["entity"], "b");
+    assert_eq!((&grade_changes[0]["grade_before"], &grade_changes[0]["grade_after"]), (&"A".into(), &"B".into()));
+    let target = json["changes"].as_array().unwrap().iter().find(|c| c["name"] == "growth").unwrap();
+    assert_eq!(
+        (&target["field"], &target["before"], &target["after"]),
+        (&"target".into(), &"100".into(), &"150".into())
+    );
+}
+
+#[test]
+fn without_data_only_the_changes_are_shown() {
+    let out = kpi_diff(manifest_dir(), &FIXTURES[..2]);
+    assert!(out.contains("~ kpis.growth: target 100 → 150\n"), "{out}");
+    assert!(!out.contains("impact"), "{out}");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=kpi", "-c", "user.email=kpi@localhost", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}
+
+#[test]
+fn a_ruleset_at_a_git_revision_extends_the_files_of_that_revision() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    let fixtures = manifest_dir().join("tests/fixtures/diff");
+    std::fs::create_dir(dir.join("data")).unwrap();
+    for file in ["old.yaml", "data/users.csv", "data/accounts.csv"] {
+        std::fs::copy(fixtures.join(file), dir.join(file.replace("old.yaml", "base.yaml"))).unwrap();
+    }
+    std::fs::write(dir.join("client.yaml"), "ruleset: client\nextends: base.yaml\n").unwrap();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "the client"]);
+    // The base changes after the commit: the revision must still read the committed base.
+    let base = std::fs::read_to_string(dir.join("base.yaml")).unwrap();
+    std::fs::write(dir.join("base.yaml"), base.replace("target: 100", "target: 150")).unwrap();
+    let out = kpi_diff(dir, &["git:HEAD:client.yaml", "client.yaml", "--data", "."]);
+    assert!(out.starts_with("git:HEAD:client.yaml → client.yaml\n~ kpis.growth: target 100 → 150\n"), "{out}");
+    let from_here = kpi_diff(dir, &["git:HEAD:./client.yaml", "client.yaml"]);
+    assert!(from_here.contains("~ kpis.growth: target 100 → 150\n"), "{from_here}");
+    let missing = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["diff", "git:HEAD:nope.yaml", "client.yaml"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("`nope.yaml` is not in revision `HEAD`"));
+}
