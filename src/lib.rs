@@ -7,6 +7,7 @@
 // Below the pipeline: places in files, errors, words, numbers and texts for people, writing.
 pub mod diagnostic;
 pub mod error;
+pub mod fingerprint;
 pub mod format;
 pub mod locale;
 pub mod location;

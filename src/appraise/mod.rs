@@ -16,6 +16,7 @@ use polars::prelude::Column;
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
 use crate::engine::cell_value::{flag_at, number_at, text_at};
+use crate::engine::provenance::Provenance;
 use crate::error::Result;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
@@ -31,6 +32,10 @@ pub use selection::Selection;
 pub struct Appraisal {
     pub ruleset: String,
     pub version: Option<String>,
+    /// What produced the appraisal, where an output names it (the JSON): the content hashes of
+    /// the effective ruleset and of the data files.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
     pub periods: Vec<String>,
     pub results: Vec<KpiResult>,
     pub scorecards: Vec<ScorecardResult>,
@@ -112,6 +117,7 @@ pub fn appraise(
     let mut appraisal = Appraisal {
         ruleset: ruleset.model.ruleset.clone(),
         version: ruleset.model.version.clone(),
+        provenance: None,
         periods: selection.periods(evaluation).map(|p| p.label()).collect(),
         results: Vec::new(),
         scorecards: Vec::new(),

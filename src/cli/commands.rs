@@ -28,12 +28,19 @@ pub fn check(config: CheckConfig) -> Result<u8, Errors> {
 pub fn run(config: RunConfig) -> Result<u8, Errors> {
     let evaluation = engine::evaluate(&config.ruleset)?;
     warn(&evaluation.warnings);
-    let appraisal = appraise::appraise(&config.ruleset, &evaluation, &config.selection, config.locale)?;
+    let mut appraisal = appraise::appraise(&config.ruleset, &evaluation, &config.selection, config.locale)?;
+    if config.format == output::Format::Json {
+        appraisal.provenance = Some(engine::provenance::provenance(&config.ruleset)?);
+    }
     let width = config.output.is_none().then(terminal_width).flatten();
     let bytes = output::render(&appraisal, &config.ruleset, config.format, config.locale, width)?;
     match &config.output {
         Some(path) => write::atomically(path, &bytes)?,
-        None => std::io::stdout().write_all(&bytes).map_err(Error::internal)?,
+        // A reader that stops early (`| head`) is not an error.
+        None => match std::io::stdout().write_all(&bytes) {
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+            written => written.map_err(Error::internal)?,
+        },
     }
     let failed = config.fail_on.is_some_and(|severity| appraisal.fired_at_least(severity));
     Ok(if failed { DIAGNOSIS_FIRED } else { 0 })

@@ -15,6 +15,7 @@ mod layers;
 pub mod numbers;
 pub mod period;
 pub mod probes;
+pub mod provenance;
 pub mod quality;
 mod scorecards;
 mod scoring;

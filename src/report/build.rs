@@ -7,6 +7,7 @@ use crate::appraise::explain::explain_cell;
 use crate::appraise::{Cell, Finding, Findings, QualityRow, Selection, quality_rows};
 use crate::compile::GridColumn;
 use crate::engine::period::from_epoch_days;
+use crate::engine::provenance::Provenance;
 use crate::engine::{Evaluation, Period};
 use crate::error::Result;
 use crate::format::Direction;
@@ -30,6 +31,7 @@ pub struct ReportData<'a> {
     sources: (Vec<Vec<SourceInfo>>, Vec<SourceInfo>),
     /// The data-quality notes of the period, and of no period.
     quality: Vec<QualityRow>,
+    provenance: Provenance,
 }
 
 impl<'a> ReportData<'a> {
@@ -45,7 +47,8 @@ impl<'a> ReportData<'a> {
         let sources = sources_read(ruleset, evaluation)?;
         let selection = Selection { period: Some(evaluation.periods[period]), entity: None };
         let quality = quality_rows(&evaluation.quality, &selection, &ruleset.base_dir, locale);
-        Ok(ReportData { ruleset, evaluation, locale, period, findings, sources, quality })
+        let provenance = crate::engine::provenance::provenance(ruleset)?;
+        Ok(ReportData { ruleset, evaluation, locale, period, findings, sources, quality, provenance })
     }
 
     pub fn entities(&self) -> &[String] {
@@ -73,7 +76,11 @@ impl<'a> ReportData<'a> {
             kind,
             locale: self.locale,
             client: model.client.clone().unwrap_or_else(|| model.ruleset.clone()),
-            ruleset: RulesetInfo { id: model.ruleset.clone(), version: model.version.clone() },
+            ruleset: RulesetInfo {
+                id: model.ruleset.clone(),
+                version: model.version.clone(),
+                hash: self.provenance.ruleset_hash.clone(),
+            },
             period: PeriodInfo {
                 label: period.label(),
                 start: period.start.to_string(),
@@ -84,6 +91,7 @@ impl<'a> ReportData<'a> {
             entity_noun: model.grain.entity.clone(),
             grain: model.grain.period,
             data: DataInfo {
+                hash: self.provenance.data_hash.clone(),
                 files: sources.iter().flat_map(|s| s.files.iter().cloned()).collect(),
                 first_date: sources.iter().filter_map(|s| s.first_date.clone()).min(),
                 last_date: sources.iter().filter_map(|s| s.last_date.clone()).max(),

@@ -53,6 +53,8 @@ pub enum ReportKind {
 pub struct RulesetInfo {
     pub id: String,
     pub version: Option<String>,
+    /// The content hash of the ruleset as `extends` leaves it.
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +71,8 @@ pub struct PeriodInfo {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DataInfo {
+    /// The content hash of every file read.
+    pub hash: String,
     pub files: Vec<String>,
     pub first_date: Option<String>,
     pub last_date: Option<String>,

@@ -30,7 +30,7 @@ pub fn file_stems(entities: &[String]) -> Vec<String> {
             if plain(index) {
                 return safe[index].clone();
             }
-            let hash = fnv1a(&entities[index]);
+            let hash = crate::fingerprint::of(entities[index].as_bytes());
             let mut stem = format!("{}-{:08x}", safe[index], hash >> 32);
             if !taken.insert(stem.to_lowercase()) {
                 stem = format!("{}-{hash:016x}", safe[index]);
@@ -64,11 +64,6 @@ fn safe_form(entity: &str) -> String {
         "" => "_".to_string(),
         stem => stem.to_string(),
     }
-}
-
-/// FNV-1a, 64 bits: a hash that every build of kpi computes alike.
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 #[cfg(test)]

@@ -35,6 +35,10 @@ pub fn xml(report: &SuiteReport) -> String {
             "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failed}\" errors=\"{errored}\" time=\"{time:.3}\">\n",
             file.cases.len()
         ));
+        if let Some(ruleset) = &file.ruleset {
+            let ruleset = escape(ruleset);
+            out.push_str(&format!("    <properties><property name=\"ruleset\" value=\"{ruleset}\"/></properties>\n"));
+        }
         for case in &file.cases {
             let case_name = escape(&case.name);
             out.push_str(&format!(

@@ -52,6 +52,9 @@ pub struct SuiteReport {
 
 pub struct FileReport {
     pub path: PathBuf,
+    /// The ruleset under test: its id, version and content hash (`chenguang-wechat 2026.11,
+    /// 6aa950efb7616107`).
+    pub ruleset: Option<String>,
     pub cases: Vec<CaseReport>,
     /// Why no case of the file ran, when it is broken.
     pub broken: Option<Errors>,
@@ -123,7 +126,7 @@ pub fn run(paths: &[PathBuf], progress: &dyn Fn(usize, usize)) -> Result<SuiteRe
         let file = match file.and_then(|file| run::load_ruleset(&file).map(|loaded| (file, loaded))) {
             Ok(file) => file,
             Err(errors) => {
-                reports.push(FileReport { path, cases: Vec::new(), broken: Some(errors) });
+                reports.push(FileReport { path, ruleset: None, cases: Vec::new(), broken: Some(errors) });
                 continue;
             }
         };
@@ -149,7 +152,10 @@ pub fn run(paths: &[PathBuf], progress: &dyn Fn(usize, usize)) -> Result<SuiteRe
             done += 1;
             progress(done, total);
         }
-        reports.push(FileReport { path, cases, broken: None });
+        let model = &loaded.model;
+        let version = model.version.as_ref().map(|v| format!(" {v}")).unwrap_or_default();
+        let named = format!("{}{version}, {}", model.ruleset, crate::engine::provenance::ruleset_hash(model));
+        reports.push(FileReport { path, ruleset: Some(named), cases, broken: None });
     }
     let unexercised = exercised
         .into_iter()

@@ -9,7 +9,8 @@ use crate::words::printable;
 pub fn text(report: &SuiteReport) -> String {
     let mut out = String::new();
     for file in &report.files {
-        out.push_str(&format!("{}\n", file.path.display()));
+        let ruleset = file.ruleset.as_ref().map(|r| format!(" (ruleset {r})")).unwrap_or_default();
+        out.push_str(&format!("{}{ruleset}\n", file.path.display()));
         if let Some(errors) = &file.broken {
             out.push_str("  broken: no case of this file ran\n");
             out.push_str(&indented(&crate::diagnostic::render(errors), "    "));

@@ -2,6 +2,8 @@
 
 use std::process::{Command, Output};
 
+use crate::support::manifest_dir;
+
 fn kpi(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kpi"))
         .args(args)
@@ -211,4 +213,29 @@ fn check_with_data_fails_wherever_run_fails_on_the_same_files() {
     assert_eq!((check.status.code(), run.status.code()), (Some(2), Some(2)));
     assert_eq!(stderr(&check), stderr(&run));
     assert!(stderr(&check).contains("cannot read `合计` as a number"), "{}", stderr(&check));
+}
+
+#[test]
+fn the_json_names_the_ruleset_and_data_it_came_from_by_content() {
+    let hashes = |data: &std::path::Path| {
+        let output =
+            kpi(&["run", "tests/fixtures/diff/old.yaml", "--data", data.to_str().unwrap(), "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        (json["ruleset_hash"].as_str().unwrap().to_string(), json["data_hash"].as_str().unwrap().to_string())
+    };
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::create_dir(copy.path().join("data")).unwrap();
+    for file in ["users.csv", "accounts.csv"] {
+        std::fs::copy(manifest_dir().join("tests/fixtures/diff/data").join(file), copy.path().join("data").join(file))
+            .unwrap();
+    }
+    let original = hashes(&manifest_dir().join("tests/fixtures/diff"));
+    assert_eq!(hashes(copy.path()), original, "the same bytes in another folder are the same data");
+    assert_eq!(original.0.len(), 16);
+    let users = copy.path().join("data/users.csv");
+    let text = std::fs::read_to_string(&users).unwrap();
+    std::fs::write(&users, text.replace("200,20", "200,21")).unwrap();
+    let changed = hashes(copy.path());
+    assert_eq!(changed.0, original.0, "the ruleset is the same");
+    assert_ne!(changed.1, original.1, "one changed value changes the data's hash");
 }

@@ -1,0 +1,48 @@
+//! What produced an output: the effective ruleset and the data files, each named by a content
+//! hash, so that two results can be told apart (or known alike) by their inputs alone.
+
+use std::io::Read;
+
+use serde::Serialize;
+
+use super::files;
+use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
+use crate::ruleset::{CheckedRuleset, Ruleset};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The hash of the ruleset as `extends` and `remove` leave it: the same for any files that
+    /// merge to the same ruleset.
+    pub ruleset_hash: String,
+    /// The hash of every file every source reads: its path (from the data folder) and its bytes.
+    pub data_hash: String,
+}
+
+pub fn provenance(ruleset: &CheckedRuleset) -> Result<Provenance> {
+    let mut data = Fingerprint::default();
+    let mut buffer = vec![0u8; 1 << 16];
+    for (name, source) in &ruleset.model.sources {
+        data.update(name.as_bytes());
+        for path in files::find(source, &ruleset.base_dir).unwrap_or_default() {
+            let relative = path.strip_prefix(&ruleset.base_dir).unwrap_or(&path);
+            data.update(relative.to_string_lossy().as_bytes());
+            let mut file = std::fs::File::open(&path).map_err(Error::internal)?;
+            loop {
+                let read = file.read(&mut buffer).map_err(Error::internal)?;
+                if read == 0 {
+                    break;
+                }
+                data.update(&buffer[..read]);
+            }
+        }
+    }
+    Ok(Provenance { ruleset_hash: ruleset_hash(&ruleset.model), data_hash: data.hex() })
+}
+
+/// The hash of a ruleset as `extends` and `remove` leave it.
+pub fn ruleset_hash(model: &Ruleset) -> String {
+    let mut hash = Fingerprint::default();
+    hash.update(&serde_json::to_vec(model).expect("a ruleset serializes"));
+    hash.hex()
+}
