@@ -202,6 +202,10 @@ pub enum ErrorKind {
         file: Option<String>,
         message: String,
     },
+    RemovedStillUsed {
+        removed: String,
+        dependants: String,
+    },
     GitRevision {
         spec: String,
         message: String,
@@ -373,6 +377,9 @@ impl fmt::Display for ErrorKind {
             UnreadableFile { path, message } => write!(f, "cannot read `{path}`: {message}"),
             UnreadableData { source_name, file: Some(file), message } => {
                 write!(f, "reading `{file}` of source `{source_name}` failed: {message}")
+            }
+            RemovedStillUsed { removed, dependants } => {
+                write!(f, "`{removed}` is removed, but these use it: {dependants}")
             }
             GitRevision { spec, message } => write!(f, "cannot read `{spec}`: {message}"),
             FolderNotEmpty { path } => write!(f, "`{path}` is not empty"),

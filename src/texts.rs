@@ -12,7 +12,7 @@ use crate::format;
 use crate::locale::Locale;
 
 /// The variables a diagnosis text can use besides the ruleset's names.
-pub const CELL_VARIABLES: [&str; 2] = ["entity", "period"];
+pub const CELL_VARIABLES: [&str; 3] = ["entity", "period", "target"];
 
 /// The steps a text may take to render (its instructions run): a sentence with a few values and
 /// conditions takes a few dozen.

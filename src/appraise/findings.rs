@@ -26,6 +26,8 @@ pub struct Findings<'a> {
     fired: Vec<&'a Column>,
     /// What a text can name: the measures, KPIs and attributes, and their columns.
     names: Arc<HashMap<String, Column>>,
+    /// The KPIs' targets, for `{{ target.read_rate }}`.
+    targets: Arc<HashMap<String, Column>>,
 }
 
 impl<'a> Findings<'a> {
@@ -44,7 +46,8 @@ impl<'a> Findings<'a> {
         let named = ruleset.measures.keys().chain(ruleset.kpis.keys()).map(|name| (name, GridColumn::Value(name)));
         let attributes = ruleset.attributes.keys().map(|name| (name, GridColumn::Attribute(name)));
         let names = named.chain(attributes).map(|(name, column)| (name.clone(), evaluation.column(column).clone()));
-        Ok(Findings { ruleset, env, fired, names: Arc::new(names.collect()) })
+        let targets = ruleset.kpis.keys().map(|kpi| (kpi.clone(), evaluation.column(GridColumn::Target(kpi)).clone()));
+        Ok(Findings { ruleset, env, fired, names: Arc::new(names.collect()), targets: Arc::new(targets.collect()) })
     }
 
     /// The diagnoses that fire in a cell, in the ruleset's order.
@@ -71,11 +74,13 @@ impl<'a> Findings<'a> {
             .collect()
     }
 
-    /// Everything a diagnosis text may name: KPIs, measures, attributes, `entity`, `period`.
+    /// Everything a diagnosis text may name: KPIs, measures, attributes, `entity`, `period`,
+    /// and `target`, the KPIs' targets.
     fn values(&self, cell: &Cell) -> Value {
         let names = self.names.clone();
         Value::from_object(CellValues {
             names,
+            targets: self.targets.clone(),
             row: cell.row(),
             entity: cell.entity.to_string(),
             period: cell.period.label(),
@@ -97,6 +102,7 @@ impl<'a> Findings<'a> {
 #[derive(Debug)]
 struct CellValues {
     names: Arc<HashMap<String, Column>>,
+    targets: Arc<HashMap<String, Column>>,
     row: usize,
     entity: String,
     period: String,
@@ -111,8 +117,22 @@ impl Object for CellValues {
         match key {
             "entity" => Some(Value::from(self.entity.as_str())),
             "period" => Some(Value::from(self.period.as_str())),
+            "target" => Some(Value::from_object(Targets { targets: self.targets.clone(), row: self.row })),
             name => self.names.get(name).map(|column| value_at(column, self.row)),
         }
+    }
+}
+
+/// The KPIs' targets in a cell: `{{ target.read_rate | pct }}`.
+#[derive(Debug)]
+struct Targets {
+    targets: Arc<HashMap<String, Column>>,
+    row: usize,
+}
+
+impl Object for Targets {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.targets.get(key.as_str()?).map(|column| value_at(column, self.row))
     }
 }
 

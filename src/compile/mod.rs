@@ -103,6 +103,7 @@ impl Compiler<'_> {
             Ref::Column { column, .. } => RowColumn::Source(column).col(),
             Ref::Value => self.subject().value.clone(),
             Ref::Target => self.subject().target.clone().unwrap_or_else(null),
+            Ref::TargetOf(kpi) => GridColumn::Target(kpi).col(),
         }
     }
 

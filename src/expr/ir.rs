@@ -28,6 +28,8 @@ pub enum Ref {
     Value,
     /// The target of the KPI being scored.
     Target,
+    /// The target of a KPI named: `target(read_rate)`.
+    TargetOf(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -113,6 +115,11 @@ impl fmt::Display for Ref {
             }
             Ref::Value => f.write_str("value"),
             Ref::Target => f.write_str("target"),
+            Ref::TargetOf(kpi) => {
+                f.write_str("target(")?;
+                write_name(f, kpi)?;
+                f.write_str(")")
+            }
         }
     }
 }

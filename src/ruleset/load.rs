@@ -11,7 +11,7 @@ use super::model::Ruleset;
 use super::shape::Shape;
 use super::yaml::{self, Node, PathStep, Scalar};
 use crate::error::{Error, ErrorKind, Errors, Result};
-use crate::location::SourceFile;
+use crate::location::{Location, SourceFile};
 
 /// A ruleset read from its file, with `extends` applied; not yet validated.
 pub struct Loaded {
@@ -35,7 +35,8 @@ pub fn load(path: &Path) -> Result<Loaded> {
 /// Loads a ruleset from text; `base_dir` is where its relative paths start.
 pub fn load_text(file: Arc<SourceFile>, base_dir: PathBuf) -> Result<Loaded> {
     let mut problems = Vec::new();
-    let tree = resolve(&file, &base_dir, &mut Vec::new(), &mut problems)?;
+    let mut removed = Vec::new();
+    let tree = resolve(&file, &base_dir, &mut Vec::new(), &mut problems, &mut removed)?;
     let schema = Ruleset::json_schema();
     let (json, mismatches) = Shape::new(&schema).convert(&tree);
     problems.extend(mismatches);
@@ -49,6 +50,10 @@ pub fn load_text(file: Arc<SourceFile>, base_dir: PathBuf) -> Result<Loaded> {
             return Err(Error::new(kind).at_opt(location).into());
         }
     };
+    let still_used = super::dependants::still_used(&model, &removed);
+    if !still_used.is_empty() {
+        return Err(Errors::from_vec(still_used));
+    }
     Ok(Loaded { model, tree, problems, base_dir })
 }
 
@@ -67,7 +72,15 @@ fn path_steps(path: &serde_path_to_error::Path) -> Vec<PathStep<'_>> {
 /// Parses `file` and everything it extends into one merged tree. `chain` holds the files being
 /// loaded, to report a ruleset that extends itself. A `remove` of something not inherited goes
 /// to `problems`, to be reported with the rest of the ruleset's.
-fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems: &mut Vec<Error>) -> Result<Node> {
+/// The file's tree with what it extends merged in; the entries of every `remove` go to
+/// `removed`, to tell what still uses them.
+fn resolve(
+    file: &Arc<SourceFile>,
+    dir: &Path,
+    chain: &mut Vec<String>,
+    problems: &mut Vec<Error>,
+    removed: &mut Vec<(String, Location)>,
+) -> Result<Node> {
     let tree = yaml::parse(file)?;
     let Some(extends) = tree.get("extends") else {
         if let Some(removed) = tree.get("remove") {
@@ -98,7 +111,7 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems
                     errors.push(Error::new(ErrorKind::ExtendsCycle { path }).at(parent.location.clone()));
                     continue;
                 }
-                match resolve(&parent_file, &parent_dir, chain, problems) {
+                match resolve(&parent_file, &parent_dir, chain, problems, removed) {
                     Ok(parent_tree) if parent_tree.get("ruleset").is_none() => {
                         let kind = ErrorKind::NotARuleset { path: name, reason: "it has no `ruleset:` key" };
                         errors.push(Error::new(kind).at(parent.location.clone()));
@@ -118,8 +131,10 @@ fn resolve(file: &Arc<SourceFile>, dir: &Path, chain: &mut Vec<String>, problems
     chain.pop();
     Errors::check(errors, ())?;
     let mut base = without_loading_keys(base.expect("each entry of `extends` is merged or reported"));
-    if let Some(removed) = tree.get("remove") {
-        base = remove(base, removed, problems);
+    if let Some(removing) = tree.get("remove") {
+        let entries = removing.items().iter().filter_map(|i| Some((i.text()?.to_string(), i.location.clone())));
+        removed.extend(entries);
+        base = remove(base, removing, problems);
     }
     Ok(merge(base, without_loading_keys(tree)))
 }

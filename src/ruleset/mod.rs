@@ -2,6 +2,7 @@
 
 pub mod builtin;
 pub mod checked;
+pub mod dependants;
 pub mod emit;
 pub mod load;
 pub mod merge;

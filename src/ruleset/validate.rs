@@ -304,7 +304,7 @@ impl<'a> Validator<'a> {
     }
 
     fn bands(&mut self, name: &str, kpi: &Kpi) -> Vec<(String, Band)> {
-        let place = Place { what: "a band", value: true, target: kpi.target.is_some(), ..Place::GRID };
+        let place = Place { what: "a band", value: true, target: kpi.target.is_some(), targets: true, ..Place::GRID };
         self.conditions(&[Key("kpis"), Key(name), Key("bands")], kpi.bands.keys(), place)
     }
 
@@ -336,6 +336,7 @@ impl<'a> Validator<'a> {
         let band_names: Vec<String> = kpi.bands.keys().cloned().collect();
         let place = Place {
             what: "a score",
+            targets: true,
             value: true,
             target: kpi.target.is_some(),
             bands: Some(&band_names),
@@ -365,6 +366,7 @@ impl<'a> Validator<'a> {
                     value: false,
                     target: false,
                     bands: None,
+                    targets: false,
                     rows: None,
                 };
                 let path = [Key("scorecards"), Key(name), Key("applies_to")];
@@ -413,15 +415,7 @@ impl<'a> Validator<'a> {
     }
 
     fn grades(&mut self) -> Vec<(String, Band)> {
-        let place = Place {
-            what: "a grade",
-            grid: false,
-            attributes: false,
-            value: true,
-            target: false,
-            bands: None,
-            rows: None,
-        };
+        let place = Place { what: "a grade", grid: false, attributes: false, value: true, ..Place::GRID };
         self.conditions(&[Key("grades")], self.model.grades.keys(), place)
     }
 
@@ -434,7 +428,7 @@ impl<'a> Validator<'a> {
                     .note("each diagnosis needs its own `id`");
                 self.error(error.at(self.location(&[Key("diagnoses"), Index(index), Key("id")])));
             }
-            let place = Place { what: "a diagnosis", ..Place::GRID };
+            let place = Place { what: "a diagnosis", targets: true, ..Place::GRID };
             let path = [Key("diagnoses"), Index(index), Key("when")];
             if let Some(when) = self.formula(&path, place, Type::Boolean, "`when`") {
                 diagnoses.push(CheckedDiagnosis { when });
@@ -481,7 +475,7 @@ impl<'a> Validator<'a> {
             let mut candidates = self.names.names();
             candidates.extend(texts::CELL_VARIABLES);
             let error = Error::new(ErrorKind::UnknownTextVariable { name: name.clone() })
-                .note("a diagnosis text can use the cell's KPIs, measures and attributes, `entity` and `period`")
+                .note("a diagnosis text can use the cell's KPIs, measures and attributes, `entity`, `period` and `target.KPI`")
                 .suggest(&name, candidates);
             self.error(error.at(node.value_location(at..at + name.len())));
         }

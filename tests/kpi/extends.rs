@@ -87,3 +87,30 @@ fn a_client_without_every_export_of_the_builtin_gets_warnings_and_empty_kpis() {
     assert!(value(&appraisal, "晨光咖啡", "2026-10", "read_rate").is_some());
     assert_eq!(value(&appraisal, "晨光咖啡", "2026-10", "roi"), None);
 }
+
+#[test]
+fn a_client_that_changes_a_target_changes_the_bands_diagnoses_and_texts_built_on_it() {
+    let example = manifest_dir().join("examples/wechat");
+    let appraise_with = |target: &str| {
+        let client = format!(
+            "ruleset: stricter\nextends: {}\nkpis:\n  read_rate: {{ target: {target} }}\n",
+            example.join("ruleset.yaml").display()
+        );
+        let case = Case::new(&client, &[]);
+        let ruleset = project::open(&case.ruleset_path(), Some(&example)).unwrap_or_else(|e| panic!("{e}"));
+        let evaluation = engine::evaluate(&ruleset).unwrap();
+        let selection = kpi::appraise::Selection { period: None, entity: Some("晨光咖啡商城".into()) };
+        kpi::appraise::appraise(&ruleset, &evaluation, &selection, kpi::ruleset::model::Locale::ZhCn).unwrap()
+    };
+    let in_october = |appraisal: &kpi::appraise::Appraisal| {
+        let result = appraisal.results.iter().find(|r| r.period == "2026-10" && r.kpi == "read_rate").unwrap().clone();
+        let finding = appraisal.diagnoses.iter().find(|d| d.period == "2026-10" && d.id == "low_read_rate");
+        (result.value.unwrap(), result.band, finding.map(|d| d.finding.clone()))
+    };
+    let (value, band, finding) = in_october(&appraise_with("20%"));
+    assert!((0.2..0.25).contains(&value), "{value}");
+    assert_eq!((band.as_deref(), finding), (Some("合格"), None), "23.8% passes a 20% target");
+    let (_, band, finding) = in_october(&appraise_with("25%"));
+    assert_eq!(band.as_deref(), Some("不合格"));
+    assert_eq!(finding.as_deref(), Some("阅读率 23.8%，低于 25% 合格线"), "the text names the client's target");
+}

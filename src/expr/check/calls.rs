@@ -4,15 +4,21 @@
 
 use super::{Aggregation, Checker};
 use crate::error::{Error, ErrorKind};
-use crate::expr::ast::{Argument, Span, Spanned, SpannedExpr};
+use crate::expr::ast::{Argument, Expr, Name, Span, Spanned, SpannedExpr};
 use crate::expr::functions::{Arguments, Family, Function, Kind, MAX_COUNT, Omitted, Param};
 use crate::expr::ir::{Ir, IrNode, Ref};
 use crate::expr::types::Type;
 use crate::words;
 
+/// The name of `target(kpi)`, which takes a KPI's name rather than a value.
+const TARGET_OF: &str = "target";
+
 impl Checker<'_> {
     pub(super) fn call(&mut self, function_name: &Spanned<String>, args: &[Argument], span: Span) -> Ir {
         let failed = Self::ir(IrNode::Null, span, Type::Any);
+        if function_name.node == TARGET_OF {
+            return self.target_of(args, span).unwrap_or(failed);
+        }
         let Some(function) = self.known_function(function_name) else { return failed };
         if !self.allowed_here(function, function_name.span) {
             return failed;
@@ -27,6 +33,43 @@ impl Checker<'_> {
                 let checked = self.arguments(function, matched);
                 let ty = function.returns(any_type(function, &checked));
                 Self::ir(IrNode::Call(function, checked), span, ty)
+            }
+        }
+    }
+
+    /// `target(kpi)`: the target of the KPI named, where targets are known (bands, scores,
+    /// diagnoses), as a number.
+    fn target_of(&mut self, args: &[Argument], span: Span) -> Option<Ir> {
+        let named_kpi = match args {
+            [Argument { name: None, value }] => match &value.node {
+                Expr::Name(Name { source: None, name }) => Some((name.as_str(), value.span)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((kpi, at)) = named_kpi else {
+            let error = Error::new(ErrorKind::WrongArgumentCount {
+                function: TARGET_OF.into(),
+                expected: "one KPI name".into(),
+                found: args.len(),
+            });
+            self.problem(span, error.help("write the KPI's name, like `target(read_rate)`"));
+            return None;
+        };
+        if !self.place.targets {
+            let what = format!("`{TARGET_OF}({kpi})`");
+            let error = Error::new(ErrorKind::NotAllowedHere { what, place: self.place.what })
+                .help("a KPI's target can be read in bands, scores and diagnoses, once targets are known");
+            self.problem(span, error);
+            return None;
+        }
+        match self.namespace.lookup(kpi) {
+            Some((Ref::Kpi(kpi), _)) => Some(Self::ir(IrNode::Ref(Ref::TargetOf(kpi)), span, Type::Number)),
+            _ => {
+                let error = Error::new(ErrorKind::UnknownName { name: kpi.to_string() })
+                    .help("`target(...)` takes the name of a KPI");
+                self.problem(at, error);
+                None
             }
         }
     }

@@ -42,14 +42,25 @@ pub struct Place<'a> {
     pub target: bool,
     /// The bands that `bands(name = points, ...)` may give points to, in a KPI's `score`.
     pub bands: Option<&'a [String]>,
+    /// `target(kpi)`, a KPI's target: where targets are computed before the formula (bands,
+    /// scores, diagnoses).
+    pub targets: bool,
     /// The source whose rows the formula is read on, one by one (a source's `checks`): its
     /// columns are named bare (`net == new - lost`) and read without an aggregation.
     pub rows: Option<&'a str>,
 }
 
 impl<'a> Place<'a> {
-    pub const GRID: Place<'static> =
-        Place { what: "a formula", grid: true, attributes: true, value: false, target: false, bands: None, rows: None };
+    pub const GRID: Place<'static> = Place {
+        what: "a formula",
+        grid: true,
+        attributes: true,
+        value: false,
+        target: false,
+        bands: None,
+        targets: false,
+        rows: None,
+    };
 
     /// A check on each row of `source`.
     pub fn rows(source: &'a str) -> Place<'a> {
@@ -60,6 +71,7 @@ impl<'a> Place<'a> {
             value: false,
             target: false,
             bands: None,
+            targets: false,
             rows: Some(source),
         }
     }
