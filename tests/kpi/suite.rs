@@ -69,3 +69,117 @@ fn junit_has_one_testcase_per_case_with_its_failures() {
     assert_eq!(xml.matches("<error ").count(), 1);
     assert!(xml.contains("<testsuites name=\"kpi test\" tests=\"5\" failures=\"2\" errors=\"1\">"), "{xml}");
 }
+
+/// An element of the XML, with its attributes and children, as far as the rules below read it.
+#[derive(Debug)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+    children: Vec<Element>,
+}
+
+/// The elements of XML as kpi writes it (no CDATA, no comments): a check, not a general parser.
+fn parse_xml(xml: &str) -> Element {
+    let mut stack = vec![Element { name: "document".into(), attributes: Vec::new(), children: Vec::new() }];
+    let mut rest = xml;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..].find('>').expect("a tag ends") + open;
+        let tag = &rest[open + 1..close];
+        rest = &rest[close + 1..];
+        if tag.starts_with('?') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let done = stack.pop().unwrap();
+            assert_eq!(done.name, name, "tags nest");
+            stack.last_mut().unwrap().children.push(done);
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let name = tag.split_whitespace().next().unwrap().to_string();
+        let mut attributes = Vec::new();
+        let mut attrs = &tag[name.len()..];
+        while let Some(eq) = attrs.find("=\"") {
+            let key = attrs[..eq].trim().to_string();
+            let end = attrs[eq + 2..].find('"').unwrap() + eq + 2;
+            attributes.push((key, attrs[eq + 2..end].to_string()));
+            attrs = &attrs[end + 1..];
+        }
+        let element = Element { name, attributes, children: Vec::new() };
+        if self_closing {
+            stack.last_mut().unwrap().children.push(element);
+        } else {
+            stack.push(element);
+        }
+    }
+    assert_eq!(stack.len(), 1, "every tag is closed");
+    stack.pop().unwrap().children.pop().unwrap()
+}
+
+/// The rules of the JUnit schema CI tools read (the `junit-10.xsd` of Jenkins' xUnit plugin,
+/// which GitLab and the GitHub report actions follow): the elements each may contain, the
+/// attributes each requires and allows, and the form of `time`.
+fn check_junit(element: &Element) {
+    let (required, allowed, children): (&[&str], &[&str], &[&str]) = match element.name.as_str() {
+        "testsuites" => (&[], &["name", "time", "tests", "failures", "errors"], &["testsuite"]),
+        "testsuite" => (
+            &["name", "tests", "failures", "errors"],
+            &[
+                "name",
+                "tests",
+                "failures",
+                "errors",
+                "group",
+                "time",
+                "skipped",
+                "timestamp",
+                "hostname",
+                "id",
+                "package",
+                "file",
+                "log",
+                "url",
+            ],
+            &["testsuite", "properties", "testcase", "system-out", "system-err"],
+        ),
+        "properties" => (&[], &[], &["property"]),
+        "property" => (&["name", "value"], &["name", "value"], &[]),
+        "testcase" => (
+            &["name"],
+            &["name", "time", "classname", "group"],
+            &["skipped", "error", "failure", "system-out", "system-err"],
+        ),
+        "failure" | "error" | "skipped" => (&[], &["type", "message"], &[]),
+        other => panic!("`{other}` is not an element of the JUnit schema"),
+    };
+    let names: Vec<&str> = element.attributes.iter().map(|(k, _)| k.as_str()).collect();
+    for name in required {
+        assert!(names.contains(name), "`{}` requires `{name}`", element.name);
+    }
+    for name in &names {
+        assert!(allowed.contains(name), "`{}` has no attribute `{name}`", element.name);
+    }
+    for (key, value) in &element.attributes {
+        if key == "time" && matches!(element.name.as_str(), "testsuite" | "testsuites") {
+            assert!(value.chars().all(|c| c.is_ascii_digit() || c == '.'), "a time of digits: {value}");
+        }
+    }
+    for child in &element.children {
+        assert!(children.contains(&child.name.as_str()), "`{}` in `{}`", child.name, element.name);
+        check_junit(child);
+    }
+}
+
+#[test]
+fn junit_follows_the_schema_ci_tools_read() {
+    let out = tempfile::tempdir().unwrap();
+    let junit = out.path().join("results.xml");
+    let paths = ["tests/fixtures/suite", "examples/wechat", "--junit", junit.to_str().unwrap()];
+    assert_eq!(kpi_test(&paths).0, 2, "a broken file is in the folder");
+    let root = parse_xml(&std::fs::read_to_string(&junit).unwrap());
+    assert_eq!(root.name, "testsuites");
+    check_junit(&root);
+    let suites = root.children.len();
+    assert_eq!(suites, 5, "one testsuite per test file, broken ones included");
+}
