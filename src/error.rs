@@ -206,6 +206,10 @@ pub enum ErrorKind {
         removed: String,
         dependants: String,
     },
+    FlagNeeds {
+        flag: &'static str,
+        needs: &'static str,
+    },
     GitRevision {
         spec: String,
         message: String,
@@ -381,6 +385,7 @@ impl fmt::Display for ErrorKind {
             RemovedStillUsed { removed, dependants } => {
                 write!(f, "`{removed}` is removed, but these use it: {dependants}")
             }
+            FlagNeeds { flag, needs } => write!(f, "`{flag}` needs `{needs}`"),
             GitRevision { spec, message } => write!(f, "cannot read `{spec}`: {message}"),
             FolderNotEmpty { path } => write!(f, "`{path}` is not empty"),
             NoTestFiles { paths } => write!(f, "no test files (`*.test.yaml`) in {paths}"),

@@ -1,5 +1,7 @@
-//! The command line, as clap parses it. Nothing here is trusted yet: [`super::config`] turns
-//! these flags into a validated configuration before any work starts.
+//! The command line, as clap parses it: one struct of flags per command, and the flags commands
+//! share (the ruleset and its data, the period, the language) defined once. Nothing here is
+//! trusted yet: each command's module turns its flags into a validated configuration before any
+//! work starts.
 
 use std::path::PathBuf;
 
@@ -7,6 +9,7 @@ use clap::{Args as FlagGroup, Parser, Subcommand};
 use kpi::locale::Locale;
 use kpi::output::Format;
 use kpi::report::ReportFormat;
+use kpi::review::DiffFormat;
 use kpi::ruleset::model::Severity;
 
 #[derive(Debug, Parser)]
@@ -33,120 +36,152 @@ pub struct Language {
     pub lang: Option<Locale>,
 }
 
+#[derive(Debug, FlagGroup)]
+pub struct PeriodFlag {
+    /// The period, in the ruleset's grain: `2026-10` (month), `2026-W05`, `2026-Q3`, `2026`,
+    /// `2026-10-08`.
+    #[arg(long)]
+    pub period: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Load, merge, validate and compile a ruleset; print nothing but errors. With --data, also
-    /// check that every source's files exist and have every mapped column.
-    Check {
-        #[command(flatten)]
-        input: Input,
-    },
-    /// Evaluate a ruleset over its data: one row per entity × period × KPI.
-    Run {
-        #[command(flatten)]
-        input: Input,
-        /// Only this period, e.g. `2026-10` (month), `2026-W05`, `2026-Q3`, `2026`, `2026-10-08`.
-        #[arg(long)]
-        period: Option<String>,
-        /// Only this entity.
-        #[arg(long)]
-        entity: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write to this file instead of standard output.
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        language: Language,
-        /// Exit with code 1 when a diagnosis of this severity or worse fires in the selection.
-        #[arg(long, value_enum, value_name = "SEVERITY")]
-        fail_on: Option<Severity>,
-    },
+    /// check that every source's files exist and have every mapped column, and read them all.
+    Check(CheckArgs),
+    /// Evaluate a ruleset over its data: one row per entity × period × KPI (every period unless
+    /// --period).
+    Run(RunArgs),
     /// Show how a KPI was computed for one entity and period: the audit trail.
-    Explain {
-        #[command(flatten)]
-        input: Input,
-        /// The KPI's id.
-        kpi: String,
-        #[arg(long)]
-        entity: String,
-        #[arg(long)]
-        period: String,
-        #[command(flatten)]
-        language: Language,
-    },
-    /// Render appraisal reports: a portfolio overview and, with --per-entity, one per entity.
-    Report {
-        #[command(flatten)]
-        input: Input,
-        /// The period to report (default: the latest with data).
-        #[arg(long)]
-        period: Option<String>,
-        /// Formats, comma-separated: `html`, `md`.
-        #[arg(long, value_enum, value_delimiter = ',', default_values = ["html", "md"])]
-        format: Vec<ReportFormat>,
-        #[command(flatten)]
-        language: Language,
-        /// A folder of templates that replace the shipped ones by name.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
-        /// Also write one report per entity.
-        #[arg(long)]
-        per_entity: bool,
-        /// The folder to write into; reports go to DIR/PERIOD/.
-        #[arg(short, long, value_name = "DIR")]
-        output: PathBuf,
-    },
+    Explain(ExplainArgs),
+    /// Render appraisal reports (of the latest period with data unless --period): a portfolio
+    /// overview and, with --per-entity, one per entity.
+    Report(ReportArgs),
     /// Start a client: a folder with a ruleset extending a built-in, sample exports, a passing
     /// test file, a templates/ folder, a .gitignore and a README.
-    Init {
-        /// The new client folder (it must not exist, or be empty).
-        dir: PathBuf,
-        /// The built-in ruleset to start from.
-        #[arg(long, value_name = "builtin:NAME", default_value = kpi::scaffold::DEFAULT_BUILTIN)]
-        from: String,
-    },
+    Init(InitArgs),
     /// What changed between two rulesets, and with --data what the change does to totals, grades
-    /// and diagnoses.
-    Diff {
-        /// The ruleset before: a path, or `git:REV:PATH` (PATH from the repository's root, or
-        /// `./PATH` from here; `extends` resolved at that revision).
-        old: String,
-        /// The ruleset after, written the same way.
-        new: String,
-        /// The data both are evaluated on, to show the impact.
-        #[arg(long, value_name = "DIR")]
-        data: Option<PathBuf>,
-        /// The period of the impact (default: the last with data).
-        #[arg(long, requires = "data")]
-        period: Option<String>,
-        #[arg(long, value_enum, default_value_t = kpi::review::DiffFormat::Text)]
-        format: kpi::review::DiffFormat,
-    },
+    /// and diagnoses (in the latest period with data unless --period).
+    Diff(DiffArgs),
     /// Print a ruleset: as written, with --effective as `extends` and `remove` leave it, or with
     /// --sources the exports it reads.
-    Show {
-        #[command(flatten)]
-        input: Input,
-        /// The ruleset after `extends` and `remove`: a ruleset of its own, each definition
-        /// marked with the file it comes from.
-        #[arg(long, conflicts_with = "sources")]
-        effective: bool,
-        /// Every source: where to download it, the files it looks for and the headers it needs.
-        #[arg(long)]
-        sources: bool,
-        #[command(flatten)]
-        language: Language,
-    },
+    Show(ShowArgs),
     /// Run ruleset test files (`*.test.yaml`): files as given, folders searched for them.
-    Test {
-        /// Test files or folders (default: the current folder).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
-        /// Also write the results as JUnit XML, for CI systems to display.
-        #[arg(long, value_name = "FILE")]
-        junit: Option<PathBuf>,
-    },
+    Test(TestArgs),
     /// Print the JSON Schema of the ruleset format.
     Schema,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: Input,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub input: Input,
+    #[command(flatten)]
+    pub period: PeriodFlag,
+    /// Only this entity.
+    #[arg(long)]
+    pub entity: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub language: Language,
+    /// Exit with code 1 when a diagnosis of this severity or worse fires in the selection.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// The KPI's id.
+    pub kpi: String,
+    #[arg(long)]
+    pub entity: String,
+    /// The period, in the ruleset's grain (`2026-10`).
+    #[arg(long)]
+    pub period: String,
+    #[command(flatten)]
+    pub language: Language,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: Input,
+    #[command(flatten)]
+    pub period: PeriodFlag,
+    /// Formats, comma-separated: `html`, `md`.
+    #[arg(long, value_enum, value_delimiter = ',', default_values = ["html", "md"])]
+    pub format: Vec<ReportFormat>,
+    #[command(flatten)]
+    pub language: Language,
+    /// A folder of templates that replace the shipped ones by name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Also write one report per entity.
+    #[arg(long)]
+    pub per_entity: bool,
+    /// The folder to write into; reports go to DIR/PERIOD/.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct InitArgs {
+    /// The new client folder (it must not exist, or be empty).
+    pub dir: PathBuf,
+    /// The built-in ruleset to start from.
+    #[arg(long, value_name = "builtin:NAME", default_value = kpi::scaffold::DEFAULT_BUILTIN)]
+    pub from: String,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct DiffArgs {
+    /// The ruleset before: a path, or `git:REV:PATH` (PATH from the repository's root, or
+    /// `./PATH` from here; `extends` resolved at that revision).
+    pub old: String,
+    /// The ruleset after, written the same way.
+    pub new: String,
+    /// The data both are evaluated on, to show the impact.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub period: PeriodFlag,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// The ruleset after `extends` and `remove`: a ruleset of its own, each definition marked
+    /// with the file it comes from.
+    #[arg(long, conflicts_with = "sources")]
+    pub effective: bool,
+    /// Every source: where to download it, the files it looks for and the headers it needs.
+    #[arg(long)]
+    pub sources: bool,
+    #[command(flatten)]
+    pub language: Language,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct TestArgs {
+    /// Test files or folders (default: the current folder).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Also write the results as JUnit XML, for CI systems to display.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }

@@ -3,31 +3,25 @@
 
 pub mod args;
 mod commands;
-mod config;
 mod progress;
+mod shared;
 
 pub use args::Args;
-use config::Config;
+use args::Command;
+use commands::*;
 use kpi::Errors;
 
 /// Runs a command; the exit code on success.
 pub fn execute(args: Args) -> Result<u8, Errors> {
-    match Config::new(args.command)? {
-        Config::Check(config) => commands::check(config),
-        Config::Run(config) => commands::run(config),
-        Config::Explain(config) => commands::explain(config),
-        Config::Report(config) => commands::report(config),
-        Config::Test(config) => commands::test(config),
-        Config::Show(config) => commands::show(config),
-        Config::Init { dir, from } => commands::init(&dir, &from),
-        Config::Diff(config) => commands::diff(*config),
-        Config::Schema => commands::schema(),
-    }
-}
-
-/// Shows problems that did not stop the command.
-fn warn(warnings: &[kpi::Error]) {
-    if !warnings.is_empty() {
-        eprint!("{}", kpi::diagnostic::render_warnings(warnings));
+    match args.command {
+        Command::Check(args) => check::Config::new(args)?.run(),
+        Command::Run(args) => run::Config::new(args)?.run(),
+        Command::Explain(args) => explain::Config::new(args)?.run(),
+        Command::Report(args) => report::Config::new(args)?.run(),
+        Command::Init(args) => init::Config::new(args)?.run(),
+        Command::Diff(args) => diff::Config::new(args)?.run(),
+        Command::Show(args) => show::Config::new(args)?.run(),
+        Command::Test(args) => test::Config::new(args)?.run(),
+        Command::Schema => schema::run(),
     }
 }

@@ -1,0 +1,28 @@
+//! `kpi check`: the ruleset checked; with `--data`, every file's headers, then every file read and
+//! evaluated as `kpi run` reads it, so that `check` fails wherever `run` would on the same files.
+
+use kpi::ruleset::CheckedRuleset;
+use kpi::{Errors, engine, project};
+
+use crate::cli::args::CheckArgs;
+use crate::cli::shared::{open, warn};
+
+pub struct Config {
+    ruleset: CheckedRuleset,
+    /// Whether the data files are checked too.
+    data: bool,
+}
+
+impl Config {
+    pub fn new(args: CheckArgs) -> Result<Config, Errors> {
+        Ok(Config { data: args.input.data.is_some(), ruleset: open(&args.input)? })
+    }
+
+    pub fn run(self) -> Result<u8, Errors> {
+        if self.data {
+            warn(&project::verify_data(&self.ruleset)?);
+            engine::evaluate(&self.ruleset)?;
+        }
+        Ok(0)
+    }
+}

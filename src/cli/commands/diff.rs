@@ -1,0 +1,71 @@
+//! `kpi diff`: two rulesets opened (each as it is, or as it was at a git revision) on the same
+//! data, their changes, and with data their impact.
+
+use std::path::PathBuf;
+
+use kpi::engine::Period;
+use kpi::review::DiffFormat;
+use kpi::review::git::{self, AtRevision};
+use kpi::ruleset::CheckedRuleset;
+use kpi::{Error, ErrorKind, Errors, project};
+
+use crate::cli::args::DiffArgs;
+use crate::cli::shared::{folder, selection};
+
+pub struct Config {
+    old: (String, CheckedRuleset),
+    new: (String, CheckedRuleset),
+    with_data: bool,
+    period: Option<Period>,
+    format: DiffFormat,
+    /// The revisions' trees, kept until the command is done.
+    _revisions: Vec<AtRevision>,
+}
+
+impl Config {
+    pub fn new(args: DiffArgs) -> Result<Config, Errors> {
+        let DiffArgs { old, new, data, period, format } = args;
+        folder("--data", data.as_ref())?;
+        if period.period.is_some() && data.is_none() {
+            return Err(Error::new(ErrorKind::FlagNeeds { flag: "--period", needs: "--data" }).into());
+        }
+        let mut revisions = Vec::new();
+        let mut open_spec = |spec: &str| -> Result<CheckedRuleset, Errors> {
+            let path = match git::parse(spec) {
+                Some((revision, path)) => {
+                    let at = git::checkout(spec, revision, path)?;
+                    let path = at.path.clone();
+                    revisions.push(at);
+                    path
+                }
+                None => PathBuf::from(spec),
+            };
+            project::open(&path, data.as_deref())
+        };
+        let (old_ruleset, new_ruleset) = match (open_spec(&old), open_spec(&new)) {
+            (Ok(a), Ok(b)) => (a, b),
+            (a, b) => {
+                let errors = a.err().into_iter().chain(b.err()).flat_map(Errors::into_vec).collect();
+                return Err(Errors::from_vec(errors));
+            }
+        };
+        let period = selection(&new_ruleset, period.period, None)?.period;
+        let with_data = data.is_some();
+        Ok(Config {
+            old: (old, old_ruleset),
+            new: (new, new_ruleset),
+            with_data,
+            period,
+            format,
+            _revisions: revisions,
+        })
+    }
+
+    pub fn run(self) -> Result<u8, Errors> {
+        let (old_name, old) = &self.old;
+        let (new_name, new) = &self.new;
+        let review = kpi::review::review((old_name, old), (new_name, new), self.with_data, self.period)?;
+        print!("{}", review.render(self.format));
+        Ok(0)
+    }
+}

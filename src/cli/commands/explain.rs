@@ -1,0 +1,37 @@
+//! `kpi explain`: the audit trail of one KPI for one entity and period.
+
+use kpi::appraise::{Selection, explain};
+use kpi::engine::{self, Probes};
+use kpi::locale::Locale;
+use kpi::ruleset::CheckedRuleset;
+use kpi::{Errors, output};
+
+use crate::cli::args::ExplainArgs;
+use crate::cli::shared::{locale, open, selection, warn};
+
+pub struct Config {
+    ruleset: CheckedRuleset,
+    kpi: String,
+    selection: Selection,
+    locale: Locale,
+}
+
+impl Config {
+    pub fn new(args: ExplainArgs) -> Result<Config, Errors> {
+        let ExplainArgs { input, kpi, entity, period, language } = args;
+        let ruleset = open(&input)?;
+        explain::known_kpi(&ruleset, &kpi)?;
+        let selection = selection(&ruleset, Some(period), Some(entity))?;
+        let locale = locale(&ruleset, &language);
+        Ok(Config { ruleset, kpi, selection, locale })
+    }
+
+    pub fn run(self) -> Result<u8, Errors> {
+        let probes = Probes::for_kpis(&self.ruleset, [self.kpi.as_str()]);
+        let evaluation = engine::evaluate_with(&self.ruleset, probes)?;
+        warn(&evaluation.warnings);
+        let explanation = explain::explain(&self.ruleset, &evaluation, &self.kpi, &self.selection, self.locale)?;
+        print!("{}", output::explanation(&explanation, self.locale));
+        Ok(0)
+    }
+}

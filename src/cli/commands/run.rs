@@ -1,0 +1,60 @@
+//! `kpi run`: the appraisal of the selected cells as a terminal table, JSON, CSV or Parquet.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use kpi::appraise::{self, Selection};
+use kpi::locale::Locale;
+use kpi::output::{self, Format};
+use kpi::ruleset::CheckedRuleset;
+use kpi::ruleset::model::Severity;
+use kpi::{Error, ErrorKind, Errors, engine, write};
+
+use crate::cli::args::RunArgs;
+use crate::cli::shared::{locale, open, selection, terminal_width, warn};
+
+/// Exit code when `--fail-on` matched a diagnosis.
+const DIAGNOSIS_FIRED: u8 = 1;
+
+pub struct Config {
+    ruleset: CheckedRuleset,
+    selection: Selection,
+    locale: Locale,
+    format: Format,
+    output: Option<PathBuf>,
+    fail_on: Option<Severity>,
+}
+
+impl Config {
+    pub fn new(args: RunArgs) -> Result<Config, Errors> {
+        let RunArgs { input, period, entity, format, output, language, fail_on } = args;
+        if format.needs_file() && output.is_none() {
+            return Err(Error::new(ErrorKind::NeedsOutputFile { format: format.name() }).into());
+        }
+        let ruleset = open(&input)?;
+        let selection = selection(&ruleset, period.period, entity)?;
+        let locale = locale(&ruleset, &language);
+        Ok(Config { ruleset, selection, locale, format, output, fail_on })
+    }
+
+    pub fn run(self) -> Result<u8, Errors> {
+        let evaluation = engine::evaluate(&self.ruleset)?;
+        warn(&evaluation.warnings);
+        let mut appraisal = appraise::appraise(&self.ruleset, &evaluation, &self.selection, self.locale)?;
+        if self.format == Format::Json {
+            appraisal.provenance = Some(engine::provenance::provenance(&self.ruleset)?);
+        }
+        let width = self.output.is_none().then(terminal_width).flatten();
+        let bytes = output::render(&appraisal, &self.ruleset, self.format, self.locale, width)?;
+        match &self.output {
+            Some(path) => write::atomically(path, &bytes)?,
+            // A reader that stops early (`| head`) is not an error.
+            None => match std::io::stdout().write_all(&bytes) {
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+                written => written.map_err(Error::internal)?,
+            },
+        }
+        let failed = self.fail_on.is_some_and(|severity| appraisal.fired_at_least(severity));
+        Ok(if failed { DIAGNOSIS_FIRED } else { 0 })
+    }
+}

@@ -1,0 +1,58 @@
+//! What the commands' configurations share: opening the ruleset with its data folder, reading
+//! `--period` and `--entity` in the ruleset's grain, the language, and the terminal.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use kpi::appraise::Selection;
+use kpi::engine::Period;
+use kpi::locale::Locale;
+use kpi::ruleset::CheckedRuleset;
+use kpi::{Error, ErrorKind, Errors, project};
+
+use super::args::{Input, Language};
+
+/// The ruleset, loaded, merged and validated against its data folder.
+pub fn open(input: &Input) -> Result<CheckedRuleset, Errors> {
+    folder("--data", input.data.as_ref())?;
+    project::open(&input.ruleset, input.data.as_deref())
+}
+
+/// A folder a flag names must be one.
+pub fn folder(flag: &'static str, dir: Option<&PathBuf>) -> Result<(), Error> {
+    match dir.filter(|dir| !dir.is_dir()) {
+        Some(dir) => Err(Error::new(ErrorKind::NotAFolder { flag, path: dir.display().to_string() })),
+        None => Ok(()),
+    }
+}
+
+/// `--period` read in the ruleset's grain, and `--entity`.
+pub fn selection(ruleset: &CheckedRuleset, period: Option<String>, entity: Option<String>) -> Result<Selection, Error> {
+    let grain = ruleset.model.grain.period;
+    let period = period
+        .map(|label| {
+            Period::parse(grain, &label).ok_or_else(|| {
+                Error::new(ErrorKind::UnknownPeriod { period: label })
+                    .help(format!("this ruleset's periods are written like `{}`", Period::example(grain)))
+            })
+        })
+        .transpose()?;
+    Ok(Selection { period, entity })
+}
+
+/// `--lang`, else the ruleset's `locale`.
+pub fn locale(ruleset: &CheckedRuleset, language: &Language) -> Locale {
+    language.lang.unwrap_or(ruleset.model.locale)
+}
+
+/// Shows problems that did not stop the command.
+pub fn warn(warnings: &[kpi::Error]) {
+    if !warnings.is_empty() {
+        eprint!("{}", kpi::diagnostic::render_warnings(warnings));
+    }
+}
+
+/// The width of the terminal standard output is shown on, if it is one.
+pub fn terminal_width() -> Option<u16> {
+    std::io::stdout().is_terminal().then(|| terminal_size::terminal_size().map(|(width, _)| width.0)).flatten()
+}
