@@ -89,3 +89,28 @@ fn a_ruleset_at_a_git_revision_extends_the_files_of_that_revision() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("`nope.yaml` is not in revision `HEAD`"));
 }
+
+#[test]
+fn a_stricter_target_on_the_example_client_shows_the_diagnoses_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = manifest_dir().join("examples/wechat");
+    let stricter = dir.path().join("stricter.yaml");
+    let text = format!(
+        "ruleset: chenguang-wechat\nextends: {}\nkpis:\n  read_rate: {{ target: 35% }}\n",
+        example.join("ruleset.yaml").display()
+    );
+    std::fs::write(&stricter, text).unwrap();
+    let out = kpi_diff(
+        manifest_dir(),
+        &[
+            "examples/wechat/ruleset.yaml",
+            stricter.to_str().unwrap(),
+            "--data",
+            "examples/wechat",
+            "--period",
+            "2026-10",
+        ],
+    );
+    assert!(out.contains("~ kpis.read_rate: target 30% → 35%\n"), "{out}");
+    assert!(out.contains("diagnoses that start firing: 晨光会员俱乐部 · low_read_rate\n"), "{out}");
+}
