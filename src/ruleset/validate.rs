@@ -359,16 +359,7 @@ impl<'a> Validator<'a> {
         for (name, scorecard) in &self.model.scorecards {
             self.weights(name, &scorecard.weights, kpis);
             let applies_to = scorecard.applies_to.as_ref().and_then(|_| {
-                let place = Place {
-                    what: "`applies_to`",
-                    grid: false,
-                    attributes: true,
-                    value: false,
-                    target: false,
-                    bands: None,
-                    targets: false,
-                    rows: None,
-                };
+                let place = Place { what: "`applies_to`", grid: false, ..Place::GRID };
                 let path = [Key("scorecards"), Key(name), Key("applies_to")];
                 self.formula(&path, place, Type::Boolean, "`applies_to`")
             });
