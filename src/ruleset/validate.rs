@@ -445,7 +445,8 @@ impl<'a> Validator<'a> {
                         let help = "a text is a sentence with values: `{{ read_rate | pct }}`, and `{% if %}`";
                         self.error(error.help(help).at(node.value_location(span)));
                     }
-                    self.text_variables(node, template, compiled.undeclared_variables(false))
+                    self.text_variables(node, template, compiled.undeclared_variables(false));
+                    self.text_targets(node, template);
                 }
                 Err(error) => {
                     let message = error.detail().unwrap_or("invalid template").to_string();
@@ -469,6 +470,26 @@ impl<'a> Validator<'a> {
                 .note("a diagnosis text can use the cell's KPIs, measures and attributes, `entity`, `period` and `target.KPI`")
                 .suggest(&name, candidates);
             self.error(error.at(node.value_location(at..at + name.len())));
+        }
+    }
+
+    /// Every `target.NAME` of a text names a KPI: an unknown one would render as nothing.
+    fn text_targets(&mut self, node: &Node, template: &str) {
+        for (at, _) in template.match_indices("target.") {
+            let preceded =
+                template[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            let start = at + "target.".len();
+            let end = template[start..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .map_or(template.len(), |e| start + e);
+            let name = &template[start..end];
+            if preceded || name.is_empty() || self.model.kpis.contains_key(name) {
+                continue;
+            }
+            let error = Error::new(ErrorKind::UnknownTextVariable { name: format!("target.{name}") })
+                .note("`target.KPI` is the target of a KPI of the ruleset")
+                .suggest(name, self.model.kpis.keys().map(String::as_str));
+            self.error(error.at(node.value_location(start..end)));
         }
     }
 
