@@ -71,6 +71,11 @@ pub fn call(function: Function, args: Vec<Option<Expr>>, better: Better) -> Expr
             .binary(|x, n| per_entity(kernels::lagged(grid_long(x), literal_count(&n), |x, before| x / before - 1.0))),
         RollingMean => args.binary(|x, n| per_entity(grid_long(x).rolling_mean(window(&n)))),
         RollingSum => args.binary(|x, n| per_entity(grid_long(x).rolling_sum(window(&n)))),
+        // The sample standard deviation needs two values.
+        RollingStd => args.binary(|x, n| {
+            let options = RollingOptionsFixedWindow { min_periods: 2, ..window(&n) };
+            per_entity(kernels::finite(grid_long(x).rolling_std(options)))
+        }),
         ToDate => args.unary(|x| to_date(grid_long(x))),
         Rank => args.unary(|x| {
             let ranked = grid_long(x).rank(RankOptions { method: RankMethod::Min, descending: true }, None);
@@ -118,8 +123,8 @@ pub fn aggregate(function: Function, args: Vec<Option<Expr>>) -> Expr {
         Median => x.median(),
         Quantile => x.quantile(q.expect("taken above"), QuantileMethod::Linear),
         Abs | Round | Ln | Log10 | Sqrt | Exp | Clamp | Coalesce | Nullif | Least | Greatest | IsNull | Prev
-        | Change | PctChange | RollingMean | RollingSum | ToDate | Rank | Percentile | Share | MeanAll | Zscore
-        | Attainment | Linear | Bands => unreachable!("`{}` is not an aggregation", function.name()),
+        | Change | PctChange | RollingMean | RollingSum | RollingStd | ToDate | Rank | Percentile | Share | MeanAll
+        | Zscore | Attainment | Linear | Bands => unreachable!("`{}` is not an aggregation", function.name()),
     }
 }
 

@@ -26,7 +26,7 @@ macro_rules! functions {
 functions! {
     Sum, Mean, Min, Max, Count, CountDistinct, First, Last, Median, Quantile,
     Abs, Round, Ln, Log10, Sqrt, Exp, Clamp, Coalesce, Nullif, Least, Greatest, IsNull,
-    Prev, Change, PctChange, RollingMean, RollingSum, ToDate,
+    Prev, Change, PctChange, RollingMean, RollingSum, RollingStd, ToDate,
     Rank, Percentile, Share, MeanAll, Zscore,
     Attainment, Linear, Bands,
 }
@@ -206,6 +206,7 @@ impl Function {
             PctChange => spec!("pct_change", Period, Fixed(&[X_NUMBER, N_ONE]), Number),
             RollingMean => spec!("rolling_mean", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
             RollingSum => spec!("rolling_sum", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
+            RollingStd => spec!("rolling_std", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
             ToDate => spec!("to_date", Period, Fixed(&[X_NUMBER]), Number, "ytd"),
             Rank => spec!("rank", Entity, Fixed(&[X_NUMBER]), Number),
             Percentile => spec!("percentile", Entity, Fixed(&[X_NUMBER]), Number),

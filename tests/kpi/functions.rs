@@ -103,6 +103,7 @@ fn period_functions_follow_the_calendar_and_never_skip_a_gap() {
         ("growth", "pct_change(total)"),
         ("roll_sum", "rolling_sum(total, 2)"),
         ("roll_mean", "rolling_mean(total, 3)"),
+        ("roll_std", "rolling_std(total, 3)"),
         ("ytd", "to_date(total)"),
     ]));
     // a: 30, 30, (no data), 90. April's previous month is the empty March, not February.
@@ -112,6 +113,9 @@ fn period_functions_follow_the_calendar_and_never_skip_a_gap() {
     assert_eq!(month(&a, "a", "growth"), [None, Some(0.0), None, None]);
     assert_eq!(month(&a, "a", "roll_sum"), [Some(30.0), Some(60.0), Some(30.0), Some(90.0)]);
     assert_eq!(month(&a, "a", "roll_mean"), [Some(30.0), Some(30.0), Some(30.0), Some(60.0)]);
+    // The sample standard deviation of the non-null values in the window, null below two: in
+    // April, 30 and 90 (March has none).
+    assert_eq!(month(&a, "a", "roll_std"), [None, Some(0.0), Some(0.0), Some(42.426406871)]);
     assert_eq!(month(&a, "a", "ytd"), [Some(30.0), Some(60.0), Some(60.0), Some(150.0)]);
     // c: 0, -2, 4, 14. Growth from 0 is null; from -2 to 4 is 4 / -2 − 1.
     assert_eq!(month(&a, "c", "growth"), [None, None, Some(-3.0), Some(2.5)]);
