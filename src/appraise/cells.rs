@@ -8,11 +8,14 @@ use crate::engine::cell_value::{flag_at, number_at, text_at};
 use crate::engine::period::from_epoch_days;
 use crate::engine::{Evaluation, Period};
 
+#[derive(Clone)]
 pub struct Cell<'a> {
     pub entity: &'a str,
     pub period: Period,
     evaluation: &'a Evaluation,
     row: usize,
+    /// The entity's and the period's places in the evaluation.
+    at: (usize, usize),
 }
 
 impl<'a> Cell<'a> {
@@ -22,7 +25,14 @@ impl<'a> Cell<'a> {
             period: evaluation.periods[period],
             evaluation,
             row: evaluation.row(entity, period),
+            at: (entity, period),
         }
+    }
+
+    /// The same entity in the period before, if the data has one.
+    pub fn previous(&self) -> Option<Cell<'a>> {
+        let (entity, period) = self.at;
+        period.checked_sub(1).map(|before| Cell::new(self.evaluation, entity, before))
     }
 
     /// The cell's row of the grid.

@@ -9,8 +9,8 @@ use minijinja::value::Object;
 use minijinja::{Environment, Value};
 use polars::prelude::Column;
 
-use super::Finding;
 use super::cells::{Cell, value_at};
+use super::{Finding, FindingStatus};
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
 use crate::engine::cell_value::flag_at;
@@ -50,14 +50,52 @@ impl<'a> Findings<'a> {
         Ok(Findings { ruleset, env, fired, names: Arc::new(names.collect()), targets: Arc::new(targets.collect()) })
     }
 
-    /// The diagnoses that fire in a cell, in the ruleset's order.
+    /// The diagnoses that fire in a cell, in the ruleset's order, each new or recurring.
     pub fn of(&self, cell: &Cell) -> Result<Vec<Finding>> {
-        let fired: Vec<usize> = (0..self.fired.len()).filter(|i| flag_at(self.fired[*i], cell.row())).collect();
-        if fired.is_empty() {
+        let fired: Vec<usize> = (0..self.fired.len()).filter(|i| self.fires(*i, cell)).collect();
+        let status = |index: usize| {
+            let periods = self.streak(index, cell);
+            (if periods > 1 { FindingStatus::Recurring } else { FindingStatus::New }, periods)
+        };
+        self.findings(cell, fired, status)
+    }
+
+    /// The diagnoses that fired in the cell's previous period and no longer fire in it, with
+    /// their texts of then.
+    pub fn resolved(&self, cell: &Cell) -> Result<Vec<Finding>> {
+        let Some(before) = cell.previous() else { return Ok(Vec::new()) };
+        let gone: Vec<usize> =
+            (0..self.fired.len()).filter(|i| self.fires(*i, &before) && !self.fires(*i, cell)).collect();
+        self.findings(&before, gone, |index| (FindingStatus::Resolved, self.streak(index, &before)))
+    }
+
+    fn fires(&self, index: usize, cell: &Cell) -> bool {
+        flag_at(self.fired[index], cell.row())
+    }
+
+    /// How many periods in a row the diagnosis fires, ending with the cell's.
+    fn streak(&self, index: usize, cell: &Cell) -> usize {
+        let mut periods = 0;
+        let mut at = Some(cell.clone());
+        while let Some(current) = at.filter(|c| self.fires(index, c)) {
+            periods += 1;
+            at = current.previous();
+        }
+        periods
+    }
+
+    /// The findings of the diagnoses numbered `indices`, rendered over the cell's values.
+    fn findings(
+        &self,
+        cell: &Cell,
+        indices: Vec<usize>,
+        status: impl Fn(usize) -> (FindingStatus, usize),
+    ) -> Result<Vec<Finding>> {
+        if indices.is_empty() {
             return Ok(Vec::new());
         }
         let values = self.values(cell);
-        fired
+        indices
             .into_iter()
             .map(|index| {
                 let diagnosis = &self.ruleset.model.diagnoses[index];
@@ -69,7 +107,8 @@ impl<'a> Findings<'a> {
                         message: e.to_string(),
                     })
                 })?;
-                Ok(Finding { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice })
+                let (status, periods) = status(index);
+                Ok(Finding { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice, status, periods })
             })
             .collect()
     }

@@ -40,6 +40,8 @@ pub struct Appraisal {
     pub results: Vec<KpiResult>,
     pub scorecards: Vec<ScorecardResult>,
     pub diagnoses: Vec<FiredDiagnosis>,
+    /// The diagnoses that fired in a cell's previous period and no longer fire in it.
+    pub resolved: Vec<FiredDiagnosis>,
     /// What the rows behind the numbers show about the data.
     pub quality: Vec<QualityRow>,
 }
@@ -67,13 +69,30 @@ pub struct ScorecardResult {
     pub missing: Vec<String>,
 }
 
-/// A diagnosis that fired in a cell, with its texts.
+/// A diagnosis that fired in a cell, with its texts, and how it stands against the periods
+/// before: the feedback loop of monitor, appraise, act.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub id: String,
     pub severity: Severity,
     pub finding: String,
     pub advice: Option<String>,
+    pub status: FindingStatus,
+    /// How many periods in a row it has fired, this one included (for a resolved finding: up
+    /// to the previous period).
+    pub periods: usize,
+}
+
+/// A finding against the previous period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingStatus {
+    /// It did not fire in the previous period.
+    New,
+    /// It fired in the previous period too.
+    Recurring,
+    /// It fired in the previous period and no longer does; its texts are those of then.
+    Resolved,
 }
 
 /// A finding, with the cell it fired in.
@@ -122,6 +141,7 @@ pub fn appraise(
         results: Vec::new(),
         scorecards: Vec::new(),
         diagnoses: Vec::new(),
+        resolved: Vec::new(),
         quality: quality::rows(&evaluation.quality, selection, &ruleset.base_dir, locale),
     };
     appraisal.results.reserve(cells.len() * kpis.len());
@@ -133,6 +153,9 @@ pub fn appraise(
             .extend(scorecards.iter().filter_map(|scorecard| scorecard.result(&entity, &period, cell.row())));
         for found in findings.of(&cell)? {
             appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
+        }
+        for found in findings.resolved(&cell)? {
+            appraisal.resolved.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
         }
     }
     Ok(appraisal)

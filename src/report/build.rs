@@ -128,6 +128,7 @@ impl<'a> ReportData<'a> {
                 .map(|kpi| explain_cell(ruleset, self.evaluation, &cell, kpi, self.locale))
                 .collect(),
             diagnoses: self.diagnoses(&cell)?,
+            resolved: self.findings.resolved(&cell)?,
             scorecards,
             kpis,
         };

@@ -98,8 +98,10 @@ pub struct EntityReport {
     pub headline: Option<ScorecardReport>,
     pub scorecards: Vec<ScorecardReport>,
     pub kpis: Vec<KpiReport>,
-    /// Sorted by severity, most severe first, then in the ruleset's order.
+    /// Sorted by severity, most severe first, then in the ruleset's order; each new or recurring.
     pub diagnoses: Vec<Finding>,
+    /// The diagnoses of the previous period that no longer fire, with their texts of then.
+    pub resolved: Vec<Finding>,
     /// KPIs with no value this period.
     pub no_data: Vec<KpiRef>,
     /// `kpi explain` for every KPI.

@@ -7,6 +7,7 @@ mod diff;
 mod engine_semantics;
 mod example;
 mod extends;
+mod feedback;
 mod functions;
 mod fuzz;
 mod grammar;
