@@ -206,6 +206,17 @@ pub enum ErrorKind {
         removed: String,
         dependants: String,
     },
+    UnknownAttribute {
+        name: String,
+    },
+    NotInRollup {
+        attribute: String,
+        entities: String,
+    },
+    NotRolledUp {
+        function: &'static str,
+        attribute: String,
+    },
     FlagNeeds {
         flag: &'static str,
         needs: &'static str,
@@ -384,6 +395,13 @@ impl fmt::Display for ErrorKind {
             }
             RemovedStillUsed { removed, dependants } => {
                 write!(f, "`{removed}` is removed, but these use it: {dependants}")
+            }
+            UnknownAttribute { name } => write!(f, "no attribute `{name}` to roll up by"),
+            NotInRollup { attribute, entities } => {
+                write!(f, "entities without `{attribute}` are left out of its roll-up: {entities}")
+            }
+            NotRolledUp { function, attribute } => {
+                write!(f, "a `{function}` of entities does not add up: the groups of `{attribute}` have no data for it")
             }
             FlagNeeds { flag, needs } => write!(f, "`{flag}` needs `{needs}`"),
             GitRevision { spec, message } => write!(f, "cannot read `{spec}`: {message}"),

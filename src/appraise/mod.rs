@@ -44,6 +44,43 @@ pub struct Appraisal {
     pub resolved: Vec<FiredDiagnosis>,
     /// What the rows behind the numbers show about the data.
     pub quality: Vec<QualityRow>,
+    /// The appraisals of groups of entities, by the attributes rolled up by.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollups: Vec<Rollup>,
+}
+
+/// The appraisal of the groups of one attribute's values: each group is an entity of its own,
+/// named by the value (`brand` → `晨光`), whose measures add up its entities'.
+#[derive(Debug, Serialize)]
+pub struct Rollup {
+    pub by: String,
+    pub results: Vec<KpiResult>,
+    pub scorecards: Vec<ScorecardResult>,
+    pub diagnoses: Vec<FiredDiagnosis>,
+    pub resolved: Vec<FiredDiagnosis>,
+}
+
+impl Rollup {
+    /// The roll-up of `attribute` in the periods `selection` selects (its entity does not apply).
+    pub fn new(
+        ruleset: &CheckedRuleset,
+        evaluation: &Evaluation,
+        attribute: &str,
+        selection: &Selection,
+        locale: Locale,
+    ) -> Result<(Rollup, Vec<crate::error::Error>)> {
+        let groups = crate::engine::rollup::rollup(ruleset, evaluation, attribute, Default::default())?;
+        let selection = Selection { period: selection.period, entity: None };
+        let appraisal = appraise(ruleset, &groups, &selection, locale)?;
+        let rollup = Rollup {
+            by: attribute.to_string(),
+            results: appraisal.results,
+            scorecards: appraisal.scorecards,
+            diagnoses: appraisal.diagnoses,
+            resolved: appraisal.resolved,
+        };
+        Ok((rollup, groups.warnings))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +179,7 @@ pub fn appraise(
         scorecards: Vec::new(),
         diagnoses: Vec::new(),
         resolved: Vec::new(),
+        rollups: Vec::new(),
         quality: quality::rows(&evaluation.quality, selection, &ruleset.base_dir, locale),
     };
     appraisal.results.reserve(cells.len() * kpis.len());

@@ -44,6 +44,14 @@ pub struct PeriodFlag {
     pub period: Option<String>,
 }
 
+#[derive(Debug, FlagGroup)]
+pub struct RollupFlag {
+    /// Also appraise the groups of entities by this attribute (a brand, a region), besides the
+    /// ruleset's `rollups`; repeatable.
+    #[arg(long, value_name = "ATTRIBUTE")]
+    pub by: Vec<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Load, merge, validate and compile a ruleset; print nothing but errors. With --data, also
@@ -94,6 +102,8 @@ pub struct RunArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub language: Language,
+    #[command(flatten)]
+    pub by: RollupFlag,
     /// Exit with code 1 when a diagnosis of this severity or worse fires in the selection.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
@@ -131,6 +141,8 @@ pub struct ReportArgs {
     /// Also write one report per entity.
     #[arg(long)]
     pub per_entity: bool,
+    #[command(flatten)]
+    pub by: RollupFlag,
     /// The folder to write into; reports go to DIR/PERIOD/.
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,

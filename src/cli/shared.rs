@@ -10,7 +10,7 @@ use kpi::locale::Locale;
 use kpi::ruleset::CheckedRuleset;
 use kpi::{Error, ErrorKind, Errors, project};
 
-use super::args::{Input, Language};
+use super::args::{Input, Language, RollupFlag};
 
 /// The ruleset, loaded, merged and validated against its data folder.
 pub fn open(input: &Input) -> Result<CheckedRuleset, Errors> {
@@ -38,6 +38,23 @@ pub fn selection(ruleset: &CheckedRuleset, period: Option<String>, entity: Optio
         })
         .transpose()?;
     Ok(Selection { period, entity })
+}
+
+/// The attributes to roll up by: the ruleset's `rollups`, then `--by`, each once; an attribute
+/// the ruleset does not have is an error.
+pub fn rollups(ruleset: &CheckedRuleset, by: &RollupFlag) -> Result<Vec<String>, Error> {
+    let mut attributes = ruleset.model.rollups.clone();
+    for attribute in &by.by {
+        if !ruleset.attributes.contains_key(attribute) {
+            let known = ruleset.attributes.keys().map(String::as_str);
+            let error = Error::new(ErrorKind::UnknownAttribute { name: attribute.clone() }).suggest(attribute, known);
+            return Err(error);
+        }
+        if !attributes.contains(attribute) {
+            attributes.push(attribute.clone());
+        }
+    }
+    Ok(attributes)
 }
 
 /// `--lang`, else the ruleset's `locale`.

@@ -12,7 +12,7 @@ use super::values::{ColumnUse, Usage};
 use crate::compile::{self, Aggregated, Context, GridColumn, OverRows, RowColumn};
 use crate::error::Errors;
 use crate::expr::ast::BinaryOp;
-use crate::expr::functions::{Family, Kind, Rows};
+use crate::expr::functions::{Family, Function, Kind, Rows};
 use crate::expr::{Ir, IrNode, Ref, Type};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::PeriodGrain;
@@ -52,6 +52,14 @@ impl Aggregates {
     pub fn of_source<'a>(&'a self, source: &'a str) -> impl Iterator<Item = (usize, &'a Ir)> + 'a {
         let over = move |ir: &Ir| matches!(&ir.node, IrNode::Aggregate { source: s, .. } if s == source);
         self.found.values().enumerate().filter(move |(_, ir)| over(ir))
+    }
+
+    /// Every aggregation's number and function.
+    pub fn functions(&self) -> impl Iterator<Item = (usize, Function)> + '_ {
+        self.found.values().enumerate().filter_map(|(index, ir)| match &ir.node {
+            IrNode::Aggregate { function, .. } => Some((index, *function)),
+            _ => None,
+        })
     }
 
     /// The numbers of the aggregations that are 0, not no data, in a cell without rows.

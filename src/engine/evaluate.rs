@@ -114,7 +114,11 @@ fn collect_sources<'a>(
 }
 
 /// The grid's computed columns, in the order they read each other.
-fn computed_columns<'a>(ruleset: &'a CheckedRuleset, aggregates: &Aggregates, probes: &Probes) -> Vec<Layer<'a>> {
+pub(super) fn computed_columns<'a>(
+    ruleset: &'a CheckedRuleset,
+    aggregates: &Aggregates,
+    probes: &Probes,
+) -> Vec<Layer<'a>> {
     let mut layers = formulas::values(ruleset, aggregates);
     layers.push(formulas::targets(ruleset, aggregates));
     layers.push(scoring::appraisal(ruleset, aggregates));

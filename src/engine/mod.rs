@@ -17,6 +17,7 @@ pub mod period;
 pub mod probes;
 pub mod provenance;
 pub mod quality;
+pub mod rollup;
 mod scorecards;
 mod scoring;
 pub mod sniff;

@@ -4,7 +4,7 @@
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
-use crate::appraise::{Appraisal, KpiResult};
+use crate::appraise::{Appraisal, FiredDiagnosis, KpiResult, ScorecardResult};
 use crate::format::{self, ValueFormat};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
@@ -15,6 +15,7 @@ struct Headings {
     /// The footer's title; notes of no entity or period say so.
     quality: &'static str,
     all: &'static str,
+    rollup: &'static str,
     scorecards: [&'static str; 4],
     /// Info, warning and critical.
     severities: [&'static str; 3],
@@ -24,6 +25,7 @@ const EN: Headings = Headings {
     kpis: ["KPI", "Value", "Target", "Attainment", "Score", "Band"],
     quality: "Data quality",
     all: "all",
+    rollup: "Roll-up by",
     scorecards: ["Scorecard", "Total", "Grade", "Not scored"],
     severities: ["info", "warning", "critical"],
 };
@@ -32,6 +34,7 @@ const ZH: Headings = Headings {
     kpis: ["指标", "数值", "目标", "达成率", "得分", "档位"],
     quality: "数据质量",
     all: "全部",
+    rollup: "汇总：按",
     scorecards: ["计分卡", "总分", "等级", "未计分指标"],
     severities: ["提示", "警告", "严重"],
 };
@@ -49,6 +52,28 @@ impl Headings {
 
 /// The tables, wrapped to `width` columns when they are shown on a terminal that wide.
 pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale, width: Option<u16>) -> String {
+    let headings = locale.pick(&ZH, &EN);
+    let view =
+        Cells { results: &appraisal.results, scorecards: &appraisal.scorecards, diagnoses: &appraisal.diagnoses };
+    let mut out = cells(view, ruleset, locale, width);
+    for rollup in &appraisal.rollups {
+        out.push_str(&format!("{} `{}`\n\n", headings.rollup, rollup.by));
+        let view = Cells { results: &rollup.results, scorecards: &rollup.scorecards, diagnoses: &rollup.diagnoses };
+        out.push_str(&cells(view, ruleset, locale, width));
+    }
+    out.push_str(&quality_footer(appraisal, headings, width));
+    crate::words::printable(&out)
+}
+
+/// The rows of an appraisal or a roll-up.
+struct Cells<'a> {
+    results: &'a [KpiResult],
+    scorecards: &'a [ScorecardResult],
+    diagnoses: &'a [FiredDiagnosis],
+}
+
+/// One block per entity (or group) and period: its KPIs, scorecards and findings.
+fn cells(appraisal: Cells, ruleset: &CheckedRuleset, locale: Locale, width: Option<u16>) -> String {
     let headings = locale.pick(&ZH, &EN);
     let mut out = String::new();
     for cell in appraisal.results.chunk_by(|a, b| a.entity == b.entity && a.period == b.period) {
@@ -79,8 +104,7 @@ pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale, wi
         }
         out.push('\n');
     }
-    out.push_str(&quality_footer(appraisal, headings, width));
-    crate::words::printable(&out)
+    out
 }
 
 /// The data-quality notes, one a line: where (entity · period · source) and what, wrapped to

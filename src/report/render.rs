@@ -32,6 +32,7 @@ impl ReportFormat {
     }
 }
 
+#[derive(Clone)]
 pub struct ReportOptions {
     pub formats: Vec<ReportFormat>,
     pub locale: Locale,

@@ -58,6 +58,10 @@ pub struct Ruleset {
     /// Rules that flag an entity in a period, with a finding and advice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnoses: Vec<Diagnosis>,
+    /// Attributes whose groups of entities are appraised too (`[brand, platform]`): a group's
+    /// measures add up its entities', and every KPI is computed again from them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rollups: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

@@ -37,6 +37,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
     let grades = validator.grades();
     let diagnoses = validator.diagnoses();
     let checks = validator.checks();
+    validator.rollups();
     let order = match dependency_order(&measures, &kpis) {
         Ok(order) => order,
         Err(cycle) => {
@@ -201,6 +202,18 @@ impl<'a> Validator<'a> {
             }
             if let Some(Err(problem)) = source.block() {
                 self.error(invalid(&problem).at(self.location(&at("range"))));
+            }
+        }
+    }
+
+    /// Every attribute rolled up by is an attribute of the ruleset.
+    fn rollups(&mut self) {
+        for (index, attribute) in self.model.rollups.iter().enumerate() {
+            if !self.names.attributes.contains_key(attribute) {
+                let known = self.names.attributes.keys().map(String::as_str);
+                let error =
+                    Error::new(ErrorKind::UnknownAttribute { name: attribute.clone() }).suggest(attribute, known);
+                self.error(error.at(self.location(&[Key("rollups"), PathStep::Index(index)])));
             }
         }
     }

@@ -16,6 +16,7 @@ mod layers;
 mod limits;
 mod quality;
 mod report;
+mod rollups;
 mod schema;
 mod show;
 mod suite;

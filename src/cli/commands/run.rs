@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use kpi::appraise::{self, Selection};
+use kpi::appraise::{self, Rollup, Selection};
 use kpi::locale::Locale;
 use kpi::output::{self, Format};
 use kpi::ruleset::CheckedRuleset;
@@ -11,7 +11,7 @@ use kpi::ruleset::model::Severity;
 use kpi::{Error, ErrorKind, Errors, engine, write};
 
 use crate::cli::args::RunArgs;
-use crate::cli::shared::{locale, open, selection, terminal_width, warn};
+use crate::cli::shared::{locale, open, rollups, selection, terminal_width, warn};
 
 /// Exit code when `--fail-on` matched a diagnosis.
 const DIAGNOSIS_FIRED: u8 = 1;
@@ -23,24 +23,31 @@ pub struct Config {
     format: Format,
     output: Option<PathBuf>,
     fail_on: Option<Severity>,
+    rollups: Vec<String>,
 }
 
 impl Config {
     pub fn new(args: RunArgs) -> Result<Config, Errors> {
-        let RunArgs { input, period, entity, format, output, language, fail_on } = args;
+        let RunArgs { input, period, entity, format, output, language, by, fail_on } = args;
         if format.needs_file() && output.is_none() {
             return Err(Error::new(ErrorKind::NeedsOutputFile { format: format.name() }).into());
         }
         let ruleset = open(&input)?;
         let selection = selection(&ruleset, period.period, entity)?;
         let locale = locale(&ruleset, &language);
-        Ok(Config { ruleset, selection, locale, format, output, fail_on })
+        let rollups = rollups(&ruleset, &by)?;
+        Ok(Config { ruleset, selection, locale, format, output, fail_on, rollups })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
         let evaluation = engine::evaluate(&self.ruleset)?;
         warn(&evaluation.warnings);
         let mut appraisal = appraise::appraise(&self.ruleset, &evaluation, &self.selection, self.locale)?;
+        for attribute in &self.rollups {
+            let (rollup, warnings) = Rollup::new(&self.ruleset, &evaluation, attribute, &self.selection, self.locale)?;
+            warn(&warnings);
+            appraisal.rollups.push(rollup);
+        }
         if self.format == Format::Json {
             appraisal.provenance = Some(engine::provenance::provenance(&self.ruleset)?);
         }

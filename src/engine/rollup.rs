@@ -1,0 +1,107 @@
+//! Roll-ups: the appraisal of groups of entities by an attribute (a brand across its accounts,
+//! a region, a team). A group's measures are its entities' aggregations added up — a ratio KPI of
+//! a group is then a ratio of sums, never a mean of the entities' ratios — and every formula,
+//! target, score, scorecard and diagnosis is computed again on the groups' grid.
+
+use polars::prelude::*;
+
+use super::aggregates::Aggregates;
+use super::evaluation::{Evaluation, Found};
+use super::layers;
+use super::probes::Probes;
+use crate::compile::{self, GridColumn};
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::functions::Function;
+use crate::ruleset::CheckedRuleset;
+use crate::ruleset::checked::CheckedTarget;
+
+/// The evaluation of the groups of `attribute`'s values, with `probes` for explanations.
+pub fn rollup(
+    ruleset: &CheckedRuleset,
+    evaluation: &Evaluation,
+    attribute: &str,
+    probes: Probes,
+) -> Result<Evaluation> {
+    if !ruleset.attributes.contains_key(attribute) {
+        let known = ruleset.attributes.keys().map(String::as_str);
+        return Err(Error::new(ErrorKind::UnknownAttribute { name: attribute.to_string() })
+            .suggest(attribute, known)
+            .into());
+    }
+    let aggregates = Aggregates::of(ruleset);
+    let mut warnings = Vec::new();
+    let group = GridColumn::Attribute(attribute).col().cast(DataType::String);
+    let ungrouped =
+        evaluation.frame().clone().lazy().filter(group.clone().is_null()).select([GridColumn::Entity.col()]);
+    let ungrouped: Vec<String> = ungrouped
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .collect()?
+        .column(&GridColumn::Entity.name())?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    if !ungrouped.is_empty() {
+        let kind =
+            ErrorKind::NotInRollup { attribute: attribute.to_string(), entities: crate::words::quoted(&ungrouped) };
+        warnings.push(Error::new(kind));
+    }
+    let mut sums: Vec<Expr> = Vec::new();
+    for (index, function) in aggregates.functions() {
+        let column = GridColumn::Aggregate(index).col();
+        let rolled = match function {
+            Function::Min => column.min(),
+            Function::Max => column.max(),
+            Function::Mean | Function::Median | Function::Quantile => {
+                let kind = ErrorKind::NotRolledUp { function: function.name(), attribute: attribute.to_string() };
+                if !warnings.iter().any(|w: &Error| w.kind() == &kind) {
+                    let help = "a roll-up adds its entities up: write an average as a sum over a count";
+                    warnings.push(Error::new(kind).help(help));
+                }
+                compile::null()
+            }
+            // Sums and counts add up, and so do levels at a period's start or end (`first`, `last`).
+            _ => when(column.clone().count().gt(lit(0))).then(column.sum()).otherwise(compile::null()),
+        };
+        sums.push(rolled.alias(GridColumn::Aggregate(index).name()));
+    }
+    for (source, _) in ruleset.row_sources() {
+        sums.push(GridColumn::Rows(source).col().sum().alias(GridColumn::Rows(source).name()));
+        sums.push(GridColumn::FirstDate(source).col().min().alias(GridColumn::FirstDate(source).name()));
+        sums.push(GridColumn::LastDate(source).col().max().alias(GridColumn::LastDate(source).name()));
+    }
+    sums.push(GridColumn::Year.col().first().alias(GridColumn::Year.name()));
+    let keys = [group.alias(GridColumn::Entity.name()), GridColumn::Period.col()];
+    let grid = evaluation
+        .frame()
+        .clone()
+        .lazy()
+        .filter(GridColumn::Attribute(attribute).col().is_not_null())
+        .group_by(keys)
+        .agg(sums);
+    let sorted = SortMultipleOptions::default().with_maintain_order(true);
+    let grid = grid.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted);
+    // A group's attribute is its own name; the entities' other attributes are theirs alone, and
+    // targets from tables are per entity.
+    let mut columns: Vec<Expr> = ruleset
+        .attributes
+        .keys()
+        .map(|name| match name == attribute {
+            true => GridColumn::Entity.col().alias(GridColumn::Attribute(name).name()),
+            false => compile::null_text().alias(GridColumn::Attribute(name).name()),
+        })
+        .collect();
+    let table_targets = ruleset.kpis.iter().filter(|(_, kpi)| matches!(kpi.target, Some(CheckedTarget::Table(_))));
+    columns.extend(table_targets.map(|(name, _)| compile::null().alias(GridColumn::Target(name).name())));
+    let grid = grid.with_columns(columns);
+    let layers = super::evaluate::computed_columns(ruleset, &aggregates, &probes);
+    let frame =
+        layers::apply(grid.clone(), &layers).collect().map_err(|e| super::failure::computing(&grid, &layers, e))?;
+    let groups: Vec<String> =
+        frame.column(&GridColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string).collect();
+    let mut groups_in_order = groups;
+    groups_in_order.dedup();
+    let found = Found { warnings, quality: Vec::new(), files: evaluation.files.clone() };
+    Ok(Evaluation::new(ruleset, frame, groups_in_order, evaluation.periods.clone(), found, probes)?)
+}

@@ -1,0 +1,86 @@
+//! Roll-ups: a group of entities by an attribute is appraised from its summed measures — a ratio
+//! of sums, never a mean of ratios — with its own rows in the JSON, and its own reports.
+
+use crate::support::Case;
+
+const RULES: &str = "ruleset: rollups\ngrain: { entity: account, period: month }\n\
+    sources:\n  users: { path: users.csv, date: day, entity: account }\n  \
+    accounts: { path: accounts.csv, entity: account, columns: { brand: brand } }\n\
+    measures:\n  new: sum(users.new)\n  lost: sum(users.lost)\n  typical: mean(users.new)\n\
+    kpis:\n  churn: { formula: lost / new, format: percent, better: lower, target: 20% }\n  \
+    typical_new: { formula: typical }\n\
+    rollups: [brand]\n";
+
+fn case() -> Case {
+    let users = "day,account,new,lost\n2026-10-01,a,200,20\n2026-10-01,b,100,50\n2026-10-01,c,10,1\n";
+    let accounts = "account,brand\na,晨光\nb,晨光\nc,\n";
+    Case::new(RULES, &[("users.csv", users), ("accounts.csv", accounts)])
+}
+
+fn rolled_up(case: &Case) -> (kpi::appraise::Rollup, Vec<kpi::Error>) {
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+    let selection = kpi::appraise::Selection::default();
+    kpi::appraise::Rollup::new(&ruleset, &evaluation, "brand", &selection, kpi::locale::Locale::En).unwrap()
+}
+
+#[test]
+fn a_group_ratio_is_the_ratio_of_its_summed_measures() {
+    let (rollup, _) = rolled_up(&case());
+    let churn = rollup.results.iter().find(|r| r.entity == "晨光" && r.kpi == "churn").unwrap();
+    // (20 + 50) / (200 + 100), not the mean of 10% and 50%.
+    assert_eq!(churn.value.map(crate::support::round9), Some(0.233333333));
+    assert_eq!(churn.target, Some(0.2));
+    let groups: Vec<&str> = rollup.results.iter().map(|r| r.entity.as_str()).collect();
+    assert!(groups.iter().all(|g| *g == "晨光"), "an entity without a brand is in no group: {groups:?}");
+}
+
+#[test]
+fn what_does_not_add_up_is_no_data_and_says_so() {
+    let (rollup, warnings) = rolled_up(&case());
+    let typical = rollup.results.iter().find(|r| r.kpi == "typical_new").unwrap();
+    assert_eq!(typical.value, None);
+    let said: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert!(said.iter().any(|w| w.contains("a `mean` of entities does not add up")), "{said:?}");
+    assert!(said.iter().any(|w| w.contains("entities without `brand` are left out of its roll-up: `c`")), "{said:?}");
+}
+
+#[test]
+fn the_json_and_the_table_carry_the_rollup_rows() {
+    let case = case();
+    let run = |format: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+            .args(["run", case.ruleset_path().to_str().unwrap(), "--format", format, "--lang", "en"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["rollups"][0]["by"], "brand");
+    assert_eq!(json["rollups"][0]["results"][0]["entity"], "晨光");
+    assert!(run("table").contains("Roll-up by `brand`\n\n晨光 · 2026-10\n"));
+}
+
+#[test]
+fn each_group_gets_its_report() {
+    let case = case();
+    let out = case.dir.path().join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["report", case.ruleset_path().to_str().unwrap(), "--per-entity", "--format", "md", "-o"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let group = std::fs::read_to_string(out.join("rollups/brand/2026-10/entities/晨光.md")).unwrap();
+    assert!(group.starts_with("# 晨光"), "{group}");
+    assert!(out.join("rollups/brand/2026-10/portfolio.md").is_file());
+}
+
+#[test]
+fn rolling_up_by_an_attribute_the_ruleset_lacks_is_an_error() {
+    let case = Case::new(&RULES.replace("rollups: [brand]", "rollups: [brnad]"), &[]);
+    let errors = case.errors();
+    assert!(errors.contains("error: no attribute `brnad` to roll up by"), "{errors}");
+    assert!(errors.contains("did you mean `brand`?"), "{errors}");
+}
