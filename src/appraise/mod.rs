@@ -44,6 +44,10 @@ pub struct Appraisal {
     pub resolved: Vec<FiredDiagnosis>,
     /// What the rows behind the numbers show about the data.
     pub quality: Vec<QualityRow>,
+    /// The entities the ruleset's `competitors` marks: in the results, for comparison, but with no
+    /// scorecard, grade or diagnosis.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub competitors: Vec<String>,
     /// The appraisals of groups of entities, by the attributes rolled up by.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rollups: Vec<Rollup>,
@@ -180,6 +184,7 @@ pub fn appraise(
         diagnoses: Vec::new(),
         resolved: Vec::new(),
         rollups: Vec::new(),
+        competitors: competitors(evaluation),
         quality: quality::rows(&evaluation.quality, selection, &ruleset.base_dir, locale),
     };
     appraisal.results.reserve(cells.len() * kpis.len());
@@ -197,6 +202,14 @@ pub fn appraise(
         }
     }
     Ok(appraisal)
+}
+
+/// The entities marked as competitors, in entity order.
+pub fn competitors(evaluation: &Evaluation) -> Vec<String> {
+    let column = evaluation.column(GridColumn::Competitor);
+    let period_count = evaluation.periods.len();
+    let marked = |index: &usize| flag_at(column, evaluation.row(*index, 0)) && period_count > 0;
+    (0..evaluation.entities.len()).filter(marked).map(|index| evaluation.entities[index].clone()).collect()
 }
 
 /// The columns of a KPI's results, looked up once for every cell.

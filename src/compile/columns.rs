@@ -59,6 +59,8 @@ pub enum GridColumn<'a> {
     Fired(usize),
     /// A part of a formula computed for an explanation, by its number.
     Probe(usize),
+    /// Whether the entity is a competitor (the ruleset's `competitors`).
+    Competitor,
     /// Whether a scorecard applies to the entity.
     Applies(&'a str),
     Total(&'a str),
@@ -137,6 +139,7 @@ impl GridColumn<'_> {
             Aggregate(index) => format!("g:{index}").into(),
             Fired(index) => format!("d:{index}").into(),
             Probe(index) => format!("probe:{index}").into(),
+            Competitor => ":competitor".into(),
             Applies(scorecard) => format!("applies:{scorecard}").into(),
             Total(scorecard) => format!("total:{scorecard}").into(),
             Grade(scorecard) => format!("grade:{scorecard}").into(),

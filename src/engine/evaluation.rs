@@ -119,7 +119,7 @@ fn implied_columns<'a>(ruleset: &'a CheckedRuleset, probes: &Probes) -> impl Ite
     let measures = ruleset.measures.keys().map(|name| Value(name));
     let kpis = ruleset.kpis.keys().flat_map(|kpi| [Value(kpi), Target(kpi), Attainment(kpi), Score(kpi), Band(kpi)]);
     let attributes = ruleset.attributes.keys().map(|name| Attribute(name));
-    let diagnoses = (0..ruleset.diagnoses.len()).map(Fired);
+    let diagnoses = (0..ruleset.diagnoses.len()).map(Fired).chain([Competitor]);
     let scorecards = ruleset.scorecards.iter().flat_map(|(name, scorecard)| {
         let standing = [Applies(name), Total(name), Grade(name), Rank(name), Ranked(name)];
         standing.into_iter().chain(scorecard.weights.keys().map(move |kpi| Weight { scorecard: name, kpi }))

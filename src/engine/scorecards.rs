@@ -16,10 +16,14 @@ use crate::ruleset::model::MissingPolicy;
 pub fn weights<'a>(ruleset: &'a CheckedRuleset, aggregates: &Aggregates) -> Layer<'a> {
     let context = Context::plain(aggregates);
     let mut layer = Vec::new();
+    // Competitors are compared with, not scored.
+    let client = super::scoring::competitor(ruleset, aggregates).not();
     for (name, scorecard) in &ruleset.scorecards {
         let applies = match &scorecard.applies_to {
-            Some(formula) => Computed::of(formula, compile::compile(&formula.ir, &context).fill_null(lit(false))),
-            None => Computed::engine(lit(true)),
+            Some(formula) => {
+                Computed::of(formula, compile::compile(&formula.ir, &context).fill_null(lit(false)).and(client.clone()))
+            }
+            None => Computed::engine(client.clone()),
         };
         layer.push(Computed { expr: applies.expr.alias(GridColumn::Applies(name).name()), ..applies });
         let weighting = Weighting { weights: &scorecard.weights, policy: ruleset.model.scorecards[name].missing };

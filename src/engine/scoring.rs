@@ -16,11 +16,22 @@ pub fn appraisal<'a>(ruleset: &'a CheckedRuleset, aggregates: &Aggregates) -> La
         layer.extend(kpi_appraisal(ruleset, aggregates, name, kpi));
     }
     let context = Context::plain(aggregates);
+    let client = competitor(ruleset, aggregates).not();
+    layer.push(Computed::engine(competitor(ruleset, aggregates).alias(GridColumn::Competitor.name())));
     for (index, diagnosis) in ruleset.diagnoses.iter().enumerate() {
-        let fires = compile::compile(&diagnosis.when.ir, &context).fill_null(lit(false));
+        // Diagnoses and their advice are for the client's entities, not its competitors.
+        let fires = compile::compile(&diagnosis.when.ir, &context).fill_null(lit(false)).and(client.clone());
         layer.push(Computed::of(&diagnosis.when, fires.alias(GridColumn::Fired(index).name())));
     }
     layer
+}
+
+/// Whether an entity is a competitor: the ruleset's `competitors` holds for its attributes.
+pub fn competitor(ruleset: &CheckedRuleset, aggregates: &Aggregates) -> Expr {
+    match &ruleset.competitors {
+        Some(formula) => compile::compile(&formula.ir, &Context::plain(aggregates)).fill_null(lit(false)),
+        None => lit(false),
+    }
 }
 
 fn kpi_appraisal<'a>(

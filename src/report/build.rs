@@ -32,6 +32,8 @@ pub struct ReportData<'a> {
     /// The data-quality notes of the period, and of no period.
     quality: Vec<QualityRow>,
     provenance: Provenance,
+    /// The entities the ruleset's `competitors` marks, by their place in the evaluation.
+    competitors: Vec<usize>,
 }
 
 impl<'a> ReportData<'a> {
@@ -48,11 +50,41 @@ impl<'a> ReportData<'a> {
         let selection = Selection { period: Some(evaluation.periods[period]), entity: None };
         let quality = quality_rows(&evaluation.quality, &selection, &ruleset.base_dir, locale);
         let provenance = crate::engine::provenance::provenance(ruleset)?;
-        Ok(ReportData { ruleset, evaluation, locale, period, findings, sources, quality, provenance })
+        let named = crate::appraise::competitors(evaluation);
+        let competitors = (0..evaluation.entities.len()).filter(|e| named.contains(&evaluation.entities[*e])).collect();
+        Ok(ReportData { ruleset, evaluation, locale, period, findings, sources, quality, provenance, competitors })
     }
 
     pub fn entities(&self) -> &[String] {
         &self.evaluation.entities
+    }
+
+    /// Whether an entity is a competitor, which gets no report of its own.
+    pub fn is_competitor(&self, entity: usize) -> bool {
+        self.competitors.contains(&entity)
+    }
+
+    /// Each KPI of `entity` beside the competitors'.
+    fn versus(&self, entity: usize) -> Vec<Versus> {
+        if self.competitors.is_empty() {
+            return Vec::new();
+        }
+        let value = |entity: usize, kpi: &str| self.cell(entity, self.period).number(GridColumn::Value(kpi));
+        self.ruleset
+            .kpis
+            .keys()
+            .map(|kpi| {
+                let model = &self.ruleset.model.kpis[kpi];
+                Versus {
+                    id: kpi.clone(),
+                    label: self.ruleset.kpi_label(kpi, self.locale),
+                    format: model.format,
+                    decimals: model.decimals,
+                    value: value(entity, kpi),
+                    competitors: self.competitors.iter().map(|c| value(*c, kpi)).collect(),
+                }
+            })
+            .collect()
     }
 
     fn cell(&self, entity: usize, period: usize) -> Cell<'a> {
@@ -129,6 +161,8 @@ impl<'a> ReportData<'a> {
                 .collect(),
             diagnoses: self.diagnoses(&cell)?,
             resolved: self.findings.resolved(&cell)?,
+            versus: self.versus(entity),
+            competitors: self.competitors.iter().map(|c| self.evaluation.entities[*c].clone()).collect(),
             scorecards,
             kpis,
         };
@@ -242,7 +276,9 @@ impl<'a> ReportData<'a> {
             .entities()
             .iter()
             .zip(stems)
-            .map(|(entity, stem)| EntityFile { entity: entity.clone(), file: format!("{ENTITY_FOLDER}/{stem}") })
+            .enumerate()
+            .filter(|(index, _)| !self.is_competitor(*index))
+            .map(|(_, (entity, stem))| EntityFile { entity: entity.clone(), file: format!("{ENTITY_FOLDER}/{stem}") })
             .collect();
         report.portfolio = Some(Portfolio { entities, scorecards, movers, diagnoses, findings, reports });
         Ok(report)

@@ -106,6 +106,22 @@ pub struct EntityReport {
     pub no_data: Vec<KpiRef>,
     /// `kpi explain` for every KPI.
     pub appendix: Vec<Explanation>,
+    /// Each KPI's value beside the competitors' (the ruleset's `competitors`); empty without
+    /// competitors.
+    pub versus: Vec<Versus>,
+    /// The competitors, in the order of `versus`'s values.
+    pub competitors: Vec<String>,
+}
+
+/// A KPI of the entity and of each competitor in the period: format them with `as_kpi(row)`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Versus {
+    pub id: String,
+    pub label: String,
+    pub format: ValueFormat,
+    pub decimals: Option<u8>,
+    pub value: Option<f64>,
+    pub competitors: Vec<Option<f64>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -83,7 +83,7 @@ pub fn render_reports(
         formats: &options.formats,
         templates: Templates::new(ruleset, options.locale, options.templates.clone()),
         done: AtomicUsize::new(0),
-        total: (1 + stems.len()) * options.formats.len(),
+        total: (1 + (0..stems.len()).filter(|e| !data.is_competitor(*e)).count()) * options.formats.len(),
         progress,
     };
     writer.portfolio(&data, &stems)?;
@@ -137,7 +137,8 @@ impl Writer<'_> {
 
     /// Every entity's reports, rendered in parallel.
     fn entities(&self, data: &ReportData, stems: &[String]) -> Result<()> {
-        (0..data.entities().len()).into_par_iter().try_for_each(|entity| self.entity(data, entity, &stems[entity]))
+        let clients: Vec<usize> = (0..data.entities().len()).filter(|e| !data.is_competitor(*e)).collect();
+        clients.into_par_iter().try_for_each(|entity| self.entity(data, entity, &stems[entity]))
     }
 
     fn entity(&self, data: &ReportData, entity: usize, stem: &str) -> Result<()> {

@@ -28,6 +28,8 @@ pub struct CheckedRuleset {
     pub diagnoses: Vec<CheckedDiagnosis>,
     /// Each source's `checks`, conditions on each of its rows, in the order written.
     pub checks: IndexMap<String, Vec<Formula>>,
+    /// The condition that marks competitors, on entity attributes.
+    pub competitors: Option<Formula>,
 }
 
 /// A checked formula and the YAML value it is written in: a problem found once data is read

@@ -58,6 +58,11 @@ pub struct Ruleset {
     /// Rules that flag an entity in a period, with a finding and advice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnoses: Vec<Diagnosis>,
+    /// A condition on entity attributes that marks competitors (`role == "competitor"`): they
+    /// take part in cross-entity functions (share of voice, rank) but get no scorecard, grade or
+    /// diagnosis, and reports show each client entity against them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competitors: Option<String>,
     /// Attributes whose groups of entities are appraised too (`[brand, platform]`): a group's
     /// measures add up its entities', and every KPI is computed again from them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -37,6 +37,10 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
     let grades = validator.grades();
     let diagnoses = validator.diagnoses();
     let checks = validator.checks();
+    let competitors = validator.model.competitors.as_ref().and_then(|_| {
+        let place = Place { what: "`competitors`", grid: false, ..Place::GRID };
+        validator.formula(&[Key("competitors")], place, Type::Boolean, "`competitors`")
+    });
     validator.rollups();
     let order = match dependency_order(&measures, &kpis) {
         Ok(order) => order,
@@ -60,6 +64,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
         grades,
         diagnoses,
         checks,
+        competitors,
     })
 }
 

@@ -2,6 +2,7 @@
 
 mod appraisal;
 mod cli;
+mod competitors;
 mod diagnostics;
 mod diff;
 mod engine_semantics;
