@@ -206,6 +206,11 @@ pub enum ErrorKind {
         removed: String,
         dependants: String,
     },
+    BadAction {
+        file: String,
+        line: usize,
+        message: String,
+    },
     UnknownAttribute {
         name: String,
     },
@@ -396,6 +401,7 @@ impl fmt::Display for ErrorKind {
             RemovedStillUsed { removed, dependants } => {
                 write!(f, "`{removed}` is removed, but these use it: {dependants}")
             }
+            BadAction { file, line, message } => write!(f, "action on line {line} of `{file}`: {message}"),
             UnknownAttribute { name } => write!(f, "no attribute `{name}` to roll up by"),
             NotInRollup { attribute, entities } => {
                 write!(f, "entities without `{attribute}` are left out of its roll-up: {entities}")

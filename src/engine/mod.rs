@@ -1,6 +1,7 @@
 //! Evaluation: sources scanned lazily, aggregated per entity and period, and every formula
 //! computed on the full grid of entities × periods, all in polars.
 
+pub mod actions;
 pub mod aggregates;
 mod attributes;
 mod bad_rows;

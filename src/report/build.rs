@@ -6,16 +6,17 @@ use polars::prelude::*;
 use crate::appraise::explain::explain_cell;
 use crate::appraise::{Cell, Finding, Findings, QualityRow, Selection, quality_rows};
 use crate::compile::GridColumn;
+use crate::engine::actions::Action;
 use crate::engine::period::from_epoch_days;
 use crate::engine::provenance::Provenance;
 use crate::engine::{Evaluation, Period};
 use crate::error::Result;
-use crate::format::Direction;
+use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
 use crate::report::context::*;
 use crate::report::names::ENTITY_FOLDER;
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::Severity;
+use crate::ruleset::model::{Better, Severity};
 
 /// Periods shown in trend charts, this one included.
 pub const TREND_PERIODS: usize = 12;
@@ -34,6 +35,8 @@ pub struct ReportData<'a> {
     provenance: Provenance,
     /// The entities the ruleset's `competitors` marks, by their place in the evaluation.
     competitors: Vec<usize>,
+    /// The actions log.
+    actions: Vec<Action>,
 }
 
 impl<'a> ReportData<'a> {
@@ -52,11 +55,55 @@ impl<'a> ReportData<'a> {
         let provenance = crate::engine::provenance::provenance(ruleset)?;
         let named = crate::appraise::competitors(evaluation);
         let competitors = (0..evaluation.entities.len()).filter(|e| named.contains(&evaluation.entities[*e])).collect();
-        Ok(ReportData { ruleset, evaluation, locale, period, findings, sources, quality, provenance, competitors })
+        let actions = crate::engine::actions::read(ruleset)?;
+        Ok(ReportData {
+            ruleset,
+            evaluation,
+            locale,
+            period,
+            findings,
+            sources,
+            quality,
+            provenance,
+            competitors,
+            actions,
+        })
     }
 
     pub fn entities(&self) -> &[String] {
         &self.evaluation.entities
+    }
+
+    /// The actions of an entity dated in a period.
+    fn actions_in<'b>(&'b self, entity: &'b str, period: Period) -> impl Iterator<Item = &'b Action> + 'b {
+        self.actions.iter().filter(move |a| a.entity == entity && a.date >= period.start && a.date <= period.end())
+    }
+
+    /// The entity's actions over the trend's periods, with how their KPIs moved since.
+    fn actions(&self, entity: usize) -> Vec<ActionReport> {
+        let mut found = Vec::new();
+        for p in self.trend() {
+            let cell = self.cell(entity, p);
+            for action in self.actions_in(cell.entity, cell.period) {
+                let model = action.kpi.as_ref().map(|kpi| &self.ruleset.model.kpis[kpi]);
+                let value =
+                    |p: usize| action.kpi.as_ref().and_then(|kpi| self.cell(entity, p).number(GridColumn::Value(kpi)));
+                let (then, now) = (value(p), value(self.period));
+                found.push(ActionReport {
+                    date: action.date.to_string(),
+                    kpi: action.kpi.clone(),
+                    label: action.kpi.as_ref().map(|kpi| self.ruleset.kpi_label(kpi, self.locale)),
+                    action: action.action.clone(),
+                    format: model.map_or(ValueFormat::Number, |m| m.format),
+                    decimals: model.and_then(|m| m.decimals),
+                    better: model.map_or(Better::Higher, |m| m.better),
+                    then,
+                    now,
+                    change: now.zip(then).map(|(now, then)| now - then),
+                });
+            }
+        }
+        found
     }
 
     /// Whether an entity is a competitor, which gets no report of its own.
@@ -162,6 +209,7 @@ impl<'a> ReportData<'a> {
             diagnoses: self.diagnoses(&cell)?,
             resolved: self.findings.resolved(&cell)?,
             versus: self.versus(entity),
+            actions: self.actions(entity),
             competitors: self.competitors.iter().map(|c| self.evaluation.entities[*c].clone()).collect(),
             scorecards,
             kpis,
@@ -189,7 +237,13 @@ impl<'a> ReportData<'a> {
             .map(|p| {
                 let cell = self.cell(entity, p);
                 let (value, target) = (cell.number(GridColumn::Value(kpi)), cell.number(GridColumn::Target(kpi)));
-                TrendPoint { period: cell.period.label(), value, target }
+                let actions = self.actions_in(cell.entity, cell.period).filter(|a| a.kpi.as_deref() == Some(kpi));
+                TrendPoint {
+                    period: cell.period.label(),
+                    value,
+                    target,
+                    actions: actions.map(|a| a.action.clone()).collect(),
+                }
             })
             .collect();
         KpiReport {

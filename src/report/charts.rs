@@ -21,6 +21,8 @@ pub struct Point<'a> {
     pub label: &'a str,
     pub value: Option<f64>,
     pub target: Option<f64>,
+    /// What was done in the period, from the actions log: a marker on the chart.
+    pub action: Option<&'a str>,
 }
 
 /// How the chart writes numbers.
@@ -74,7 +76,11 @@ fn ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     (first..=last).map(|k| k as f64 * step).collect()
 }
 
-/// A line chart of a KPI over periods, with its target as a dashed line.
+/// The colour of an action's marker.
+const ACTION: &str = "#7c3aed";
+
+/// A line chart of a KPI over periods, with its target as a dashed line and the actions taken as
+/// flags.
 pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
     let mut out = String::new();
     open_svg(&mut out, LINE_CHART.width, LINE_CHART.height, title);
@@ -183,6 +189,17 @@ fn series(out: &mut String, plot: &LinePlot, points: &[Point], style: NumberStyl
         let _ = write!(
             out,
             r#"<path d="{target_path}" fill="none" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>"#
+        );
+    }
+    // Each action: a dotted line up from the period, a flag at its top, the action as its title.
+    for (i, point) in points.iter().enumerate() {
+        let Some(action) = point.action else { continue };
+        let (x, bottom) = (plot.x(i), f64::from(LINE_CHART.height) - LINE_CHART.bottom);
+        let _ = write!(
+            out,
+            r#"<g class="action"><title>{}</title><line x1="{x:.1}" y1="{bottom:.1}" x2="{x:.1}" y2="{top:.1}" stroke="{ACTION}" stroke-width="1.5" stroke-dasharray="2 3"/><path d="M{x:.1} {top:.1} l9 4 l-9 4 z" fill="{ACTION}"/></g>"#,
+            escape(action),
+            top = LINE_CHART.top
         );
     }
     let value_path = path(at(|p| p.value));

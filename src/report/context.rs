@@ -106,6 +106,8 @@ pub struct EntityReport {
     pub no_data: Vec<KpiRef>,
     /// `kpi explain` for every KPI.
     pub appendix: Vec<Explanation>,
+    /// The actions log's entries for the entity over the trend's periods, oldest first.
+    pub actions: Vec<ActionReport>,
     /// Each KPI's value beside the competitors' (the ruleset's `competitors`); empty without
     /// competitors.
     pub versus: Vec<Versus>,
@@ -166,6 +168,25 @@ pub struct TrendPoint {
     pub period: String,
     pub value: Option<f64>,
     pub target: Option<f64>,
+    /// What the actions log says was done for this KPI in the period: marked on the chart.
+    pub actions: Vec<String>,
+}
+
+/// An action of the actions log, and how its KPI moved from its period to the report's.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionReport {
+    pub date: String,
+    /// The KPI it was meant to move (its id and label), if it names one.
+    pub kpi: Option<String>,
+    pub label: Option<String>,
+    pub action: String,
+    pub format: ValueFormat,
+    pub decimals: Option<u8>,
+    pub better: Better,
+    /// The KPI in the action's period, and in the report's.
+    pub then: Option<f64>,
+    pub now: Option<f64>,
+    pub change: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

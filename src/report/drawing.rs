@@ -31,10 +31,20 @@ fn line_chart(state: &State, kpi: &Value, locale: Locale) -> Drawn {
     let mut periods = Vec::new();
     for point in kpi.get_attr("trend")?.try_iter()? {
         let (value, target) = (number(&point.get_attr("value")?), number(&point.get_attr("target")?));
-        periods.push((point.get_attr("period")?.to_string(), value, target));
+        let actions = point.get_attr("actions")?;
+        let actions: Vec<String> = actions.try_iter().map(|a| a.map(|a| a.to_string()).collect()).unwrap_or_default();
+        let action = (!actions.is_empty()).then(|| actions.join("; "));
+        periods.push((point.get_attr("period")?.to_string(), value, target, action));
     }
-    let points: Vec<Point> =
-        periods.iter().map(|(label, value, target)| Point { label, value: *value, target: *target }).collect();
+    let points: Vec<Point> = periods
+        .iter()
+        .map(|(label, value, target, action)| Point {
+            label,
+            value: *value,
+            target: *target,
+            action: action.as_deref(),
+        })
+        .collect();
     let (format, decimals) = shown_as(kpi)?;
     let style = NumberStyle { format, decimals, locale };
     Ok(Value::from_safe_string(charts::line_chart(&points, style, &kpi.get_attr("label")?.to_string())))

@@ -58,6 +58,11 @@ pub struct Ruleset {
     /// Rules that flag an entity in a period, with a finding and advice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnoses: Vec<Diagnosis>,
+    /// The actions log the consultant keeps (a CSV with `date, entity, kpi, action`, or
+    /// `日期, 对象, 指标, 措施`): reports mark each action on its KPI's trend and say what moved
+    /// since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<String>,
     /// A condition on entity attributes that marks competitors (`role == "competitor"`): they
     /// take part in cross-entity functions (share of voice, rank) but get no scorecard, grade or
     /// diagnosis, and reports show each client entity against them.

@@ -40,3 +40,58 @@ fn a_finding_that_stops_firing_is_resolved_with_its_text_of_then() {
     assert_eq!(json["diagnoses"][1]["status"], "recurring");
     assert_eq!(json["resolved"][0]["status"], "resolved");
 }
+
+fn with_actions(actions: &str) -> Case {
+    let rules = "ruleset: feedback\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        measures:\n  n: sum(users.n)\n\
+        kpis:\n  k: { formula: n, target: 10 }\n\
+        actions: actions.csv\n";
+    let data = "day,account,n\n2026-01-05,a,1\n2026-02-05,a,2\n2026-03-05,a,30\n2026-04-05,a,4\n2026-05-05,a,5\n";
+    Case::new(rules, &[("users.csv", data), ("actions.csv", actions)])
+}
+
+#[test]
+fn the_actions_log_is_marked_on_the_trend_and_says_what_moved_since() {
+    let case = with_actions(
+        "date,entity,kpi,action\n2026-02-20,a,k,\"New titles, pushed at 21:00\"\n2026-03-02,b,k,not this entity\n",
+    );
+    let out = case.dir.path().join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args([
+            "report",
+            case.ruleset_path().to_str().unwrap(),
+            "--per-entity",
+            "--lang",
+            "en",
+            "--period",
+            "2026-05",
+            "-o",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let md = std::fs::read_to_string(out.join("2026-05/entities/a.md")).unwrap();
+    let section = md.split("## What was done, and what moved since").nth(1).expect("a section of actions");
+    assert!(section.contains("| 2026-02-20 | k | New titles, pushed at 21:00 | 2.00 | 5.00 | ▲ +3.00 |"), "{section}");
+    assert!(!section.contains("not this entity"), "{section}");
+    let html = std::fs::read_to_string(out.join("2026-05/entities/a.html")).unwrap();
+    assert!(html.contains(r#"<g class="action"><title>New titles, pushed at 21:00</title>"#), "a flag on the chart");
+}
+
+#[test]
+fn an_action_on_a_kpi_the_ruleset_lacks_is_an_error_at_its_line() {
+    let case = with_actions("日期,对象,指标,措施\n2026-02-20,a,kk,改标题\n");
+    let out = case.dir.path().join("out");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["report", case.ruleset_path().to_str().unwrap(), "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("action on line 2 of"), "{err}");
+    assert!(err.contains("`kk` is not a KPI of the ruleset"), "{err}");
+    assert!(err.contains("did you mean `k`?"), "{err}");
+}
