@@ -48,6 +48,21 @@ fn a_new_client_folder_checks_and_tests_at_once() {
     assert_eq!(code, 0, "{err}");
 }
 
+#[test]
+fn every_builtin_starts_a_client_that_checks_and_tests() {
+    for builtin in kpi::ruleset::builtin::NAMES {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("client");
+        let dir = dir.to_str().unwrap();
+        let (code, _, err) = kpi(&["init", dir, "--from", &format!("builtin:{builtin}")]);
+        assert_eq!(code, 0, "{builtin}: {err}");
+        let (code, _, err) = kpi(&["check", &format!("{dir}/ruleset.yaml"), "--data", dir]);
+        assert_eq!(code, 0, "{builtin}: {err}");
+        let (code, out, _) = kpi(&["test", &format!("{dir}/tests")]);
+        assert_eq!(code, 0, "{builtin}: {out}");
+    }
+}
+
 fn walk(dir: &std::path::Path) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {

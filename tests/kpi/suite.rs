@@ -183,3 +183,10 @@ fn junit_follows_the_schema_ci_tools_read() {
     let suites = root.children.len();
     assert_eq!(suites, 5, "one testsuite per test file, broken ones included");
 }
+
+#[test]
+fn the_builtin_rulesets_pass_their_own_tests() {
+    let (code, out) = kpi_test(&["rulesets/tests"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("no case exercises"), "every KPI and diagnosis of the packs is tested: {out}");
+}
