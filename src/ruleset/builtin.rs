@@ -1,11 +1,12 @@
 //! The built-in rulesets of `rulesets/`, embedded in the binary, for `extends: builtin:NAME`.
 
-pub const NAMES: [&str; 2] = ["social-media-general", "wechat-official-account"];
+pub const NAMES: [&str; 3] = ["social-media-general", "social-media-monitoring", "wechat-official-account"];
 
 pub fn text(name: &str) -> Option<&'static str> {
     match name {
         "wechat-official-account" => Some(include_str!("../../rulesets/wechat-official-account.yaml")),
         "social-media-general" => Some(include_str!("../../rulesets/social-media-general.yaml")),
+        "social-media-monitoring" => Some(include_str!("../../rulesets/social-media-monitoring.yaml")),
         _ => None,
     }
 }
@@ -31,7 +32,7 @@ pub fn samples(name: &str) -> &'static [(&'static str, &'static str)] {
             sample!("wechat-official-account", "reviews.csv"),
             sample!("wechat-official-account", "users-2026.csv"),
         ],
-        "social-media-general" => &[
+        "social-media-general" | "social-media-monitoring" => &[
             sample!("social-media-general", "accounts.csv"),
             sample!("social-media-general", "activity-2026.csv"),
             sample!("social-media-general", "mentions-2026.csv"),
