@@ -76,15 +76,16 @@ fn client_id(dir: &Path) -> String {
 }
 
 fn ruleset_text(client: &str, builtin: &str) -> String {
+    let (kpi, source, diagnosis) = first_definitions(builtin);
     format!(
         "# The ruleset of {client}: the built-in `{builtin}` with this client's changes. Every KPI,\n\
          # source, scorecard and diagnosis of the built-in applies; change only what differs, e.g.\n\
          #\n\
          #   kpis:\n\
-         #     read_rate: {{ target: 35% }}        # a stricter target\n\
+         #     {kpi}: {{ target: ... }}                   # another target\n\
          #   sources:\n\
-         #     users: {{ path: \"data/{{entity}}/用户增长-*.xls\", header_row: 2 }}   # one download per account\n\
-         #   remove: [kpis.cpm]                  # a KPI this client does not use\n\
+         #     {source}: {{ path: \"data/{{entity}}/*.xlsx\" }}   # one download per account\n\
+         #   remove: [diagnoses.{diagnosis}]          # advice this client does not want\n\
          #\n\
          # `kpi show ruleset.yaml --effective` prints the whole ruleset; `kpi show ruleset.yaml --sources`\n\
          # lists the exports to download; `kpi schema > ruleset.schema.json` gives editors the format.\n\
@@ -93,6 +94,18 @@ fn ruleset_text(client: &str, builtin: &str) -> String {
          client: {client}\n\
          extends: builtin:{builtin}\n"
     )
+}
+
+/// The built-in's first KPI, source and diagnosis, for the examples of the client's ruleset.
+fn first_definitions(builtin: &str) -> (String, String, String) {
+    let text = builtin::text(builtin).unwrap_or_default();
+    let file = crate::location::SourceFile::new(format!("builtin:{builtin}"), text);
+    let loaded = crate::ruleset::load_text(file, std::path::PathBuf::new()).ok();
+    let model = loaded.as_ref().map(|l| &l.model);
+    let kpi = model.and_then(|m| m.kpis.keys().next().cloned()).unwrap_or_else(|| "KPI".into());
+    let source = model.and_then(|m| m.sources.keys().next().cloned()).unwrap_or_else(|| "SOURCE".into());
+    let diagnosis = model.and_then(|m| m.diagnoses.first().map(|d| d.id.clone())).unwrap_or_else(|| "ID".into());
+    (kpi, source, diagnosis)
 }
 
 const TEMPLATES_README: &str = "# Report templates\n\n\
