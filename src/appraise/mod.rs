@@ -206,9 +206,9 @@ pub fn appraise(
 
 /// The entities marked as competitors, in entity order.
 pub fn competitors(evaluation: &Evaluation) -> Vec<String> {
+    // An entity's attributes, and so whether it is a competitor, are the same in every period.
     let column = evaluation.column(GridColumn::Competitor);
-    let period_count = evaluation.periods.len();
-    let marked = |index: &usize| flag_at(column, evaluation.row(*index, 0)) && period_count > 0;
+    let marked = |index: &usize| !evaluation.periods.is_empty() && flag_at(column, evaluation.row(*index, 0));
     (0..evaluation.entities.len()).filter(marked).map(|index| evaluation.entities[index].clone()).collect()
 }
 
