@@ -57,6 +57,8 @@ pub fn verify_data(ruleset: &CheckedRuleset) -> Result<Vec<crate::Error>> {
 }
 
 fn missing_headers(source: &SourceRef, file: &DataFile) -> Vec<crate::Error> {
+    // The file as its part of the source reads it.
+    let source = &SourceRef { source: file.source(), ..*source };
     let headers = match file.headers() {
         Ok(headers) => headers,
         Err(error) => return vec![error.at_opt(source.location_of(Some("path"), None))],
@@ -64,6 +66,7 @@ fn missing_headers(source: &SourceRef, file: &DataFile) -> Vec<crate::Error> {
     let wanted = [("date", source.source.date.as_ref()), ("entity", source.source.entity.as_ref())];
     let fields = wanted.into_iter().filter_map(|(field, header)| header.map(|h| (Some(field), None, h.as_str())));
     let columns = source.source.columns.iter().map(|(name, header)| (None, Some(name.as_str()), header.as_str()));
+    let columns = columns.filter(|(_, name, _)| !name.is_some_and(|n| source.source.absent.iter().any(|a| a == n)));
     fields
         .chain(columns)
         .filter(|(_, _, header)| find_header(&headers, header).is_none())

@@ -63,8 +63,10 @@ pub struct RowWithoutKey {
 /// column's header and the value. The files are read again one by one, every used column as
 /// text, once a read has shown there is one.
 pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Error> {
-    let markers = &source.source.null_values;
     source.files().ok()?.iter().find_map(|file| {
+        // Each file as its part of the source reads it.
+        let source = &SourceRef { source: file.source(), ..*source };
+        let markers = &source.source.null_values;
         let sample = file.sample().ok()?;
         let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
         let used: Vec<&str> = columns

@@ -136,17 +136,20 @@ pub(super) fn computed_columns<'a>(
 fn files_read(ruleset: &CheckedRuleset) -> IndexMap<String, Vec<FileRead>> {
     let base = &ruleset.base_dir;
     let read = |source: &Source| -> Vec<FileRead> {
-        let paths = files::find(source, base).unwrap_or_default();
-        let fixed: std::path::PathBuf = std::path::Path::new(&source.path)
-            .components()
-            .take_while(|part| !part.as_os_str().to_string_lossy().contains(['{', '*', '?', '[']))
-            .collect();
-        let name = |path: &std::path::Path| match source.entity_from_path() {
-            true => path.strip_prefix(base.join(&fixed)).unwrap_or(path).display().to_string(),
-            false => path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        let found = files::find_parts(source, base).unwrap_or_default();
+        let read_as = |(path, part): &(std::path::PathBuf, Source)| {
+            let fixed: std::path::PathBuf = std::path::Path::new(&part.path)
+                .components()
+                .take_while(|piece| !piece.as_os_str().to_string_lossy().contains(['{', '*', '?', '[']))
+                .collect();
+            let name = match part.entity_from_path() {
+                true => path.strip_prefix(base.join(&fixed)).unwrap_or(path).display().to_string(),
+                false => path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            };
+            let entity = files::entity_in_path(part, base, path).map(|e| e.trim().to_string());
+            FileRead { name, entity }
         };
-        let entity = |path: &std::path::Path| files::entity_in_path(source, base, path).map(|e| e.trim().to_string());
-        paths.iter().map(|path| FileRead { name: name(path), entity: entity(path) }).collect()
+        found.iter().map(read_as).collect()
     };
     ruleset.row_sources().map(|(name, source)| (name.clone(), read(source))).collect()
 }

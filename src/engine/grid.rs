@@ -151,7 +151,7 @@ fn no_dated_rows(ruleset: &CheckedRuleset) -> Error {
     let mut error = Error::new(ErrorKind::NoDatedRows);
     for (name, source) in ruleset.row_sources() {
         let pattern = ruleset.base_dir.join(&source.path);
-        let found = match files::find(source, &ruleset.base_dir) {
+        let found = match files::find_parts(source, &ruleset.base_dir) {
             Ok(files) => format!("{} files", files.len()),
             Err(_) => "no file".to_string(),
         };

@@ -24,7 +24,7 @@ pub fn provenance(ruleset: &CheckedRuleset) -> Result<Provenance> {
     let mut buffer = vec![0u8; 1 << 16];
     for (name, source) in &ruleset.model.sources {
         data.update(name.as_bytes());
-        for path in files::find(source, &ruleset.base_dir).unwrap_or_default() {
+        for (path, _) in files::find_parts(source, &ruleset.base_dir).unwrap_or_default() {
             let relative = path.strip_prefix(&ruleset.base_dir).unwrap_or(&path);
             data.update(relative.to_string_lossy().as_bytes());
             let mut file = std::fs::File::open(&path).map_err(Error::internal)?;

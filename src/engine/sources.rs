@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use super::files::{self, DataFile};
 use super::sniff;
-use super::values::{self, ColumnUse};
+use super::values::{self, ColumnUse, Usage};
 use crate::compile::RowColumn;
 use crate::error::{Error, ErrorKind, Errors};
 use crate::location::Location;
@@ -51,11 +51,11 @@ impl<'a> SourceRef<'a> {
     }
 
     pub fn files(&self) -> Result<Vec<DataFile>, Errors> {
-        let paths = files::find(self.source, &self.ruleset.base_dir).map_err(|e| self.no_files(e))?;
+        let paths = files::find_parts(self.source, &self.ruleset.base_dir).map_err(|e| self.no_files(e))?;
         let mut opened = Vec::new();
         let mut errors = Vec::new();
-        for path in paths {
-            match DataFile::open(path, self.source) {
+        for (path, part) in paths {
+            match DataFile::open(path, &part) {
                 Ok(file) => opened.push(file),
                 Err(error) => errors.push(error.at_opt(self.location_of(Some(self.format_field()), None))),
             }
@@ -73,7 +73,7 @@ impl<'a> SourceRef<'a> {
     /// not have every export a ruleset can read (no ad campaign, no ad export); the KPIs that
     /// need the source have no data.
     pub fn missing_files(&self) -> Option<Error> {
-        let error = files::find(self.source, &self.ruleset.base_dir).err();
+        let error = files::find_parts(self.source, &self.ruleset.base_dir).err();
         error.filter(|e| matches!(e.kind(), ErrorKind::NoFiles { .. })).map(|e| {
             self.no_files(e).note(format!("source `{}` has no rows; what is computed from it has no data", self.name))
         })
@@ -159,14 +159,16 @@ fn scan_files(source: &SourceRef, columns: &[ColumnUse], scan: Scan) -> Result<S
     // Every header of every file, in the order first seen: a row is the same row in files
     // that lack a column it has no value in.
     let mut every_header: Vec<String> = Vec::new();
-    let mut first_headers: Option<(&DataFile, Vec<String>)> = None;
+    // The first file of each part: the others of the part should have its headers.
+    let mut first_headers: Vec<(&DataFile, Vec<String>)> = Vec::new();
     for file in &files {
         let Ok(sample) = file.sample() else { continue };
         let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
-        counts.retain(|column| holds_counts(source, &sample, &headers, column));
+        let part = SourceRef { source: file.source(), ..*source };
+        counts.retain(|column| part.source.absent.contains(column) || holds_counts(&part, &sample, &headers, column));
         every_header.extend(headers.iter().filter(|h| !every_header.contains(h)).cloned().collect::<Vec<_>>());
-        match &first_headers {
-            None => first_headers = Some((file, headers)),
+        match first_headers.iter().find(|(first, _)| first.source().path == file.source().path) {
+            None => first_headers.push((file, headers)),
             Some((first, expected)) => differences.extend(different_headers(source, first, expected, file, &headers)),
         }
     }
@@ -245,6 +247,8 @@ pub(super) fn scan_file(
     columns: &[ColumnUse],
     scan: Scan,
 ) -> Result<LazyFrame, Errors> {
+    // The file is read as its part of the source: its date, entity and headers.
+    let source = &SourceRef { source: file.source(), ..*source };
     let sample = file.sample().map_err(|error| error.at_opt(source.location_of(Some("path"), None)))?;
     let headers = headers_in(source, file, &sample, columns)?;
     let mut dtypes: Vec<(String, DataType)> = Vec::new();
@@ -257,6 +261,12 @@ pub(super) fn scan_file(
     }
     let mut bad = Vec::new();
     for (column, header) in columns.iter().zip(&headers.columns) {
+        if source.source.absent.contains(&column.name) {
+            // The part's export lacks the column: no data, typed as the column would be read.
+            let dtype = if column.usage == Usage::Text { DataType::String } else { DataType::Float64 };
+            select.push(lit(NULL).cast(dtype).alias(RowColumn::Source(&column.name).name()));
+            continue;
+        }
         let read = values::column(column.usage, file, &sample, header, source.source, &mut dtypes);
         select.push(read.value.alias(RowColumn::Source(&column.name).name()));
         bad.extend(read.bad.map(|flag| flag.cast(DataType::UInt32)));
@@ -338,7 +348,11 @@ fn headers_in(
     };
     let date = source.source.date.as_deref().map(|h| header(h, Some("date"), None));
     let entity = source.source.entity.as_deref().map(|h| header(h, Some("entity"), None));
-    let columns = columns.iter().map(|c| header(source.header_of(&c.name), None, Some(&c.name))).collect();
+    let absent = |c: &&ColumnUse| source.source.absent.contains(&c.name);
+    let columns = columns
+        .iter()
+        .map(|c| if absent(&c) { String::new() } else { header(source.header_of(&c.name), None, Some(&c.name)) })
+        .collect();
     Errors::check(errors, Headers { date, entity, columns })
 }
 
@@ -368,6 +382,6 @@ fn entity(
 
 /// The headers of a source's first file, when its files can be found and read.
 pub fn peek_headers(source: &Source, base: &Path) -> Option<Vec<String>> {
-    let path = files::find(source, base).ok()?.into_iter().next()?;
-    DataFile::open(path, source).ok()?.headers().ok()
+    let (path, part) = files::find_parts(source, base).ok()?.into_iter().next()?;
+    DataFile::open(path, &part).ok()?.headers().ok()
 }

@@ -21,29 +21,33 @@ pub fn sources(ruleset: &CheckedRuleset, locale: Locale) -> String {
         if let Some(description) = source.description.as_ref().and_then(|d| d.get(locale)) {
             out.push_str(&format!("  {description}\n"));
         }
-        let found = match files::find(source, &ruleset.base_dir) {
-            Ok(found) => format!("{} {}", found.len(), words.found),
-            Err(_) => words.none_found.to_string(),
-        };
-        out.push_str(&format!("  {} {} ({found})\n", padded(words.files), source.path));
-        if let Some(date) = &source.date {
-            let format = source.date_format.as_ref().map(|f| format!(" ({f})")).unwrap_or_default();
-            out.push_str(&format!("  {} {date}{format}\n", padded(words.date)));
-        }
-        let entity = match (&source.entity, &source.entity_value) {
-            (Some(column), _) => column.clone(),
-            (None, Some(value)) => format!("{} `{value}`", words.every_row),
-            (None, None) if source.path.contains(ENTITY_PLACEHOLDER) => words.from_path.to_string(),
-            (None, None) => "—".to_string(),
-        };
-        out.push_str(&format!("  {} {entity}\n", padded(words.entity)));
-        if !source.columns.is_empty() {
-            let columns: Vec<String> =
-                source.columns.iter().map(|(name, header)| format!("{header} ({name})")).collect();
-            out.push_str(&format!("  {} {}\n", padded(words.columns), columns.join(", ")));
-        }
-        if source.header_row > 1 {
-            out.push_str(&format!("  {} {}\n", padded(words.headers), words.header_row(source.header_row)));
+        // Each export the source reads: itself, or each of its parts.
+        for part in source.parts() {
+            let source = &part;
+            let found = match files::find(source, &ruleset.base_dir) {
+                Ok(found) => format!("{} {}", found.len(), words.found),
+                Err(_) => words.none_found.to_string(),
+            };
+            out.push_str(&format!("  {} {} ({found})\n", padded(words.files), source.path));
+            if let Some(date) = &source.date {
+                let format = source.date_format.as_ref().map(|f| format!(" ({f})")).unwrap_or_default();
+                out.push_str(&format!("  {} {date}{format}\n", padded(words.date)));
+            }
+            let entity = match (&source.entity, &source.entity_value) {
+                (Some(column), _) => column.clone(),
+                (None, Some(value)) => format!("{} `{value}`", words.every_row),
+                (None, None) if source.path.contains(ENTITY_PLACEHOLDER) => words.from_path.to_string(),
+                (None, None) => "—".to_string(),
+            };
+            out.push_str(&format!("  {} {entity}\n", padded(words.entity)));
+            if !source.columns.is_empty() {
+                let columns: Vec<String> =
+                    source.columns.iter().map(|(name, header)| format!("{header} ({name})")).collect();
+                out.push_str(&format!("  {} {}\n", padded(words.columns), columns.join(", ")));
+            }
+            if source.header_row > 1 {
+                out.push_str(&format!("  {} {}\n", padded(words.headers), words.header_row(source.header_row)));
+            }
         }
         out.push('\n');
     }

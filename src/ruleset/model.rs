@@ -140,8 +140,20 @@ pub struct Source {
     pub description: Option<Text>,
     /// File path or glob, relative to the ruleset file (or to `--data DIR`). `{entity}` in it
     /// (`data/{entity}/result.xls`, `data/articles-{entity}-*.csv`) matches any part of a folder
-    /// or file name and names each file's entity, for exports that have no entity column.
+    /// or file name and names each file's entity, for exports that have no entity column. Not
+    /// written when `parts` gives the files.
+    #[serde(default)]
     pub path: String,
+    /// The same rows from several exports that write them differently — one platform's layout
+    /// each: every part has its own `path` and whatever else differs (`date`, `columns`, `sheet`,
+    /// `header_row`, …); the rest is the source's. A column a part's export lacks is mapped to
+    /// `~`, and its rows have no data for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<SourcePart>,
+    /// The logical columns this part's export lacks (mapped to `~`): no data.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub absent: Vec<String>,
     #[serde(default)]
     pub format: SourceFormat,
     #[serde(default)]
@@ -190,7 +202,74 @@ pub struct Source {
     pub columns: IndexMap<String, String>,
 }
 
+/// One export of a source's rows, as one platform writes it: what differs from the source.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourcePart {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<SourceFormat>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<SourceEncoding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub header_row: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub null_values: Option<Vec<String>>,
+    /// The part's headers for the source's logical columns; `~` for one its export lacks.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub columns: IndexMap<String, Option<String>>,
+}
+
 impl Source {
+    /// The source as each of its exports is read: itself, or each part over it. A part that
+    /// names the entity one way (`entity`, `entity_value`, `{entity}` in its path) drops the
+    /// source's way.
+    pub fn parts(&self) -> Vec<Source> {
+        if self.parts.is_empty() {
+            return vec![self.clone()];
+        }
+        let part_of = |part: &SourcePart| {
+            let mut source = Source { parts: Vec::new(), path: part.path.clone(), ..self.clone() };
+            source.format = part.format.unwrap_or(source.format);
+            source.encoding = part.encoding.unwrap_or(source.encoding);
+            source.sheet = part.sheet.clone().or(source.sheet);
+            source.range = part.range.clone().or(source.range);
+            source.header_row = part.header_row.unwrap_or(source.header_row);
+            source.date = part.date.clone().or(source.date);
+            source.date_format = part.date_format.clone().or(source.date_format);
+            source.null_values = part.null_values.clone().unwrap_or(source.null_values);
+            if part.entity.is_some() || part.entity_value.is_some() || part.path.contains(ENTITY_PLACEHOLDER) {
+                (source.entity, source.entity_value) = (part.entity.clone(), part.entity_value.clone());
+            }
+            for (name, header) in &part.columns {
+                match header {
+                    Some(header) => {
+                        source.columns.insert(name.clone(), header.clone());
+                    }
+                    None => {
+                        source.columns.shift_remove(name);
+                        source.absent.push(name.clone());
+                    }
+                }
+            }
+            source
+        };
+        self.parts.iter().map(part_of).collect()
+    }
+
     /// Whether each file's entity comes from its path (`{entity}` in `path`).
     pub fn entity_from_path(&self) -> bool {
         self.path.contains(ENTITY_PLACEHOLDER)

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 
 use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget, Formula};
 use super::load::Loaded;
-use super::model::{ENTITY_PLACEHOLDER, Kpi, Measure, Ruleset, SourceRole, Target, Text};
+use super::model::{ENTITY_PLACEHOLDER, Kpi, Measure, Ruleset, Source, SourceRole, Target, Text};
 use super::namespace::RulesetNames;
 use super::order::dependency_order;
 use super::yaml::{Node, PathStep};
@@ -177,37 +177,73 @@ impl<'a> Validator<'a> {
 
     fn sources(&mut self) {
         for (name, source) in &self.model.sources {
-            let at = |field: &'static str| [Key("sources"), Key(name), Key(field)];
             let invalid = |message: &str| {
                 Error::new(ErrorKind::InvalidSource { source_name: name.clone(), message: message.to_string() })
             };
-            let needs_entity = self.model.source_role(name) != SourceRole::Targets || source.date.is_some();
-            match (&source.entity, &source.entity_value, source.entity_from_path()) {
-                (Some(_), Some(_), _) => {
-                    let error = invalid("`entity` and `entity_value` cannot both be set").help(
-                        "use `entity` for a column naming the entity, `entity_value` when the whole file is one entity",
-                    );
-                    self.error(error.at(self.key_location(&[Key("sources"), Key(name)], "entity_value")));
-                }
-                (Some(_), None, true) | (None, Some(_), true) => {
-                    let error = invalid("`{entity}` in `path` and `entity` or `entity_value` both name the entity")
-                        .help("keep one: `{entity}` in `path` takes each file's entity from its path");
-                    self.error(error.at(self.location(&at("path"))));
-                }
-                (None, None, false) if needs_entity => {
-                    let error = invalid("which entity do the rows belong to?").help(
-                        "add `entity: HEADER` (the column naming the entity), `entity_value: NAME`, or `{entity}` in `path` for one file or folder per entity",
-                    );
+            let source_path = [Key("sources"), Key(name.as_str())];
+            match (source.path.is_empty(), source.parts.is_empty()) {
+                (true, true) => {
+                    let error = Error::new(ErrorKind::MissingKey { key: "path".into() })
+                        .help("`path` names the source's files (or `parts`, for several exports written differently)");
                     self.error(error.at(self.key_location(&[Key("sources")], name)));
+                    continue;
+                }
+                (false, false) => {
+                    let error = invalid("`path` and `parts` both name files")
+                        .help("keep one: `parts` gives each export its own `path`");
+                    self.error(error.at(self.key_location(&source_path, "parts")));
                 }
                 _ => {}
             }
-            if let Some(problem) = path_problem(&source.path) {
-                self.error(invalid(&problem).at(self.location(&at("path"))));
+            // Each export as it is read: the source itself, or each part over it.
+            for (index, part) in source.parts().iter().enumerate() {
+                let place: Vec<PathStep> = match source.parts.is_empty() {
+                    true => source_path.to_vec(),
+                    false => [source_path.as_slice(), &[Key("parts"), PathStep::Index(index)]].concat(),
+                };
+                self.source_part(name, part, &place);
             }
-            if let Some(Err(problem)) = source.block() {
-                self.error(invalid(&problem).at(self.location(&at("range"))));
+        }
+    }
+
+    /// One export of a source: it names the entity of its rows one way, its path and range are
+    /// well written.
+    fn source_part(&mut self, name: &str, part: &Source, place: &[PathStep]) {
+        let invalid = |message: &str| {
+            Error::new(ErrorKind::InvalidSource { source_name: name.to_string(), message: message.to_string() })
+        };
+        let at = |field: &'static str| [place, &[Key(field)]].concat();
+        let needs_entity = self.model.source_role(name) != SourceRole::Targets || part.date.is_some();
+        match (&part.entity, &part.entity_value, part.entity_from_path()) {
+            (Some(_), Some(_), _) => {
+                let error = invalid("`entity` and `entity_value` cannot both be set").help(
+                    "use `entity` for a column naming the entity, `entity_value` when the whole file is one entity",
+                );
+                self.error(error.at(self.key_location(place, "entity_value")));
             }
+            (Some(_), None, true) | (None, Some(_), true) => {
+                let error = invalid("`{entity}` in `path` and `entity` or `entity_value` both name the entity")
+                    .help("keep one: `{entity}` in `path` takes each file's entity from its path");
+                self.error(error.at(self.location(&at("path"))));
+            }
+            (None, None, false) if needs_entity => {
+                let error = invalid("which entity do the rows belong to?").help(
+                    "add `entity: HEADER` (the column naming the entity), `entity_value: NAME`, or `{entity}` in `path` for one file or folder per entity",
+                );
+                let (owner, key) = place.split_at(place.len() - 1);
+                let location = match key {
+                    [Key(key)] => self.key_location(owner, key),
+                    _ => self.location(place),
+                };
+                self.error(error.at(location));
+            }
+            _ => {}
+        }
+        if let Some(problem) = path_problem(&part.path) {
+            self.error(invalid(&problem).at(self.location(&at("path"))));
+        }
+        if let Some(Err(problem)) = part.block() {
+            self.error(invalid(&problem).at(self.location(&at("range"))));
         }
     }
 

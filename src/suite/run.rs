@@ -81,6 +81,8 @@ fn point_sources(loaded: &mut Loaded, file: &TestFile, case: &TestCase, scratch:
     }
     for (name, source) in loaded.model.sources.iter_mut() {
         let folder = scratch.join(name);
+        // The case's rows stand for every export of the source, in the source's own terms.
+        source.parts.clear();
         match case.data.iter().find(|d| &d.source == name) {
             None => source.path = folder.join("none").display().to_string(),
             Some(data) => match write_data(data, &fixtures, &folder, source.entity_from_path()) {

@@ -15,6 +15,7 @@ mod grammar;
 mod init;
 mod layers;
 mod limits;
+mod parts;
 mod quality;
 mod report;
 mod rollups;

@@ -64,11 +64,40 @@ const FORMATS: [(SourceFormat, &[&str], Open); 6] = [
 pub struct DataFile {
     pub path: PathBuf,
     reader: Box<dyn Reader>,
+    /// The source (or the part of it) the file is read as: its date, entity and headers.
+    source: Source,
 }
 
 /// The files a source's `path` matches, in name order, each once.
 pub fn find(source: &Source, base: &Path) -> Result<Vec<PathBuf>, Error> {
     find::find(&source.path, base)
+}
+
+/// The files of every part of a source (the source itself when it has no parts), each with the
+/// part it is read as; a file two parts match is read by the first. No file at all is the
+/// first part's error.
+pub fn find_parts(source: &Source, base: &Path) -> Result<Vec<(PathBuf, Source)>, Error> {
+    let mut found: Vec<(PathBuf, Source)> = Vec::new();
+    let mut first_error = None;
+    for part in source.parts() {
+        match find(&part, base) {
+            Ok(paths) => {
+                for path in paths {
+                    if !found.iter().any(|(seen, _)| *seen == path) {
+                        found.push((path, part.clone()));
+                    }
+                }
+            }
+            Err(error) if matches!(error.kind(), ErrorKind::NoFiles { .. }) => {
+                first_error.get_or_insert(error);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    match (found.is_empty(), first_error) {
+        (true, Some(error)) => Err(error),
+        _ => Ok(found),
+    }
 }
 
 /// The entity a file's path gives, where the source's `path` has `{entity}`.
@@ -80,7 +109,12 @@ impl DataFile {
     pub fn open(path: PathBuf, source: &Source) -> Result<DataFile, Error> {
         let open = opener(&path, source.format)?;
         let reader = open(&path, source).map_err(|message| unreadable(&path, message))?;
-        Ok(DataFile { path, reader })
+        Ok(DataFile { path, reader, source: source.clone() })
+    }
+
+    /// The source, or its part, this file is read as.
+    pub fn source(&self) -> &Source {
+        &self.source
     }
 
     pub fn display(&self) -> String {
