@@ -276,7 +276,8 @@ pub(super) fn scan_file(
         true => lit(0u32),
         false => polars::lazy::dsl::sum_horizontal(bad, false)?,
     };
-    select.push(bad.alias(RowColumn::BadValues.name()));
+    // One type whatever the number of columns summed, so that files of several layouts concatenate.
+    select.push(bad.cast(DataType::UInt32).alias(RowColumn::BadValues.name()));
     let total = total_row_flag(&headers, &dtypes)?;
     let written: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
     if let Scan::Whole { headers: every_header } = scan {

@@ -270,6 +270,12 @@ impl Source {
         self.parts.iter().map(part_of).collect()
     }
 
+    /// Whether the source's rows are dated (by it, or by its parts): rows placed in periods,
+    /// not a table of attributes.
+    pub fn is_dated(&self) -> bool {
+        self.date.is_some() || self.parts.iter().any(|part| part.date.is_some())
+    }
+
     /// Whether each file's entity comes from its path (`{entity}` in `path`).
     pub fn entity_from_path(&self) -> bool {
         self.path.contains(ENTITY_PLACEHOLDER)
@@ -579,7 +585,7 @@ impl Ruleset {
         let targets = |kpi: &Kpi| matches!(&kpi.target, Some(Target::Table(table)) if table.table == name);
         if self.kpis.values().any(targets) {
             SourceRole::Targets
-        } else if self.sources.get(name).is_some_and(|source| source.date.is_some()) {
+        } else if self.sources.get(name).is_some_and(Source::is_dated) {
             SourceRole::Rows
         } else {
             SourceRole::Attributes

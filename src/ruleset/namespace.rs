@@ -55,7 +55,7 @@ impl Namespace for RulesetNames<'_> {
         let Some(source) = self.ruleset.sources.get(source_name) else {
             return ColumnLookup::UnknownSource;
         };
-        if source.date.is_none() {
+        if !source.is_dated() {
             return match self.attributes.get(column) {
                 Some(attribute) if attribute.source == source_name => {
                     ColumnLookup::Found(Ref::Attribute(column.to_string()), Type::Any)
@@ -100,7 +100,7 @@ impl Namespace for RulesetNames<'_> {
             .sources
             .iter()
             .find(|(name, source)| {
-                source.date.is_some()
+                source.is_dated()
                     && (source.columns.contains_key(column)
                         || self.headers.get(*name).is_some_and(|h| h.iter().any(|h| h == column)))
             })

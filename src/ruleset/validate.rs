@@ -266,7 +266,7 @@ impl<'a> Validator<'a> {
             if source.checks.is_empty() {
                 continue;
             }
-            if source.date.is_none() {
+            if !source.is_dated() {
                 let kind = ErrorKind::InvalidSource {
                     source_name: name.clone(),
                     message: "`checks` apply to the rows of a dated source".to_string(),

@@ -44,7 +44,7 @@ pub fn evaluate_case(file: &TestFile, case: &TestCase, scratch: &Path) -> Result
     let mut headers = crate::project::headers(&loaded, &loaded.base_dir);
     point_sources(&mut loaded, file, case, scratch)?;
     for (name, found) in crate::project::headers(&loaded, scratch) {
-        if loaded.model.sources[&name].date.is_none() {
+        if !loaded.model.sources[&name].is_dated() {
             headers.entry(name).or_insert(found);
         }
     }
@@ -81,12 +81,19 @@ fn point_sources(loaded: &mut Loaded, file: &TestFile, case: &TestCase, scratch:
     }
     for (name, source) in loaded.model.sources.iter_mut() {
         let folder = scratch.join(name);
-        // The case's rows stand for every export of the source, in the source's own terms.
-        source.parts.clear();
+        let none = folder.join("none").display().to_string();
         match case.data.iter().find(|d| &d.source == name) {
-            None => source.path = folder.join("none").display().to_string(),
+            None if source.parts.is_empty() => source.path = none,
+            None => source.parts.iter_mut().for_each(|part| part.path = none.clone()),
             Some(data) => match write_data(data, &fixtures, &folder, source.entity_from_path()) {
                 Ok((path, inline)) => {
+                    // The case's rows stand for every export of the source, in the source's own
+                    // terms (dated as its first part, where only its parts are).
+                    if let Some(first) = source.parts.first() {
+                        source.date = source.date.clone().or_else(|| first.date.clone());
+                        source.date_format = source.date_format.clone().or_else(|| first.date_format.clone());
+                    }
+                    source.parts.clear();
                     source.path = path;
                     if inline {
                         // Inline rows are CSV with their headers on the first line.

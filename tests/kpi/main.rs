@@ -16,6 +16,7 @@ mod init;
 mod layers;
 mod limits;
 mod parts;
+mod platforms;
 mod quality;
 mod report;
 mod rollups;
