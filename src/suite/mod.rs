@@ -7,6 +7,7 @@
 mod compare;
 mod file;
 mod junit;
+mod parts;
 mod render;
 mod run;
 

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::file::{CaseData, Given, TestCase, TestFile};
+use super::parts;
 use crate::appraise::{Appraisal, Selection, appraise};
 use crate::engine::{self, Evaluation, Period};
 use crate::error::{Error, ErrorKind, Errors, Result};
@@ -85,10 +86,15 @@ fn point_sources(loaded: &mut Loaded, file: &TestFile, case: &TestCase, scratch:
         match case.data.iter().find(|d| &d.source == name) {
             None if source.parts.is_empty() => source.path = none,
             None => source.parts.iter_mut().for_each(|part| part.path = none.clone()),
+            Some(data) if !source.parts.is_empty() && parts::gives_files(&data.given) => {
+                if let Err(error) = parts::route(data, source, &fixtures, &folder) {
+                    errors.push(error);
+                }
+            }
             Some(data) => match write_data(data, &fixtures, &folder, source.entity_from_path()) {
                 Ok((path, inline)) => {
-                    // The case's rows stand for every export of the source, in the source's own
-                    // terms (dated as its first part, where only its parts are).
+                    // Inline rows stand for every export of the source, in the source's own terms
+                    // (dated as its first part, where only its parts are).
                     if let Some(first) = source.parts.first() {
                         source.date = source.date.clone().or_else(|| first.date.clone());
                         source.date_format = source.date_format.clone().or_else(|| first.date_format.clone());

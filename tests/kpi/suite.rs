@@ -24,6 +24,7 @@ fn every_test_file_is_reported_exactly() {
 #[test]
 fn the_exit_code_says_whether_cases_passed_failed_or_could_not_be_read() {
     assert_eq!(kpi_test(&["examples/wechat"]).0, 0);
+    assert_eq!(kpi_test(&["examples/social-brand"]).0, 0);
     let (code, out) = kpi_test(&["tests/fixtures/suite/failing.test.yaml"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("\n0 passed, 3 failed\n"), "{out}");
@@ -36,7 +37,7 @@ fn the_exit_code_says_whether_cases_passed_failed_or_could_not_be_read() {
 fn a_folder_is_searched_for_test_files_and_a_path_that_is_not_there_is_an_error() {
     let report = kpi::suite::run(&[PathBuf::from("tests/fixtures/suite")], &|_, _| {}).unwrap();
     let files: Vec<&Path> = report.files.iter().map(|f| f.path.as_path()).collect();
-    assert_eq!(files.len(), 4, "{files:?}");
+    assert_eq!(files.len(), 5, "{files:?}");
     let missing = kpi::suite::run(&[PathBuf::from("tests/fixtures/no-such-folder")], &|_, _| {});
     assert!(missing.err().unwrap().to_string().contains("no-such-folder"));
 }
@@ -181,7 +182,7 @@ fn junit_follows_the_schema_ci_tools_read() {
     assert_eq!(root.name, "testsuites");
     check_junit(&root);
     let suites = root.children.len();
-    assert_eq!(suites, 5, "one testsuite per test file, broken ones included");
+    assert_eq!(suites, 6, "one testsuite per test file, broken ones included");
 }
 
 #[test]
