@@ -72,6 +72,15 @@ pub fn rollup(
         sums.push(GridColumn::LastDate(source).col().max().alias(GridColumn::LastDate(source).name()));
     }
     sums.push(GridColumn::Year.col().first().alias(GridColumn::Year.name()));
+    // A group has the value of an attribute its entities all share (a brand of competitors'
+    // accounts is a competitor), and none where they differ.
+    for name in ruleset.attributes.keys().filter(|name| name.as_str() != attribute) {
+        let column = GridColumn::Attribute(name).col();
+        let shared = column.clone().n_unique().eq(lit(1)).and(column.clone().null_count().eq(lit(0)));
+        sums.push(
+            when(shared).then(column.first()).otherwise(compile::null_text()).alias(GridColumn::Attribute(name).name()),
+        );
+    }
     let keys = [group.alias(GridColumn::Entity.name()), GridColumn::Period.col()];
     let grid = evaluation
         .frame()
@@ -82,16 +91,8 @@ pub fn rollup(
         .agg(sums);
     let sorted = SortMultipleOptions::default().with_maintain_order(true);
     let grid = grid.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted);
-    // A group's attribute is its own name; the entities' other attributes are theirs alone, and
-    // targets from tables are per entity.
-    let mut columns: Vec<Expr> = ruleset
-        .attributes
-        .keys()
-        .map(|name| match name == attribute {
-            true => GridColumn::Entity.col().alias(GridColumn::Attribute(name).name()),
-            false => compile::null_text().alias(GridColumn::Attribute(name).name()),
-        })
-        .collect();
+    // A group's attribute is its own name, and targets from tables are per entity.
+    let mut columns = vec![GridColumn::Entity.col().alias(GridColumn::Attribute(attribute).name())];
     let table_targets = ruleset.kpis.iter().filter(|(_, kpi)| matches!(kpi.target, Some(CheckedTarget::Table(_))));
     columns.extend(table_targets.map(|(name, _)| compile::null().alias(GridColumn::Target(name).name())));
     let grid = grid.with_columns(columns);

@@ -192,8 +192,13 @@ impl<'a> ReportData<'a> {
             .filter(|name| cell.flag(GridColumn::Applies(name)))
             .map(|name| self.scorecard(entity, name, &kpis))
             .collect();
-        let attributes =
-            ruleset.attributes.keys().map(|name| (name.clone(), cell.value(GridColumn::Attribute(name)))).collect();
+        // An attribute the entity has no value for (a group's where its entities differ) is not shown.
+        let attributes = ruleset
+            .attributes
+            .keys()
+            .map(|name| (name.clone(), cell.value(GridColumn::Attribute(name))))
+            .filter(|(_, value)| !value.is_none())
+            .collect();
         let no_data =
             kpis.iter().filter(|k| k.value.is_none()).map(|k| KpiRef { id: k.id.clone(), label: k.label.clone() });
         let entity_report = EntityReport {

@@ -84,3 +84,19 @@ fn rolling_up_by_an_attribute_the_ruleset_lacks_is_an_error() {
     assert!(errors.contains("error: no attribute `brnad` to roll up by"), "{errors}");
     assert!(errors.contains("did you mean `brand`?"), "{errors}");
 }
+
+#[test]
+fn a_group_keeps_the_attributes_its_entities_share_so_a_competitors_brand_is_a_competitor() {
+    let rules = RULES.replace("columns: { brand: brand }", "columns: { brand: brand, role: role }")
+        + "competitors: role == \"competitor\"\n\
+           scorecards:\n  main: { weights: { churn: 100 } }\n";
+    let users =
+        "day,account,new,lost\n2026-10-01,a,200,20\n2026-10-01,b,100,50\n2026-10-01,x,300,30\n2026-10-01,y,50,5\n";
+    let accounts = "account,brand,role\na,晨光,client\nb,晨光,client\nx,rival,competitor\ny,rival,competitor\n";
+    let case = Case::new(&rules, &[("users.csv", users), ("accounts.csv", accounts)]);
+    let (rollup, _) = rolled_up(&case);
+    let graded: Vec<&str> = rollup.scorecards.iter().map(|s| s.entity.as_str()).collect();
+    assert_eq!(graded, ["晨光"], "the rival brand is a competitor: no scorecard");
+    let rival = rollup.results.iter().find(|r| r.entity == "rival" && r.kpi == "churn").unwrap();
+    assert_eq!(rival.value.map(crate::support::round9), Some(0.1), "it still has its values, to compare against");
+}
