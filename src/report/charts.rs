@@ -5,6 +5,8 @@
 
 use std::fmt::Write;
 
+use unicode_width::UnicodeWidthChar;
+
 use super::escape::html as escape;
 use crate::format::{self, ValueFormat};
 use crate::locale::Locale;
@@ -277,7 +279,7 @@ pub fn bar_chart(bars: &[Bar], style: NumberStyle, title: &str) -> String {
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
             label_w - 8.0,
             y + 17.0,
-            escape(&truncate(bar.label, 12))
+            escape(&fit(bar.label, label_w - 12.0, 12.0))
         );
         match bar.value {
             Some(v) => {
@@ -302,12 +304,28 @@ pub fn bar_chart(bars: &[Bar], style: NumberStyle, title: &str) -> String {
     out
 }
 
-fn truncate(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(chars - 1).collect::<String>())
+/// `text` cut to fit `px` pixels at `font_size`, ending in `…` when cut.
+fn fit(text: &str, px: f64, font_size: f64) -> String {
+    if drawn_width(text, font_size) <= px {
+        return text.to_string();
     }
+    let mut out = String::new();
+    let mut used = drawn_width("…", font_size);
+    for c in text.chars() {
+        used += drawn_width(c.encode_utf8(&mut [0; 4]), font_size);
+        if used > px {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// About how wide `text` is drawn: a CJK character is as wide as the font is tall, others a
+/// little over half of that.
+fn drawn_width(text: &str, font_size: f64) -> f64 {
+    text.chars().map(|c| if c.width() == Some(2) { font_size } else { 0.55 * font_size }).sum()
 }
 
 /// One axis of a radar chart: a KPI and its score.
@@ -326,7 +344,7 @@ pub fn radar_chart(axes: &[Axis], locale: Locale, title: &str) -> String {
     }
     let radar = Radar { axes: axes.len() };
     let mut out = String::new();
-    open_svg(&mut out, 420, 320, title);
+    open_svg(&mut out, Radar::WIDTH as u32, 320, title);
     radar.rings(&mut out);
     radar.axes(&mut out, axes, style);
     let scores = axes.iter().enumerate().map(|(i, a)| radar.point(i, a.score.unwrap_or(0.0).clamp(0.0, Radar::SCALE)));
@@ -344,7 +362,9 @@ struct Radar {
 }
 
 impl Radar {
-    const CENTRE: (f64, f64) = (210.0, 165.0);
+    /// Wide enough for a label of seven CJK characters and its score on either side.
+    const WIDTH: f64 = 460.0;
+    const CENTRE: (f64, f64) = (Self::WIDTH / 2.0, 165.0);
     const RADIUS: f64 = 110.0;
     /// The score at the outer ring.
     const SCALE: f64 = 120.0;
@@ -391,11 +411,17 @@ impl Radar {
                 "end"
             };
             let score = axis.score.map_or_else(|| format::NO_DATA.to_string(), |s| style.show(s));
+            let room = match anchor {
+                "start" => Self::WIDTH - lx,
+                "end" => lx,
+                _ => Self::WIDTH,
+            } - 4.0;
+            let label = fit(axis.label, room - drawn_width(&format!(" {score}"), 11.0), 11.0);
             let _ = write!(
                 out,
                 r#"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" font-size="11">{} <tspan font-weight="600">{}</tspan></text>"#,
                 ly + 4.0,
-                escape(&truncate(axis.label, 10)),
+                escape(&label),
                 escape(&score)
             );
         }
@@ -467,5 +493,17 @@ mod tests {
             "t&t",
         );
         assert!(svg.contains("&lt;b&gt;x&lt;/b&gt;") && svg.contains("t&amp;t") && !svg.contains("<b>"));
+    }
+
+    #[test]
+    fn labels_are_cut_by_their_drawn_width_so_cjk_ones_stay_inside_the_chart() {
+        assert_eq!(fit("品牌提及量占比", 77.0, 11.0), "品牌提及量占比", "seven glyphs of 11 px fit in 77 px");
+        assert_eq!(fit("品牌提及量占比", 60.0, 11.0), "品牌提及…");
+        assert_eq!(fit("share of voice", 60.0, 11.0), "share of…", "Latin letters are narrower");
+        let axes: Vec<Axis> = ["触达人数", "互动率", "内容分享率", "粉丝净增长", "品牌提及量占比"]
+            .into_iter()
+            .map(|label| Axis { label, score: Some(120.0) })
+            .collect();
+        assert!(radar_chart(&axes, Locale::ZhCn, "t").contains(">品牌提及量占比 <tspan"), "the side label fits whole");
     }
 }
