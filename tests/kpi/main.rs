@@ -22,5 +22,6 @@ mod report;
 mod rollups;
 mod schema;
 mod show;
+mod social_brand;
 mod suite;
 mod support;

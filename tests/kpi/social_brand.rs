@@ -1,0 +1,41 @@
+//! examples/social-brand end to end: one brand on four platforms and two competitors, read from
+//! the platforms' own downloads, appraised per account and as a brand, with the August crisis on
+//! Douyin found and the action taken against it shown.
+
+use std::process::Command;
+
+use crate::support::manifest_dir;
+
+const RULESET: &str = "examples/social-brand/ruleset.yaml";
+
+fn kpi(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kpi")).args(args).current_dir(manifest_dir()).output().unwrap()
+}
+
+#[test]
+fn the_example_checks_with_every_file_read_and_no_warning() {
+    let output = kpi(&["check", RULESET, "--data", "examples/social-brand"]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "every source has its files");
+}
+
+#[test]
+fn the_example_reports_each_account_and_the_brand_with_the_crisis_and_what_was_done() {
+    let out = tempfile::tempdir().unwrap();
+    let output = kpi(&["report", RULESET, "--period", "2026-08", "--per-entity", "-o", out.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let month = out.path().join("2026-08/entities");
+    let mut reports: Vec<String> =
+        std::fs::read_dir(&month).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    reports.sort();
+    let accounts = ["晨光咖啡-公众号", "晨光咖啡-头条", "晨光咖啡-小红书", "晨光咖啡-抖音"];
+    let expected: Vec<String> = accounts.iter().flat_map(|a| [format!("{a}.html"), format!("{a}.md")]).collect();
+    assert_eq!(reports, expected, "the client's accounts get reports, the competitors none");
+    let douyin = std::fs::read_to_string(month.join("晨光咖啡-抖音.md")).unwrap();
+    assert!(douyin.contains("负面提及 29 条，远高于此前六个月的水平"), "{douyin}");
+    assert!(douyin.contains("| 2026-08-20 | 负面提及占比 | 抖音差评集中于配送延误"), "{douyin}");
+    let brands = out.path().join("rollups/brand/2026-08/entities");
+    let brand = std::fs::read_to_string(brands.join("晨光咖啡.md")).unwrap();
+    assert!(brand.contains("## 与竞品对比"), "the brand against the competitors' brands: {brand}");
+    assert!(!brands.join("竞品A.md").exists(), "a brand of competitors' accounts is a competitor");
+}
