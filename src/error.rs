@@ -254,6 +254,8 @@ pub enum ErrorKind {
     },
     BadNumber {
         value: String,
+        /// What the column holds: `a number`, or `a date or time` in arithmetic.
+        expected: &'static str,
         column: String,
         line: usize,
         file: String,
@@ -422,8 +424,8 @@ impl fmt::Display for ErrorKind {
                 let line = line.map_or(String::new(), |line| format!("line {line} of "));
                 write!(f, "cannot read `{value}` as a date (column `{column}`, {line}`{file}`)")
             }
-            BadNumber { value, column, line, file } => {
-                write!(f, "cannot read `{value}` as a number (column `{column}`, line {line} of `{file}`)")
+            BadNumber { value, expected, column, line, file } => {
+                write!(f, "cannot read `{value}` as {expected} (column `{column}`, line {line} of `{file}`)")
             }
             NotADateColumn { column, file, found } => {
                 write!(f, "the date column `{column}` of `{file}` holds {found}, not dates")

@@ -4,9 +4,10 @@
 
 use polars::prelude::*;
 
-use super::numbers;
+use super::sniff::DateFormat;
 use super::sources::{Scan, SourceRef, find_header, scan_file};
 use super::values::{self, ColumnUse};
+use super::{instants, numbers};
 use crate::compile::RowColumn;
 use crate::error::{Error, ErrorKind};
 
@@ -59,9 +60,10 @@ pub struct RowWithoutKey {
     pub written_date: Option<String>,
 }
 
-/// The first value of a source's number columns that is not a number: its file, its line, its
-/// column's header and the value. The files are read again one by one, every used column as
-/// text, once a read has shown there is one.
+/// The first value of a source's number columns that is not a number (or not a date, in a
+/// column of dates used in arithmetic): its file, its line, its column's header and the value.
+/// The files are read again one by one, every used column as text, once a read has shown there
+/// is one.
 pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Error> {
     source.files().ok()?.iter().find_map(|file| {
         // Each file as its part of the source reads it.
@@ -76,19 +78,28 @@ pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Erro
             .map(|(_, h)| h)
             .collect();
         let dtypes: Vec<(String, DataType)> = used.iter().map(|h| (h.to_string(), DataType::String)).collect();
-        let flags = used.iter().map(|h| numbers::bad_number(col(*h), markers));
-        let rows = file.scan(&dtypes).ok()?.with_row_index("row", None);
-        let bad = rows.filter(polars::lazy::dsl::any_horizontal(flags.collect::<Vec<_>>()).ok()?).first().collect().ok()?;
+        // A column of dates or times used in arithmetic is flagged as one: a value that is not a
+        // date (see `instants`).
+        let dates: Vec<Option<DateFormat>> = used.iter().map(|h| instants::written_dates(&sample, h, markers)).collect();
+        let flag = |(header, dates): (&&str, &Option<DateFormat>)| match dates {
+            Some(format) => instants::bad(col(*header), format.clone(), markers),
+            None => numbers::bad_number(col(*header), markers),
+        };
+        let flags = used.iter().zip(&dates).enumerate().map(|(i, column)| flag(column).alias(format!("bad {i}")));
+        let flags: Vec<Expr> = flags.collect();
+        let rows = file.scan(&dtypes).ok()?.with_row_index("row", None).with_columns(flags);
+        let any = polars::lazy::dsl::any_horizontal((0..used.len()).map(|i| col(format!("bad {i}"))).collect::<Vec<_>>());
+        let bad = rows.filter(any.ok()?).first().collect().ok()?;
         let row = bad.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
-        used.iter().find_map(|header| {
-            let value = bad.column(header).ok()?.str().ok()?.get(0)?.to_string();
-            let is_bad = numbers::read(&[value.as_str()], markers)[0].is_none() && !numbers::is_placeholder(&value, markers);
-            is_bad.then(|| {
-                let kind = ErrorKind::BadNumber { value, column: header.to_string(), line: file.data_line(row), file: file.display() };
-                let help = "if it means no data, add it to the source's `null_values`, or set `on_bad_value: null` to read such values as no data";
-                let logical = columns.iter().find(|c| source.header_of(&c.name) == *header).map(|c| c.name.as_str());
-                Error::new(kind).help(help).at_opt(source.location_of(Some("path"), logical))
-            })
-        })
+        let flagged = |i: &usize| bad.column(&format!("bad {i}")).ok().and_then(|c| c.bool().ok()?.get(0)) == Some(true);
+        let index = (0..used.len()).find(flagged)?;
+        let header = used[index];
+        let value = bad.column(header).ok()?.str().ok()?.get(0)?.to_string();
+        let expected = if dates[index].is_some() { "a date or time" } else { "a number" };
+        let (column, line) = (header.to_string(), file.data_line(row));
+        let kind = ErrorKind::BadNumber { value, expected, column, line, file: file.display() };
+        let help = "if it means no data, add it to the source's `null_values`, or set `on_bad_value: null` to read such values as no data";
+        let logical = columns.iter().find(|c| source.header_of(&c.name) == header).map(|c| c.name.as_str());
+        Some(Error::new(kind).help(help).at_opt(source.location_of(Some("path"), logical)))
     })
 }

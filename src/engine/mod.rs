@@ -12,6 +12,7 @@ mod failure;
 pub mod files;
 mod formulas;
 mod grid;
+mod instants;
 mod layers;
 pub mod numbers;
 pub mod period;

@@ -68,6 +68,11 @@ pub fn date_format<'a>(
     Err(bad.unwrap_or_default().to_string())
 }
 
+/// Whether a common date format reads `value` (with or without a time of day after it).
+pub fn reads_as_date(value: &str) -> bool {
+    DATE_FORMATS.iter().any(|format| date_part(value.trim(), format).is_some())
+}
+
 /// Whether `value` starts with a date in `format`, and if so whether a time follows it.
 fn date_part(value: &str, format: &str) -> Option<bool> {
     let (_, rest) = NaiveDate::parse_and_remainder(value, format).ok()?;

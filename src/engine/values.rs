@@ -5,6 +5,7 @@
 use polars::prelude::*;
 
 use super::files::DataFile;
+use super::instants;
 use super::numbers::{self, written_number};
 use super::sniff::{self, DateFormat, NumberStyle};
 use crate::compile::finite;
@@ -51,6 +52,11 @@ pub fn column(
 ) -> ReadColumn {
     let markers = &source.null_values;
     let flag_bad = source.on_bad_value == OnBadValue::Error;
+    if usage == Usage::Number
+        && let Some((value, bad)) = instants::column(sample, header, markers, dtypes)
+    {
+        return ReadColumn { value, bad };
+    }
     let mut read_as = |dtype: DataType| dtypes.push((header.to_string(), dtype));
     let plain = |value| ReadColumn { value, bad: None };
     match (usage, number_style(sample, header, markers)) {
@@ -196,20 +202,7 @@ pub fn date(
         return Ok(col(header));
     }
     dtypes.push((header.to_string(), DataType::String));
-    let options =
-        |format: &str| StrptimeOptions { format: Some(format.into()), strict: false, exact: true, cache: true };
-    let text = col(header).str().strip_chars(lit(NULL));
-    Ok(match format {
-        // A time of day after the date is dropped: the date is what places a row in a period.
-        DateFormat::Date { format, timed: true } => {
-            // The date before its time: up to a space or `T`, or up to `日` when the time
-            // follows without one (`2026年01月05日22时30分05秒`).
-            let date_part = if format.ends_with('日') { r"^[^日]*日" } else { r"^[^\sT]+" };
-            text.str().extract(lit(date_part), 0).str().to_date(options(&format))
-        }
-        DateFormat::Date { format, timed: false } => text.str().to_date(options(&format)),
-        DateFormat::Month => concat_str([text, lit("-01")], "", true).str().to_date(options("%Y-%m-%d")),
-    })
+    Ok(instants::parsed_date(col(header).str().strip_chars(lit(NULL)), format))
 }
 
 /// The format that reads every sampled date, or an error at the value none reads.

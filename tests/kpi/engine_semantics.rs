@@ -449,3 +449,35 @@ fn a_biff_workbook_named_xlsx_whose_every_cell_is_text_is_read() {
     assert_eq!(series(&appraisal, "主号", "r"), [Some(1337.0), Some(388.0)]);
     assert_eq!(series(&appraisal, "主号", "c"), [Some(1.0), Some(1.0)]);
 }
+
+#[test]
+fn dates_and_times_in_arithmetic_are_seconds_so_a_difference_is_the_time_between() {
+    let rules = ruleset(
+        "month",
+        "  service: { path: service.csv, date: asked, entity: account, columns: { asked: asked, answered: answered } }\n  \
+           cn: { path: cn.csv, date: 提问时间, entity: 账号, columns: { asked: 提问时间, answered: 回复时间 } }\n  \
+           typed: { path: typed.xlsx, date: 提问时间, entity: 账号, columns: { asked: 提问时间, answered: 回复时间 } }",
+        "  minutes: sum((service.answered - service.asked) / 60)\n  timed: count(service.answered)\n  \
+           cn_minutes: sum((cn.answered - cn.asked) / 60)\n  typed_minutes: sum((typed.answered - typed.asked) / 60)",
+        "  reply: { formula: minutes / timed }\n  cn_reply: { formula: cn_minutes }\n  \
+           typed_reply: { formula: typed_minutes }",
+    );
+    // With seconds, across midnight, without seconds; no time (midnight); no answer yet.
+    let service = "asked,account,answered\n\
+                   2026-10-01 09:00:00,a,2026-10-01 09:30:00\n\
+                   2026-10-02 23:50:00,a,2026-10-03 00:20\n\
+                   2026-10-05 00:00:00,a,2026-10-05\n\
+                   2026-10-06 10:00:00,a,-\n\
+                   2026-10-07 10:00:00,a,\n";
+    let cn = "提问时间,账号,回复时间\n2026年10月04日10时00分00秒,c,2026年10月04日10时45分30秒\n";
+    let typed =
+        std::fs::read(crate::support::manifest_dir().join("tests/fixtures/workbooks/service-times.xlsx")).unwrap();
+    let case = Case::new(&rules, &[("service.csv", service), ("cn.csv", cn)]);
+    std::fs::write(case.dir.path().join("typed.xlsx"), typed).unwrap();
+    let appraisal = case.appraise();
+    // (30 + 30 + 0) / 3 answered: a placeholder and an empty cell are no answer.
+    assert_eq!(value(&appraisal, "a", "2026-10", "reply"), Some(20.0));
+    assert_eq!(value(&appraisal, "c", "2026-10", "cn_reply"), Some(45.5));
+    // Workbook date-time cells: 15 and 90 minutes.
+    assert_eq!(value(&appraisal, "b", "2026-10", "typed_reply"), Some(105.0));
+}
