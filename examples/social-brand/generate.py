@@ -138,12 +138,17 @@ def mentions():
 
 
 def service():
-    rows = [["提问日期", "账号", "响应分钟", "是否解决"]]
+    """The service desk's log: asked at, first answered at (empty while unanswered), resolved."""
+    rows = [["提问时间", "账号", "回复时间", "是否解决"]]
     for day in days():
         for account, _, _, role, _, _ in ACCOUNTS:
             if role != "client" or rnd.random() > 0.3:
                 continue
-            rows.append([day.isoformat(), account, rnd.randint(5, 240), "是" if rnd.random() < 0.85 else "否"])
+            asked = datetime.datetime.combine(day, datetime.time(rnd.randint(8, 22), rnd.randint(0, 59), rnd.randint(0, 59)))
+            answered = asked + datetime.timedelta(seconds=rnd.randint(5 * 60, 240 * 60))
+            resolved = rnd.random() < 0.85
+            shown = answered.strftime("%Y-%m-%d %H:%M:%S") if resolved or rnd.random() < 0.7 else ""
+            rows.append([asked.strftime("%Y-%m-%d %H:%M:%S"), account, shown, "是" if resolved else "否"])
     write_csv("service-2026.csv", rows)
 
 
