@@ -125,7 +125,7 @@ def activity():
 
 
 def mentions():
-    rows = [["日期", "账号", "平台", "内容", "情感"]]
+    rows = [["日期", "账号", "平台", "内容", "情感", "链接"]]
     for day in days():
         crisis = day.year == 2026 and day.month == 8 and 10 <= day.day <= 20
         for account, _, platform, _, audience, quality in ACCOUNTS:
@@ -133,7 +133,9 @@ def mentions():
                 negative = 0.6 if crisis and account == "晨光咖啡-抖音" else 0.1
                 roll = rnd.random()
                 sentiment = "负面" if roll < negative else ("正面" if roll < negative + 0.5 else "中性")
-                rows.append([day.isoformat(), account, platform, "提到了品牌", sentiment])
+                link = f"https://example.invalid/mention/{len(rows)}"
+                text = {"负面": "配送太慢了", "正面": "这家咖啡不错"}.get(sentiment, "路过提到了品牌")
+                rows.append([day.isoformat(), account, platform, text, sentiment, link])
     write_csv("mentions-2026.csv", rows)
 
 
