@@ -6,8 +6,9 @@
 //!   (`kpis.read_rate.target` alone can be overridden), except measures and grades, which are
 //!   replaced whole. A source's `columns` merge by name too, so an extending file maps only the
 //!   headers its exports write differently; ordered maps (`bands`, a scorecard's `weights`) are
-//!   replaced whole, as their meaning depends on all their entries. A source whose later file
-//!   names the entity one way drops the earlier file's other ways (see [`merge_source`]).
+//!   replaced whole, as their meaning depends on all their entries. A source's `parts` merge by
+//!   `path`. A source whose later file names the entity one way drops the earlier file's other
+//!   ways (see [`merge_source`]).
 //! - `grain` and `scoring` merge by field; `diagnoses` merge by `id`; anything else is replaced.
 //! - `remove: [kpis.roi, diagnoses.low_read_rate]` drops inherited definitions before the
 //!   extending file's own are merged on top.
@@ -29,7 +30,7 @@ pub fn merge(base: Node, over: Node) -> Node {
         _ if FIELD_MERGED.contains(&key) => merge_map(base, over, |_, base, over| merge_fields(base, over)),
         _ if ENTRY_REPLACED.contains(&key) => merge_map(base, over, |_, _, over| over),
         "grain" | "scoring" => merge_map(base, over, |_, _, over| over),
-        "diagnoses" => merge_by_id(base, over),
+        "diagnoses" => merge_by(base, over, "id", |_, over| over),
         _ => over,
     })
 }
@@ -62,7 +63,13 @@ fn merge_source(base: Node, over: Node) -> Node {
         }
         _ => base,
     };
-    merge_fields(base, over)
+    merge_map(base, over, |field, base, over| match field {
+        "columns" => merge_map(base, over, |_, _, over| over),
+        // A part with an inherited path changes that part; one with a new path is added (a
+        // client's Weibo export next to the built-in's platforms).
+        "parts" => merge_by(base, over, "path", merge_fields),
+        _ => over,
+    })
 }
 
 fn merge_map(base: Node, over: Node, merge_value: impl Fn(&str, Node, Node) -> Node) -> Node {
@@ -82,15 +89,19 @@ fn merge_map(base: Node, over: Node, merge_value: impl Fn(&str, Node, Node) -> N
     Node { value: Value::Map(entries), location: over.location }
 }
 
-fn merge_by_id(base: Node, over: Node) -> Node {
+/// Lists whose items are named by `key`: an item with an inherited name is merged onto it, a new
+/// one is added.
+fn merge_by(base: Node, over: Node, key: &str, merge_item: impl Fn(Node, Node) -> Node) -> Node {
     let (Value::Seq(mut items), Value::Seq(overrides)) = (base.value.clone(), over.value.clone()) else {
         return over;
     };
     for item in overrides {
-        let id = item.get("id").and_then(Node::text).map(str::to_string);
-        match items.iter().position(|existing| id.is_some() && existing.get("id").and_then(Node::text) == id.as_deref())
+        let name = item.get(key).and_then(Node::text).map(str::to_string);
+        match items
+            .iter()
+            .position(|existing| name.is_some() && existing.get(key).and_then(Node::text) == name.as_deref())
         {
-            Some(at) => items[at] = item,
+            Some(at) => items[at] = merge_item(items[at].clone(), item),
             None => items.push(item),
         }
     }

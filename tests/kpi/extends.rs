@@ -114,3 +114,32 @@ fn a_client_that_changes_a_target_changes_the_bands_diagnoses_and_texts_built_on
     assert_eq!(band.as_deref(), Some("不合格"));
     assert_eq!(finding.as_deref(), Some("阅读率 23.8%，低于 25% 合格线"), "the text names the client's target");
 }
+
+#[test]
+fn a_clients_part_with_a_new_path_is_added_and_one_with_an_inherited_path_changes_that_part() {
+    let child = r#"
+ruleset: brand
+extends: builtin:social-media-general
+sources:
+  works:
+    parts:
+      - path: "data/{entity}/微博博文*.csv"
+        date: 发布时间
+        columns: { impressions: 阅读数, reach: 阅读数, likes: 点赞数, comments: 评论数, shares: ~, reposts: 转发数, saves: ~, new_followers: ~ }
+      - path: "data/{entity}/抖音作品列表*.xlsx"
+        columns: { reach: 播放次数 }
+"#;
+    let weibo = "发布时间,阅读数,点赞数,评论数,转发数\n2026-10-03 10:00,1000,30,5,15\n2026-10-20 10:00,3000,60,10,5\n";
+    let case = Case::new(child, &[("data/weibo-main/微博博文-2026-10.csv", weibo)]);
+    let loaded = kpi::ruleset::load(&case.ruleset_path()).unwrap_or_else(|e| panic!("{e}"));
+    let parts = &loaded.model.sources["works"].parts;
+    assert_eq!(parts.len(), 6, "the five platforms of the built-in and Weibo");
+    assert_eq!(parts[5].path, "data/{entity}/微博博文*.csv");
+    let douyin = parts.iter().find(|p| p.path.contains("抖音")).unwrap();
+    assert_eq!(douyin.columns["reach"].as_deref(), Some("播放次数"), "the client's header");
+    assert_eq!(douyin.columns["likes"].as_deref(), Some("点赞量"), "the built-in's other headers");
+    assert_eq!(douyin.date.as_deref(), Some("发布时间"), "and its other fields");
+    let appraisal = case.appraise();
+    assert_eq!(value(&appraisal, "weibo-main", "2026-10", "reach"), Some(4000.0));
+    assert_eq!(value(&appraisal, "weibo-main", "2026-10", "repost_rate"), Some(0.005));
+}
