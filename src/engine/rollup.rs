@@ -6,7 +6,11 @@
 use polars::prelude::*;
 
 use super::aggregates::Aggregates;
-use super::evaluation::{Evaluation, Found};
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use super::evaluation::{Evaluation, FileRead, Found};
 use super::layers;
 use super::probes::Probes;
 use crate::compile::{self, GridColumn};
@@ -47,6 +51,8 @@ pub fn rollup(
             ErrorKind::NotInRollup { attribute: attribute.to_string(), entities: crate::words::quoted(&ungrouped) };
         warnings.push(Error::new(kind));
     }
+    let group_of_entity =
+        evaluation.frame().clone().lazy().select([GridColumn::Entity.col(), group.clone().alias("group")]);
     let mut sums: Vec<Expr> = Vec::new();
     for (index, function) in aggregates.functions() {
         let column = GridColumn::Aggregate(index).col();
@@ -103,6 +109,19 @@ pub fn rollup(
         frame.column(&GridColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string).collect();
     let mut groups_in_order = groups;
     groups_in_order.dedup();
-    let found = Found { warnings, quality: Vec::new(), files: evaluation.files.clone() };
+    let found = Found { warnings, quality: Vec::new(), files: files_of_groups(evaluation, group_of_entity)? };
     Ok(Evaluation::new(ruleset, frame, groups_in_order, evaluation.periods.clone(), found, probes)?)
+}
+
+/// The files each group's rows came from: a file of one entity's rows (`{entity}` in its path)
+/// is its group's, so that a brand's report lists its accounts' downloads.
+fn files_of_groups(evaluation: &Evaluation, group_of_entity: LazyFrame) -> Result<IndexMap<String, Vec<FileRead>>> {
+    let pairs = group_of_entity.unique_stable(None, UniqueKeepStrategy::First).collect()?;
+    let (entities, groups) = (pairs.column(&GridColumn::Entity.name())?.str()?, pairs.column("group")?.str()?);
+    let group: HashMap<&str, &str> = entities.iter().zip(groups.iter()).filter_map(|(e, g)| Some((e?, g?))).collect();
+    let of_group = |file: &FileRead| FileRead {
+        name: file.name.clone(),
+        entity: file.entity.as_deref().map(|e| group.get(e).map_or(e, |g| *g).to_string()),
+    };
+    Ok(evaluation.files.iter().map(|(source, files)| (source.clone(), files.iter().map(of_group).collect())).collect())
 }

@@ -37,5 +37,8 @@ fn the_example_reports_each_account_and_the_brand_with_the_crisis_and_what_was_d
     let brands = out.path().join("rollups/brand/2026-08/entities");
     let brand = std::fs::read_to_string(brands.join("晨光咖啡.md")).unwrap();
     assert!(brand.contains("## 与竞品对比"), "the brand against the competitors' brands: {brand}");
+    let sources = brand.lines().find(|line| line.starts_with("数据来源")).unwrap();
+    assert!(sources.contains("晨光咖啡-抖音/抖音作品列表-2026Q3.xlsx"), "its accounts' downloads: {sources}");
+    assert!(!sources.contains("竞品"), "and not the competitors': {sources}");
     assert!(!brands.join("竞品A.md").exists(), "a brand of competitors' accounts is a competitor");
 }
