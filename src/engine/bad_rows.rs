@@ -4,7 +4,6 @@
 
 use polars::prelude::*;
 
-use super::sniff::DateFormat;
 use super::sources::{Scan, SourceRef, find_header, scan_file};
 use super::values::{self, ColumnUse};
 use super::{instants, numbers};
@@ -80,12 +79,11 @@ pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Erro
         let dtypes: Vec<(String, DataType)> = used.iter().map(|h| (h.to_string(), DataType::String)).collect();
         // A column of dates or times used in arithmetic is flagged as one: a value that is not a
         // date (see `instants`).
-        let dates: Vec<Option<DateFormat>> = used.iter().map(|h| instants::written_dates(&sample, h, markers)).collect();
-        let flag = |(header, dates): (&&str, &Option<DateFormat>)| match dates {
-            Some(format) => instants::bad(col(*header), format.clone(), markers),
-            None => numbers::bad_number(col(*header), markers),
-        };
-        let flags = used.iter().zip(&dates).enumerate().map(|(i, column)| flag(column).alias(format!("bad {i}")));
+        let dates: Vec<Option<Expr>> = used.iter().map(|h| instants::bad_values(&sample, h, markers)).collect();
+        let flags = used.iter().zip(&dates).enumerate().map(|(i, (header, not_a_date))| {
+            let flag = not_a_date.clone().unwrap_or_else(|| numbers::bad_number(col(*header), markers));
+            flag.alias(format!("bad {i}"))
+        });
         let flags: Vec<Expr> = flags.collect();
         let rows = file.scan(&dtypes).ok()?.with_row_index("row", None).with_columns(flags);
         let any = polars::lazy::dsl::any_horizontal((0..used.len()).map(|i| col(format!("bad {i}"))).collect::<Vec<_>>());

@@ -37,10 +37,20 @@ pub fn column(
     }
 }
 
+/// For a column of dates or times (as [`column`] tells them), whether each row's value is not a
+/// date: never where a workbook typed the cells. `None` for any other column.
+pub fn bad_values(sample: &DataFrame, header: &str, markers: &[String]) -> Option<Expr> {
+    match sample.column(header).ok()?.dtype() {
+        DataType::Date | DataType::Datetime(..) => Some(lit(false)),
+        DataType::String => written_dates(sample, header, markers).map(|format| bad(col(header), format, markers)),
+        _ => None,
+    }
+}
+
 /// How the sample writes a text column's dates, if it holds dates or times and no numbers
 /// (besides ways of writing "no data"): its other values are to report as not dates, not a
 /// reason to read the column as numbers.
-pub fn written_dates(sample: &DataFrame, header: &str, markers: &[String]) -> Option<DateFormat> {
+fn written_dates(sample: &DataFrame, header: &str, markers: &[String]) -> Option<DateFormat> {
     let column = sample.column(header).ok()?.str().ok()?;
     let written = column.iter().flatten().map(str::trim).filter(|v| !v.is_empty());
     let values: Vec<&str> = written.filter(|v| !numbers::is_placeholder(v, markers)).collect();
@@ -56,7 +66,7 @@ pub fn written_dates(sample: &DataFrame, header: &str, markers: &[String]) -> Op
 
 /// Whether a value written as text is not a date in `format`, and not a way of writing "no
 /// data" either.
-pub fn bad(text: Expr, format: DateFormat, markers: &[String]) -> Expr {
+fn bad(text: Expr, format: DateFormat, markers: &[String]) -> Expr {
     seconds(text.clone(), format).is_null().and(numbers::bad_number(text, markers))
 }
 

@@ -10,25 +10,37 @@ use super::file::{CaseData, Given};
 use crate::error::{Error, ErrorKind};
 use crate::ruleset::model::{ENTITY_PLACEHOLDER, Source};
 
-/// Whether the case gives the source fixture files only (inline rows are in the source's own
-/// terms and replace its parts).
-pub fn gives_files(given: &Given) -> bool {
+/// The fixture files the case gives a source, each with the entity it is given for; `None`
+/// where any rows are inline (in the source's own terms, they replace its parts).
+pub fn fixture_files(given: &Given) -> Option<Vec<(Option<&str>, &PathBuf)>> {
     match given {
-        Given::Inline(_) => false,
-        Given::File(_) => true,
-        Given::PerEntity(entities) => entities.iter().all(|(_, given)| matches!(given, Given::File(_))),
+        Given::Inline(_) => None,
+        Given::File(path) => Some(vec![(None, path)]),
+        Given::PerEntity(entities) => entities
+            .iter()
+            .map(|(entity, given)| match given {
+                Given::File(path) => Some((Some(entity.as_str()), path)),
+                _ => None,
+            })
+            .collect(),
     }
 }
 
-/// Points each part of `source` at the fixtures that match its file name, copied under `folder`;
-/// a part no fixture matches reads nothing.
-pub fn route(data: &CaseData, source: &mut Source, fixtures: &Path, folder: &Path) -> Result<(), Error> {
+/// Points each part of `source` at the `files` that match its file name, copied under `folder`;
+/// a part no file matches reads nothing.
+pub fn route(
+    data: &CaseData,
+    files: Vec<(Option<&str>, &PathBuf)>,
+    source: &mut Source,
+    fixtures: &Path,
+    folder: &Path,
+) -> Result<(), Error> {
     let invalid = |message: String| {
         Error::new(ErrorKind::InvalidTestData { source_name: data.source.clone(), message }).at(data.location.clone())
     };
     let names: Vec<String> = source.parts.iter().map(|part| file_name(&part.path)).collect();
     let mut used = vec![false; names.len()];
-    for (entity, relative) in given_files(&data.given) {
+    for (entity, relative) in files {
         let name = relative.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let Some(index) = names.iter().position(|pattern| Pattern::new(pattern).is_ok_and(|p| p.matches(&name))) else {
             return Err(invalid(format!("`{name}` matches none of the parts' file names ({})", names.join(", "))));
@@ -70,18 +82,4 @@ pub fn route(data: &CaseData, source: &mut Source, fixtures: &Path, folder: &Pat
 /// The last part of a path pattern, which names the export's file.
 fn file_name(pattern: &str) -> String {
     pattern.rsplit(['/', '\\']).next().unwrap_or(pattern).replace(ENTITY_PLACEHOLDER, "*")
-}
-
-fn given_files(given: &Given) -> Vec<(Option<&str>, &PathBuf)> {
-    match given {
-        Given::File(path) => vec![(None, path)],
-        Given::PerEntity(entities) => entities
-            .iter()
-            .filter_map(|(entity, given)| match given {
-                Given::File(path) => Some((Some(entity.as_str()), path)),
-                _ => None,
-            })
-            .collect(),
-        Given::Inline(_) => Vec::new(),
-    }
 }

@@ -86,8 +86,11 @@ fn point_sources(loaded: &mut Loaded, file: &TestFile, case: &TestCase, scratch:
         match case.data.iter().find(|d| &d.source == name) {
             None if source.parts.is_empty() => source.path = none,
             None => source.parts.iter_mut().for_each(|part| part.path = none.clone()),
-            Some(data) if !source.parts.is_empty() && parts::gives_files(&data.given) => {
-                if let Err(error) = parts::route(data, source, &fixtures, &folder) {
+            Some(data)
+                if !source.parts.is_empty()
+                    && let Some(files) = parts::fixture_files(&data.given) =>
+            {
+                if let Err(error) = parts::route(data, files, source, &fixtures, &folder) {
                     errors.push(error);
                 }
             }
