@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::engine::files::DataFile;
 use crate::engine::sources::{SourceRef, find_header, peek_headers};
 use crate::error::{Errors, Result};
-use crate::ruleset::{self, CheckedRuleset};
+use crate::ruleset::{self, CheckedRuleset, RulesetFiles};
 
 /// Loads and validates a ruleset. Source paths are relative to `data_dir` when given, else to
 /// the ruleset's folder. Where source files can be read, their headers help resolve names.
@@ -15,6 +15,20 @@ pub fn open(ruleset_path: &Path, data_dir: Option<&Path>) -> Result<CheckedRules
     let loaded = ruleset::load(ruleset_path)?;
     let base_dir: PathBuf = data_dir.map_or_else(|| loaded.base_dir.clone(), Path::to_path_buf);
     validate(loaded, base_dir)
+}
+
+/// Loads and validates the ruleset at `ruleset_path` of `files` (a git revision), with what it
+/// extends from there too. Source paths are relative to `data_dir`; without one, no data file
+/// is read at all.
+pub fn open_from(ruleset_path: &Path, data_dir: Option<&Path>, files: &dyn RulesetFiles) -> Result<CheckedRuleset> {
+    let loaded = ruleset::load_from(ruleset_path, files)?;
+    match data_dir {
+        Some(dir) => validate(loaded, dir.to_path_buf()),
+        None => {
+            let base_dir = loaded.base_dir.clone();
+            ruleset::validate(loaded, base_dir, &HashMap::new())
+        }
+    }
 }
 
 /// Validates a loaded ruleset (whose sources a caller may have pointed at other files) with

@@ -26,17 +26,43 @@ pub struct Loaded {
 /// The largest ruleset file read: rulesets are a few tens of kilobytes.
 pub const MAX_RULESET_BYTES: u64 = 1024 * 1024;
 
+/// Where ruleset files are read from: the disk, or a git revision (`kpi diff git:REV:PATH`),
+/// so that a ruleset and everything it extends come from one place.
+pub trait RulesetFiles {
+    /// The ruleset file at `path` (a ruleset's own path, or a relative `extends` joined to the
+    /// folder of the file that names it), named as the user sees it.
+    fn read(&self, path: &Path) -> Result<Arc<SourceFile>, Error>;
+}
+
+/// Ruleset files on disk.
+pub struct Disk;
+
+impl RulesetFiles for Disk {
+    fn read(&self, path: &Path) -> Result<Arc<SourceFile>, Error> {
+        Ok(SourceFile::new(path, read_ruleset_file(path)?))
+    }
+}
+
 pub fn load(path: &Path) -> Result<Loaded> {
-    let text = read_ruleset_file(path)?;
+    load_from(path, &Disk)
+}
+
+/// Loads the ruleset at `path` of `files`, with what it extends from the same `files`.
+pub fn load_from(path: &Path, files: &dyn RulesetFiles) -> Result<Loaded> {
+    let file = files.read(path)?;
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    load_text(SourceFile::new(path, text), base_dir)
+    load_text_from(file, base_dir, files)
 }
 
 /// Loads a ruleset from text; `base_dir` is where its relative paths start.
 pub fn load_text(file: Arc<SourceFile>, base_dir: PathBuf) -> Result<Loaded> {
+    load_text_from(file, base_dir, &Disk)
+}
+
+fn load_text_from(file: Arc<SourceFile>, base_dir: PathBuf, files: &dyn RulesetFiles) -> Result<Loaded> {
     let mut problems = Vec::new();
     let mut removed = Vec::new();
-    let tree = resolve(&file, &base_dir, &mut Vec::new(), &mut problems, &mut removed)?;
+    let tree = resolve(&file, &base_dir, files, &mut Vec::new(), &mut problems, &mut removed)?;
     let schema = Ruleset::json_schema();
     let (json, mismatches) = Shape::new(&schema).convert(&tree);
     problems.extend(mismatches);
@@ -77,6 +103,7 @@ fn path_steps(path: &serde_path_to_error::Path) -> Vec<PathStep<'_>> {
 fn resolve(
     file: &Arc<SourceFile>,
     dir: &Path,
+    files: &dyn RulesetFiles,
     chain: &mut Vec<String>,
     problems: &mut Vec<Error>,
     removed: &mut Vec<(String, Location)>,
@@ -102,7 +129,7 @@ fn resolve(
             errors.push(Error::new(kind).at(parent.location.clone()));
             continue;
         };
-        match parent_file(reference, dir) {
+        match parent_file(reference, dir, files) {
             Ok((parent_file, parent_dir)) => {
                 let name = parent_file.path().display().to_string();
                 if chain.contains(&name) {
@@ -111,7 +138,7 @@ fn resolve(
                     errors.push(Error::new(ErrorKind::ExtendsCycle { path }).at(parent.location.clone()));
                     continue;
                 }
-                match resolve(&parent_file, &parent_dir, chain, problems, removed) {
+                match resolve(&parent_file, &parent_dir, files, chain, problems, removed) {
                     Ok(parent_tree) if parent_tree.get("ruleset").is_none() => {
                         let kind = ErrorKind::NotARuleset { path: name, reason: "it has no `ruleset:` key" };
                         errors.push(Error::new(kind).at(parent.location.clone()));
@@ -163,7 +190,7 @@ fn read_ruleset_file(path: &Path) -> Result<String, Error> {
     }
 }
 
-fn parent_file(reference: &str, dir: &Path) -> Result<(Arc<SourceFile>, PathBuf), Error> {
+fn parent_file(reference: &str, dir: &Path, files: &dyn RulesetFiles) -> Result<(Arc<SourceFile>, PathBuf), Error> {
     if let Some(name) = reference.strip_prefix("builtin:") {
         let text = builtin::text(name).ok_or_else(|| {
             Error::new(ErrorKind::UnknownBuiltin { name: name.to_string() })
@@ -178,9 +205,9 @@ fn parent_file(reference: &str, dir: &Path) -> Result<(Arc<SourceFile>, PathBuf)
         let reason = "`extends` names a `.yaml` or `.yml` file, or `builtin:NAME`";
         return Err(Error::new(ErrorKind::NotARuleset { path: path.display().to_string(), reason }));
     }
-    let text = read_ruleset_file(&path)?;
+    let file = files.read(&path)?;
     let parent_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok((SourceFile::new(path, text), parent_dir))
+    Ok((file, parent_dir))
 }
 
 #[cfg(test)]

@@ -14,6 +14,6 @@ pub mod validate;
 pub mod yaml;
 
 pub use checked::CheckedRuleset;
-pub use load::{Loaded, load, load_text};
+pub use load::{Loaded, RulesetFiles, load, load_from, load_text};
 pub use model::Ruleset;
 pub use validate::validate;

@@ -87,7 +87,74 @@ fn a_ruleset_at_a_git_revision_extends_the_files_of_that_revision() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("`nope.yaml` is not in revision `HEAD`"));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("cannot read `git:HEAD:nope.yaml`: there is no such file"), "{stderr}");
+}
+
+fn kpi_diff_fails(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi")).arg("diff").args(args).current_dir(dir).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// A repository with `client.yaml` extending `base.yaml`, committed.
+fn client_repository() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    std::fs::copy(manifest_dir().join("tests/fixtures/diff/old.yaml"), dir.join("base.yaml")).unwrap();
+    std::fs::write(dir.join("client.yaml"), "ruleset: client\nextends: base.yaml\n").unwrap();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "the client"]);
+    repo
+}
+
+#[test]
+fn a_revision_is_never_an_option_of_git_and_a_path_never_leaves_the_revision() {
+    let repo = client_repository();
+    let dir = repo.path();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, "important").unwrap();
+    let option = format!("git:--output={}:client.yaml", victim.display());
+    let stderr = kpi_diff_fails(dir, &[&option, "client.yaml"]);
+    assert!(stderr.contains("is not a revision"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "important");
+    // A path outside the repository names no file of the revision, even where the working copy has one.
+    let absolute = format!("git:HEAD:{}", dir.join("client.yaml").display());
+    let stderr = kpi_diff_fails(dir, &[&absolute, "client.yaml"]);
+    assert!(stderr.contains("is not a path inside the repository"), "{stderr}");
+    let stderr = kpi_diff_fails(dir, &["git:HEAD:../client.yaml", "client.yaml"]);
+    assert!(stderr.contains("is not a path inside the repository"), "{stderr}");
+    let stderr = kpi_diff_fails(dir, &["git:nosuchbranch:client.yaml", "client.yaml"]);
+    assert!(stderr.contains("`nosuchbranch` names no commit of this repository"), "{stderr}");
+    // A file that is in the working copy but was never committed is not in the revision.
+    std::fs::write(dir.join("new.yaml"), "ruleset: new\nextends: base.yaml\n").unwrap();
+    let stderr = kpi_diff_fails(dir, &["git:HEAD:new.yaml", "client.yaml"]);
+    assert!(stderr.contains("cannot read `git:HEAD:new.yaml`: there is no such file"), "{stderr}");
+}
+
+#[test]
+fn a_revision_follows_its_own_symbolic_links_and_reads_no_file_it_does_not_need() {
+    let repo = client_repository();
+    let dir = repo.path();
+    std::fs::create_dir(dir.join("shared")).unwrap();
+    std::fs::rename(dir.join("base.yaml"), dir.join("shared/base.yaml")).unwrap();
+    std::os::unix::fs::symlink("shared/base.yaml", dir.join("base.yaml")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("passwd.yaml")).unwrap();
+    std::fs::write(dir.join("leaks.yaml"), "ruleset: leaks\nextends: passwd.yaml\n").unwrap();
+    // Larger than a ruleset may be: refused by its size, before it is read.
+    std::fs::write(dir.join("large.yaml"), format!("ruleset: large\n#{}\n", "x".repeat(2 << 20))).unwrap();
+    std::fs::write(dir.join("extends-large.yaml"), "ruleset: big\nextends: large.yaml\n").unwrap();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "a shared base"]);
+    let out = kpi_diff(dir, &["git:HEAD:client.yaml", "client.yaml"]);
+    assert!(out.starts_with("git:HEAD:client.yaml → client.yaml\n"), "{out}");
+    let stderr = kpi_diff_fails(dir, &["git:HEAD:leaks.yaml", "client.yaml"]);
+    assert!(stderr.contains("a symbolic link to a file outside the repository"), "{stderr}");
+    assert!(!stderr.contains("root:"), "{stderr}");
+    let stderr = kpi_diff_fails(dir, &["git:HEAD:extends-large.yaml", "client.yaml"]);
+    assert!(stderr.contains("`git:HEAD:large.yaml` is not read as a ruleset: it is larger than 1 MiB"), "{stderr}");
 }
 
 #[test]

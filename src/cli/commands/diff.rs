@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use kpi::engine::Period;
 use kpi::review::DiffFormat;
-use kpi::review::git::{self, AtRevision};
+use kpi::review::git::{self, Revision};
 use kpi::ruleset::CheckedRuleset;
 use kpi::{Error, ErrorKind, Errors, project};
 
@@ -18,8 +18,6 @@ pub struct Config {
     with_data: bool,
     period: Option<Period>,
     format: DiffFormat,
-    /// The revisions' trees, kept until the command is done.
-    _revisions: Vec<AtRevision>,
 }
 
 impl Config {
@@ -29,18 +27,14 @@ impl Config {
         if period.period.is_some() && data.is_none() {
             return Err(Error::new(ErrorKind::FlagNeeds { flag: "--period", needs: "--data" }).into());
         }
-        let mut revisions = Vec::new();
-        let mut open_spec = |spec: &str| -> Result<CheckedRuleset, Errors> {
-            let path = match git::parse(spec) {
+        let open_spec = |spec: &str| -> Result<CheckedRuleset, Errors> {
+            match git::parse(spec) {
                 Some((revision, path)) => {
-                    let at = git::checkout(spec, revision, path)?;
-                    let path = at.path.clone();
-                    revisions.push(at);
-                    path
+                    let (revision, path) = Revision::open(spec, revision, path)?;
+                    project::open_from(&path, data.as_deref(), &revision)
                 }
-                None => PathBuf::from(spec),
-            };
-            project::open(&path, data.as_deref())
+                None => project::open(&PathBuf::from(spec), data.as_deref()),
+            }
         };
         let (old_ruleset, new_ruleset) = match (open_spec(&old), open_spec(&new)) {
             (Ok(a), Ok(b)) => (a, b),
@@ -57,7 +51,6 @@ impl Config {
             with_data,
             period,
             format,
-            _revisions: revisions,
         })
     }
 
