@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod format;
 pub mod locale;
 pub mod location;
+pub mod read;
 pub mod scratch;
 pub mod suggest;
 pub mod texts;

@@ -19,26 +19,45 @@ pub fn client_folder(dir: &Path, from: &str) -> Result<Vec<PathBuf>> {
     let name = builtin_name(from)?;
     refuse_files_in(dir)?;
     let client = client_id(dir);
-    let mut written = Vec::new();
-    let mut write = |relative: &str, text: &str| -> Result<()> {
+    let mut written = Written(Vec::new());
+    written.write(dir, "ruleset.yaml", &ruleset_text(&client, name))?;
+    for (relative, text) in builtin::samples(name) {
+        written.write(dir, relative, text)?;
+    }
+    written.write(dir, "templates/README.md", TEMPLATES_README)?;
+    written.write(dir, ".gitignore", GITIGNORE)?;
+    written.write(dir, "README.md", &client_readme(&client, name))?;
+    let test = test_text(&dir.join("ruleset.yaml"), name)?;
+    written.write(dir, "tests/sample.test.yaml", &test)?;
+    Ok(std::mem::take(&mut written.0))
+}
+
+/// The files of the client folder written so far: removed again if the folder cannot be
+/// written whole.
+struct Written(Vec<PathBuf>);
+
+impl Written {
+    /// Creates `relative` in `dir`, where no file was: a file of the client's is never
+    /// overwritten, even in a folder that cannot be listed.
+    fn write(&mut self, dir: &Path, relative: &str, text: &str) -> Result<()> {
         let path = dir.join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| cannot_write(&path, e))?;
         }
-        std::fs::write(&path, text).map_err(|e| cannot_write(&path, e))?;
-        written.push(path);
+        let mut file =
+            std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| cannot_write(&path, e))?;
+        self.0.push(path.clone());
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| cannot_write(&path, e))?;
         Ok(())
-    };
-    write("ruleset.yaml", &ruleset_text(&client, name))?;
-    for (relative, text) in builtin::samples(name) {
-        write(relative, text)?;
     }
-    write("templates/README.md", TEMPLATES_README)?;
-    write(".gitignore", GITIGNORE)?;
-    write("README.md", &client_readme(&client, name))?;
-    let test = test_text(&dir.join("ruleset.yaml"), name)?;
-    write("tests/sample.test.yaml", &test)?;
-    Ok(written)
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        for path in self.0.iter().rev() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// `builtin:NAME` (or `NAME`) of a built-in ruleset.
@@ -53,14 +72,18 @@ fn builtin_name(from: &str) -> Result<&'static str> {
     })
 }
 
-/// A folder that has files is not written into: nothing of a client's is overwritten.
+/// A folder that has files, or that cannot be listed to tell, is not written into: nothing of a
+/// client's is overwritten.
 fn refuse_files_in(dir: &Path) -> Result<()> {
-    let has_files = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
-    match has_files {
-        true => Err(Error::new(ErrorKind::FolderNotEmpty { path: dir.display().to_string() })
-            .help("name a new folder, or an empty one")
+    let not_empty = || Error::new(ErrorKind::FolderNotEmpty { path: dir.display().to_string() });
+    match std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(not_empty().help("name a new folder, or an empty one").into()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(not_empty()
+            .note(format!("it cannot be listed to see what is in it: {e}"))
+            .help("name a new folder, or one you can list")
             .into()),
-        false => Ok(()),
     }
 }
 
@@ -77,6 +100,8 @@ fn client_id(dir: &Path) -> String {
 
 fn ruleset_text(client: &str, builtin: &str) -> String {
     let (kpi, source, diagnosis) = first_definitions(builtin);
+    // Quoted: a folder named `null`, `true` or `2026` is still a name.
+    let id = quoted(client);
     format!(
         "# The ruleset of {client}: the built-in `{builtin}` with this client's changes. Every KPI,\n\
          # source, scorecard and diagnosis of the built-in applies; change only what differs, e.g.\n\
@@ -89,9 +114,9 @@ fn ruleset_text(client: &str, builtin: &str) -> String {
          #\n\
          # `kpi show ruleset.yaml --effective` prints the whole ruleset; `kpi show ruleset.yaml --sources`\n\
          # lists the exports to download; `kpi schema > ruleset.schema.json` gives editors the format.\n\
-         ruleset: {client}\n\
+         ruleset: {id}\n\
          version: \"1\"\n\
-         client: {client}\n\
+         client: {id}\n\
          extends: builtin:{builtin}\n"
     )
 }
@@ -192,4 +217,31 @@ fn expectations(appraisal: &Appraisal, entity: &str) -> String {
 /// Text as a YAML double-quoted scalar.
 fn quoted(text: &str) -> String {
     serde_json::to_string(text).expect("a string serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_there_is_never_written_over_and_a_half_written_folder_is_taken_back() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ruleset.yaml"), "the client's own").unwrap();
+        let mut written = Written(Vec::new());
+        written.write(dir.path(), "README.md", "new").unwrap();
+        let error = written.write(dir.path(), "ruleset.yaml", "ruleset: x\n").unwrap_err();
+        assert!(error.to_string().starts_with("cannot write"), "{error}");
+        drop(written);
+        assert_eq!(std::fs::read_to_string(dir.path().join("ruleset.yaml")).unwrap(), "the client's own");
+        assert!(!dir.path().join("README.md").exists(), "what this init wrote is removed");
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_listed_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "").unwrap();
+        let error = refuse_files_in(&dir.path().join("file")).unwrap_err();
+        assert!(error.to_string().contains("is not empty"), "{error}");
+        assert!(refuse_files_in(&dir.path().join("new")).is_ok());
+    }
 }

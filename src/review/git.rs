@@ -46,15 +46,15 @@ impl Revision {
                 .help("write the path from the repository's root, or from this folder with `./`")
         })?;
         let relative = match from_here {
-            true => inside_repository(&Path::new(&prefix).join(relative)).ok_or_else(|| {
-                failed(format!("`./{path}` is not a path inside the repository"))
-            })?,
+            true => inside_repository(&Path::new(&prefix).join(relative))
+                .ok_or_else(|| failed(format!("`./{path}` is not a path inside the repository")))?,
             false => relative,
         };
         let verify = format!("{revision}^{{commit}}");
-        let commit = text(git(&["rev-parse", "--verify", "--quiet", "--end-of-options", &verify]).map_err(|_| {
-            failed(format!("`{revision}` names no commit of this repository"))
-        })?);
+        let commit = text(
+            git(&["rev-parse", "--verify", "--quiet", "--end-of-options", &verify])
+                .map_err(|_| failed(format!("`{revision}` names no commit of this repository")))?,
+        );
         Ok((Revision { revision: revision.to_string(), commit }, relative))
     }
 

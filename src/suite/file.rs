@@ -86,10 +86,15 @@ const CASE_KEYS: [&str; 4] = ["name", "period", "data", "expect"];
 const EXPECT_KEYS: [&str; 9] =
     ["kpis", "targets", "scores", "bands", "totals", "grades", "diagnoses", "quality", "values"];
 
+/// The largest test file read: inline rows make a test file larger than a ruleset, but a test
+/// of many megabytes is a data file in the wrong place.
+pub const MAX_TEST_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 pub fn read(path: &Path) -> Result<TestFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
-    })?;
+    let unreadable =
+        |message: String| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message });
+    let bytes = crate::read::bytes(path, MAX_TEST_FILE_BYTES).map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
     let root = yaml::parse(&SourceFile::new(path, text))?;
     let mut reader = Reader { errors: Vec::new() };
     let file = reader.file(path, &root);
@@ -99,6 +104,11 @@ pub fn read(path: &Path) -> Result<TestFile> {
 
 struct Reader {
     errors: Vec<Error>,
+}
+
+/// A name that is one folder's, and stays inside the folder it is in.
+pub(super) fn is_folder_name(name: &str) -> bool {
+    !matches!(name, "" | "." | "..") && !name.contains(['/', '\\', '\0'])
 }
 
 impl Reader {
@@ -199,9 +209,21 @@ impl Reader {
     /// given, a map of entity → either.
     fn given(&mut self, node: &Node, per_entity: bool) -> Option<Given> {
         if per_entity && matches!(node.value, yaml::Value::Map(_)) {
-            let entries = self.map(node, None);
-            let given = entries.into_iter().filter_map(|(entity, g)| Some((entity.to_string(), self.given(g, false)?)));
-            return Some(Given::PerEntity(given.collect()));
+            let mut given = Vec::new();
+            for (key, value) in node.entries() {
+                let entity = key.text().unwrap_or_default();
+                if !is_folder_name(entity) {
+                    let kind = ErrorKind::WrongType {
+                        expected: "an entity's name that can be a folder's".into(),
+                        found: format!("`{entity}`"),
+                    };
+                    let help = "an entity given its own rows is the folder `{entity}` stands for: one name, without `/`, not `.` or `..`";
+                    self.error(Error::new(kind).at(key.location.clone()).help(help));
+                    continue;
+                }
+                given.extend(self.given(value, false).map(|g| (entity.to_string(), g)));
+            }
+            return Some(Given::PerEntity(given));
         }
         let text = self.text(node, "inline CSV or the path of a fixture file")?;
         Some(if text.contains('\n') { Given::Inline(text) } else { Given::File(PathBuf::from(text)) })

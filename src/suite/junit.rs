@@ -71,12 +71,12 @@ pub fn xml(report: &SuiteReport) -> String {
     out
 }
 
-/// Text in XML 1.0: markup characters as entities, control characters (which XML 1.0 cannot
-/// hold) written out.
+/// Text in XML 1.0: characters it cannot hold (control characters, U+FFFE, U+FFFF) written out
+/// as `\u{…}`, markup characters as entities.
 fn escape(text: &str) -> String {
-    let kept: String =
-        text.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{fffd}' } else { c }).collect();
-    printable(&kept)
+    printable(text)
+        .replace('\u{fffe}', "\\u{fffe}")
+        .replace('\u{ffff}', "\\u{ffff}")
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

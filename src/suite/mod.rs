@@ -4,6 +4,7 @@
 //! tested like code: every failing expectation says what was expected and what came out, at its
 //! YAML line.
 
+mod case_files;
 mod compare;
 mod file;
 mod junit;

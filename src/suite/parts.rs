@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use glob::Pattern;
 
+use super::case_files;
 use super::file::{CaseData, Given};
 use crate::error::{Error, ErrorKind};
 use crate::ruleset::model::{ENTITY_PLACEHOLDER, Source};
@@ -62,18 +63,18 @@ pub fn route(
                 )));
             }
         };
-        std::fs::create_dir_all(&into).map_err(Error::internal)?;
-        let from = fixtures.join(relative);
-        std::fs::copy(&from, into.join(&name))
-            .map_err(|e| invalid(format!("cannot read `{}`: {e}", from.display())))?;
+        std::fs::create_dir_all(&into).map_err(|e| case_files::unwritable(&into, e))?;
+        case_files::copy_fixture(&fixtures.join(relative), &into.join(&name))
+            .map_err(|e| e.at(data.location.clone()))?;
         used[index] = true;
     }
     for (index, part) in source.parts.iter_mut().enumerate() {
-        let read = folder.join(format!("part{index}"));
+        // The scratch folder's path as a pattern that matches it alone.
+        let read = Pattern::escape(&folder.join(format!("part{index}")).display().to_string());
         part.path = match (used[index], part.path.contains(ENTITY_PLACEHOLDER)) {
-            (false, _) => folder.join("none").display().to_string(),
-            (true, true) => read.join(ENTITY_PLACEHOLDER).join("*").display().to_string(),
-            (true, false) => read.join("*").display().to_string(),
+            (false, _) => Pattern::escape(&folder.join("none").display().to_string()),
+            (true, true) => format!("{read}/{ENTITY_PLACEHOLDER}/*"),
+            (true, false) => format!("{read}/*"),
         };
     }
     Ok(())

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::file::{CaseData, Given, TestCase, TestFile};
-use super::parts;
+use super::{case_files, parts};
 use crate::appraise::{Appraisal, Selection, appraise};
 use crate::engine::{self, Evaluation, Period};
 use crate::error::{Error, ErrorKind, Errors, Result};
@@ -80,9 +80,13 @@ fn point_sources(loaded: &mut Loaded, file: &TestFile, case: &TestCase, scratch:
             errors.push(error.at(data.location.clone()));
         }
     }
-    for (name, source) in loaded.model.sources.iter_mut() {
-        let folder = scratch.join(name);
-        let none = folder.join("none").display().to_string();
+    for (index, (name, source)) in loaded.model.sources.iter_mut().enumerate() {
+        // A source's name is the ruleset's text: a folder's name where it can be one, never a path.
+        let folder = match super::file::is_folder_name(name) {
+            true => scratch.join(name),
+            false => scratch.join(format!("source-{index}")),
+        };
+        let none = glob::Pattern::escape(&folder.join("none").display().to_string());
         match case.data.iter().find(|d| &d.source == name) {
             None if source.parts.is_empty() => source.path = none,
             None => source.parts.iter_mut().for_each(|part| part.path = none.clone()),
@@ -127,18 +131,18 @@ fn write_data(data: &CaseData, fixtures: &Path, folder: &Path, per_entity: bool)
         Error::new(ErrorKind::InvalidTestData { source_name: data.source.clone(), message }).at(data.location.clone())
     };
     let write = |given: &Given, into: &Path| -> Result<(PathBuf, bool), Error> {
-        std::fs::create_dir_all(into).map_err(Error::internal)?;
+        std::fs::create_dir_all(into).map_err(|e| case_files::unwritable(into, e))?;
         match given {
             Given::Inline(text) => {
                 let path = into.join("rows.csv");
-                std::fs::write(&path, text).map_err(Error::internal)?;
+                let mut file = case_files::new_file(&path)?;
+                std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| case_files::unwritable(&path, e))?;
                 Ok((path, true))
             }
             Given::File(relative) => {
-                let from = fixtures.join(relative);
                 let name = relative.file_name().unwrap_or_default();
                 let path = into.join(name);
-                std::fs::copy(&from, &path).map_err(|e| invalid(format!("cannot read `{}`: {e}", from.display())))?;
+                case_files::copy_fixture(&fixtures.join(relative), &path).map_err(|e| e.at(data.location.clone()))?;
                 Ok((path, false))
             }
             Given::PerEntity(_) => Err(invalid("an entity's rows are CSV or a file, not a map".into())),
@@ -150,7 +154,7 @@ fn write_data(data: &CaseData, fixtures: &Path, folder: &Path, per_entity: bool)
             for (entity, given) in entities {
                 inline &= write(given, &folder.join(entity))?.1;
             }
-            Ok((folder.join("{entity}").join("*").display().to_string(), inline))
+            Ok((format!("{}/{{entity}}/*", glob::Pattern::escape(&folder.display().to_string())), inline))
         }
         (Given::PerEntity(_), false) => {
             Err(invalid("the source names the entity of each row: give its rows as CSV or a file".into()))
@@ -161,7 +165,8 @@ fn write_data(data: &CaseData, fixtures: &Path, folder: &Path, per_entity: bool)
         )),
         (given, false) => {
             let (path, inline) = write(given, folder)?;
-            Ok((path.display().to_string(), inline))
+            // A path is a pattern: a fixture named `export[1].csv` is that file, not a class of characters.
+            Ok((glob::Pattern::escape(&path.display().to_string()), inline))
         }
     }
 }

@@ -239,3 +239,24 @@ fn the_json_names_the_ruleset_and_data_it_came_from_by_content() {
     assert_eq!(changed.0, original.0, "the ruleset is the same");
     assert_ne!(changed.1, original.1, "one changed value changes the data's hash");
 }
+
+#[test]
+fn an_output_file_is_written_through_a_symbolic_link_and_into_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared.json");
+    std::fs::write(&shared, "stale").unwrap();
+    let link = dir.path().join("results.json");
+    std::os::unix::fs::symlink(&shared, &link).unwrap();
+    let output = kpi(&["run", EXAMPLE, "--period", "2026-10", "--format", "json", "-o", link.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    let written = std::fs::read_to_string(&shared).unwrap();
+    assert!(written.starts_with("{\n  \"ruleset\": \"chenguang-wechat\""), "{written}");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "nothing else is left: {names:?}");
+    for special in ["/dev/stdout", "/proc/self/fd/1"] {
+        let output = kpi(&["run", EXAMPLE, "--period", "2026-10", "--format", "csv", "-o", special]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(stdout(&output).starts_with("entity,period,kpi,value"), "{special}: {}", stdout(&output));
+    }
+}

@@ -96,3 +96,18 @@ fn a_folder_with_files_is_not_written_into() {
     assert!(err.contains("is not empty"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn a_folder_named_like_a_yaml_value_is_still_the_client_s_name() {
+    let parent = tempfile::tempdir().unwrap();
+    for name in ["null", "true", "2026"] {
+        let dir = parent.path().join(name);
+        let dir = dir.to_str().unwrap();
+        let (code, _, err) = kpi(&["init", dir]);
+        assert_eq!(code, 0, "{err}");
+        let ruleset = std::fs::read_to_string(format!("{dir}/ruleset.yaml")).unwrap();
+        assert!(ruleset.contains(&format!("\nruleset: \"{name}\"\n")), "{ruleset}");
+        let (code, _, err) = kpi(&["check", &format!("{dir}/ruleset.yaml"), "--data", dir]);
+        assert_eq!(code, 0, "{err}");
+    }
+}

@@ -236,3 +236,18 @@ fn the_html_report_renders_in_headless_chromium_without_errors_or_network() {
     assert_eq!(result["chartVisible"], true);
     assert!(result["pdfBytes"].as_u64().unwrap() > 10_000, "printed to PDF: {result}");
 }
+
+#[test]
+fn a_folder_where_a_report_goes_fails_the_set_before_any_report_moves() {
+    let ruleset = example();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("2026-10/portfolio.md")).unwrap();
+    let errors = try_render(&ruleset, &options(dir.path(), Locale::ZhCn, None)).unwrap_err();
+    let message = errors.to_string();
+    assert!(message.contains("portfolio.md` is a folder, where the report goes"), "{message}");
+    let left: Vec<String> = std::fs::read_dir(dir.path().join("2026-10"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["portfolio.md"], "no report moved in, and no staging folder is left");
+}

@@ -193,3 +193,88 @@ fn the_builtin_rulesets_pass_their_own_tests() {
     let general = "no case exercises, in rulesets/social-media-general.yaml";
     assert!(!out.contains(general), "every KPI and diagnosis of the general pack is tested: {out}");
 }
+
+/// A client folder with a ruleset reading one file per account, and a test file `case.test.yaml`.
+fn client_with_test(test: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let ruleset = "ruleset: hostile\ngrain: { entity: account, period: month }\n\
+                   sources:\n  users:\n    path: data/{entity}/users-*.csv\n    date: day\n\
+                   kpis:\n  growth: { formula: sum(users.new) }\n";
+    std::fs::write(dir.path().join("ruleset.yaml"), ruleset).unwrap();
+    std::fs::write(dir.path().join("case.test.yaml"), test).unwrap();
+    dir
+}
+
+fn kpi_test_in(dir: &Path, tmp: &Path, args: &[&str]) -> (i32, String) {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_kpi")).arg("test").args(args).env("TMPDIR", tmp).current_dir(dir).output();
+    let output = output.unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code().unwrap(), text)
+}
+
+#[test]
+fn an_entity_given_its_own_rows_never_becomes_a_path_outside_the_case() {
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("important.csv"), "keep").unwrap();
+    std::fs::write(outside.path().join("rows.csv"), "day,new\n2026-10-01,5\n").unwrap();
+    for entity in ["../../victim", "/tmp/escaped", "..", "a/b"] {
+        let test = format!(
+            "ruleset: ruleset.yaml\ncases:\n  - name: escape\n    data:\n      users:\n        \"{entity}\": {}\n    expect: {{}}\n",
+            outside.path().join("rows.csv").display()
+        );
+        let dir = client_with_test(&test);
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, out) = kpi_test_in(dir.path(), tmp.path(), &["case.test.yaml"]);
+        assert_eq!(code, 2, "a broken test file: {out}");
+        assert!(out.contains("expected an entity's name that can be a folder's"), "{out}");
+        assert_eq!(std::fs::read_to_string(victim.join("important.csv")).unwrap(), "keep");
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "no scratch folder is left");
+    }
+}
+
+#[test]
+fn a_case_reads_its_own_rows_from_a_private_folder_that_is_removed_after() {
+    let test = "ruleset: ruleset.yaml\ncases:\n  - name: fixture names are names, not patterns\n    period: 2026-10\n\
+                \x20   data:\n      users:\n        main: \"export[1].csv\"\n    expect: { kpis: { main: { growth: 5 } } }\n";
+    let dir = client_with_test(test);
+    std::fs::write(dir.path().join("export[1].csv"), "day,new\n2026-10-01,5\n").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    // What an earlier run could have left where a scratch folder used to go is never read.
+    let planted = tmp.path().join(format!("kpi-test-{}-0", std::process::id()));
+    std::fs::create_dir_all(planted.join("users/main")).unwrap();
+    std::fs::write(planted.join("users/main/users-old.csv"), "day,new\n2026-10-01,1000\n").unwrap();
+    let (code, out) = kpi_test_in(dir.path(), tmp.path(), &["case.test.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(left, [planted], "the case's own folder is removed, and nothing else is touched");
+}
+
+#[test]
+fn a_fixture_that_is_a_named_pipe_is_refused_at_once() {
+    let test = "ruleset: ruleset.yaml\ncases:\n  - name: a pipe\n    data:\n      users:\n        main: pipe.csv\n    expect: {}\n";
+    let dir = client_with_test(test);
+    assert!(Command::new("mkfifo").arg(dir.path().join("pipe.csv")).status().unwrap().success());
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, out) = kpi_test_in(dir.path(), tmp.path(), &["case.test.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("pipe.csv`: it is not a regular file (a pipe, a socket or a device)"), "{out}");
+}
+
+#[test]
+fn a_case_name_xml_cannot_hold_is_written_out_in_the_junit_file() {
+    let test = "ruleset: ruleset.yaml\ncases:\n  - name: \"odd \\uFFFF \\uFFFE \\e name\"\n    period: 2026-10\n\
+                \x20   data:\n      users:\n        main: \"day,new\\n2026-10-01,5\\n\"\n    expect: { kpis: { main: { growth: 5 } } }\n";
+    let dir = client_with_test(test);
+    let tmp = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let (code, out) = kpi_test_in(dir.path(), tmp.path(), &["case.test.yaml", "--junit", junit.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(!xml.contains(['\u{ffff}', '\u{fffe}', '\u{1b}']), "{xml}");
+    assert!(xml.contains(r#"name="odd \u{ffff} \u{fffe} \u{1b} name""#), "{xml}");
+    check_junit(&parse_xml(&xml));
+}

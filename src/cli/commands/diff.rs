@@ -45,13 +45,7 @@ impl Config {
         };
         let period = selection(&new_ruleset, period.period, None)?.period;
         let with_data = data.is_some();
-        Ok(Config {
-            old: (old, old_ruleset),
-            new: (new, new_ruleset),
-            with_data,
-            period,
-            format,
-        })
+        Ok(Config { old: (old, old_ruleset), new: (new, new_ruleset), with_data, period, format })
     }
 
     pub fn run(self) -> Result<u8, Errors> {

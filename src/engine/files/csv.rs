@@ -94,6 +94,8 @@ impl Reader for Csv {
             None => LazyCsvReader::new(PlRefPath::try_from_path(&self.path).map_err(|e| e.to_string())?),
         };
         reader
+            // The path is the file found, never a pattern: `export[1].csv` is that file.
+            .with_glob(false)
             .with_has_header(true)
             .with_skip_rows(self.rows_above_headers())
             .with_separator(self.separator)

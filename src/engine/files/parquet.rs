@@ -22,7 +22,8 @@ impl Reader for Parquet {
 
     fn scan(&self, _dtypes: &[(String, DataType)]) -> Result<LazyFrame, String> {
         let path = PlRefPath::try_from_path(&self.path).map_err(|e| e.to_string())?;
-        LazyFrame::scan_parquet(path, ScanArgsParquet::default()).map_err(|e| e.to_string())
+        // The path is the file found, never a pattern: `export[1].parquet` is that file.
+        LazyFrame::scan_parquet(path, ScanArgsParquet { glob: false, ..Default::default() }).map_err(|e| e.to_string())
     }
 
     /// Parquet has no header line: data row 0 is row 1.

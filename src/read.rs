@@ -1,0 +1,80 @@
+//! Reading the files a user names — exports, fixtures, templates, actions logs, test files:
+//! regular files only. A named pipe or a device where a file should be would block a read
+//! forever or never end it; it is opened without waiting and refused.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// The file at `path`, open for reading, when it is a regular file (after symbolic links).
+pub fn open(path: &Path) -> io::Result<File> {
+    // Without waiting: opening a pipe for reading otherwise waits for a writer.
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        let what = if metadata.is_dir() { "a folder" } else { "not a regular file (a pipe, a socket or a device)" };
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("it is {what}")));
+    }
+    Ok(file)
+}
+
+/// The whole file, when it is a regular file of at most `limit` bytes.
+pub fn bytes(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let file = open(path)?;
+    let length = file.metadata()?.len();
+    let too_large = || io::Error::new(io::ErrorKind::InvalidInput, format!("it is larger than {}", size(limit)));
+    if length > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(length as usize);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// The first `count` bytes of the file, or all of it when it is shorter.
+pub fn head(path: &Path, count: usize) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(count);
+    open(path)?.take(count as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// A size as people read it: `1 MiB`, `64 KiB`, `512 bytes`.
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_named_pipe_or_a_folder_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("rows.csv");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status().unwrap();
+        assert!(made.success());
+        let error = open(&pipe).unwrap_err();
+        assert_eq!(error.to_string(), "it is not a regular file (a pipe, a socket or a device)");
+        assert_eq!(open(dir.path()).unwrap_err().to_string(), "it is a folder");
+        assert_eq!(bytes(Path::new("/dev/zero"), 10).unwrap_err().kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn a_file_larger_than_the_limit_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ruleset.yaml");
+        std::fs::write(&path, "x".repeat(2048)).unwrap();
+        assert_eq!(bytes(&path, 2048).unwrap().len(), 2048);
+        assert_eq!(bytes(&path, 1024).unwrap_err().to_string(), "it is larger than 1 KiB");
+        assert_eq!(head(&path, 10).unwrap().len(), 10);
+    }
+}
