@@ -56,19 +56,37 @@ pub fn render(
             serde_json::to_writer_pretty(&mut bytes, appraisal).map_err(Error::internal)?;
             bytes.push(b'\n');
         }
-        Format::Csv => CsvWriter::new(&mut bytes).include_header(true).finish(&mut results_frame(appraisal)?)?,
+        Format::Csv => {
+            let mut frame = results_frame(appraisal, Cell::Spreadsheet)?;
+            CsvWriter::new(&mut bytes).include_header(true).finish(&mut frame)?
+        }
         Format::Parquet => {
-            ParquetWriter::new(&mut bytes).finish(&mut results_frame(appraisal)?)?;
+            ParquetWriter::new(&mut bytes).finish(&mut results_frame(appraisal, Cell::AsIs)?)?;
         }
     }
     Ok(bytes)
 }
 
+/// How text goes into a file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// As it is: Parquet is read by programs.
+    AsIs,
+    /// Never as a formula: CSV is opened in spreadsheets.
+    Spreadsheet,
+}
+
 /// The KPI rows as a frame with the columns of the JSON `results`.
-fn results_frame(appraisal: &Appraisal) -> Result<DataFrame> {
+fn results_frame(appraisal: &Appraisal, cell: Cell) -> Result<DataFrame> {
     let rows = &appraisal.results;
     let text = |name: &str, get: fn(&KpiResult) -> Option<&str>| {
-        Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>())
+        let values = rows.iter().map(|row| {
+            get(row).map(|text| match cell {
+                Cell::AsIs => text.to_string(),
+                Cell::Spreadsheet => crate::words::spreadsheet_text(text).into_owned(),
+            })
+        });
+        Column::new(name.into(), values.collect::<Vec<_>>())
     };
     let number = |name: &str, get: fn(&KpiResult) -> Option<f64>| {
         Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>())

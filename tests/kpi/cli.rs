@@ -260,3 +260,16 @@ fn an_output_file_is_written_through_a_symbolic_link_and_into_standard_output() 
         assert!(stdout(&output).starts_with("entity,period,kpi,value"), "{special}: {}", stdout(&output));
     }
 }
+
+#[test]
+fn an_entity_that_would_start_a_formula_is_text_in_the_csv() {
+    let ruleset = "ruleset: t\ngrain: { entity: account, period: month }\nsources:\n  users:\n    path: users.csv\n    date: day\n    entity: account\nkpis:\n  growth: { formula: sum(users.new) }\n";
+    let users = "day,account,new\n2026-10-01,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-5\n2026-10-01,@SUM(1+1)|cmd,3\n2026-10-01,plain,4\n";
+    let case = crate::support::Case::new(ruleset, &[("users.csv", users)]);
+    let output = kpi(&["run", case.ruleset_path().to_str().unwrap(), "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    assert!(csv.contains("\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2026-10,growth,-5.0,"), "{csv}");
+    assert!(csv.contains("\n'@SUM(1+1)|cmd,2026-10,growth,3.0,"), "{csv}");
+    assert!(csv.contains("\nplain,2026-10,growth,4.0,"), "{csv}");
+}
