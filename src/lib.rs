@@ -5,6 +5,7 @@
 //! The modules are layers (docs/design.md): each uses only the ones its row there names.
 
 // Below the pipeline: places in files, errors, words, numbers and texts for people, writing.
+pub mod contain;
 pub mod diagnostic;
 pub mod error;
 pub mod fingerprint;

@@ -7,8 +7,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // A panic is a bug: say so, and exit with the code for internal errors.
+    // A panic is a bug: say so, and exit with the code for internal errors. A panic inside a
+    // dependency's work that the library contains (a reader on a damaged file) is the file's
+    // problem, which the library reports.
     std::panic::set_hook(Box::new(|info| {
+        if kpi::contain::in_contained_work() {
+            kpi::contain::record(info.to_string());
+            return;
+        }
         eprintln!("error: internal error: {}", kpi::words::printable(&info.to_string()));
         eprintln!("  = note: this is a bug in kpi; please report it with the command that caused it");
         std::process::exit(3);

@@ -20,6 +20,10 @@ pub enum RowColumn<'a> {
     TotalRow,
     /// Every cell of the row as written, to tell repeated rows.
     Whole,
+    /// The row's number among the file's data rows, for errors that name its line.
+    Line,
+    /// The row's date as written, for errors that quote it.
+    WrittenDate,
 }
 
 /// A column of a source's rows aggregated per entity and period that says something about the
@@ -96,6 +100,8 @@ impl RowColumn<'_> {
             RowColumn::BadValues => ":bad".into(),
             RowColumn::TotalRow => ":total".into(),
             RowColumn::Whole => ":whole".into(),
+            RowColumn::Line => ":line".into(),
+            RowColumn::WrittenDate => ":written_date".into(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::sources::{Scan, SourceRef, find_header, scan_file};
+use super::sources::{Scan, SourceRef, find_header, scan_file, unused_name};
 use super::values::{self, ColumnUse};
 use super::{instants, numbers};
 use crate::compile::RowColumn;
@@ -40,11 +40,15 @@ pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Optio
     source.files().ok()?.iter().find_map(|file| {
         let rows = scan_file(source, file, columns, Scan::Numbered).ok()?;
         let missing = rows.filter(entity.clone().or(date.clone().is_null()));
-        let first = missing.select([col("row"), col("written_date"), entity.clone().alias("no_entity")]);
+        let first = missing.select([
+            RowColumn::Line.col(),
+            RowColumn::WrittenDate.col(),
+            entity.clone().alias(RowColumn::Entity.name()),
+        ]);
         let first = first.first().collect().ok()?;
-        let row = first.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
-        let no_entity = first.column("no_entity").ok()?.bool().ok()?.get(0)?;
-        let written = first.column("written_date").ok()?.str().ok()?.get(0).map(str::to_string);
+        let row = first.column(&RowColumn::Line.name()).ok()?.get(0).ok()?.extract::<usize>()?;
+        let no_entity = first.column(&RowColumn::Entity.name()).ok()?.bool().ok()?.get(0)?;
+        let written = first.column(&RowColumn::WrittenDate.name()).ok()?.str().ok()?.get(0).map(str::to_string);
         let missing = if no_entity { Missing::Entity } else { Missing::Date };
         Some(RowWithoutKey { file: file.display(), line: file.data_line(row), missing, written_date: written })
     })
@@ -80,16 +84,19 @@ pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Erro
         // A column of dates or times used in arithmetic is flagged as one: a value that is not a
         // date (see `instants`).
         let dates: Vec<Option<Expr>> = used.iter().map(|h| instants::bad_values(&sample, h, markers)).collect();
+        // Named apart from the file's own columns.
+        let flag = |i: usize| unused_name(&headers, &format!(":bad {i}"));
         let flags = used.iter().zip(&dates).enumerate().map(|(i, (header, not_a_date))| {
-            let flag = not_a_date.clone().unwrap_or_else(|| numbers::bad_number(col(*header), markers));
-            flag.alias(format!("bad {i}"))
+            let not_a_number = not_a_date.clone().unwrap_or_else(|| numbers::bad_number(col(*header), markers));
+            not_a_number.alias(flag(i))
         });
         let flags: Vec<Expr> = flags.collect();
-        let rows = file.scan(&dtypes).ok()?.with_row_index("row", None).with_columns(flags);
-        let any = polars::lazy::dsl::any_horizontal((0..used.len()).map(|i| col(format!("bad {i}"))).collect::<Vec<_>>());
+        let line = unused_name(&headers, RowColumn::Line.name().as_str());
+        let rows = file.scan(&dtypes).ok()?.with_row_index(line.as_str(), None).with_columns(flags);
+        let any = polars::lazy::dsl::any_horizontal((0..used.len()).map(|i| col(flag(i))).collect::<Vec<_>>());
         let bad = rows.filter(any.ok()?).first().collect().ok()?;
-        let row = bad.column("row").ok()?.get(0).ok()?.extract::<usize>()?;
-        let flagged = |i: &usize| bad.column(&format!("bad {i}")).ok().and_then(|c| c.bool().ok()?.get(0)) == Some(true);
+        let row = bad.column(&line).ok()?.get(0).ok()?.extract::<usize>()?;
+        let flagged = |i: &usize| bad.column(&flag(*i)).ok().and_then(|c| c.bool().ok()?.get(0)) == Some(true);
         let index = (0..used.len()).find(flagged)?;
         let header = used[index];
         let value = bad.column(header).ok()?.str().ok()?.get(0)?.to_string();

@@ -301,15 +301,43 @@ pub(super) fn scan_file(
         select.push(total.clone().alias(RowColumn::TotalRow.name()));
     }
     let rows = file.scan(&dtypes)?;
-    if scan == Scan::Numbered {
-        select.push(col("row"));
-        let written =
-            headers.date.as_deref().map_or_else(|| lit(NULL).cast(DataType::String), |h| col(h).cast(DataType::String));
-        select.push(written.alias("written_date"));
-    }
-    let rows = if scan == Scan::Numbered { rows.with_row_index("row", None) } else { rows };
+    let rows = match scan {
+        Scan::Numbered => {
+            let line = unused_name(&written, RowColumn::Line.name().as_str());
+            select.push(col(line.as_str()).alias(RowColumn::Line.name()));
+            let written = headers
+                .date
+                .as_deref()
+                .map_or_else(|| lit(NULL).cast(DataType::String), |h| col(h).cast(DataType::String));
+            select.push(written.alias(RowColumn::WrittenDate.name()));
+            rows.with_row_index(line.as_str(), None)
+        }
+        _ => rows,
+    };
+    let rows = rows.filter(not_blank(&dtypes)?);
     let rows = if matches!(scan, Scan::Marked | Scan::Whole { .. }) { rows } else { rows.filter(total.not()) };
     Ok(rows.select(select))
+}
+
+/// A name for a column the engine adds to a file's columns that none of them has (a file may
+/// well have a column `row`, or one named like the engine's).
+pub(super) fn unused_name(headers: &[String], base: &str) -> String {
+    let mut name = base.to_string();
+    while headers.contains(&name) {
+        name.push('\'');
+    }
+    name
+}
+
+/// Whether a row holds a value in a column that is read: rows that hold none (`,,,` at the
+/// end of a CSV that Excel saved with formatted empty rows) are left out, as empty rows of a
+/// sheet are.
+fn not_blank(dtypes: &[(String, DataType)]) -> Result<Expr, Errors> {
+    let filled: Vec<Expr> = dtypes.iter().map(|(header, _)| col(header.as_str()).is_not_null()).collect();
+    Ok(match filled.is_empty() {
+        true => lit(true),
+        false => polars::lazy::dsl::any_horizontal(filled)?,
+    })
 }
 
 /// Whether a row is a total row, by its date cell (or, in a source without dates, its entity

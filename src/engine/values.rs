@@ -70,7 +70,10 @@ pub fn column(
             read_as(DataType::Float64);
             plain(finite(col(header)))
         }
-        (_, NumberStyle::Plain) if !file.parses_text() => plain(finite(col(header).cast(DataType::Float64))),
+        (_, NumberStyle::Plain) if !file.parses_text() => {
+            read_as(DataType::Float64);
+            plain(finite(col(header).cast(DataType::Float64)))
+        }
         (_, NumberStyle::Plain | NumberStyle::Written | NumberStyle::Text) => {
             read_as(DataType::String);
             let bad = Some(numbers::bad_number(col(header), markers));

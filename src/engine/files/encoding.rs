@@ -7,43 +7,86 @@ use std::sync::Arc;
 
 use crate::ruleset::model::SourceEncoding;
 
-/// The bytes read to tell whether a file is UTF-8.
-const PROBE_BYTES: u64 = 64 * 1024;
+/// The size of the pieces a file is checked for UTF-8 in.
+const CHUNK_BYTES: usize = 1024 * 1024;
 
 /// The file as UTF-8, when it is not UTF-8 already; `None` when it can be read as it is. A
 /// UTF-16 file (Excel's "Unicode text") is told by its byte-order mark, whatever `encoding`
-/// says.
+/// says; with `encoding: auto`, a file is GBK when any of it is not UTF-8, however far into
+/// the file that first shows.
 pub fn decoded(path: &Path, encoding: SourceEncoding) -> Result<Option<Arc<[u8]>>, String> {
-    let mut mark = [0u8; 2];
-    let read = std::fs::File::open(path).and_then(|mut file| file.read(&mut mark)).map_err(|e| e.to_string())?;
-    let utf16 = match &mark[..read] {
+    let mark = crate::read::head(path, 2).map_err(|e| e.to_string())?;
+    let utf16 = match mark.as_slice() {
         [0xFF, 0xFE] => Some(encoding_rs::UTF_16LE),
         [0xFE, 0xFF] => Some(encoding_rs::UTF_16BE),
         _ => None,
     };
-    if let Some(utf16) = utf16 {
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        let (text, _, _) = utf16.decode(&bytes);
-        return Ok(Some(Arc::from(text.into_owned().into_bytes())));
-    }
     let is_gbk = match encoding {
+        _ if utf16.is_some() => false,
         SourceEncoding::Utf8 => false,
         SourceEncoding::Gbk => true,
-        SourceEncoding::Auto => {
-            let mut head = Vec::with_capacity(PROBE_BYTES as usize);
-            let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-            file.take(PROBE_BYTES).read_to_end(&mut head).map_err(|e| e.to_string())?;
-            match std::str::from_utf8(&head) {
-                Ok(_) => false,
-                // A character cut in two at the end of the probe is still UTF-8.
-                Err(e) => e.error_len().is_some(),
+        SourceEncoding::Auto => !is_utf8(path)?,
+    };
+    let decoder = match (utf16, is_gbk) {
+        (Some(utf16), _) => utf16,
+        (None, true) => encoding_rs::GB18030,
+        (None, false) => return Ok(None),
+    };
+    let bytes = crate::read::bytes(path, u64::MAX).map_err(|e| e.to_string())?;
+    let (text, _, _) = decoder.decode(&bytes);
+    Ok(Some(Arc::from(text.into_owned().into_bytes())))
+}
+
+/// The whole file as text, decoded as [`decoded`] says.
+pub fn text(path: &Path, encoding: SourceEncoding) -> Result<String, String> {
+    let bytes = match decoded(path, encoding)? {
+        Some(decoded) => decoded.to_vec(),
+        None => crate::read::bytes(path, u64::MAX).map_err(|e| e.to_string())?,
+    };
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text; if it is GBK, set `encoding: gbk`".to_string())
+}
+
+/// Whether the whole file is UTF-8, read in pieces (a character cut in two by a piece's end is
+/// carried to the next).
+fn is_utf8(path: &Path) -> Result<bool, String> {
+    let mut file = crate::read::open(path).map_err(|e| e.to_string())?;
+    let mut buffer = vec![0u8; CHUNK_BYTES + 4];
+    let mut carried = 0;
+    loop {
+        let read = file.read(&mut buffer[carried..]).map_err(|e| e.to_string())?;
+        let filled = carried + read;
+        match std::str::from_utf8(&buffer[..filled]) {
+            Ok(_) if read == 0 => return Ok(true),
+            Ok(_) => carried = 0,
+            Err(e) if e.error_len().is_some() => return Ok(false),
+            // Cut in two at the end: at the end of the file, that is not UTF-8.
+            Err(_) if read == 0 => return Ok(false),
+            Err(e) => {
+                let valid = e.valid_up_to();
+                buffer.copy_within(valid..filled, 0);
+                carried = filled - valid;
             }
         }
-    };
-    if !is_gbk {
-        return Ok(None);
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
-    Ok(Some(Arc::from(text.into_owned().into_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_gbk_when_its_first_non_ascii_text_is_far_into_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.csv");
+        let mut bytes = "day,account\n".to_string().into_bytes();
+        bytes.extend("2026-10-01,a\n".repeat(30_000).as_bytes());
+        let (gbk, _, _) = encoding_rs::GBK.encode("2026-10-02,晨光会员俱乐部\n");
+        bytes.extend(gbk.as_ref());
+        std::fs::write(&path, &bytes).unwrap();
+        let text = decoded(&path, SourceEncoding::Auto).unwrap().expect("read as GBK");
+        assert!(std::str::from_utf8(&text).unwrap().ends_with("2026-10-02,晨光会员俱乐部\n"));
+        // UTF-8 whose characters straddle the pieces it is checked in stays as it is.
+        std::fs::write(&path, "时间,账号\n".repeat(CHUNK_BYTES / 5)).unwrap();
+        assert!(decoded(&path, SourceEncoding::Auto).unwrap().is_none());
+    }
 }

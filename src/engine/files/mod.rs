@@ -5,6 +5,7 @@ mod csv;
 mod encoding;
 mod find;
 mod html;
+mod isolated;
 mod ndjson;
 mod parquet;
 mod text_table;
@@ -27,8 +28,9 @@ pub trait Reader: Send + Sync {
     /// types otherwise.
     fn sample(&self) -> Result<DataFrame, String>;
 
-    /// A lazy scan of the whole file. Readers that parse text themselves read the columns of
-    /// `dtypes` as those types; the others give their columns as [`Reader::sample`] does.
+    /// A lazy scan of the whole file, of the columns `dtypes` names (every column the scan
+    /// reads is named). Readers that parse text themselves read them as those types; the
+    /// others give them as [`Reader::sample`] does.
     fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, String>;
 
     /// Whether the reader parses plain numbers and ISO dates out of text itself, which is
@@ -108,7 +110,7 @@ pub fn entity_in_path(source: &Source, base: &Path, file: &Path) -> Option<Strin
 impl DataFile {
     pub fn open(path: PathBuf, source: &Source) -> Result<DataFile, Error> {
         let open = opener(&path, source.format)?;
-        let reader = open(&path, source).map_err(|message| unreadable(&path, message))?;
+        let reader = contained(|| open(&path, source)).map_err(|message| unreadable(&path, message))?;
         Ok(DataFile { path, reader, source: source.clone() })
     }
 
@@ -131,7 +133,8 @@ impl DataFile {
 
     /// The first rows: text as text, typed formats with their own types.
     pub fn sample(&self) -> Result<DataFrame, Error> {
-        self.reader.sample().map_err(|message| self.broken_line().unwrap_or_else(|| unreadable(&self.path, message)))
+        contained(|| self.reader.sample())
+            .map_err(|message| self.broken_line().unwrap_or_else(|| unreadable(&self.path, message)))
     }
 
     /// The error for the first line the file's format cannot read, if it has one.
@@ -157,8 +160,14 @@ impl DataFile {
 
     /// A lazy scan, with the columns of `dtypes` read as those types where the reader parses text.
     pub fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, Error> {
-        self.reader.scan(dtypes).map_err(|message| unreadable(&self.path, message))
+        contained(|| self.reader.scan(dtypes)).map_err(|message| unreadable(&self.path, message))
     }
+}
+
+/// A reader's work, with a panic inside it (a dependency meeting bytes it did not expect) as
+/// the reader's message.
+fn contained<T>(work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    crate::contain::contain(work).unwrap_or_else(|panic| Err(format!("the reader stopped on it: {panic}")))
 }
 
 /// What makes a line of a text file unreadable.
@@ -180,15 +189,19 @@ fn unreadable(path: &Path, message: String) -> Error {
 }
 
 /// The first bytes of the two workbook containers: an OLE2 compound file (a BIFF `.xls`) and a
-/// zip archive (`.xlsx`, `.ods`).
-const WORKBOOK_MAGIC: [&[u8]; 2] = [&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], b"PK\x03\x04"];
+/// zip archive (`.xlsx`).
+pub(super) const WORKBOOK_MAGIC: [&[u8]; 2] = [&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], b"PK\x03\x04"];
 
-/// How a file is opened: as its source's `format:` says, else as its content shows a workbook
-/// is (the platforms' downloads name a BIFF file `.xlsx` and the like), else by its extension.
+/// How a file is opened: as its source's `format:` says, else as its content shows it is (the
+/// platforms' downloads name an HTML page or tab-separated text `.xls`, a BIFF file `.xlsx`),
+/// else by its extension.
 fn opener(path: &Path, declared: SourceFormat) -> Result<Open, Error> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     let sniffed = match declared {
-        SourceFormat::Auto => sniffed_format(path),
+        SourceFormat::Auto => {
+            let head = crate::read::head(path, 512).map_err(|e| unreadable(path, e.to_string()))?;
+            sniffed_format(&head, &extension)
+        }
         _ => None,
     };
     let found = FORMATS.iter().find(|(format, extensions, _)| match sniffed.unwrap_or(declared) {
@@ -201,15 +214,42 @@ fn opener(path: &Path, declared: SourceFormat) -> Result<Open, Error> {
     })
 }
 
-/// The format a file's first bytes show, where they show one: a workbook, or an HTML page
-/// (its first character, after a byte-order mark and white space, is `<`).
-fn sniffed_format(path: &Path) -> Option<SourceFormat> {
-    let mut head = [0u8; 512];
-    let read = std::fs::File::open(path).and_then(|mut file| std::io::Read::read(&mut file, &mut head)).ok()?;
-    let head = &head[..read];
+/// The format a file's first bytes show, where they show one: a workbook or Parquet by their
+/// magic bytes; after a byte-order mark and white space, an HTML page by its `<` and NDJSON by
+/// its `{`; and text in a file named like a workbook is the CSV or tab-separated text that
+/// some backends name `.xls` (the separator is found from the header line).
+fn sniffed_format(head: &[u8], extension: &str) -> Option<SourceFormat> {
     if WORKBOOK_MAGIC.iter().any(|magic| head.starts_with(magic)) {
         return Some(SourceFormat::Xlsx);
     }
+    if head.starts_with(b"PAR1") {
+        return Some(SourceFormat::Parquet);
+    }
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    text.iter().find(|b| !b.is_ascii_whitespace()).filter(|b| **b == b'<').map(|_| SourceFormat::Html)
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'<') => return Some(SourceFormat::Html),
+        Some(b'{') => return Some(SourceFormat::Ndjson),
+        _ => {}
+    }
+    let named_as_workbook =
+        FORMATS.iter().any(|(f, extensions, _)| *f == SourceFormat::Xlsx && extensions.contains(&extension));
+    let is_text =
+        !head.is_empty() && !head.contains(&0) || head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    (named_as_workbook && is_text).then_some(SourceFormat::Csv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_decides_a_file_s_format_whatever_its_extension() {
+        assert_eq!(sniffed_format(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", "csv"), Some(SourceFormat::Xlsx));
+        assert_eq!(sniffed_format(b"PK\x03\x04", "xls"), Some(SourceFormat::Xlsx));
+        assert_eq!(sniffed_format(b"PAR1", "csv"), Some(SourceFormat::Parquet));
+        assert_eq!(sniffed_format(b"\xEF\xBB\xBF  <html>", "xls"), Some(SourceFormat::Html));
+        assert_eq!(sniffed_format(b"{\"a\": 1}", "txt"), Some(SourceFormat::Ndjson));
+        assert_eq!(sniffed_format("时间\t人数\n".as_bytes(), "xls"), Some(SourceFormat::Csv));
+        assert_eq!(sniffed_format(b"day,account\n", "csv"), None, "text named as text goes by its extension");
+    }
 }

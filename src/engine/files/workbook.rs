@@ -1,64 +1,200 @@
-//! Workbooks (xlsx, xls, ods), told apart by their content: a sheet as a table of text. Dates become `2026-10-01` (with
-//! the time, when they have one); numbers their shortest text.
+//! Workbooks (xlsx, xlsm, xlsb, xls), told apart by their content: a sheet as a table of text.
+//! Dates become `2026-10-01` (with the time, when they have one); numbers their shortest text.
+//!
+//! The workbook parser is a dependency that trusts a file's own counts: a damaged `.xls` can
+//! make it allocate terabytes, which aborts a process. So a sheet is read in a child process
+//! with limits ([`isolated`]), which sends back only the cells that hold a value; an xlsx
+//! sheet is streamed cell by cell, so that one cell at `XFD1048576` costs one cell.
 
+use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Reader as _};
+use calamine::{DataType, Reader as _, Xls, Xlsb, Xlsx};
 
-use super::Reader;
-use super::text_table::TextTable;
+use super::isolated::{self, Limits, Stopped};
+use super::text_table::{Row, TextTable};
+use super::{Reader, WORKBOOK_MAGIC};
 use crate::ruleset::model::Source;
 
-/// The source's `sheet` (by default the first), headers on `header_row`, values below.
+/// The sheet the source names, headers on `header_row` (or the first row of `range`), values
+/// below, each row with its row number in the sheet.
 pub fn open(path: &Path, source: &Source) -> Result<Box<dyn Reader>, String> {
-    // By content, not by extension: a BIFF workbook may be named `.xlsx`, and the reverse.
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
-    let names = book.sheet_names();
-    // By name, else by number from 1.
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    let block = source.block().transpose()?;
+    let header = block.map_or(source.header_row as usize - 1, |b| b.first_row);
+    let window = Window {
+        first_row: header,
+        last_row: block.and_then(|b| b.last_row).unwrap_or(usize::MAX),
+        columns: block.map(|b| (b.first_column, b.last_column)),
+    };
+    let limits = Limits { memory_bytes: (1 << 30) + 64 * size, cpu_seconds: 60 + 10 * size.div_ceil(1 << 20) };
+    let sheet = source.sheet.as_deref();
+    let bytes =
+        isolated::run(limits, || encode(read_sheet(path, sheet, &window))).map_err(|stopped| match stopped {
+            Stopped::Memory => {
+                "reading it stopped: it claims more cells or space than the file holds, so it is damaged \
+                            (open it in Excel and save it again)"
+                    .to_string()
+            }
+            Stopped::Time => {
+                "reading it stopped: it took longer than a workbook of its size can, so it is damaged".into()
+            }
+            Stopped::Panicked(message) => format!("the workbook reader stopped on it, so it is damaged: {message}"),
+            Stopped::Failed(message) => format!("the workbook reader failed: {message}"),
+        })?;
+    let cells = decode(&bytes)?;
+    let leftmost = cells.first().map_or(0, |(_, column, _)| *column);
+    // A table starts at the range's first column, else at the sheet's leftmost column with a value.
+    let origin = window.columns.map_or(leftmost, |(first, _)| first);
+    let mut rows = rows(cells, origin);
+    let header = match rows.first() {
+        Some(first) if first.line == header + 1 => rows.remove(0),
+        _ => Row { line: header + 1, cells: Vec::new() },
+    };
+    Ok(Box::new(TextTable::new(header, rows)?))
+}
+
+/// The rows and columns of a sheet that are read: from the header row down, within `range`.
+struct Window {
+    first_row: usize,
+    last_row: usize,
+    /// The first and last column of `range`, if the source has one.
+    columns: Option<(usize, usize)>,
+}
+
+impl Window {
+    fn holds(&self, row: usize, column: usize) -> bool {
+        (self.first_row..=self.last_row).contains(&row)
+            && self.columns.is_none_or(|(first, last)| (first..=last).contains(&column))
+    }
+}
+
+/// A sheet's cells that hold a value, as (row, column, text), in the child process. The first
+/// is a marker cell holding the sheet's leftmost used column, read before any cell is left out.
+fn read_sheet(path: &Path, sheet: Option<&str>, window: &Window) -> Result<Vec<(usize, usize, String)>, String> {
+    let bytes = crate::read::bytes(path, u64::MAX).map_err(|e| e.to_string())?;
+    let mut cells = Vec::new();
+    let mut leftmost = usize::MAX;
+    let mut keep = |row: u32, column: u32, text: Option<String>| {
+        let (row, column) = (row as usize, column as usize);
+        leftmost = leftmost.min(column);
+        if let Some(text) = text.filter(|_| window.holds(row, column)) {
+            cells.push((row, column, text));
+        }
+    };
+    if bytes.starts_with(WORKBOOK_MAGIC[0]) {
+        let mut book = Xls::new(Cursor::new(&bytes[..])).map_err(|e| e.to_string())?;
+        let name = sheet_name(&book.sheet_names(), sheet)?;
+        let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        for (row, column, cell) in range.used_cells() {
+            keep(top + row as u32, left + column as u32, text(cell));
+        }
+    } else if let Ok(mut book) = Xlsx::new(Cursor::new(&bytes[..])) {
+        let name = sheet_name(&book.sheet_names(), sheet)?;
+        let mut reader = book.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+        while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            let (row, column) = cell.get_position();
+            keep(row, column, text(cell.get_value()));
+        }
+    } else {
+        let mut book = Xlsb::new(Cursor::new(&bytes[..])).map_err(|_| "it is not an Excel workbook".to_string())?;
+        let name = sheet_name(&book.sheet_names(), sheet)?;
+        let mut reader = book.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+        while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            let (row, column) = cell.get_position();
+            keep(row, column, text(cell.get_value()));
+        }
+    }
+    cells.sort_unstable_by_key(|(row, column, _)| (*row, *column));
+    cells.insert(0, (0, leftmost, String::new()));
+    Ok(cells)
+}
+
+/// The sheet `wanted` names (by name, else by number from 1), or the first.
+fn sheet_name(names: &[String], wanted: Option<&str>) -> Result<String, String> {
     let by_number = |wanted: &str| wanted.trim().parse::<usize>().ok().and_then(|n| names.get(n.checked_sub(1)?));
-    let name = match source.sheet.as_deref() {
+    match wanted {
         Some(wanted) => names
             .iter()
             .find(|n| *n == wanted)
             .or_else(|| by_number(wanted))
             .cloned()
-            .ok_or_else(|| format!("the workbook has no sheet `{wanted}`; its sheets are {}", names.join(", ")))?,
-        None => names.first().cloned().ok_or("the workbook has no sheet")?,
-    };
-    let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
-    let (first_row, first_column) = range.start().map_or((0, 0), |(row, column)| (row as usize, column as usize));
-    let block = source.block().transpose()?;
-    let header = block.map_or(source.header_row as usize - 1, |b| b.first_row);
-    let columns = block.map_or(0..usize::MAX, |b| b.first_column..b.last_column + 1);
-    let last_row = block.and_then(|b| b.last_row).unwrap_or(usize::MAX);
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(index, cells)| (first_row + index, cells))
-        .filter(|(row, _)| (header..=last_row).contains(row))
-        .map(|(_, cells)| {
-            let cell = |(index, value): (usize, &Data)| columns.contains(&(first_column + index)).then(|| text(value));
-            cells.iter().enumerate().filter_map(cell).collect()
-        });
-    Ok(Box::new(TextTable::from_rows(rows, header + 1)?))
+            .ok_or_else(|| format!("the workbook has no sheet `{wanted}`; its sheets are {}", names.join(", "))),
+        None => names.first().cloned().ok_or_else(|| "the workbook has no sheet".to_string()),
+    }
 }
 
-fn text(cell: &Data) -> Option<String> {
-    match cell {
-        Data::Empty | Data::Error(_) => None,
-        Data::String(text) => Some(text.clone()),
-        Data::Int(value) => Some(value.to_string()),
-        Data::Float(value) if value.fract() == 0.0 && value.abs() < 1e15 => Some(format!("{value:.0}")),
-        Data::Float(value) => Some(value.to_string()),
-        Data::Bool(value) => Some(value.to_string()),
-        Data::DateTime(value) => value.as_datetime().map(|moment| {
-            if moment.time() == chrono::NaiveTime::MIN {
-                moment.date().to_string()
-            } else {
-                moment.format("%Y-%m-%d %H:%M:%S").to_string()
-            }
-        }),
-        Data::DateTimeIso(text) | Data::DurationIso(text) => Some(text.clone()),
+fn text(cell: &impl DataType) -> Option<String> {
+    if let Some(moment) = cell.get_datetime() {
+        return moment.as_datetime().map(|moment| match moment.time() == chrono::NaiveTime::MIN {
+            true => moment.date().to_string(),
+            false => moment.format("%Y-%m-%d %H:%M:%S").to_string(),
+        });
     }
+    let written = cell.get_string().or_else(|| cell.get_datetime_iso()).or_else(|| cell.get_duration_iso());
+    if let Some(text) = written {
+        return Some(text.to_string());
+    }
+    if let Some(value) = cell.get_int() {
+        return Some(value.to_string());
+    }
+    if let Some(value) = cell.get_float() {
+        return Some(match value.fract() == 0.0 && value.abs() < 1e15 {
+            true => format!("{value:.0}"),
+            false => value.to_string(),
+        });
+    }
+    cell.get_bool().map(|value| value.to_string())
+}
+
+/// The child's answer: `0` and the cells, each as row, column and length (four bytes each,
+/// little-endian) and its text; or `1` and a message.
+fn encode(cells: Result<Vec<(usize, usize, String)>, String>) -> Vec<u8> {
+    match cells {
+        Ok(cells) => {
+            let mut out = vec![0];
+            for (row, column, text) in cells {
+                for number in [row, column, text.len()] {
+                    out.extend((number as u32).to_le_bytes());
+                }
+                out.extend(text.as_bytes());
+            }
+            out
+        }
+        Err(message) => [&[1], message.as_bytes()].concat(),
+    }
+}
+
+/// The cells [`encode`] wrote, the leftmost-column marker first.
+fn decode(bytes: &[u8]) -> Result<Vec<(usize, usize, String)>, String> {
+    match bytes.split_first() {
+        Some((0, mut rest)) => {
+            let mut cells = Vec::new();
+            while rest.len() >= 12 {
+                let number = |at: usize| u32::from_le_bytes(rest[at..at + 4].try_into().expect("four bytes")) as usize;
+                let (row, column, length) = (number(0), number(4), number(8));
+                let text = rest.get(12..12 + length).ok_or("the workbook reader's answer is cut short")?;
+                cells.push((row, column, String::from_utf8_lossy(text).into_owned()));
+                rest = &rest[12 + length..];
+            }
+            Ok(cells)
+        }
+        Some((_, message)) => Err(String::from_utf8_lossy(message).into_owned()),
+        None => Err("the workbook reader gave no answer".into()),
+    }
+}
+
+/// Cells in row order as rows of the table, columns counted from `origin`; the marker cell
+/// dropped.
+fn rows(cells: Vec<(usize, usize, String)>, origin: usize) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    for (row, column, text) in cells.into_iter().skip(1) {
+        let line = row + 1;
+        if rows.last().is_none_or(|last| last.line != line) {
+            rows.push(Row { line, cells: Vec::new() });
+        }
+        rows.last_mut().expect("a row was pushed").cells.push((column - origin.min(column), text));
+    }
+    rows
 }

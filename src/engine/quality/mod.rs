@@ -340,11 +340,11 @@ impl FailingLines {
 /// The first [`LINES_NAMED`] rows of a file's rows that are `failing`, per entity and period.
 fn first_failing_rows(rows: LazyFrame, failing: Expr) -> Result<Vec<(String, NaiveDate, Vec<usize>)>> {
     let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
-    let first = col("row").head(Some(LINES_NAMED)).alias("rows");
+    let first = RowColumn::Line.col().head(Some(LINES_NAMED)).alias(RowColumn::Line.name());
     let frame = rows.filter(failing.fill_null(lit(false))).group_by(keys).agg([first]).collect()?;
     let entities = frame.column(&RowColumn::Entity.name())?.str()?.clone();
     let periods = frame.column(&RowColumn::Period.name())?.cast(&DataType::Int32)?;
-    let lists = frame.column("rows")?.list()?.clone();
+    let lists = frame.column(&RowColumn::Line.name())?.list()?.clone();
     let mut found = Vec::new();
     for ((entity, period), rows) in entities.iter().zip(periods.i32()?.iter()).zip(lists.amortized_iter()) {
         let (Some(entity), Some(period), Some(rows)) = (entity, period, rows) else { continue };
