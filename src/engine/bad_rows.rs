@@ -36,7 +36,7 @@ pub fn no_entity(entity: Expr) -> Expr {
 pub fn first_row_without_key(source: &SourceRef, columns: &[ColumnUse]) -> Option<RowWithoutKey> {
     let (entity, date) = (no_entity(RowColumn::Entity.col()), RowColumn::Date.col());
     // Dates as text, so that a date the reader cannot parse shows as what it is.
-    let source = &source.with_dates_as_text();
+    let source = &source.as_text();
     source.files().ok()?.iter().find_map(|file| {
         let rows = scan_file(source, file, columns, Scan::Numbered).ok()?;
         let missing = rows.filter(entity.clone().or(date.clone().is_null()));

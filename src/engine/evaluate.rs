@@ -90,14 +90,15 @@ fn collect_sources<'a>(
             Ok(plans.into_iter().zip(frames).map(|((source, plan), frame)| (source, frame, plan.differences)).collect())
         }
         Err(_) => {
-            // One by one, to find the source that fails; one whose dates the reader could not
-            // parse is read again with its dates as text, which tells total rows.
+            // One by one, to find the source that fails; one the reader could not parse is read
+            // again with its dates and numbers as text, which tells total rows and reads numbers
+            // written for people past the rows the sample saw.
             let mut frames = Vec::new();
             for (source, plan) in plans {
                 let (source, frame) = match plan.grouped.collect() {
                     Ok(frame) => (source, frame),
                     Err(_) => {
-                        let careful = source.with_dates_as_text();
+                        let careful = source.as_text();
                         let plan = aggregates.plan(&careful, source.ruleset.model.grain.period)?;
                         let frame = plan.grouped.collect();
                         (

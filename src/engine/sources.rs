@@ -21,19 +21,21 @@ pub struct SourceRef<'a> {
     pub name: &'a str,
     pub source: &'a Source,
     pub ruleset: &'a CheckedRuleset,
-    /// Whether dates are read as text even where the reader could parse them itself: slower,
-    /// but a total row (`合计`) in the date column is then left out instead of failing the read.
-    pub dates_as_text: bool,
+    /// Whether dates and numbers are read as text even where the reader could parse them
+    /// itself: slower, but a total row (`合计`) in the date column is then left out instead of
+    /// failing the read, and a number written for people (`1,234`) past the rows the sample
+    /// saw is read as one.
+    pub as_text: bool,
 }
 
 impl<'a> SourceRef<'a> {
     pub fn new(name: &'a str, source: &'a Source, ruleset: &'a CheckedRuleset) -> SourceRef<'a> {
-        SourceRef { name, source, ruleset, dates_as_text: false }
+        SourceRef { name, source, ruleset, as_text: false }
     }
 
-    /// The same source, its dates read as text.
-    pub fn with_dates_as_text(self) -> SourceRef<'a> {
-        SourceRef { dates_as_text: true, ..self }
+    /// The same source, its dates and numbers read as text.
+    pub fn as_text(self) -> SourceRef<'a> {
+        SourceRef { as_text: true, ..self }
     }
 
     /// The header of a logical column: its mapping in `columns`, or the name itself.
@@ -255,7 +257,7 @@ pub(super) fn scan_file(
     let mut select = vec![entity(source, file, &headers, &mut dtypes)?];
     if let Some(date_header) = &headers.date {
         let declared = source.source.date_format.as_deref();
-        let date = values::date(file, &sample, date_header, declared, source.dates_as_text, &mut dtypes)
+        let date = values::date(file, &sample, date_header, declared, source.as_text, &mut dtypes)
             .map_err(|(error, field)| error.at_opt(source.location_of(Some(field), None)))?;
         select.push(date.alias(RowColumn::Date.name()));
     }
@@ -267,7 +269,7 @@ pub(super) fn scan_file(
             select.push(lit(NULL).cast(dtype).alias(RowColumn::Source(&column.name).name()));
             continue;
         }
-        let read = values::column(column.usage, file, &sample, header, source.source, &mut dtypes);
+        let read = values::column(column.usage, file, &sample, header, (source.source, source.as_text), &mut dtypes);
         select.push(read.value.alias(RowColumn::Source(&column.name).name()));
         bad.extend(read.bad.map(|flag| flag.cast(DataType::UInt32)));
     }

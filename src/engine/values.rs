@@ -40,14 +40,14 @@ pub struct ReadColumn {
 /// The column under `header`, read for `usage`. `NaN` and `inf` in a file are no data, like
 /// any other value that is not a number; a value that is not a number and not a way of writing
 /// "no data" is flagged in `bad`: an error, unless the source reads such values as no data
-/// (`on_bad_value: null`), which the quality notes count. Columns the reader is to parse are
-/// added to `dtypes`.
+/// (`on_bad_value: null`), which the quality notes count. Every column read is added to
+/// `dtypes`; `as_text` reads numbers as text where the reader could parse them.
 pub fn column(
     usage: Usage,
     file: &DataFile,
     sample: &DataFrame,
     header: &str,
-    source: &Source,
+    (source, as_text): (&Source, bool),
     dtypes: &mut Vec<(String, DataType)>,
 ) -> ReadColumn {
     let markers = &source.null_values;
@@ -66,7 +66,7 @@ pub fn column(
         }
         // The reader parses the numbers; one that is not fails the read, which
         // `failure::reading` then places.
-        (_, NumberStyle::Plain) if file.parses_text() && flag_bad => {
+        (_, NumberStyle::Plain) if file.parses_text() && flag_bad && !as_text => {
             read_as(DataType::Float64);
             plain(finite(col(header)))
         }

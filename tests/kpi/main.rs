@@ -3,6 +3,7 @@
 mod appraisal;
 mod cli;
 mod competitors;
+mod damaged;
 mod diagnostics;
 mod diff;
 mod engine_semantics;

@@ -83,25 +83,25 @@ fn read_sheet(path: &Path, sheet: Option<&str>, window: &Window) -> Result<Vec<(
         }
     };
     if bytes.starts_with(WORKBOOK_MAGIC[0]) {
-        let mut book = Xls::new(Cursor::new(&bytes[..])).map_err(|e| e.to_string())?;
+        let mut book = Xls::new(Cursor::new(&bytes[..])).map_err(damaged)?;
         let name = sheet_name(&book.sheet_names(), sheet)?;
-        let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let range = book.worksheet_range(&name).map_err(damaged)?;
         let (top, left) = range.start().unwrap_or((0, 0));
         for (row, column, cell) in range.used_cells() {
             keep(top + row as u32, left + column as u32, text(cell));
         }
     } else if let Ok(mut book) = Xlsx::new(Cursor::new(&bytes[..])) {
         let name = sheet_name(&book.sheet_names(), sheet)?;
-        let mut reader = book.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
-        while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let mut reader = book.worksheet_cells_reader(&name).map_err(damaged)?;
+        while let Some(cell) = reader.next_cell().map_err(damaged)? {
             let (row, column) = cell.get_position();
             keep(row, column, text(cell.get_value()));
         }
     } else {
         let mut book = Xlsb::new(Cursor::new(&bytes[..])).map_err(|_| "it is not an Excel workbook".to_string())?;
         let name = sheet_name(&book.sheet_names(), sheet)?;
-        let mut reader = book.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
-        while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let mut reader = book.worksheet_cells_reader(&name).map_err(damaged)?;
+        while let Some(cell) = reader.next_cell().map_err(damaged)? {
             let (row, column) = cell.get_position();
             keep(row, column, text(cell.get_value()));
         }
@@ -109,6 +109,11 @@ fn read_sheet(path: &Path, sheet: Option<&str>, window: &Window) -> Result<Vec<(
     cells.sort_unstable_by_key(|(row, column, _)| (*row, *column));
     cells.insert(0, (0, leftmost, String::new()));
     Ok(cells)
+}
+
+/// The parser's message, and what to do about a workbook it cannot read.
+fn damaged(error: impl std::fmt::Display) -> String {
+    format!("{error}: the workbook is damaged or cut short; download it again, or open it in Excel and save it again")
 }
 
 /// The sheet `wanted` names (by name, else by number from 1), or the first.

@@ -372,7 +372,7 @@ fn read_failing_lines(quality: &SourceQuality, counted: &[String]) -> Result<Lin
     let columns = &quality.columns;
     let mut found = Lines::new();
     // Dates as text, so that total rows are told and left out.
-    let source = &source.with_dates_as_text();
+    let source = &source.as_text();
     for file in source.files()? {
         let rows = scan_file(source, &file, columns, Scan::Numbered)?;
         let rows = rows.with_column(truncate(grain, RowColumn::Date.col()).alias(RowColumn::Period.name()));
