@@ -32,10 +32,17 @@ pub fn environment(locale: Locale) -> Environment<'static> {
 
 /// A diagnosis text rendered over a cell's values; longer than [`MAX_TEXT_BYTES`] is an error.
 pub fn render(template: &Template<'_, '_>, values: &Value) -> Result<String, Error> {
-    let mut out = Bounded { bytes: Vec::new(), overflowed: false };
+    render_within(template, values, MAX_TEXT_BYTES, "text")
+}
+
+/// `template` rendered over `values`; an output longer than `limit` bytes stops the rendering
+/// with an error that says so (the `what` is longer than …), so that a template cannot fill
+/// memory or a disk by writing.
+pub fn render_within(template: &Template<'_, '_>, values: &Value, limit: usize, what: &str) -> Result<String, Error> {
+    let mut out = Bounded { bytes: Vec::new(), limit, overflowed: false };
     match template.render_captured_to(values.clone(), &mut out) {
         Err(_) if out.overflowed => {
-            let message = format!("the text is longer than {MAX_TEXT_BYTES} bytes");
+            let message = format!("the {what} is longer than {limit} bytes");
             Err(Error::new(ErrorKind::InvalidOperation, message))
         }
         Err(error) => Err(error),
@@ -43,15 +50,16 @@ pub fn render(template: &Template<'_, '_>, values: &Value) -> Result<String, Err
     }
 }
 
-/// A writer that refuses to grow past [`MAX_TEXT_BYTES`].
+/// A writer that refuses to grow past its limit.
 struct Bounded {
     bytes: Vec<u8>,
+    limit: usize,
     overflowed: bool,
 }
 
 impl std::io::Write for Bounded {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + bytes.len() > MAX_TEXT_BYTES {
+        if self.bytes.len() + bytes.len() > self.limit {
             self.overflowed = true;
             return Err(std::io::ErrorKind::FileTooLarge.into());
         }

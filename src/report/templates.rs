@@ -46,6 +46,14 @@ static STRINGS: LazyLock<HashMap<String, (String, String)>> = LazyLock::new(|| {
 /// thousand; a client's template that loops without end stops here.
 const REPORT_FUEL: u64 = 100_000_000;
 
+/// The longest one report may be: the shipped entity report is about a hundred kilobytes, a
+/// portfolio of a thousand accounts a few megabytes; a client's template that writes without
+/// end stops here, before it fills the memory or the disk.
+pub const MAX_REPORT_BYTES: usize = 256 * 1024 * 1024;
+
+/// The largest template file read: the shipped ones are a few kilobytes.
+const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
 /// The escaping of Markdown templates.
 const MARKDOWN: &str = "markdown";
 
@@ -82,7 +90,8 @@ impl Templates {
     /// what went wrong (`undefined value` and the expression).
     pub fn render(&self, name: &str, report: &Report) -> Result<String, Error> {
         let template = self.env.get_template(name).map_err(template_error)?;
-        let mut text = template.render(Value::from(minijinja::value::Serde(report))).map_err(template_error)?;
+        let context = Value::from(minijinja::value::Serde(report));
+        let mut text = texts::render_within(&template, &context, MAX_REPORT_BYTES, "report").map_err(template_error)?;
         if !text.ends_with('\n') {
             text.push('\n');
         }
@@ -118,10 +127,12 @@ fn load(overrides: Option<&PathBuf>, name: &str) -> Result<Option<String>, minij
         return Ok(builtin(shipped).map(str::to_string));
     }
     if let Some(path) = overrides.map(|dir| dir.join(name)).filter(|path| path.is_file()) {
-        return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+        let cannot_read = |e: String| {
             let message = format!("cannot read {}: {e}", path.display());
             minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message)
-        });
+        };
+        let bytes = crate::read::bytes(&path, MAX_TEMPLATE_BYTES).map_err(|e| cannot_read(e.to_string()))?;
+        return String::from_utf8(bytes).map(Some).map_err(|_| cannot_read("it is not UTF-8 text".into()));
     }
     Ok(builtin(name).map(str::to_string))
 }

@@ -251,3 +251,16 @@ fn a_folder_where_a_report_goes_fails_the_set_before_any_report_moves() {
         .collect();
     assert_eq!(left, ["portfolio.md"], "no report moved in, and no staging folder is left");
 }
+
+#[test]
+fn a_template_that_writes_without_end_stops_at_the_report_size_limit_and_leaves_nothing() {
+    let ruleset = example();
+    let templates = tempfile::tempdir().unwrap();
+    let endless = "{% for i in range(10000) %}{{ (\"x\" * 1000000) | safe }}{% endfor %}";
+    std::fs::write(templates.path().join("portfolio.md"), endless).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let error = try_render(&ruleset, &options(out.path(), Locale::ZhCn, Some(templates.path().to_path_buf())));
+    let message = error.unwrap_err().to_string();
+    assert!(message.contains("the report is longer than 268435456 bytes"), "{message}");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "no report and no staging folder is left");
+}
