@@ -2,13 +2,13 @@
 //! and KPI (`actions: actions.csv` in the ruleset). Reports mark each action on the KPI's trend
 //! and say what moved since.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::files::DataFile;
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::model::Source;
 use crate::ruleset::yaml::PathStep::Key;
 
 /// One thing done.
@@ -27,29 +27,42 @@ const HEADERS: [(&str, &str); 4] = [("date", "日期"), ("entity", "对象"), ("
 /// The ruleset's actions log, every row checked: a readable date, an entity, a KPI of the
 /// ruleset (or none), and what was done.
 pub fn read(ruleset: &CheckedRuleset) -> Result<Vec<Action>> {
-    let Some(file) = &ruleset.model.actions else { return Ok(Vec::new()) };
-    let path = ruleset.base_dir.join(file);
+    let Some(name) = &ruleset.model.actions else { return Ok(Vec::new()) };
+    let path = ruleset.base_dir.join(name);
     let location = ruleset.tree.at(&[Key("actions")]).map(|n| n.location.clone());
     let shown = path.display().to_string();
-    let table = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .try_into_reader_with_file_path(Some(path.clone()))
-        .and_then(|reader| reader.finish())
-        .map_err(|e| unreadable(&path, e.to_string()).at_opt(location.clone()))?;
-    let column = |index: usize| -> Result<Vec<Option<String>>> {
-        let (english, chinese) = HEADERS[index];
-        let found = table.column(english).or_else(|_| table.column(chinese)).map_err(|_| {
+    // Read as the exports are: a GBK or UTF-16 CSV, a workbook, whatever its name says.
+    let file = DataFile::open(path, &Source::of_file(name)).map_err(|e| e.at_opt(location.clone()))?;
+    let headers = file.headers().map_err(|e| e.at_opt(location.clone()))?;
+    let mut wanted = Vec::new();
+    for (english, chinese) in HEADERS {
+        let found = headers.iter().find(|h| h.trim() == english || h.trim() == chinese).ok_or_else(|| {
             let kind = ErrorKind::MissingColumn { header: format!("{english}` or `{chinese}"), file: shown.clone() };
-            Error::new(kind).at_opt(location.clone())
+            Error::new(kind).at_opt(location.clone()).note(format!("the file's headers are: {}", headers.join(", ")))
         })?;
-        Ok(found.str()?.iter().map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())).collect())
+        wanted.push((found.clone(), DataType::String));
+    }
+    let select: Vec<Expr> = wanted.iter().map(|(header, _)| col(header.as_str()).cast(DataType::String)).collect();
+    let table = file
+        .scan(&wanted)
+        .and_then(|rows| {
+            rows.select(select)
+                .collect()
+                .map_err(|e| Error::new(ErrorKind::UnreadableFile { path: shown.clone(), message: e.to_string() }))
+        })
+        .map_err(|e| e.at_opt(location.clone()))?;
+    let column = |index: usize| -> Result<Vec<Option<String>>> {
+        let values = table.select_at_idx(index).expect("four columns are selected").str()?;
+        Ok(values.iter().map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())).collect())
     };
     let (dates, entities, kpis, actions) = (column(0)?, column(1)?, column(2)?, column(3)?);
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for row in 0..table.height() {
-        let line = row + 2;
+        if dates[row].is_none() && entities[row].is_none() && kpis[row].is_none() && actions[row].is_none() {
+            continue;
+        }
+        let line = file.data_line(row);
         let problem = |message: String| {
             Error::new(ErrorKind::BadAction { file: shown.clone(), line, message }).at_opt(location.clone())
         };
@@ -74,8 +87,4 @@ pub fn read(ruleset: &CheckedRuleset) -> Result<Vec<Action>> {
         found.push(Action { date, entity, kpi, action: actions[row].clone().unwrap_or_default() });
     }
     Errors::check(errors, found)
-}
-
-fn unreadable(path: &Path, message: String) -> Error {
-    Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message })
 }

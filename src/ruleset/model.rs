@@ -234,6 +234,12 @@ pub struct SourcePart {
 }
 
 impl Source {
+    /// A file read as a source is (its format and encoding told from its content), with every
+    /// other key at its default: for files that are not sources, like the actions log.
+    pub fn of_file(path: &str) -> Source {
+        serde_json::from_value(serde_json::json!({ "path": path })).expect("a path alone is a source")
+    }
+
     /// The source as each of its exports is read: itself, or each part over it. A part that
     /// names the entity one way (`entity`, `entity_value`, `{entity}` in its path) drops the
     /// source's way.

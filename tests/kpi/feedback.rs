@@ -95,3 +95,38 @@ fn an_action_on_a_kpi_the_ruleset_lacks_is_an_error_at_its_line() {
     assert!(err.contains("`kk` is not a KPI of the ruleset"), "{err}");
     assert!(err.contains("did you mean `k`?"), "{err}");
 }
+
+/// The actions of the log of `case`, as the engine reads them.
+fn actions_of(case: &Case) -> Result<Vec<kpi::engine::actions::Action>, kpi::Errors> {
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    kpi::engine::actions::read(&ruleset)
+}
+
+#[test]
+fn an_actions_log_is_decoded_as_exports_are_gbk_or_utf16_with_its_own_lines() {
+    let text = "日期,对象,指标,措施\n2026-02-20,a,k,改标题\n\n2026-03-02,a,k,晚八点推送\n";
+    for encoded in [encoding_rs::GBK.encode(text).0.into_owned(), {
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        utf16
+    }] {
+        let case = with_actions("");
+        std::fs::write(case.dir.path().join("actions.csv"), &encoded).unwrap();
+        let actions = actions_of(&case).unwrap();
+        let done: Vec<&str> = actions.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(done, ["改标题", "晚八点推送"]);
+    }
+    let case = with_actions("日期,对象,指标,措施\n2026-02-20,a,k,改标题\n\nnot a date,a,k,x\n");
+    let errors = actions_of(&case).unwrap_err().to_string();
+    assert!(errors.contains("action on line 4 of"), "the file's own line, past the blank one: {errors}");
+}
+
+#[test]
+fn an_actions_log_that_is_a_named_pipe_is_refused_at_once() {
+    let case = with_actions("");
+    let log = case.dir.path().join("actions.csv");
+    std::fs::remove_file(&log).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&log).status().unwrap().success());
+    let errors = actions_of(&case).unwrap_err().to_string();
+    assert!(errors.contains("it is not a regular file (a pipe, a socket or a device)"), "{errors}");
+}
