@@ -54,6 +54,14 @@ impl Aggregates {
         self.found.values().enumerate().filter(move |(_, ir)| over(ir))
     }
 
+    /// The source aggregation `index` reads.
+    pub fn source_of(&self, index: usize) -> &str {
+        match self.found.get_index(index).map(|(_, ir)| &ir.node) {
+            Some(IrNode::Aggregate { source, .. }) => source,
+            _ => unreachable!("aggregation {index} is found"),
+        }
+    }
+
     /// Every aggregation's number and function.
     pub fn functions(&self) -> impl Iterator<Item = (usize, Function)> + '_ {
         self.found.values().enumerate().filter_map(|(index, ir)| match &ir.node {

@@ -194,8 +194,13 @@ pub fn join_inputs(grid: LazyFrame, inputs: Inputs, ruleset: &CheckedRuleset, ag
         grid = grid.join(frame.lazy(), keys(), keys(), JoinArgs::new(JoinType::Left));
     }
     grid = grid.with_columns(no_rows(&inputs.unread, aggregates));
-    let counted = aggregates.zero_without_rows().map(GridColumn::Aggregate);
-    let row_counts = ruleset.row_sources().map(|(source, _)| GridColumn::Rows(source));
+    // A cell without rows of a source that has rows elsewhere counts 0; a source without any
+    // file counts nothing, as its warning says: what is computed from it has no data.
+    let read = |source: &str| !inputs.unread.contains(&source);
+    let counted =
+        aggregates.zero_without_rows().filter(|index| read(aggregates.source_of(*index))).map(GridColumn::Aggregate);
+    let row_counts =
+        ruleset.row_sources().filter(|(source, _)| read(source)).map(|(source, _)| GridColumn::Rows(source));
     let zero: Vec<Expr> = counted.chain(row_counts).map(|column| column.col().fill_null(lit(0.0))).collect();
     grid = grid.with_columns(zero);
     join_attributes(grid, inputs.attributes, ruleset)

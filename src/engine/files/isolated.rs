@@ -1,23 +1,27 @@
-//! A third party's parser run in a child process of its own, with limits on its memory and
-//! processor time. The workbook reader allocates what a file's headers claim (a damaged `.xls`
-//! can claim a terabyte) before it checks them, and a failed allocation aborts a process; in a
-//! child, that stops the child, and the run reports the file. The child is a fork: it shares
-//! nothing with the run but a copy of its memory at the fork, and sends back only bytes.
+//! A third party's parser run in a process of its own, with limits on its memory and processor
+//! time. The workbook reader allocates what a file's headers claim (a damaged `.xls` can claim
+//! a terabyte) before it checks them, and a failed allocation aborts a process; in a process of
+//! its own, that stops the parser, and the run reports the file.
+//!
+//! The process is this same program started again (`/proc/self/exe`) with the name of its task
+//! in an environment variable: a task declares an [`entry`] that runs before `main` in every
+//! program that links the library, serves the request on standard input and leaves. A fresh
+//! process shares no thread or lock with the run, and sends back only bytes.
 
-use std::fs::File;
-use std::io::Read;
-use std::os::fd::FromRawFd;
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
 
 use crate::contain::contain;
 
-/// What a child may use, above what the run used when it forked.
+/// What a task's process may use: memory above the program's own size, and processor time.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub memory_bytes: u64,
     pub cpu_seconds: u64,
 }
 
-/// Why a child gave no result.
+/// Why a task gave no result.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Stopped {
     /// It needed more memory than its limit (or asked for an impossible amount).
@@ -30,99 +34,81 @@ pub enum Stopped {
     Failed(String),
 }
 
-/// The exit code of a child whose work panicked; the message follows on the pipe.
+/// The exit code of a task that panicked; the message is its output.
 const PANICKED: i32 = 101;
 
-/// Runs `work` in a child process within `limits`, and returns the bytes it gives.
-pub fn run(limits: Limits, work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, Stopped> {
-    let mut fds = [0; 2];
-    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(Stopped::Failed(std::io::Error::last_os_error().to_string()));
+/// The environment variable that names the task a process is started for.
+const TASK: &str = "KPI_ISOLATED_TASK";
+
+/// Runs `task` on `request` in a process of its own within `limits`, and returns its output.
+pub fn run(task: &str, request: &[u8], limits: Limits) -> Result<Vec<u8>, Stopped> {
+    let program = std::fs::metadata("/proc/self/exe").map(|m| m.len()).unwrap_or(0);
+    let memory = program.saturating_add(limits.memory_bytes);
+    let mut command = Command::new("/proc/self/exe");
+    command.env(TASK, task).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+    // SAFETY: between fork and exec, only setrlimit, which is async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            limit(libc::RLIMIT_AS, memory);
+            limit(libc::RLIMIT_CPU, limits.cpu_seconds);
+            limit(libc::RLIMIT_CORE, 0);
+            Ok(())
+        });
     }
-    let (read_end, write_end) = (fds[0], fds[1]);
-    let in_use = memory_in_use();
-    // SAFETY: the child runs `work` on a copy of this thread's memory and leaves with `_exit`,
-    // never returning into the caller; the parent only reads the pipe and waits.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        // SAFETY: the child's own copies of the descriptors. What the child or a dependency
-        // would print (a failed allocation's message) is not the run's to show.
-        unsafe {
-            libc::close(read_end);
-            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
-            libc::dup2(null, 1);
-            libc::dup2(null, 2);
-        }
-        limit(libc::RLIMIT_AS, in_use.saturating_add(limits.memory_bytes));
-        limit(libc::RLIMIT_CPU, limits.cpu_seconds);
-        limit(libc::RLIMIT_CORE, 0);
-        let (code, bytes) = match contain(work) {
-            Ok(bytes) => (0, bytes),
-            Err(message) => (PANICKED, message.into_bytes()),
-        };
-        write_all(write_end, &bytes);
-        // SAFETY: leaves the child without running the parent's exit handlers or destructors.
-        unsafe { libc::_exit(code) }
-    }
-    // SAFETY: the parent's copy of the write end is not used again.
-    unsafe { libc::close(write_end) };
-    if pid < 0 {
-        // SAFETY: the read end is not used again.
-        unsafe { libc::close(read_end) };
-        return Err(Stopped::Failed(std::io::Error::last_os_error().to_string()));
-    }
-    // SAFETY: the read end is this function's own, and is closed when the file is dropped.
-    let mut pipe = unsafe { File::from_raw_fd(read_end) };
-    let mut bytes = Vec::new();
-    let read = pipe.read_to_end(&mut bytes);
-    let mut status = 0;
-    // SAFETY: waits for the child forked above.
-    unsafe { libc::waitpid(pid, &mut status, 0) };
-    match (libc::WIFEXITED(status), libc::WEXITSTATUS(status)) {
-        (true, 0) if read.is_ok() => Ok(bytes),
-        (true, PANICKED) => {
-            let message = String::from_utf8_lossy(&bytes).into_owned();
+    let mut child = command.spawn().map_err(|e| Stopped::Failed(format!("it could not start: {e}")))?;
+    let mut stdin = child.stdin.take().expect("a piped stdin");
+    // Written from a thread of its own, so that a large request and a large answer cannot
+    // wait on each other.
+    let request = request.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&request));
+    let mut output = Vec::new();
+    let read = child.stdout.take().expect("a piped stdout").read_to_end(&mut output);
+    let _ = writer.join();
+    let status = child.wait().map_err(|e| Stopped::Failed(e.to_string()))?;
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(0), _) if read.is_ok() => Ok(output),
+        (Some(PANICKED), _) => {
+            let message = String::from_utf8_lossy(&output).into_owned();
             // A failed allocation under the limit panics where a dependency reserves space.
             match message.contains("capacity overflow") || message.contains("memory allocation") {
                 true => Err(Stopped::Memory),
                 false => Err(Stopped::Panicked(message)),
             }
         }
-        (true, code) => Err(Stopped::Failed(format!("it exited with code {code}"))),
-        _ => match libc::WTERMSIG(status) {
-            libc::SIGXCPU | libc::SIGKILL => Err(Stopped::Time),
-            // An allocation the limit refuses aborts the child.
-            libc::SIGABRT | libc::SIGSEGV => Err(Stopped::Memory),
-            signal => Err(Stopped::Failed(format!("it stopped on signal {signal}"))),
-        },
+        (Some(code), _) => Err(Stopped::Failed(format!("it exited with code {code}"))),
+        (None, Some(libc::SIGXCPU | libc::SIGKILL)) => Err(Stopped::Time),
+        // An allocation the limit refuses aborts the process.
+        (None, Some(libc::SIGABRT | libc::SIGSEGV)) => Err(Stopped::Memory),
+        (None, signal) => Err(Stopped::Failed(format!("it stopped on signal {}", signal.unwrap_or(0)))),
     }
 }
 
-/// The bytes of address space the process uses now.
-fn memory_in_use() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    // SAFETY: sysconf has no preconditions.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
-    pages.saturating_mul(page)
+/// The start of a task's process: when this process was started for `task`, serves the request
+/// on standard input with `work` and leaves; otherwise returns at once. Called from a function
+/// in `.init_array`, before `main`.
+pub fn entry(task: &str, work: fn(&[u8]) -> Vec<u8>) {
+    if std::env::var_os(TASK).is_none_or(|named| named != task) {
+        return;
+    }
+    let mut request = Vec::new();
+    let (code, output) = match std::io::stdin().lock().read_to_end(&mut request) {
+        Ok(_) => match contain(|| work(&request)) {
+            Ok(output) => (0, output),
+            Err(message) => (PANICKED, message.into_bytes()),
+        },
+        Err(e) => (PANICKED, e.to_string().into_bytes()),
+    };
+    let _ = std::io::stdout().lock().write_all(&output);
+    let _ = std::io::stdout().lock().flush();
+    // SAFETY: leaves the process without running `main`.
+    unsafe { libc::_exit(code) }
 }
 
 fn limit(resource: libc::__rlimit_resource_t, value: u64) {
     let limit = libc::rlimit { rlim_cur: value, rlim_max: value };
-    // SAFETY: sets a limit of this (child) process.
+    // SAFETY: sets a limit of the child process.
     unsafe { libc::setrlimit(resource, &limit) };
-}
-
-fn write_all(fd: i32, mut bytes: &[u8]) {
-    while !bytes.is_empty() {
-        // SAFETY: writes from a live slice to the child's end of the pipe.
-        let written = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
-        if written <= 0 {
-            return;
-        }
-        bytes = &bytes[written as usize..];
-    }
 }
 
 #[cfg(test)]
@@ -131,28 +117,45 @@ mod tests {
 
     const LIMITS: Limits = Limits { memory_bytes: 256 << 20, cpu_seconds: 60 };
 
+    /// The tasks of these tests: what their request asks.
+    fn test_task(request: &[u8]) -> Vec<u8> {
+        match request {
+            b"echo" => b"cells".to_vec(),
+            b"huge" => vec![1u8; 64 << 30],
+            b"panic" => panic!("index out of bounds: the len is 3"),
+            _ => {
+                let mut n = 0u64;
+                loop {
+                    n = std::hint::black_box(n.wrapping_add(1));
+                }
+            }
+        }
+    }
+
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static TEST_TASK: extern "C" fn() = {
+        extern "C" fn start() {
+            entry("test", test_task);
+        }
+        start
+    };
+
     #[test]
-    fn a_child_gives_its_bytes() {
-        assert_eq!(run(LIMITS, || b"cells".to_vec()), Ok(b"cells".to_vec()));
+    fn a_task_gives_its_bytes() {
+        assert_eq!(run("test", b"echo", LIMITS), Ok(b"cells".to_vec()));
     }
 
     #[test]
-    fn a_child_that_asks_for_too_much_memory_or_panics_is_stopped_and_the_run_goes_on() {
-        let huge = run(LIMITS, || vec![1u8; 64 << 30]);
-        assert_eq!(huge, Err(Stopped::Memory));
-        let panicked = run(LIMITS, || -> Vec<u8> { panic!("index out of bounds: the len is 3") });
+    fn a_task_that_asks_for_too_much_memory_or_panics_is_stopped_and_the_run_goes_on() {
+        assert_eq!(run("test", b"huge", LIMITS), Err(Stopped::Memory));
+        let panicked = run("test", b"panic", LIMITS);
         assert!(matches!(&panicked, Err(Stopped::Panicked(m)) if m.contains("index out of bounds")), "{panicked:?}");
     }
 
     #[test]
-    fn a_child_that_never_ends_is_stopped_by_its_processor_time() {
+    fn a_task_that_never_ends_is_stopped_by_its_processor_time() {
         let limits = Limits { cpu_seconds: 1, ..LIMITS };
-        let endless = run(limits, || {
-            let mut n = 0u64;
-            loop {
-                n = std::hint::black_box(n.wrapping_add(1));
-            }
-        });
-        assert_eq!(endless, Err(Stopped::Time));
+        assert_eq!(run("test", b"endless", limits), Err(Stopped::Time));
     }
 }

@@ -6,7 +6,9 @@
 //! with limits ([`isolated`]), which sends back only the cells that hold a value; an xlsx
 //! sheet is streamed cell by cell, so that one cell at `XFD1048576` costs one cell.
 
+use std::ffi::OsStr;
 use std::io::Cursor;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use calamine::{DataType, Reader as _, Xls, Xlsb, Xlsx};
@@ -22,36 +24,109 @@ pub fn open(path: &Path, source: &Source) -> Result<Box<dyn Reader>, String> {
     let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     let block = source.block().transpose()?;
     let header = block.map_or(source.header_row as usize - 1, |b| b.first_row);
-    let window = Window {
-        first_row: header,
-        last_row: block.and_then(|b| b.last_row).unwrap_or(usize::MAX),
-        columns: block.map(|b| (b.first_column, b.last_column)),
+    let request = Request {
+        path: path.as_os_str().as_bytes().to_vec(),
+        sheet: source.sheet.clone(),
+        window: Window {
+            first_row: header,
+            last_row: block.and_then(|b| b.last_row).unwrap_or(usize::MAX),
+            columns: block.map(|b| (b.first_column, b.last_column)),
+        },
     };
     let limits = Limits { memory_bytes: (1 << 30) + 64 * size, cpu_seconds: 60 + 10 * size.div_ceil(1 << 20) };
-    let sheet = source.sheet.as_deref();
-    let bytes =
-        isolated::run(limits, || encode(read_sheet(path, sheet, &window))).map_err(|stopped| match stopped {
-            Stopped::Memory => {
-                "reading it stopped: it claims more cells or space than the file holds, so it is damaged \
+    // The reference keeps the entry of the reader's process in every program that reads workbooks.
+    std::hint::black_box(&SHEET_READER);
+    let answer = isolated::run(TASK, &request.encode(), limits).map_err(|stopped| match stopped {
+        Stopped::Memory => "reading it stopped: it claims more cells or space than the file holds, so it is damaged \
                             (open it in Excel and save it again)"
-                    .to_string()
-            }
-            Stopped::Time => {
-                "reading it stopped: it took longer than a workbook of its size can, so it is damaged".into()
-            }
-            Stopped::Panicked(message) => format!("the workbook reader stopped on it, so it is damaged: {message}"),
-            Stopped::Failed(message) => format!("the workbook reader failed: {message}"),
-        })?;
-    let cells = decode(&bytes)?;
+            .to_string(),
+        Stopped::Time => "reading it stopped: it took longer than a workbook of its size can, so it is damaged".into(),
+        Stopped::Panicked(message) => format!("the workbook reader stopped on it, so it is damaged: {message}"),
+        Stopped::Failed(message) => format!("the workbook reader failed: {message}"),
+    })?;
+    let cells = decode(&answer)?;
     let leftmost = cells.first().map_or(0, |(_, column, _)| *column);
     // A table starts at the range's first column, else at the sheet's leftmost column with a value.
-    let origin = window.columns.map_or(leftmost, |(first, _)| first);
+    let origin = request.window.columns.map_or(leftmost, |(first, _)| first);
     let mut rows = rows(cells, origin);
     let header = match rows.first() {
         Some(first) if first.line == header + 1 => rows.remove(0),
         _ => Row { line: header + 1, cells: Vec::new() },
     };
     Ok(Box::new(TextTable::new(header, rows)?))
+}
+
+/// The name of the reader's process task.
+const TASK: &str = "workbook";
+
+/// Serves a request when this process was started to read a sheet.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static SHEET_READER: extern "C" fn() = {
+    extern "C" fn start() {
+        isolated::entry(TASK, |request| {
+            let cells = Request::decode(request).ok_or_else(|| "a request it cannot read".to_string());
+            encode(cells.and_then(|r| read_sheet(Path::new(OsStr::from_bytes(&r.path)), r.sheet.as_deref(), &r.window)))
+        });
+    }
+    start
+};
+
+/// What the reader's process is asked: the sheet of a file, and the window of it to read.
+struct Request {
+    path: Vec<u8>,
+    sheet: Option<String>,
+    window: Window,
+}
+
+impl Request {
+    /// Each field as its length (eight bytes, little-endian) and its bytes; numbers as eight bytes.
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut text = |bytes: &[u8]| {
+            out.extend((bytes.len() as u64).to_le_bytes());
+            out.extend(bytes);
+        };
+        text(&self.path);
+        text(self.sheet.as_deref().map_or(&[][..], str::as_bytes));
+        let (first_column, last_column) =
+            self.window.columns.map_or((u64::MAX, u64::MAX), |(a, b)| (a as u64, b as u64));
+        for number in [self.window.first_row as u64, self.window.last_row as u64, first_column, last_column] {
+            out.extend(number.to_le_bytes());
+        }
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Request> {
+        let mut fields = Fields(bytes);
+        let path = fields.text()?.to_vec();
+        let sheet = std::str::from_utf8(fields.text()?).ok().filter(|s| !s.is_empty()).map(str::to_string);
+        let [first_row, last_row, first_column, last_column] = [(); 4].map(|()| fields.number());
+        let (first_row, last_row) = (first_row? as usize, last_row? as usize);
+        let columns = match (first_column?, last_column?) {
+            (u64::MAX, _) => None,
+            (first, last) => Some((first as usize, last as usize)),
+        };
+        Some(Request { path, sheet, window: Window { first_row, last_row, columns } })
+    }
+}
+
+/// The fields of a request, read in order.
+struct Fields<'a>(&'a [u8]);
+
+impl<'a> Fields<'a> {
+    fn number(&mut self) -> Option<u64> {
+        let (head, rest) = self.0.split_at_checked(8)?;
+        self.0 = rest;
+        Some(u64::from_le_bytes(head.try_into().ok()?))
+    }
+
+    fn text(&mut self) -> Option<&'a [u8]> {
+        let length = usize::try_from(self.number()?).ok()?;
+        let (text, rest) = self.0.split_at_checked(length)?;
+        self.0 = rest;
+        Some(text)
+    }
 }
 
 /// The rows and columns of a sheet that are read: from the header row down, within `range`.
