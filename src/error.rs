@@ -193,6 +193,15 @@ pub enum ErrorKind {
         header: String,
         file: String,
     },
+    NoEntityInPath {
+        file: String,
+        pattern: String,
+    },
+    AmbiguousEntity {
+        file: String,
+        entity: String,
+        others: String,
+    },
     UnreadableFile {
         path: String,
         message: String,
@@ -396,6 +405,12 @@ impl fmt::Display for ErrorKind {
                 write!(f, "`{pattern}` looks through more than {limit} files and folders")
             }
             MissingColumn { header, file } => write!(f, "column `{header}` is not in `{file}`"),
+            NoEntityInPath { file, pattern } => {
+                write!(f, "`{file}` names no entity where `{{entity}}` is in `{pattern}`")
+            }
+            AmbiguousEntity { file, entity, others } => {
+                write!(f, "`{file}` is read as the entity `{entity}`, but its name also fits {others}")
+            }
             UnreadableFile { path, message } => write!(f, "cannot read `{path}`: {message}"),
             UnreadableData { source_name, file: Some(file), message } => {
                 write!(f, "reading `{file}` of source `{source_name}` failed: {message}")

@@ -56,6 +56,7 @@ pub fn verify_data(ruleset: &CheckedRuleset) -> Result<Vec<crate::Error>> {
             warnings.push(warning);
             continue;
         }
+        warnings.extend(source_ref.ambiguous_entity());
         let files = match source_ref.files() {
             Ok(files) => files,
             Err(found) => {

@@ -58,6 +58,7 @@ fn read_inputs<'a>(
             unread.push(name.as_str());
             continue;
         }
+        warnings.extend(source.ambiguous_entity());
         match aggregates.plan(&source, ruleset.model.grain.period) {
             Ok(plan) => plans.push((source, plan)),
             Err(found) => errors.extend(found.into_vec()),

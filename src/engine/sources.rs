@@ -81,6 +81,29 @@ impl<'a> SourceRef<'a> {
         })
     }
 
+    /// A warning when `{entity}` in the source's `path` could stand for a longer name in one of
+    /// its files, one with more letters than the name read (`晨光咖啡-抖音`, not `晨光咖啡`): two
+    /// accounts whose names begin alike would silently be read as one.
+    pub fn ambiguous_entity(&self) -> Option<Error> {
+        let base = &self.ruleset.base_dir;
+        files::find_parts(self.source, base).ok()?.into_iter().find_map(|(path, part)| {
+            let candidates = files::entity_candidates(&part, base, &path);
+            let (read, longer) = candidates.split_first()?;
+            let named = |candidate: &&String| candidate[read.len()..].chars().any(char::is_alphabetic);
+            let others: Vec<&String> = longer.iter().filter(named).collect();
+            (!others.is_empty()).then(|| {
+                let kind = ErrorKind::AmbiguousEntity {
+                    file: path.display().to_string(),
+                    entity: read.clone(),
+                    others: crate::words::quoted(&others),
+                };
+                let help = "make `path` say where the name ends: a fixed text after `{entity}` \
+                            (`articles-{entity}-2026*.csv`), or one folder per account (`data/{entity}/*.csv`)";
+                Error::new(kind).at_opt(self.location_of(Some("path"), None)).help(help)
+            })
+        })
+    }
+
     /// A problem finding the source's files, at its `path`.
     fn no_files(&self, error: Error) -> Error {
         let error = error.at_opt(self.location_of(Some("path"), None));
@@ -404,7 +427,12 @@ fn entity(
         (None, Some(value)) => lit(value.trim().to_string()),
         (None, None) => {
             let found = files::entity_in_path(source.source, &source.ruleset.base_dir, &file.path);
-            let name = found.ok_or_else(|| Error::internal(format!("no entity in the path `{}`", file.display())))?;
+            let name = found.filter(|name| !name.trim().is_empty()).ok_or_else(|| {
+                let kind = ErrorKind::NoEntityInPath { file: file.display(), pattern: source.source.path.clone() };
+                Error::new(kind)
+                    .at_opt(source.location_of(Some("path"), None))
+                    .help("name the file after its account, or move it out of the folder")
+            })?;
             lit(name.trim().to_string())
         }
     };

@@ -481,3 +481,21 @@ fn dates_and_times_in_arithmetic_are_seconds_so_a_difference_is_the_time_between
     // Workbook date-time cells: 15 and 90 minutes.
     assert_eq!(value(&appraisal, "b", "2026-10", "typed_reply"), Some(105.0));
 }
+
+#[test]
+fn a_source_without_any_file_counts_nothing_while_a_month_without_its_rows_counts_zero() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }\n  mentions: { path: mentions/*.csv, date: day, entity: account }",
+        "  users_: count(users.n)\n  mentions_: count(mentions.text)",
+        "  active: { formula: users_ }\n  mentioned: { formula: mentions_ }",
+    );
+    let case = Case::new(&rules, &[("users.csv", "day,account,n\n2026-01-15,a,1\n2026-03-15,a,3\n")]);
+    let appraisal = case.appraise();
+    assert_eq!(series(&appraisal, "a", "active"), [Some(1.0), Some(0.0), Some(1.0)]);
+    assert_eq!(
+        series(&appraisal, "a", "mentioned"),
+        [None, None, None],
+        "no monitoring export: no data, not 0 mentions"
+    );
+}

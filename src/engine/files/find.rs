@@ -22,20 +22,32 @@ pub fn find(path: &str, base: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// The entity a file's path gives where `path` has `{entity}`: the shortest part of the file's
 /// path there, within one folder or file name, that lets the rest match; `None` when `path`
-/// has no `{entity}` or the file does not match it.
+/// has no `{entity}`, the file does not match it, or the part is empty (`users-.csv`).
 pub fn entity_in_path(path: &str, base: &Path, file: &Path) -> Option<String> {
-    let (before, after) = path.split_once(ENTITY_PLACEHOLDER)?;
-    let before = Pattern::new(&absolute_glob(before, base)).ok()?;
-    let after = Pattern::new(&after.replace(ENTITY_PLACEHOLDER, "*")).ok()?;
+    entity_candidates(path, base, file).into_iter().next()
+}
+
+/// Every part of a file's path that `{entity}` can stand for while the rest of `path` matches,
+/// shortest first: `articles-{entity}-*.csv` reads `articles-晨光咖啡-抖音-10.csv` as
+/// `晨光咖啡`, and could read it as `晨光咖啡-抖音`.
+pub fn entity_candidates(path: &str, base: &Path, file: &Path) -> Vec<String> {
+    let Some((before, after)) = path.split_once(ENTITY_PLACEHOLDER) else { return Vec::new() };
+    let (Ok(before), Ok(after)) =
+        (Pattern::new(&absolute_glob(before, base)), Pattern::new(&after.replace(ENTITY_PLACEHOLDER, "*")))
+    else {
+        return Vec::new();
+    };
     let options = match_options();
     let text = file.to_string_lossy();
     let starts = (0..=text.len()).filter(|at| text.is_char_boundary(*at));
-    starts.filter(|at| before.matches_with(&text[..*at], options)).find_map(|start| {
+    let candidates = starts.filter(|at| before.matches_with(&text[..*at], options)).map(|start| {
         let ends = (start + 1..=text.len()).filter(|at| text.is_char_boundary(*at));
-        let mut ends = ends.take_while(|end| !text[start..*end].contains('/'));
-        let end = ends.find(|end| after.matches_with(&text[*end..], options))?;
-        Some(text[start..end].to_string())
-    })
+        ends.take_while(|end| !text[start..*end].contains('/'))
+            .filter(|end| after.matches_with(&text[*end..], options))
+            .map(|end| text[start..end].to_string())
+            .collect::<Vec<String>>()
+    });
+    candidates.into_iter().find(|found| !found.is_empty()).unwrap_or_default()
 }
 
 /// `path` as a glob anchored at `base`: the folder's own name is taken literally, and
@@ -164,6 +176,18 @@ mod tests {
         assert_eq!(entity("data/{entity}.csv", "data/a.b.csv").as_deref(), Some("a.b"));
         assert_eq!(entity("data/{entity}/result.xls", "data/a/b/result.xls"), None);
         assert_eq!(entity("data/users.csv", "data/users.csv"), None);
+    }
+
+    #[test]
+    fn every_name_a_placeholder_could_stand_for_is_a_candidate_and_an_empty_one_is_none() {
+        let base = Path::new("/c");
+        let candidates = |path: &str, file: &str| entity_candidates(path, base, &base.join(file));
+        assert_eq!(
+            candidates("articles-{entity}-*.csv", "articles-晨光咖啡-抖音-10.csv"),
+            ["晨光咖啡", "晨光咖啡-抖音"]
+        );
+        assert_eq!(candidates("data/{entity}/result.xls", "data/a/result.xls"), ["a"]);
+        assert!(candidates("users-{entity}.csv", "users-.csv").is_empty());
     }
 
     #[test]

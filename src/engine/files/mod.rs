@@ -107,6 +107,11 @@ pub fn entity_in_path(source: &Source, base: &Path, file: &Path) -> Option<Strin
     find::entity_in_path(&source.path, base, file)
 }
 
+/// Every entity a file's path could give, shortest (the one it gives) first.
+pub fn entity_candidates(source: &Source, base: &Path, file: &Path) -> Vec<String> {
+    find::entity_candidates(&source.path, base, file)
+}
+
 impl DataFile {
     pub fn open(path: PathBuf, source: &Source) -> Result<DataFile, Error> {
         let open = opener(&path, source.format)?;
