@@ -2,6 +2,8 @@
 //! aggregation written in two formulas is computed once), and the plan that computes those of
 //! one source per entity and period.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 use polars::prelude::*;
 
@@ -12,15 +14,18 @@ use super::values::{ColumnUse, Usage};
 use crate::compile::{self, Aggregated, Context, GridColumn, OverRows, RowColumn};
 use crate::error::Errors;
 use crate::expr::ast::BinaryOp;
-use crate::expr::functions::{Family, Function, Kind, Rows};
+use crate::expr::functions::{Family, Function, Kind, Returns, Rows};
 use crate::expr::{Ir, IrNode, Ref, Type};
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::checked::CheckedTarget;
 use crate::ruleset::model::PeriodGrain;
 
 #[derive(Default)]
 pub struct Aggregates {
     /// Canonical text → the aggregation; its position is its number.
     found: IndexMap<String, Ir>,
+    /// The canonical texts of the aggregations whose value is used as a number.
+    numeric: HashSet<String>,
     /// Each source's checks on its rows.
     checks: IndexMap<String, Vec<Ir>>,
 }
@@ -45,6 +50,7 @@ impl Aggregates {
         for (source, checks) in &ruleset.checks {
             aggregates.checks.insert(source.clone(), checks.iter().map(|check| check.ir.clone()).collect());
         }
+        aggregates.numeric = numeric_aggregations(ruleset);
         aggregates
     }
 
@@ -115,15 +121,21 @@ impl Aggregates {
     /// The columns the aggregations over `source` read, and how.
     pub fn columns_of(&self, source: &str) -> Vec<ColumnUse> {
         let mut columns: IndexMap<String, Usage> = IndexMap::new();
-        for (_, ir) in self.of_source(source) {
-            let IrNode::Aggregate { function, args, .. } = &ir.node else { continue };
-            for (index, arg) in args.iter().enumerate() {
-                let (Some(arg), Some(param)) = (arg, function.param(index)) else { continue };
-                usages(arg, usage_of(param.kind, Usage::AsWritten), &mut columns);
+        let mut record = |ir: &Ir, usage: Usage| {
+            if let IrNode::Ref(Ref::Column { column, .. }) = &ir.node {
+                let entry = columns.entry(column.clone()).or_insert(usage);
+                if usage == Usage::Number || (usage == Usage::Text && *entry == Usage::AsWritten) {
+                    *entry = usage;
+                }
             }
+        };
+        for (_, ir) in self.of_source(source) {
+            // `max(t)` of a column of times is of numbers where its value is computed with.
+            let usage = if self.numeric.contains(&ir.to_string()) { Usage::Number } else { Usage::AsWritten };
+            walk(ir, usage, &mut record);
         }
         for check in self.checks_of(source) {
-            usages(check, Usage::AsWritten, &mut columns);
+            walk(check, Usage::AsWritten, &mut record);
         }
         columns.into_iter().map(|(name, usage)| ColumnUse { name, usage }).collect()
     }
@@ -156,14 +168,50 @@ fn usage_of(kind: Kind, enclosing: Usage) -> Usage {
     }
 }
 
-/// Records how each column in `ir` is used; a number use wins over any other.
-fn usages(ir: &Ir, usage: Usage, columns: &mut IndexMap<String, Usage>) {
-    match &ir.node {
-        IrNode::Ref(Ref::Column { column, .. }) => {
-            let entry = columns.entry(column.clone()).or_insert(usage);
-            if usage == Usage::Number || (usage == Usage::Text && *entry == Usage::AsWritten) {
-                *entry = usage;
+/// The aggregations whose value is used as a number: in a KPI's value, target or score, in
+/// arithmetic, or as a number argument — directly, or through the measures that hold them. A
+/// `min`, `max`, `first` or `last` of a column of times used so reads the times as numbers
+/// (seconds), so that `max(t) - min(t)` is the time between.
+fn numeric_aggregations(ruleset: &CheckedRuleset) -> HashSet<String> {
+    let mut numeric = HashSet::new();
+    let mut measures: Vec<&str> = Vec::new();
+    let mut pending: Vec<&Ir> = Vec::new();
+    for kpi in ruleset.kpis.values() {
+        let target = match &kpi.target {
+            Some(CheckedTarget::Formula(formula)) => Some(&formula.ir),
+            _ => None,
+        };
+        pending.extend([Some(&kpi.formula.ir), target, kpi.score.as_ref().map(|s| &s.ir)].into_iter().flatten());
+    }
+    let mut conditions: Vec<&Ir> = ruleset.formulas().map(|formula| &formula.ir).collect();
+    while !pending.is_empty() || !conditions.is_empty() {
+        let (ir, usage) = match pending.pop() {
+            Some(ir) => (ir, Usage::Number),
+            None => (conditions.pop().expect("one is left"), Usage::AsWritten),
+        };
+        walk(ir, usage, &mut |node, usage| match &node.node {
+            IrNode::Aggregate { .. } if usage == Usage::Number => {
+                numeric.insert(node.to_string());
             }
+            IrNode::Ref(Ref::Measure(name)) if usage == Usage::Number && !measures.contains(&name.as_str()) => {
+                measures.push(name);
+                pending.extend(ruleset.measures.get(name).map(|formula| &formula.ir));
+            }
+            _ => {}
+        });
+    }
+    numeric
+}
+
+/// Visits every aggregation and reference in `ir` with how it is used, `usage` being how `ir`
+/// itself is: numbers where arithmetic or a number argument takes them, text where compared
+/// with text, as written otherwise.
+fn walk<'a>(ir: &'a Ir, usage: Usage, visit: &mut impl FnMut(&'a Ir, Usage)) {
+    match &ir.node {
+        IrNode::Ref(_) => visit(ir, usage),
+        IrNode::Aggregate { function, args, .. } => {
+            visit(ir, usage);
+            walk_arguments(*function, args, usage, visit);
         }
         IrNode::Binary(op, lhs, rhs) => {
             let operand_usage = match op {
@@ -171,23 +219,31 @@ fn usages(ir: &Ir, usage: Usage, columns: &mut IndexMap<String, Usage>) {
                 BinaryOp::Eq | BinaryOp::Ne | BinaryOp::And | BinaryOp::Or => Usage::AsWritten,
                 _ => Usage::Number,
             };
-            usages(lhs, operand_usage, columns);
-            usages(rhs, operand_usage, columns);
+            walk(lhs, operand_usage, visit);
+            walk(rhs, operand_usage, visit);
         }
-        IrNode::Unary(_, operand) => usages(operand, Usage::Number, columns),
+        IrNode::Unary(_, operand) => walk(operand, Usage::Number, visit),
         IrNode::If(branches, otherwise) => {
             for (condition, value) in branches {
-                usages(condition, Usage::AsWritten, columns);
-                usages(value, usage, columns);
+                walk(condition, Usage::AsWritten, visit);
+                walk(value, usage, visit);
             }
-            usages(otherwise, usage, columns);
+            walk(otherwise, usage, visit);
         }
-        IrNode::Call(function, args) => {
-            for (index, arg) in args.iter().enumerate() {
-                let (Some(arg), Some(param)) = (arg, function.param(index)) else { continue };
-                usages(arg, usage_of(param.kind, usage), columns);
-            }
-        }
-        _ => {}
+        IrNode::Call(function, args) => walk_arguments(*function, args, usage, visit),
+        IrNode::BandPoints(points) => points.iter().for_each(|(_, points)| walk(points, Usage::Number, visit)),
+        IrNode::Number(_) | IrNode::String(_) | IrNode::Bool(_) | IrNode::Null => {}
+    }
+}
+
+/// The arguments of a call used as `usage`: an argument of any type is used as the call is
+/// where the call gives its arguments' value (`max`, `coalesce`), as written where it gives
+/// something else (`count`).
+fn walk_arguments<'a>(function: Function, args: &'a [Option<Ir>], usage: Usage, visit: &mut impl FnMut(&'a Ir, Usage)) {
+    let passes_on = function.spec().returns == Returns::LikeItsArguments;
+    let enclosing = if passes_on { usage } else { Usage::AsWritten };
+    for (index, arg) in args.iter().enumerate() {
+        let (Some(arg), Some(param)) = (arg, function.param(index)) else { continue };
+        walk(arg, usage_of(param.kind, enclosing), visit);
     }
 }

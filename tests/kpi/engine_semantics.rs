@@ -499,3 +499,17 @@ fn a_source_without_any_file_counts_nothing_while_a_month_without_its_rows_count
         "no monitoring export: no data, not 0 mentions"
     );
 }
+
+#[test]
+fn aggregated_times_stay_times_so_their_difference_is_the_seconds_between() {
+    let rules = ruleset(
+        "month",
+        "  service: { path: service.csv, date: asked, entity: account }",
+        "  span: max(service.answered) - min(service.answered)\n  latest: max(service.answered)",
+        "  answering_span: { formula: span }\n  hours_to_latest: { formula: (latest - min(service.asked)) / 3600 }",
+    );
+    let rows = "asked,account,answered\n2026-10-01 08:00:00,a,2026-10-01 09:00:00\n2026-10-02 08:00:00,a,2026-10-02 10:30:00\n";
+    let appraisal = Case::new(&rules, &[("service.csv", rows)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-10", "answering_span"), Some(25.5 * 3600.0));
+    assert_eq!(value(&appraisal, "a", "2026-10", "hours_to_latest"), Some(26.5));
+}
