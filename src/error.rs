@@ -227,10 +227,6 @@ pub enum ErrorKind {
         attribute: String,
         entities: String,
     },
-    NotRolledUp {
-        function: &'static str,
-        attribute: String,
-    },
     FlagNeeds {
         flag: &'static str,
         needs: &'static str,
@@ -422,9 +418,6 @@ impl fmt::Display for ErrorKind {
             UnknownAttribute { name } => write!(f, "no attribute `{name}` to roll up by"),
             NotInRollup { attribute, entities } => {
                 write!(f, "entities without `{attribute}` are left out of its roll-up: {entities}")
-            }
-            NotRolledUp { function, attribute } => {
-                write!(f, "a `{function}` of entities does not add up: the groups of `{attribute}` have no data for it")
             }
             FlagNeeds { flag, needs } => write!(f, "`{flag}` needs `{needs}`"),
             GitRevision { spec, message } => write!(f, "cannot read `{spec}`: {message}"),

@@ -9,16 +9,19 @@ use polars::prelude::*;
 
 use super::period::truncate;
 use super::quality;
-use super::sources::{HeaderDifference, SourceRef, scan_marked};
+use super::sources::{HeaderDifference, SourceRef, scan_marked, scan_rows};
 use super::values::{ColumnUse, Usage};
 use crate::compile::{self, Aggregated, Context, GridColumn, OverRows, RowColumn};
 use crate::error::Errors;
 use crate::expr::ast::BinaryOp;
-use crate::expr::functions::{Family, Function, Kind, Returns, Rows};
+use crate::expr::functions::{Family, Function, Kind, Returns, RollUp, Rows};
 use crate::expr::{Ir, IrNode, Ref, Type};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
 use crate::ruleset::model::PeriodGrain;
+
+/// The column of the group an entity is in, for [`Aggregates::plan_over_groups`].
+pub const GROUP: &str = "group";
 
 #[derive(Default)]
 pub struct Aggregates {
@@ -93,16 +96,7 @@ impl Aggregates {
         }
         let rows = rows.with_column(truncate(grain, RowColumn::Date.col()).alias(RowColumn::Period.name()));
         let over_rows = Context::plain(&OverRows);
-        let mut aggregations: Vec<Expr> = self
-            .of_source(source.name)
-            .map(|(index, ir)| {
-                let IrNode::Aggregate { function, args, .. } = &ir.node else { unreachable!("an aggregation") };
-                let args = args.iter().map(|a| a.as_ref().map(|a| compile::compile(a, &over_rows))).collect();
-                let aggregated = compile::aggregate(*function, args);
-                let aggregated = if ir.ty == Type::Number { compile::finite(aggregated) } else { aggregated };
-                aggregated.alias(GridColumn::Aggregate(index).name())
-            })
-            .collect();
+        let mut aggregations = self.aggregations(source.name, |_| true);
         aggregations.push(len().cast(DataType::Float64).alias(GridColumn::Rows(source.name).name()));
         let bad = RowColumn::BadValues.col().sum();
         aggregations.push(bad.alias(GridColumn::BadValues(source.name).name()));
@@ -111,6 +105,44 @@ impl Aggregates {
         aggregations.extend(quality::aggregations(&columns, &scanned.counts, self.checks_of(source.name), &over_rows));
         let grouped = rows.group_by([RowColumn::Entity.col(), RowColumn::Period.col()]).agg(aggregations);
         Ok(SourcePlan { grouped, differences: scanned.differences })
+    }
+
+    /// The aggregations over `source` that `wanted` takes, as expressions over its rows, each
+    /// named as its grid column.
+    fn aggregations(&self, source: &str, wanted: impl Fn(&Ir) -> bool) -> Vec<Expr> {
+        let over_rows = Context::plain(&OverRows);
+        self.of_source(source)
+            .filter(|(_, ir)| wanted(ir))
+            .map(|(index, ir)| {
+                let IrNode::Aggregate { function, args, .. } = &ir.node else { unreachable!("an aggregation") };
+                let args = args.iter().map(|a| a.as_ref().map(|a| compile::compile(a, &over_rows))).collect();
+                let aggregated = compile::aggregate(*function, args);
+                let aggregated = if ir.ty == Type::Number { compile::finite(aggregated) } else { aggregated };
+                aggregated.alias(GridColumn::Aggregate(index).name())
+            })
+            .collect()
+    }
+
+    /// The aggregations of `source` that a roll-up computes again from rows ([`RollUp::FromRows`]),
+    /// over the rows of each group of entities and period: `groups` gives each entity's group
+    /// (its columns [`GridColumn::Entity`] and `group`); a group's rows are its entities' rows.
+    pub fn plan_over_groups(
+        &self,
+        source: &SourceRef,
+        grain: PeriodGrain,
+        groups: LazyFrame,
+    ) -> Result<Option<LazyFrame>, Errors> {
+        let aggregations = self.aggregations(source.name, |ir| rows(ir).rolls_up == RollUp::FromRows);
+        if aggregations.is_empty() {
+            return Ok(None);
+        }
+        let rows = scan_rows(source, &self.columns_of(source.name))?;
+        let rows = rows.with_column(truncate(grain, RowColumn::Date.col()).alias(RowColumn::Period.name()));
+        let entity = [RowColumn::Entity.col()];
+        let rows = rows.join(groups, entity.clone(), [GridColumn::Entity.col()], JoinArgs::new(JoinType::Inner));
+        let keys =
+            [col(GROUP).alias(GridColumn::Entity.name()), RowColumn::Period.col().alias(GridColumn::Period.name())];
+        Ok(Some(rows.group_by(keys).agg(aggregations)))
     }
 
     /// A source's checks on its rows.
@@ -146,6 +178,11 @@ impl Aggregated for Aggregates {
         let index = self.found.get_index_of(&aggregation.to_string());
         GridColumn::Aggregate(index.expect("every aggregation is found before compiling")).col()
     }
+}
+
+/// How the aggregation `ir` rolls up.
+pub fn rolls_up(ir: &Ir) -> RollUp {
+    rows(ir).rolls_up
 }
 
 fn rows(ir: &Ir) -> Rows {

@@ -5,7 +5,8 @@
 
 use polars::prelude::*;
 
-use super::aggregates::Aggregates;
+use super::aggregates::{Aggregates, GROUP};
+use super::sources::SourceRef;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
@@ -15,7 +16,7 @@ use super::layers;
 use super::probes::Probes;
 use crate::compile::{self, GridColumn};
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::functions::Function;
+use crate::expr::functions::{Family, RollUp};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
 
@@ -52,23 +53,17 @@ pub fn rollup(
         warnings.push(Error::new(kind));
     }
     let group_of_entity =
-        evaluation.frame().clone().lazy().select([GridColumn::Entity.col(), group.clone().alias("group")]);
+        evaluation.frame().clone().lazy().select([GridColumn::Entity.col(), group.clone().alias(GROUP)]);
     let mut sums: Vec<Expr> = Vec::new();
     for (index, function) in aggregates.functions() {
         let column = GridColumn::Aggregate(index).col();
-        let rolled = match function {
-            Function::Min => column.min(),
-            Function::Max => column.max(),
-            Function::Mean | Function::Median | Function::Quantile => {
-                let kind = ErrorKind::NotRolledUp { function: function.name(), attribute: attribute.to_string() };
-                if !warnings.iter().any(|w: &Error| w.kind() == &kind) {
-                    let help = "a roll-up adds its entities up: write an average as a sum over a count";
-                    warnings.push(Error::new(kind).help(help));
-                }
-                compile::null()
-            }
-            // Sums and counts add up, and so do levels at a period's start or end (`first`, `last`).
-            _ => when(column.clone().count().gt(lit(0))).then(column.sum()).otherwise(compile::null()),
+        let Family::Aggregation(rows) = function.family() else { unreachable!("an aggregation") };
+        let rolled = match rows.rolls_up {
+            RollUp::Min => column.min(),
+            RollUp::Max => column.max(),
+            RollUp::Sum => when(column.clone().count().gt(lit(0))).then(column.sum()).otherwise(compile::null()),
+            // Joined on below, from the groups' rows.
+            RollUp::FromRows => continue,
         };
         sums.push(rolled.alias(GridColumn::Aggregate(index).name()));
     }
@@ -95,6 +90,9 @@ pub fn rollup(
         .filter(GridColumn::Attribute(attribute).col().is_not_null())
         .group_by(keys)
         .agg(sums);
+    let groups =
+        group_of_entity.clone().filter(col(GROUP).is_not_null()).unique_stable(None, UniqueKeepStrategy::First);
+    let grid = from_rows(ruleset, &aggregates, grid, groups)?;
     let sorted = SortMultipleOptions::default().with_maintain_order(true);
     let grid = grid.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted);
     // A group's attribute is its own name, and targets from tables are per entity.
@@ -113,11 +111,48 @@ pub fn rollup(
     Ok(Evaluation::new(ruleset, frame, groups_in_order, evaluation.periods.clone(), found, probes)?)
 }
 
+/// The aggregations that a roll-up computes again from rows, joined onto the groups' `grid`:
+/// each source's rows of every entity of a group, aggregated per group and period. A cell
+/// without rows counts 0 where the source has rows; a source without files gives no data.
+fn from_rows(
+    ruleset: &CheckedRuleset,
+    aggregates: &Aggregates,
+    grid: LazyFrame,
+    groups: LazyFrame,
+) -> Result<LazyFrame> {
+    let keys = || [GridColumn::Entity.col(), GridColumn::Period.col()];
+    let mut grid = grid;
+    let mut missing = Vec::new();
+    for (name, source) in ruleset.row_sources() {
+        let source = SourceRef::new(name, source, ruleset);
+        let recomputed =
+            aggregates.of_source(name).filter(|(_, ir)| super::aggregates::rolls_up(ir) == RollUp::FromRows);
+        let indices: Vec<usize> = recomputed.map(|(index, _)| index).collect();
+        if indices.is_empty() {
+            continue;
+        }
+        let read = source.missing_files().is_none();
+        match read.then(|| aggregates.plan_over_groups(&source, ruleset.model.grain.period, groups.clone())) {
+            Some(plan) => {
+                let Some(plan) = plan? else { continue };
+                grid = grid.join(plan, keys(), keys(), JoinArgs::new(JoinType::Left));
+                let counted = aggregates.zero_without_rows().filter(|index| indices.contains(index));
+                let zero: Vec<Expr> =
+                    counted.map(|index| GridColumn::Aggregate(index).col().fill_null(lit(0.0))).collect();
+                grid = grid.with_columns(zero);
+            }
+            None => missing
+                .extend(indices.into_iter().map(|index| compile::null().alias(GridColumn::Aggregate(index).name()))),
+        }
+    }
+    Ok(if missing.is_empty() { grid } else { grid.with_columns(missing) })
+}
+
 /// The files each group's rows came from: a file of one entity's rows (`{entity}` in its path)
 /// is its group's, so that a brand's report lists its accounts' downloads.
 fn files_of_groups(evaluation: &Evaluation, group_of_entity: LazyFrame) -> Result<IndexMap<String, Vec<FileRead>>> {
     let pairs = group_of_entity.unique_stable(None, UniqueKeepStrategy::First).collect()?;
-    let (entities, groups) = (pairs.column(&GridColumn::Entity.name())?.str()?, pairs.column("group")?.str()?);
+    let (entities, groups) = (pairs.column(&GridColumn::Entity.name())?.str()?, pairs.column(GROUP)?.str()?);
     let group: HashMap<&str, &str> = entities.iter().zip(groups.iter()).filter_map(|(e, g)| Some((e?, g?))).collect();
     let of_group = |file: &FileRead| FileRead {
         name: file.name.clone(),

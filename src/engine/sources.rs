@@ -325,6 +325,10 @@ pub(super) fn scan_file(
     if matches!(scan, Scan::Marked | Scan::Whole { .. }) {
         select.push(total.clone().alias(RowColumn::TotalRow.name()));
     }
+    // A header read two ways (the date column, also counted as a column) is read as it is
+    // first named: the date as a date, which the column's own reading then casts.
+    let mut named = std::collections::HashSet::new();
+    dtypes.retain(|(header, _)| named.insert(header.clone()));
     let rows = file.scan(&dtypes)?;
     let rows = match scan {
         Scan::Numbered => {

@@ -62,11 +62,38 @@ pub struct Rows {
     pub zero_without_rows: bool,
     /// The rows must be in date order (`first`, `last`).
     pub in_date_order: bool,
+    /// How a group's value comes from its entities' (a row of the table, decided per function).
+    pub rolls_up: RollUp,
 }
 
-const ANY_ROWS: Family = Family::Aggregation(Rows { zero_without_rows: false, in_date_order: false });
-const COUNTED_ROWS: Family = Family::Aggregation(Rows { zero_without_rows: true, in_date_order: false });
-const DATED_ROWS: Family = Family::Aggregation(Rows { zero_without_rows: false, in_date_order: true });
+/// How a group's value of an aggregation (a brand's, from its accounts) comes from its
+/// entities': every aggregation says, so that a new one cannot be added without deciding it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RollUp {
+    /// The sum of the entities' values: sums and counts, and levels at a period's start or end
+    /// (`first` and `last` of followers).
+    Sum,
+    /// The least of the entities' values.
+    Min,
+    /// The greatest of the entities' values.
+    Max,
+    /// Computed again over the rows of all the group's entities: a mean, median, quantile or
+    /// distinct count of the entities' own values would be wrong (two accounts posting on the
+    /// same two days post on 2 days, not 4).
+    FromRows,
+}
+
+const fn rows(rolls_up: RollUp) -> Family {
+    Family::Aggregation(Rows { zero_without_rows: false, in_date_order: false, rolls_up })
+}
+
+const fn counted(rolls_up: RollUp) -> Family {
+    Family::Aggregation(Rows { zero_without_rows: true, in_date_order: false, rolls_up })
+}
+
+const fn dated(rolls_up: RollUp) -> Family {
+    Family::Aggregation(Rows { zero_without_rows: false, in_date_order: true, rolls_up })
+}
 
 /// The arguments a function takes.
 #[derive(Clone, Copy, Debug)]
@@ -160,19 +187,19 @@ impl Function {
         use Function::*;
         use Returns::{Boolean, LikeItsArguments, Number};
         match self {
-            Sum => spec!("sum", ANY_ROWS, Fixed(&[X_NUMBER, WHERE]), Number),
-            Mean => spec!("mean", ANY_ROWS, Fixed(&[X_NUMBER, WHERE]), Number, "avg", "average"),
-            Min => spec!("min", ANY_ROWS, Fixed(&[X_ANY, WHERE]), LikeItsArguments),
-            Max => spec!("max", ANY_ROWS, Fixed(&[X_ANY, WHERE]), LikeItsArguments),
-            Count => spec!("count", COUNTED_ROWS, Fixed(&[X_ANY, WHERE]), Number),
+            Sum => spec!("sum", rows(RollUp::Sum), Fixed(&[X_NUMBER, WHERE]), Number),
+            Mean => spec!("mean", rows(RollUp::FromRows), Fixed(&[X_NUMBER, WHERE]), Number, "avg", "average"),
+            Min => spec!("min", rows(RollUp::Min), Fixed(&[X_ANY, WHERE]), LikeItsArguments),
+            Max => spec!("max", rows(RollUp::Max), Fixed(&[X_ANY, WHERE]), LikeItsArguments),
+            Count => spec!("count", counted(RollUp::Sum), Fixed(&[X_ANY, WHERE]), Number),
             CountDistinct => {
-                spec!("count_distinct", COUNTED_ROWS, Fixed(&[X_ANY, WHERE]), Number, "n_unique")
+                spec!("count_distinct", counted(RollUp::FromRows), Fixed(&[X_ANY, WHERE]), Number, "n_unique")
             }
-            First => spec!("first", DATED_ROWS, Fixed(&[X_ANY, WHERE]), LikeItsArguments),
-            Last => spec!("last", DATED_ROWS, Fixed(&[X_ANY, WHERE]), LikeItsArguments),
-            Median => spec!("median", ANY_ROWS, Fixed(&[X_NUMBER, WHERE]), Number),
+            First => spec!("first", dated(RollUp::Sum), Fixed(&[X_ANY, WHERE]), LikeItsArguments),
+            Last => spec!("last", dated(RollUp::Sum), Fixed(&[X_ANY, WHERE]), LikeItsArguments),
+            Median => spec!("median", rows(RollUp::FromRows), Fixed(&[X_NUMBER, WHERE]), Number),
             Quantile => {
-                spec!("quantile", ANY_ROWS, Fixed(&[X_NUMBER, param("q", Kind::Fraction), WHERE]), Number)
+                spec!("quantile", rows(RollUp::FromRows), Fixed(&[X_NUMBER, param("q", Kind::Fraction), WHERE]), Number)
             }
             Abs => spec!("abs", Scalar, Fixed(&[X_NUMBER]), Number),
             Round => {
