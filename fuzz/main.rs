@@ -4,10 +4,12 @@
 //!
 //! ```sh
 //! cargo bench --bench fuzz -- 10000000
+//! cargo bench --bench fuzz -- 20000 files    # one target, all the inputs
 //! ```
 //!
 //! docs/reliability.md records its runs.
 
+mod files;
 mod targets;
 
 use std::path::Path;
@@ -19,6 +21,7 @@ use targets::{Corpus, Random, TARGETS};
 
 fn main() {
     let total: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000_000);
+    let only: Option<String> = std::env::args().skip(1).find(|a| a.parse::<usize>().is_err() && !a.starts_with('-'));
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let corpus = Arc::new(Corpus::load(Path::new(env!("CARGO_MANIFEST_DIR"))));
     let default_hook = std::panic::take_hook();
@@ -30,7 +33,11 @@ fn main() {
     let total = total - total % 100;
     let started = Instant::now();
     for (index, (name, share, target)) in TARGETS.iter().enumerate() {
-        let budget = total * share / 100;
+        let budget = match &only {
+            Some(only) if only == name => total,
+            Some(_) => continue,
+            None => total * share / 100,
+        };
         let done = Arc::new(AtomicUsize::new(0));
         let target_started = Instant::now();
         let workers: Vec<_> = (0..threads)

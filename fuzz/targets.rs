@@ -1,18 +1,29 @@
 //! The fuzz targets: random and mutated inputs for the formula parser and checker, the ruleset
 //! loader (YAML, `extends`, the shape check, validation) and the readers of numbers and dates
-//! written for people. Every input must come back as a value or an error: a panic, a stack
-//! overflow or an input that takes over a second is a defect. `fuzz/main.rs` runs millions of
-//! them; the test suite runs a few thousand on every build.
+//! written for people, and the file readers (damaged workbooks, HTML tables, CSV and NDJSON).
+//! Every input must come back as a value or an error: a panic, a stack overflow or an input
+//! slower than its size explains is a defect. `fuzz/main.rs` runs millions of them; the test
+//! suite runs a few thousand on every build.
+//!
+//! Time is measured so that a busy machine cannot fail a run: an input is slow by the CPU time
+//! of its own thread (which another process cannot add to), and an input that never returns is
+//! caught by a watchdog after minutes of wall-clock time, far past any loaded machine's delay.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 use kpi::engine::{numbers, sniff};
 use kpi::expr::{ColumnLookup, Namespace, Place, Ref, Type, check, parse_condition, parse_formula};
 
-/// The longest one input may take before it counts as a hang.
-pub const HANG: Duration = Duration::from_secs(1);
+/// The most CPU time one input may take on its thread: a second in a release build, and a
+/// debug build (the test suite's) is some twenty times slower.
+pub const SLOW: Duration = Duration::from_secs(if cfg!(debug_assertions) { 30 } else { 1 });
+
+/// The wall-clock time after which an input that has not returned counts as a hang.
+pub const HANG: Duration = Duration::from_secs(600);
 
 /// A small fast generator (xorshift64*): the same seed gives the same inputs.
 pub struct Random(u64);
@@ -29,15 +40,15 @@ impl Random {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 
-    fn chance(&mut self, percent: usize) -> bool {
+    pub fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 }
@@ -46,19 +57,31 @@ impl Random {
 /// what the execution returns is how many inputs it ran.
 pub type Target = (&'static str, usize, fn(&mut Random, &Corpus) -> usize);
 
-pub const TARGETS: [Target; 5] = [
+pub const TARGETS: [Target; 6] = [
     ("formulas", 30, formulas),
     ("rulesets", 20, rulesets),
     ("numbers", 25, numbers_written),
-    ("dates", 24, dates),
+    ("dates", 23, dates),
     // A thousand times slower than parsing alone: evaluating builds and runs a polars plan.
     ("evaluated", 1, evaluated),
+    // As slow again: a file written, its workbook read in a process of its own, evaluated.
+    ("files", 1, super::files::files),
 ];
 
-/// Rulesets to mutate: the shipped ones and every error fixture.
+/// Rulesets to mutate (the shipped ones and every error fixture), and data files to damage.
 pub struct Corpus {
     rulesets: Vec<String>,
-    dir: tempfile::TempDir,
+    pub files: Vec<super::files::Seed>,
+    /// The fuzzed files' folder: removed after a run, kept after a defect, whose file it holds.
+    pub dir: PathBuf,
+}
+
+impl Drop for Corpus {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 impl Corpus {
@@ -69,11 +92,11 @@ impl Corpus {
             collect_yaml(&root.join(folder), &mut rulesets);
         }
         assert!(!rulesets.is_empty(), "no ruleset to start from under {}", root.display());
-        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dir = tempfile::Builder::new().prefix("kpi-fuzz-").tempdir().expect("a temporary folder").keep();
         let rows = "day,account,readers,title\n2026-01-05,a,10,x\n2026-01-20,a,0,y\n2026-02-03,b,-3,x\n\
                     2026-02-04,b,,z\n2026-03-15,c,1e300,x\n2026-03-16,a,7,y\n";
-        std::fs::write(dir.path().join("articles.csv"), rows).expect("write the fuzz data");
-        Corpus { rulesets, dir }
+        std::fs::write(dir.join("articles.csv"), rows).expect("write the fuzz data");
+        Corpus { rulesets, files: super::files::seeds(root), dir }
     }
 }
 
@@ -95,19 +118,59 @@ thread_local! {
     static CURRENT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
+/// The inputs running now, by thread, with when each started: what the watchdog looks at.
+static RUNNING: Mutex<Option<HashMap<ThreadId, (Instant, String)>>> = Mutex::new(None);
+
 /// The input this thread is running, or ran last.
 pub fn current_input() -> String {
     CURRENT.with(|input| input.borrow().clone())
 }
 
-/// Runs `f` on `input`, and fails loudly (with the input) when it takes too long.
+/// Runs `f` on `input`, and fails loudly (with the input) when it takes more than [`SLOW`] of
+/// this thread's CPU time; an input running past [`HANG`] stops the process.
 pub fn timed<T>(input: &str, f: impl FnOnce() -> T) -> T {
+    watch();
     CURRENT.with(|current| current.replace(input.to_string()));
-    let started = Instant::now();
+    let thread = std::thread::current().id();
+    running(|inputs| inputs.insert(thread, (Instant::now(), input.to_string())));
+    let started = thread_cpu_time();
     let out = f();
-    let took = started.elapsed();
-    assert!(took < HANG, "an input took {took:?}:\n{input}");
+    let took = thread_cpu_time().saturating_sub(started);
+    running(|inputs| inputs.remove(&thread));
+    assert!(took < SLOW, "an input took {took:?} of CPU time:\n{input}");
     out
+}
+
+fn running<T>(f: impl FnOnce(&mut HashMap<ThreadId, (Instant, String)>) -> T) -> T {
+    let mut running = RUNNING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    f(running.get_or_insert_with(HashMap::new))
+}
+
+/// Starts, once, the thread that stops the process when an input has run past [`HANG`]: a
+/// loop that never ends would otherwise hold a run until its job's own time limit.
+fn watch() {
+    static STARTED: Once = Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(|| {
+            loop {
+                std::thread::sleep(Duration::from_secs(1));
+                let hung = running(|inputs| inputs.values().find(|(at, _)| at.elapsed() > HANG).cloned());
+                if let Some((at, input)) = hung {
+                    eprintln!("an input has run for {:?} without returning:\n{input}", at.elapsed());
+                    std::process::abort();
+                }
+            }
+        });
+    });
+}
+
+/// The CPU time this thread has used.
+fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid timespec for the call to fill in.
+    let read = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    assert_eq!(read, 0, "the thread's CPU clock");
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 
 // Formulas.
@@ -173,7 +236,7 @@ fn formula(random: &mut Random, depth: usize) -> String {
 }
 
 /// `text` with a few random edits: tokens, bytes and runs of characters put in, cut or repeated.
-fn mutate(random: &mut Random, text: &str, edits: usize) -> String {
+pub fn mutate(random: &mut Random, text: &str, edits: usize) -> String {
     let mut chars: Vec<char> = text.chars().collect();
     for _ in 0..edits {
         let at = random.below(chars.len() + 1);
@@ -267,7 +330,7 @@ fn evaluated(random: &mut Random, corpus: &Corpus) -> usize {
          kpis:\n  rate: {{ formula: readers }}\n  k: {{ formula: '{formula}', target: 'readers / 2', score: 'attainment(cap = 120%)' }}\n"
     );
     timed(&text, || {
-        let dir = corpus.dir.path().to_path_buf();
+        let dir = corpus.dir.clone();
         let file = kpi::location::SourceFile::new(dir.join("fuzz.yaml"), text.clone());
         let Ok(loaded) = kpi::ruleset::load_text(file, dir.clone()) else { return };
         let Ok(checked) = kpi::ruleset::validate(loaded, dir, &HashMap::new()) else { return };
@@ -312,9 +375,9 @@ fn rulesets(random: &mut Random, corpus: &Corpus) -> usize {
         };
     }
     timed(&text, || {
-        let file = kpi::location::SourceFile::new(corpus.dir.path().join("fuzz.yaml"), text.clone());
-        if let Ok(loaded) = kpi::ruleset::load_text(file, corpus.dir.path().to_path_buf()) {
-            let _ = kpi::ruleset::validate(loaded, corpus.dir.path().to_path_buf(), &HashMap::new());
+        let file = kpi::location::SourceFile::new(corpus.dir.as_path().join("fuzz.yaml"), text.clone());
+        if let Ok(loaded) = kpi::ruleset::load_text(file, corpus.dir.clone()) {
+            let _ = kpi::ruleset::validate(loaded, corpus.dir.clone(), &HashMap::new());
         }
     });
     1

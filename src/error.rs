@@ -227,6 +227,10 @@ pub enum ErrorKind {
         attribute: String,
         entities: String,
     },
+    TextInRollup {
+        aggregation: String,
+        attribute: String,
+    },
     FlagNeeds {
         flag: &'static str,
         needs: &'static str,
@@ -418,6 +422,9 @@ impl fmt::Display for ErrorKind {
             UnknownAttribute { name } => write!(f, "no attribute `{name}` to roll up by"),
             NotInRollup { attribute, entities } => {
                 write!(f, "entities without `{attribute}` are left out of its roll-up: {entities}")
+            }
+            TextInRollup { aggregation, attribute } => {
+                write!(f, "`{aggregation}` holds text, which the roll-up by `{attribute}` cannot add up")
             }
             FlagNeeds { flag, needs } => write!(f, "`{flag}` needs `{needs}`"),
             GitRevision { spec, message } => write!(f, "cannot read `{spec}`: {message}"),
@@ -622,20 +629,6 @@ impl fmt::Display for Errors {
 }
 
 impl std::error::Error for Errors {}
-
-/// A polars failure on frames the engine built itself is a bug. Failures the user's data or
-/// formulas can cause are mapped where they can happen, with their place (`engine::failure`).
-impl From<polars::error::PolarsError> for Error {
-    fn from(error: polars::error::PolarsError) -> Error {
-        Error::internal(error)
-    }
-}
-
-impl From<polars::error::PolarsError> for Errors {
-    fn from(error: polars::error::PolarsError) -> Errors {
-        Error::from(error).into()
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::files::DataFile;
+use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::Source;
@@ -52,7 +53,7 @@ pub fn read(ruleset: &CheckedRuleset) -> Result<Vec<Action>> {
         })
         .map_err(|e| e.at_opt(location.clone()))?;
     let column = |index: usize| -> Result<Vec<Option<String>>> {
-        let values = table.select_at_idx(index).expect("four columns are selected").str()?;
+        let values = table.select_at_idx(index).expect("four columns are selected").str().or_bug()?;
         Ok(values.iter().map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())).collect())
     };
     let (dates, entities, kpis, actions) = (column(0)?, column(1)?, column(2)?, column(3)?);

@@ -4,9 +4,11 @@ use polars::prelude::*;
 
 use super::failure;
 use super::sources::{SourceRef, scan_rows};
-use super::values::{ColumnUse, Usage};
+use super::values::ColumnUse;
 use crate::compile::{GridColumn, RowColumn};
+use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Errors, Result};
+use crate::expr::Usage;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::Attribute;
 use crate::ruleset::yaml::PathStep::Key;
@@ -32,7 +34,7 @@ pub fn table(ruleset: &CheckedRuleset, warnings: &mut Vec<Error>) -> Result<Opti
             Some(existing) => {
                 let entity = [GridColumn::Entity.col()];
                 let full = JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns);
-                existing.lazy().join(frame.lazy(), entity.clone(), entity, full).collect()?
+                existing.lazy().join(frame.lazy(), entity.clone(), entity, full).collect().or_bug()?
             }
         });
     }
@@ -53,7 +55,7 @@ fn read(source: &SourceRef, attributes: &[(&String, &Attribute)]) -> Result<Data
 
 /// An attribute table has one row per entity: a second row would make attributes ambiguous.
 fn check_unique_entities(source: &SourceRef, frame: &DataFrame) -> Result<()> {
-    let entities = frame.column(&RowColumn::Entity.name())?.str()?;
+    let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?;
     let mut lines: indexmap::IndexMap<&str, Vec<usize>> = indexmap::IndexMap::new();
     for (index, entity) in entities.iter().enumerate() {
         lines.entry(entity.unwrap_or_default()).or_default().push(source.source.header_row as usize + 1 + index);

@@ -5,11 +5,14 @@
 use indexmap::IndexMap;
 use polars::prelude::*;
 
-use super::period::Period;
+use serde::Serialize;
+
+use super::period::{Period, from_epoch_days};
 use super::probes::Probes;
 use super::quality::QualityNote;
 use crate::compile::GridColumn;
-use crate::error::Error;
+use crate::engine::bug::Bug;
+use crate::error::{Error, Errors};
 use crate::ruleset::CheckedRuleset;
 
 /// The evaluated grid: one row per entity × period, in entity then period order.
@@ -32,6 +35,16 @@ pub struct Evaluation {
 pub struct FileRead {
     pub name: String,
     pub entity: Option<String>,
+}
+
+/// A source's files and the dates of the rows read from them, for one entity or for all.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRead {
+    pub name: String,
+    pub files: Vec<String>,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    pub rows: u64,
 }
 
 /// What reading the data found, besides the numbers.
@@ -95,16 +108,56 @@ impl Evaluation {
         if rows.is_empty() {
             return Ok(None);
         }
-        let has_rows = polars::lazy::dsl::sum_horizontal(rows, true)?.gt(lit(0.0));
-        let latest = self.frame.clone().lazy().filter(has_rows).select([GridColumn::Period.col().max()]).collect()?;
-        let days = latest.column(&GridColumn::Period.name())?.cast(&DataType::Int32)?.i32()?.get(0);
-        Ok(days.and_then(|days| self.periods.iter().copied().find(|p| p.start == super::period::from_epoch_days(days))))
+        let has_rows = polars::lazy::dsl::sum_horizontal(rows, true).or_bug()?.gt(lit(0.0));
+        let latest =
+            self.frame.clone().lazy().filter(has_rows).select([GridColumn::Period.col().max()]).collect().or_bug()?;
+        let days =
+            latest.column(&GridColumn::Period.name()).or_bug()?.cast(&DataType::Int32).or_bug()?.i32().or_bug()?.get(0);
+        Ok(days.and_then(|days| self.periods.iter().copied().find(|p| p.start == from_epoch_days(days))))
+    }
+
+    /// The sources read for each entity, and for all of them: their files, rows and date span.
+    pub fn sources_read(&self, ruleset: &CheckedRuleset) -> Result<(Vec<Vec<SourceRead>>, Vec<SourceRead>), Errors> {
+        let grid = self.frame.clone().lazy();
+        let per_entity = grid.clone().group_by_stable([GridColumn::Entity.col()]).agg(rows_read(ruleset));
+        let per_entity = per_entity.collect().or_bug()?;
+        let all = grid.select(rows_read(ruleset)).collect().or_bug()?;
+        let read = |frame: &DataFrame, row: usize| -> Vec<SourceRead> {
+            let entity = frame.column(&GridColumn::Entity.name()).ok().and_then(|c| c.str().ok()?.get(row));
+            let get = |column: GridColumn| frame.column(&column.name()).ok().and_then(|c| c.get(row).ok());
+            let date = |column| match get(column) {
+                Some(AnyValue::Date(days)) => Some(from_epoch_days(days).to_string()),
+                _ => None,
+            };
+            ruleset
+                .row_sources()
+                .map(|(name, _)| SourceRead {
+                    name: name.clone(),
+                    files: self.files_of(name, entity),
+                    first_date: date(GridColumn::FirstDate(name)),
+                    last_date: date(GridColumn::LastDate(name)),
+                    rows: get(GridColumn::Rows(name)).and_then(|v| v.extract::<f64>()).unwrap_or(0.0) as u64,
+                })
+                .collect()
+        };
+        Ok(((0..per_entity.height()).map(|row| read(&per_entity, row)).collect(), read(&all, 0)))
     }
 
     /// The whole grid, for queries across cells.
     pub fn frame(&self) -> &DataFrame {
         &self.frame
     }
+}
+
+/// The rows of every row source in the grid: their sum and their first and last dates.
+fn rows_read(ruleset: &CheckedRuleset) -> Vec<Expr> {
+    ruleset
+        .row_sources()
+        .flat_map(|(name, _)| {
+            let rows = GridColumn::Rows(name).col().sum();
+            [rows, GridColumn::FirstDate(name).col().min(), GridColumn::LastDate(name).col().max()]
+        })
+        .collect()
 }
 
 /// Whether a column holds inf or NaN, which the compiler guarantees no path produces: every

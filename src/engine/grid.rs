@@ -13,6 +13,7 @@ use super::period::{Period, epoch_days, from_epoch_days};
 use super::sources::SourceRef;
 use super::values;
 use crate::compile::{self, GridColumn, RowColumn};
+use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::OnBadValue;
@@ -48,15 +49,19 @@ pub fn extent(
         let source = SourceRef::new(name, &ruleset.model.sources[*name], ruleset);
         check_keys(&source, frame, aggregates)?;
         check_values(&source, frame, aggregates)?;
-        entities.extend(frame.column(&RowColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string));
-        let days = frame.column(&RowColumn::Period.name())?.cast(&DataType::Int32)?;
-        if let (Some(first), Some(last)) = (days.i32()?.min(), days.i32()?.max()) {
+        entities.extend(
+            frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?.iter().flatten().map(str::to_string),
+        );
+        let days = frame.column(&RowColumn::Period.name()).or_bug()?.cast(&DataType::Int32).or_bug()?;
+        if let (Some(first), Some(last)) = (days.i32().or_bug()?.min(), days.i32().or_bug()?.max()) {
             check_dates(&source, frame)?;
             span = Some(span.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
         }
     }
     if let Some(table) = &inputs.attributes {
-        entities.extend(table.column(&GridColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string));
+        entities.extend(
+            table.column(&GridColumn::Entity.name()).or_bug()?.str().or_bug()?.iter().flatten().map(str::to_string),
+        );
     }
     let (first, last) = span.ok_or_else(|| no_dated_rows(ruleset))?;
     let grain = ruleset.model.grain.period;
@@ -77,9 +82,14 @@ pub fn extent(
 /// Rows without an entity or a readable date would land in a group with an empty key: the
 /// error names the first such row's file and line.
 fn check_keys(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) -> Result<()> {
-    let blank = frame.clone().lazy().select([no_entity(RowColumn::Entity.col()).any(true).alias("blank")]).collect()?;
-    let entity_missing = blank.column("blank")?.bool()?.get(0) == Some(true);
-    if !entity_missing && frame.column(&RowColumn::Period.name())?.null_count() == 0 {
+    let blank = frame
+        .clone()
+        .lazy()
+        .select([no_entity(RowColumn::Entity.col()).any(true).alias("blank")])
+        .collect()
+        .or_bug()?;
+    let entity_missing = blank.column("blank").or_bug()?.bool().or_bug()?.get(0) == Some(true);
+    if !entity_missing && frame.column(&RowColumn::Period.name()).or_bug()?.null_count() == 0 {
         return Ok(());
     }
     let columns = aggregates.columns_of(source.name);
@@ -115,7 +125,7 @@ fn check_values(source: &SourceRef, frame: &DataFrame, aggregates: &Aggregates) 
         return Ok(());
     }
     let Ok(bad) = frame.column(&GridColumn::BadValues(source.name).name()) else { return Ok(()) };
-    if bad.as_materialized_series().sum::<u64>()? == 0 {
+    if bad.as_materialized_series().sum::<u64>().or_bug()? == 0 {
         return Ok(());
     }
     let found = first_bad_value(source, &aggregates.columns_of(source.name));
@@ -129,8 +139,8 @@ fn check_dates(source: &SourceRef, frame: &DataFrame) -> Result<()> {
     let date = |(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
     let (first_allowed, last_allowed) = (date(FIRST_DATE), date(LAST_DATE));
     let days = |column: GridColumn| -> Result<Option<(i32, i32)>> {
-        let days = frame.column(&column.name())?.cast(&DataType::Int32)?;
-        Ok(days.i32()?.min().zip(days.i32()?.max()))
+        let days = frame.column(&column.name()).or_bug()?.cast(&DataType::Int32).or_bug()?;
+        Ok(days.i32().or_bug()?.min().zip(days.i32().or_bug()?.max()))
     };
     let first = days(GridColumn::FirstDate(source.name))?.map(|(first, _)| from_epoch_days(first));
     let last = days(GridColumn::LastDate(source.name))?.map(|(_, last)| from_epoch_days(last));
@@ -178,9 +188,10 @@ pub fn cells(entities: &[String], periods: &[Period]) -> Result<LazyFrame> {
     }
     let frame = DataFrame::new_infer_height(vec![
         Column::new(GridColumn::Entity.name(), entity_column),
-        Column::new(GridColumn::Period.name(), period_column).cast(&DataType::Date)?,
+        Column::new(GridColumn::Period.name(), period_column).cast(&DataType::Date).or_bug()?,
         Column::new(GridColumn::Year.name(), year_column),
-    ])?;
+    ])
+    .or_bug()?;
     Ok(frame.lazy())
 }
 

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod aggregates;
 mod attributes;
 mod bad_rows;
+mod bug;
 pub mod cell_value;
 pub mod evaluate;
 pub mod evaluation;

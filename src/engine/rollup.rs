@@ -15,8 +15,9 @@ use super::evaluation::{Evaluation, FileRead, Found};
 use super::layers;
 use super::probes::Probes;
 use crate::compile::{self, GridColumn};
+use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::functions::{Family, RollUp};
+use crate::expr::functions::RollUp;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
 
@@ -34,15 +35,19 @@ pub fn rollup(
             .into());
     }
     let aggregates = Aggregates::of(ruleset);
+    no_text_added_up(evaluation, &aggregates, attribute)?;
     let mut warnings = Vec::new();
     let group = GridColumn::Attribute(attribute).col().cast(DataType::String);
     let ungrouped =
         evaluation.frame().clone().lazy().filter(group.clone().is_null()).select([GridColumn::Entity.col()]);
     let ungrouped: Vec<String> = ungrouped
         .unique_stable(None, UniqueKeepStrategy::First)
-        .collect()?
-        .column(&GridColumn::Entity.name())?
-        .str()?
+        .collect()
+        .or_bug()?
+        .column(&GridColumn::Entity.name())
+        .or_bug()?
+        .str()
+        .or_bug()?
         .iter()
         .flatten()
         .map(str::to_string)
@@ -55,10 +60,9 @@ pub fn rollup(
     let group_of_entity =
         evaluation.frame().clone().lazy().select([GridColumn::Entity.col(), group.clone().alias(GROUP)]);
     let mut sums: Vec<Expr> = Vec::new();
-    for (index, function) in aggregates.functions() {
+    for (index, found) in aggregates.all() {
         let column = GridColumn::Aggregate(index).col();
-        let Family::Aggregation(rows) = function.family() else { unreachable!("an aggregation") };
-        let rolled = match rows.rolls_up {
+        let rolled = match found.rows().rolls_up {
             RollUp::Min => column.min(),
             RollUp::Max => column.max(),
             RollUp::Sum => when(column.clone().count().gt(lit(0))).then(column.sum()).otherwise(compile::null()),
@@ -103,12 +107,36 @@ pub fn rollup(
     let layers = super::evaluate::computed_columns(ruleset, &aggregates, &probes);
     let frame =
         layers::apply(grid.clone(), &layers).collect().map_err(|e| super::failure::computing(&grid, &layers, e))?;
-    let groups: Vec<String> =
-        frame.column(&GridColumn::Entity.name())?.str()?.iter().flatten().map(str::to_string).collect();
+    let groups: Vec<String> = frame
+        .column(&GridColumn::Entity.name())
+        .or_bug()?
+        .str()
+        .or_bug()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
     let mut groups_in_order = groups;
     groups_in_order.dedup();
     let found = Found { warnings, quality: Vec::new(), files: files_of_groups(evaluation, group_of_entity)? };
     Ok(Evaluation::new(ruleset, frame, groups_in_order, evaluation.periods.clone(), found, probes)?)
+}
+
+/// A roll-up adds its entities' values up, which text cannot be: an aggregation that the
+/// ruleset shows to hold text is refused by `check` (for the ruleset's own `rollups`); one that
+/// holds text only in the data (`--by`, or a column of words) is refused here, at its formula.
+fn no_text_added_up(evaluation: &Evaluation, aggregates: &Aggregates, attribute: &str) -> Result<()> {
+    let frame = evaluation.frame();
+    let holds_text = |index: usize| {
+        let column = frame.column(&GridColumn::Aggregate(index).name());
+        column.is_ok_and(|column| column.dtype() == &DataType::String)
+    };
+    let added = aggregates.all().filter(|(_, found)| found.rows().rolls_up == RollUp::Sum);
+    let errors: Vec<Error> = added
+        .filter(|(index, found)| found.holds_text() || holds_text(*index))
+        .map(|(_, found)| found.text_in_rollup(attribute))
+        .collect();
+    crate::error::Errors::check(errors, ())
 }
 
 /// The aggregations that a roll-up computes again from rows, joined onto the groups' `grid`:
@@ -125,8 +153,7 @@ fn from_rows(
     let mut missing = Vec::new();
     for (name, source) in ruleset.row_sources() {
         let source = SourceRef::new(name, source, ruleset);
-        let recomputed =
-            aggregates.of_source(name).filter(|(_, ir)| super::aggregates::rolls_up(ir) == RollUp::FromRows);
+        let recomputed = aggregates.of_source(name).filter(|(_, found)| found.rows().rolls_up == RollUp::FromRows);
         let indices: Vec<usize> = recomputed.map(|(index, _)| index).collect();
         if indices.is_empty() {
             continue;
@@ -151,8 +178,11 @@ fn from_rows(
 /// The files each group's rows came from: a file of one entity's rows (`{entity}` in its path)
 /// is its group's, so that a brand's report lists its accounts' downloads.
 fn files_of_groups(evaluation: &Evaluation, group_of_entity: LazyFrame) -> Result<IndexMap<String, Vec<FileRead>>> {
-    let pairs = group_of_entity.unique_stable(None, UniqueKeepStrategy::First).collect()?;
-    let (entities, groups) = (pairs.column(&GridColumn::Entity.name())?.str()?, pairs.column(GROUP)?.str()?);
+    let pairs = group_of_entity.unique_stable(None, UniqueKeepStrategy::First).collect().or_bug()?;
+    let (entities, groups) = (
+        pairs.column(&GridColumn::Entity.name()).or_bug()?.str().or_bug()?,
+        pairs.column(GROUP).or_bug()?.str().or_bug()?,
+    );
     let group: HashMap<&str, &str> = entities.iter().zip(groups.iter()).filter_map(|(e, g)| Some((e?, g?))).collect();
     let of_group = |file: &FileRead| FileRead {
         name: file.name.clone(),

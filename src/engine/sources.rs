@@ -7,9 +7,11 @@ use polars::prelude::*;
 
 use super::files::{self, DataFile};
 use super::sniff;
-use super::values::{self, ColumnUse, Usage};
+use super::values::{self, ColumnUse};
 use crate::compile::RowColumn;
+use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Errors};
+use crate::expr::Usage;
 use crate::location::Location;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::{Source, SourceFormat};
@@ -210,7 +212,7 @@ fn scan_files(source: &SourceRef, columns: &[ColumnUse], scan: Scan) -> Result<S
         }
     }
     Errors::check(errors, ())?;
-    let rows = concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() })?;
+    let rows = concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() }).or_bug()?;
     Ok(Scanned { rows, differences, counts })
 }
 
@@ -299,7 +301,7 @@ pub(super) fn scan_file(
     // How many values of the row are not numbers, in the columns that can hold one.
     let bad = match bad.is_empty() {
         true => lit(0u32),
-        false => polars::lazy::dsl::sum_horizontal(bad, false)?,
+        false => polars::lazy::dsl::sum_horizontal(bad, false).or_bug()?,
     };
     // One type whatever the number of columns summed, so that files of several layouts concatenate.
     select.push(bad.cast(DataType::UInt32).alias(RowColumn::BadValues.name()));
@@ -365,7 +367,7 @@ fn not_blank(dtypes: &[(String, DataType)]) -> Result<Expr, Errors> {
     let filled: Vec<Expr> = dtypes.iter().map(|(header, _)| col(header.as_str()).is_not_null()).collect();
     Ok(match filled.is_empty() {
         true => lit(true),
-        false => polars::lazy::dsl::any_horizontal(filled)?,
+        false => polars::lazy::dsl::any_horizontal(filled).or_bug()?,
     })
 }
 
@@ -384,7 +386,7 @@ fn total_row_flag(headers: &Headers, dtypes: &[(String, DataType)]) -> Result<Ex
         .collect();
     Ok(match totals.is_empty() {
         true => lit(false),
-        false => polars::lazy::dsl::any_horizontal(totals)?,
+        false => polars::lazy::dsl::any_horizontal(totals).or_bug()?,
     })
 }
 

@@ -8,9 +8,11 @@ use polars::prelude::*;
 use super::failure;
 use super::period::truncate;
 use super::sources::{SourceRef, scan_rows};
-use super::values::{ColumnUse, Usage};
+use super::values::ColumnUse;
 use crate::compile::{GridColumn, RowColumn};
+use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
+use crate::expr::Usage;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
 
@@ -83,10 +85,14 @@ type TargetKey<'a> = (Option<&'a str>, Option<i32>, Option<&'a str>);
 
 /// Each entity, period and KPI has one target: a second would be ambiguous.
 fn check_unique_targets(source: &SourceRef, frame: &DataFrame, dated: bool) -> Result<()> {
-    let entities = frame.column(&RowColumn::Entity.name())?.str()?;
-    let kpis = frame.column(&RowColumn::Source(KPI_COLUMN).name())?.str()?;
-    let periods = if dated { Some(frame.column(&RowColumn::Period.name())?.cast(&DataType::Int32)?) } else { None };
-    let periods = periods.as_ref().map(|p| p.i32()).transpose()?;
+    let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?;
+    let kpis = frame.column(&RowColumn::Source(KPI_COLUMN).name()).or_bug()?.str().or_bug()?;
+    let periods = if dated {
+        Some(frame.column(&RowColumn::Period.name()).or_bug()?.cast(&DataType::Int32).or_bug()?)
+    } else {
+        None
+    };
+    let periods = periods.as_ref().map(|p| p.i32()).transpose().or_bug()?;
     let mut seen: HashMap<TargetKey, usize> = HashMap::new();
     let line = |index: usize| source.source.header_row as usize + 1 + index;
     for row in 0..frame.height() {

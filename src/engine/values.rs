@@ -10,18 +10,8 @@ use super::numbers::{self, written_number};
 use super::sniff::{self, DateFormat, NumberStyle};
 use crate::compile::finite;
 use crate::error::{Error, ErrorKind};
+use crate::expr::Usage;
 use crate::ruleset::model::{OnBadValue, Source};
-
-/// How a formula uses a source column, which decides how it is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Usage {
-    /// In arithmetic, a numeric aggregation or an ordering comparison.
-    Number,
-    /// Compared with a string.
-    Text,
-    /// Counted, or taken as is (`first`, `min`): numbers if the values look like numbers.
-    AsWritten,
-}
 
 /// A column a formula reads, by its logical name, and how it is used.
 #[derive(Clone, Debug)]
@@ -168,7 +158,7 @@ pub fn date(
     as_text: bool,
     dtypes: &mut Vec<(String, DataType)>,
 ) -> Result<Expr, DateProblem> {
-    let column = sample.column(header).map_err(|e| (Error::from(e), "date"))?;
+    let column = sample.column(header).map_err(|e| (Error::internal(e), "date"))?;
     match column.dtype() {
         DataType::Date => return Ok(col(header)),
         DataType::Datetime(..) => return Ok(col(header).dt().date()),

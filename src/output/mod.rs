@@ -58,10 +58,11 @@ pub fn render(
         }
         Format::Csv => {
             let mut frame = results_frame(appraisal, Cell::Spreadsheet)?;
-            CsvWriter::new(&mut bytes).include_header(true).finish(&mut frame)?
+            CsvWriter::new(&mut bytes).include_header(true).finish(&mut frame).map_err(Error::internal)?
         }
         Format::Parquet => {
-            ParquetWriter::new(&mut bytes).finish(&mut results_frame(appraisal, Cell::AsIs)?)?;
+            let mut frame = results_frame(appraisal, Cell::AsIs)?;
+            ParquetWriter::new(&mut bytes).finish(&mut frame).map_err(Error::internal)?;
         }
     }
     Ok(bytes)
@@ -100,6 +101,7 @@ fn results_frame(appraisal: &Appraisal, cell: Cell) -> Result<DataFrame> {
         number("attainment", |r| r.attainment),
         number("score", |r| r.score),
         text("band", |r| r.band.as_deref()),
-    ])?;
-    Ok(frame)
+    ]);
+    // Columns of one length each, written into memory: a failure is a bug.
+    Ok(frame.map_err(Error::internal)?)
 }

@@ -1,13 +1,11 @@
 //! Builds the template context of each report from an evaluation: one entity in one period,
 //! or the whole portfolio.
 
-use polars::prelude::*;
-
 use crate::appraise::explain::explain_cell;
 use crate::appraise::{Cell, Finding, Findings, QualityRow, Selection, quality_rows};
 use crate::compile::GridColumn;
 use crate::engine::actions::Action;
-use crate::engine::period::from_epoch_days;
+use crate::engine::evaluation::SourceRead;
 use crate::engine::provenance::Provenance;
 use crate::engine::{Evaluation, Period};
 use crate::error::Result;
@@ -29,7 +27,7 @@ pub struct ReportData<'a> {
     period: usize,
     findings: Findings<'a>,
     /// The sources read for each entity (in the evaluation's order), and for all of them.
-    sources: (Vec<Vec<SourceInfo>>, Vec<SourceInfo>),
+    sources: (Vec<Vec<SourceRead>>, Vec<SourceRead>),
     /// The data-quality notes of the period, and of no period.
     quality: Vec<QualityRow>,
     provenance: Provenance,
@@ -49,7 +47,7 @@ impl<'a> ReportData<'a> {
         let period =
             evaluation.periods.iter().position(|p| *p == period).expect("the period is checked against the evaluation");
         let findings = Findings::new(ruleset, evaluation, locale)?;
-        let sources = sources_read(ruleset, evaluation)?;
+        let sources = evaluation.sources_read(ruleset)?;
         let selection = Selection { period: Some(evaluation.periods[period]), entity: None };
         let quality = quality_rows(&evaluation.quality, &selection, &ruleset.base_dir, locale);
         let provenance = crate::engine::provenance::provenance(ruleset)?;
@@ -147,7 +145,7 @@ impl<'a> ReportData<'a> {
         self.period.saturating_sub(TREND_PERIODS - 1)..=self.period
     }
 
-    fn report(&self, kind: ReportKind, sources: Vec<SourceInfo>, quality: Vec<QualityRow>) -> Report {
+    fn report(&self, kind: ReportKind, sources: Vec<SourceRead>, quality: Vec<QualityRow>) -> Report {
         let period = self.evaluation.periods[self.period];
         let model = &self.ruleset.model;
         Report {
@@ -416,41 +414,4 @@ impl<'a> ReportData<'a> {
     fn grade_order(&self, grade: &str) -> usize {
         self.ruleset.grades.iter().position(|(name, _)| name == grade).unwrap_or(usize::MAX)
     }
-}
-
-/// The rows of every row source in the grid: their sum and their first and last dates.
-fn rows_read(ruleset: &CheckedRuleset) -> Vec<Expr> {
-    ruleset
-        .row_sources()
-        .flat_map(|(name, _)| {
-            let rows = GridColumn::Rows(name).col().sum();
-            [rows, GridColumn::FirstDate(name).col().min(), GridColumn::LastDate(name).col().max()]
-        })
-        .collect()
-}
-
-/// The sources read for each entity, and for all of them: their files, rows and date span.
-fn sources_read(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Result<(Vec<Vec<SourceInfo>>, Vec<SourceInfo>)> {
-    let grid = evaluation.frame().clone().lazy();
-    let per_entity = grid.clone().group_by_stable([GridColumn::Entity.col()]).agg(rows_read(ruleset)).collect()?;
-    let all = grid.select(rows_read(ruleset)).collect()?;
-    let infos = |frame: &DataFrame, row: usize| -> Vec<SourceInfo> {
-        let entity = frame.column(&GridColumn::Entity.name()).ok().and_then(|c| c.str().ok()?.get(row));
-        let get = |column: GridColumn| frame.column(&column.name()).ok().and_then(|c| c.get(row).ok());
-        let date = |column| match get(column) {
-            Some(AnyValue::Date(days)) => Some(from_epoch_days(days).to_string()),
-            _ => None,
-        };
-        ruleset
-            .row_sources()
-            .map(|(name, _)| SourceInfo {
-                name: name.clone(),
-                files: evaluation.files_of(name, entity),
-                first_date: date(GridColumn::FirstDate(name)),
-                last_date: date(GridColumn::LastDate(name)),
-                rows: get(GridColumn::Rows(name)).and_then(|v| v.extract::<f64>()).unwrap_or(0.0) as u64,
-            })
-            .collect()
-    };
-    Ok(((0..per_entity.height()).map(|row| infos(&per_entity, row)).collect(), infos(&all, 0)))
 }

@@ -2,6 +2,7 @@
 //! portfolio) in one period. This is a versioned contract, documented in docs/templates.md:
 //! fields are added in new versions, never renamed or removed within one.
 
+use crate::engine::evaluation::SourceRead;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -30,7 +31,7 @@ pub struct Report {
     pub entity_noun: String,
     /// `day`, `week`, `month`, `quarter` or `year`.
     pub grain: PeriodGrain,
-    pub sources: Vec<SourceInfo>,
+    pub sources: Vec<SourceRead>,
     /// Every file read and the span of dates of the rows read: the `sources` in one line.
     pub data: DataInfo,
     /// The data-quality notes of the period (of the entity, in an entity report), and those of
@@ -76,17 +77,6 @@ pub struct DataInfo {
     pub files: Vec<String>,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
-}
-
-/// A source's files and the dates of the rows read from them (for one entity, in an entity
-/// report; for all, in the portfolio).
-#[derive(Debug, Clone, Serialize)]
-pub struct SourceInfo {
-    pub name: String,
-    pub files: Vec<String>,
-    pub first_date: Option<String>,
-    pub last_date: Option<String>,
-    pub rows: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -10,6 +10,7 @@ pub mod model;
 pub mod namespace;
 pub mod order;
 pub mod shape;
+pub mod uses;
 pub mod validate;
 pub mod yaml;
 

@@ -52,7 +52,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
     let errors = validator.errors;
     let attributes = names.attributes;
     Errors::check(errors, ())?;
-    Ok(CheckedRuleset {
+    let checked = CheckedRuleset {
         model,
         tree,
         base_dir,
@@ -65,7 +65,8 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
         diagnoses,
         checks,
         competitors,
-    })
+    };
+    Errors::check(super::uses::check_rollups(&checked), checked)
 }
 
 struct Validator<'a> {

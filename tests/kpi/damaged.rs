@@ -163,3 +163,14 @@ fn numbers_written_for_people_or_gbk_past_the_sampled_head_are_read_right() {
     let appraisal = case.appraise();
     assert_eq!(crate::support::value(&appraisal, "晨光", "2026-10", "total"), Some(5.0));
 }
+
+#[test]
+fn a_bad_value_past_the_sample_is_named_whatever_unused_columns_hold() {
+    // Found by the `files` fuzz target: a column no formula reads, numbers in the sample and
+    // `64'` past it, once made the search for the bad value fail ("internal error").
+    let plain: String = (0..300).map(|_| "2026-10-01,a,1,236\n").collect();
+    let csv = format!("day,account,n,unused\n{plain}2026-10-02,a,2,64'\n2026-10-03,a,x,1\n");
+    let case = Case::new(&reading("rows.csv", "day", "account", "n"), &[("rows.csv", &csv)]);
+    let errors = case.errors();
+    assert!(errors.contains("cannot read `x` as a number (column `n`, line 303 of"), "{errors}");
+}

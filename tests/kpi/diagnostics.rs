@@ -8,7 +8,7 @@ use kpi::{engine, project};
 use crate::support::manifest_dir;
 
 /// The problems of a ruleset, as `kpi check --data` and then `kpi run` show them: loading and
-/// validating, then its data (warnings first), then evaluating.
+/// validating, then its data (warnings first), then evaluating and rolling up.
 fn problems(path: &Path) -> String {
     let data = path.parent().unwrap();
     let mut warnings = Vec::new();
@@ -16,7 +16,11 @@ fn problems(path: &Path) -> String {
         .and_then(|ruleset| project::verify_data(&ruleset).map(|found| (ruleset, found)))
         .and_then(|(ruleset, found)| {
             warnings = found;
-            engine::evaluate(&ruleset).map(|_| ())
+            let evaluation = engine::evaluate(&ruleset)?;
+            for attribute in &ruleset.model.rollups {
+                engine::rollup::rollup(&ruleset, &evaluation, attribute, engine::Probes::default())?;
+            }
+            Ok(())
         });
     match outcome {
         Ok(()) => panic!("{} has no problem", path.display()),

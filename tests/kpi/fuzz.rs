@@ -1,6 +1,8 @@
 //! A short run of the fuzz targets on every build, so that they keep compiling and a crash
 //! they find quickly is found here; `cargo bench --bench fuzz` runs them for millions of inputs.
 
+#[path = "../../fuzz/files.rs"]
+mod files;
 #[path = "../../fuzz/targets.rs"]
 mod targets;
 

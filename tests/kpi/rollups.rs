@@ -125,3 +125,25 @@ fn a_group_keeps_the_attributes_its_entities_share_so_a_competitors_brand_is_a_c
     let rival = rollup.results.iter().find(|r| r.entity == "rival" && r.kpi == "churn").unwrap();
     assert_eq!(rival.value.map(crate::support::round9), Some(0.1), "it still has its values, to compare against");
 }
+
+#[test]
+fn text_that_only_the_data_shows_is_refused_by_a_roll_up_at_its_own_formula() {
+    // Nothing in the ruleset says `label` is text, and `--by` rolls up what `check` did not see.
+    let rules = RULES
+        .replace("rollups: [brand]\n", "")
+        .replace("typical: mean(users.new)", "label: last(users.label)")
+        .replace("formula: typical", "formula: new");
+    let users = "day,account,new,lost,label\n2026-10-01,a,200,20,gold\n2026-10-01,b,100,50,silver\n";
+    let case = Case::new(&rules, &[("users.csv", users), ("accounts.csv", "account,brand\na,晨光\nb,晨光\n")]);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["run", case.ruleset_path().to_str().unwrap(), "--by", "brand", "--lang", "en"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: `last(users.label)` holds text, which the roll-up by `brand` cannot add up"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ruleset.yaml:9:10\n"), "at the measure that holds it: {stderr}");
+}

@@ -1,6 +1,8 @@
-//! `kpi check`: the ruleset checked; with `--data`, every file's headers, then every file read and
-//! evaluated as `kpi run` reads it, so that `check` fails wherever `run` would on the same files.
+//! `kpi check`: the ruleset checked; with `--data`, every file's headers, then every file read,
+//! evaluated and rolled up as `kpi run` does, so that `check` fails wherever `run` would on the
+//! same files.
 
+use kpi::engine::Probes;
 use kpi::ruleset::CheckedRuleset;
 use kpi::{Errors, engine, project};
 
@@ -21,7 +23,10 @@ impl Config {
     pub fn run(self) -> Result<u8, Errors> {
         if self.data {
             warn(&project::verify_data(&self.ruleset)?);
-            engine::evaluate(&self.ruleset)?;
+            let evaluation = engine::evaluate(&self.ruleset)?;
+            for attribute in &self.ruleset.model.rollups {
+                engine::rollup::rollup(&self.ruleset, &evaluation, attribute, Probes::default())?;
+            }
         }
         Ok(0)
     }

@@ -100,7 +100,9 @@ impl Reader for Csv {
             .with_skip_rows(self.rows_above_headers())
             .with_separator(self.separator)
             .with_dtype_overwrite(Some(Arc::new(schema)))
-            .with_infer_schema_length(Some(SAMPLE_ROWS))
+            // Every column it reads is named; one it does not name stays text, never a guess
+            // that a later row breaks (`64'` in a column of numbers nothing uses).
+            .with_infer_schema_length(Some(0))
             .with_missing_is_null(true)
             .finish()
             .map_err(|e| e.to_string())

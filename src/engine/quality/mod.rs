@@ -13,6 +13,7 @@ pub mod note;
 pub use note::{Issue, Line, QualityNote};
 
 use crate::compile::{self, Context, GridColumn, QualityColumn, RowColumn};
+use crate::engine::bug::Bug;
 use crate::engine::period::{Period, epoch_days, from_epoch_days, truncate};
 use crate::engine::sources::{HeaderDifference, Scan, SourceRef, scan_file, scan_whole};
 use crate::engine::values::ColumnUse;
@@ -88,7 +89,7 @@ pub fn split<'a>(
     // A group of total rows: every row of it is one (by its date), or its entity is one.
     let total_group =
         totals.clone().gt(lit(0.0)).and(totals.eq(rows)).or(crate::engine::values::total_row(RowColumn::Entity.col()));
-    let frame = frame.lazy().with_column(total_group.alias(TOTAL_GROUP)).collect()?;
+    let frame = frame.lazy().with_column(total_group.alias(TOTAL_GROUP)).collect().or_bug()?;
     let quality_columns: Vec<PlSmallStr> =
         frame.get_column_names_owned().into_iter().filter(|name| name.starts_with(QualityColumn::PREFIX)).collect();
     // Typed once, for reading cell by cell: dates as days, counts as numbers.
@@ -106,8 +107,8 @@ pub fn split<'a>(
     ];
     let counts = quality_columns.iter().filter(|n| ![QualityColumn::Days.name(), TOTAL_GROUP.into()].contains(n));
     selected.extend(counts.map(|name| number(col(name.clone()))));
-    let cells = frame.clone().lazy().select(selected).collect()?;
-    let aggregated = frame.lazy().filter(col(TOTAL_GROUP).not()).collect()?;
+    let cells = frame.clone().lazy().select(selected).collect().or_bug()?;
+    let aggregated = frame.lazy().filter(col(TOTAL_GROUP).not()).collect().or_bug()?;
     let aggregated = aggregated.drop_many(quality_columns);
     Ok((aggregated, SourceQuality { source, cells, notes, columns }))
 }
@@ -198,10 +199,10 @@ fn exact_repeats(quality: &SourceQuality, cells: &Cells) -> Result<Vec<usize>> {
     let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
     let repeated = (len() - RowColumn::Whole.col().n_unique()).cast(DataType::Float64).alias("repeated");
     let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
-    let frame = rows.with_column(period).group_by(keys).agg([repeated]).collect()?;
-    let entities = frame.column(&RowColumn::Entity.name())?.str()?;
-    let periods = frame.column(&RowColumn::Period.name())?.i32()?;
-    let counts = frame.column("repeated")?.f64()?;
+    let frame = rows.with_column(period).group_by(keys).agg([repeated]).collect().or_bug()?;
+    let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?;
+    let periods = frame.column(&RowColumn::Period.name()).or_bug()?.i32().or_bug()?;
+    let counts = frame.column("repeated").or_bug()?.f64().or_bug()?;
     let mut found: HashMap<(&str, NaiveDate), usize> = HashMap::new();
     for ((entity, period), count) in entities.iter().zip(periods.iter()).zip(counts.iter()) {
         if let (Some(entity), Some(period), Some(count)) = (entity, period, count) {
@@ -237,7 +238,7 @@ impl Cells {
         let frame = &quality.cells;
         let source = quality.source.name;
         let counts = |name: PlSmallStr| -> Result<Vec<usize>> {
-            Ok(frame.column(&name)?.f64()?.iter().map(|n| n.unwrap_or(0.0) as usize).collect())
+            Ok(frame.column(&name).or_bug()?.f64().or_bug()?.iter().map(|n| n.unwrap_or(0.0) as usize).collect())
         };
         let prefix = QualityColumn::Negative("").name();
         let mut negative = Vec::new();
@@ -246,12 +247,12 @@ impl Cells {
                 negative.push((column.to_string(), counts(name.clone())?));
             }
         }
-        let days = frame.column(&QualityColumn::Days.name())?.list()?.clone();
+        let days = frame.column(&QualityColumn::Days.name()).or_bug()?.list().or_bug()?.clone();
         let days = days.amortized_iter().map(|days| {
             days.and_then(|d| d.as_ref().i32().ok().map(|d| d.iter().flatten().collect())).unwrap_or_default()
         });
-        let entities = frame.column(&RowColumn::Entity.name())?.str()?.clone();
-        let periods = frame.column(&RowColumn::Period.name())?.i32()?.clone();
+        let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?.clone();
+        let periods = frame.column(&RowColumn::Period.name()).or_bug()?.i32().or_bug()?.clone();
         Ok(Cells {
             entity: entities.iter().map(|e| e.filter(|e| !e.is_empty()).map(str::to_string)).collect(),
             period: periods.iter().map(|p| p.map(from_epoch_days)).collect(),
@@ -259,7 +260,7 @@ impl Cells {
             rows: counts(GridColumn::Rows(source).name())?,
             bad: counts(GridColumn::BadValues(source).name())?,
             totals: counts(QualityColumn::Totals.name())?,
-            total_group: frame.column(TOTAL_GROUP)?.bool()?.iter().map(|f| f == Some(true)).collect(),
+            total_group: frame.column(TOTAL_GROUP).or_bug()?.bool().or_bug()?.iter().map(|f| f == Some(true)).collect(),
             repeated: counts(QualityColumn::Repeated.name())?,
             negative,
             failed: (0..checks).map(|index| counts(QualityColumn::Failed(index).name())).collect::<Result<_>>()?,
@@ -341,15 +342,15 @@ impl FailingLines {
 fn first_failing_rows(rows: LazyFrame, failing: Expr) -> Result<Vec<(String, NaiveDate, Vec<usize>)>> {
     let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
     let first = RowColumn::Line.col().head(Some(LINES_NAMED)).alias(RowColumn::Line.name());
-    let frame = rows.filter(failing.fill_null(lit(false))).group_by(keys).agg([first]).collect()?;
-    let entities = frame.column(&RowColumn::Entity.name())?.str()?.clone();
-    let periods = frame.column(&RowColumn::Period.name())?.cast(&DataType::Int32)?;
-    let lists = frame.column(&RowColumn::Line.name())?.list()?.clone();
+    let frame = rows.filter(failing.fill_null(lit(false))).group_by(keys).agg([first]).collect().or_bug()?;
+    let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?.clone();
+    let periods = frame.column(&RowColumn::Period.name()).or_bug()?.cast(&DataType::Int32).or_bug()?;
+    let lists = frame.column(&RowColumn::Line.name()).or_bug()?.list().or_bug()?.clone();
     let mut found = Vec::new();
-    for ((entity, period), rows) in entities.iter().zip(periods.i32()?.iter()).zip(lists.amortized_iter()) {
+    for ((entity, period), rows) in entities.iter().zip(periods.i32().or_bug()?.iter()).zip(lists.amortized_iter()) {
         let (Some(entity), Some(period), Some(rows)) = (entity, period, rows) else { continue };
-        let rows = rows.as_ref().cast(&DataType::UInt64)?;
-        let rows = rows.u64()?.iter().flatten().map(|row| row as usize).collect();
+        let rows = rows.as_ref().cast(&DataType::UInt64).or_bug()?;
+        let rows = rows.u64().or_bug()?.iter().flatten().map(|row| row as usize).collect();
         found.push((entity.to_string(), from_epoch_days(period), rows));
     }
     Ok(found)
