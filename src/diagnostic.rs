@@ -3,7 +3,7 @@
 //! a message) are escaped.
 //!
 //! ```text
-//! error: unknown name `raeders`
+//! error[E304]: unknown name `raeders`
 //!   --> rulesets/acme.yaml:14:19
 //!    |
 //! 14 |     formula: raeders / followers
@@ -34,7 +34,7 @@ pub fn render(errors: &Errors) -> String {
     words::printable(&out)
 }
 
-/// Problems that did not stop the work, as `warning:` diagnostics.
+/// Problems that did not stop the work, as `warning[E…]:` diagnostics.
 pub fn render_warnings(warnings: &[Error]) -> String {
     let mut out = String::new();
     for warning in warnings {
@@ -45,7 +45,7 @@ pub fn render_warnings(warnings: &[Error]) -> String {
 }
 
 fn render_one(out: &mut String, error: &Error, level: &str) {
-    let _ = writeln!(out, "{level}: {}", error.kind());
+    let _ = writeln!(out, "{level}[{}]: {}", error.kind().code().as_str(), error.kind());
     let gutter = match error.location() {
         Some(location) => {
             let (line, column) = location.line_col();

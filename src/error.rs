@@ -11,257 +11,138 @@ use crate::location::Location;
 
 pub type Result<T, E = Errors> = std::result::Result<T, E>;
 
-/// What went wrong. Names in messages are in backticks, as the user wrote them. A kind means one
-/// thing: a new kind of problem gets a new kind, even where its message reads like another's.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum ErrorKind {
+/// Declares [`ErrorKind`] and, from the same list, its fieldless [`ErrorCode`]: a kind and its
+/// code are written once, so that no kind is without a code.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $code:ident $kind:ident $({ $($(#[$field_doc:meta])* $field:ident: $type:ty),* $(,)? })?,)*) => {
+        /// What went wrong, one kind per problem, each with its code (`E301`): the codes are
+        /// listed in docs/errors.md, and a test checks that every code there has a rendered
+        /// example. Names in messages are in backticks, as the user wrote them. A kind means
+        /// one thing: a new kind of problem gets a new kind, even where its message reads like
+        /// another's.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $($(#[$doc])* $kind $({ $($(#[$field_doc])* $field: $type),* })?,)*
+        }
+
+        /// A kind of problem without its details: what docs/errors.md lists, and what a
+        /// message shows (`error[E304]`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ErrorCode {
+            $($kind,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the order of docs/errors.md.
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$kind,)*];
+
+            /// As messages and docs/errors.md write it: `E304`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$kind => stringify!($code),)*
+                }
+            }
+
+            /// The kind's name: `UnknownName`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$kind => stringify!($kind),)*
+                }
+            }
+        }
+
+        impl ErrorKind {
+            pub fn code(&self) -> ErrorCode {
+                match self {
+                    $(ErrorKind::$kind { .. } => ErrorCode::$kind,)*
+                }
+            }
+        }
+    };
+}
+
+// Every kind of problem, with its code, grouped by where it is found.
+kinds! {
     // The YAML file and its structure.
-    YamlSyntax {
-        message: String,
-    },
-    YamlTooLarge {
-        what: &'static str,
-        limit: usize,
-        unit: &'static str,
-    },
-    DuplicateKey {
-        key: String,
-    },
-    UnknownKey {
-        key: String,
-    },
-    MissingKey {
-        key: String,
-    },
-    WrongType {
-        expected: String,
-        found: String,
-    },
-    UnknownValue {
-        value: String,
-    },
+    E101 YamlSyntax { message: String },
+    E102 YamlTooLarge { what: &'static str, limit: usize, unit: &'static str },
+    E103 DuplicateKey { key: String },
+    E104 UnknownKey { key: String },
+    E105 MissingKey { key: String },
+    E106 WrongType { expected: String, found: String },
+    E107 UnknownValue { value: String },
 
     // `extends` and `remove`.
-    UnknownBuiltin {
-        name: String,
-    },
-    NotARuleset {
-        path: String,
-        reason: &'static str,
-    },
-    ExtendsCycle {
-        path: Vec<String>,
-    },
-    NotInherited {
-        name: String,
-    },
-    UnknownSection {
-        section: String,
-    },
-    NotASectionName {
-        found: String,
-    },
+    E201 UnknownBuiltin { name: String },
+    E202 NotARuleset { path: String, reason: &'static str },
+    E203 ExtendsCycle { path: Vec<String> },
+    E204 NotInherited { name: String },
+    E205 UnknownSection { section: String },
+    E206 NotASectionName { found: String },
 
     // Formulas.
-    FormulaSyntax {
-        message: String,
-    },
-    FormulaTooLarge {
-        message: String,
-    },
-    NumberTooLarge,
-    UnknownName {
-        name: String,
-    },
-    UnknownColumn {
-        source_name: String,
-        column: String,
-    },
-    UnknownFunction {
-        name: String,
-    },
-    UnknownSource {
-        name: String,
-    },
-    WrongArgumentCount {
-        function: String,
-        expected: String,
-        found: usize,
-    },
-    NoSourceColumn {
-        function: String,
-    },
-    UnknownArgument {
-        function: String,
-        argument: String,
-    },
-    RepeatedArgument {
-        function: String,
-        argument: String,
-    },
-    MissingArgument {
-        function: String,
-        argument: String,
-    },
-    WrongValueType {
-        expected: &'static str,
-        found: &'static str,
-        what: String,
-    },
-    NotAWholeNumber {
-        function: String,
-        argument: String,
-    },
-    NestedAggregation {
-        outer: String,
-        inner: String,
-    },
-    NotAllowedHere {
-        what: String,
-        place: &'static str,
-    },
-    UnaggregatedColumn {
-        name: String,
-    },
-    MixedSources {
-        function: String,
-        first: String,
-        second: String,
-    },
-    Cycle {
-        path: Vec<String>,
-    },
-    DuplicateName {
-        name: String,
-        first: &'static str,
-        second: &'static str,
-    },
+    E301 FormulaSyntax { message: String },
+    E302 FormulaTooLarge { message: String },
+    E303 NumberTooLarge,
+    E304 UnknownName { name: String },
+    E305 UnknownColumn { source_name: String, column: String },
+    E306 UnknownFunction { name: String },
+    E307 UnknownSource { name: String },
+    E308 WrongArgumentCount { function: String, expected: String, found: usize },
+    E309 NoSourceColumn { function: String },
+    E310 UnknownArgument { function: String, argument: String },
+    E311 RepeatedArgument { function: String, argument: String },
+    E312 MissingArgument { function: String, argument: String },
+    E313 WrongValueType { expected: &'static str, found: &'static str, what: String },
+    E314 NotAWholeNumber { function: String, argument: String },
+    E315 NestedAggregation { outer: String, inner: String },
+    E316 NotAllowedHere { what: String, place: &'static str },
+    E317 UnaggregatedColumn { name: String },
+    E318 MixedSources { function: String, first: String, second: String },
+    E319 Cycle { path: Vec<String> },
+    E320 DuplicateName { name: String, first: &'static str, second: &'static str },
 
     // The rest of the ruleset.
-    UnknownKpi {
-        name: String,
-    },
-    UnscorableKpi {
-        name: String,
-    },
-    DuplicateDiagnosis {
-        id: String,
-    },
-    TemplateSyntax {
-        message: String,
-    },
-    NotInText {
-        what: String,
-    },
-    UnknownTextVariable {
-        name: String,
-    },
-    Template {
-        template: String,
-        message: String,
-    },
-    NegativeWeight {
-        kpi: String,
-        weight: f64,
-    },
-    Unreachable {
-        name: String,
-        otherwise: String,
-    },
-    WeightsDoNotSum {
-        scorecard: String,
-        sum: f64,
-    },
-    InvalidSource {
-        source_name: String,
-        message: String,
-    },
-    UnknownPeriod {
-        period: String,
-    },
+    E401 UnknownKpi { name: String },
+    E402 UnscorableKpi { name: String },
+    E403 DuplicateDiagnosis { id: String },
+    E404 TemplateSyntax { message: String },
+    E405 NotInText { what: String },
+    E406 UnknownTextVariable { name: String },
+    E407 Template { template: String, message: String },
+    E408 NegativeWeight { kpi: String, weight: f64 },
+    E409 Unreachable { name: String, otherwise: String },
+    E410 WeightsDoNotSum { scorecard: String, sum: f64 },
+    E411 InvalidSource { source_name: String, message: String },
+    E412 UnknownPeriod { period: String },
 
     // Data.
-    NoFiles {
-        pattern: String,
-    },
-    TooManyFiles {
-        pattern: String,
-        limit: usize,
-    },
-    MissingColumn {
-        header: String,
-        file: String,
-    },
-    NoEntityInPath {
-        file: String,
-        pattern: String,
-    },
-    AmbiguousEntity {
-        file: String,
-        entity: String,
-        others: String,
-    },
-    UnreadableFile {
-        path: String,
-        message: String,
-    },
-    UnreadableData {
-        source_name: String,
-        file: Option<String>,
-        message: String,
-    },
-    RemovedStillUsed {
-        removed: String,
-        dependants: String,
-    },
-    BadAction {
-        file: String,
-        line: usize,
-        message: String,
-    },
-    UnknownAttribute {
-        name: String,
-    },
-    NotInRollup {
-        attribute: String,
-        entities: String,
-    },
-    TextInRollup {
-        aggregation: String,
-        attribute: String,
-    },
-    FlagNeeds {
-        flag: &'static str,
-        needs: &'static str,
-    },
-    GitRevision {
-        spec: String,
-        message: String,
-    },
-    FolderNotEmpty {
-        path: String,
-    },
-    NoTestFiles {
-        paths: String,
-    },
-    InvalidTestData {
-        source_name: String,
-        message: String,
-    },
-    BrokenLine {
+    E501 NoFiles { pattern: String },
+    E502 TooManyFiles { pattern: String, limit: usize },
+    E503 MissingColumn { header: String, file: String },
+    E504 NoEntityInPath { file: String, pattern: String },
+    E505 AmbiguousEntity { file: String, entity: String, others: String },
+    E506 UnreadableFile { path: String, message: String },
+    E507 UnreadableData { source_name: String, file: Option<String>, message: String },
+    E508 RemovedStillUsed { removed: String, dependants: String },
+    E509 BadAction { file: String, line: usize, message: String },
+    E510 UnknownAttribute { name: String },
+    E511 NotInRollup { attribute: String, entities: String },
+    E512 TextInRollup { aggregation: String, attribute: String },
+    E513 FlagNeeds { flag: &'static str, needs: &'static str },
+    E514 GitRevision { spec: String, message: String },
+    E515 FolderNotEmpty { path: String },
+    E516 NoTestFiles { paths: String },
+    E517 InvalidTestData { source_name: String, message: String },
+    E518 BrokenLine {
         file: String,
         line: usize,
         /// What is wrong with it: "has 5 fields, more than the 3 headers".
         problem: String,
     },
-    BadDate {
-        value: String,
-        column: String,
-        line: Option<usize>,
-        file: String,
-    },
-    BadNumber {
+    E519 BadDate { value: String, column: String, line: Option<usize>, file: String },
+    E520 BadNumber {
         value: String,
         /// What the column holds: `a number`, or `a date or time` in arithmetic.
         expected: &'static str,
@@ -269,74 +150,25 @@ pub enum ErrorKind {
         line: usize,
         file: String,
     },
-    NotADateColumn {
-        column: String,
-        file: String,
-        found: String,
-    },
-    RowsWithoutKey {
-        source_name: String,
-        missing: &'static str,
-        file: Option<String>,
-        line: Option<usize>,
-    },
-    DateOutOfRange {
-        source_name: String,
-        date: String,
-    },
-    GridTooLarge {
-        entities: usize,
-        periods: usize,
-        limit: usize,
-    },
-    DuplicateEntity {
-        entity: String,
-        table: String,
-        lines: Vec<usize>,
-    },
-    DuplicateTarget {
-        table: String,
-        kpi: String,
-        entity: String,
-        lines: [usize; 2],
-    },
-    NoDatedRows,
-    NoPeriodWithData,
-    FormulaFailed {
-        message: String,
-    },
-    TextFailed {
-        diagnosis: String,
-        entity: String,
-        period: String,
-        message: String,
-    },
-    UnknownEntity {
-        entity: String,
-    },
-    PeriodOutsideData {
-        period: String,
-        first: String,
-        last: String,
-    },
+    E521 NotADateColumn { column: String, file: String, found: String },
+    E522 RowsWithoutKey { source_name: String, missing: &'static str, file: Option<String>, line: Option<usize> },
+    E523 DateOutOfRange { source_name: String, date: String },
+    E524 GridTooLarge { entities: usize, periods: usize, limit: usize },
+    E525 DuplicateEntity { entity: String, table: String, lines: Vec<usize> },
+    E526 DuplicateTarget { table: String, kpi: String, entity: String, lines: [usize; 2] },
+    E527 NoDatedRows,
+    E529 FormulaFailed { message: String },
+    E530 TextFailed { diagnosis: String, entity: String, period: String, message: String },
+    E531 UnknownEntity { entity: String },
+    E532 PeriodOutsideData { period: String, first: String, last: String },
 
     // The command line and the files it writes.
-    NotAFolder {
-        flag: &'static str,
-        path: String,
-    },
-    NeedsOutputFile {
-        format: &'static str,
-    },
-    UnwritableFile {
-        path: String,
-        message: String,
-    },
+    E601 NotAFolder { flag: &'static str, path: String },
+    E602 NeedsOutputFile { format: &'static str },
+    E603 UnwritableFile { path: String, message: String },
 
-    /// A bug or an environment failure, not the user's input.
-    Internal {
-        message: String,
-    },
+    /// A bug: neither the user's input nor the machine's failure (a full disk is `E603`).
+    E900 Internal { message: String },
 }
 
 impl fmt::Display for ErrorKind {
@@ -468,7 +300,6 @@ impl fmt::Display for ErrorKind {
                 write!(f, "targets table `{table}` gives KPI `{kpi}` of `{entity}` twice (rows {first} and {second})")
             }
             NoDatedRows => f.write_str("no source has any rows with a date"),
-            NoPeriodWithData => f.write_str("no period has data"),
             FormulaFailed { message } => write!(f, "this formula cannot be computed on the data: {message}"),
             TextFailed { diagnosis, entity, period, message } => {
                 write!(f, "the text of diagnosis `{diagnosis}` failed for `{entity}` in {period}: {message}")

@@ -32,4 +32,4 @@ pub mod ruleset;
 pub mod scaffold;
 pub mod suite;
 
-pub use error::{Error, ErrorKind, Errors, Result};
+pub use error::{Error, ErrorCode, ErrorKind, Errors, Result};

@@ -15,8 +15,9 @@ fn main() -> ExitCode {
             kpi::contain::record(info.to_string());
             return;
         }
-        eprintln!("error: internal error: {}", kpi::words::printable(&info.to_string()));
-        eprintln!("  = note: this is a bug in kpi; please report it with the command that caused it");
+        let bug =
+            kpi::Error::internal(info).note("this is a bug in kpi; please report it with the command that caused it");
+        eprint!("{}", kpi::diagnostic::render(&bug.into()));
         std::process::exit(3);
     }));
     let args = cli::Args::parse();

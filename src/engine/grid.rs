@@ -162,7 +162,8 @@ fn no_dated_rows(ruleset: &CheckedRuleset) -> Error {
     for (name, source) in ruleset.row_sources() {
         let pattern = ruleset.base_dir.join(&source.path);
         let found = match files::find_parts(source, &ruleset.base_dir) {
-            Ok(files) => format!("{} files", files.len()),
+            Ok(files) if files.len() == 1 => "1 file, without dated rows".to_string(),
+            Ok(files) => format!("{} files, without dated rows", files.len()),
             Err(_) => "no file".to_string(),
         };
         error = error.note(format!("source `{name}` reads `{}`: {found}", pattern.display()));

@@ -6,7 +6,7 @@ use std::io::Read;
 use serde::Serialize;
 
 use super::files;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::fingerprint::Fingerprint;
 use crate::ruleset::{CheckedRuleset, Ruleset};
 
@@ -27,9 +27,12 @@ pub fn provenance(ruleset: &CheckedRuleset) -> Result<Provenance> {
         for (path, _) in files::find_parts(source, &ruleset.base_dir).unwrap_or_default() {
             let relative = path.strip_prefix(&ruleset.base_dir).unwrap_or(&path);
             data.update(relative.to_string_lossy().as_bytes());
-            let mut file = std::fs::File::open(&path).map_err(Error::internal)?;
+            let unreadable = |error: std::io::Error| {
+                Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: error.to_string() })
+            };
+            let mut file = crate::read::open(&path).map_err(unreadable)?;
             loop {
-                let read = file.read(&mut buffer).map_err(Error::internal)?;
+                let read = file.read(&mut buffer).map_err(unreadable)?;
                 if read == 0 {
                     break;
                 }

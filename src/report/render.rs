@@ -11,7 +11,7 @@ use super::names::{ENTITY_FOLDER, file_stems};
 use super::templates::Templates;
 use crate::appraise::Selection;
 use crate::engine::{Evaluation, Period, Probes};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 use crate::write;
@@ -102,7 +102,8 @@ fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Opti
         }
         None => {
             let latest = evaluation.latest_period_with_data(ruleset)?;
-            latest.ok_or_else(|| Error::new(ErrorKind::NoPeriodWithData).into())
+            // A grid has periods only where some source has rows (`NoDatedRows` otherwise).
+            latest.ok_or_else(|| Error::internal("a grid without a period with rows").into())
         }
     }
 }

@@ -34,7 +34,7 @@ fn check_passes_on_the_example_and_prints_nothing() {
 fn check_fails_with_exit_code_2_and_a_diagnostic() {
     let output = kpi(&["check", "tests/fixtures/errors/names/ruleset.yaml"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).starts_with("error: "), "{}", stderr(&output));
+    assert!(stderr(&output).starts_with("error[E307]: unknown source `users`"), "{}", stderr(&output));
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn a_workbook_claiming_huge_dimensions_or_cut_short_is_a_diagnostic_naming_it() 
     ] {
         let case = case_with(name, &workbook(name), &ruleset(name));
         let errors = case.errors();
-        assert!(errors.contains(&format!("error: cannot read `case/{name}`: ")), "{errors}");
+        assert!(errors.contains(&format!("error[E506]: cannot read `case/{name}`: ")), "{errors}");
         assert!(errors.contains(expected), "{errors}");
         assert!(!errors.contains("internal error"), "{errors}");
     }

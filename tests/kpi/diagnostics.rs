@@ -40,7 +40,8 @@ fn every_diagnostic_is_rendered_exactly() {
 fn problems_in_formulas_point_inside_the_yaml_value() {
     let rendered = problems(Path::new("tests/fixtures/errors/names/ruleset.yaml"));
     assert!(
-        rendered.contains("error: unknown name `raeders`\n  --> tests/fixtures/errors/names/ruleset.yaml:14:14\n"),
+        rendered
+            .contains("error[E304]: unknown name `raeders`\n  --> tests/fixtures/errors/names/ruleset.yaml:14:14\n"),
         "{rendered}"
     );
     assert!(rendered.contains("= help: did you mean `readers`?"), "{rendered}");

@@ -53,7 +53,7 @@ fn lists_and_maps_nested_past_the_limit_are_refused() {
     let nested: String = (0..70).map(|depth| format!("{}k{depth}:\n", "  ".repeat(depth))).collect();
     let case = Case::new(&format!("ruleset: deep\nx:\n{nested}"), &[]);
     let errors = case.errors();
-    assert!(errors.contains("error: lists and maps nest more than 64 levels"), "{errors}");
+    assert!(errors.contains("error[E102]: lists and maps nest more than 64 levels"), "{errors}");
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod damaged;
 mod diagnostics;
 mod diff;
 mod engine_semantics;
+mod error_messages;
 mod example;
 mod extends;
 mod feedback;

@@ -106,7 +106,7 @@ fn each_group_gets_its_report() {
 fn rolling_up_by_an_attribute_the_ruleset_lacks_is_an_error() {
     let case = Case::new(&RULES.replace("rollups: [brand]", "rollups: [brnad]"), &[]);
     let errors = case.errors();
-    assert!(errors.contains("error: no attribute `brnad` to roll up by"), "{errors}");
+    assert!(errors.contains("error[E510]: no attribute `brnad` to roll up by"), "{errors}");
     assert!(errors.contains("did you mean `brand`?"), "{errors}");
 }
 
@@ -142,7 +142,7 @@ fn text_that_only_the_data_shows_is_refused_by_a_roll_up_at_its_own_formula() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("error: `last(users.label)` holds text, which the roll-up by `brand` cannot add up"),
+        stderr.contains("error[E512]: `last(users.label)` holds text, which the roll-up by `brand` cannot add up"),
         "{stderr}"
     );
     assert!(stderr.contains("ruleset.yaml:9:10\n"), "at the measure that holds it: {stderr}");

@@ -58,7 +58,9 @@ impl Config {
             // A reader that stops early (`| head`) is not an error.
             None => match std::io::stdout().write_all(&bytes) {
                 Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
-                written => written.map_err(Error::internal)?,
+                written => written.map_err(|error| {
+                    Error::new(ErrorKind::UnwritableFile { path: "standard output".into(), message: error.to_string() })
+                })?,
             },
         }
         let failed = self.fail_on.is_some_and(|severity| appraisal.fired_at_least(severity));

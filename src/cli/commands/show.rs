@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use kpi::locale::Locale;
 use kpi::ruleset::CheckedRuleset;
 use kpi::ruleset::yaml::Node;
-use kpi::{Error, Errors, output};
+use kpi::{Error, ErrorKind, Errors, output};
 
 use crate::cli::args::ShowArgs;
 use crate::cli::shared::{locale, open};
@@ -40,7 +40,13 @@ impl Config {
 
     pub fn run(self) -> Result<u8, Errors> {
         match self.shown {
-            Shown::AsWritten => print!("{}", std::fs::read_to_string(&self.path).map_err(Error::internal)?),
+            Shown::AsWritten => {
+                let unreadable = |error: std::io::Error| {
+                    let path = self.path.display().to_string();
+                    Error::new(ErrorKind::UnreadableFile { path, message: error.to_string() })
+                };
+                print!("{}", std::fs::read_to_string(&self.path).map_err(unreadable)?)
+            }
             Shown::Effective => {
                 let origin = |node: &Node| node.location.file.path().display().to_string();
                 let header = format!(

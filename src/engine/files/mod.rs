@@ -4,6 +4,7 @@
 mod csv;
 mod encoding;
 mod find;
+pub use find::MAX_ENTRIES;
 mod html;
 mod isolated;
 mod ndjson;

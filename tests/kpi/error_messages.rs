@@ -1,0 +1,227 @@
+//! Every kind of problem has its message rendered exactly as a user sees it: the fixtures of
+//! tests/fixtures/errors show the ruleset's and the data's (`diagnostics.rs`); the command
+//! line's, the reports' and the tests' are here, each from the command that meets it. A kind
+//! without any rendered example fails `every_kind_of_problem_has_a_rendered_example`.
+
+use std::process::Command;
+
+use kpi::ErrorCode;
+
+use crate::support::{Case, manifest_dir};
+
+/// Two accounts of one brand and a month of rows: valid, so that each test adds one problem.
+const RULES: &str = "ruleset: messages\ngrain: { entity: account, period: month }\n\
+    sources:\n  users: { path: users.csv, date: day, entity: account }\n  \
+    accounts: { path: accounts.csv, entity: account, columns: { brand: brand } }\n\
+    measures:\n  new: sum(users.new)\n\
+    kpis:\n  fresh: { formula: new, target: 100 }\n";
+
+fn case_with(rules: &str, files: &[(&str, &str)]) -> Case {
+    let users = "day,account,new\n2026-10-01,a,200\n2026-10-01,b,100\n";
+    let mut all = vec![("users.csv", users), ("accounts.csv", "account,brand\na,晨光\nb,\n")];
+    all.extend_from_slice(files);
+    Case::new(rules, &all)
+}
+
+/// What `kpi ARGS` prints on standard error in the case's folder (English, no colour), with the
+/// folder written `<case>`; the exit code must be 2, the user's.
+fn stderr_of(case: &Case, args: &[&str]) -> String {
+    stderr_exiting(case, args, 2)
+}
+
+/// What `kpi ARGS` prints on standard error, exiting with `code`.
+fn stderr_exiting(case: &Case, args: &[&str], code: i32) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(args)
+        .current_dir(case.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("kpi runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(&case.dir.path().display().to_string(), "<case>");
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
+#[test]
+fn extends_cycle() {
+    let case =
+        case_with(RULES, &[("a.yaml", "ruleset: a\nextends: b.yaml\n"), ("b.yaml", "ruleset: b\nextends: a.yaml\n")]);
+    insta::assert_snapshot!(stderr_of(&case, &["check", "a.yaml"]));
+}
+
+#[test]
+fn no_source_column() {
+    let case = case_with(&RULES.replace("sum(users.new)", "sum(5)"), &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["check", "ruleset.yaml"]));
+}
+
+#[test]
+fn template() {
+    let case = case_with(RULES, &[("house/portfolio.html", "<p>{{ 1 + }}</p>")]);
+    insta::assert_snapshot!(stderr_of(&case, &["report", "ruleset.yaml", "--templates", "house", "-o", "out"]));
+}
+
+#[test]
+fn unknown_period() {
+    let case = case_with(RULES, &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["run", "ruleset.yaml", "--period", "2026-13"]));
+}
+
+#[test]
+fn too_many_files() {
+    let case = case_with(&RULES.replace("path: users.csv", "path: \"exports/*.csv\""), &[]);
+    let exports = case.dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    for index in 0..=kpi::engine::files::MAX_ENTRIES {
+        std::fs::File::create(exports.join(format!("{index}.txt"))).unwrap();
+    }
+    insta::assert_snapshot!(stderr_of(&case, &["check", "ruleset.yaml", "--data", "."]));
+}
+
+#[test]
+fn bad_action() {
+    let rules = format!("{RULES}actions: actions.csv\n");
+    let case = case_with(&rules, &[("actions.csv", "date,entity,kpi,action\n2026-10-32,a,fresh,ran a campaign\n")]);
+    insta::assert_snapshot!(stderr_of(&case, &["report", "ruleset.yaml", "-o", "out"]));
+}
+
+#[test]
+fn not_in_rollup_and_unknown_attribute() {
+    let case = case_with(RULES, &[]);
+    let left_out = stderr_exiting(&case, &["run", "ruleset.yaml", "--by", "brand", "-o", "out.json"], 0);
+    let unknown = stderr_of(&case, &["run", "ruleset.yaml", "--by", "brnad"]);
+    insta::assert_snapshot!(format!("{left_out}\n{unknown}"));
+}
+
+#[test]
+fn flag_needs() {
+    let case = case_with(RULES, &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["diff", "ruleset.yaml", "ruleset.yaml", "--period", "2026-10"]));
+}
+
+#[test]
+fn git_revision() {
+    let case = case_with(RULES, &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["diff", "git:--output=victim:ruleset.yaml", "ruleset.yaml"]));
+}
+
+#[test]
+fn folder_not_empty() {
+    let case = case_with(RULES, &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["init", "."]));
+}
+
+#[test]
+fn no_test_files() {
+    let case = case_with(RULES, &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["test", "."]));
+}
+
+#[test]
+fn duplicate_target() {
+    let rules = RULES
+        .replace("target: 100", "target: { table: targets }")
+        .replace("measures:", "  targets: { path: targets.csv, date: month, entity: account }\nmeasures:");
+    let case =
+        case_with(&rules, &[("targets.csv", "month,account,kpi,target\n2026-10,a,fresh,10\n2026-10,a,fresh,20\n")]);
+    insta::assert_snapshot!(stderr_of(&case, &["check", "ruleset.yaml", "--data", "."]));
+}
+
+/// A parquet file of the columns `day`, `account` and `new`, with `columns` in their place.
+fn parquet_of(case: &Case, name: &str, columns: Vec<polars::prelude::Column>) {
+    use polars::prelude::*;
+    let mut all = vec![
+        Column::new("day".into(), vec!["2026-10-01"; 2]),
+        Column::new("account".into(), vec!["a"; 2]),
+        Column::new("new".into(), vec![1.0; 2]),
+    ];
+    all.retain(|column| !columns.iter().any(|c| c.name() == column.name()));
+    all.extend(columns);
+    let mut frame = DataFrame::new_infer_height(all).unwrap();
+    let file = std::fs::File::create(case.dir.path().join(name)).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+}
+
+#[test]
+fn not_a_date_column() {
+    let case = case_with(&RULES.replace("users.csv", "users.parquet"), &[]);
+    parquet_of(&case, "users.parquet", vec![polars::prelude::Column::new("day".into(), vec![true, false])]);
+    insta::assert_snapshot!(stderr_of(&case, &["check", "ruleset.yaml", "--data", "."]));
+}
+
+#[test]
+fn unreadable_data() {
+    use polars::prelude::*;
+    let case = case_with(&RULES.replace("users.csv", "users.parquet"), &[]);
+    let lists = Series::new("new".into(), [Series::new("".into(), [1.0, 2.0]), Series::new("".into(), [3.0])]);
+    parquet_of(&case, "users.parquet", vec![lists.into()]);
+    insta::assert_snapshot!(stderr_of(&case, &["check", "ruleset.yaml", "--data", "."]));
+}
+
+#[test]
+fn text_failed() {
+    let rules = format!(
+        "{RULES}diagnoses:\n  - id: low\n    when: fresh < 150\n    severity: warning\n    \
+         finding: {{ zh-CN: \"{{{{ fresh | round('x') }}}}\", en: \"{{{{ fresh | round('x') }}}}\" }}\n"
+    );
+    let case = case_with(&rules, &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["run", "ruleset.yaml", "--lang", "en"]));
+}
+
+#[test]
+fn unknown_entity_and_period_outside_data() {
+    let case = case_with(RULES, &[]);
+    let unknown = stderr_of(&case, &["run", "ruleset.yaml", "--entity", "c"]);
+    let outside = stderr_of(&case, &["run", "ruleset.yaml", "--period", "2030-01"]);
+    insta::assert_snapshot!(format!("{unknown}\n{outside}"));
+}
+
+#[test]
+fn not_a_folder() {
+    let case = case_with(RULES, &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["check", "ruleset.yaml", "--data", "no-such-folder"]));
+}
+
+#[test]
+fn needs_output_file() {
+    let case = case_with(RULES, &[]);
+    insta::assert_snapshot!(stderr_of(&case, &["run", "ruleset.yaml", "--format", "parquet"]));
+}
+
+#[test]
+fn unwritable_file() {
+    let case = case_with(RULES, &[]);
+    insta::assert_snapshot!(stderr_of(
+        &case,
+        &["run", "ruleset.yaml", "--format", "json", "-o", "users.csv/results.json"]
+    ));
+}
+
+/// A bug cannot be caused on purpose; this is how one is reported when it happens.
+#[test]
+fn internal() {
+    let bug = kpi::Error::internal("the grid has no column `value:fresh`")
+        .note("this is a bug in kpi; please report it with the command that caused it");
+    insta::assert_snapshot!(kpi::diagnostic::render(&bug.into()));
+}
+
+#[test]
+fn every_kind_of_problem_has_a_rendered_example() {
+    let snapshots = manifest_dir().join("tests/kpi/snapshots");
+    let mut rendered = String::new();
+    for entry in std::fs::read_dir(snapshots).unwrap() {
+        rendered.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    let shown = |code: &ErrorCode| rendered.contains(&format!("[{}]: ", code.as_str()));
+    let missing: Vec<String> =
+        ErrorCode::ALL.iter().filter(|code| !shown(code)).map(|c| format!("{} {}", c.as_str(), c.name())).collect();
+    assert!(missing.is_empty(), "kinds of problem without a rendered snapshot: {missing:?}");
+}
+
+#[test]
+fn every_code_is_listed_in_the_docs_with_its_meaning() {
+    let docs = std::fs::read_to_string(manifest_dir().join("docs/errors.md")).unwrap();
+    let missing: Vec<&str> =
+        ErrorCode::ALL.iter().map(|c| c.as_str()).filter(|code| !docs.contains(&format!("| `{code}` |"))).collect();
+    assert!(missing.is_empty(), "codes missing from docs/errors.md: {missing:?}");
+}
