@@ -4,14 +4,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A report language.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Locale {
     #[default]
     #[serde(rename = "zh-CN")]
-    #[value(name = "zh-CN")]
     ZhCn,
     #[serde(rename = "en")]
-    #[value(name = "en")]
     En,
 }
 

@@ -1,12 +1,9 @@
 //! One entity in one period: its row of the evaluated grid, read by column kind.
 
-use minijinja::Value;
-use polars::prelude::*;
-
 use crate::compile::GridColumn;
-use crate::engine::cell_value::{flag_at, number_at, text_at};
-use crate::engine::period::from_epoch_days;
+use crate::engine::cell_value::CellValue;
 use crate::engine::{Evaluation, Period};
+use crate::texts::TextValue;
 
 #[derive(Clone)]
 pub struct Cell<'a> {
@@ -42,39 +39,35 @@ impl<'a> Cell<'a> {
 
     /// A number, or `None` for no data.
     pub fn number(&self, column: GridColumn) -> Option<f64> {
-        number_at(self.evaluation.column(column), self.row)
+        self.evaluation.column(column).number(self.row)
     }
 
     pub fn text(&self, column: GridColumn) -> Option<String> {
-        text_at(self.evaluation.column(column), self.row).map(str::to_string)
+        self.evaluation.column(column).text(self.row).map(str::to_string)
     }
 
     /// A date, as `2026-10-31`.
     pub fn date(&self, column: GridColumn) -> Option<String> {
-        match self.evaluation.column(column).get(self.row) {
-            Ok(AnyValue::Date(days)) => Some(from_epoch_days(days).to_string()),
-            _ => None,
-        }
+        self.evaluation.column(column).date(self.row)
     }
 
     /// A condition column; null counts as false.
     pub fn flag(&self, column: GridColumn) -> bool {
-        flag_at(self.evaluation.column(column), self.row)
+        self.evaluation.column(column).flag(self.row)
     }
 
-    /// A value as templates see it.
-    pub fn value(&self, column: GridColumn) -> Value {
-        value_at(self.evaluation.column(column), self.row)
+    /// A value of whatever type its column holds, as texts show it.
+    pub fn value(&self, column: GridColumn) -> TextValue {
+        text_value(self.evaluation.column(column).value(self.row))
     }
 }
 
-/// A value in a row of a column, as templates see it: a number, text, a boolean or none.
-pub fn value_at(column: &Column, row: usize) -> Value {
-    match column.get(row) {
-        Ok(AnyValue::String(text)) => Value::from(text),
-        Ok(AnyValue::StringOwned(text)) => Value::from(text.as_str()),
-        Ok(AnyValue::Boolean(flag)) => Value::from(flag),
-        Ok(AnyValue::Null) | Err(_) => Value::from(()),
-        Ok(other) => other.extract::<f64>().map_or(Value::from(()), Value::from),
+/// A value of the grid as texts and reports show it.
+pub fn text_value(value: CellValue<'_>) -> TextValue {
+    match value {
+        CellValue::Number(number) => TextValue::Number(number),
+        CellValue::Text(text) => TextValue::Text(text.to_string()),
+        CellValue::Flag(flag) => TextValue::Flag(flag),
+        CellValue::None => TextValue::None,
     }
 }

@@ -5,49 +5,45 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use minijinja::value::Object;
-use minijinja::{Environment, Value};
-use polars::prelude::Column;
-
-use super::cells::{Cell, value_at};
+use super::cells::{Cell, text_value};
 use super::{Finding, FindingStatus};
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
-use crate::engine::cell_value::flag_at;
+use crate::engine::cell_value::GridValues;
 use crate::error::{Error, ErrorKind, Result};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
-use crate::texts;
+use crate::texts::{Names, TextValue, Texts};
 
 pub struct Findings<'a> {
     ruleset: &'a CheckedRuleset,
-    env: Environment<'static>,
+    texts: Texts,
     /// Whether each diagnosis fires, by row.
-    fired: Vec<&'a Column>,
+    fired: Vec<GridValues>,
     /// What a text can name: the measures, KPIs and attributes, and their columns.
-    names: Arc<HashMap<String, Column>>,
+    names: Arc<HashMap<String, GridValues>>,
     /// The KPIs' targets, for `{{ target.read_rate }}`.
-    targets: Arc<HashMap<String, Column>>,
+    targets: Arc<HashMap<String, GridValues>>,
 }
 
 impl<'a> Findings<'a> {
     /// The diagnoses of `ruleset` in `evaluation`, their texts in `locale` (falling back to the
     /// other locale, then to the id).
     pub fn new(ruleset: &'a CheckedRuleset, evaluation: &'a Evaluation, locale: Locale) -> Result<Findings<'a>> {
-        let mut env = texts::environment(locale);
+        let mut texts = Texts::new(locale);
         for diagnosis in &ruleset.model.diagnoses {
             let finding = diagnosis.finding.get(locale).unwrap_or(&diagnosis.id);
-            env.add_template_owned(name(&diagnosis.id, "finding"), finding.to_string()).map_err(Error::internal)?;
+            texts.add(name(&diagnosis.id, "finding"), finding.to_string()).map_err(Error::internal)?;
             if let Some(advice) = diagnosis.advice.as_ref().and_then(|a| a.get(locale)) {
-                env.add_template_owned(name(&diagnosis.id, "advice"), advice.to_string()).map_err(Error::internal)?;
+                texts.add(name(&diagnosis.id, "advice"), advice.to_string()).map_err(Error::internal)?;
             }
         }
         let fired = (0..ruleset.diagnoses.len()).map(|index| evaluation.column(GridColumn::Fired(index))).collect();
         let named = ruleset.measures.keys().chain(ruleset.kpis.keys()).map(|name| (name, GridColumn::Value(name)));
         let attributes = ruleset.attributes.keys().map(|name| (name, GridColumn::Attribute(name)));
-        let names = named.chain(attributes).map(|(name, column)| (name.clone(), evaluation.column(column).clone()));
-        let targets = ruleset.kpis.keys().map(|kpi| (kpi.clone(), evaluation.column(GridColumn::Target(kpi)).clone()));
-        Ok(Findings { ruleset, env, fired, names: Arc::new(names.collect()), targets: Arc::new(targets.collect()) })
+        let names = named.chain(attributes).map(|(name, column)| (name.clone(), evaluation.column(column)));
+        let targets = ruleset.kpis.keys().map(|kpi| (kpi.clone(), evaluation.column(GridColumn::Target(kpi))));
+        Ok(Findings { ruleset, texts, fired, names: Arc::new(names.collect()), targets: Arc::new(targets.collect()) })
     }
 
     /// The diagnoses that fire in a cell, in the ruleset's order, each new or recurring.
@@ -70,7 +66,7 @@ impl<'a> Findings<'a> {
     }
 
     fn fires(&self, index: usize, cell: &Cell) -> bool {
-        flag_at(self.fired[index], cell.row())
+        self.fired[index].flag(cell.row())
     }
 
     /// How many periods in a row the diagnosis fires, ending with the cell's.
@@ -115,10 +111,9 @@ impl<'a> Findings<'a> {
 
     /// Everything a diagnosis text may name: KPIs, measures, attributes, `entity`, `period`,
     /// and `target`, the KPIs' targets.
-    fn values(&self, cell: &Cell) -> Value {
-        let names = self.names.clone();
-        Value::from_object(CellValues {
-            names,
+    fn values(&self, cell: &Cell) -> Arc<dyn Names> {
+        Arc::new(CellValues {
+            names: self.names.clone(),
             targets: self.targets.clone(),
             row: cell.row(),
             entity: cell.entity.to_string(),
@@ -127,12 +122,10 @@ impl<'a> Findings<'a> {
     }
 
     /// The finding and advice of a diagnosis, rendered over a cell's values.
-    fn render(&self, id: &str, values: &Value) -> Result<(String, Option<String>), minijinja::Error> {
-        let finding = texts::render(&self.env.get_template(&name(id, "finding"))?, values)?;
-        let advice = match self.env.get_template(&name(id, "advice")) {
-            Ok(template) => Some(texts::render(&template, values)?),
-            Err(_) => None,
-        };
+    fn render(&self, id: &str, values: &Arc<dyn Names>) -> Result<(String, Option<String>), String> {
+        let finding =
+            self.texts.render(&name(id, "finding"), values.clone()).expect("every diagnosis has a finding")?;
+        let advice = self.texts.render(&name(id, "advice"), values.clone()).transpose()?;
         Ok((finding, advice))
     }
 }
@@ -140,38 +133,37 @@ impl<'a> Findings<'a> {
 /// A cell's values, read only as a text names them: a text names a few of the many there are.
 #[derive(Debug)]
 struct CellValues {
-    names: Arc<HashMap<String, Column>>,
-    targets: Arc<HashMap<String, Column>>,
+    names: Arc<HashMap<String, GridValues>>,
+    targets: Arc<HashMap<String, GridValues>>,
     row: usize,
     entity: String,
     period: String,
 }
 
-impl Object for CellValues {
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.get_value_by_str(key.as_str()?)
+impl Names for CellValues {
+    fn get(&self, name: &str) -> Option<TextValue> {
+        match name {
+            "entity" => Some(TextValue::Text(self.entity.clone())),
+            "period" => Some(TextValue::Text(self.period.clone())),
+            name => self.names.get(name).map(|column| text_value(column.value(self.row))),
+        }
     }
 
-    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        match key {
-            "entity" => Some(Value::from(self.entity.as_str())),
-            "period" => Some(Value::from(self.period.as_str())),
-            "target" => Some(Value::from_object(Targets { targets: self.targets.clone(), row: self.row })),
-            name => self.names.get(name).map(|column| value_at(column, self.row)),
-        }
+    fn nested(&self, name: &str) -> Option<Arc<dyn Names>> {
+        (name == "target").then(|| Arc::new(Targets { targets: self.targets.clone(), row: self.row }) as Arc<dyn Names>)
     }
 }
 
 /// The KPIs' targets in a cell: `{{ target.read_rate | pct }}`.
 #[derive(Debug)]
 struct Targets {
-    targets: Arc<HashMap<String, Column>>,
+    targets: Arc<HashMap<String, GridValues>>,
     row: usize,
 }
 
-impl Object for Targets {
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.targets.get(key.as_str()?).map(|column| value_at(column, self.row))
+impl Names for Targets {
+    fn get(&self, kpi: &str) -> Option<TextValue> {
+        self.targets.get(kpi).map(|column| text_value(column.value(self.row)))
     }
 }
 

@@ -11,11 +11,9 @@ mod selection;
 
 use serde::Serialize;
 
-use polars::prelude::Column;
-
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
-use crate::engine::cell_value::{flag_at, number_at, text_at};
+use crate::engine::cell_value::GridValues;
 use crate::engine::provenance::Provenance;
 use crate::error::Result;
 use crate::locale::Locale;
@@ -208,18 +206,18 @@ pub fn appraise(
 pub fn competitors(evaluation: &Evaluation) -> Vec<String> {
     // An entity's attributes, and so whether it is a competitor, are the same in every period.
     let column = evaluation.column(GridColumn::Competitor);
-    let marked = |index: &usize| !evaluation.periods.is_empty() && flag_at(column, evaluation.row(*index, 0));
+    let marked = |index: &usize| !evaluation.periods.is_empty() && column.flag(evaluation.row(*index, 0));
     (0..evaluation.entities.len()).filter(marked).map(|index| evaluation.entities[index].clone()).collect()
 }
 
 /// The columns of a KPI's results, looked up once for every cell.
 struct KpiColumns<'a> {
     kpi: &'a str,
-    value: &'a Column,
-    target: &'a Column,
-    attainment: &'a Column,
-    score: &'a Column,
-    band: &'a Column,
+    value: GridValues,
+    target: GridValues,
+    attainment: GridValues,
+    score: GridValues,
+    band: GridValues,
 }
 
 impl<'a> KpiColumns<'a> {
@@ -239,11 +237,11 @@ impl<'a> KpiColumns<'a> {
             entity: entity.to_string(),
             period: period.to_string(),
             kpi: self.kpi.to_string(),
-            value: number_at(self.value, row),
-            target: number_at(self.target, row),
-            attainment: number_at(self.attainment, row),
-            score: number_at(self.score, row),
-            band: text_at(self.band, row).map(str::to_string),
+            value: self.value.number(row),
+            target: self.target.number(row),
+            attainment: self.attainment.number(row),
+            score: self.score.number(row),
+            band: self.band.text(row).map(str::to_string),
         }
     }
 }
@@ -251,11 +249,11 @@ impl<'a> KpiColumns<'a> {
 /// The columns of a scorecard's results, looked up once for every cell.
 struct ScorecardColumns<'a> {
     scorecard: &'a str,
-    applies: &'a Column,
-    total: &'a Column,
-    grade: &'a Column,
+    applies: GridValues,
+    total: GridValues,
+    grade: GridValues,
     /// The score of each KPI it weights.
-    scores: Vec<(&'a str, &'a Column)>,
+    scores: Vec<(&'a str, GridValues)>,
 }
 
 impl<'a> ScorecardColumns<'a> {
@@ -272,16 +270,16 @@ impl<'a> ScorecardColumns<'a> {
 
     /// The scorecard's total and grade in a row, if it applies there.
     fn result(&self, entity: &str, period: &str, row: usize) -> Option<ScorecardResult> {
-        if !flag_at(self.applies, row) {
+        if !self.applies.flag(row) {
             return None;
         }
-        let missing = self.scores.iter().filter(|(_, score)| number_at(score, row).is_none());
+        let missing = self.scores.iter().filter(|(_, score)| score.number(row).is_none());
         Some(ScorecardResult {
             entity: entity.to_string(),
             period: period.to_string(),
             scorecard: self.scorecard.to_string(),
-            score: number_at(self.total, row),
-            grade: text_at(self.grade, row).map(str::to_string),
+            score: self.total.number(row),
+            grade: self.grade.text(row).map(str::to_string),
             missing: missing.map(|(kpi, _)| kpi.to_string()).collect(),
         })
     }

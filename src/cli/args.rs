@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 
 use clap::{Args as FlagGroup, Parser, Subcommand};
+
+use super::choice::choice;
 use kpi::locale::Locale;
 use kpi::output::Format;
 use kpi::report::ReportFormat;
@@ -32,7 +34,7 @@ pub struct Input {
 #[derive(Debug, FlagGroup)]
 pub struct Language {
     /// Language of labels and texts (default: the ruleset's `locale`).
-    #[arg(long, value_enum, ignore_case = true)]
+    #[arg(long, value_parser = choice::<Locale>(), ignore_case = true)]
     pub lang: Option<Locale>,
 }
 
@@ -95,7 +97,7 @@ pub struct RunArgs {
     /// Only this entity.
     #[arg(long)]
     pub entity: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_parser = choice::<Format>(), default_value = "table")]
     pub format: Format,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -105,7 +107,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub by: RollupFlag,
     /// Exit with code 1 when a diagnosis of this severity or worse fires in the selection.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_parser = choice::<Severity>(), value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
 }
 
@@ -131,7 +133,7 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub period: PeriodFlag,
     /// Formats, comma-separated: `html`, `md`.
-    #[arg(long, value_enum, value_delimiter = ',', default_values = ["html", "md"])]
+    #[arg(long, value_parser = choice::<ReportFormat>(), value_delimiter = ',', default_values = ["html", "md"])]
     pub format: Vec<ReportFormat>,
     #[command(flatten)]
     pub language: Language,
@@ -169,7 +171,7 @@ pub struct DiffArgs {
     pub data: Option<PathBuf>,
     #[command(flatten)]
     pub period: PeriodFlag,
-    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    #[arg(long, value_parser = choice::<DiffFormat>(), default_value = "text")]
     pub format: DiffFormat,
 }
 

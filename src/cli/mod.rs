@@ -2,6 +2,7 @@
 //! place that knows about terminals.
 
 pub mod args;
+mod choice;
 mod commands;
 mod progress;
 mod shared;

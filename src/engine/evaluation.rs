@@ -7,6 +7,7 @@ use polars::prelude::*;
 
 use serde::Serialize;
 
+use super::cell_value::GridValues;
 use super::period::{Period, from_epoch_days};
 use super::probes::Probes;
 use super::quality::QualityNote;
@@ -89,9 +90,9 @@ impl Evaluation {
     }
 
     /// A column of the grid. Asking for a column the ruleset does not imply is a bug.
-    pub fn column(&self, column: GridColumn) -> &Column {
+    pub fn column(&self, column: GridColumn) -> GridValues {
         let name = column.name();
-        self.frame.column(&name).unwrap_or_else(|_| panic!("the grid has no column `{name}`"))
+        GridValues::new(self.frame.column(&name).unwrap_or_else(|_| panic!("the grid has no column `{name}`")).clone())
     }
 
     /// The names of a source's files that hold rows of `entity` (all of them for `None`).

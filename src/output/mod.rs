@@ -17,7 +17,7 @@ pub use sources::sources;
 pub use table::table;
 
 /// How `kpi run` writes an appraisal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,

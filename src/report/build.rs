@@ -15,6 +15,7 @@ use crate::report::context::*;
 use crate::report::names::ENTITY_FOLDER;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::{Better, Severity};
+use crate::texts::TextValue;
 
 /// Periods shown in trend charts, this one included.
 pub const TREND_PERIODS: usize = 12;
@@ -195,7 +196,8 @@ impl<'a> ReportData<'a> {
             .attributes
             .keys()
             .map(|name| (name.clone(), cell.value(GridColumn::Attribute(name))))
-            .filter(|(_, value)| !value.is_none())
+            .filter(|(_, value)| *value != TextValue::None)
+            .map(|(name, value)| (name, minijinja::Value::from(value)))
             .collect();
         let no_data =
             kpis.iter().filter(|k| k.value.is_none()).map(|k| KpiRef { id: k.id.clone(), label: k.label.clone() });

@@ -16,10 +16,9 @@ use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 use crate::write;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportFormat {
     Html,
-    #[value(name = "md")]
     Markdown,
 }
 

@@ -27,7 +27,7 @@ pub struct Review {
 }
 
 /// How `kpi diff` writes a review.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DiffFormat {
     /// Lines for a terminal.
     Text,

@@ -505,29 +505,24 @@ pub struct Diagnosis {
     pub advice: Option<Text>,
 }
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    // `--fail-on info` would fail on every run that has a finding at all.
-    #[value(skip)]
     Info,
     #[default]
     Warning,
     Critical,
+}
+
+impl Severity {
+    /// As the ruleset writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
 }
 
 /// A plain string, or a map keyed by locale.

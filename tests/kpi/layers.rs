@@ -1,5 +1,6 @@
-//! The library's modules depend on each other only as the layer table of docs/design.md says,
-//! that table has no cycle, and the files inside a module do not use each other in a cycle.
+//! The library's modules depend on each other, and on external crates, only as the layer table
+//! of docs/design.md says, that table has no cycle, and the files inside a module do not use
+//! each other in a cycle.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -8,8 +9,9 @@ use crate::support::manifest_dir;
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
 
-/// The `| module | uses |` table under `## Layers` in docs/design.md.
-fn allowed() -> Graph {
+/// The `| module | uses | crates |` table under `## Layers` in docs/design.md: each module's
+/// modules, and its external crates.
+fn table() -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> {
     let design = std::fs::read_to_string(manifest_dir().join("docs/design.md")).unwrap();
     let section = design.split("## Layers").nth(1).expect("docs/design.md has a `## Layers` section");
     let names = |cell: &str| -> BTreeSet<String> {
@@ -20,11 +22,32 @@ fn allowed() -> Graph {
         .take_while(|line| !line.starts_with("## "))
         .filter_map(|line| {
             let cells: Vec<&str> = line.trim().trim_matches('|').split('|').collect();
-            let [module, uses] = cells.as_slice() else { return None };
+            let [module, uses, crates] = cells.as_slice() else { return None };
             let module = module.trim().trim_matches('`');
-            (module != "module" && !module.starts_with("---")).then(|| (module.to_string(), names(uses)))
+            (module != "module" && !module.starts_with("---"))
+                .then(|| (module.to_string(), (names(uses), names(crates))))
         })
         .collect()
+}
+
+/// The modules each module may use.
+fn allowed() -> Graph {
+    table().into_iter().map(|(module, (uses, _))| (module, uses)).collect()
+}
+
+/// The external crates of Cargo.toml's `[dependencies]`, as code names them (`serde_json`).
+fn dependencies() -> Vec<String> {
+    let manifest = std::fs::read_to_string(manifest_dir().join("Cargo.toml")).unwrap();
+    let section = manifest.split("\n[dependencies]\n").nth(1).unwrap().split("\n[").next().unwrap();
+    let names = section.lines().filter_map(|line| line.split_once('=').map(|(name, _)| name.trim()));
+    names.filter(|name| !name.is_empty() && !name.starts_with('#')).map(|name| name.replace('-', "_")).collect()
+}
+
+/// Whether `code` names the crate `name`: `name::` or `use name` not inside a longer path.
+fn names_crate(code: &str, name: &str) -> bool {
+    let starts_path =
+        |at: usize| at == 0 || !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
+    code.match_indices(&format!("{name}::")).any(|(at, _)| starts_path(at))
 }
 
 /// A source file of the library, as the module path it declares (`engine/files/csv.rs` →
@@ -162,6 +185,32 @@ fn modules_use_only_the_modules_their_layer_row_names() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn modules_use_only_the_external_crates_their_layer_row_names() {
+    let table = table();
+    let crates = dependencies();
+    assert!(crates.len() > 10 && crates.contains(&"polars".to_string()), "the dependencies are read: {crates:?}");
+    let mut files = Vec::new();
+    library_files(&manifest_dir().join("src"), &mut files);
+    let mut problems = BTreeSet::new();
+    for file in &files {
+        let own = &file.path[0];
+        let declared = table.get(own).map(|(_, crates)| crates.clone()).unwrap_or_default();
+        for name in crates.iter().filter(|name| names_crate(&file.code, name) && !declared.contains(*name)) {
+            problems.insert(format!("`{}` uses the crate `{name}`, which its row does not name", file.path.join("::")));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.into_iter().collect::<Vec<_>>().join("\n"));
+}
+
+#[test]
+fn a_crate_named_in_a_path_is_found() {
+    assert!(names_crate("use polars::prelude::*;", "polars"));
+    assert!(names_crate("let f = polars::lazy::dsl::col(x);", "polars"));
+    assert!(!names_crate("use crate::engine::polars::x;", "polars"), "a module of the same name");
+    assert!(!names_crate("use serde_json::Value;", "serde"), "a longer crate name");
 }
 
 #[test]

@@ -11,6 +11,9 @@ use minijinja::{Environment, Error, ErrorKind, Template, UndefinedBehavior};
 use crate::format;
 use crate::locale::Locale;
 
+mod named;
+pub use named::{Names, TextValue, Texts};
+
 /// The variables a diagnosis text can use besides the ruleset's names.
 pub const CELL_VARIABLES: [&str; 3] = ["entity", "period", "target"];
 

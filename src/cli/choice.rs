@@ -1,0 +1,89 @@
+//! Flags whose value is one of a library type's named values (`--lang en`, `--format md`): the
+//! library names its values; clap, which only the command line knows, offers and parses them.
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use kpi::locale::Locale;
+use kpi::output::Format;
+use kpi::report::ReportFormat;
+use kpi::review::DiffFormat;
+use kpi::ruleset::model::Severity;
+
+/// A value a flag can take, by name.
+pub trait Choice: Copy + Send + Sync + 'static {
+    /// Every value the flag offers, in the order `--help` lists them.
+    const OFFERED: &'static [Self];
+
+    fn name(self) -> &'static str;
+
+    /// What `--help` says of the value, if the name does not say it all.
+    fn help(self) -> Option<&'static str> {
+        None
+    }
+}
+
+/// The parser of a flag taking one of `T`'s values.
+pub fn choice<T: Choice>() -> impl TypedValueParser<Value = T> {
+    let offered = T::OFFERED.iter().map(|value| {
+        let possible = PossibleValue::new(value.name());
+        match value.help() {
+            Some(help) => possible.help(help),
+            None => possible,
+        }
+    });
+    PossibleValuesParser::new(offered).map(|name| {
+        *T::OFFERED.iter().find(|value| value.name().eq_ignore_ascii_case(&name)).expect("clap offers only these")
+    })
+}
+
+impl Choice for Locale {
+    const OFFERED: &'static [Locale] = &[Locale::ZhCn, Locale::En];
+
+    fn name(self) -> &'static str {
+        self.code()
+    }
+}
+
+impl Choice for Format {
+    const OFFERED: &'static [Format] = &[Format::Table, Format::Json, Format::Csv, Format::Parquet];
+
+    fn name(self) -> &'static str {
+        Format::name(self)
+    }
+}
+
+impl Choice for ReportFormat {
+    const OFFERED: &'static [ReportFormat] = &[ReportFormat::Html, ReportFormat::Markdown];
+
+    fn name(self) -> &'static str {
+        self.extension()
+    }
+}
+
+impl Choice for DiffFormat {
+    const OFFERED: &'static [DiffFormat] = &[DiffFormat::Text, DiffFormat::Md, DiffFormat::Json];
+
+    fn name(self) -> &'static str {
+        match self {
+            DiffFormat::Text => "text",
+            DiffFormat::Md => "md",
+            DiffFormat::Json => "json",
+        }
+    }
+
+    fn help(self) -> Option<&'static str> {
+        match self {
+            DiffFormat::Text => Some("Lines for a terminal"),
+            DiffFormat::Md => Some("Markdown, for a pull-request comment"),
+            DiffFormat::Json => None,
+        }
+    }
+}
+
+/// `--fail-on info` would fail on every run that has a finding at all: not offered.
+impl Choice for Severity {
+    const OFFERED: &'static [Severity] = &[Severity::Warning, Severity::Critical];
+
+    fn name(self) -> &'static str {
+        Severity::name(self)
+    }
+}
