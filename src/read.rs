@@ -1,7 +1,9 @@
 //! Reading the files a user names — exports, fixtures, templates, actions logs, test files:
 //! regular files only. A named pipe or a device where a file should be would block a read
-//! forever or never end it; it is opened without waiting and refused.
+//! forever or never end it; it is opened without waiting and refused. Text is decoded as the
+//! platforms' exports are: UTF-8, UTF-16 or GBK.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
@@ -40,6 +42,41 @@ pub fn head(path: &Path, count: usize) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(count);
     open(path)?.take(count as u64).read_to_end(&mut head)?;
     Ok(head)
+}
+
+/// How GBK text is decoded: as GB18030, its superset, which every GBK file is.
+pub const GBK: &encoding_rs::Encoding = encoding_rs::GB18030;
+
+/// The encoding of UTF-16 text, told by the byte-order mark at its `head`.
+pub fn utf16_by_mark(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    match head {
+        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
+}
+
+/// Text a person saved, read as the platforms' exports are: UTF-8 (a byte-order mark dropped),
+/// UTF-16 by its mark (Excel's "Unicode text"), or else GBK, as Excel and Notepad on a Chinese
+/// Windows save it. Bytes that are none of these are not text.
+pub fn decode(bytes: &[u8]) -> io::Result<Cow<'_, str>> {
+    let (text, had_errors) = match (utf16_by_mark(bytes), std::str::from_utf8(bytes)) {
+        (Some(utf16), _) => {
+            let (text, _, had_errors) = utf16.decode(bytes);
+            (text, had_errors)
+        }
+        (None, Ok(text)) => (Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)), false),
+        (None, Err(_)) => GBK.decode_without_bom_handling(bytes),
+    };
+    match had_errors {
+        true => Err(io::Error::new(io::ErrorKind::InvalidData, "it is not text (UTF-8, UTF-16 or GBK)")),
+        false => Ok(text),
+    }
+}
+
+/// The whole file as text ([`decode`]), when it is a regular file of at most `limit` bytes.
+pub fn text(path: &Path, limit: u64) -> io::Result<String> {
+    Ok(decode(&bytes(path, limit)?)?.into_owned())
 }
 
 /// A size as people read it: `1 MiB`, `64 KiB`, `512 bytes`.

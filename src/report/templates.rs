@@ -131,8 +131,7 @@ fn load(overrides: Option<&PathBuf>, name: &str) -> Result<Option<String>, minij
             let message = format!("cannot read {}: {e}", path.display());
             minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message)
         };
-        let bytes = crate::read::bytes(&path, MAX_TEMPLATE_BYTES).map_err(|e| cannot_read(e.to_string()))?;
-        return String::from_utf8(bytes).map(Some).map_err(|_| cannot_read("it is not UTF-8 text".into()));
+        return crate::read::text(&path, MAX_TEMPLATE_BYTES).map(Some).map_err(|e| cannot_read(e.to_string()));
     }
     Ok(builtin(name).map(str::to_string))
 }

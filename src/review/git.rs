@@ -102,8 +102,8 @@ impl RulesetFiles for Revision {
             return Err(refused("it is larger than 1 MiB"));
         }
         let bytes = blob(&id, MAX_RULESET_BYTES).map_err(unreadable)?;
-        let text = String::from_utf8(bytes).map_err(|_| refused("it is not UTF-8 text"))?;
-        Ok(SourceFile::new(self.name(&path), text))
+        let text = crate::read::decode(&bytes).map_err(|_| refused("it is not text (UTF-8, UTF-16 or GBK)"))?;
+        Ok(SourceFile::new(self.name(&path), text.into_owned()))
     }
 }
 

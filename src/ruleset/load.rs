@@ -1,7 +1,6 @@
 //! Reading a ruleset file: YAML with positions, `extends` resolved, the shape checked against
 //! the schema, and the result deserialized into the model.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -173,19 +172,15 @@ fn read_ruleset_file(path: &Path) -> Result<String, Error> {
     let unreadable = |e: std::io::Error| {
         Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e.to_string() })
     };
-    let metadata = std::fs::metadata(path).map_err(unreadable)?;
-    if !metadata.is_file() {
-        return Err(refused("it is not a regular file"));
-    }
-    if metadata.len() > MAX_RULESET_BYTES {
-        return Err(refused("it is larger than 1 MiB"));
-    }
-    let mut text = String::new();
-    let read = std::fs::File::open(path).and_then(|file| file.take(MAX_RULESET_BYTES + 1).read_to_string(&mut text));
-    match read {
-        Ok(_) if text.len() as u64 > MAX_RULESET_BYTES => Err(refused("it is larger than 1 MiB")),
-        Ok(_) => Ok(text),
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(refused("it is not UTF-8 text")),
+    match crate::read::bytes(path, MAX_RULESET_BYTES) {
+        Ok(bytes) => match crate::read::decode(&bytes) {
+            Ok(text) => Ok(text.into_owned()),
+            Err(_) => Err(refused("it is not text (UTF-8, UTF-16 or GBK)")),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput && !path.is_file() => {
+            Err(refused("it is not a regular file"))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Err(refused("it is larger than 1 MiB")),
         Err(e) => Err(unreadable(e)),
     }
 }

@@ -93,8 +93,7 @@ pub const MAX_TEST_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub fn read(path: &Path) -> Result<TestFile> {
     let unreadable =
         |message: String| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message });
-    let bytes = crate::read::bytes(path, MAX_TEST_FILE_BYTES).map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
+    let text = crate::read::text(path, MAX_TEST_FILE_BYTES).map_err(|e| unreadable(e.to_string()))?;
     let root = yaml::parse(&SourceFile::new(path, text))?;
     let mut reader = Reader { errors: Vec::new() };
     let file = reader.file(path, &root);

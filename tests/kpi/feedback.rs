@@ -130,3 +130,32 @@ fn an_actions_log_that_is_a_named_pipe_is_refused_at_once() {
     let errors = actions_of(&case).unwrap_err().to_string();
     assert!(errors.contains("it is not a regular file (a pipe, a socket or a device)"), "{errors}");
 }
+
+#[test]
+fn rulesets_test_files_and_templates_saved_as_gbk_or_utf16_are_read_as_exports_are() {
+    let rules = "ruleset: 编码\ngrain: { entity: 账号, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        kpis:\n  fresh: { label: { zh-CN: 新增粉丝 }, formula: sum(users.new) }\n";
+    let test = "ruleset: ruleset.yaml\ncases:\n  - name: 十月\n    period: 2026-10\n    data:\n      users: |\n        \
+        day,account,new\n        2026-10-01,晨光,5\n    expect:\n      kpis: { 晨光: { fresh: 5 } }\n";
+    let template = "<p>{{ period.label }} 月报</p>";
+    let case = crate::support::Case::new("", &[("users.csv", "day,account,new\n2026-10-01,晨光,5\n")]);
+    let dir = case.dir.path();
+    let (gbk, _, _) = encoding_rs::GBK.encode(rules);
+    std::fs::write(dir.join("ruleset.yaml"), gbk.as_ref()).unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(test.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    std::fs::write(dir.join("ruleset.test.yaml"), utf16).unwrap();
+    std::fs::create_dir(dir.join("house")).unwrap();
+    std::fs::write(dir.join("house/portfolio.html"), encoding_rs::GBK.encode(template).0.as_ref()).unwrap();
+    let kpi = |args: &[&str]| {
+        let output =
+            std::process::Command::new(env!("CARGO_BIN_EXE_kpi")).args(args).current_dir(dir).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(kpi(&["run", "ruleset.yaml"]).contains("新增粉丝"), "the GBK ruleset's label");
+    assert!(kpi(&["test", "ruleset.test.yaml"]).contains("1 passed"), "the UTF-16 test file");
+    kpi(&["report", "ruleset.yaml", "--templates", "house", "--format", "html", "-o", "out"]);
+    let report = std::fs::read_to_string(dir.join("out/2026-10/portfolio.html")).unwrap();
+    assert!(report.contains("月报"), "the GBK template: {report}");
+}

@@ -16,11 +16,7 @@ const CHUNK_BYTES: usize = 1024 * 1024;
 /// the file that first shows.
 pub fn decoded(path: &Path, encoding: SourceEncoding) -> Result<Option<Arc<[u8]>>, String> {
     let mark = crate::read::head(path, 2).map_err(|e| e.to_string())?;
-    let utf16 = match mark.as_slice() {
-        [0xFF, 0xFE] => Some(encoding_rs::UTF_16LE),
-        [0xFE, 0xFF] => Some(encoding_rs::UTF_16BE),
-        _ => None,
-    };
+    let utf16 = crate::read::utf16_by_mark(&mark);
     let is_gbk = match encoding {
         _ if utf16.is_some() => false,
         SourceEncoding::Utf8 => false,
@@ -29,7 +25,7 @@ pub fn decoded(path: &Path, encoding: SourceEncoding) -> Result<Option<Arc<[u8]>
     };
     let decoder = match (utf16, is_gbk) {
         (Some(utf16), _) => utf16,
-        (None, true) => encoding_rs::GB18030,
+        (None, true) => crate::read::GBK,
         (None, false) => return Ok(None),
     };
     let bytes = crate::read::bytes(path, u64::MAX).map_err(|e| e.to_string())?;
