@@ -26,7 +26,8 @@ pub fn reading(source: &SourceRef, columns: &[ColumnUse], error: PolarsError) ->
         Some((file, error)) => (Some(file), error),
         None => (None, error),
     };
-    let kind = ErrorKind::UnreadableData { source_name: source.name.to_string(), file, message: message(&error) };
+    let message = reading_in_words(&message(&error));
+    let kind = ErrorKind::UnreadableData { source_name: source.name.to_string(), file, message };
     Error::new(kind).at_opt(source.location_of(Some("path"), None)).into()
 }
 
@@ -44,6 +45,14 @@ pub fn computing(grid: &LazyFrame, layers: &[Layer], error: PolarsError) -> Erro
             None => Error::internal(error).into(),
         },
         None => Error::internal(error).into(),
+    }
+}
+
+/// A reading failure in the words of data files: polars names its types.
+fn reading_in_words(message: &str) -> String {
+    match message.starts_with("cannot cast") && (message.contains("List") || message.contains("Struct")) {
+        true => "a column holds lists or records, not numbers, text or dates".to_string(),
+        false => message.to_string(),
     }
 }
 
