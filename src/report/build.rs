@@ -280,8 +280,10 @@ impl<'a> ReportData<'a> {
             .iter()
             .filter_map(|(kpi, weight)| {
                 let report = kpis.iter().find(|k| &k.id == kpi)?.clone();
-                let weighted = report.score.map(|s| s * weight / 100.0);
-                Some(ScorecardRow { kpi: report, weight: *weight, weighted })
+                // The weight the total used: scaled up where KPIs without a score left theirs.
+                let used = cell.number(GridColumn::Weight { scorecard: name, kpi }).filter(|_| report.score.is_some());
+                let weighted = report.score.zip(used).map(|(score, used)| score * used / 100.0);
+                Some(ScorecardRow { kpi: report, weight: used.unwrap_or(*weight), written_weight: *weight, weighted })
             })
             .collect();
         let missing = weights.keys().filter(|kpi| cell.number(GridColumn::Score(kpi)).is_none());

@@ -201,8 +201,12 @@ pub struct ScorecardReport {
 pub struct ScorecardRow {
     #[serde(flatten)]
     pub kpi: KpiReport,
+    /// The weight the total used: the written weight, scaled up when KPIs without a score in
+    /// this cell left theirs to the others (`missing: renormalize`).
     pub weight: f64,
-    /// weight × score / 100: the KPI's points in the total (before renormalizing).
+    /// The weight as the ruleset writes it.
+    pub written_weight: f64,
+    /// weight × score / 100: the KPI's points in the total; the rows add up to it.
     pub weighted: Option<f64>,
 }
 

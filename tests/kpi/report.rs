@@ -264,3 +264,26 @@ fn a_template_that_writes_without_end_stops_at_the_report_size_limit_and_leaves_
     assert!(message.contains("the report is longer than 268435456 bytes"), "{message}");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "no report and no staging folder is left");
 }
+
+#[test]
+fn the_weighted_column_uses_the_weights_the_total_used_and_adds_up_to_it() {
+    // `lost` has no data in the month, so `churn` has no score: `growth` carries the whole total.
+    let rules = "ruleset: weights\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        measures:\n  new: sum(users.new)\n  lost: sum(users.lost)\n\
+        kpis:\n  growth: { formula: new, target: 200, score: attainment() }\n  \
+        churn: { formula: lost / new, target: 10%, better: lower, score: attainment() }\n\
+        scorecards:\n  main: { weights: { growth: 40, churn: 60 } }\n";
+    let case = crate::support::Case::new(rules, &[("users.csv", "day,account,new,lost\n2026-10-01,a,100,\n")]);
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+    let period = evaluation.periods[0];
+    let data = kpi::report::build::ReportData::new(&ruleset, &evaluation, period, kpi::locale::Locale::En).unwrap();
+    let report = data.entity(0).unwrap();
+    let scorecard = &report.entity.unwrap().scorecards[0];
+    let growth = scorecard.rows.iter().find(|row| row.kpi.id == "growth").unwrap();
+    assert_eq!((growth.weight, growth.written_weight), (100.0, 40.0), "40 of the 40 points that have a score");
+    assert_eq!(growth.weighted, Some(50.0), "attainment 50% scores 50, all of the total");
+    let added: f64 = scorecard.rows.iter().filter_map(|row| row.weighted).sum();
+    assert_eq!(scorecard.total, Some(added), "the weighted column adds up to the total");
+}
