@@ -77,14 +77,11 @@ pub fn call(function: Function, args: Vec<Option<Expr>>, better: Better) -> Expr
             per_entity(kernels::finite(grid_long(x).rolling_std(options)))
         }),
         ToDate => args.unary(|x| to_date(grid_long(x))),
-        Rank => args.unary(|x| {
-            let ranked = grid_long(x).rank(RankOptions { method: RankMethod::Min, descending: true }, None);
-            per_period(ranked).cast(DataType::Float64)
-        }),
-        Percentile => args.unary(|x| per_period(Across::Percentile.of(grid_long(x)))),
-        Share => args.unary(|x| per_period(Across::Share.of(grid_long(x)))),
-        MeanAll => args.unary(|x| per_period(grid_long(x).mean())),
-        Zscore => args.unary(|x| per_period(Across::Zscore.of(grid_long(x)))),
+        Rank => args.binary(|x, peers| across(Across::Rank, x, &peers)),
+        Percentile => args.binary(|x, peers| across(Across::Percentile, x, &peers)),
+        Share => args.binary(|x, peers| across(Across::Share, x, &peers)),
+        MeanAll => args.binary(|x, peers| across(Across::Mean, x, &peers)),
+        Zscore => args.binary(|x, peers| across(Across::Zscore, x, &peers)),
         Attainment => {
             let mut args = args;
             let (value, target) = (args.required(), args.required());
@@ -149,6 +146,12 @@ fn grid_long(x: Expr) -> Expr {
 
 fn per_entity(x: Expr) -> Expr {
     x.over([GridColumn::Entity.col()]).expect("a window over the entity column")
+}
+
+/// `x` of each entity among the period's entities, where at least `peers` of them (the
+/// `min_peers` argument) have a value: an entity is never its own benchmark.
+fn across(what: Across, x: Expr, peers: &Expr) -> Expr {
+    per_period(what.of(grid_long(x), literal_count(peers)))
 }
 
 fn per_period(x: Expr) -> Expr {

@@ -116,6 +116,10 @@ pub fn lagged(x: Expr, n: usize, f: fn(f64, f64) -> f64) -> Expr {
 /// What a value is among the values of one period, across its entities.
 #[derive(Clone, Copy, Debug)]
 pub enum Across {
+    /// 1 for the largest value, ties sharing the smallest rank.
+    Rank,
+    /// The mean of the period's values, the same for each entity.
+    Mean,
     /// The share of the values at most this one.
     Percentile,
     /// This value over their sum; null when they sum to 0.
@@ -125,31 +129,37 @@ pub enum Across {
 }
 
 impl Across {
-    /// `x` of each entity, among the period's values: run inside a window over the period.
-    pub fn of(self, x: Expr) -> Expr {
+    /// `x` of each entity, among the period's values: run inside a window over the period. With
+    /// fewer than `peers` values in the period, there is nothing to compare with: no data.
+    pub fn of(self, x: Expr, peers: usize) -> Expr {
         x.cast(DataType::Float64).apply(
             move |column| {
                 let values = column.f64()?;
                 let mut present: Vec<f64> = values.iter().flatten().collect();
                 present.sort_by(f64::total_cmp);
                 let measure = self.measure(&present);
-                let out = values.iter().map(|v| measure(v?).filter(|v| v.is_finite()));
+                let compared = present.len() >= peers;
+                let out = values.iter().map(|v| measure(v).filter(|v| compared && v.is_finite()));
                 Ok(Float64Chunked::from_iter_options(column.name().clone(), out).into_column())
             },
             |_, field| Ok(number_field(field)),
         )
     }
 
-    /// The function of one value, given the period's values in ascending order.
-    fn measure(self, sorted: &[f64]) -> impl Fn(f64) -> Option<f64> + '_ {
+    /// The function of one value (no data for most, the period's mean for `Mean`), given the
+    /// period's values in ascending order.
+    fn measure(self, sorted: &[f64]) -> impl Fn(Option<f64>) -> Option<f64> + '_ {
         let n = sorted.len() as f64;
         let sum: f64 = sorted.iter().sum();
         let mean = sum / n;
         let deviation = (sorted.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-        move |value| match self {
-            Across::Percentile => Some(sorted.partition_point(|v| *v <= value) as f64 / n),
-            Across::Share => (sum != 0.0).then(|| value / sum),
-            Across::Zscore => (deviation > 0.0).then(|| (value - mean) / deviation),
+        move |value| match (self, value) {
+            (Across::Mean, _) => Some(mean),
+            (_, None) => None,
+            (Across::Rank, Some(value)) => Some((sorted.len() - sorted.partition_point(|v| *v <= value)) as f64 + 1.0),
+            (Across::Percentile, Some(value)) => Some(sorted.partition_point(|v| *v <= value) as f64 / n),
+            (Across::Share, Some(value)) => (sum != 0.0).then(|| value / sum),
+            (Across::Zscore, Some(value)) => (deviation > 0.0).then(|| (value - mean) / deviation),
         }
     }
 }

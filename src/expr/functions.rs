@@ -171,6 +171,9 @@ const WHERE: Param = optional("where", Kind::Boolean, Omitted::Absent);
 const N_ONE: Param = optional("n", Kind::Count, Omitted::Number(1.0));
 const VALUE: Param = optional("value", Kind::Number, Omitted::Value);
 const TARGET: Param = optional("target", Kind::Number, Omitted::Target);
+/// How many of the period's entities must have a value for one to be compared with them: an
+/// entity alone would be its own benchmark (`mean_all` its own value, `share` 100%).
+const MIN_PEERS: Param = optional("min_peers", Kind::Count, Omitted::Number(2.0));
 
 /// A row of the table: `spec!(name, family, arguments, returns)`, then any aliases.
 macro_rules! spec {
@@ -235,11 +238,11 @@ impl Function {
             RollingSum => spec!("rolling_sum", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
             RollingStd => spec!("rolling_std", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
             ToDate => spec!("to_date", Period, Fixed(&[X_NUMBER]), Number, "ytd"),
-            Rank => spec!("rank", Entity, Fixed(&[X_NUMBER]), Number),
-            Percentile => spec!("percentile", Entity, Fixed(&[X_NUMBER]), Number),
-            Share => spec!("share", Entity, Fixed(&[X_NUMBER]), Number),
-            MeanAll => spec!("mean_all", Entity, Fixed(&[X_NUMBER]), Number),
-            Zscore => spec!("zscore", Entity, Fixed(&[X_NUMBER]), Number),
+            Rank => spec!("rank", Entity, Fixed(&[X_NUMBER, MIN_PEERS]), Number),
+            Percentile => spec!("percentile", Entity, Fixed(&[X_NUMBER, MIN_PEERS]), Number),
+            Share => spec!("share", Entity, Fixed(&[X_NUMBER, MIN_PEERS]), Number),
+            MeanAll => spec!("mean_all", Entity, Fixed(&[X_NUMBER, MIN_PEERS]), Number),
+            Zscore => spec!("zscore", Entity, Fixed(&[X_NUMBER, MIN_PEERS]), Number),
             Attainment => {
                 spec!(
                     "attainment",

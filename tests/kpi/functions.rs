@@ -149,6 +149,27 @@ fn entity_functions_compare_the_entities_of_one_period() {
 }
 
 #[test]
+fn an_entity_is_never_its_own_benchmark_across_entities() {
+    // Only `b` has rows in March once `a` and `c` are filtered out: it would be 100% of itself.
+    let a = case(&kpis(&[
+        ("alone", "mean_all(total)"),
+        ("b_only", "share(if total > 8 then total else null)"),
+        ("b_ranked", "rank(if total > 8 then total else null)"),
+        ("allowed", "share(if total > 8 then total else null, min_peers = 1)"),
+        ("three", "mean_all(total, min_peers = 3)"),
+    ]));
+    // March: b 9, c 4; `a` has no rows. Two peers: the default minimum.
+    assert_eq!(month(&a, "b", "alone")[2], Some(6.5));
+    // Only b's March total (9) is above 8: one entity with a value, no share and no rank.
+    assert_eq!(month(&a, "b", "b_only")[2], None);
+    assert_eq!(month(&a, "b", "b_ranked")[2], None);
+    assert_eq!(month(&a, "b", "allowed")[2], Some(1.0), "`min_peers = 1` lets one entity stand alone");
+    // January has three entities with a total, March two.
+    assert_eq!(month(&a, "b", "three")[0], Some(round9(35.0 / 3.0)));
+    assert_eq!(month(&a, "b", "three")[2], None);
+}
+
+#[test]
 fn zscore_is_null_when_every_entity_has_the_same_value() {
     let a = case(&kpis(&[("flat", "zscore(round(total / 1000))")]));
     assert_eq!(month(&a, "a", "flat"), [None, None, None, None]);

@@ -147,3 +147,17 @@ fn text_that_only_the_data_shows_is_refused_by_a_roll_up_at_its_own_formula() {
     );
     assert!(stderr.contains("ruleset.yaml:9:10\n"), "at the measure that holds it: {stderr}");
 }
+
+#[test]
+fn a_brand_alone_is_not_its_own_benchmark() {
+    // The accounts have peers; their brand, the only group, has none: no target, not 100% of itself.
+    let case = case();
+    std::fs::write(case.ruleset_path(), RULES.replace("target: 20%", "target: mean_all(churn)")).unwrap();
+    let (rollup, _) = rolled_up(&case);
+    let brand = rollup.results.iter().find(|r| r.entity == "晨光" && r.kpi == "churn").unwrap();
+    assert_eq!(brand.target, None);
+    assert_eq!(brand.attainment, None);
+    let appraisal = case.appraise();
+    let account = crate::support::result(&appraisal, "a", "2026-10", "churn");
+    assert_eq!(account.target.map(crate::support::round9), Some(0.233333333), "the mean of 10%, 50% and 10%");
+}
