@@ -232,11 +232,8 @@ impl<'a> ReportData<'a> {
         let previous = self.previous().and_then(|p| self.cell(entity, p).number(GridColumn::Value(kpi)));
         let value = cell.number(GridColumn::Value(kpi));
         let band = cell.text(GridColumn::Band(kpi));
-        let band_tone = band.as_ref().and_then(|b| model.bands.get_index_of(b)).map(|index| match index {
-            0 => Tone::Good,
-            i if i + 1 == model.bands.len() => Tone::Bad,
-            _ => Tone::Mid,
-        });
+        let band_tone =
+            band.as_ref().and_then(|b| model.bands.get_index_of(b)).map(|i| Tone::of_position(i, model.bands.len()));
         let trend = self
             .trend()
             .map(|p| {
@@ -291,6 +288,7 @@ impl<'a> ReportData<'a> {
             id: name.to_string(),
             label: self.ruleset.scorecard_label(name, self.locale),
             total,
+            grade_tone: cell.text(GridColumn::Grade(name)).and_then(|grade| self.grade_tone(&grade)),
             grade: cell.text(GridColumn::Grade(name)),
             previous_total,
             previous_grade: previous.as_ref().and_then(|c| c.text(GridColumn::Grade(name))),
@@ -377,6 +375,7 @@ impl<'a> ReportData<'a> {
             entity: self.entities()[entity].clone(),
             total,
             grade: report.grade.clone(),
+            grade_tone: report.grade_tone,
             previous_total: report.previous_total,
             previous_rank: previous_rank.map(|r| r as usize),
             change: report.change,
@@ -412,6 +411,12 @@ impl<'a> ReportData<'a> {
         }
         findings.sort_by_key(|f| std::cmp::Reverse(f.diagnosis.severity));
         Ok(findings)
+    }
+
+    /// How a grade reads, by its place among the ruleset's grades.
+    fn grade_tone(&self, grade: &str) -> Option<Tone> {
+        let index = self.ruleset.grades.iter().position(|(name, _)| name == grade)?;
+        Some(Tone::of_position(index, self.ruleset.grades.len()))
     }
 
     /// A grade's position in the ruleset, 0 for the best; unknown grades last.

@@ -144,13 +144,24 @@ pub struct KpiReport {
     pub trend: Vec<TrendPoint>,
 }
 
-/// How a band reads: the best, the worst, or between.
+/// How a band or a grade reads: the best, the worst, or between.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tone {
     Good,
     Mid,
     Bad,
+}
+
+impl Tone {
+    /// The tone of the band or grade at `index` of `count`, best first: colours follow order.
+    pub fn of_position(index: usize, count: usize) -> Tone {
+        match index {
+            0 => Tone::Good,
+            i if i + 1 == count => Tone::Bad,
+            _ => Tone::Mid,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -185,6 +196,8 @@ pub struct ScorecardReport {
     pub label: String,
     pub total: Option<f64>,
     pub grade: Option<String>,
+    /// The grade's tone by its place in the ruleset's grades, best first.
+    pub grade_tone: Option<Tone>,
     pub previous_total: Option<f64>,
     pub previous_grade: Option<String>,
     pub change: Option<f64>,
@@ -250,6 +263,7 @@ pub struct Ranked {
     pub entity: String,
     pub total: f64,
     pub grade: Option<String>,
+    pub grade_tone: Option<Tone>,
     pub previous_total: Option<f64>,
     pub previous_rank: Option<usize>,
     pub change: Option<f64>,

@@ -287,3 +287,20 @@ fn the_weighted_column_uses_the_weights_the_total_used_and_adds_up_to_it() {
     let added: f64 = scorecard.rows.iter().filter_map(|row| row.weighted).sum();
     assert_eq!(scorecard.total, Some(added), "the weighted column adds up to the total");
 }
+
+#[test]
+fn grade_badges_and_severities_are_coloured_by_meaning() {
+    use kpi::report::context::Tone;
+    // Grades A, B, C, D: the best reads good, the worst bad, the others between.
+    let tones: Vec<Tone> = (0..4).map(|index| Tone::of_position(index, 4)).collect();
+    assert_eq!(tones, [Tone::Good, Tone::Mid, Tone::Mid, Tone::Bad]);
+    let ruleset = example();
+    let dir = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(dir.path(), Locale::En, None));
+    let portfolio = read(&dir.path().join("2026-10/portfolio.html"));
+    assert!(portfolio.contains(r#"<span class="grade good">A</span>"#), "A is the best grade");
+    assert!(portfolio.contains(r#"<span class="grade mid">C</span>"#), "C is between");
+    let style = read(&manifest_dir().join("report-templates/style.css"));
+    let info = style.lines().find(|line| line.starts_with(".severity.info")).unwrap();
+    assert!(info.contains("--info") && !info.contains("--good"), "an info finding is not good news: {info}");
+}
