@@ -9,6 +9,7 @@ use crate::engine::evaluation::SourceRead;
 use crate::engine::provenance::Provenance;
 use crate::engine::{Evaluation, Period};
 use crate::error::Result;
+use crate::expr::{IrNode, Ref};
 use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
 use crate::report::context::*;
@@ -201,6 +202,9 @@ impl<'a> ReportData<'a> {
             .collect();
         let no_data =
             kpis.iter().filter(|k| k.value.is_none()).map(|k| KpiRef { id: k.id.clone(), label: k.label.clone() });
+        let diagnoses = self.diagnoses(&cell)?;
+        let actions = self.actions(entity);
+        let trends = self.charted(&kpis, scorecards.first(), &diagnoses, &actions);
         let entity_report = EntityReport {
             id: cell.entity.to_string(),
             attributes,
@@ -211,10 +215,11 @@ impl<'a> ReportData<'a> {
                 .keys()
                 .map(|kpi| explain_cell(ruleset, self.evaluation, &cell, kpi, self.locale))
                 .collect(),
-            diagnoses: self.diagnoses(&cell)?,
+            diagnoses,
             resolved: self.findings.resolved(&cell)?,
             versus: self.versus(entity),
-            actions: self.actions(entity),
+            actions,
+            trends,
             competitors: self.competitors.iter().map(|c| self.evaluation.entities[*c].clone()).collect(),
             scorecards,
             kpis,
@@ -303,6 +308,33 @@ impl<'a> ReportData<'a> {
     }
 
     /// The diagnoses that fire in a cell, most severe first.
+    /// The KPIs whose trend an entity report draws: the headline scorecard's (every KPI without
+    /// one), then each KPI a finding's condition names and each KPI an action names, once each.
+    fn charted(
+        &self,
+        kpis: &[KpiReport],
+        headline: Option<&ScorecardReport>,
+        findings: &[Finding],
+        actions: &[ActionReport],
+    ) -> Vec<KpiReport> {
+        let mut named: Vec<&str> = match headline {
+            Some(card) => card.rows.iter().map(|row| row.kpi.id.as_str()).collect(),
+            None => kpis.iter().map(|kpi| kpi.id.as_str()).collect(),
+        };
+        for finding in findings {
+            let Some(index) = self.ruleset.model.diagnoses.iter().position(|d| d.id == finding.id) else { continue };
+            self.ruleset.diagnoses[index].when.ir.visit(&mut |node| {
+                if let IrNode::Ref(Ref::Kpi(kpi)) = &node.node {
+                    named.push(kpi);
+                }
+            });
+        }
+        named.extend(actions.iter().filter_map(|action| action.kpi.as_deref()));
+        let mut seen = std::collections::HashSet::new();
+        named.retain(|kpi| seen.insert(*kpi));
+        named.iter().filter_map(|kpi| kpis.iter().find(|k| k.id == *kpi).cloned()).collect()
+    }
+
     fn diagnoses(&self, cell: &Cell) -> Result<Vec<Finding>> {
         let mut reports = self.findings.of(cell)?;
         reports.sort_by_key(|d| std::cmp::Reverse(d.severity));

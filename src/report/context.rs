@@ -88,6 +88,9 @@ pub struct EntityReport {
     pub headline: Option<ScorecardReport>,
     pub scorecards: Vec<ScorecardReport>,
     pub kpis: Vec<KpiReport>,
+    /// The KPIs whose trend is drawn: the headline scorecard's, every KPI a finding concerns
+    /// and every KPI an action names.
+    pub trends: Vec<KpiReport>,
     /// Sorted by severity, most severe first, then in the ruleset's order; each new or recurring.
     pub diagnoses: Vec<Finding>,
     /// The diagnoses of the previous period that no longer fire, with their texts of then.

@@ -82,8 +82,8 @@ fn html_reports_stand_alone() {
     assert!(entity.contains(r#"<table class="scorecard">"#));
     assert_eq!(
         entity.matches(r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart""#).count(),
-        6,
-        "a radar and five trend charts"
+        7,
+        "a radar, the trends of the headline scorecard's five KPIs, and of 转化率, which a finding concerns"
     );
     assert!(entity.contains("计算附录") && entity.contains("诊断与建议"));
 }
@@ -303,4 +303,27 @@ fn grade_badges_and_severities_are_coloured_by_meaning() {
     let style = read(&manifest_dir().join("report-templates/style.css"));
     let info = style.lines().find(|line| line.starts_with(".severity.info")).unwrap();
     assert!(info.contains("--info") && !info.contains("--good"), "an info finding is not good news: {info}");
+}
+
+#[test]
+fn every_kpi_with_a_finding_or_an_action_has_its_trend_chart() {
+    let rules = "ruleset: trends\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        measures:\n  new: sum(users.new)\n  lost: sum(users.lost)\n\
+        kpis:\n  growth: { formula: new, target: 200, score: attainment() }\n  churn: { formula: lost / new }\n  \
+        quiet: { formula: new * 2 }\n  other: { formula: lost }\n\
+        scorecards:\n  main: { weights: { growth: 100 } }\n\
+        diagnoses:\n  - id: churning\n    when: churn > 10%\n    severity: warning\n    finding: { en: churn is high }\n\
+        actions: actions.csv\n";
+    let users = "day,account,new,lost\n2026-09-01,a,100,5\n2026-10-01,a,100,20\n";
+    let actions = "date,entity,kpi,action\n2026-10-08,a,other,called the churned members\n";
+    let case = crate::support::Case::new(rules, &[("users.csv", users), ("actions.csv", actions)]);
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+    let period = *evaluation.periods.last().unwrap();
+    let data = kpi::report::build::ReportData::new(&ruleset, &evaluation, period, Locale::En).unwrap();
+    let entity = data.entity(0).unwrap().entity.unwrap();
+    let charted: Vec<&str> = entity.trends.iter().map(|kpi| kpi.id.as_str()).collect();
+    // The headline scorecard's KPI, the finding's, the action's; not `quiet`.
+    assert_eq!(charted, ["growth", "churn", "other"]);
 }
