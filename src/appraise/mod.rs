@@ -4,6 +4,7 @@
 //! (docs/output.md).
 
 mod cells;
+mod drivers;
 pub mod explain;
 mod findings;
 mod quality;
@@ -22,6 +23,7 @@ use crate::ruleset::checked::CheckedScorecard;
 use crate::ruleset::model::Severity;
 
 pub use cells::Cell;
+pub use drivers::{Driver, drivers};
 pub use findings::Findings;
 pub use quality::{QualityRow, rows as quality_rows};
 pub use selection::Selection;
@@ -106,6 +108,8 @@ pub struct ScorecardResult {
     pub grade: Option<String>,
     /// The weighted KPIs that have no score in this cell.
     pub missing: Vec<String>,
+    /// The KPIs that moved the total since the period before, largest change first.
+    pub drivers: Vec<Driver>,
 }
 
 /// A diagnosis that fired in a cell, with its texts, and how it stands against the periods
@@ -189,9 +193,7 @@ pub fn appraise(
     for cell in cells {
         let (entity, period) = (cell.entity.to_string(), cell.period.label());
         appraisal.results.extend(kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())));
-        appraisal
-            .scorecards
-            .extend(scorecards.iter().filter_map(|scorecard| scorecard.result(&entity, &period, cell.row())));
+        appraisal.scorecards.extend(scorecards.iter().filter_map(|scorecard| scorecard.result(ruleset, &cell)));
         for found in findings.of(&cell)? {
             appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
         }
@@ -268,19 +270,21 @@ impl<'a> ScorecardColumns<'a> {
         }
     }
 
-    /// The scorecard's total and grade in a row, if it applies there.
-    fn result(&self, entity: &str, period: &str, row: usize) -> Option<ScorecardResult> {
+    /// The scorecard's total and grade in a cell, and what moved it, if it applies there.
+    fn result(&self, ruleset: &CheckedRuleset, cell: &Cell) -> Option<ScorecardResult> {
+        let row = cell.row();
         if !self.applies.flag(row) {
             return None;
         }
         let missing = self.scores.iter().filter(|(_, score)| score.number(row).is_none());
         Some(ScorecardResult {
-            entity: entity.to_string(),
-            period: period.to_string(),
+            entity: cell.entity.to_string(),
+            period: cell.period.label(),
             scorecard: self.scorecard.to_string(),
             score: self.total.number(row),
             grade: self.grade.text(row).map(str::to_string),
             missing: missing.map(|(kpi, _)| kpi.to_string()).collect(),
+            drivers: drivers(ruleset, cell, self.scorecard),
         })
     }
 }

@@ -294,6 +294,14 @@ impl<'a> ReportData<'a> {
             label: self.ruleset.scorecard_label(name, self.locale),
             total,
             grade_tone: cell.text(GridColumn::Grade(name)).and_then(|grade| self.grade_tone(&grade)),
+            drivers: crate::appraise::drivers(self.ruleset, &cell, name)
+                .into_iter()
+                .map(|d| DriverReport {
+                    label: self.ruleset.kpi_label(&d.kpi, self.locale),
+                    kpi: d.kpi,
+                    change: d.change,
+                })
+                .collect(),
             grade: cell.text(GridColumn::Grade(name)),
             previous_total,
             previous_grade: previous.as_ref().and_then(|c| c.text(GridColumn::Grade(name))),
@@ -429,6 +437,7 @@ impl<'a> ReportData<'a> {
             grade: report.grade,
             change: report.change,
             direction: if improved { Direction::Up } else { Direction::Down },
+            drivers: report.drivers,
         })
     }
 

@@ -201,6 +201,8 @@ pub struct ScorecardReport {
     pub grade: Option<String>,
     /// The grade's tone by its place in the ruleset's grades, best first.
     pub grade_tone: Option<Tone>,
+    /// The KPIs that moved the total since the period before, largest change first.
+    pub drivers: Vec<DriverReport>,
     pub previous_total: Option<f64>,
     pub previous_grade: Option<String>,
     pub change: Option<f64>,
@@ -278,6 +280,14 @@ pub struct GradeCount {
     pub count: usize,
 }
 
+/// A KPI's part in a total's change: its weighted points now minus before.
+#[derive(Debug, Clone, Serialize)]
+pub struct DriverReport {
+    pub kpi: String,
+    pub label: String,
+    pub change: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Mover {
     pub entity: String,
@@ -288,6 +298,8 @@ pub struct Mover {
     pub change: Option<f64>,
     /// `up` or `down`.
     pub direction: Direction,
+    /// The KPIs that drove the move, largest change first.
+    pub drivers: Vec<DriverReport>,
 }
 
 #[derive(Debug, Clone, Serialize)]

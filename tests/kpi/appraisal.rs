@@ -292,3 +292,27 @@ fn a_table_on_a_terminal_wraps_to_its_width() {
     assert!(width(&wrapped) <= 60, "{wrapped}");
     assert!(wrapped.contains("| banded_by_ |"), "long names wrap inside their column: {wrapped}");
 }
+
+#[test]
+fn every_change_of_a_total_lists_the_kpis_that_drove_it_and_they_add_up_to_it() {
+    let ruleset = project::open(&crate::support::manifest_dir().join("examples/wechat/ruleset.yaml"), None).unwrap();
+    let evaluation = engine::evaluate(&ruleset).unwrap();
+    let appraisal = appraise(&ruleset, &evaluation, &Selection::default(), Locale::En).unwrap();
+    let mut checked = 0;
+    // Results are in entity then period order: a total's previous one is the last before it of
+    // its entity and scorecard, and drivers are given only when that is the period before.
+    for (index, now) in appraisal.scorecards.iter().enumerate() {
+        let previous =
+            appraisal.scorecards[..index].iter().rev().find(|r| r.entity == now.entity && r.scorecard == now.scorecard);
+        let (Some(score), Some(previous)) = (now.score, previous.and_then(|p| p.score)) else { continue };
+        if now.drivers.is_empty() {
+            continue;
+        }
+        let added: f64 = now.drivers.iter().map(|d| d.change).sum();
+        assert!((added - (score - previous)).abs() < 1e-6, "{}: {added} against {}", now.scorecard, score - previous);
+        let sizes: Vec<f64> = now.drivers.iter().map(|d| d.change.abs()).collect();
+        assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "largest first: {sizes:?}");
+        checked += 1;
+    }
+    assert!(checked > 10, "the example's months have totals that moved: {checked}");
+}
