@@ -40,18 +40,7 @@ pub fn rollup(
     let group = GridColumn::Attribute(attribute).col().cast(DataType::String);
     let ungrouped =
         evaluation.frame().clone().lazy().filter(group.clone().is_null()).select([GridColumn::Entity.col()]);
-    let ungrouped: Vec<String> = ungrouped
-        .unique_stable(None, UniqueKeepStrategy::First)
-        .collect()
-        .or_bug()?
-        .column(&GridColumn::Entity.name())
-        .or_bug()?
-        .str()
-        .or_bug()?
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect();
+    let ungrouped = entity_names(&ungrouped.unique_stable(None, UniqueKeepStrategy::First).collect().or_bug()?)?;
     if !ungrouped.is_empty() {
         let kind =
             ErrorKind::NotInRollup { attribute: attribute.to_string(), entities: crate::words::quoted(&ungrouped) };
@@ -107,19 +96,16 @@ pub fn rollup(
     let layers = super::evaluate::computed_columns(ruleset, &aggregates, &probes);
     let frame =
         layers::apply(grid.clone(), &layers).collect().map_err(|e| super::failure::computing(&grid, &layers, e))?;
-    let groups: Vec<String> = frame
-        .column(&GridColumn::Entity.name())
-        .or_bug()?
-        .str()
-        .or_bug()?
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect();
-    let mut groups_in_order = groups;
+    let mut groups_in_order = entity_names(&frame)?;
     groups_in_order.dedup();
     let found = Found { warnings, quality: Vec::new(), files: files_of_groups(evaluation, group_of_entity)? };
     Ok(Evaluation::new(ruleset, frame, groups_in_order, evaluation.periods.clone(), found, probes)?)
+}
+
+/// The entity column of `frame`, in its order.
+fn entity_names(frame: &DataFrame) -> Result<Vec<String>> {
+    let names = frame.column(&GridColumn::Entity.name()).or_bug()?.str().or_bug()?;
+    Ok(names.iter().flatten().map(str::to_string).collect())
 }
 
 /// A roll-up adds its entities' values up, which text cannot be: an aggregation that the
