@@ -9,12 +9,14 @@ use crate::engine::evaluation::SourceRead;
 use crate::engine::provenance::Provenance;
 use crate::engine::{Evaluation, Period};
 use crate::error::Result;
+use crate::expr::functions::Family;
 use crate::expr::{IrNode, Ref};
 use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
 use crate::report::context::*;
 use crate::report::names::ENTITY_FOLDER;
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::checked::CheckedTarget;
 use crate::ruleset::model::{Better, Severity};
 use crate::texts::TextValue;
 
@@ -262,6 +264,9 @@ impl<'a> ReportData<'a> {
             better: model.better,
             value,
             target: cell.number(GridColumn::Target(kpi)),
+            target_without_peers: value.is_some()
+                && cell.number(GridColumn::Target(kpi)).is_none()
+                && self.target_compares_entities(kpi),
             attainment: cell.number(GridColumn::Attainment(kpi)),
             score: cell.number(GridColumn::Score(kpi)),
             band,
@@ -452,6 +457,17 @@ impl<'a> ReportData<'a> {
         }
         findings.sort_by_key(|f| std::cmp::Reverse(f.diagnosis.severity));
         Ok(findings)
+    }
+
+    /// Whether a KPI's target is computed across the period's entities (`mean_all`, …), which
+    /// gives no target where too few of them have a value.
+    fn target_compares_entities(&self, kpi: &str) -> bool {
+        let Some(CheckedTarget::Formula(formula)) = &self.ruleset.kpis[kpi].target else { return false };
+        let mut across = false;
+        formula.ir.visit(&mut |node| {
+            across |= matches!(&node.node, IrNode::Call(function, _) if function.family() == Family::Entity);
+        });
+        across
     }
 
     /// How a grade reads, by its place among the ruleset's grades.

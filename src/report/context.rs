@@ -136,6 +136,9 @@ pub struct KpiReport {
     pub better: Better,
     pub value: Option<f64>,
     pub target: Option<f64>,
+    /// No target, because the target compares across entities and too few of them had a value
+    /// (`min_peers`): the report says so instead of a bare dash.
+    pub target_without_peers: bool,
     pub attainment: Option<f64>,
     pub score: Option<f64>,
     pub band: Option<String>,

@@ -327,3 +327,23 @@ fn every_kpi_with_a_finding_or_an_action_has_its_trend_chart() {
     // The headline scorecard's KPI, the finding's, the action's; not `quiet`.
     assert_eq!(charted, ["growth", "churn", "other"]);
 }
+
+#[test]
+fn a_target_without_peers_to_compare_with_says_so() {
+    let rules = "ruleset: peers\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        measures:\n  new: sum(users.new)\n\
+        kpis:\n  growth: { formula: new, target: mean_all(growth), score: attainment() }\n\
+        scorecards:\n  main: { weights: { growth: 100 } }\n";
+    let alone = crate::support::Case::new(rules, &[("users.csv", "day,account,new\n2026-10-01,a,100\n")]);
+    let ruleset = kpi::project::open(&alone.ruleset_path(), None).unwrap();
+    let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+    let data = kpi::report::build::ReportData::new(&ruleset, &evaluation, evaluation.periods[0], Locale::En).unwrap();
+    let growth = data.entity(0).unwrap().entity.unwrap().kpis[0].clone();
+    assert_eq!((growth.target, growth.score), (None, None), "never 100% of itself");
+    assert!(growth.target_without_peers);
+    let dir = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(dir.path(), Locale::En, None));
+    let markdown = read(&dir.path().join("2026-10/entities/a.md"));
+    assert!(markdown.contains("| growth | 100.00 | too few peers | — | — |"), "{markdown}");
+}
