@@ -347,3 +347,17 @@ fn a_target_without_peers_to_compare_with_says_so() {
     let markdown = read(&dir.path().join("2026-10/entities/a.md"));
     assert!(markdown.contains("| growth | 100.00 | too few peers | — | — |"), "{markdown}");
 }
+
+#[test]
+fn a_total_above_100_is_explained_and_english_lists_use_english_commas() {
+    let ruleset = example();
+    let dir = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(dir.path(), Locale::En, None));
+    let entity = read(&dir.path().join("2026-10/entities/晨光咖啡.html"));
+    assert!(entity.contains("Total score 115.3"), "the example's brand account passes 100");
+    assert!(entity.contains("A total can pass 100: a KPI past its target scores by its attainment"));
+    for file in ["2026-10/portfolio.html", "2026-10/entities/晨光咖啡.html", "2026-10/entities/晨光会员俱乐部.html"]
+    {
+        assert!(!read(&dir.path().join(file)).contains('、'), "a Chinese list comma in the English {file}");
+    }
+}
