@@ -273,3 +273,17 @@ fn an_entity_that_would_start_a_formula_is_text_in_the_csv() {
     assert!(csv.contains("\n'@SUM(1+1)|cmd,2026-10,growth,3.0,"), "{csv}");
     assert!(csv.contains("\nplain,2026-10,growth,4.0,"), "{csv}");
 }
+
+#[test]
+fn report_counts_reports_and_files_in_the_report_language() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let said = |args: &[&str]| {
+        let output = kpi(&[&["report", EXAMPLE, "-o", dir][..], args].concat());
+        assert!(output.status.success(), "{}", stderr(&output));
+        stderr(&output).lines().last().unwrap().replace(dir, "OUT")
+    };
+    assert_eq!(said(&["--format", "html", "--lang", "en"]), "wrote 1 report for 2026-10 into OUT/2026-10");
+    assert_eq!(said(&["--per-entity", "--lang", "en"]), "wrote 4 reports (8 files) for 2026-10 into OUT/2026-10");
+    assert_eq!(said(&["--per-entity"]), "已写入 4 个报告（8 个文件），2026-10：OUT/2026-10");
+}

@@ -2,6 +2,7 @@
 
 use kpi::Errors;
 use kpi::engine;
+use kpi::locale::Locale;
 use kpi::report::{ReportFormat, ReportOptions, render_reports};
 use kpi::ruleset::CheckedRuleset;
 
@@ -33,24 +34,53 @@ impl Config {
         let Config { ruleset, options, rollups } = self;
         let evaluation = engine::evaluate_with(&ruleset, options.probes(&ruleset))?;
         warn(&evaluation.warnings);
-        let progress = Progress::new("rendering reports");
+        let locale = options.locale;
+        let progress = Progress::new(locale.pick("正在生成报告", "rendering reports"));
         let written = render_reports(&ruleset, &evaluation, &options, &|done, total| progress.update(done, total))?;
         progress.finish();
         let dir = options.output.join(written.period.label());
         let dir = kpi::words::printable(&dir.display().to_string());
-        eprintln!("wrote {} reports for {} into {dir}", written.files.len(), written.period.label());
+        let count = reports_written(locale, written.files.len(), options.formats.len());
+        let period = written.period.label();
+        eprintln!(
+            "{}",
+            locale.pick(format!("已写入{count}，{period}：{dir}"), format!("wrote {count} for {period} into {dir}"))
+        );
         for attribute in rollups {
             // Each roll-up's reports: its groups ranked, and one report per group.
             let groups = engine::rollup::rollup(&ruleset, &evaluation, &attribute, options.probes(&ruleset))?;
             warn(&groups.warnings);
             let output = options.output.join("rollups").join(&attribute);
             let options = ReportOptions { output, period: Some(written.period), ..options.clone() };
-            let progress = Progress::new("rendering roll-up reports");
+            let progress = Progress::new(locale.pick("正在生成汇总报告", "rendering roll-up reports"));
             let done = render_reports(&ruleset, &groups, &options, &|done, total| progress.update(done, total))?;
             progress.finish();
             let dir = kpi::words::printable(&options.output.join(done.period.label()).display().to_string());
-            eprintln!("wrote {} reports of the roll-up by `{attribute}` into {dir}", done.files.len());
+            let count = reports_written(locale, done.files.len(), options.formats.len());
+            let message = locale.pick(
+                format!("已写入按 `{attribute}` 汇总的{count}：{dir}"),
+                format!("wrote {count} of the roll-up by `{attribute}` into {dir}"),
+            );
+            eprintln!("{message}");
         }
         Ok(0)
+    }
+}
+
+/// A set of reports as the report language counts it: `4 个报告（8 个文件）`, `1 report (2
+/// files)`; each report is written once per format.
+fn reports_written(locale: Locale, files: usize, formats: usize) -> String {
+    let reports = files / formats.max(1);
+    let files_too = files != reports;
+    match locale {
+        Locale::ZhCn if files_too => format!(" {reports} 个报告（{files} 个文件）"),
+        Locale::ZhCn => format!(" {reports} 个报告"),
+        Locale::En => {
+            let noun = if reports == 1 { "report" } else { "reports" };
+            match files_too {
+                true => format!("{reports} {noun} ({files} files)"),
+                false => format!("{reports} {noun}"),
+            }
+        }
     }
 }
