@@ -233,7 +233,10 @@ pub struct ScorecardRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Portfolio {
+    /// The entities appraised: competitors are not counted.
     pub entities: usize,
+    /// The competitors compared with.
+    pub competitors: usize,
     pub scorecards: Vec<PortfolioScorecard>,
     /// Entities whose grade changed since the previous period, largest changes first.
     pub movers: Vec<Mover>,

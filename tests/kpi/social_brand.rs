@@ -42,3 +42,13 @@ fn the_example_reports_each_account_and_the_brand_with_the_crisis_and_what_was_d
     assert!(!sources.contains("竞品"), "and not the competitors': {sources}");
     assert!(!brands.join("竞品A.md").exists(), "a brand of competitors' accounts is a competitor");
 }
+
+#[test]
+fn the_portfolio_counts_the_accounts_apart_from_the_competitors() {
+    let ruleset = kpi::project::open(&manifest_dir().join("examples/social-brand/ruleset.yaml"), None).unwrap();
+    let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+    let period = *evaluation.periods.last().unwrap();
+    let data = kpi::report::build::ReportData::new(&ruleset, &evaluation, period, kpi::locale::Locale::En).unwrap();
+    let portfolio = data.portfolio(&[]).unwrap().portfolio.unwrap();
+    assert_eq!((portfolio.entities, portfolio.competitors), (4, 2), "four accounts of the brand, two competitors");
+}
