@@ -376,7 +376,11 @@ impl<'a> ReportData<'a> {
             .collect();
         let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone(), self.quality.clone());
         // Competitors are compared with, not appraised: they are not counted as accounts.
-        let entities = (0..self.entities().len()).filter(|index| !self.is_competitor(*index)).count();
+        let accounts: Vec<String> = (0..self.entities().len())
+            .filter(|index| !self.is_competitor(*index))
+            .map(|index| self.entities()[index].clone())
+            .collect();
+        let entities = accounts.len();
         let competitors = self.competitors.len();
         let reports = self
             .entities()
@@ -386,7 +390,8 @@ impl<'a> ReportData<'a> {
             .filter(|(index, _)| !self.is_competitor(*index))
             .map(|(_, (entity, stem))| EntityFile { entity: entity.clone(), file: format!("{ENTITY_FOLDER}/{stem}") })
             .collect();
-        report.portfolio = Some(Portfolio { entities, competitors, scorecards, movers, diagnoses, findings, reports });
+        report.portfolio =
+            Some(Portfolio { entities, competitors, accounts, scorecards, movers, diagnoses, findings, reports });
         Ok(report)
     }
 

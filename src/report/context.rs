@@ -237,6 +237,8 @@ pub struct Portfolio {
     pub entities: usize,
     /// The competitors compared with.
     pub competitors: usize,
+    /// The entities appraised, in the grid's order: the rows of the accounts × scorecards table.
+    pub accounts: Vec<String>,
     pub scorecards: Vec<PortfolioScorecard>,
     /// Entities whose grade changed since the previous period, largest changes first.
     pub movers: Vec<Mover>,

@@ -51,4 +51,6 @@ fn the_portfolio_counts_the_accounts_apart_from_the_competitors() {
     let data = kpi::report::build::ReportData::new(&ruleset, &evaluation, period, kpi::locale::Locale::En).unwrap();
     let portfolio = data.portfolio(&[]).unwrap().portfolio.unwrap();
     assert_eq!((portfolio.entities, portfolio.competitors), (4, 2), "four accounts of the brand, two competitors");
+    assert_eq!(portfolio.accounts.len(), 4, "the accounts × scorecards table has a row per account");
+    assert!(portfolio.accounts.iter().all(|account| !account.starts_with("竞品")), "{:?}", portfolio.accounts);
 }
