@@ -32,6 +32,11 @@ impl<'a> Cell<'a> {
         period.checked_sub(1).map(|before| Cell::new(self.evaluation, entity, before))
     }
 
+    /// The evaluation the cell is of.
+    pub(super) fn evaluation(&self) -> &'a Evaluation {
+        self.evaluation
+    }
+
     /// The cell's row of the grid.
     pub fn row(&self) -> usize {
         self.row

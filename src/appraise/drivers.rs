@@ -4,8 +4,7 @@
 
 use serde::Serialize;
 
-use super::Cell;
-use crate::compile::GridColumn;
+use super::{Cell, ScorecardColumns};
 use crate::ruleset::CheckedRuleset;
 
 /// One KPI's part in a total's change.
@@ -19,21 +18,26 @@ pub struct Driver {
 /// The KPIs that moved `scorecard`'s total in `cell` since the period before, largest change
 /// first; none where either period has no total.
 pub fn drivers(ruleset: &CheckedRuleset, cell: &Cell, scorecard: &str) -> Vec<Driver> {
-    let Some(before) = cell.previous() else { return Vec::new() };
-    let total = |c: &Cell| c.flag(GridColumn::Applies(scorecard)) && c.number(GridColumn::Total(scorecard)).is_some();
-    if !total(cell) || !total(&before) {
-        return Vec::new();
+    let (name, checked) = ruleset.scorecards.get_key_value(scorecard).expect("a scorecard of the ruleset");
+    ScorecardColumns::new(cell.evaluation(), name, checked).drivers(cell)
+}
+
+impl ScorecardColumns<'_> {
+    /// What moved the total in `cell`, from the columns looked up once for every cell.
+    pub(super) fn drivers(&self, cell: &Cell) -> Vec<Driver> {
+        let Some(before) = cell.previous().map(|before| before.row()) else { return Vec::new() };
+        let now = cell.row();
+        let total = |row: usize| self.applies.flag(row) && self.total.number(row).is_some();
+        if !total(now) || !total(before) {
+            return Vec::new();
+        }
+        let mut drivers: Vec<Driver> = self
+            .parts
+            .iter()
+            .map(|part| Driver { kpi: part.kpi.to_string(), change: part.points(now) - part.points(before) })
+            .filter(|driver| driver.change.abs() > 1e-9)
+            .collect();
+        drivers.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
+        drivers
     }
-    let points = |c: &Cell, kpi: &str| {
-        let score = c.number(GridColumn::Score(kpi));
-        score.zip(c.number(GridColumn::Weight { scorecard, kpi })).map_or(0.0, |(score, weight)| score * weight / 100.0)
-    };
-    let mut drivers: Vec<Driver> = ruleset.scorecards[scorecard]
-        .weights
-        .keys()
-        .map(|kpi| Driver { kpi: kpi.clone(), change: points(cell, kpi) - points(&before, kpi) })
-        .filter(|driver| driver.change.abs() > 1e-9)
-        .collect();
-    drivers.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
-    drivers
 }

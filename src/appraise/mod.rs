@@ -193,7 +193,7 @@ pub fn appraise(
     for cell in cells {
         let (entity, period) = (cell.entity.to_string(), cell.period.label());
         appraisal.results.extend(kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())));
-        appraisal.scorecards.extend(scorecards.iter().filter_map(|scorecard| scorecard.result(ruleset, &cell)));
+        appraisal.scorecards.extend(scorecards.iter().filter_map(|scorecard| scorecard.result(&cell)));
         for found in findings.of(&cell)? {
             appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
         }
@@ -254,37 +254,55 @@ struct ScorecardColumns<'a> {
     applies: GridValues,
     total: GridValues,
     grade: GridValues,
-    /// The score of each KPI it weights.
-    scores: Vec<(&'a str, GridValues)>,
+    /// Each KPI it weights.
+    parts: Vec<Part<'a>>,
+}
+
+/// A KPI of a scorecard: its score, and the weight the total gave it.
+struct Part<'a> {
+    kpi: &'a str,
+    score: GridValues,
+    weight: GridValues,
+}
+
+impl Part<'_> {
+    /// Its points in the total in a row: score × weight / 100; none without a score.
+    fn points(&self, row: usize) -> f64 {
+        self.score.number(row).zip(self.weight.number(row)).map_or(0.0, |(score, weight)| score * weight / 100.0)
+    }
 }
 
 impl<'a> ScorecardColumns<'a> {
     fn new(evaluation: &'a Evaluation, scorecard: &'a str, checked: &'a CheckedScorecard) -> ScorecardColumns<'a> {
-        let score = |kpi: &'a String| (kpi.as_str(), evaluation.column(GridColumn::Score(kpi)));
+        let part = |kpi: &'a String| Part {
+            kpi,
+            score: evaluation.column(GridColumn::Score(kpi)),
+            weight: evaluation.column(GridColumn::Weight { scorecard, kpi }),
+        };
         ScorecardColumns {
             scorecard,
             applies: evaluation.column(GridColumn::Applies(scorecard)),
             total: evaluation.column(GridColumn::Total(scorecard)),
             grade: evaluation.column(GridColumn::Grade(scorecard)),
-            scores: checked.weights.keys().map(score).collect(),
+            parts: checked.weights.keys().map(part).collect(),
         }
     }
 
     /// The scorecard's total and grade in a cell, and what moved it, if it applies there.
-    fn result(&self, ruleset: &CheckedRuleset, cell: &Cell) -> Option<ScorecardResult> {
+    fn result(&self, cell: &Cell) -> Option<ScorecardResult> {
         let row = cell.row();
         if !self.applies.flag(row) {
             return None;
         }
-        let missing = self.scores.iter().filter(|(_, score)| score.number(row).is_none());
+        let missing = self.parts.iter().filter(|part| part.score.number(row).is_none());
         Some(ScorecardResult {
             entity: cell.entity.to_string(),
             period: cell.period.label(),
             scorecard: self.scorecard.to_string(),
             score: self.total.number(row),
             grade: self.grade.text(row).map(str::to_string),
-            missing: missing.map(|(kpi, _)| kpi.to_string()).collect(),
-            drivers: drivers(ruleset, cell, self.scorecard),
+            missing: missing.map(|part| part.kpi.to_string()).collect(),
+            drivers: self.drivers(cell),
         })
     }
 }

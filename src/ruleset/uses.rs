@@ -43,6 +43,11 @@ impl AggregationUse {
         self.ir.ty == Type::String || (self.text && !self.numeric)
     }
 
+    /// Whether a roll-up would add this aggregation up while it is known to hold text.
+    pub fn adds_up_text(&self) -> bool {
+        self.rows().rolls_up == RollUp::Sum && self.holds_text()
+    }
+
     /// The error of a roll-up by `attribute` that would add up this aggregation's text.
     pub fn text_in_rollup(&self, attribute: &str) -> Error {
         let kind = ErrorKind::TextInRollup { aggregation: self.ir.to_string(), attribute: attribute.to_string() };
@@ -110,6 +115,5 @@ fn used_as(ruleset: &CheckedRuleset, wanted: Usage) -> HashSet<String> {
 pub fn check_rollups(ruleset: &CheckedRuleset) -> Vec<Error> {
     let Some(attribute) = ruleset.model.rollups.first() else { return Vec::new() };
     let uses = aggregation_uses(ruleset);
-    let added_text = uses.values().filter(|found| found.rows().rolls_up == RollUp::Sum && found.holds_text());
-    added_text.map(|found| found.text_in_rollup(attribute)).collect()
+    uses.values().filter(|found| found.adds_up_text()).map(|found| found.text_in_rollup(attribute)).collect()
 }
