@@ -43,6 +43,11 @@ pub fn plain(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A KPI's attainment, the same in every table, text and appendix: `1.182` → `118%`.
+pub fn attainment(attainment: f64) -> String {
+    percent(attainment, 0)
+}
+
 /// `0.3125` → `31.3%` (one decimal by default).
 pub fn percent(fraction: f64, decimals: u8) -> String {
     format!("{}%", fixed(fraction * 100.0, decimals))

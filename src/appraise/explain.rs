@@ -36,6 +36,8 @@ pub struct Explanation {
     /// The scoring formula as written, and where.
     pub score_rule: Option<(ScorePlace, String)>,
     pub band: Option<String>,
+    /// The band in the report's language.
+    pub band_label: Option<String>,
     pub band_rule: Option<String>,
     pub contributions: Vec<Contribution>,
 }
@@ -188,7 +190,8 @@ pub fn explain_cell(
         attainment_cap: ruleset.kpis[kpi].attainment_cap(),
         score: cell.number(GridColumn::Score(kpi)),
         score_rule: score_rule(ruleset, kpi),
-        band_rule: band.as_ref().and_then(|b| model.bands.get(b)).cloned(),
+        band_rule: band.as_ref().and_then(|b| model.bands.get(b)).map(|b| b.condition().to_string()),
+        band_label: band.as_ref().map(|b| ruleset.band_label(kpi, b, locale)),
         band,
         contributions: explainer.contributions(kpi),
     }

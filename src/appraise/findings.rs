@@ -11,6 +11,7 @@ use crate::compile::GridColumn;
 use crate::engine::Evaluation;
 use crate::engine::cell_value::GridValues;
 use crate::error::{Error, ErrorKind, Result};
+use crate::format::ValueFormat;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 use crate::texts::{Names, TextValue, Texts};
@@ -24,6 +25,8 @@ pub struct Findings<'a> {
     names: Arc<HashMap<String, GridValues>>,
     /// The KPIs' targets, for `{{ target.read_rate }}`.
     targets: Arc<HashMap<String, GridValues>>,
+    /// The decimals of the KPIs that have them (an integer KPI has none).
+    decimals: Arc<HashMap<String, u8>>,
 }
 
 impl<'a> Findings<'a> {
@@ -43,7 +46,18 @@ impl<'a> Findings<'a> {
         let attributes = ruleset.attributes.keys().map(|name| (name, GridColumn::Attribute(name)));
         let names = named.chain(attributes).map(|(name, column)| (name.clone(), evaluation.column(column)));
         let targets = ruleset.kpis.keys().map(|kpi| (kpi.clone(), evaluation.column(GridColumn::Target(kpi))));
-        Ok(Findings { ruleset, texts, fired, names: Arc::new(names.collect()), targets: Arc::new(targets.collect()) })
+        let decimals = ruleset.model.kpis.iter().filter_map(|(id, kpi)| {
+            let decimals = kpi.decimals.or((kpi.format == ValueFormat::Integer).then_some(0));
+            decimals.map(|d| (id.clone(), d))
+        });
+        Ok(Findings {
+            ruleset,
+            texts,
+            fired,
+            names: Arc::new(names.collect()),
+            targets: Arc::new(targets.collect()),
+            decimals: Arc::new(decimals.collect()),
+        })
     }
 
     /// The diagnoses that fire in a cell, in the ruleset's order, each new or recurring.
@@ -115,6 +129,7 @@ impl<'a> Findings<'a> {
         Arc::new(CellValues {
             names: self.names.clone(),
             targets: self.targets.clone(),
+            decimals: self.decimals.clone(),
             row: cell.row(),
             entity: cell.entity.to_string(),
             period: cell.period.label(),
@@ -135,6 +150,8 @@ impl<'a> Findings<'a> {
 struct CellValues {
     names: Arc<HashMap<String, GridValues>>,
     targets: Arc<HashMap<String, GridValues>>,
+    /// The decimals each KPI that declares them is shown with.
+    decimals: Arc<HashMap<String, u8>>,
     row: usize,
     entity: String,
     period: String,
@@ -150,7 +167,12 @@ impl Names for CellValues {
     }
 
     fn nested(&self, name: &str) -> Option<Arc<dyn Names>> {
-        (name == "target").then(|| Arc::new(Targets { targets: self.targets.clone(), row: self.row }) as Arc<dyn Names>)
+        let targets = Targets { targets: self.targets.clone(), decimals: self.decimals.clone(), row: self.row };
+        (name == "target").then(|| Arc::new(targets) as Arc<dyn Names>)
+    }
+
+    fn decimals(&self, name: &str) -> Option<u8> {
+        self.decimals.get(name).copied()
     }
 }
 
@@ -158,12 +180,17 @@ impl Names for CellValues {
 #[derive(Debug)]
 struct Targets {
     targets: Arc<HashMap<String, GridValues>>,
+    decimals: Arc<HashMap<String, u8>>,
     row: usize,
 }
 
 impl Names for Targets {
     fn get(&self, kpi: &str) -> Option<TextValue> {
         self.targets.get(kpi).map(|column| text_value(column.value(self.row)))
+    }
+
+    fn decimals(&self, kpi: &str) -> Option<u8> {
+        self.decimals.get(kpi).copied()
     }
 }
 

@@ -106,7 +106,7 @@ fn target(out: &mut String, e: &Explanation, words: &Words, locale: Locale) {
 /// Attainment, score and band, each with the rule that gave it.
 fn scoring(out: &mut String, e: &Explanation, words: &Words) {
     if let Some(rule) = &e.attainment_rule {
-        let attainment = e.attainment.map_or(words.no_data.to_string(), |a| format::percent(a, 1));
+        let attainment = e.attainment.map_or(words.no_data.to_string(), format::attainment);
         let cap =
             e.attainment_cap.map(|cap| format!("; {} {}", words.capped, format::percent(cap, 0))).unwrap_or_default();
         let _ = writeln!(out, "{}: {attainment} ({rule}{cap})", words.attainment);
@@ -120,7 +120,7 @@ fn scoring(out: &mut String, e: &Explanation, words: &Words) {
             let _ = writeln!(out, "{}: {}", words.score, words.no_score);
         }
     }
-    if let Some(band) = &e.band {
+    if let Some(band) = &e.band_label {
         let rule = e.band_rule.as_deref().unwrap_or_default();
         let _ = writeln!(out, "{}: {band} ({rule})", words.band);
     }

@@ -5,7 +5,7 @@
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
 use crate::appraise::{Appraisal, FiredDiagnosis, KpiResult, ScorecardResult};
-use crate::format::{self, ValueFormat};
+use crate::format;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::Severity;
@@ -160,14 +160,13 @@ fn kpi_table(cell: &[KpiResult], ruleset: &CheckedRuleset, locale: Locale, headi
     for result in cell {
         let kpi = &ruleset.model.kpis[&result.kpi];
         let shown = |value| format::value(value, kpi.format, kpi.decimals, locale);
-        let attainment = |a| format::value(Some(a), ValueFormat::Percent, Some(0), locale);
         table.add_row(vec![
             Cell::new(ruleset.kpi_label(&result.kpi, locale)),
             right(shown(result.value)),
             right(if kpi.target.is_some() { shown(result.target) } else { String::new() }),
-            right(result.attainment.map_or_else(String::new, attainment)),
+            right(result.attainment.map_or_else(String::new, format::attainment)),
             right(result.score.map_or_else(String::new, |s| format::fixed(s, 1))),
-            Cell::new(result.band.clone().unwrap_or_default()),
+            Cell::new(result.band.as_ref().map(|b| ruleset.band_label(&result.kpi, b, locale)).unwrap_or_default()),
         ]);
     }
     table

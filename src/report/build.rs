@@ -239,8 +239,8 @@ impl<'a> ReportData<'a> {
         let previous = self.previous().and_then(|p| self.cell(entity, p).number(GridColumn::Value(kpi)));
         let value = cell.number(GridColumn::Value(kpi));
         let band = cell.text(GridColumn::Band(kpi));
-        let band_tone =
-            band.as_ref().and_then(|b| model.bands.get_index_of(b)).map(|i| Tone::of_position(i, model.bands.len()));
+        let band_tone = band.as_ref().and_then(|b| self.ruleset.band_tone(kpi, b));
+        let band_label = band.as_ref().map(|b| self.ruleset.band_label(kpi, b, self.locale));
         let trend = self
             .trend()
             .map(|p| {
@@ -270,6 +270,7 @@ impl<'a> ReportData<'a> {
             attainment: cell.number(GridColumn::Attainment(kpi)),
             score: cell.number(GridColumn::Score(kpi)),
             band,
+            band_label,
             band_tone,
             previous,
             change: value.zip(previous).map(|(v, p)| v - p),

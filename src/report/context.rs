@@ -11,6 +11,7 @@ use crate::appraise::explain::Explanation;
 use crate::appraise::{Finding, QualityRow};
 use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
+pub use crate::ruleset::model::Tone;
 use crate::ruleset::model::{Better, PeriodGrain, Severity};
 
 /// The version of this model; templates may check `context_version`.
@@ -141,33 +142,17 @@ pub struct KpiReport {
     pub target_without_peers: bool,
     pub attainment: Option<f64>,
     pub score: Option<f64>,
+    /// The band's name as the ruleset writes it (its id).
     pub band: Option<String>,
-    /// `good` (the first band), `bad` (the last), `mid` (any other); none without a band.
+    /// The band's label in the report's language.
+    pub band_label: Option<String>,
+    /// `good`, `neutral`, `warning` or `bad`, as the band declares, else by its place (the
+    /// first band `good`, the last `bad`); none without a band.
     pub band_tone: Option<Tone>,
     pub previous: Option<f64>,
     /// value − previous.
     pub change: Option<f64>,
     pub trend: Vec<TrendPoint>,
-}
-
-/// How a band or a grade reads: the best, the worst, or between.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tone {
-    Good,
-    Mid,
-    Bad,
-}
-
-impl Tone {
-    /// The tone of the band or grade at `index` of `count`, best first: colours follow order.
-    pub fn of_position(index: usize, count: usize) -> Tone {
-        match index {
-            0 => Tone::Good,
-            i if i + 1 == count => Tone::Bad,
-            _ => Tone::Mid,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -22,6 +22,9 @@ pub fn register(env: &mut Environment<'static>, ruleset: &CheckedRuleset, locale
     });
     env.add_filter("delta", move |state: &State, change: Value, kpi: Option<Value>| delta(state, &change, kpi, locale));
     env.add_filter("band", band);
+    env.add_filter("attainment", |value: Value| {
+        number(&value).map_or_else(|| format::NO_DATA.to_string(), format::attainment)
+    });
     let labels = Arc::new(labels(ruleset));
     env.add_filter("label", move |value: Value| label(&labels, value, locale));
     // A period label (`2026-10`, `2026-W05`, `2026-Q3`, `2026`) or a date, as a reader writes it.
@@ -70,7 +73,7 @@ fn delta(state: &State, change: &Value, kpi: Option<Value>, locale: Locale) -> R
     })
 }
 
-/// A band's name as a badge (toned `good`, `mid` or `bad`): `{{ row.band | band(row.band_tone) }}`.
+/// A band as a badge coloured by its tone: `{{ row.band_label | band(row.band_tone) }}`.
 fn band(state: &State, band: Value, tone: Option<Value>) -> Value {
     if band.is_none() || band.is_undefined() {
         return Value::from("");
@@ -79,7 +82,7 @@ fn band(state: &State, band: Value, tone: Option<Value>) -> Value {
     if !is_html(state) {
         return Value::from(name);
     }
-    let tone = tone.and_then(|t| t.as_str().map(str::to_string)).unwrap_or_else(|| "mid".into());
+    let tone = tone.and_then(|t| t.as_str().map(str::to_string)).unwrap_or_else(|| "neutral".into());
     Value::from_safe_string(format!(r#"<span class="band {}">{}</span>"#, escape::html(&tone), escape::html(&name)))
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 
-use super::model::{Locale, Ruleset, Source, SourceRole};
+use super::model::{Locale, Ruleset, Source, SourceRole, Tone};
 use super::yaml::{Node, PathStep};
 use crate::expr::{Function, Ir, IrNode, Ref, Span};
 use crate::location::Location;
@@ -138,6 +138,20 @@ impl CheckedRuleset {
     /// A scorecard's label in `locale` (or the other language), else its id.
     pub fn scorecard_label(&self, scorecard: &str, locale: Locale) -> String {
         self.model.scorecards[scorecard].label.as_ref().and_then(|l| l.get(locale)).unwrap_or(scorecard).to_string()
+    }
+
+    /// A band of a KPI in `locale` (or the other language), else its name.
+    pub fn band_label(&self, kpi: &str, band: &str, locale: Locale) -> String {
+        let written = self.model.kpis[kpi].bands.get(band);
+        written.and_then(|b| b.label()).and_then(|l| l.get(locale)).unwrap_or(band).to_string()
+    }
+
+    /// How a band of a KPI reads: as it declares, else by its place (the first band good, the
+    /// last bad).
+    pub fn band_tone(&self, kpi: &str, band: &str) -> Option<Tone> {
+        let bands = &self.model.kpis[kpi].bands;
+        let (index, _, written) = bands.get_full(band)?;
+        Some(written.tone().unwrap_or(Tone::of_position(index, bands.len())))
     }
 
     /// The location of a part of the ruleset, e.g. `["sources", "users", "columns", "readers"]`.

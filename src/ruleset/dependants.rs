@@ -97,7 +97,7 @@ fn uses(model: &Ruleset) -> Vec<(Definition, Vec<Used>)> {
             formulas.push(target);
         }
         formulas.extend(kpi.score.as_deref());
-        formulas.extend(kpi.bands.values().map(|band| band.trim_start_matches(['>', '<', '=', '!'])));
+        formulas.extend(kpi.bands.values().map(|band| band.condition().trim_start_matches(['>', '<', '=', '!'])));
         found.push((("kpis", name.clone()), names_in(&formulas)));
     }
     for (name, scorecard) in &model.scorecards {

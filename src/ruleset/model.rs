@@ -427,13 +427,81 @@ pub struct Kpi {
     /// A literal (`30%`), a formula (`prev(read_rate) * 1.15`) or `{ table: SOURCE }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
-    /// Named conditions on the value, e.g. `good: ">= 40%"`; the first match wins.
+    /// Named conditions on the value, e.g. `good: ">= 40%"`, or with their tone and label
+    /// (`good: { when: ">= 40%", tone: good, label: { zh-CN: 良好, en: Good } }`); the first
+    /// match wins.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub bands: IndexMap<String, String>,
+    pub bands: IndexMap<String, KpiBand>,
     /// How this KPI is scored, instead of `scoring.default`: `linear(lo = .., hi = ..)`,
     /// `bands(name = points, ..)` or a formula of `value` and `target`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<String>,
+}
+
+/// A band of a KPI's values: its condition, or its condition with how it reads.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum KpiBand {
+    Condition(String),
+    Described(DescribedBand),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DescribedBand {
+    /// The condition on the value (`">= 40%"`, `otherwise`).
+    pub when: String,
+    /// How the band reads, which sets its colour in reports; by default the first band is
+    /// `good`, the last `bad` and the others `neutral`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone: Option<Tone>,
+    /// The band's name in each report language; the name it is written under by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+}
+
+impl KpiBand {
+    pub fn condition(&self) -> &str {
+        match self {
+            KpiBand::Condition(condition) => condition,
+            KpiBand::Described(band) => &band.when,
+        }
+    }
+
+    pub fn tone(&self) -> Option<Tone> {
+        match self {
+            KpiBand::Condition(_) => None,
+            KpiBand::Described(band) => band.tone,
+        }
+    }
+
+    pub fn label(&self) -> Option<&Text> {
+        match self {
+            KpiBand::Condition(_) => None,
+            KpiBand::Described(band) => band.label.as_ref(),
+        }
+    }
+}
+
+/// How a band or a grade reads; report colours follow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
+    Good,
+    Neutral,
+    Warning,
+    Bad,
+}
+
+impl Tone {
+    /// The tone of the band or grade at `index` of `count`, best first, when none is written.
+    pub fn of_position(index: usize, count: usize) -> Tone {
+        match index {
+            0 => Tone::Good,
+            i if i + 1 == count => Tone::Bad,
+            _ => Tone::Neutral,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 
 use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget, Formula};
 use super::load::Loaded;
-use super::model::{ENTITY_PLACEHOLDER, Kpi, Measure, Ruleset, Source, SourceRole, Target, Text};
+use super::model::{ENTITY_PLACEHOLDER, Kpi, KpiBand, Measure, Ruleset, Source, SourceRole, Target, Text};
 use super::namespace::RulesetNames;
 use super::order::dependency_order;
 use super::yaml::{Node, PathStep};
@@ -360,20 +360,25 @@ impl<'a> Validator<'a> {
 
     fn bands(&mut self, name: &str, kpi: &Kpi) -> Vec<(String, Band)> {
         let place = Place { what: "a band", value: true, target: kpi.target.is_some(), targets: true, ..Place::GRID };
-        self.conditions(&[Key("kpis"), Key(name), Key("bands")], kpi.bands.keys(), place)
+        let bands = kpi.bands.iter().map(|(band, written)| (band, matches!(written, KpiBand::Described(_))));
+        self.conditions(&[Key("kpis"), Key(name), Key("bands")], bands, place)
     }
 
-    /// Band or grade conditions, in order; one after `otherwise` could never match.
+    /// Band or grade conditions, in order; one after `otherwise` could never match. Each name
+    /// comes with whether its condition is written under `when:`.
     fn conditions<'k>(
         &mut self,
         path: &[PathStep],
-        names: impl Iterator<Item = &'k String>,
+        names: impl Iterator<Item = (&'k String, bool)>,
         place: Place,
     ) -> Vec<(String, Band)> {
         let mut conditions: Vec<(String, Band)> = Vec::new();
-        for name in names {
+        for (name, under_when) in names {
             let mut at = path.to_vec();
             at.push(Key(name));
+            if under_when {
+                at.push(Key("when"));
+            }
             let Some(condition) = self.condition(&at, place) else { continue };
             if let Some((otherwise, _)) = conditions.iter().find(|(_, c)| matches!(c, Band::Otherwise)) {
                 let kind = ErrorKind::Unreachable { name: name.clone(), otherwise: otherwise.clone() };
@@ -462,7 +467,7 @@ impl<'a> Validator<'a> {
 
     fn grades(&mut self) -> Vec<(String, Band)> {
         let place = Place { what: "a grade", grid: false, attributes: false, value: true, ..Place::GRID };
-        self.conditions(&[Key("grades")], self.model.grades.keys(), place)
+        self.conditions(&[Key("grades")], self.model.grades.keys().map(|grade| (grade, false)), place)
     }
 
     fn diagnoses(&mut self) -> Vec<CheckedDiagnosis> {

@@ -6,12 +6,13 @@ use std::ops::Range;
 
 use minijinja::machinery::{Instruction, get_compiled_template};
 use minijinja::value::{Value, ValueKind};
-use minijinja::{Environment, Error, ErrorKind, Template, UndefinedBehavior};
+use minijinja::{Environment, Error, ErrorKind, State, Template, UndefinedBehavior};
 
 use crate::format;
 use crate::locale::Locale;
 
 mod named;
+use named::kpi_decimals;
 pub use named::{Names, TextValue, Texts};
 
 /// The variables a diagnosis text can use besides the ruleset's names.
@@ -171,17 +172,18 @@ fn allowed(instruction: &Instruction<'_>) -> bool {
 }
 
 /// Adds the number filters to a template environment. A missing value renders as `—`; text
-/// passes through unchanged.
+/// passes through unchanged. Without decimals, a KPI's value read by a text is shown with the
+/// KPI's decimals, as everywhere else it is shown.
 pub fn register_number_filters(env: &mut Environment<'_>, locale: Locale) {
-    env.add_filter("pct", |value: Value, decimals: Option<u8>| {
-        shown(&value, |v| format::percent(v, decimals.unwrap_or(1)))
+    env.add_filter("pct", |state: &State, value: Value, decimals: Option<u8>| {
+        shown(&value, |v| format::percent(v, decimals.or_else(|| kpi_decimals(state, v)).unwrap_or(1)))
     });
-    env.add_filter("num", |value: Value, decimals: Option<u8>| {
-        shown(&value, |v| format::grouped(v, decimals.unwrap_or(2)))
+    env.add_filter("num", |state: &State, value: Value, decimals: Option<u8>| {
+        shown(&value, |v| format::grouped(v, decimals.or_else(|| kpi_decimals(state, v)).unwrap_or(2)))
     });
     env.add_filter("int", |value: Value| shown(&value, |v| format::grouped(v, 0)));
-    env.add_filter("money", move |value: Value, decimals: Option<u8>| {
-        shown(&value, |v| format::money(v, decimals.unwrap_or(2), locale))
+    env.add_filter("money", move |state: &State, value: Value, decimals: Option<u8>| {
+        shown(&value, |v| format::money(v, decimals.or_else(|| kpi_decimals(state, v)).unwrap_or(2), locale))
     });
     env.add_filter("signed", move |value: Value, kind: Option<String>, decimals: Option<u8>| {
         let Some(change) = number(&value) else { return Ok(passthrough(&value)) };

@@ -293,13 +293,13 @@ fn grade_badges_and_severities_are_coloured_by_meaning() {
     use kpi::report::context::Tone;
     // Grades A, B, C, D: the best reads good, the worst bad, the others between.
     let tones: Vec<Tone> = (0..4).map(|index| Tone::of_position(index, 4)).collect();
-    assert_eq!(tones, [Tone::Good, Tone::Mid, Tone::Mid, Tone::Bad]);
+    assert_eq!(tones, [Tone::Good, Tone::Neutral, Tone::Neutral, Tone::Bad]);
     let ruleset = example();
     let dir = tempfile::tempdir().unwrap();
     render(&ruleset, &options(dir.path(), Locale::En, None));
     let portfolio = read(&dir.path().join("2026-10/portfolio.html"));
     assert!(portfolio.contains(r#"<span class="grade good">A</span>"#), "A is the best grade");
-    assert!(portfolio.contains(r#"<span class="grade mid">C</span>"#), "C is between");
+    assert!(portfolio.contains(r#"<span class="grade neutral">C</span>"#), "C is between");
     let style = read(&manifest_dir().join("report-templates/style.css"));
     let info = style.lines().find(|line| line.starts_with(".severity.info")).unwrap();
     assert!(info.contains("--info") && !info.contains("--good"), "an info finding is not good news: {info}");
@@ -361,4 +361,41 @@ fn a_total_above_100_is_explained_and_english_lists_use_english_commas() {
         let text = read(&dir.path().join(file));
         assert!(!text.contains('、') && !text.contains('（'), "Chinese punctuation in the English {file}");
     }
+}
+
+#[test]
+fn a_band_shows_its_label_in_the_report_language_and_its_declared_tone() {
+    let rules = "ruleset: bands\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        measures:\n  new: sum(users.new)\n\
+        kpis:\n  growth:\n    formula: new\n    target: 200\n    bands:\n      \
+        高: { when: \">= target\", tone: good, label: { zh-CN: 高, en: High } }\n      \
+        偏低: { when: \">= 50\", tone: warning, label: { zh-CN: 偏低, en: Low } }\n      \
+        差: otherwise\n\
+        scorecards:\n  main: { weights: { growth: 100 } }\n";
+    let case = crate::support::Case::new(rules, &[("users.csv", "day,account,new\n2026-10-01,a,100\n")]);
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(dir.path(), Locale::En, None));
+    let report = read(&dir.path().join("2026-10/entities/a.html"));
+    assert!(report.contains(r#"<span class="band warning">Low</span>"#), "{report}");
+    assert!(!report.contains("偏低"), "the band's Chinese name stays out of the English report");
+    let markdown = read(&dir.path().join("2026-10/entities/a.md"));
+    assert!(markdown.contains("| Low |"), "{markdown}");
+}
+
+#[test]
+fn a_finding_shows_a_kpi_with_the_decimals_of_its_table() {
+    // `pct` without decimals shows `rate` as the table does (two decimals), not with one.
+    let rules = "ruleset: decimals\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        measures:\n  new: sum(users.new)\n  lost: sum(users.lost)\n\
+        kpis:\n  rate: { formula: lost / new, format: percent, decimals: 2 }\n\
+        diagnoses:\n  - { id: high, when: rate > 1%, finding: \"rate {{ rate | pct }}, new {{ new | num(0) }}\" }\n";
+    let case = crate::support::Case::new(rules, &[("users.csv", "day,account,new,lost\n2026-10-01,a,1000,34.5\n")]);
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(dir.path(), Locale::En, None));
+    let report = read(&dir.path().join("2026-10/entities/a.md"));
+    assert!(report.contains("rate 3.45%, new 1,000"), "{report}");
 }
