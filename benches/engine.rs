@@ -80,6 +80,8 @@ fn main() {
         let options = ReportOptions {
             formats: vec![ReportFormat::Html],
             locale: kpi::ruleset::model::Locale::ZhCn,
+            // The consultant's copy, the heavier: every KPI's calculation explained in every report.
+            audience: kpi::ruleset::model::Audience::Internal,
             templates: None,
             per_entity: true,
             period: None,

@@ -12,7 +12,7 @@ use kpi::locale::Locale;
 use kpi::output::Format;
 use kpi::report::ReportFormat;
 use kpi::review::DiffFormat;
-use kpi::ruleset::model::Severity;
+use kpi::ruleset::model::{Audience, Severity};
 
 #[derive(Debug, Parser)]
 #[command(name = "kpi", version, about = "Declarative KPI appraisal: YAML rulesets in, appraisal reports out")]
@@ -143,6 +143,9 @@ pub struct ReportArgs {
     /// Also write one report per entity.
     #[arg(long)]
     pub per_entity: bool,
+    /// Who the reports are for (the ruleset's `report.audience`, else the client).
+    #[arg(long, value_parser = choice::<Audience>())]
+    pub audience: Option<Audience>,
     #[command(flatten)]
     pub by: RollupFlag,
     /// The folder to write into; reports go to DIR/PERIOD/.

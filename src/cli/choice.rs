@@ -6,7 +6,7 @@ use kpi::locale::Locale;
 use kpi::output::Format;
 use kpi::report::ReportFormat;
 use kpi::review::DiffFormat;
-use kpi::ruleset::model::Severity;
+use kpi::ruleset::model::{Audience, Severity};
 
 /// A value a flag can take, by name.
 pub trait Choice: Copy + Send + Sync + 'static {
@@ -48,6 +48,21 @@ impl Choice for Format {
 
     fn name(self) -> &'static str {
         Format::name(self)
+    }
+}
+
+impl Choice for Audience {
+    const OFFERED: &'static [Audience] = &[Audience::Client, Audience::Internal];
+
+    fn name(self) -> &'static str {
+        self.name()
+    }
+
+    fn help(self) -> Option<&'static str> {
+        Some(match self {
+            Audience::Client => "the client's report: no ids, formula code or file lists",
+            Audience::Internal => "the client's report with the working papers: files, formulas, quality details",
+        })
     }
 }
 

@@ -13,11 +13,12 @@ use crate::expr::functions::Family;
 use crate::expr::{IrNode, Ref};
 use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
+use crate::report::commentary::Commentaries;
 use crate::report::context::*;
 use crate::report::names::ENTITY_FOLDER;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
-use crate::ruleset::model::{Better, Severity};
+use crate::ruleset::model::{Audience, Better, Section, Severity};
 use crate::texts::TextValue;
 
 /// Periods shown in trend charts, this one included.
@@ -28,6 +29,8 @@ pub struct ReportData<'a> {
     ruleset: &'a CheckedRuleset,
     evaluation: &'a Evaluation,
     locale: Locale,
+    /// Who the reports are for, and so which sections they hold.
+    audience: Audience,
     period: usize,
     findings: Findings<'a>,
     /// The sources read for each entity (in the evaluation's order), and for all of them.
@@ -39,6 +42,7 @@ pub struct ReportData<'a> {
     competitors: Vec<usize>,
     /// The actions log.
     actions: Vec<Action>,
+    commentaries: Commentaries,
 }
 
 impl<'a> ReportData<'a> {
@@ -58,10 +62,12 @@ impl<'a> ReportData<'a> {
         let named = crate::appraise::competitors(evaluation);
         let competitors = (0..evaluation.entities.len()).filter(|e| named.contains(&evaluation.entities[*e])).collect();
         let actions = crate::engine::actions::read(ruleset)?;
+        let commentaries = Commentaries::read(&ruleset.home, &evaluation.periods[period].label())?;
         Ok(ReportData {
             ruleset,
             evaluation,
             locale,
+            audience: Audience::Client,
             period,
             findings,
             sources,
@@ -69,7 +75,17 @@ impl<'a> ReportData<'a> {
             provenance,
             competitors,
             actions,
+            commentaries,
         })
+    }
+
+    /// The reports for `audience`; the client's by default.
+    pub fn for_audience(self, audience: Audience) -> ReportData<'a> {
+        ReportData { audience, ..self }
+    }
+
+    fn shows(&self, section: Section) -> bool {
+        self.ruleset.model.sections(self.audience).contains(&section)
     }
 
     pub fn entities(&self) -> &[String] {
@@ -156,6 +172,8 @@ impl<'a> ReportData<'a> {
             context_version: CONTEXT_VERSION,
             kind,
             locale: self.locale,
+            audience: self.audience,
+            sections: model.sections(self.audience),
             client: model.client.clone().unwrap_or_else(|| model.ruleset.clone()),
             ruleset: RulesetInfo {
                 id: model.ruleset.clone(),
@@ -173,12 +191,18 @@ impl<'a> ReportData<'a> {
             grain: model.grain.period,
             data: DataInfo {
                 hash: self.provenance.data_hash.clone(),
+                coverage: sources
+                    .iter()
+                    .filter(|s| s.rows > 0)
+                    .map(|s| self.ruleset.source_label(&s.name, self.locale))
+                    .collect(),
                 files: sources.iter().flat_map(|s| s.files.iter().cloned()).collect(),
                 first_date: sources.iter().filter_map(|s| s.first_date.clone()).min(),
                 last_date: sources.iter().filter_map(|s| s.last_date.clone()).max(),
             },
             sources,
             quality,
+            commentary: None,
             entity: None,
             portfolio: None,
         }
@@ -212,11 +236,14 @@ impl<'a> ReportData<'a> {
             attributes,
             headline: scorecards.first().cloned(),
             no_data: no_data.collect(),
-            appendix: ruleset
-                .kpis
-                .keys()
-                .map(|kpi| explain_cell(ruleset, self.evaluation, &cell, kpi, self.locale))
-                .collect(),
+            appendix: match self.shows(Section::Appendix) {
+                true => ruleset
+                    .kpis
+                    .keys()
+                    .map(|kpi| explain_cell(ruleset, self.evaluation, &cell, kpi, self.locale))
+                    .collect(),
+                false => Vec::new(),
+            },
             diagnoses,
             resolved: self.findings.resolved(&cell)?,
             versus: self.versus(entity),
@@ -229,6 +256,7 @@ impl<'a> ReportData<'a> {
         let of_entity = |note: &&QualityRow| note.entity.as_ref().is_none_or(|e| e == cell.entity);
         let quality = self.quality.iter().filter(of_entity).cloned().collect();
         let mut report = self.report(ReportKind::Entity, self.sources.0[entity].clone(), quality);
+        report.commentary = self.commentaries.of_entity(cell.entity).filter(|_| self.shows(Section::Commentary));
         report.entity = Some(entity_report);
         Ok(report)
     }
@@ -376,6 +404,7 @@ impl<'a> ReportData<'a> {
             })
             .collect();
         let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone(), self.quality.clone());
+        report.commentary = self.commentaries.of_period().filter(|_| self.shows(Section::Commentary));
         // Competitors are compared with, not appraised: they are not counted as accounts.
         let accounts: Vec<String> = (0..self.entities().len())
             .filter(|index| !self.is_competitor(*index))

@@ -11,8 +11,9 @@ use crate::appraise::explain::Explanation;
 use crate::appraise::{Finding, QualityRow};
 use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
+pub use crate::report::commentary::Commentary;
 pub use crate::ruleset::model::Tone;
-use crate::ruleset::model::{Better, PeriodGrain, Severity};
+use crate::ruleset::model::{Audience, Better, PeriodGrain, Section, Severity};
 
 /// The version of this model; templates may check `context_version`.
 pub const CONTEXT_VERSION: u32 = 1;
@@ -25,6 +26,12 @@ pub struct Report {
     pub kind: ReportKind,
     /// `zh-CN` or `en`.
     pub locale: Locale,
+    /// `client`, or `internal` for the consultant's copy with the working papers.
+    pub audience: Audience,
+    /// The sections the report holds (`summary`, `scorecards`, `trends`, `findings`, `actions`,
+    /// `competitors`, `commentary`, and for an internal audience `sources`, `quality`,
+    /// `appendix`): `{% if "appendix" in sections %}`.
+    pub sections: Vec<Section>,
     pub client: String,
     pub ruleset: RulesetInfo,
     pub period: PeriodInfo,
@@ -38,6 +45,9 @@ pub struct Report {
     /// The data-quality notes of the period (of the entity, in an entity report), and those of
     /// no period: missing days, repeated rows, failed checks and the like.
     pub quality: Vec<QualityRow>,
+    /// The consultant's commentary on the period (in the portfolio) or on the entity in the
+    /// period (in its report): `commentary.html` in HTML, `commentary.markdown` in Markdown.
+    pub commentary: Option<Commentary>,
     /// Present in entity reports.
     pub entity: Option<EntityReport>,
     /// Present in portfolio reports.
@@ -75,6 +85,9 @@ pub struct PeriodInfo {
 pub struct DataInfo {
     /// The content hash of every file read.
     pub hash: String,
+    /// The data the report covers, by the labels of the sources that had rows, in the
+    /// ruleset's order: the client's one line of data coverage with `first_date`–`last_date`.
+    pub coverage: Vec<String>,
     pub files: Vec<String>,
     pub first_date: Option<String>,
     pub last_date: Option<String>,

@@ -25,7 +25,7 @@ pub fn register(env: &mut Environment<'static>, ruleset: &CheckedRuleset, locale
     env.add_filter("attainment", |value: Value| {
         number(&value).map_or_else(|| format::NO_DATA.to_string(), format::attainment)
     });
-    let labels = Arc::new(labels(ruleset));
+    let labels = Arc::new(labels(ruleset, locale));
     env.add_filter("label", move |value: Value| label(&labels, value, locale));
     // A period label (`2026-10`, `2026-W05`, `2026-Q3`, `2026`) or a date, as a reader writes it.
     env.add_filter("date", move |value: Value| -> String { date(&value.to_string(), locale) });
@@ -86,16 +86,18 @@ fn band(state: &State, band: Value, tone: Option<Value>) -> Value {
     Value::from_safe_string(format!(r#"<span class="band {}">{}</span>"#, escape::html(&tone), escape::html(&name)))
 }
 
-/// The labels of the ruleset's KPIs, scorecards, measures and attributes, by id.
-fn labels(ruleset: &CheckedRuleset) -> HashMap<String, Text> {
+/// The labels of the ruleset's KPIs, scorecards, measures, attributes and sources, by id.
+fn labels(ruleset: &CheckedRuleset, locale: Locale) -> HashMap<String, Text> {
     let model = &ruleset.model;
     let kpis = model.kpis.iter().filter_map(|(id, kpi)| kpi.label.clone().map(|l| (id.clone(), l)));
     let scorecards = model.scorecards.iter().filter_map(|(id, s)| s.label.clone().map(|l| (id.clone(), l)));
     let measures = model.measures.iter().filter_map(|(id, m)| m.label().cloned().map(|l| (id.clone(), l)));
-    // An attribute reads best under the header it has in the client's file.
-    let attributes =
-        ruleset.attributes.iter().map(|(id, attribute)| (id.clone(), Text::Plain(attribute.header.clone())));
-    kpis.chain(scorecards).chain(measures).chain(attributes).collect()
+    let attributes = ruleset
+        .attributes
+        .keys()
+        .filter_map(|id| ruleset.attribute_label(id, locale).map(|label| (id.clone(), Text::Plain(label))));
+    let sources = model.sources.iter().filter_map(|(id, s)| s.label.clone().map(|l| (id.clone(), l)));
+    sources.chain(kpis).chain(scorecards).chain(measures).chain(attributes).collect()
 }
 
 /// A KPI, measure or scorecard id, or a `{zh-CN, en}` map, in the report's language.

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod charts;
+pub mod commentary;
 pub mod context;
 mod drawing;
 pub mod escape;

@@ -14,6 +14,7 @@ use crate::engine::{Evaluation, Period, Probes};
 use crate::error::{Error, Result};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::model::{Audience, Section};
 use crate::write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +36,8 @@ impl ReportFormat {
 pub struct ReportOptions {
     pub formats: Vec<ReportFormat>,
     pub locale: Locale,
+    /// Who the reports are for: the client's, or with the working papers.
+    pub audience: Audience,
     /// A client's templates, which win over the shipped ones by name.
     pub templates: Option<PathBuf>,
     pub per_entity: bool,
@@ -45,9 +48,10 @@ pub struct ReportOptions {
 
 impl ReportOptions {
     /// What the evaluation must compute besides the grid: the parts of every KPI's formula,
-    /// for the calculation appendix of entity reports.
+    /// for the calculation appendix of entity reports, which the working papers hold.
     pub fn probes(&self, ruleset: &CheckedRuleset) -> Probes {
-        match self.per_entity {
+        let appendix = ruleset.model.sections(self.audience).contains(&Section::Appendix);
+        match self.per_entity && appendix {
             true => Probes::for_kpis(ruleset, ruleset.kpis.keys().map(String::as_str)),
             false => Probes::default(),
         }
@@ -69,11 +73,12 @@ pub fn render_reports(
     options: &ReportOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Written> {
-    if options.per_entity && !ruleset.kpis.keys().all(|kpi| evaluation.probes.explain(kpi)) {
+    let appendix = ruleset.model.sections(options.audience).contains(&Section::Appendix);
+    if options.per_entity && appendix && !ruleset.kpis.keys().all(|kpi| evaluation.probes.explain(kpi)) {
         return Err(Error::internal("entity reports need an evaluation that explains every KPI").into());
     }
     let period = report_period(ruleset, evaluation, options.period)?;
-    let data = ReportData::new(ruleset, evaluation, period, options.locale)?;
+    let data = ReportData::new(ruleset, evaluation, period, options.locale)?.for_audience(options.audience);
     let stems = if options.per_entity { file_stems(data.entities()) } else { Vec::new() };
     let dir = options.output.join(period.label());
     let writer = Writer {

@@ -19,13 +19,15 @@ use crate::ruleset::yaml;
 use crate::texts;
 
 /// The shipped templates, by name.
-const BUILTIN: [(&str, &str); 7] = [
+const BUILTIN: [(&str, &str); 9] = [
     ("base.html", include_str!("../../report-templates/base.html")),
     ("style.css", include_str!("../../report-templates/style.css")),
     ("entity.html", include_str!("../../report-templates/entity.html")),
     ("portfolio.html", include_str!("../../report-templates/portfolio.html")),
     ("entity.md", include_str!("../../report-templates/entity.md")),
     ("portfolio.md", include_str!("../../report-templates/portfolio.md")),
+    ("header.md", include_str!("../../report-templates/header.md")),
+    ("working_papers.md", include_str!("../../report-templates/working_papers.md")),
     ("macros.html", include_str!("../../report-templates/macros.html")),
 ];
 

@@ -17,6 +17,9 @@ pub struct CheckedRuleset {
     pub tree: Node,
     /// The folder relative source paths start from.
     pub base_dir: PathBuf,
+    /// The folder of the ruleset file, whatever `--data` says: the consultant's commentary is
+    /// kept there.
+    pub home: PathBuf,
     pub measures: IndexMap<String, Formula>,
     pub kpis: IndexMap<String, CheckedKpi>,
     /// Measures and KPIs, each after everything its formula reads.
@@ -138,6 +141,20 @@ impl CheckedRuleset {
     /// A scorecard's label in `locale` (or the other language), else its id.
     pub fn scorecard_label(&self, scorecard: &str, locale: Locale) -> String {
         self.model.scorecards[scorecard].label.as_ref().and_then(|l| l.get(locale)).unwrap_or(scorecard).to_string()
+    }
+
+    /// A source's label in `locale` (or the other language), else its name.
+    pub fn source_label(&self, source: &str, locale: Locale) -> String {
+        let label = self.model.sources.get(source).and_then(|s| s.label.as_ref());
+        label.and_then(|l| l.get(locale)).unwrap_or(source).to_string()
+    }
+
+    /// An attribute's label in `locale`: as its source labels the column, else the column's
+    /// header in the file.
+    pub fn attribute_label(&self, attribute: &str, locale: Locale) -> Option<String> {
+        let found = self.attributes.get(attribute)?;
+        let label = self.model.sources[&found.source].labels.get(attribute).and_then(|l| l.get(locale));
+        Some(label.unwrap_or(&found.header).to_string())
     }
 
     /// A band of a KPI in `locale` (or the other language), else its name.

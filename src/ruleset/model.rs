@@ -72,6 +72,116 @@ pub struct Ruleset {
     /// measures add up its entities', and every KPI is computed again from them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rollups: Vec<String>,
+    /// Who reports are written for and what they hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportSettings>,
+}
+
+/// The `report:` section: the reports' default audience, their sections and languages.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// Who reports are for unless `kpi report --audience` says: the `client` (the default) or
+    /// the consultant (`internal`), whose reports add the working papers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
+    /// The sections reports hold, in the shipped order; all of them by default. The working
+    /// papers (`sources`, `quality`, `appendix`) are shown to an internal audience only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<Section>>,
+    /// The languages reports are delivered in: `kpi check` warns of a label missing in one.
+    /// By default the ruleset's `locale`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<Locale>,
+}
+
+/// Who a report is written for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// The client: no ids, formula code or file lists.
+    #[default]
+    Client,
+    /// The consultant: the client's report with the working papers.
+    Internal,
+}
+
+/// A section of a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// The portfolio's executive summary.
+    Summary,
+    /// Scorecards, their tables and what moved them.
+    Scorecards,
+    /// The trend charts of the KPIs.
+    Trends,
+    /// Diagnoses: findings and advice.
+    Findings,
+    /// The actions log's entries and what moved since.
+    Actions,
+    /// The KPIs beside the competitors'.
+    Competitors,
+    /// The consultant's commentary.
+    Commentary,
+    /// The files read (working papers).
+    Sources,
+    /// The data-quality details (working papers).
+    Quality,
+    /// Each KPI's formula with its inputs (working papers).
+    Appendix,
+}
+
+impl Audience {
+    /// As the ruleset writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Audience::Client => "client",
+            Audience::Internal => "internal",
+        }
+    }
+}
+
+impl Section {
+    pub const ALL: [Section; 10] = [
+        Section::Summary,
+        Section::Scorecards,
+        Section::Trends,
+        Section::Findings,
+        Section::Actions,
+        Section::Competitors,
+        Section::Commentary,
+        Section::Sources,
+        Section::Quality,
+        Section::Appendix,
+    ];
+
+    /// Whether the section is one of the working papers, which only the consultant sees.
+    pub fn is_working_paper(self) -> bool {
+        matches!(self, Section::Sources | Section::Quality | Section::Appendix)
+    }
+}
+
+impl Ruleset {
+    /// Who reports are for when the command line does not say.
+    pub fn audience(&self) -> Audience {
+        self.report.as_ref().and_then(|r| r.audience).unwrap_or_default()
+    }
+
+    /// The sections a report for `audience` holds, in the shipped order.
+    pub fn sections(&self, audience: Audience) -> Vec<Section> {
+        let chosen = self.report.as_ref().and_then(|r| r.sections.as_ref());
+        let shown = |section: &Section| audience == Audience::Internal || !section.is_working_paper();
+        Section::ALL.into_iter().filter(|s| chosen.is_none_or(|c| c.contains(s))).filter(shown).collect()
+    }
+
+    /// The languages reports are delivered in: `report.languages`, else the ruleset's locale.
+    pub fn languages(&self) -> Vec<Locale> {
+        match self.report.as_ref().map(|r| r.languages.clone()).unwrap_or_default() {
+            languages if languages.is_empty() => vec![self.locale],
+            languages => languages,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -134,6 +244,10 @@ pub const ENTITY_PLACEHOLDER: &str = "{entity}";
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// What the client calls this data, in each report language (`{ zh-CN: 用户增长, en: User
+    /// growth }`): reports name the data they cover by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
     /// Where the export comes from, for the people who download it: the backend's page and
     /// button (`用户分析 → 用户增长 → 下载表格`), shown by `kpi show --sources`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,6 +314,11 @@ pub struct Source {
     /// Logical names for the file's columns: `logical_name: header in the file`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub columns: IndexMap<String, String>,
+    /// What reports call a column in each language, by its logical name: an attribute table's
+    /// columns are shown in every report's header (`account_type: { zh-CN: 账号类型, en:
+    /// Account type }`); by default a column is called by its header in the file.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub labels: IndexMap<String, Text>,
 }
 
 /// One export of a source's rows, as one platform writes it: what differs from the source.

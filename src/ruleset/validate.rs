@@ -26,7 +26,7 @@ use PathStep::{Index, Key};
 /// Validates a loaded ruleset; `headers` are the column headers of the sources whose files
 /// could be read, which lets formulas name unmapped columns.
 pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec<String>>) -> Result<CheckedRuleset> {
-    let Loaded { model, tree, problems, .. } = loaded;
+    let Loaded { model, tree, problems, base_dir: home } = loaded;
     let names = RulesetNames::new(&model, headers);
     let mut validator = Validator { model: &model, tree: &tree, names: &names, errors: problems };
     validator.sources();
@@ -56,6 +56,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
         model,
         tree,
         base_dir,
+        home,
         measures,
         kpis,
         order,
@@ -204,6 +205,17 @@ impl<'a> Validator<'a> {
                 };
                 self.source_part(name, part, &place);
             }
+            self.column_labels(name, source);
+        }
+    }
+
+    /// Every column a source labels is one of its columns.
+    fn column_labels(&mut self, name: &str, source: &Source) {
+        let columns: Vec<String> = source.parts().into_iter().flat_map(|part| part.columns.into_keys()).collect();
+        for column in source.labels.keys().filter(|c| !columns.contains(c)) {
+            let kind = ErrorKind::UnknownColumn { source_name: name.to_string(), column: column.clone() };
+            let error = Error::new(kind).suggest(column, columns.iter().map(String::as_str));
+            self.error(error.at(self.key_location(&[Key("sources"), Key(name), Key("labels")], column)));
         }
     }
 

@@ -76,20 +76,14 @@ fn each_report_shows_the_notes_of_its_entity_and_period() {
     let out = tempfile::tempdir().unwrap();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
         .args(["report", "tests/fixtures/quality/every_kind/ruleset.yaml", "--period", "2026-02", "--lang", "en"])
-        .args(["--per-entity", "--format", "md,html", "-o"])
+        .args(["--per-entity", "--audience", "internal", "--format", "md,html", "-o"])
         .arg(out.path())
         .status()
         .unwrap();
     assert!(status.success());
     let read = |name: &str| std::fs::read_to_string(out.path().join("2026-02").join(name)).unwrap();
     let entity = read("entities/A.md");
-    let section = entity
-        .split("## Data quality")
-        .nth(1)
-        .expect("a data-quality section")
-        .split("## Data sources")
-        .next()
-        .unwrap();
+    let section = entity.split("### Data quality").nth(1).expect("a data-quality section").split("###").next().unwrap();
     assert!(section.contains("| 2026-02 | users | no rows on 1 of 28 days: 2026-02-03 |"), "{section}");
     assert!(!section.contains("2026-01"), "notes of other periods stay out: {section}");
     assert!(section.contains("| — | users | 1 total row left out |"), "{section}");

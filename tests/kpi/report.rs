@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kpi::report::{ReportFormat, ReportOptions, render_reports};
-use kpi::ruleset::model::Locale;
+use kpi::ruleset::model::{Audience, Locale};
 
 use crate::support::{Case, manifest_dir};
 
@@ -17,6 +17,7 @@ fn options(output: &Path, locale: Locale, templates: Option<PathBuf>) -> ReportO
     ReportOptions {
         formats: vec![ReportFormat::Html, ReportFormat::Markdown],
         locale,
+        audience: Audience::Client,
         templates,
         per_entity: true,
         period: None,
@@ -85,7 +86,7 @@ fn html_reports_stand_alone() {
         7,
         "a radar, the trends of the headline scorecard's five KPIs, and of 转化率, which a finding concerns"
     );
-    assert!(entity.contains("计算附录") && entity.contains("诊断与建议"));
+    assert!(entity.contains("诊断与建议") && !entity.contains("计算附录"), "the appendix is the consultant's");
 }
 
 #[test]
@@ -398,4 +399,87 @@ fn a_finding_shows_a_kpi_with_the_decimals_of_its_table() {
     render(&ruleset, &options(dir.path(), Locale::En, None));
     let report = read(&dir.path().join("2026-10/entities/a.md"));
     assert!(report.contains("rate 3.45%, new 1,000"), "{report}");
+}
+
+#[test]
+fn the_clients_report_has_no_ids_files_or_formulas_and_the_internal_one_adds_the_working_papers() {
+    let ruleset = example();
+    let client = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(client.path(), Locale::En, None));
+    let internal = tempfile::tempdir().unwrap();
+    render(&ruleset, &ReportOptions { audience: Audience::Internal, ..options(internal.path(), Locale::En, None) });
+    for format in ["html", "md"] {
+        let entity = format!("2026-10/entities/晨光咖啡.{format}");
+        let for_client = read(&client.path().join(&entity));
+        // The sources by their labels, in one line; no file, source id, formula or hash.
+        assert!(for_client.contains("Data: User growth, Articles, Messages"), "{for_client}");
+        for working_paper in
+            ["用户增长-2026Q4.xls", "messages.csv", "sum(users.new_follows)", "chenguang-wechat", "Working papers"]
+        {
+            assert!(!for_client.contains(working_paper), "{working_paper} in the client's {format} report");
+        }
+        let for_consultant = read(&internal.path().join(&entity));
+        for working_paper in
+            ["Working papers", "用户增长-2026Q4.xls", "sum(users.new_follows)", "chenguang-wechat", "User growth"]
+        {
+            assert!(for_consultant.contains(working_paper), "{working_paper} not in the internal {format} report");
+        }
+        let portfolio = read(&client.path().join(format!("2026-10/portfolio.{format}")));
+        assert!(!portfolio.contains("messages.csv") && !portfolio.contains("Working papers"), "{portfolio}");
+    }
+}
+
+#[test]
+fn the_rulesets_report_section_chooses_the_sections_and_the_default_audience() {
+    let rules = "ruleset: sections\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account, label: { zh-CN: 用户, en: Users } }\n\
+        measures:\n  new: sum(users.new)\n\
+        kpis:\n  growth: { formula: new, target: 200 }\n\
+        scorecards:\n  main: { weights: { growth: 100 } }\n\
+        diagnoses:\n  - { id: low, when: growth < 200, finding: low growth }\n\
+        report: { audience: internal, sections: [scorecards, appendix] }\n";
+    let case = crate::support::Case::new(rules, &[("users.csv", "day,account,new\n2026-10-01,a,100\n")]);
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    assert_eq!(ruleset.model.audience(), Audience::Internal);
+    let dir = tempfile::tempdir().unwrap();
+    let options = ReportOptions { audience: ruleset.model.audience(), ..options(dir.path(), Locale::En, None) };
+    render(&ruleset, &options);
+    let report = read(&dir.path().join("2026-10/entities/a.md"));
+    assert!(report.contains("## Scorecards") && report.contains("### Calculation appendix"), "{report}");
+    assert!(!report.contains("low growth"), "findings are not among the sections: {report}");
+    assert!(!report.contains("### Data sources"), "nor the files read: {report}");
+}
+
+#[test]
+fn the_consultants_commentary_is_rendered_escaped_in_its_place_and_named_in_the_working_papers() {
+    let rules = "ruleset: commentary\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        measures:\n  new: sum(users.new)\n\
+        kpis:\n  growth: { formula: new }\n";
+    let case = Case::new(
+        rules,
+        &[
+            ("users.csv", "day,account,new\n2026-10-01,a,100\n2026-10-01,../b,5\n"),
+            ("commentary/2026-10.md", "A **strong** month <script>alert(1)</script> [see](javascript:alert(1))\n"),
+            ("commentary/2026-10/a.md", "- Reads *doubled* after the <b>relaunch</b>\n"),
+            ("commentary/b.md", "not for any entity"),
+        ],
+    );
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    render(&ruleset, &ReportOptions { audience: Audience::Internal, ..options(dir.path(), Locale::En, None) });
+    let portfolio = read(&dir.path().join("2026-10/portfolio.html"));
+    assert!(portfolio.contains("A <strong>strong</strong> month &lt;script&gt;alert(1)&lt;/script&gt;"), "{portfolio}");
+    assert!(!portfolio.contains("javascript:") && !portfolio.contains("<script"), "{portfolio}");
+    assert!(portfolio.contains("commentary&#x2f;2026-10.md"), "the file is named in the working papers");
+    let entity = read(&dir.path().join("2026-10/entities/a.html"));
+    assert!(entity.contains("<li>Reads <em>doubled</em> after the &lt;b&gt;relaunch&lt;/b&gt;</li>"), "{entity}");
+    assert!(entity.contains("commentary&#x2f;2026-10&#x2f;a.md"), "{entity}");
+    let markdown = read(&dir.path().join("2026-10/entities/a.md"));
+    assert!(markdown.contains("## Commentary\n\n- Reads *doubled* after the &lt;b>relaunch&lt;/b>"), "{markdown}");
+    // `../b` is an entity name, never a path: its report has no commentary.
+    let other = std::fs::read_dir(dir.path().join("2026-10/entities")).unwrap();
+    for report in other.map(|e| e.unwrap().path()).filter(|p| !p.ends_with("a.html") && !p.ends_with("a.md")) {
+        assert!(!read(&report).contains("not for any entity"), "{}", report.display());
+    }
 }

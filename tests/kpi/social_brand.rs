@@ -22,7 +22,10 @@ fn the_example_checks_with_every_file_read_and_no_warning() {
 #[test]
 fn the_example_reports_each_account_and_the_brand_with_the_crisis_and_what_was_done() {
     let out = tempfile::tempdir().unwrap();
-    let output = kpi(&["report", RULESET, "--period", "2026-08", "--per-entity", "-o", out.path().to_str().unwrap()]);
+    let output = kpi(&["report", RULESET, "--period", "2026-08", "--per-entity", "--audience", "internal", "-o"]
+        .into_iter()
+        .chain([out.path().to_str().unwrap()])
+        .collect::<Vec<_>>());
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let month = out.path().join("2026-08/entities");
     let mut reports: Vec<String> =
@@ -37,7 +40,7 @@ fn the_example_reports_each_account_and_the_brand_with_the_crisis_and_what_was_d
     let brands = out.path().join("rollups/brand/2026-08/entities");
     let brand = std::fs::read_to_string(brands.join("晨光咖啡.md")).unwrap();
     assert!(brand.contains("## 与竞品对比"), "the brand against the competitors' brands: {brand}");
-    let sources = brand.lines().find(|line| line.starts_with("数据来源")).unwrap();
+    let sources = brand.split("### 数据来源").nth(1).unwrap().split("###").next().unwrap();
     assert!(sources.contains("晨光咖啡-抖音/抖音作品列表-2026Q3.xlsx"), "its accounts' downloads: {sources}");
     assert!(!sources.contains("竞品"), "and not the competitors': {sources}");
     assert!(!brands.join("竞品A.md").exists(), "a brand of competitors' accounts is a competitor");

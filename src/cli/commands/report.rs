@@ -18,7 +18,7 @@ pub struct Config {
 
 impl Config {
     pub fn new(args: ReportArgs) -> Result<Config, Errors> {
-        let ReportArgs { input, period, format, language, templates, per_entity, by, output } = args;
+        let ReportArgs { input, period, format, language, templates, per_entity, audience, by, output } = args;
         folder("--templates", templates.as_ref())?;
         let ruleset = open(&input)?;
         let period = selection(&ruleset, period.period, None)?.period;
@@ -26,7 +26,8 @@ impl Config {
         formats.dedup();
         let locale = locale(&ruleset, &language);
         let rollups = rollups(&ruleset, &by)?;
-        let options = ReportOptions { formats, locale, templates, per_entity, period, output };
+        let audience = audience.unwrap_or(ruleset.model.audience());
+        let options = ReportOptions { formats, locale, audience, templates, per_entity, period, output };
         Ok(Config { ruleset, options, rollups })
     }
 

@@ -1,0 +1,130 @@
+//! The consultant's voice: a Markdown commentary beside the ruleset, one per period
+//! (`commentary/2026-10.md`, in the portfolio) and one per entity and period
+//! (`commentary/2026-10/晨光咖啡.md`, in its report). It is the consultant's text, not a template:
+//! raw HTML in it is shown as text, links go only to the web or to mail, and images are their
+//! description, so a report stays self-contained and nothing in it runs.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// The folder beside the ruleset.
+pub const FOLDER: &str = "commentary";
+
+/// The longest commentary read: a page of text is a few kilobytes.
+const MAX_COMMENTARY_BYTES: u64 = 1024 * 1024;
+
+/// A commentary as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Commentary {
+    /// Where it was read, relative to the ruleset's folder (`commentary/2026-10.md`): named in
+    /// the working papers.
+    pub file: String,
+    /// As written, with raw HTML made text: the Markdown report's.
+    pub markdown: String,
+    /// Rendered to HTML, every piece of text escaped: the HTML report's.
+    pub html: String,
+}
+
+/// The commentaries of one period: the portfolio's, and each entity's by its name.
+pub struct Commentaries {
+    period: Option<Commentary>,
+    entities: HashMap<String, Commentary>,
+}
+
+impl Commentaries {
+    /// The commentaries of `period` beside the ruleset in `base_dir`; none when there are none.
+    /// An entity's file is found by listing the folder, never by joining its name to a path.
+    pub fn read(base_dir: &Path, period: &str) -> Result<Commentaries> {
+        let folder = base_dir.join(FOLDER);
+        let file = |name: &str| format!("{FOLDER}/{name}");
+        let period_file = folder.join(format!("{period}.md"));
+        let period_commentary = match period_file.is_file() {
+            true => Some(load(&period_file, file(&format!("{period}.md")))?),
+            false => None,
+        };
+        let mut entities = HashMap::new();
+        let entity_folder = folder.join(period);
+        if entity_folder.is_dir() {
+            let listed = std::fs::read_dir(&entity_folder).map_err(|e| unreadable(&entity_folder, &e))?;
+            for entry in listed {
+                let path = entry.map_err(|e| unreadable(&entity_folder, &e))?.path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                if let Some(entity) = name.strip_suffix(".md").filter(|_| path.is_file()) {
+                    let commentary = load(&path, file(&format!("{period}/{name}")))?;
+                    entities.insert(entity.to_string(), commentary);
+                }
+            }
+        }
+        Ok(Commentaries { period: period_commentary, entities })
+    }
+
+    pub fn of_period(&self) -> Option<Commentary> {
+        self.period.clone()
+    }
+
+    pub fn of_entity(&self, entity: &str) -> Option<Commentary> {
+        self.entities.get(entity).cloned()
+    }
+}
+
+fn load(path: &Path, file: String) -> Result<Commentary> {
+    let text = crate::read::text(path, MAX_COMMENTARY_BYTES).map_err(|e| unreadable(path, &e))?;
+    Ok(Commentary { file, markdown: without_html(&text), html: to_html(&text) })
+}
+
+fn unreadable(path: &Path, error: &std::io::Error) -> Error {
+    Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: error.to_string() })
+}
+
+/// The Markdown with `<` written as `&lt;`, so that no tag in it is read as HTML.
+fn without_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;")
+}
+
+/// The Markdown as HTML: raw HTML becomes text, a link keeps its target only when it goes to
+/// the web or to mail, and an image becomes its description.
+fn to_html(text: &str) -> String {
+    let mut in_image = false;
+    let mut events = Vec::new();
+    for event in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image = true,
+            Event::End(TagEnd::Image) => in_image = false,
+            Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            Event::Text(_) | Event::Code(_) if in_image => events.push(event),
+            _ if in_image => {}
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let safe = ["https://", "http://", "mailto:"].iter().any(|s| dest_url.to_lowercase().starts_with(s));
+                let dest_url = if safe { dest_url } else { CowStr::Borrowed("") };
+                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_in_a_commentary_is_text_and_only_web_links_are_kept() {
+        let html = to_html(
+            "**Good** month <script>alert(1)</script>\n\n[a](javascript:alert(1)) [b](https://x.cn) ![c](http://img)",
+        );
+        assert!(html.contains("<strong>Good</strong>"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains(r#"<a href="https://x.cn">b</a>"#), "{html}");
+        assert!(!html.contains("<img") && html.contains('c'), "{html}");
+        assert_eq!(without_html("a <b> & c"), "a &lt;b> &amp; c");
+    }
+}
