@@ -116,6 +116,7 @@ kinds! {
     E410 WeightsDoNotSum { scorecard: String, sum: f64 },
     E411 InvalidSource { source_name: String, message: String },
     E412 UnknownPeriod { period: String },
+    E413 MissingLabel { what: &'static str, name: String, language: &'static str },
 
     // Data.
     E501 NoFiles { pattern: String },
@@ -232,6 +233,7 @@ impl fmt::Display for ErrorKind {
             }
             InvalidSource { source_name, message } => write!(f, "source `{source_name}`: {message}"),
             UnknownPeriod { period } => write!(f, "`{period}` is not a period"),
+            MissingLabel { what, name, language } => write!(f, "{what} `{name}` has no label in {language}"),
             NoFiles { pattern } => write!(f, "no file matches `{pattern}`"),
             TooManyFiles { pattern, limit } => {
                 write!(f, "`{pattern}` looks through more than {limit} files and folders")

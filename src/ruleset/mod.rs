@@ -4,6 +4,7 @@ pub mod builtin;
 pub mod checked;
 pub mod dependants;
 pub mod emit;
+pub mod labels;
 pub mod load;
 pub mod merge;
 pub mod model;

@@ -225,3 +225,22 @@ fn every_code_is_listed_in_the_docs_with_its_meaning() {
         ErrorCode::ALL.iter().map(|c| c.as_str()).filter(|code| !docs.contains(&format!("| `{code}` |"))).collect();
     assert!(missing.is_empty(), "codes missing from docs/errors.md: {missing:?}");
 }
+
+#[test]
+fn missing_label() {
+    // Reports go out in English too: the KPI without a label and the Chinese band name warn,
+    // each where it is written; `check` still passes.
+    let rules = RULES.replace(
+        "kpis:\n  fresh: { formula: new, target: 100 }\n",
+        "kpis:\n  fresh:\n    formula: new\n    target: 100\n    bands: { 达标: \">= target\", low: otherwise }\n\
+         report: { languages: [zh-CN, en] }\n",
+    );
+    let rules =
+        rules.replace("users: { path: users.csv,", "users: { label: { zh-CN: 用户, en: Users }, path: users.csv,");
+    let rules = rules.replace(
+        "accounts: { path: accounts.csv,",
+        "accounts: { label: { zh-CN: 账号, en: Accounts }, labels: { brand: { zh-CN: 品牌, en: Brand } }, path: accounts.csv,",
+    );
+    let case = case_with(&rules, &[]);
+    insta::assert_snapshot!(stderr_exiting(&case, &["check", "ruleset.yaml"], 0));
+}

@@ -21,6 +21,7 @@ impl Config {
     }
 
     pub fn run(self) -> Result<u8, Errors> {
+        warn(&kpi::ruleset::labels::missing_labels(&self.ruleset));
         if self.data {
             warn(&project::verify_data(&self.ruleset)?);
             let evaluation = engine::evaluate(&self.ruleset)?;
