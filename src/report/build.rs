@@ -11,15 +11,16 @@ use crate::engine::{Evaluation, Period};
 use crate::error::Result;
 use crate::expr::functions::Family;
 use crate::expr::{IrNode, Ref};
-use crate::format::{Direction, ValueFormat};
+use crate::format::ValueFormat;
 use crate::locale::Locale;
 use crate::report::commentary::Commentaries;
 use crate::report::context::*;
-use crate::report::names::ENTITY_FOLDER;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
-use crate::ruleset::model::{Audience, Better, Section, Severity};
+use crate::ruleset::model::{Audience, Better, Section};
 use crate::texts::TextValue;
+
+mod portfolio;
 
 /// Periods shown in trend charts, this one included.
 pub const TREND_PERIODS: usize = 12;
@@ -381,119 +382,6 @@ impl<'a> ReportData<'a> {
         let mut reports = self.findings.of(cell)?;
         reports.sort_by_key(|d| std::cmp::Reverse(d.severity));
         Ok(reports)
-    }
-
-    /// The portfolio overview; `stems` are the file stems of the entity reports written with
-    /// it, none when there are none.
-    pub fn portfolio(&self, stems: &[String]) -> Result<Report> {
-        let mut movers = Vec::new();
-        let scorecards = self.ruleset.scorecards.keys().map(|name| self.standings(name, &mut movers)).collect();
-        movers.sort_by(|a, b| {
-            let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
-            size(b)
-                .total_cmp(&size(a))
-                .then_with(|| a.entity.cmp(&b.entity))
-                .then_with(|| a.scorecard.cmp(&b.scorecard))
-        });
-        let findings = self.findings()?;
-        let diagnoses = [Severity::Critical, Severity::Warning, Severity::Info]
-            .into_iter()
-            .map(|severity| {
-                let count = findings.iter().filter(|f| f.diagnosis.severity == severity).count();
-                SeverityCount { severity, count }
-            })
-            .collect();
-        let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone(), self.quality.clone());
-        report.commentary = self.commentaries.of_period().filter(|_| self.shows(Section::Commentary));
-        // Competitors are compared with, not appraised: they are not counted as accounts.
-        let accounts: Vec<String> = (0..self.entities().len())
-            .filter(|index| !self.is_competitor(*index))
-            .map(|index| self.entities()[index].clone())
-            .collect();
-        let entities = accounts.len();
-        let competitors = self.competitors.len();
-        let reports = self
-            .entities()
-            .iter()
-            .zip(stems)
-            .enumerate()
-            .filter(|(index, _)| !self.is_competitor(*index))
-            .map(|(_, (entity, stem))| EntityFile { entity: entity.clone(), file: format!("{ENTITY_FOLDER}/{stem}") })
-            .collect();
-        report.portfolio =
-            Some(Portfolio { entities, competitors, accounts, scorecards, movers, diagnoses, findings, reports });
-        Ok(report)
-    }
-
-    /// A scorecard's ranking and grade counts in the period; the entities whose grade changed
-    /// go to `movers`.
-    fn standings(&self, name: &str, movers: &mut Vec<Mover>) -> PortfolioScorecard {
-        let mut ranking = Vec::new();
-        let mut unscored = Vec::new();
-        for entity in 0..self.entities().len() {
-            let cell = self.cell(entity, self.period);
-            if !cell.flag(GridColumn::Applies(name)) {
-                continue;
-            }
-            let report = self.scorecard(entity, name, &[]);
-            match report.total {
-                Some(total) => ranking.push(self.ranked(entity, &report, total)),
-                None => unscored.push(cell.entity.to_string()),
-            }
-            movers.extend(self.mover(&cell, report));
-        }
-        ranking.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.entity.cmp(&b.entity)));
-        let count = |grade: &String| ranking.iter().filter(|r| r.grade.as_ref() == Some(grade)).count();
-        let grades =
-            self.ruleset.grades.iter().map(|(grade, _)| GradeCount { grade: grade.clone(), count: count(grade) });
-        let label = self.ruleset.scorecard_label(name, self.locale);
-        PortfolioScorecard { id: name.to_string(), label, grades: grades.collect(), ranking, unscored }
-    }
-
-    fn ranked(&self, entity: usize, report: &ScorecardReport, total: f64) -> Ranked {
-        let previous_rank = self.previous().and_then(|p| self.cell(entity, p).number(GridColumn::Rank(&report.id)));
-        Ranked {
-            rank: report.rank.unwrap_or(0),
-            entity: self.entities()[entity].clone(),
-            total,
-            grade: report.grade.clone(),
-            grade_tone: report.grade_tone,
-            previous_total: report.previous_total,
-            previous_rank: previous_rank.map(|r| r as usize),
-            change: report.change,
-        }
-    }
-
-    /// The entity's move, when its grade changed since the previous period.
-    fn mover(&self, cell: &Cell, report: ScorecardReport) -> Option<Mover> {
-        let (Some(grade), Some(previous)) = (&report.grade, &report.previous_grade) else { return None };
-        if grade == previous {
-            return None;
-        }
-        let improved = self.grade_order(grade) < self.grade_order(previous);
-        Some(Mover {
-            entity: cell.entity.to_string(),
-            scorecard: report.id,
-            label: report.label,
-            previous_grade: report.previous_grade,
-            grade: report.grade,
-            change: report.change,
-            direction: if improved { Direction::Up } else { Direction::Down },
-            drivers: report.drivers,
-        })
-    }
-
-    /// Every finding of the period, most severe first.
-    fn findings(&self) -> Result<Vec<EntityDiagnosis>> {
-        let mut findings = Vec::new();
-        for entity in 0..self.entities().len() {
-            let cell = self.cell(entity, self.period);
-            for diagnosis in self.diagnoses(&cell)? {
-                findings.push(EntityDiagnosis { entity: cell.entity.to_string(), diagnosis });
-            }
-        }
-        findings.sort_by_key(|f| std::cmp::Reverse(f.diagnosis.severity));
-        Ok(findings)
     }
 
     /// Whether a KPI's target is computed across the period's entities (`mean_all`, …), which

@@ -231,6 +231,15 @@ pub struct ScorecardRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Portfolio {
+    /// What management reads first: grades, best and weakest, biggest moves, pressing findings.
+    pub summary: Summary,
+    /// The KPIs of the accounts × KPIs table: those with bands (coloured by their tone), else
+    /// every KPI of a scorecard.
+    pub kpi_columns: Vec<KpiColumn>,
+    /// Each account's values of `kpi_columns`, in the order of `accounts`.
+    pub kpi_rows: Vec<KpiRow>,
+    /// Each competitor's values of `kpi_columns`: shown apart, not appraised.
+    pub competitor_rows: Vec<KpiRow>,
     /// The entities appraised: competitors are not counted.
     pub entities: usize,
     /// The competitors compared with.
@@ -244,6 +253,8 @@ pub struct Portfolio {
     pub diagnoses: Vec<SeverityCount>,
     /// The diagnoses that fired, most severe first, by entity.
     pub findings: Vec<EntityDiagnosis>,
+    /// The same, by diagnosis: most severe first, then the most accounts first.
+    pub concerns: Vec<Concern>,
     /// Each entity's own report, when they are written (`--per-entity`), in entity order.
     pub reports: Vec<EntityFile>,
 }
@@ -278,6 +289,71 @@ pub struct Ranked {
     pub previous_total: Option<f64>,
     pub previous_rank: Option<usize>,
     pub change: Option<f64>,
+    /// The total over the trend's periods, oldest first: the account's total-score trend.
+    pub trend: Vec<Option<f64>>,
+}
+
+/// The executive summary of the portfolio, written from the data.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Each grade, best first, with how many accounts have it on their headline scorecard (the
+    /// first that applies to them).
+    pub grades: Vec<GradeCount>,
+    /// The highest and the lowest headline total.
+    pub best: Option<Standing>,
+    pub worst: Option<Standing>,
+    /// The largest changes of a total since the previous period (at most three), each with the
+    /// KPIs that drove it.
+    pub moves: Vec<Mover>,
+    /// The first three of the portfolio's `concerns`.
+    pub concerns: Vec<Concern>,
+}
+
+/// An account's headline total.
+#[derive(Debug, Clone, Serialize)]
+pub struct Standing {
+    pub entity: String,
+    pub scorecard: String,
+    pub total: f64,
+    pub grade: Option<String>,
+    pub grade_tone: Option<Tone>,
+}
+
+/// A diagnosis that fired, with the same advice, for one or more accounts: the advice once,
+/// each account's finding under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Concern {
+    pub id: String,
+    pub severity: Severity,
+    pub advice: Option<String>,
+    /// The accounts it fired for, in the portfolio's order.
+    pub entities: Vec<String>,
+    /// Each account's finding, in the order of `entities`.
+    pub findings: Vec<String>,
+}
+
+/// A column of the accounts × KPIs table.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiColumn {
+    pub id: String,
+    pub label: String,
+    pub format: ValueFormat,
+    pub decimals: Option<u8>,
+}
+
+/// An account (or competitor) across the KPI columns.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiRow {
+    pub entity: String,
+    pub values: Vec<KpiCell>,
+}
+
+/// A KPI's value with its band, in the accounts × KPIs table: format it with `as_kpi(column)`.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiCell {
+    pub value: Option<f64>,
+    pub band_label: Option<String>,
+    pub band_tone: Option<Tone>,
 }
 
 #[derive(Debug, Clone, Serialize)]

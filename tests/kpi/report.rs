@@ -483,3 +483,38 @@ fn the_consultants_commentary_is_rendered_escaped_in_its_place_and_named_in_the_
         assert!(!read(&report).contains("not for any entity"), "{}", report.display());
     }
 }
+
+#[test]
+fn the_portfolio_summary_names_best_and_weakest_the_biggest_moves_with_their_drivers_and_the_concerns() {
+    let ruleset = example();
+    let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+    let period = *evaluation.periods.last().unwrap();
+    let data = kpi::report::build::ReportData::new(&ruleset, &evaluation, period, Locale::En).unwrap();
+    let portfolio = data.portfolio(&[]).unwrap().portfolio.unwrap();
+    let summary = &portfolio.summary;
+    let graded: usize = summary.grades.iter().map(|g| g.count).sum();
+    assert_eq!(graded, 3, "each account's headline grade is counted once");
+    let best = summary.best.as_ref().unwrap();
+    let worst = summary.worst.as_ref().unwrap();
+    assert!(best.total > worst.total, "{best:?} {worst:?}");
+    // 晨光咖啡's brand-exposure total rose 13.2 points in October, the largest move.
+    let top = &summary.moves[0];
+    assert_eq!((top.entity.as_str(), top.scorecard.as_str()), ("晨光咖啡", "brand_exposure"));
+    assert!((top.change.unwrap() - 13.2).abs() < 0.05, "{top:?}");
+    let moves: Vec<f64> = summary.moves.iter().map(|m| m.change.unwrap().abs()).collect();
+    assert!(moves.windows(2).all(|w| w[0] >= w[1]), "largest first: {moves:?}");
+    let driven: f64 = top.drivers.iter().map(|d| d.change).sum();
+    assert!((driven - top.change.unwrap()).abs() < 0.05, "the drivers add up to the move: {driven} {top:?}");
+    // The open-rate warning fired for all three accounts: the most pressing, its advice once.
+    let concern = &summary.concerns[0];
+    assert_eq!((concern.id.as_str(), concern.entities.len(), concern.findings.len()), ("low_open_rate", 3, 3));
+    assert_eq!(portfolio.concerns.iter().map(|c| c.entities.len()).sum::<usize>(), portfolio.findings.len());
+    // The accounts × KPIs table: the KPIs with bands, each value with its band's tone.
+    assert!(portfolio.kpi_columns.iter().any(|c| c.id == "read_rate"), "{:?}", portfolio.kpi_columns);
+    let read_rate = portfolio.kpi_columns.iter().position(|c| c.id == "read_rate").unwrap();
+    let mall = portfolio.kpi_rows.iter().find(|row| row.entity == "晨光咖啡商城").unwrap();
+    let cell = &mall.values[read_rate];
+    assert_eq!((cell.band_label.as_deref(), cell.band_tone), (Some("Fail"), Some(kpi::report::context::Tone::Bad)));
+    let trend = &portfolio.scorecards[0].ranking[0].trend;
+    assert_eq!(trend.len(), 12, "each account's total over the last 12 periods");
+}

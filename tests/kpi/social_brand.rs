@@ -56,4 +56,11 @@ fn the_portfolio_counts_the_accounts_apart_from_the_competitors() {
     assert_eq!((portfolio.entities, portfolio.competitors), (4, 2), "four accounts of the brand, two competitors");
     assert_eq!(portfolio.accounts.len(), 4, "the accounts × scorecards table has a row per account");
     assert!(portfolio.accounts.iter().all(|account| !account.starts_with("竞品")), "{:?}", portfolio.accounts);
+    let rows: Vec<&str> = portfolio.kpi_rows.iter().map(|row| row.entity.as_str()).collect();
+    assert_eq!(rows, portfolio.accounts, "the accounts × KPIs table has the accounts only");
+    let competitors: Vec<&str> = portfolio.competitor_rows.iter().map(|row| row.entity.as_str()).collect();
+    assert_eq!(competitors.len(), 2, "the competitors are shown apart: {competitors:?}");
+    assert!(competitors.iter().all(|c| c.starts_with("竞品")), "{competitors:?}");
+    let graded: usize = portfolio.summary.grades.iter().map(|g| g.count).sum();
+    assert!(graded <= 4, "the summary grades the accounts, not the competitors: {graded}");
 }

@@ -1,0 +1,283 @@
+//! The portfolio overview: the executive summary, the accounts × scorecards and accounts × KPIs
+//! tables, each scorecard's ranking, the movers and the findings, with the competitors apart.
+
+use super::ReportData;
+use crate::appraise::Cell;
+use crate::compile::GridColumn;
+use crate::error::Result;
+use crate::format::Direction;
+use crate::report::context::*;
+use crate::report::names::ENTITY_FOLDER;
+use crate::ruleset::model::{Section, Severity};
+
+/// How many moves and findings the executive summary names.
+const SUMMARY_ITEMS: usize = 3;
+
+impl ReportData<'_> {
+    /// The portfolio overview; `stems` are the file stems of the entity reports written with
+    /// it, none when there are none.
+    pub fn portfolio(&self, stems: &[String]) -> Result<Report> {
+        let mut movers = Vec::new();
+        let scorecards = self.ruleset.scorecards.keys().map(|name| self.standings(name, &mut movers)).collect();
+        movers.sort_by(|a, b| {
+            let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
+            size(b)
+                .total_cmp(&size(a))
+                .then_with(|| a.entity.cmp(&b.entity))
+                .then_with(|| a.scorecard.cmp(&b.scorecard))
+        });
+        let findings = self.findings()?;
+        let diagnoses = [Severity::Critical, Severity::Warning, Severity::Info]
+            .into_iter()
+            .map(|severity| {
+                let count = findings.iter().filter(|f| f.diagnosis.severity == severity).count();
+                SeverityCount { severity, count }
+            })
+            .collect();
+        let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone(), self.quality.clone());
+        report.commentary = self.commentaries.of_period().filter(|_| self.shows(Section::Commentary));
+        // Competitors are compared with, not appraised: they are not counted as accounts.
+        let accounts: Vec<String> = (0..self.entities().len())
+            .filter(|index| !self.is_competitor(*index))
+            .map(|index| self.entities()[index].clone())
+            .collect();
+        let entities = accounts.len();
+        let competitors = self.competitors.len();
+        let reports = self
+            .entities()
+            .iter()
+            .zip(stems)
+            .enumerate()
+            .filter(|(index, _)| !self.is_competitor(*index))
+            .map(|(_, (entity, stem))| EntityFile { entity: entity.clone(), file: format!("{ENTITY_FOLDER}/{stem}") })
+            .collect();
+        let (kpi_columns, kpi_rows, competitor_rows) = self.kpi_table();
+        let concerns = concerns(&findings);
+        let summary = self.summary(&concerns);
+        report.portfolio = Some(Portfolio {
+            summary,
+            kpi_columns,
+            kpi_rows,
+            competitor_rows,
+            entities,
+            competitors,
+            accounts,
+            scorecards,
+            movers,
+            diagnoses,
+            findings,
+            concerns,
+            reports,
+        });
+        Ok(report)
+    }
+
+    /// The accounts' indices, competitors left out.
+    fn accounts(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.entities().len()).filter(|index| !self.is_competitor(*index))
+    }
+
+    /// The executive summary: grades of the headline scorecards, best and weakest, the biggest
+    /// moves with what drove them, and the most severe findings with whom they concern.
+    fn summary(&self, concerns: &[Concern]) -> Summary {
+        let headlines: Vec<ScorecardReport> = self.accounts().filter_map(|entity| self.headline(entity)).collect();
+        let count = |grade: &String| headlines.iter().filter(|card| card.grade.as_ref() == Some(grade)).count();
+        let grades =
+            self.ruleset.grades.iter().map(|(grade, _)| GradeCount { grade: grade.clone(), count: count(grade) });
+        let standings: Vec<Standing> = self
+            .accounts()
+            .zip(&headlines)
+            .filter_map(|(entity, card)| {
+                Some(Standing {
+                    entity: self.entities()[entity].clone(),
+                    scorecard: card.label.clone(),
+                    total: card.total?,
+                    grade: card.grade.clone(),
+                    grade_tone: card.grade_tone,
+                })
+            })
+            .collect();
+        let best = standings.iter().max_by(|a, b| a.total.total_cmp(&b.total).then_with(|| b.entity.cmp(&a.entity)));
+        let worst = standings.iter().min_by(|a, b| a.total.total_cmp(&b.total).then_with(|| a.entity.cmp(&b.entity)));
+        Summary {
+            grades: grades.collect(),
+            best: best.cloned(),
+            worst: worst
+                .filter(|w| standings.len() > 1 && Some(w.entity.as_str()) != best.map(|b| b.entity.as_str()))
+                .cloned(),
+            moves: self.biggest_moves(),
+            concerns: concerns.iter().take(SUMMARY_ITEMS).cloned().collect(),
+        }
+    }
+
+    /// The first scorecard that applies to the entity, as its report's headline.
+    fn headline(&self, entity: usize) -> Option<ScorecardReport> {
+        let cell = self.cell(entity, self.period);
+        let name = self.ruleset.scorecards.keys().find(|name| cell.flag(GridColumn::Applies(name)))?;
+        Some(self.scorecard(entity, name, &[]))
+    }
+
+    /// The largest changes of any account's total, largest first.
+    fn biggest_moves(&self) -> Vec<Mover> {
+        let mut moves = Vec::new();
+        for entity in self.accounts() {
+            let cell = self.cell(entity, self.period);
+            for name in self.ruleset.scorecards.keys().filter(|name| cell.flag(GridColumn::Applies(name))) {
+                let report = self.scorecard(entity, name, &[]);
+                let Some(change) = report.change.filter(|c| *c != 0.0) else { continue };
+                moves.push(Mover {
+                    entity: cell.entity.to_string(),
+                    scorecard: report.id,
+                    label: report.label,
+                    previous_grade: report.previous_grade,
+                    grade: report.grade,
+                    change: Some(change),
+                    direction: if change > 0.0 { Direction::Up } else { Direction::Down },
+                    drivers: report.drivers,
+                });
+            }
+        }
+        let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
+        moves.sort_by(|a, b| size(b).total_cmp(&size(a)).then_with(|| a.entity.cmp(&b.entity)));
+        moves.truncate(SUMMARY_ITEMS);
+        moves
+    }
+
+    /// The accounts × KPIs table, and the competitors' rows of it.
+    fn kpi_table(&self) -> (Vec<KpiColumn>, Vec<KpiRow>, Vec<KpiRow>) {
+        let model = &self.ruleset.model;
+        let banded: Vec<&String> =
+            model.kpis.iter().filter(|(_, kpi)| !kpi.bands.is_empty()).map(|(id, _)| id).collect();
+        let ids: Vec<&String> = match banded.is_empty() {
+            false => banded,
+            true => model
+                .kpis
+                .keys()
+                .filter(|kpi| self.ruleset.scorecards.values().any(|s| s.weights.contains_key(*kpi)))
+                .collect(),
+        };
+        let columns = ids
+            .iter()
+            .map(|id| KpiColumn {
+                id: id.to_string(),
+                label: self.ruleset.kpi_label(id, self.locale),
+                format: model.kpis[*id].format,
+                decimals: model.kpis[*id].decimals,
+            })
+            .collect();
+        let row = |entity: usize| {
+            let cell = self.cell(entity, self.period);
+            let values = ids.iter().map(|kpi| kpi_cell(self, &cell, kpi)).collect();
+            KpiRow { entity: cell.entity.to_string(), values }
+        };
+        let accounts = self.accounts().map(row).collect();
+        let competitors = self.competitors.iter().map(|entity| row(*entity)).collect();
+        (columns, accounts, competitors)
+    }
+
+    /// A scorecard's ranking and grade counts in the period; the entities whose grade changed
+    /// go to `movers`.
+    fn standings(&self, name: &str, movers: &mut Vec<Mover>) -> PortfolioScorecard {
+        let mut ranking = Vec::new();
+        let mut unscored = Vec::new();
+        for entity in 0..self.entities().len() {
+            let cell = self.cell(entity, self.period);
+            if !cell.flag(GridColumn::Applies(name)) {
+                continue;
+            }
+            let report = self.scorecard(entity, name, &[]);
+            match report.total {
+                Some(total) => ranking.push(self.ranked(entity, &report, total)),
+                None => unscored.push(cell.entity.to_string()),
+            }
+            movers.extend(self.mover(&cell, report));
+        }
+        ranking.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.entity.cmp(&b.entity)));
+        let count = |grade: &String| ranking.iter().filter(|r| r.grade.as_ref() == Some(grade)).count();
+        let grades =
+            self.ruleset.grades.iter().map(|(grade, _)| GradeCount { grade: grade.clone(), count: count(grade) });
+        let label = self.ruleset.scorecard_label(name, self.locale);
+        PortfolioScorecard { id: name.to_string(), label, grades: grades.collect(), ranking, unscored }
+    }
+
+    fn ranked(&self, entity: usize, report: &ScorecardReport, total: f64) -> Ranked {
+        let previous_rank = self.previous().and_then(|p| self.cell(entity, p).number(GridColumn::Rank(&report.id)));
+        Ranked {
+            rank: report.rank.unwrap_or(0),
+            entity: self.entities()[entity].clone(),
+            total,
+            grade: report.grade.clone(),
+            grade_tone: report.grade_tone,
+            previous_total: report.previous_total,
+            previous_rank: previous_rank.map(|r| r as usize),
+            change: report.change,
+            trend: self.trend().map(|p| self.cell(entity, p).number(GridColumn::Total(&report.id))).collect(),
+        }
+    }
+
+    /// The entity's move, when its grade changed since the previous period.
+    fn mover(&self, cell: &Cell, report: ScorecardReport) -> Option<Mover> {
+        let (Some(grade), Some(previous)) = (&report.grade, &report.previous_grade) else { return None };
+        if grade == previous {
+            return None;
+        }
+        let improved = self.grade_order(grade) < self.grade_order(previous);
+        Some(Mover {
+            entity: cell.entity.to_string(),
+            scorecard: report.id,
+            label: report.label,
+            previous_grade: report.previous_grade,
+            grade: report.grade,
+            change: report.change,
+            direction: if improved { Direction::Up } else { Direction::Down },
+            drivers: report.drivers,
+        })
+    }
+
+    /// Every finding of the period, most severe first.
+    fn findings(&self) -> Result<Vec<EntityDiagnosis>> {
+        let mut findings = Vec::new();
+        for entity in 0..self.entities().len() {
+            let cell = self.cell(entity, self.period);
+            for diagnosis in self.diagnoses(&cell)? {
+                findings.push(EntityDiagnosis { entity: cell.entity.to_string(), diagnosis });
+            }
+        }
+        findings.sort_by_key(|f| std::cmp::Reverse(f.diagnosis.severity));
+        Ok(findings)
+    }
+}
+
+/// A KPI's value in a cell, with its band's label and tone.
+fn kpi_cell(data: &ReportData, cell: &Cell, kpi: &str) -> KpiCell {
+    let band = cell.text(GridColumn::Band(kpi));
+    KpiCell {
+        value: cell.number(GridColumn::Value(kpi)),
+        band_label: band.as_ref().map(|b| data.ruleset.band_label(kpi, b, data.locale)),
+        band_tone: band.as_ref().and_then(|b| data.ruleset.band_tone(kpi, b)),
+    }
+}
+
+/// The findings of the period by diagnosis and advice, most severe first, then the most
+/// accounts first.
+fn concerns(findings: &[EntityDiagnosis]) -> Vec<Concern> {
+    let mut concerns: Vec<Concern> = Vec::new();
+    for found in findings {
+        let d = &found.diagnosis;
+        match concerns.iter_mut().find(|c| c.id == d.id && c.advice == d.advice) {
+            Some(concern) => {
+                concern.entities.push(found.entity.clone());
+                concern.findings.push(d.finding.clone());
+            }
+            None => concerns.push(Concern {
+                id: d.id.clone(),
+                severity: d.severity,
+                advice: d.advice.clone(),
+                entities: vec![found.entity.clone()],
+                findings: vec![d.finding.clone()],
+            }),
+        }
+    }
+    concerns.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| b.entities.len().cmp(&a.entities.len())));
+    concerns
+}
