@@ -186,7 +186,7 @@ pub fn explain_cell(
         tree: explainer.kpi_step(kpi, &mut Vec::new()),
         target: explainer.target(kpi),
         attainment: cell.number(GridColumn::Attainment(kpi)),
-        attainment_rule: ruleset.kpis[kpi].target.as_ref().map(|_| attainment_rule(model)),
+        attainment_rule: ruleset.kpis[kpi].target.as_ref().map(|_| attainment_rule(model, locale)),
         attainment_cap: ruleset.kpis[kpi].attainment_cap(),
         score: cell.number(GridColumn::Score(kpi)),
         score_rule: score_rule(ruleset, kpi),
@@ -197,11 +197,13 @@ pub fn explain_cell(
     }
 }
 
-fn attainment_rule(kpi: &Kpi) -> String {
+/// How attainment is computed, in words of the reader's language.
+fn attainment_rule(kpi: &Kpi, locale: Locale) -> String {
     match kpi.better {
-        Better::Higher => "value / target".to_string(),
-        Better::Lower => "target / value (lower is better)".to_string(),
+        Better::Higher => locale.pick("实际值 / 目标", "value / target"),
+        Better::Lower => locale.pick("目标 / 实际值（越低越好）", "target / value (lower is better)"),
     }
+    .to_string()
 }
 
 /// The scoring formula as written: the KPI's own, or `scoring.default` (written or implied).

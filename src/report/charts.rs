@@ -344,7 +344,7 @@ pub fn radar_chart(axes: &[Axis], locale: Locale, title: &str) -> String {
     }
     let radar = Radar { axes: axes.len() };
     let mut out = String::new();
-    open_svg(&mut out, Radar::WIDTH as u32, 320, title);
+    open_svg(&mut out, Radar::WIDTH as u32, Radar::HEIGHT as u32, title);
     radar.rings(&mut out);
     radar.axes(&mut out, axes, style);
     let scores = axes.iter().enumerate().map(|(i, a)| radar.point(i, a.score.unwrap_or(0.0).clamp(0.0, Radar::SCALE)));
@@ -364,7 +364,8 @@ struct Radar {
 impl Radar {
     /// Wide enough for a label of seven CJK characters and its score on either side.
     const WIDTH: f64 = 460.0;
-    const CENTRE: (f64, f64) = (Self::WIDTH / 2.0, 165.0);
+    const HEIGHT: f64 = 350.0;
+    const CENTRE: (f64, f64) = (Self::WIDTH / 2.0, Self::HEIGHT / 2.0);
     const RADIUS: f64 = 110.0;
     /// The score at the outer ring.
     const SCALE: f64 = 120.0;
@@ -384,16 +385,25 @@ impl Radar {
         points.map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ")
     }
 
-    /// Rings at 50, 100 (on target, dashed) and 120 points, each labelled.
+    /// Rings at 50, 100 (on target, dashed) and 120 points, each labelled between the last axis
+    /// and the first, where no corner of the scores' polygon is, over a white halo.
     fn rings(&self, out: &mut String) {
-        let (cx, cy) = Self::CENTRE;
         for ring in [50.0, 100.0, 120.0] {
             let corners = Self::corners((0..self.axes).map(|i| self.point(i, ring)));
             let (stroke, dash) = if ring == 100.0 { (TARGET, r#" stroke-dasharray="6 4""#) } else { (GRID, "") };
             let _ = write!(out, r#"<polygon points="{corners}" fill="none" stroke="{stroke}"{dash}/>"#);
-            let (x, y) = (cx + 3.0, cy - Self::RADIUS * ring / Self::SCALE - 2.0);
-            let _ = write!(out, r#"<text x="{x:.1}" y="{y:.1}" font-size="10" fill="{MUTED}">{ring}</text>"#);
+            let (x, y) = self.between_last_and_first(Self::RADIUS * ring / Self::SCALE);
+            let _ = write!(
+                out,
+                r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" font-size="9" fill="{MUTED}" stroke="#fff" stroke-width="3" paint-order="stroke">{ring}</text>"##
+            );
         }
+    }
+
+    /// The point at `distance` from the centre, half-way between the last axis and the first.
+    fn between_last_and_first(&self, distance: f64) -> (f64, f64) {
+        let angle = -std::f64::consts::FRAC_PI_2 - std::f64::consts::PI / self.axes as f64;
+        (Self::CENTRE.0 + distance * angle.cos(), Self::CENTRE.1 + distance * angle.sin() + 3.0)
     }
 
     /// A line for each axis, and its KPI and score at its end.
@@ -416,16 +426,37 @@ impl Radar {
                 "end" => lx,
                 _ => Self::WIDTH,
             } - 4.0;
-            let label = fit(axis.label, room - drawn_width(&format!(" {score}"), 11.0), 11.0);
-            let _ = write!(
-                out,
-                r#"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" font-size="11">{} <tspan font-weight="600">{}</tspan></text>"#,
-                ly + 4.0,
-                escape(&label),
-                escape(&score)
-            );
+            // The label on up to two lines, the score after it on the last; never over the edge.
+            let room = room - drawn_width(&format!(" {score}"), 11.0);
+            let mut lines = wrap(axis.label, room, 11.0, 2);
+            let last = lines.pop().unwrap_or_default();
+            lines.push(fit(&last, room, 11.0));
+            // Labels above the centre grow upwards, the others downwards, away from the polygon.
+            let top = if ly < cy - 1.0 { ly + 4.0 - 13.0 * (lines.len() - 1) as f64 } else { ly + 4.0 };
+            let _ = write!(out, r#"<text text-anchor="{anchor}" font-size="11">"#);
+            for (index, line) in lines.iter().enumerate() {
+                let y = top + 13.0 * index as f64;
+                let _ = write!(out, r#"<tspan x="{lx:.1}" y="{y:.1}">{}</tspan>"#, escape(line));
+            }
+            let _ = write!(out, r#"<tspan font-weight="600"> {}</tspan></text>"#, escape(&score));
         }
     }
+}
+
+/// `text` in lines of at most `px` drawn width, broken between words (or between CJK
+/// characters), at most `max` lines; the last may be longer, for [`fit`] to cut.
+fn wrap(text: &str, px: f64, font_size: f64, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_inclusive(|c: char| c == ' ' || c.width() == Some(2)) {
+        let line = lines.last_mut().expect("one line at least");
+        let fits = drawn_width(&format!("{line}{word}"), font_size) <= px;
+        if fits || line.is_empty() || lines.len() == max {
+            lines.last_mut().expect("one line at least").push_str(word);
+        } else {
+            lines.push(word.to_string());
+        }
+    }
+    lines.into_iter().map(|line| line.trim_end().to_string()).collect()
 }
 
 /// A small inline line of recent values, with the latest one marked.
@@ -504,6 +535,19 @@ mod tests {
             .into_iter()
             .map(|label| Axis { label, score: Some(120.0) })
             .collect();
-        assert!(radar_chart(&axes, Locale::ZhCn, "t").contains(">品牌提及量占比 <tspan"), "the side label fits whole");
+        assert!(radar_chart(&axes, Locale::ZhCn, "t").contains(">品牌提及量占比</tspan>"), "the side label fits whole");
+    }
+
+    #[test]
+    fn a_long_radar_label_wraps_onto_a_second_line_before_it_is_cut() {
+        assert_eq!(wrap("Share of voice", 60.0, 11.0, 2), ["Share of", "voice"]);
+        assert_eq!(wrap("粉丝复合增长率（推广期）", 77.0, 11.0, 2), ["粉丝复合增长率", "（推广期）"]);
+        let axes: Vec<Axis> = ["Reach", "Share rate", "Interaction rate", "Follower growth", "Share of voice"]
+            .into_iter()
+            .map(|label| Axis { label, score: Some(100.0) })
+            .collect();
+        let svg = radar_chart(&axes, Locale::En, "t");
+        assert!(svg.contains(">Share of voice</tspan>") || svg.contains(">voice</tspan>"), "{svg}");
+        assert!(!svg.contains('…'), "nothing is cut: {svg}");
     }
 }
