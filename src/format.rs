@@ -48,6 +48,11 @@ pub fn attainment(attainment: f64) -> String {
     percent(attainment, 0)
 }
 
+/// A change of a percent, in percentage points: `0.012` → `1.2pp`, `1.2个百分点`.
+pub fn points(change: f64, decimals: u8, locale: Locale) -> String {
+    format!("{}{}", fixed(change * 100.0, decimals), locale.pick("个百分点", "pp"))
+}
+
 /// `0.3125` → `31.3%` (one decimal by default).
 pub fn percent(fraction: f64, decimals: u8) -> String {
     format!("{}%", fixed(fraction * 100.0, decimals))

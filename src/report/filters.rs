@@ -51,7 +51,7 @@ fn delta(state: &State, change: &Value, kpi: Option<Value>, locale: Locale) -> R
         None => ((ValueFormat::Number, Some(1)), false),
     };
     let magnitude = match format {
-        ValueFormat::Percent => format!("{}pp", format::fixed(change.abs() * 100.0, decimals.unwrap_or(1))),
+        ValueFormat::Percent => format::points(change.abs(), decimals.unwrap_or(1), locale),
         _ => format::value(Some(change.abs()), format, decimals, locale),
     };
     let direction = Direction::of(change, &magnitude);

@@ -15,6 +15,7 @@ mod functions;
 mod fuzz;
 mod grammar;
 mod init;
+mod languages;
 mod layers;
 mod limits;
 mod parts;
