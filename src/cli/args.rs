@@ -176,6 +176,8 @@ pub struct DiffArgs {
     pub period: PeriodFlag,
     #[arg(long, value_parser = choice::<DiffFormat>(), default_value = "text")]
     pub format: DiffFormat,
+    #[command(flatten)]
+    pub language: Language,
 }
 
 #[derive(Debug, FlagGroup)]

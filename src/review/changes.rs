@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use crate::locale::Locale;
 use crate::ruleset::Ruleset;
 
 /// One change, as `kpi diff` shows it: `kpis.read_rate: target 30% → 35%`.
@@ -125,8 +126,9 @@ fn shown(value: &Json) -> String {
     }
 }
 
-impl std::fmt::Display for Change {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Change {
+    /// The change on one line, its words in `locale`: `~ kpis.growth: target 100 → 150`.
+    pub fn describe(&self, locale: Locale) -> String {
         let what = match (self.section.as_str(), self.name.is_empty()) {
             (_, true) => self.field.clone().unwrap_or_default(),
             (section, false) => format!("{section}.{}", self.name),
@@ -137,11 +139,17 @@ impl std::fmt::Display for Change {
         };
         let value = |v: &Option<String>| v.clone().unwrap_or_default();
         match self.kind {
-            ChangeKind::Added if self.field.is_none() => write!(f, "+ {what}: added"),
-            ChangeKind::Removed if self.field.is_none() => write!(f, "- {what}: removed"),
-            ChangeKind::Added => write!(f, "~ {what}:{field} set to {}", value(&self.after)),
-            ChangeKind::Removed => write!(f, "~ {what}:{field} unset (was {})", value(&self.before)),
-            ChangeKind::Changed => write!(f, "~ {what}:{field} {} → {}", value(&self.before), value(&self.after)),
+            ChangeKind::Added if self.field.is_none() => format!("+ {what}: {}", locale.pick("新增", "added")),
+            ChangeKind::Removed if self.field.is_none() => format!("- {what}: {}", locale.pick("删除", "removed")),
+            ChangeKind::Added => format!("~ {what}:{field} {} {}", locale.pick("设为", "set to"), value(&self.after)),
+            ChangeKind::Removed => {
+                let before = value(&self.before);
+                locale.pick(
+                    format!("~ {what}:{field} 取消（原为 {before}）"),
+                    format!("~ {what}:{field} unset (was {before})"),
+                )
+            }
+            ChangeKind::Changed => format!("~ {what}:{field} {} → {}", value(&self.before), value(&self.after)),
         }
     }
 }

@@ -14,6 +14,7 @@ pub use impact::{Fired, Impact, TotalChange, impact};
 
 use crate::engine::Period;
 use crate::error::Result;
+use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 
 /// Two rulesets compared: the JSON of `kpi diff --format json`.
@@ -54,10 +55,11 @@ pub fn review(
 }
 
 impl Review {
-    pub fn render(&self, format: DiffFormat) -> String {
+    /// The review in `format`; text and Markdown in `locale`.
+    pub fn render(&self, format: DiffFormat, locale: Locale) -> String {
         match format {
-            DiffFormat::Text => render::text(self),
-            DiffFormat::Md => render::markdown(self),
+            DiffFormat::Text => render::text(self, locale),
+            DiffFormat::Md => render::markdown(self, locale),
             DiffFormat::Json => serde_json::to_string_pretty(self).expect("a review serializes") + "\n",
         }
     }

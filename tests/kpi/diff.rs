@@ -179,5 +179,18 @@ fn a_stricter_target_on_the_example_client_shows_the_diagnoses_it_starts() {
         ],
     );
     assert!(out.contains("~ kpis.read_rate: target 30% → 35%\n"), "{out}");
-    assert!(out.contains("diagnoses that start firing: 晨光会员俱乐部 · low_read_rate\n"), "{out}");
+    assert!(out.contains("新触发的诊断: 晨光会员俱乐部 · low_read_rate\n"), "in the ruleset's language: {out}");
+}
+
+#[test]
+fn the_review_reads_in_the_rulesets_language_or_lang() {
+    let mut args = FIXTURES.to_vec();
+    args.extend(["--lang", "zh-CN"]);
+    let review = kpi_diff(manifest_dir(), &args);
+    assert!(review.contains("- diagnoses.low_growth: 删除\n+ diagnoses.short_of_target: 新增"), "{review}");
+    assert!(review.contains("2026-10 的影响：\n  b · main: 100.0 → 93.3 (A → B)  ← 等级改变"), "{review}");
+    assert!(review.contains("不再触发的诊断: b · low_growth"), "{review}");
+    args.extend(["--format", "md"]);
+    let markdown = kpi_diff(manifest_dir(), &args);
+    assert!(markdown.contains("### 2026-10 的影响\n\n1 个等级改变；1 个其他总分不变。"), "{markdown}");
 }

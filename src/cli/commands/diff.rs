@@ -4,13 +4,14 @@
 use std::path::PathBuf;
 
 use kpi::engine::Period;
+use kpi::locale::Locale;
 use kpi::review::DiffFormat;
 use kpi::review::git::{self, Revision};
 use kpi::ruleset::CheckedRuleset;
 use kpi::{Error, ErrorKind, Errors, project};
 
 use crate::cli::args::DiffArgs;
-use crate::cli::shared::{folder, selection};
+use crate::cli::shared::{folder, locale, selection};
 
 pub struct Config {
     old: (String, CheckedRuleset),
@@ -18,11 +19,13 @@ pub struct Config {
     with_data: bool,
     period: Option<Period>,
     format: DiffFormat,
+    /// The language of the review: `--lang`, else the new ruleset's.
+    locale: Locale,
 }
 
 impl Config {
     pub fn new(args: DiffArgs) -> Result<Config, Errors> {
-        let DiffArgs { old, new, data, period, format } = args;
+        let DiffArgs { old, new, data, period, format, language } = args;
         folder("--data", data.as_ref())?;
         if period.period.is_some() && data.is_none() {
             return Err(Error::new(ErrorKind::FlagNeeds { flag: "--period", needs: "--data" }).into());
@@ -45,14 +48,15 @@ impl Config {
         };
         let period = selection(&new_ruleset, period.period, None)?.period;
         let with_data = data.is_some();
-        Ok(Config { old: (old, old_ruleset), new: (new, new_ruleset), with_data, period, format })
+        let locale = locale(&new_ruleset, &language);
+        Ok(Config { old: (old, old_ruleset), new: (new, new_ruleset), with_data, period, format, locale })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
         let (old_name, old) = &self.old;
         let (new_name, new) = &self.new;
         let review = kpi::review::review((old_name, old), (new_name, new), self.with_data, self.period)?;
-        print!("{}", review.render(self.format));
+        print!("{}", review.render(self.format, self.locale));
         Ok(0)
     }
 }
