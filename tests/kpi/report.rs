@@ -518,3 +518,30 @@ fn the_portfolio_summary_names_best_and_weakest_the_biggest_moves_with_their_dri
     let trend = &portfolio.scorecards[0].ranking[0].trend;
     assert_eq!(trend.len(), 12, "each account's total over the last 12 periods");
 }
+
+#[test]
+fn every_kpi_a_finding_names_is_written_as_its_table_writes_it() {
+    // "Conversion rate 0.85%" in the finding, 0.85% in the table: one rounding for one number.
+    let mut checked = 0;
+    for example in ["examples/wechat/ruleset.yaml", "examples/social-brand/ruleset.yaml"] {
+        let ruleset = kpi::project::open(&manifest_dir().join(example), None).unwrap();
+        let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+        for locale in [Locale::ZhCn, Locale::En] {
+            for period in evaluation.periods.iter().rev().take(3) {
+                let data = kpi::report::build::ReportData::new(&ruleset, &evaluation, *period, locale).unwrap();
+                for index in (0..data.entities().len()).filter(|i| !data.is_competitor(*i)) {
+                    let entity = data.entity(index).unwrap().entity.unwrap();
+                    for finding in &entity.diagnoses {
+                        for kpi in entity.kpis.iter().filter(|k| finding.finding.contains(&format!("{} ", k.label))) {
+                            let shown = kpi::format::value(kpi.value, kpi.format, kpi.decimals, locale);
+                            let said = format!("{} {shown}", kpi.label);
+                            assert!(finding.finding.contains(&said), "{example} {period:?}: {said:?} in {finding:?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "the examples' findings name their KPIs: {checked} checked");
+}
