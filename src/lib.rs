@@ -25,6 +25,7 @@ pub mod compile;
 pub mod engine;
 pub mod expr;
 pub mod output;
+pub mod preview;
 pub mod project;
 pub mod report;
 pub mod review;

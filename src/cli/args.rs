@@ -67,6 +67,9 @@ pub enum Command {
     /// Render appraisal reports (of the latest period with data unless --period): a portfolio
     /// overview and, with --per-entity, one per entity.
     Report(ReportArgs),
+    /// Serve the reports on 127.0.0.1 and reload them in the browser when the ruleset, the
+    /// data, the templates or the commentary change.
+    Preview(PreviewArgs),
     /// Start a client: a folder with a ruleset extending a built-in, sample exports, a passing
     /// test file, a templates/ folder, a .gitignore and a README.
     Init(InitArgs),
@@ -151,6 +154,25 @@ pub struct ReportArgs {
     /// The folder to write into; reports go to DIR/PERIOD/.
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub input: Input,
+    #[command(flatten)]
+    pub period: PeriodFlag,
+    #[command(flatten)]
+    pub language: Language,
+    /// A folder of templates that replace the shipped ones by name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Who the reports are for (the ruleset's `report.audience`, else the client).
+    #[arg(long, value_parser = choice::<Audience>())]
+    pub audience: Option<Audience>,
+    /// The port on 127.0.0.1 (0: any free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
 }
 
 #[derive(Debug, FlagGroup)]

@@ -19,6 +19,7 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
         Command::Run(args) => run::Config::new(args)?.run(),
         Command::Explain(args) => explain::Config::new(args)?.run(),
         Command::Report(args) => report::Config::new(args)?.run(),
+        Command::Preview(args) => preview::Config::new(args)?.run(),
         Command::Init(args) => init::Config::new(args)?.run(),
         Command::Diff(args) => diff::Config::new(args)?.run(),
         Command::Show(args) => show::Config::new(args)?.run(),

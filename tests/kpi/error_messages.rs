@@ -244,3 +244,12 @@ fn missing_label() {
     let case = case_with(&rules, &[]);
     insta::assert_snapshot!(stderr_exiting(&case, &["check", "ruleset.yaml"], 0));
 }
+
+#[test]
+fn port_unavailable() {
+    let case = case_with(RULES, &[]);
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let stderr = stderr_of(&case, &["preview", "ruleset.yaml", "--port", &port]);
+    insta::assert_snapshot!(stderr.replace(&port, "<port>"));
+}

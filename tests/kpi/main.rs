@@ -20,6 +20,7 @@ mod layers;
 mod limits;
 mod parts;
 mod platforms;
+mod preview;
 mod quality;
 mod report;
 mod rollups;

@@ -5,6 +5,7 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod init;
+pub mod preview;
 pub mod report;
 pub mod run;
 pub mod schema;

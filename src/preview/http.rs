@@ -1,0 +1,124 @@
+//! Just enough HTTP for a browser on the same machine: `GET` of a report, of `/version` for the
+//! reload, nothing else. A request is read to at most a few kilobytes with a time limit, and an
+//! address is looked up among the reports rendered, never opened as a path.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::site::Site;
+use crate::report::escape;
+
+/// The most of a request read: its line and headers.
+const MAX_REQUEST: u64 = 8 * 1024;
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The script added to every page served (not to the report files): it asks for the build's
+/// version every second and reloads the page when it changes.
+const RELOAD: &str = r#"<script>(function(){var v=null;setInterval(function(){fetch('/version').then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},1000)})();</script>"#;
+
+pub fn answer(stream: TcpStream, site: &Mutex<Site>) {
+    let _ = stream.set_read_timeout(Some(TIMEOUT));
+    let _ = stream.set_write_timeout(Some(TIMEOUT));
+    let mut line = String::new();
+    let mut reader = BufReader::new((&stream).take(MAX_REQUEST));
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // The headers are read to their end, so that the browser is done writing when the answer
+    // comes and the connection closes.
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|read| read > 0) && header.trim_end() != "" {
+        header.clear();
+    }
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let (status, kind, body) = match method {
+        "GET" => page(site, &decode(target.split('?').next().unwrap_or_default())),
+        _ => (405, "text/plain; charset=utf-8", b"only GET".to_vec()),
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        if status == 200 { "OK" } else { "Not OK" },
+        body.len()
+    );
+    let mut stream = stream;
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
+}
+
+/// The answer to `GET address`.
+fn page(site: &Mutex<Site>, address: &str) -> (u16, &'static str, Vec<u8>) {
+    let site = site.lock().unwrap_or_else(|e| e.into_inner());
+    if address == "/version" {
+        return (200, "text/plain; charset=utf-8", site.version.to_string().into_bytes());
+    }
+    let html = match &site.pages {
+        Err(diagnostics) => {
+            let text = escape::html(&strip_colour(diagnostics));
+            format!(
+                "<!DOCTYPE html><meta charset=\"utf-8\"><title>kpi preview</title><pre style=\"font: 13px/1.5 monospace; padding: 24px; white-space: pre-wrap\">{text}</pre>"
+            )
+        }
+        Ok(pages) => match pages.files.get(address).map(std::fs::read_to_string) {
+            Some(Ok(html)) => html,
+            _ => return (404, "text/plain; charset=utf-8", b"no such report".to_vec()),
+        },
+    };
+    let served = match html.rfind("</body>") {
+        Some(at) => format!("{}{RELOAD}{}", &html[..at], &html[at..]),
+        None => format!("{html}{RELOAD}"),
+    };
+    (200, "text/html; charset=utf-8", served.into_bytes())
+}
+
+/// A request target with its `%XX` escapes decoded (report names are UTF-8).
+fn decode(target: &str) -> String {
+    let bytes = target.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Diagnostics without the terminal's colour codes.
+fn strip_colour(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_decoded_and_colour_codes_dropped() {
+        assert_eq!(decode("/entities/%E6%99%A8%E5%85%89.html"), "/entities/晨光.html");
+        assert_eq!(decode("/a%2"), "/a%2");
+        assert_eq!(strip_colour("\u{1b}[1;31merror\u{1b}[0m: x"), "error: x");
+    }
+}

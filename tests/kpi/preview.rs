@@ -1,0 +1,104 @@
+//! `kpi preview`: the reports served on 127.0.0.1, rebuilt when a watched file changes, with a
+//! broken ruleset's diagnostics on the page, and nothing served but the reports.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::Case;
+
+const RULES: &str = "ruleset: preview\ngrain: { entity: account, period: month }\n\
+    sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+    measures:\n  new: sum(users.new)\n\
+    kpis:\n  growth: { formula: new, target: 100 }\n";
+
+/// The preview, stopped when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `kpi preview` on any free port and reads the address it serves on.
+fn start(case: &Case) -> (Running, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["preview", "ruleset.yaml", "--port", "0", "--lang", "en"])
+        .current_dir(case.dir.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let address = line.split_whitespace().next().unwrap().to_string();
+    assert!(address.starts_with("http://127.0.0.1:"), "{line}");
+    (Running(child), address.trim_start_matches("http://").trim_end_matches('/').to_string())
+}
+
+/// The status line and body of `METHOD path`.
+fn request(host: &str, method: &str, path: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream.write_all(format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+/// The page at `path` once it shows `expected`, waiting for rebuilds however busy the machine.
+fn once_it_shows(host: &str, path: &str, expected: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let (status, page) = request(host, "GET", path);
+        if page.contains(expected) {
+            assert_eq!(status, "HTTP/1.1 200 OK");
+            return page;
+        }
+        assert!(Instant::now() < deadline, "the preview never showed {expected:?}: {page}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_preview_serves_the_reports_and_rebuilds_them_when_a_watched_file_changes() {
+    let case = Case::new(RULES, &[("users.csv", "day,account,new\n2026-10-01,a,100\n2026-10-01,b,50\n")]);
+    let (_running, host) = start(&case);
+    let (status, portfolio) = request(&host, "GET", "/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(portfolio.contains("Portfolio overview") && portfolio.contains("fetch('/version')"), "{portfolio}");
+    let (status, entity) = request(&host, "GET", "/entities/a.html");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(entity.contains("Monthly appraisal"), "{entity}");
+    // Only the reports: no file by its path, no other method.
+    assert_eq!(request(&host, "GET", "/../ruleset.yaml").0, "HTTP/1.1 404 Not OK");
+    assert_eq!(request(&host, "GET", "/users.csv").0, "HTTP/1.1 404 Not OK");
+    assert_eq!(request(&host, "POST", "/").0, "HTTP/1.1 405 Not OK");
+
+    // A commentary is written: the portfolio shows it.
+    std::fs::create_dir(case.dir.path().join("commentary")).unwrap();
+    std::fs::write(case.dir.path().join("commentary/2026-10.md"), "A **strong** month\n").unwrap();
+    once_it_shows(&host, "/", "A <strong>strong</strong> month");
+
+    // The ruleset breaks: the page shows where, escaped; fixed, the reports come back.
+    std::fs::write(case.ruleset_path(), RULES.replace("formula: new,", "formula: nwe <b>,")).unwrap();
+    let page = once_it_shows(&host, "/", "ruleset.yaml:8:");
+    assert!(page.contains("&lt;b&gt;") && !page.contains("<b>"), "{page}");
+    std::fs::write(case.ruleset_path(), RULES).unwrap();
+    once_it_shows(&host, "/", "Portfolio overview");
+}
+
+#[test]
+fn a_ruleset_that_does_not_open_stops_the_preview_before_it_serves() {
+    let case = Case::new(&RULES.replace("formula: new,", "formula: nwe,"), &[("users.csv", "day,account,new\n")]);
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["preview", "ruleset.yaml", "--port", "0"])
+        .current_dir(case.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown name `nwe`"));
+}
