@@ -48,9 +48,10 @@ pub fn attainment(attainment: f64) -> String {
     percent(attainment, 0)
 }
 
-/// A change of a percent, in percentage points: `0.012` → `1.2pp`, `1.2个百分点`.
+/// A change of a percent, in percentage points: `0.012` → `1.2pp`, `1.2 个百分点` (a narrow
+/// column may break the line before the Chinese unit).
 pub fn points(change: f64, decimals: u8, locale: Locale) -> String {
-    format!("{}{}", fixed(change * 100.0, decimals), locale.pick("个百分点", "pp"))
+    format!("{}{}", fixed(change * 100.0, decimals), locale.pick(" 个百分点", "pp"))
 }
 
 /// `0.3125` → `31.3%` (one decimal by default).

@@ -25,6 +25,7 @@ mod quality;
 mod report;
 mod rollups;
 mod schema;
+mod screenshots;
 mod show;
 mod social_brand;
 mod suite;

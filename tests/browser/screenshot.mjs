@@ -1,0 +1,71 @@
+// Takes a screenshot of an HTML report in headless Chromium and compares it with a reviewed
+// baseline, and looks for text that does not fit: at 1280 px on screen and at A4 width in print,
+// header and table cells whose text overflows them, and chart labels outside their chart.
+// Prints the result as JSON.
+//
+// node screenshot.mjs REPORT.html BASELINE.png OUT.png
+//
+// The images are compared in the browser itself (a canvas decodes both), so that no image
+// library is needed: a pixel differs when one of its channels differs by more than 48.
+import { pathToFileURL } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const [, , report, baseline, out] = process.argv;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none', '--disable-lcd-text', '--force-color-profile=srgb'],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 1600 }, deviceScaleFactor: 1 });
+await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+await page.evaluate(() => document.fonts.ready);
+
+// What does not fit, as `selector: text`.
+const overflowing = () => page.evaluate(() => {
+  const found = [];
+  for (const cell of document.querySelectorAll('th, td, h1, h2, h3, .tile .label, .tile .figure')) {
+    if (cell.scrollWidth > cell.clientWidth + 1) found.push(`${cell.tagName}: ${cell.textContent.trim().slice(0, 60)}`);
+  }
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const box = svg.viewBox.baseVal;
+    for (const text of svg.querySelectorAll('text')) {
+      const b = text.getBBox();
+      if (b.x < box.x - 1 || b.y < box.y - 1 || b.x + b.width > box.x + box.width + 1 || b.y + b.height > box.y + box.height + 1) {
+        found.push(`svg text: ${text.textContent.trim().slice(0, 60)}`);
+      }
+    }
+  }
+  return found;
+});
+
+const screen = await overflowing();
+const shot = await page.screenshot({ fullPage: false });
+writeFileSync(out, shot);
+await page.setViewportSize({ width: 718, height: 1600 }); // A4 less its 12 mm margins, at 96 dpi
+await page.emulateMedia({ media: 'print' });
+const print = await overflowing();
+
+let difference = null;
+if (existsSync(baseline)) {
+  const compare = await browser.newPage();
+  difference = await compare.evaluate(async ([a, b]) => {
+    const load = (data) => new Promise((resolve) => { const i = new Image(); i.onload = () => resolve(i); i.src = data; });
+    const [x, y] = await Promise.all([load(a), load(b)]);
+    if (x.width !== y.width || x.height !== y.height) return { sizes: [[x.width, x.height], [y.width, y.height]] };
+    const pixels = (image) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width; canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      return context.getImageData(0, 0, image.width, image.height).data;
+    };
+    const [p, q] = [pixels(x), pixels(y)];
+    let differing = 0;
+    for (let i = 0; i < p.length; i += 4) {
+      if (Math.abs(p[i] - q[i]) > 48 || Math.abs(p[i + 1] - q[i + 1]) > 48 || Math.abs(p[i + 2] - q[i + 2]) > 48) differing++;
+    }
+    return { ratio: differing / (p.length / 4) };
+  }, ['data:image/png;base64,' + readFileSync(baseline).toString('base64'), 'data:image/png;base64,' + shot.toString('base64')]);
+}
+console.log(JSON.stringify({ screen, print, difference }));
+await browser.close();
