@@ -165,16 +165,23 @@ fn y_axis(out: &mut String, plot: &LinePlot, style: NumberStyle) {
     }
 }
 
-/// Every n-th period is labelled, counting back from the latest, so labels never crowd.
+/// Every n-th period is labelled, counting back from the latest, so labels never crowd; a label
+/// that would cross the chart's edge is aligned with it.
 fn x_labels(out: &mut String, plot: &LinePlot, points: &[Point]) {
     let every = points.len().div_ceil(6).max(1);
     let y = f64::from(LINE_CHART.height) - LINE_CHART.bottom + 18.0;
+    let width = f64::from(LINE_CHART.width);
     for (i, point) in points.iter().enumerate() {
         if (points.len() - 1 - i).is_multiple_of(every) {
+            let (x, half) = (plot.x(i), drawn_width(point.label, 11.0) / 2.0);
+            let (x, anchor) = match () {
+                _ if x + half > width - 2.0 => (width - 2.0, "end"),
+                _ if x - half < 2.0 => (2.0, "start"),
+                _ => (x, "middle"),
+            };
             let _ = write!(
                 out,
-                r#"<text x="{:.1}" y="{y:.1}" text-anchor="middle" fill="{MUTED}" font-size="11">{}</text>"#,
-                plot.x(i),
+                r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" fill="{MUTED}" font-size="11">{}</text>"#,
                 escape(point.label)
             );
         }
@@ -426,9 +433,9 @@ impl Radar {
                 "end" => lx,
                 _ => Self::WIDTH,
             } - 4.0;
-            // The label on up to two lines, the score after it on the last; never over the edge.
+            // The label on up to three lines, the score after it on the last; never over the edge.
             let room = room - drawn_width(&format!(" {score}"), 11.0);
-            let mut lines = wrap(axis.label, room, 11.0, 2);
+            let mut lines = wrap(axis.label, room, 11.0, 3);
             let last = lines.pop().unwrap_or_default();
             lines.push(fit(&last, room, 11.0));
             // Labels above the centre grow upwards, the others downwards, away from the polygon.

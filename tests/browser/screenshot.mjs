@@ -1,9 +1,10 @@
 // Takes a screenshot of an HTML report in headless Chromium and compares it with a reviewed
 // baseline, and looks for text that does not fit: at 1280 px on screen and at A4 width in print,
-// header and table cells whose text overflows them, and chart labels outside their chart.
+// header and table cells whose text overflows them, and chart labels outside their chart or cut.
 // Prints the result as JSON.
 //
 // node screenshot.mjs REPORT.html BASELINE.png OUT.png
+// node screenshot.mjs --fit REPORT.html...     (only what does not fit, for each report)
 //
 // The images are compared in the browser itself (a canvas decodes both), so that no image
 // library is needed: a pixel differs when one of its channels differs by more than 48.
@@ -11,14 +12,17 @@ import { pathToFileURL } from 'node:url';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const [, , report, baseline, out] = process.argv;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none', '--disable-lcd-text', '--force-color-profile=srgb'],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1600 }, deviceScaleFactor: 1 });
-await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
-await page.evaluate(() => document.fonts.ready);
+const open = async (report) => {
+  await page.setViewportSize({ width: 1280, height: 1600 });
+  await page.emulateMedia({ media: 'screen' });
+  await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+  await page.evaluate(() => document.fonts.ready);
+};
 
 // What does not fit, as `selector: text`.
 const overflowing = () => page.evaluate(() => {
@@ -33,17 +37,37 @@ const overflowing = () => page.evaluate(() => {
       if (b.x < box.x - 1 || b.y < box.y - 1 || b.x + b.width > box.x + box.width + 1 || b.y + b.height > box.y + box.height + 1) {
         found.push(`svg text: ${text.textContent.trim().slice(0, 60)}`);
       }
+      if (text.textContent.includes('…')) found.push(`svg text cut: ${text.textContent.trim().slice(0, 60)}`);
     }
   }
   return found;
 });
 
-const screen = await overflowing();
+// What does not fit on screen, and at A4 width in print (A4 less its 12 mm margins, at 96 dpi).
+const fit = async () => {
+  const screen = await overflowing();
+  await page.setViewportSize({ width: 718, height: 1600 });
+  await page.emulateMedia({ media: 'print' });
+  return { screen, print: await overflowing() };
+};
+
+if (process.argv[2] === '--fit') {
+  const found = {};
+  for (const report of process.argv.slice(3)) {
+    await open(report);
+    const { screen, print } = await fit();
+    if (screen.length || print.length) found[report] = { screen, print };
+  }
+  console.log(JSON.stringify(found));
+  await browser.close();
+  process.exit(0);
+}
+
+const [, , report, baseline, out] = process.argv;
+await open(report);
 const shot = await page.screenshot({ fullPage: false });
 writeFileSync(out, shot);
-await page.setViewportSize({ width: 718, height: 1600 }); // A4 less its 12 mm margins, at 96 dpi
-await page.emulateMedia({ media: 'print' });
-const print = await overflowing();
+const { screen, print } = await fit();
 
 let difference = null;
 if (existsSync(baseline)) {

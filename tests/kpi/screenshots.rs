@@ -40,7 +40,8 @@ fn the_reports_look_as_reviewed_and_nothing_overflows_on_screen_or_on_a4() {
         };
         let evaluation = kpi::engine::evaluate_with(&ruleset, options.probes(&ruleset)).unwrap();
         render_reports(&ruleset, &evaluation, &options, &|_, _| {}).unwrap();
-        for (name, report) in [("portfolio", "2026-10/portfolio.html"), ("entity", "2026-10/entities/晨光咖啡.html")] {
+        for (name, report) in [("portfolio", "2026-10/portfolio.html"), ("entity", "2026-10/entities/晨光咖啡.html")]
+        {
             let baseline = manifest_dir().join(format!("tests/screenshots/{}-{name}.png", locale.code()));
             let shot = out.path().join(format!("{}-{name}.png", locale.code()));
             problems.extend(check(&script, &dir.join(report), &baseline, &shot));
@@ -68,7 +69,9 @@ fn check(script: &Path, report: &Path, baseline: &Path, shot: &Path) -> Vec<Stri
     match result["difference"]["ratio"].as_f64() {
         Some(ratio) if ratio <= TOLERANCE => {}
         Some(ratio) => problems.push(format!("{name}: {:.2}% of the pixels differ from the baseline", ratio * 100.0)),
-        None if baseline.exists() => problems.push(format!("{name}: another size than the baseline: {}", result["difference"])),
+        None if baseline.exists() => {
+            problems.push(format!("{name}: another size than the baseline: {}", result["difference"]))
+        }
         None => problems.push(format!("{name}: no baseline; take one with UPDATE_SCREENSHOTS=1 and look at it")),
     }
     if !problems.is_empty() {
@@ -77,4 +80,48 @@ fn check(script: &Path, report: &Path, baseline: &Path, shot: &Path) -> Vec<Stri
         problems.push(format!("the screenshot taken is at {}", kept.display()));
     }
     problems
+}
+
+#[test]
+fn no_report_of_a_shipped_example_overflows_on_screen_or_on_a4_in_either_language() {
+    let script = manifest_dir().join("tests/browser/screenshot.mjs");
+    let out = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    let examples = [
+        ("examples/wechat/ruleset.yaml", vec![]),
+        ("examples/social-brand/ruleset.yaml", vec!["--by", "brand"]),
+        ("examples/social-brand/monitoring.yaml", vec![]),
+    ];
+    for (index, (example, flags)) in examples.iter().enumerate() {
+        for language in ["zh-CN", "en"] {
+            let dir = out.path().join(format!("{index}-{language}"));
+            let status = Command::new(env!("CARGO_BIN_EXE_kpi"))
+                .current_dir(manifest_dir())
+                .args(["report", example, "--per-entity", "--format", "html", "--lang", language])
+                .args(flags)
+                .arg("-o")
+                .arg(&dir)
+                .status()
+                .unwrap();
+            assert!(status.success(), "{example}");
+            reports.extend(html_files(&dir));
+        }
+    }
+    assert!(reports.len() > 30, "{} reports", reports.len());
+    let output = Command::new("node").arg(&script).arg("--fit").args(&reports).output().expect("node runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "{}", "what does not fit, by report");
+}
+
+fn html_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(html_files(&path));
+        } else if path.extension().is_some_and(|e| e == "html") {
+            found.push(path);
+        }
+    }
+    found
 }
