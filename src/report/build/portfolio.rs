@@ -17,8 +17,9 @@ impl ReportData<'_> {
     /// The portfolio overview; `stems` are the file stems of the entity reports written with
     /// it, none when there are none.
     pub fn portfolio(&self, stems: &[String]) -> Result<Report> {
+        let cards = self.cards();
         let mut movers = Vec::new();
-        let scorecards = self.ruleset.scorecards.keys().map(|name| self.standings(name, &mut movers)).collect();
+        let scorecards = self.ruleset.scorecards.keys().map(|name| self.standings(name, &cards, &mut movers)).collect();
         movers.sort_by(|a, b| {
             let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
             size(b)
@@ -53,7 +54,7 @@ impl ReportData<'_> {
             .collect();
         let (kpi_columns, kpi_rows, competitor_rows) = self.kpi_table();
         let concerns = concerns(&findings);
-        let summary = self.summary(&concerns);
+        let summary = self.summary(&cards, &concerns);
         report.portfolio = Some(Portfolio {
             summary,
             kpi_columns,
@@ -72,6 +73,18 @@ impl ReportData<'_> {
         Ok(report)
     }
 
+    /// Every scorecard of every entity it applies to, computed once for the whole overview:
+    /// entity by entity, each's in the ruleset's order.
+    fn cards(&self) -> Vec<(usize, ScorecardReport)> {
+        let mut cards = Vec::new();
+        for entity in 0..self.entities().len() {
+            let cell = self.cell(entity, self.period);
+            let applying = self.ruleset.scorecards.keys().filter(|name| cell.flag(GridColumn::Applies(name)));
+            cards.extend(applying.map(|name| (entity, self.scorecard(entity, name, &[]))));
+        }
+        cards
+    }
+
     /// The accounts' indices, competitors left out.
     fn accounts(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.entities().len()).filter(|index| !self.is_competitor(*index))
@@ -79,17 +92,22 @@ impl ReportData<'_> {
 
     /// The executive summary: grades of the headline scorecards, best and weakest, the biggest
     /// moves with what drove them, and the most severe findings with whom they concern.
-    fn summary(&self, concerns: &[Concern]) -> Summary {
-        let headlines: Vec<ScorecardReport> = self.accounts().filter_map(|entity| self.headline(entity)).collect();
-        let count = |grade: &String| headlines.iter().filter(|card| card.grade.as_ref() == Some(grade)).count();
+    fn summary(&self, cards: &[(usize, ScorecardReport)], concerns: &[Concern]) -> Summary {
+        // Each account's headline: the first scorecard that applies to it.
+        let mut headlines: Vec<(usize, &ScorecardReport)> = Vec::new();
+        for (entity, card) in cards.iter().filter(|(entity, _)| !self.is_competitor(*entity)) {
+            if headlines.last().is_none_or(|(last, _)| last != entity) {
+                headlines.push((*entity, card));
+            }
+        }
+        let count = |grade: &String| headlines.iter().filter(|(_, card)| card.grade.as_ref() == Some(grade)).count();
         let grades =
             self.ruleset.grades.iter().map(|(grade, _)| GradeCount { grade: grade.clone(), count: count(grade) });
-        let standings: Vec<Standing> = self
-            .accounts()
-            .zip(&headlines)
+        let standings: Vec<Standing> = headlines
+            .iter()
             .filter_map(|(entity, card)| {
                 Some(Standing {
-                    entity: self.entities()[entity].clone(),
+                    entity: self.entities()[*entity].clone(),
                     scorecard: card.label.clone(),
                     total: card.total?,
                     grade: card.grade.clone(),
@@ -105,38 +123,21 @@ impl ReportData<'_> {
             worst: worst
                 .filter(|w| standings.len() > 1 && Some(w.entity.as_str()) != best.map(|b| b.entity.as_str()))
                 .cloned(),
-            moves: self.biggest_moves(),
+            moves: self.biggest_moves(cards),
             concerns: concerns.iter().take(SUMMARY_ITEMS).cloned().collect(),
         }
     }
 
-    /// The first scorecard that applies to the entity, as its report's headline.
-    fn headline(&self, entity: usize) -> Option<ScorecardReport> {
-        let cell = self.cell(entity, self.period);
-        let name = self.ruleset.scorecards.keys().find(|name| cell.flag(GridColumn::Applies(name)))?;
-        Some(self.scorecard(entity, name, &[]))
-    }
-
     /// The largest changes of any account's total, largest first.
-    fn biggest_moves(&self) -> Vec<Mover> {
-        let mut moves = Vec::new();
-        for entity in self.accounts() {
-            let cell = self.cell(entity, self.period);
-            for name in self.ruleset.scorecards.keys().filter(|name| cell.flag(GridColumn::Applies(name))) {
-                let report = self.scorecard(entity, name, &[]);
-                let Some(change) = report.change.filter(|c| *c != 0.0) else { continue };
-                moves.push(Mover {
-                    entity: cell.entity.to_string(),
-                    scorecard: report.id,
-                    label: report.label,
-                    previous_grade: report.previous_grade,
-                    grade: report.grade,
-                    change: Some(change),
-                    direction: if change > 0.0 { Direction::Up } else { Direction::Down },
-                    drivers: report.drivers,
-                });
-            }
-        }
+    fn biggest_moves(&self, cards: &[(usize, ScorecardReport)]) -> Vec<Mover> {
+        let mut moves: Vec<Mover> = cards
+            .iter()
+            .filter(|(entity, card)| !self.is_competitor(*entity) && card.change.is_some_and(|c| c != 0.0))
+            .map(|(entity, card)| {
+                let up = card.change.unwrap_or_default() > 0.0;
+                self.move_of(*entity, card, if up { Direction::Up } else { Direction::Down })
+            })
+            .collect();
         let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
         moves.sort_by(|a, b| size(b).total_cmp(&size(a)).then_with(|| a.entity.cmp(&b.entity)));
         moves.truncate(SUMMARY_ITEMS);
@@ -177,20 +178,15 @@ impl ReportData<'_> {
 
     /// A scorecard's ranking and grade counts in the period; the entities whose grade changed
     /// go to `movers`.
-    fn standings(&self, name: &str, movers: &mut Vec<Mover>) -> PortfolioScorecard {
+    fn standings(&self, name: &str, cards: &[(usize, ScorecardReport)], movers: &mut Vec<Mover>) -> PortfolioScorecard {
         let mut ranking = Vec::new();
         let mut unscored = Vec::new();
-        for entity in 0..self.entities().len() {
-            let cell = self.cell(entity, self.period);
-            if !cell.flag(GridColumn::Applies(name)) {
-                continue;
-            }
-            let report = self.scorecard(entity, name, &[]);
+        for (entity, report) in cards.iter().filter(|(_, card)| card.id == name) {
             match report.total {
-                Some(total) => ranking.push(self.ranked(entity, &report, total)),
-                None => unscored.push(cell.entity.to_string()),
+                Some(total) => ranking.push(self.ranked(*entity, report, total)),
+                None => unscored.push(self.entities()[*entity].clone()),
             }
-            movers.extend(self.mover(&cell, report));
+            movers.extend(self.mover(*entity, report));
         }
         ranking.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.entity.cmp(&b.entity)));
         let count = |grade: &String| ranking.iter().filter(|r| r.grade.as_ref() == Some(grade)).count();
@@ -216,22 +212,27 @@ impl ReportData<'_> {
     }
 
     /// The entity's move, when its grade changed since the previous period.
-    fn mover(&self, cell: &Cell, report: ScorecardReport) -> Option<Mover> {
+    fn mover(&self, entity: usize, report: &ScorecardReport) -> Option<Mover> {
         let (Some(grade), Some(previous)) = (&report.grade, &report.previous_grade) else { return None };
         if grade == previous {
             return None;
         }
         let improved = self.grade_order(grade) < self.grade_order(previous);
-        Some(Mover {
-            entity: cell.entity.to_string(),
-            scorecard: report.id,
-            label: report.label,
-            previous_grade: report.previous_grade,
-            grade: report.grade,
-            change: report.change,
-            direction: if improved { Direction::Up } else { Direction::Down },
-            drivers: report.drivers,
-        })
+        Some(self.move_of(entity, report, if improved { Direction::Up } else { Direction::Down }))
+    }
+
+    /// A total's move since the previous period, with the KPIs that drove it.
+    fn move_of(&self, entity: usize, card: &ScorecardReport, direction: Direction) -> Mover {
+        Mover {
+            entity: self.entities()[entity].clone(),
+            scorecard: card.id.clone(),
+            label: card.label.clone(),
+            previous_grade: card.previous_grade.clone(),
+            grade: card.grade.clone(),
+            change: card.change,
+            direction,
+            drivers: card.drivers.clone(),
+        }
     }
 
     /// Every finding of the period, most severe first.
