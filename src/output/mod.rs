@@ -1,6 +1,7 @@
 //! `kpi run` output: JSON (the full appraisal), CSV and Parquet (the KPI rows), and a terminal
 //! table for people; and the text of `kpi explain`.
 
+mod csv;
 mod explain;
 mod sources;
 mod table;
@@ -56,38 +57,21 @@ pub fn render(
             serde_json::to_writer_pretty(&mut bytes, appraisal).map_err(Error::internal)?;
             bytes.push(b'\n');
         }
-        Format::Csv => {
-            let mut frame = results_frame(appraisal, Cell::Spreadsheet)?;
-            CsvWriter::new(&mut bytes).include_header(true).finish(&mut frame).map_err(Error::internal)?
-        }
+        Format::Csv => bytes.extend(csv::results(appraisal, ruleset, locale).into_bytes()),
         Format::Parquet => {
-            let mut frame = results_frame(appraisal, Cell::AsIs)?;
+            let mut frame = results_frame(appraisal)?;
             ParquetWriter::new(&mut bytes).finish(&mut frame).map_err(Error::internal)?;
         }
     }
     Ok(bytes)
 }
 
-/// How text goes into a file.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Cell {
-    /// As it is: Parquet is read by programs.
-    AsIs,
-    /// Never as a formula: CSV is opened in spreadsheets.
-    Spreadsheet,
-}
-
-/// The KPI rows as a frame with the columns of the JSON `results`.
-fn results_frame(appraisal: &Appraisal, cell: Cell) -> Result<DataFrame> {
+/// The KPI rows as a frame with the columns of the JSON `results`: Parquet is read by
+/// programs, which get every text as it is.
+fn results_frame(appraisal: &Appraisal) -> Result<DataFrame> {
     let rows = &appraisal.results;
     let text = |name: &str, get: fn(&KpiResult) -> Option<&str>| {
-        let values = rows.iter().map(|row| {
-            get(row).map(|text| match cell {
-                Cell::AsIs => text.to_string(),
-                Cell::Spreadsheet => crate::words::spreadsheet_text(text).into_owned(),
-            })
-        });
-        Column::new(name.into(), values.collect::<Vec<_>>())
+        Column::new(name.into(), rows.iter().map(|row| get(row).map(str::to_string)).collect::<Vec<_>>())
     };
     let number = |name: &str, get: fn(&KpiResult) -> Option<f64>| {
         Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>())

@@ -74,7 +74,12 @@ fn run_writes_csv_and_parquet_files() {
     let output = kpi(&["run", EXAMPLE, "--format", "csv", "-o", csv.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert!(text.starts_with("entity,period,kpi,value,target,attainment,score,band\n"), "{text}");
+    // A byte-order mark, so that Excel reads UTF-8; the contract's columns, then the labels.
+    let header = "\u{feff}entity,period,kpi,value,target,attainment,score,band,kpi_label,band_label\n";
+    assert!(text.starts_with(header), "{text}");
+    // Integers without `.0`, labels in the ruleset's language beside the ids.
+    assert!(text.contains("\n晨光咖啡,2026-10,net_follower_growth,13149,,,,,净增粉丝数,\n"), "{text}");
+    assert!(text.contains(",read_rate,") && text.contains(",合格,阅读率,合格\n"), "{text}");
     let parquet = dir.path().join("out.parquet");
     let output = kpi(&["run", EXAMPLE, "--format", "parquet", "-o", parquet.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -257,7 +262,7 @@ fn an_output_file_is_written_through_a_symbolic_link_and_into_standard_output() 
     for special in ["/dev/stdout", "/proc/self/fd/1"] {
         let output = kpi(&["run", EXAMPLE, "--period", "2026-10", "--format", "csv", "-o", special]);
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(stdout(&output).starts_with("entity,period,kpi,value"), "{special}: {}", stdout(&output));
+        assert!(stdout(&output).starts_with("\u{feff}entity,period,kpi,value"), "{special}: {}", stdout(&output));
     }
 }
 
@@ -269,9 +274,9 @@ fn an_entity_that_would_start_a_formula_is_text_in_the_csv() {
     let output = kpi(&["run", case.ruleset_path().to_str().unwrap(), "--format", "csv"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let csv = stdout(&output);
-    assert!(csv.contains("\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2026-10,growth,-5.0,"), "{csv}");
-    assert!(csv.contains("\n'@SUM(1+1)|cmd,2026-10,growth,3.0,"), "{csv}");
-    assert!(csv.contains("\nplain,2026-10,growth,4.0,"), "{csv}");
+    assert!(csv.contains("\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2026-10,growth,-5,"), "{csv}");
+    assert!(csv.contains("\n'@SUM(1+1)|cmd,2026-10,growth,3,"), "{csv}");
+    assert!(csv.contains("\nplain,2026-10,growth,4,"), "{csv}");
 }
 
 #[test]
@@ -286,4 +291,19 @@ fn report_counts_reports_and_files_in_the_report_language() {
     assert_eq!(said(&["--format", "html", "--lang", "en"]), "wrote 1 report for 2026-10 into OUT/2026-10");
     assert_eq!(said(&["--per-entity", "--lang", "en"]), "wrote 4 reports (8 files) for 2026-10 into OUT/2026-10");
     assert_eq!(said(&["--per-entity"]), "已写入 4 个报告（8 个文件），2026-10：OUT/2026-10");
+}
+
+#[test]
+fn the_csv_reads_as_chinese_in_excel_which_takes_a_file_without_a_mark_for_gbk() {
+    // Excel on a Chinese Windows reads a CSV in GBK unless it starts with a UTF-8 byte-order mark.
+    let excel = |bytes: &[u8]| match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(utf8) => String::from_utf8(utf8.to_vec()).unwrap(),
+        None => encoding_rs::GBK.decode(bytes).0.into_owned(),
+    };
+    let output = kpi(&["run", EXAMPLE, "--period", "2026-10", "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let opened = excel(&output.stdout);
+    assert!(opened.contains("\n晨光会员俱乐部,2026-10,net_follower_growth,329,"), "{opened}");
+    let without_mark = excel(&output.stdout[3..]);
+    assert!(!without_mark.contains("晨光会员俱乐部"), "the mark is what makes it read right: {without_mark}");
 }
