@@ -15,7 +15,7 @@ use crate::ruleset::CheckedRuleset;
 
 pub use explain::explanation;
 pub use sources::sources;
-pub use table::table;
+pub use table::{fail_on, table};
 
 /// How `kpi run` writes an appraisal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

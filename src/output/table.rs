@@ -17,8 +17,6 @@ struct Headings {
     all: &'static str,
     rollup: &'static str,
     scorecards: [&'static str; 4],
-    /// Info, warning and critical.
-    severities: [&'static str; 3],
 }
 
 const EN: Headings = Headings {
@@ -27,7 +25,6 @@ const EN: Headings = Headings {
     all: "all",
     rollup: "Roll-up by",
     scorecards: ["Scorecard", "Total", "Grade", "Not scored"],
-    severities: ["info", "warning", "critical"],
 };
 
 const ZH: Headings = Headings {
@@ -36,19 +33,7 @@ const ZH: Headings = Headings {
     all: "全部",
     rollup: "汇总：按",
     scorecards: ["计分卡", "总分", "等级", "未计分指标"],
-    severities: ["提示", "警告", "严重"],
 };
-
-impl Headings {
-    fn severity(&self, severity: Severity) -> &'static str {
-        let index = match severity {
-            Severity::Info => 0,
-            Severity::Warning => 1,
-            Severity::Critical => 2,
-        };
-        self.severities[index]
-    }
-}
 
 /// The tables, wrapped to `width` columns when they are shown on a terminal that wide.
 pub fn table(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale, width: Option<u16>) -> String {
@@ -97,7 +82,7 @@ fn cells(appraisal: Cells, ruleset: &CheckedRuleset, locale: Locale, width: Opti
             out.push_str(&format!("{}\n", fit(&mut table, width)));
         }
         for diagnosis in appraisal.diagnoses.iter().filter(|d| &d.entity == entity && &d.period == period) {
-            out.push_str(&format!("[{}] {}\n", headings.severity(diagnosis.severity), diagnosis.finding));
+            out.push_str(&format!("[{}] {}\n", diagnosis.severity.word(locale), diagnosis.finding));
             if let Some(advice) = &diagnosis.advice {
                 out.push_str(&format!("    → {advice}\n"));
             }
@@ -105,6 +90,24 @@ fn cells(appraisal: Cells, ruleset: &CheckedRuleset, locale: Locale, width: Opti
         out.push('\n');
     }
     out
+}
+
+/// What `--fail-on` matched, for standard error: a scheduled run that fails says why.
+pub fn fail_on(appraisal: &Appraisal, at_least: Severity, locale: Locale) -> String {
+    let matched: Vec<&FiredDiagnosis> = appraisal.diagnoses.iter().filter(|d| d.severity >= at_least).collect();
+    let count = matched.len();
+    let mut out = locale.pick(
+        format!("--fail-on {}：{count} 条诊断达到该级别\n", at_least.name()),
+        format!(
+            "--fail-on {}: {count} {} at that level or worse\n",
+            at_least.name(),
+            if count == 1 { "diagnosis" } else { "diagnoses" }
+        ),
+    );
+    for d in matched {
+        out.push_str(&format!("  {} · {} · {} · {}\n", d.entity, d.period, d.severity.word(locale), d.finding));
+    }
+    crate::words::printable(&out)
 }
 
 /// The data-quality notes, one a line: where (entity · period · source) and what, wrapped to

@@ -702,6 +702,15 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// As a reader of `locale` says it.
+    pub fn word(self, locale: Locale) -> &'static str {
+        match self {
+            Severity::Info => locale.pick("提示", "info"),
+            Severity::Warning => locale.pick("警告", "warning"),
+            Severity::Critical => locale.pick("严重", "critical"),
+        }
+    }
+
     /// As the ruleset writes it.
     pub fn name(self) -> &'static str {
         match self {

@@ -144,6 +144,20 @@ fn fail_on_exits_1_when_a_diagnosis_of_that_severity_fires() {
 }
 
 #[test]
+fn fail_on_says_which_diagnoses_matched_on_standard_error() {
+    // A scheduled job writing its results to a file fails with the reason, in the report language.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("results.json");
+    let args = ["run", EXAMPLE, "--period", "2026-10", "--format", "json", "--fail-on", "warning", "--lang", "en"];
+    let output = kpi(&[&args[..], &["-o", file.to_str().unwrap()]].concat());
+    assert_eq!(output.status.code(), Some(1));
+    let said = stderr(&output);
+    assert!(said.starts_with("--fail-on warning: 9 diagnoses at that level or worse\n"), "{said}");
+    assert!(said.contains("\n  晨光咖啡 · 2026-10 · warning · Open rate 39.7% is under the 40% bar\n"), "{said}");
+    assert!(!said.contains("· info ·"), "info is below warning: {said}");
+}
+
+#[test]
 fn report_writes_the_latest_period_with_the_client_templates_and_no_progress_bar_when_piped() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();

@@ -63,7 +63,12 @@ impl Config {
                 })?,
             },
         }
-        let failed = self.fail_on.is_some_and(|severity| appraisal.fired_at_least(severity));
-        Ok(if failed { DIAGNOSIS_FIRED } else { 0 })
+        match self.fail_on.filter(|severity| appraisal.fired_at_least(*severity)) {
+            Some(severity) => {
+                eprint!("{}", output::fail_on(&appraisal, severity, self.locale));
+                Ok(DIAGNOSIS_FIRED)
+            }
+            None => Ok(0),
+        }
     }
 }
