@@ -4,7 +4,7 @@
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
-use crate::appraise::{Appraisal, FiredDiagnosis, KpiResult, ScorecardResult};
+use crate::appraise::{Appraisal, FindingStatus, FiredDiagnosis, KpiResult, ScorecardResult};
 use crate::format;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
@@ -81,13 +81,38 @@ fn cells(appraisal: Cells, ruleset: &CheckedRuleset, locale: Locale, width: Opti
             }
             out.push_str(&format!("{}\n", fit(&mut table, width)));
         }
-        for diagnosis in appraisal.diagnoses.iter().filter(|d| &d.entity == entity && &d.period == period) {
-            out.push_str(&format!("[{}] {}\n", diagnosis.severity.word(locale), diagnosis.finding));
-            if let Some(advice) = &diagnosis.advice {
-                out.push_str(&format!("    → {advice}\n"));
-            }
+        let mut findings: Vec<&FiredDiagnosis> =
+            appraisal.diagnoses.iter().filter(|d| &d.entity == entity && &d.period == period).collect();
+        findings.sort_by_key(|d| std::cmp::Reverse(d.severity));
+        for diagnosis in findings {
+            out.push_str(&finding(diagnosis, locale, width));
         }
         out.push('\n');
+    }
+    out
+}
+
+/// A finding, most severe first: its severity and whether it is new, then the finding and the
+/// advice, each wrapped to the terminal under a hanging indent.
+fn finding(diagnosis: &FiredDiagnosis, locale: Locale, width: Option<u16>) -> String {
+    let standing = match diagnosis.status {
+        FindingStatus::New => locale.pick("新出现".to_string(), "new".to_string()),
+        _ => locale.pick(format!("连续 {} 期", diagnosis.periods), format!("{} periods in a row", diagnosis.periods)),
+    };
+    let head = format!("[{} · {standing}] {}", diagnosis.severity.word(locale), diagnosis.finding);
+    let width = width.map(usize::from);
+    let mut out = String::new();
+    for (index, line) in wrapped(&head, width.map(|w| w.saturating_sub(4))).iter().enumerate() {
+        out.push_str(if index == 0 { "" } else { "    " });
+        out.push_str(line);
+        out.push('\n');
+    }
+    if let Some(advice) = &diagnosis.advice {
+        for (index, line) in wrapped(advice, width.map(|w| w.saturating_sub(6))).iter().enumerate() {
+            out.push_str(if index == 0 { "    → " } else { "      " });
+            out.push_str(line);
+            out.push('\n');
+        }
     }
     out
 }
@@ -130,27 +155,34 @@ fn quality_footer(appraisal: &Appraisal, headings: &Headings, width: Option<u16>
     out
 }
 
-/// `text` in lines at most `width` columns wide, broken after a space where there is one
-/// (Chinese text breaks anywhere).
+/// `text` in lines at most `width` columns wide, broken after a space or before a Chinese
+/// character (which may break anywhere), never inside a word where there is another place.
 fn wrapped(text: &str, width: Option<usize>) -> Vec<String> {
     use unicode_width::UnicodeWidthChar;
     let Some(width) = width.filter(|w| *w >= 20) else { return vec![text.to_string()] };
     let mut lines = Vec::new();
     let mut line = String::new();
-    let mut columns = 0;
+    // Where the line may be broken: a byte index into it.
+    let mut last_break = None;
     for c in text.chars() {
         let w = c.width().unwrap_or(0);
+        let columns: usize = line.chars().filter_map(|c| c.width()).sum();
+        if w == 2 {
+            last_break = Some(line.len());
+        }
         if columns + w > width {
-            let rest = match line.rfind(' ') {
-                Some(at) if at > 0 => line.split_off(at + 1),
+            let rest = match last_break {
+                Some(at) if at > 0 => line.split_off(at),
                 _ => String::new(),
             };
             lines.push(line.trim_end().to_string());
-            columns = rest.chars().filter_map(|c| c.width()).sum();
-            line = rest;
+            line = rest.trim_start().to_string();
+            last_break = if w == 2 { Some(line.len()) } else { None };
         }
         line.push(c);
-        columns += w;
+        if c == ' ' {
+            last_break = Some(line.len());
+        }
     }
     lines.push(line);
     lines
@@ -184,4 +216,19 @@ fn fit(table: &mut Table, width: Option<u16>) -> &Table {
 
 fn right(text: String) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_break_between_words_and_between_chinese_characters_never_inside_a_word() {
+        let advice = "Open rate follows push time and title; test 20:00–23:00 pushes and alternative titles";
+        let lines = wrapped(advice, Some(24));
+        assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
+        assert_eq!(lines.join(" "), advice, "only spaces were broken at: {lines:?}");
+        let chinese = wrapped("打开率受推送时间与标题影响：测试晚 8–11 点推送与不同标题", Some(20));
+        assert_eq!(chinese, ["打开率受推送时间与标", "题影响：测试晚 8–11", "点推送与不同标题"]);
+    }
 }

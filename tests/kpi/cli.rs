@@ -321,3 +321,14 @@ fn the_csv_reads_as_chinese_in_excel_which_takes_a_file_without_a_mark_for_gbk()
     let without_mark = excel(&output.stdout[3..]);
     assert!(!without_mark.contains("晨光会员俱乐部"), "the mark is what makes it read right: {without_mark}");
 }
+
+#[test]
+fn the_terminal_lists_findings_most_severe_first_each_new_or_recurring() {
+    let output = kpi(&["run", EXAMPLE, "--period", "2026-10", "--entity", "晨光咖啡", "--lang", "en"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    let warning = table.find("[warning · new] Open rate 39.7% is under the 40% bar").expect(&table);
+    let recurring = table.find("[warning · 13 periods in a row] Conversion rate 0.85%").expect(&table);
+    let info = table.find("[info · new] Followers grew 18.3%").expect(&table);
+    assert!(warning < info && recurring < info, "warnings before information: {table}");
+}
