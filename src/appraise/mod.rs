@@ -65,7 +65,8 @@ pub struct Rollup {
 }
 
 impl Rollup {
-    /// The roll-up of `attribute` in the periods `selection` selects (its entity does not apply).
+    /// The roll-up of `attribute` in the periods `selection` selects; with an entity selected,
+    /// only its group.
     pub fn new(
         ruleset: &CheckedRuleset,
         evaluation: &Evaluation,
@@ -74,8 +75,22 @@ impl Rollup {
         locale: Locale,
     ) -> Result<(Rollup, Vec<crate::error::Error>)> {
         let groups = crate::engine::rollup::rollup(ruleset, evaluation, attribute, Default::default())?;
-        let selection = Selection { period: selection.period, entity: None };
-        let appraisal = appraise(ruleset, &groups, &selection, locale)?;
+        let group = selection.entity.as_ref().map(|entity| {
+            let index = evaluation.entities.iter().position(|e| e == entity);
+            index.and_then(|index| Cell::new(evaluation, index, 0).text(GridColumn::Attribute(attribute)))
+        });
+        let selection = Selection { period: selection.period, entity: group.clone().flatten() };
+        let mut appraisal = appraise(ruleset, &groups, &selection, locale)?;
+        if group.is_some_and(|group| group.is_none()) {
+            // The entity is in no group of this attribute: nothing of the roll-up is its.
+            appraisal = Appraisal {
+                results: Vec::new(),
+                scorecards: Vec::new(),
+                diagnoses: Vec::new(),
+                resolved: Vec::new(),
+                ..appraisal
+            };
+        }
         let rollup = Rollup {
             by: attribute.to_string(),
             results: appraisal.results,

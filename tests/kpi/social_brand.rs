@@ -64,3 +64,23 @@ fn the_portfolio_counts_the_accounts_apart_from_the_competitors() {
     let graded: usize = portfolio.summary.grades.iter().map(|g| g.count).sum();
     assert!(graded <= 4, "the summary grades the accounts, not the competitors: {graded}");
 }
+
+#[test]
+fn an_entity_selected_sees_only_its_own_group_of_a_roll_up() {
+    let args = ["run", RULESET, "--period", "2026-08", "--by", "brand", "--format", "json"];
+    let groups = |extra: &[&str]| -> Vec<String> {
+        let output = kpi(&[&args[..], extra].concat());
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut found: Vec<String> = json["rollups"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["entity"].as_str().unwrap().to_string())
+            .collect();
+        found.dedup();
+        found
+    };
+    assert_eq!(groups(&[]), ["晨光咖啡", "竞品A", "竞品B"]);
+    assert_eq!(groups(&["--entity", "晨光咖啡-抖音"]), ["晨光咖啡"], "the Douyin account's brand only");
+}
