@@ -109,6 +109,9 @@ pub struct RunArgs {
     pub language: Language,
     #[command(flatten)]
     pub by: RollupFlag,
+    /// Tables as wide as their contents, labels whole, whatever the terminal's width.
+    #[arg(long)]
+    pub wide: bool,
     /// Exit with code 1 when a diagnosis of this severity or worse fires in the selection.
     #[arg(long, value_parser = choice::<Severity>(), value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,

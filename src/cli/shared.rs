@@ -69,7 +69,11 @@ pub fn warn(warnings: &[kpi::Error]) {
     }
 }
 
-/// The width of the terminal standard output is shown on, if it is one.
+/// The width tables are fitted to: `COLUMNS` when it is set (as shells and scripts set it),
+/// else the terminal's that standard output is shown on, if it is one.
 pub fn terminal_width() -> Option<u16> {
-    std::io::stdout().is_terminal().then(|| terminal_size::terminal_size().map(|(width, _)| width.0)).flatten()
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|c| *c > 0);
+    columns.or_else(|| {
+        std::io::stdout().is_terminal().then(|| terminal_size::terminal_size().map(|(width, _)| width.0)).flatten()
+    })
 }

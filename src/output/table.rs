@@ -3,6 +3,7 @@
 //! Control characters from data are escaped.
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use unicode_width::UnicodeWidthStr;
 
 use crate::appraise::{Appraisal, FindingStatus, FiredDiagnosis, KpiResult, ScorecardResult};
 use crate::format;
@@ -63,12 +64,13 @@ fn cells(appraisal: Cells, ruleset: &CheckedRuleset, locale: Locale, width: Opti
     let mut out = String::new();
     for cell in appraisal.results.chunk_by(|a, b| a.entity == b.entity && a.period == b.period) {
         let (entity, period) = (&cell[0].entity, &cell[0].period);
-        let mut kpis = kpi_table(cell, ruleset, locale, headings);
+        let mut kpis = kpi_table(cell, ruleset, locale, headings, width);
         out.push_str(&format!("{entity} · {period}\n{}\n", fit(&mut kpis, width)));
         let scorecards: Vec<_> =
             appraisal.scorecards.iter().filter(|s| &s.entity == entity && &s.period == period).collect();
         if !scorecards.is_empty() {
             let mut table = Table::new();
+            table.load_style(comfy_table::presets::ASCII_FULL_CONDENSED);
             table.set_header(headings.scorecards);
             for scorecard in scorecards {
                 let missing: Vec<String> = scorecard.missing.iter().map(|kpi| ruleset.kpi_label(kpi, locale)).collect();
@@ -188,23 +190,70 @@ fn wrapped(text: &str, width: Option<usize>) -> Vec<String> {
     lines
 }
 
-/// The KPIs of one cell, each in its format.
-fn kpi_table(cell: &[KpiResult], ruleset: &CheckedRuleset, locale: Locale, headings: &Headings) -> Table {
+/// The KPIs of one cell, each in its format, one line each: within `width`, a label too long
+/// for what the numbers leave is shortened (`--wide` shows it whole).
+fn kpi_table(
+    cell: &[KpiResult],
+    ruleset: &CheckedRuleset,
+    locale: Locale,
+    headings: &Headings,
+    width: Option<u16>,
+) -> Table {
+    let rows: Vec<[String; 6]> = cell
+        .iter()
+        .map(|result| {
+            let kpi = &ruleset.model.kpis[&result.kpi];
+            let shown = |value| format::value(value, kpi.format, kpi.decimals, locale);
+            [
+                ruleset.kpi_label(&result.kpi, locale),
+                shown(result.value),
+                if kpi.target.is_some() { shown(result.target) } else { String::new() },
+                result.attainment.map_or_else(String::new, format::attainment),
+                result.score.map_or_else(String::new, |s| format::fixed(s, 1)),
+                result.band.as_ref().map(|b| ruleset.band_label(&result.kpi, b, locale)).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    // What the label may take: the width less the other columns and the borders.
+    let column = |index: usize| {
+        let cells = rows.iter().map(|row| row[index].width()).chain([headings.kpis[index].width()]);
+        cells.max().unwrap_or(0) + 3
+    };
+    let room = width.map(|w| usize::from(w).saturating_sub((1..6).map(column).sum::<usize>() + 4).max(8));
     let mut table = Table::new();
+    table.load_style(comfy_table::presets::ASCII_FULL_CONDENSED);
     table.set_header(headings.kpis);
-    for result in cell {
-        let kpi = &ruleset.model.kpis[&result.kpi];
-        let shown = |value| format::value(value, kpi.format, kpi.decimals, locale);
+    for [label, value, target, attainment, score, band] in rows {
+        let label = room.map_or(label.clone(), |room| shortened(&label, room));
         table.add_row(vec![
-            Cell::new(ruleset.kpi_label(&result.kpi, locale)),
-            right(shown(result.value)),
-            right(if kpi.target.is_some() { shown(result.target) } else { String::new() }),
-            right(result.attainment.map_or_else(String::new, format::attainment)),
-            right(result.score.map_or_else(String::new, |s| format::fixed(s, 1))),
-            Cell::new(result.band.as_ref().map(|b| ruleset.band_label(&result.kpi, b, locale)).unwrap_or_default()),
+            Cell::new(label),
+            right(value),
+            right(target),
+            right(attainment),
+            right(score),
+            Cell::new(band),
         ]);
     }
     table
+}
+
+/// `text` in at most `columns` columns, its end replaced by `…` when it is longer.
+fn shortened(text: &str, columns: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if text.width() <= columns {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 1;
+    for c in text.chars() {
+        used += c.width().unwrap_or(0);
+        if used > columns {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 fn fit(table: &mut Table, width: Option<u16>) -> &Table {

@@ -281,7 +281,7 @@ fn explain_shows_the_formula_tree_target_score_and_contributions() {
 }
 
 #[test]
-fn a_table_on_a_terminal_wraps_to_its_width() {
+fn a_table_on_a_terminal_fits_its_width_one_line_per_kpi() {
     let case = Case::new(RULESET, &[("rows.csv", DATA), ("accounts.csv", ACCOUNTS)]);
     let ruleset = project::open(&case.ruleset_path(), None).unwrap();
     let evaluation = engine::evaluate(&ruleset).unwrap();
@@ -290,7 +290,7 @@ fn a_table_on_a_terminal_wraps_to_its_width() {
     assert!(width(&kpi::output::table(&appraisal, &ruleset, Locale::En, None)) > 60);
     let wrapped = kpi::output::table(&appraisal, &ruleset, Locale::En, Some(60));
     assert!(width(&wrapped) <= 60, "{wrapped}");
-    assert!(wrapped.contains("| banded_by_ |"), "long names wrap inside their column: {wrapped}");
+    assert!(wrapped.contains("| ratio_sc… |"), "a long name is shortened, its row one line: {wrapped}");
 }
 
 #[test]

@@ -8,6 +8,7 @@ fn kpi(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kpi"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("COLUMNS")
         .output()
         .expect("kpi runs")
 }
@@ -331,4 +332,23 @@ fn the_terminal_lists_findings_most_severe_first_each_new_or_recurring() {
     let recurring = table.find("[warning · 13 periods in a row] Conversion rate 0.85%").expect(&table);
     let info = table.find("[info · new] Followers grew 18.3%").expect(&table);
     assert!(warning < info && recurring < info, "warnings before information: {table}");
+}
+
+#[test]
+fn the_terminal_table_fits_80_columns_in_both_languages() {
+    for language in ["en", "zh-CN"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
+            .args(["run", EXAMPLE, "--period", "2026-10", "--entity", "晨光咖啡", "--lang", language])
+            .current_dir(manifest_dir())
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let table = stdout(&output);
+        let widest = table.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap();
+        assert!(widest <= 80, "{language}: a line of {widest} columns\n{table}");
+        insta::assert_snapshot!(format!("80_columns_{language}"), table);
+    }
+    let wide = kpi(&["run", EXAMPLE, "--period", "2026-10", "--entity", "晨光咖啡", "--lang", "en", "--wide"]);
+    assert!(stdout(&wide).contains("| Compound follower growth (promotion period) |"), "{}", stdout(&wide));
 }

@@ -22,13 +22,15 @@ pub struct Config {
     locale: Locale,
     format: Format,
     output: Option<PathBuf>,
+    /// Tables unfitted to the terminal.
+    wide: bool,
     fail_on: Option<Severity>,
     rollups: Vec<String>,
 }
 
 impl Config {
     pub fn new(args: RunArgs) -> Result<Config, Errors> {
-        let RunArgs { input, period, entity, format, output, language, by, fail_on } = args;
+        let RunArgs { input, period, entity, format, output, language, by, wide, fail_on } = args;
         if format.needs_file() && output.is_none() {
             return Err(Error::new(ErrorKind::NeedsOutputFile { format: format.name() }).into());
         }
@@ -36,7 +38,7 @@ impl Config {
         let selection = selection(&ruleset, period.period, entity)?;
         let locale = locale(&ruleset, &language);
         let rollups = rollups(&ruleset, &by)?;
-        Ok(Config { ruleset, selection, locale, format, output, fail_on, rollups })
+        Ok(Config { ruleset, selection, locale, format, output, wide, fail_on, rollups })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
@@ -51,7 +53,7 @@ impl Config {
         if self.format == Format::Json {
             appraisal.provenance = Some(engine::provenance::provenance(&self.ruleset)?);
         }
-        let width = self.output.is_none().then(terminal_width).flatten();
+        let width = (self.output.is_none() && !self.wide).then(terminal_width).flatten();
         let bytes = output::render(&appraisal, &self.ruleset, self.format, self.locale, width)?;
         match &self.output {
             Some(path) => write::atomically(path, &bytes)?,
