@@ -75,22 +75,16 @@ impl Rollup {
         locale: Locale,
     ) -> Result<(Rollup, Vec<crate::error::Error>)> {
         let groups = crate::engine::rollup::rollup(ruleset, evaluation, attribute, Default::default())?;
-        let group = selection.entity.as_ref().map(|entity| {
-            let index = evaluation.entities.iter().position(|e| e == entity);
-            index.and_then(|index| Cell::new(evaluation, index, 0).text(GridColumn::Attribute(attribute)))
-        });
-        let selection = Selection { period: selection.period, entity: group.clone().flatten() };
-        let mut appraisal = appraise(ruleset, &groups, &selection, locale)?;
-        if group.is_some_and(|group| group.is_none()) {
-            // The entity is in no group of this attribute: nothing of the roll-up is its.
-            appraisal = Appraisal {
-                results: Vec::new(),
-                scorecards: Vec::new(),
-                diagnoses: Vec::new(),
-                resolved: Vec::new(),
-                ..appraisal
-            };
-        }
+        let group = match &selection.entity {
+            None => None,
+            Some(entity) => match group_of(evaluation, entity, attribute) {
+                Some(group) => Some(group),
+                // The entity is in no group of this attribute: nothing of the roll-up is its.
+                None => return Ok((Rollup::empty(attribute), groups.warnings)),
+            },
+        };
+        let selection = Selection { period: selection.period, entity: group };
+        let appraisal = appraise(ruleset, &groups, &selection, locale)?;
         let rollup = Rollup {
             by: attribute.to_string(),
             results: appraisal.results,
@@ -100,6 +94,17 @@ impl Rollup {
         };
         Ok((rollup, groups.warnings))
     }
+
+    fn empty(attribute: &str) -> Rollup {
+        let (results, scorecards, diagnoses, resolved) = Default::default();
+        Rollup { by: attribute.to_string(), results, scorecards, diagnoses, resolved }
+    }
+}
+
+/// The group of `attribute` the entity belongs to: its value of the attribute.
+fn group_of(evaluation: &Evaluation, entity: &str, attribute: &str) -> Option<String> {
+    let index = evaluation.entities.iter().position(|e| e == entity)?;
+    Cell::new(evaluation, index, 0).text(GridColumn::Attribute(attribute))
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -28,15 +28,7 @@ pub fn folder(flag: &'static str, dir: Option<&PathBuf>) -> Result<(), Error> {
 
 /// `--period` read in the ruleset's grain, and `--entity`.
 pub fn selection(ruleset: &CheckedRuleset, period: Option<String>, entity: Option<String>) -> Result<Selection, Error> {
-    let grain = ruleset.model.grain.period;
-    let period = period
-        .map(|label| {
-            Period::parse(grain, &label).ok_or_else(|| {
-                Error::new(ErrorKind::UnknownPeriod { period: label })
-                    .help(format!("this ruleset's periods are written like `{}`", Period::example(grain)))
-            })
-        })
-        .transpose()?;
+    let period = period.map(|label| Period::read(ruleset.model.grain.period, &label)).transpose()?;
     Ok(Selection { period, entity })
 }
 

@@ -4,6 +4,7 @@
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use polars::prelude::{Expr, lit};
 
+use crate::error::{Error, ErrorKind};
 use crate::ruleset::model::PeriodGrain;
 
 /// A period, identified by its first day.
@@ -89,8 +90,17 @@ impl Period {
         Some(Period { grain, start })
     }
 
+    /// A period a user wrote (`--period`, a test case): unknown periods are an error that shows
+    /// how this grain's periods are written.
+    pub fn read(grain: PeriodGrain, label: &str) -> Result<Period, Error> {
+        Period::parse(grain, label).ok_or_else(|| {
+            Error::new(ErrorKind::UnknownPeriod { period: label.to_string() })
+                .help(format!("this ruleset's periods are written like `{}`", Period::example(grain)))
+        })
+    }
+
     /// An example label, for error messages.
-    pub fn example(grain: PeriodGrain) -> &'static str {
+    fn example(grain: PeriodGrain) -> &'static str {
         match grain {
             PeriodGrain::Day => "2026-10-08",
             PeriodGrain::Week => "2026-W05",

@@ -55,7 +55,7 @@ fn page(site: &Mutex<Site>, address: &str) -> (u16, &'static str, Vec<u8>) {
     }
     let html = match &site.pages {
         Err(diagnostics) => {
-            let text = escape::html(&strip_colour(diagnostics));
+            let text = escape::html(diagnostics);
             format!(
                 "<!DOCTYPE html><meta charset=\"utf-8\"><title>kpi preview</title><pre style=\"font: 13px/1.5 monospace; padding: 24px; white-space: pre-wrap\">{text}</pre>"
             )
@@ -93,32 +93,13 @@ fn decode(target: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Diagnostics without the terminal's colour codes.
-fn strip_colour(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn addresses_are_decoded_and_colour_codes_dropped() {
+    fn addresses_are_decoded() {
         assert_eq!(decode("/entities/%E6%99%A8%E5%85%89.html"), "/entities/晨光.html");
         assert_eq!(decode("/a%2"), "/a%2");
-        assert_eq!(strip_colour("\u{1b}[1;31merror\u{1b}[0m: x"), "error: x");
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::Settings;
 use crate::engine::{self, Period};
-use crate::error::{Error, ErrorKind, Errors};
+use crate::error::Errors;
 use crate::report::{ReportFormat, ReportOptions, render_reports};
 use crate::scratch::Scratch;
 
@@ -39,15 +39,7 @@ impl Site {
 
 fn render(settings: &Settings) -> std::result::Result<Pages, Errors> {
     let ruleset = crate::project::open(&settings.ruleset, settings.data.as_deref())?;
-    let period = match &settings.period {
-        Some(label) => Some(Period::parse(ruleset.model.grain.period, label).ok_or_else(|| {
-            Error::new(ErrorKind::UnknownPeriod { period: label.clone() }).help(format!(
-                "this ruleset's periods are written like `{}`",
-                Period::example(ruleset.model.grain.period)
-            ))
-        })?),
-        None => None,
-    };
+    let period = settings.period.as_deref().map(|label| Period::read(ruleset.model.grain.period, label)).transpose()?;
     let folder = Scratch::new("preview")?;
     let options = ReportOptions {
         formats: vec![ReportFormat::Html],

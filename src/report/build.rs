@@ -350,7 +350,6 @@ impl<'a> ReportData<'a> {
         }
     }
 
-    /// The diagnoses that fire in a cell, most severe first.
     /// The KPIs whose trend an entity report draws: the headline scorecard's (every KPI without
     /// one), then each KPI a finding's condition names and each KPI an action names, once each.
     fn charted(
@@ -378,6 +377,7 @@ impl<'a> ReportData<'a> {
         named.iter().filter_map(|kpi| kpis.iter().find(|k| k.id == *kpi).cloned()).collect()
     }
 
+    /// The diagnoses that fire in a cell, most severe first.
     fn diagnoses(&self, cell: &Cell) -> Result<Vec<Finding>> {
         let mut reports = self.findings.of(cell)?;
         reports.sort_by_key(|d| std::cmp::Reverse(d.severity));

@@ -50,11 +50,15 @@ impl ReportOptions {
     /// What the evaluation must compute besides the grid: the parts of every KPI's formula,
     /// for the calculation appendix of entity reports, which the working papers hold.
     pub fn probes(&self, ruleset: &CheckedRuleset) -> Probes {
-        let appendix = ruleset.model.sections(self.audience).contains(&Section::Appendix);
-        match self.per_entity && appendix {
+        match self.explains(ruleset) {
             true => Probes::for_kpis(ruleset, ruleset.kpis.keys().map(String::as_str)),
             false => Probes::default(),
         }
+    }
+
+    /// Whether entity reports with a calculation appendix are written.
+    fn explains(&self, ruleset: &CheckedRuleset) -> bool {
+        self.per_entity && ruleset.model.sections(self.audience).contains(&Section::Appendix)
     }
 }
 
@@ -73,8 +77,7 @@ pub fn render_reports(
     options: &ReportOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Written> {
-    let appendix = ruleset.model.sections(options.audience).contains(&Section::Appendix);
-    if options.per_entity && appendix && !ruleset.kpis.keys().all(|kpi| evaluation.probes.explain(kpi)) {
+    if options.explains(ruleset) && !ruleset.kpis.keys().all(|kpi| evaluation.probes.explain(kpi)) {
         return Err(Error::internal("entity reports need an evaluation that explains every KPI").into());
     }
     let period = report_period(ruleset, evaluation, options.period)?;

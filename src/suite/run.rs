@@ -53,13 +53,7 @@ pub fn evaluate_case(file: &TestFile, case: &TestCase, scratch: &Path) -> Result
     let evaluation = engine::evaluate(&ruleset)?;
     let period = match &case.period {
         Some((label, location)) => {
-            let grain = ruleset.model.grain.period;
-            let period = Period::parse(grain, label).ok_or_else(|| {
-                Error::new(ErrorKind::UnknownPeriod { period: label.clone() })
-                    .help(format!("this ruleset's periods are written like `{}`", Period::example(grain)))
-                    .at(location.clone())
-            })?;
-            Some(period)
+            Some(Period::read(ruleset.model.grain.period, label).map_err(|e| e.at(location.clone()))?)
         }
         None => evaluation.latest_period_with_data(&ruleset)?,
     };

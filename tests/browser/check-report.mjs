@@ -9,11 +9,14 @@ import { chromium } from 'playwright-core';
 
 const [, , report, pdf] = process.argv;
 const browser = await chromium.launch({
+  // No time limit: a busy machine is slow, not broken.
+  timeout: 0,
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
          '--disable-component-update', '--disable-sync'],
 });
 const page = await browser.newPage();
+page.setDefaultTimeout(0);
 const errors = [];
 const requests = [];
 page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });

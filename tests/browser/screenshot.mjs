@@ -13,10 +13,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const browser = await chromium.launch({
+  // No time limit: a busy machine is slow, not broken.
+  timeout: 0,
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none', '--disable-lcd-text', '--force-color-profile=srgb'],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 1600 }, deviceScaleFactor: 1 });
+page.setDefaultTimeout(0);
 const open = async (report) => {
   await page.setViewportSize({ width: 1280, height: 1600 });
   await page.emulateMedia({ media: 'screen' });
@@ -72,6 +75,7 @@ const { screen, print } = await fit();
 let difference = null;
 if (existsSync(baseline)) {
   const compare = await browser.newPage();
+  compare.setDefaultTimeout(0);
   difference = await compare.evaluate(async ([a, b]) => {
     const load = (data) => new Promise((resolve) => { const i = new Image(); i.onload = () => resolve(i); i.src = data; });
     const [x, y] = await Promise.all([load(a), load(b)]);

@@ -35,6 +35,15 @@ fn render(ruleset: &kpi::ruleset::CheckedRuleset, options: &ReportOptions) -> Ve
     try_render(ruleset, options).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The English reports of a case's ruleset over its files, and the folder they are in.
+fn case_reports(rules: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let case = Case::new(rules, files);
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    render(&ruleset, &options(dir.path(), Locale::En, None));
+    dir
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
@@ -374,10 +383,7 @@ fn a_band_shows_its_label_in_the_report_language_and_its_declared_tone() {
         偏低: { when: \">= 50\", tone: warning, label: { zh-CN: 偏低, en: Low } }\n      \
         差: otherwise\n\
         scorecards:\n  main: { weights: { growth: 100 } }\n";
-    let case = crate::support::Case::new(rules, &[("users.csv", "day,account,new\n2026-10-01,a,100\n")]);
-    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    render(&ruleset, &options(dir.path(), Locale::En, None));
+    let dir = case_reports(rules, &[("users.csv", "day,account,new\n2026-10-01,a,100\n")]);
     let report = read(&dir.path().join("2026-10/entities/a.html"));
     assert!(report.contains(r#"<span class="band warning">Low</span>"#), "{report}");
     assert!(!report.contains("偏低"), "the band's Chinese name stays out of the English report");
@@ -393,10 +399,7 @@ fn a_finding_shows_a_kpi_with_the_decimals_of_its_table() {
         measures:\n  new: sum(users.new)\n  lost: sum(users.lost)\n\
         kpis:\n  rate: { formula: lost / new, format: percent, decimals: 2 }\n\
         diagnoses:\n  - { id: high, when: rate > 1%, finding: \"rate {{ rate | pct }}, new {{ new | num(0) }}\" }\n";
-    let case = crate::support::Case::new(rules, &[("users.csv", "day,account,new,lost\n2026-10-01,a,1000,34.5\n")]);
-    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    render(&ruleset, &options(dir.path(), Locale::En, None));
+    let dir = case_reports(rules, &[("users.csv", "day,account,new,lost\n2026-10-01,a,1000,34.5\n")]);
     let report = read(&dir.path().join("2026-10/entities/a.md"));
     assert!(report.contains("rate 3.45%, new 1,000"), "{report}");
 }

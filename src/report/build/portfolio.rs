@@ -20,13 +20,7 @@ impl ReportData<'_> {
         let cards = self.cards();
         let mut movers = Vec::new();
         let scorecards = self.ruleset.scorecards.keys().map(|name| self.standings(name, &cards, &mut movers)).collect();
-        movers.sort_by(|a, b| {
-            let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
-            size(b)
-                .total_cmp(&size(a))
-                .then_with(|| a.entity.cmp(&b.entity))
-                .then_with(|| a.scorecard.cmp(&b.scorecard))
-        });
+        largest_first(&mut movers);
         let findings = self.findings()?;
         let diagnoses = [Severity::Critical, Severity::Warning, Severity::Info]
             .into_iter()
@@ -38,10 +32,7 @@ impl ReportData<'_> {
         let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone(), self.quality.clone());
         report.commentary = self.commentaries.of_period().filter(|_| self.shows(Section::Commentary));
         // Competitors are compared with, not appraised: they are not counted as accounts.
-        let accounts: Vec<String> = (0..self.entities().len())
-            .filter(|index| !self.is_competitor(*index))
-            .map(|index| self.entities()[index].clone())
-            .collect();
+        let accounts: Vec<String> = self.accounts().map(|index| self.entities()[index].clone()).collect();
         let entities = accounts.len();
         let competitors = self.competitors.len();
         let reports = self
@@ -100,9 +91,7 @@ impl ReportData<'_> {
                 headlines.push((*entity, card));
             }
         }
-        let count = |grade: &String| headlines.iter().filter(|(_, card)| card.grade.as_ref() == Some(grade)).count();
-        let grades =
-            self.ruleset.grades.iter().map(|(grade, _)| GradeCount { grade: grade.clone(), count: count(grade) });
+        let grades = self.grade_counts(headlines.iter().map(|(_, card)| card.grade.as_ref()));
         let standings: Vec<Standing> = headlines
             .iter()
             .filter_map(|(entity, card)| {
@@ -118,7 +107,7 @@ impl ReportData<'_> {
         let best = standings.iter().max_by(|a, b| a.total.total_cmp(&b.total).then_with(|| b.entity.cmp(&a.entity)));
         let worst = standings.iter().min_by(|a, b| a.total.total_cmp(&b.total).then_with(|| a.entity.cmp(&b.entity)));
         Summary {
-            grades: grades.collect(),
+            grades,
             best: best.cloned(),
             worst: worst
                 .filter(|w| standings.len() > 1 && Some(w.entity.as_str()) != best.map(|b| b.entity.as_str()))
@@ -138,8 +127,7 @@ impl ReportData<'_> {
                 self.move_of(*entity, card, if up { Direction::Up } else { Direction::Down })
             })
             .collect();
-        let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
-        moves.sort_by(|a, b| size(b).total_cmp(&size(a)).then_with(|| a.entity.cmp(&b.entity)));
+        largest_first(&mut moves);
         moves.truncate(SUMMARY_ITEMS);
         moves
     }
@@ -189,11 +177,15 @@ impl ReportData<'_> {
             movers.extend(self.mover(*entity, report));
         }
         ranking.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.entity.cmp(&b.entity)));
-        let count = |grade: &String| ranking.iter().filter(|r| r.grade.as_ref() == Some(grade)).count();
-        let grades =
-            self.ruleset.grades.iter().map(|(grade, _)| GradeCount { grade: grade.clone(), count: count(grade) });
+        let grades = self.grade_counts(ranking.iter().map(|r| r.grade.as_ref()));
         let label = self.ruleset.scorecard_label(name, self.locale);
-        PortfolioScorecard { id: name.to_string(), label, grades: grades.collect(), ranking, unscored }
+        PortfolioScorecard { id: name.to_string(), label, grades, ranking, unscored }
+    }
+
+    /// How many of `grades` each grade of the ruleset is, best first.
+    fn grade_counts<'g>(&self, grades: impl Iterator<Item = Option<&'g String>> + Clone) -> Vec<GradeCount> {
+        let count = |grade: &String| grades.clone().filter(|g| *g == Some(grade)).count();
+        self.ruleset.grades.iter().map(|(grade, _)| GradeCount { grade: grade.clone(), count: count(grade) }).collect()
     }
 
     fn ranked(&self, entity: usize, report: &ScorecardReport, total: f64) -> Ranked {
@@ -247,6 +239,14 @@ impl ReportData<'_> {
         findings.sort_by_key(|f| std::cmp::Reverse(f.diagnosis.severity));
         Ok(findings)
     }
+}
+
+/// Moves by size, largest first, then by account and scorecard.
+fn largest_first(moves: &mut [Mover]) {
+    let size = |m: &Mover| m.change.map_or(0.0, f64::abs);
+    moves.sort_by(|a, b| {
+        size(b).total_cmp(&size(a)).then_with(|| a.entity.cmp(&b.entity)).then_with(|| a.scorecard.cmp(&b.scorecard))
+    });
 }
 
 /// A KPI's value in a cell, with its band's label and tone.
