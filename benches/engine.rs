@@ -83,6 +83,7 @@ fn main() {
             // The consultant's copy, the heavier: every KPI's calculation explained in every report.
             audience: kpi::ruleset::model::Audience::Internal,
             templates: None,
+            reference_docx: None,
             per_entity: true,
             period: None,
             output: out.clone(),

@@ -168,6 +168,8 @@ kinds! {
     E602 NeedsOutputFile { format: &'static str },
     E603 UnwritableFile { path: String, message: String },
     E604 PortUnavailable { port: u16, message: String },
+    E605 ToolMissing { tool: &'static str, purpose: &'static str },
+    E606 ToolFailed { tool: &'static str, message: String },
 
     /// A bug: neither the user's input nor the machine's failure (a full disk is `E603`).
     E900 Internal { message: String },
@@ -235,6 +237,8 @@ impl fmt::Display for ErrorKind {
             InvalidSource { source_name, message } => write!(f, "source `{source_name}`: {message}"),
             UnknownPeriod { period } => write!(f, "`{period}` is not a period"),
             PortUnavailable { port, message } => write!(f, "cannot serve on 127.0.0.1:{port}: {message}"),
+            ToolMissing { tool, purpose } => write!(f, "{purpose} needs {tool}, which is not installed"),
+            ToolFailed { tool, message } => write!(f, "{tool} failed: {message}"),
             MissingLabel { what, name, language } => write!(f, "{what} `{name}` has no label in {language}"),
             NoFiles { pattern } => write!(f, "no file matches `{pattern}`"),
             TooManyFiles { pattern, limit } => {

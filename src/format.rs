@@ -25,11 +25,33 @@ pub const NO_DATA: &str = "—";
 /// A KPI value in its format; `—` for no data.
 pub fn value(value: Option<f64>, format: ValueFormat, decimals: Option<u8>, locale: Locale) -> String {
     let Some(value) = value else { return NO_DATA.to_string() };
+    let decimals = shown_decimals(format, decimals);
     match format {
-        ValueFormat::Percent => percent(value, decimals.unwrap_or(1)),
-        ValueFormat::Integer => grouped(value, 0),
-        ValueFormat::Number | ValueFormat::Ratio => grouped(value, decimals.unwrap_or(2)),
-        ValueFormat::Currency => money(value, decimals.unwrap_or(2), locale),
+        ValueFormat::Percent => percent(value, decimals),
+        ValueFormat::Integer | ValueFormat::Number | ValueFormat::Ratio => grouped(value, decimals),
+        ValueFormat::Currency => money(value, decimals, locale),
+    }
+}
+
+/// The decimals a value in `format` is shown with: the KPI's own, else one for a percent, none
+/// for an integer, two otherwise.
+fn shown_decimals(format: ValueFormat, decimals: Option<u8>) -> u8 {
+    match format {
+        ValueFormat::Integer => 0,
+        ValueFormat::Percent => decimals.unwrap_or(1),
+        ValueFormat::Number | ValueFormat::Ratio | ValueFormat::Currency => decimals.unwrap_or(2),
+    }
+}
+
+/// The Excel number format that shows a value as [`value`] does, so that a workbook's cell
+/// reads like the report while it stays a number: `0.0%`, `#,##0`, `"¥"#,##0.00`.
+pub fn spreadsheet_code(format: ValueFormat, decimals: Option<u8>) -> String {
+    let decimals = usize::from(shown_decimals(format, decimals));
+    let fraction = if decimals == 0 { String::new() } else { format!(".{}", "0".repeat(decimals)) };
+    match format {
+        ValueFormat::Percent => format!("0{fraction}%"),
+        ValueFormat::Integer | ValueFormat::Number | ValueFormat::Ratio => format!("#,##0{fraction}"),
+        ValueFormat::Currency => format!("\"¥\"#,##0{fraction};-\"¥\"#,##0{fraction}"),
     }
 }
 

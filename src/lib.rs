@@ -12,6 +12,7 @@ pub mod fingerprint;
 pub mod format;
 pub mod locale;
 pub mod location;
+pub mod office;
 pub mod read;
 pub mod scratch;
 pub mod suggest;
@@ -21,6 +22,7 @@ pub mod write;
 
 // The pipeline, in the order it runs.
 pub mod appraise;
+pub mod browser;
 pub mod compile;
 pub mod engine;
 pub mod expr;

@@ -146,6 +146,19 @@ pub struct Finding {
     pub periods: usize,
 }
 
+impl Finding {
+    /// How it stands, as a reader of `locale` says it: `new`, `3 periods in a row`, `resolved`.
+    pub fn standing(&self, locale: Locale) -> String {
+        match self.status {
+            FindingStatus::New => locale.pick("新出现", "new").to_string(),
+            FindingStatus::Recurring => {
+                locale.pick(format!("连续 {} 期", self.periods), format!("{} periods in a row", self.periods))
+            }
+            FindingStatus::Resolved => locale.pick("已解决", "resolved").to_string(),
+        }
+    }
+}
+
 /// A finding against the previous period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

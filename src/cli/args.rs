@@ -138,7 +138,7 @@ pub struct ReportArgs {
     pub input: Input,
     #[command(flatten)]
     pub period: PeriodFlag,
-    /// Formats, comma-separated: `html`, `md`.
+    /// Formats, comma-separated: `html`, `md`, `pdf`, `docx` (PDF and Word need Chromium).
     #[arg(long, value_parser = choice::<ReportFormat>(), value_delimiter = ',', default_values = ["html", "md"])]
     pub format: Vec<ReportFormat>,
     #[command(flatten)]
@@ -152,6 +152,10 @@ pub struct ReportArgs {
     /// Who the reports are for (the ruleset's `report.audience`, else the client).
     #[arg(long, value_parser = choice::<Audience>())]
     pub audience: Option<Audience>,
+    /// A Word document whose styles the `docx` reports take (the ruleset's
+    /// `report.reference_docx`, else the shipped styles).
+    #[arg(long, value_name = "FILE")]
+    pub reference_docx: Option<PathBuf>,
     #[command(flatten)]
     pub by: RollupFlag,
     /// The folder to write into; reports go to DIR/PERIOD/.

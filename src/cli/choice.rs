@@ -44,7 +44,7 @@ impl Choice for Locale {
 }
 
 impl Choice for Format {
-    const OFFERED: &'static [Format] = &[Format::Table, Format::Json, Format::Csv, Format::Parquet];
+    const OFFERED: &'static [Format] = &[Format::Table, Format::Json, Format::Csv, Format::Parquet, Format::Xlsx];
 
     fn name(self) -> &'static str {
         Format::name(self)
@@ -67,7 +67,8 @@ impl Choice for Audience {
 }
 
 impl Choice for ReportFormat {
-    const OFFERED: &'static [ReportFormat] = &[ReportFormat::Html, ReportFormat::Markdown];
+    const OFFERED: &'static [ReportFormat] =
+        &[ReportFormat::Html, ReportFormat::Markdown, ReportFormat::Pdf, ReportFormat::Docx];
 
     fn name(self) -> &'static str {
         self.extension()

@@ -1,10 +1,11 @@
-//! `kpi run` output: JSON (the full appraisal), CSV and Parquet (the KPI rows), and a terminal
-//! table for people; and the text of `kpi explain`.
+//! `kpi run` output: JSON (the full appraisal), CSV and Parquet (the KPI rows), a workbook, and a
+//! terminal table for people; and the text of `kpi explain`.
 
 mod csv;
 mod explain;
 mod sources;
 mod table;
+mod xlsx;
 
 use polars::prelude::*;
 
@@ -24,12 +25,13 @@ pub enum Format {
     Json,
     Csv,
     Parquet,
+    Xlsx,
 }
 
 impl Format {
     /// Whether the format is for a file, not a terminal.
     pub fn needs_file(self) -> bool {
-        self == Format::Parquet
+        matches!(self, Format::Parquet | Format::Xlsx)
     }
 
     pub fn name(self) -> &'static str {
@@ -38,6 +40,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::Parquet => "parquet",
+            Format::Xlsx => "xlsx",
         }
     }
 }
@@ -58,6 +61,7 @@ pub fn render(
             bytes.push(b'\n');
         }
         Format::Csv => bytes.extend(csv::results(appraisal, ruleset, locale).into_bytes()),
+        Format::Xlsx => bytes = xlsx::results(appraisal, ruleset, locale)?,
         Format::Parquet => {
             let mut frame = results_frame(appraisal)?;
             ParquetWriter::new(&mut bytes).finish(&mut frame).map_err(Error::internal)?;

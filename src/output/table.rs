@@ -5,7 +5,7 @@
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use unicode_width::UnicodeWidthStr;
 
-use crate::appraise::{Appraisal, FindingStatus, FiredDiagnosis, KpiResult, ScorecardResult};
+use crate::appraise::{Appraisal, FiredDiagnosis, KpiResult, ScorecardResult};
 use crate::format;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
@@ -97,11 +97,7 @@ fn cells(appraisal: Cells, ruleset: &CheckedRuleset, locale: Locale, width: Opti
 /// A finding, most severe first: its severity and whether it is new, then the finding and the
 /// advice, each wrapped to the terminal under a hanging indent.
 fn finding(diagnosis: &FiredDiagnosis, locale: Locale, width: Option<u16>) -> String {
-    let standing = match diagnosis.status {
-        FindingStatus::New => locale.pick("新出现".to_string(), "new".to_string()),
-        _ => locale.pick(format!("连续 {} 期", diagnosis.periods), format!("{} periods in a row", diagnosis.periods)),
-    };
-    let head = format!("[{} · {standing}] {}", diagnosis.severity.word(locale), diagnosis.finding);
+    let head = format!("[{} · {}] {}", diagnosis.severity.word(locale), diagnosis.standing(locale), diagnosis.finding);
     let width = width.map(usize::from);
     let mut out = String::new();
     for (index, line) in wrapped(&head, width.map(|w| w.saturating_sub(4))).iter().enumerate() {

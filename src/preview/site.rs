@@ -46,6 +46,7 @@ fn render(settings: &Settings) -> std::result::Result<Pages, Errors> {
         locale: settings.locale.unwrap_or(ruleset.model.locale),
         audience: settings.audience.unwrap_or(ruleset.model.audience()),
         templates: settings.templates.clone(),
+        reference_docx: None,
         per_entity: true,
         period,
         output: folder.path().to_path_buf(),

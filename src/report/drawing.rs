@@ -5,7 +5,9 @@ use minijinja::value::{Kwargs, Value, ValueKind};
 use minijinja::{Environment, State};
 
 use super::charts::{self, Axis, Bar, NumberStyle, Point};
-use super::escape::is_html;
+use base64::Engine;
+
+use super::escape::{self, is_html};
 use super::filters::{shown_as, value_format};
 use crate::locale::Locale;
 use crate::texts::number;
@@ -13,8 +15,8 @@ use crate::texts::number;
 type Drawn = Result<Value, minijinja::Error>;
 
 /// `line_chart(kpi)`, `bar_chart(items, value=, label=, format=)`, `radar_chart(scorecard)`,
-/// `sparkline(kpi)`: SVG in HTML reports; in Markdown, sparklines are text and other charts are
-/// left out.
+/// `sparkline(kpi)`: SVG in HTML reports, images in Word; in Markdown, sparklines and line
+/// charts are text and other charts are left out.
 pub fn register(env: &mut Environment<'static>, locale: Locale) {
     env.add_function("line_chart", move |state: &State, kpi: Value| line_chart(state, &kpi, locale));
     env.add_function("bar_chart", move |state: &State, items: Value, kwargs: Kwargs| {
@@ -24,10 +26,22 @@ pub fn register(env: &mut Environment<'static>, locale: Locale) {
     env.add_function("sparkline", sparkline);
 }
 
-fn line_chart(state: &State, kpi: &Value, locale: Locale) -> Drawn {
-    if !is_html(state) {
-        return Ok(Value::from(charts::text_sparkline(&trend_values(kpi)?)));
+/// A chart where the output can show one: SVG in HTML; in a Word document's Markdown, an image
+/// whose SVG travels as a data URL until the converter draws it ([`super::word`]); else
+/// `otherwise`, text or nothing.
+fn drawn(state: &State, title: &str, draw: impl FnOnce() -> String, otherwise: impl FnOnce() -> Drawn) -> Drawn {
+    if is_html(state) {
+        return Ok(Value::from_safe_string(draw()));
     }
+    if state.lookup("output").is_some_and(|output| output.as_str() == Some("docx")) {
+        let data = base64::engine::general_purpose::STANDARD.encode(draw());
+        let image = format!("![{}](data:image/svg+xml;base64,{data})", escape::markdown(title));
+        return Ok(Value::from_safe_string(image));
+    }
+    otherwise()
+}
+
+fn line_chart(state: &State, kpi: &Value, locale: Locale) -> Drawn {
     let mut periods = Vec::new();
     for point in kpi.get_attr("trend")?.try_iter()? {
         let (value, target) = (number(&point.get_attr("value")?), number(&point.get_attr("target")?));
@@ -47,7 +61,9 @@ fn line_chart(state: &State, kpi: &Value, locale: Locale) -> Drawn {
         .collect();
     let (format, decimals) = shown_as(kpi)?;
     let style = NumberStyle { format, decimals, locale };
-    Ok(Value::from_safe_string(charts::line_chart(&points, style, &kpi.get_attr("label")?.to_string())))
+    let title = kpi.get_attr("label")?.to_string();
+    let text = || Ok(Value::from(charts::text_sparkline(&trend_values(kpi)?)));
+    drawn(state, &title, || charts::line_chart(&points, style, &title), text)
 }
 
 fn bar_chart(state: &State, items: &Value, kwargs: &Kwargs, locale: Locale) -> Drawn {
@@ -56,9 +72,6 @@ fn bar_chart(state: &State, items: &Value, kwargs: &Kwargs, locale: Locale) -> D
     let format: Option<String> = kwargs.get("format")?;
     let title: Option<String> = kwargs.get("title")?;
     kwargs.assert_all_used()?;
-    if !is_html(state) {
-        return Ok(Value::from(""));
-    }
     let mut rows = Vec::new();
     for item in items.try_iter()? {
         rows.push((item.get_attr(&label_key)?.to_string(), number(&item.get_attr(&value_key)?)));
@@ -66,19 +79,18 @@ fn bar_chart(state: &State, items: &Value, kwargs: &Kwargs, locale: Locale) -> D
     let bars: Vec<Bar> = rows.iter().map(|(label, value)| Bar { label, value: *value }).collect();
     let format = value_format(&Value::from(format.unwrap_or_default()));
     let style = NumberStyle { format, decimals: Some(1), locale };
-    Ok(Value::from_safe_string(charts::bar_chart(&bars, style, title.as_deref().unwrap_or_default())))
+    let title = title.unwrap_or_default();
+    drawn(state, &title, || charts::bar_chart(&bars, style, &title), || Ok(Value::from("")))
 }
 
 fn radar_chart(state: &State, scorecard: &Value, locale: Locale) -> Drawn {
-    if !is_html(state) {
-        return Ok(Value::from(""));
-    }
     let mut rows = Vec::new();
     for row in scorecard.get_attr("rows")?.try_iter()? {
         rows.push((row.get_attr("label")?.to_string(), number(&row.get_attr("score")?)));
     }
     let axes: Vec<Axis> = rows.iter().map(|(label, score)| Axis { label, score: *score }).collect();
-    Ok(Value::from_safe_string(charts::radar_chart(&axes, locale, &scorecard.get_attr("label")?.to_string())))
+    let title = scorecard.get_attr("label")?.to_string();
+    drawn(state, &title, || charts::radar_chart(&axes, locale, &title), || Ok(Value::from("")))
 }
 
 fn sparkline(state: &State, series: Value) -> Drawn {

@@ -11,5 +11,6 @@ mod filters;
 mod names;
 pub mod render;
 pub mod templates;
+pub mod word;
 
 pub use render::{ReportFormat, ReportOptions, Written, render_reports};

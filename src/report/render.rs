@@ -1,15 +1,20 @@
-//! `kpi report`: the portfolio overview and, on request, one report per entity, in HTML and
-//! Markdown, rendered in parallel and each written whole or not at all.
+//! `kpi report`: the portfolio overview and, on request, one report per entity, in HTML,
+//! Markdown and PDF, rendered in parallel and each written whole or not at all.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use super::build::ReportData;
+use super::context::Report;
+use super::escape;
 use super::names::{ENTITY_FOLDER, file_stems};
 use super::templates::Templates;
+use super::word::{self, Reference};
 use crate::appraise::Selection;
+use crate::browser::Browser;
 use crate::engine::{Evaluation, Period, Probes};
 use crate::error::{Error, Result};
 use crate::locale::Locale;
@@ -21,6 +26,10 @@ use crate::write;
 pub enum ReportFormat {
     Html,
     Markdown,
+    /// The HTML report printed on A4 by a headless Chromium.
+    Pdf,
+    /// The Markdown report as a Word document, its charts drawn by a headless Chromium.
+    Docx,
 }
 
 impl ReportFormat {
@@ -28,7 +37,32 @@ impl ReportFormat {
         match self {
             ReportFormat::Html => "html",
             ReportFormat::Markdown => "md",
+            ReportFormat::Pdf => "pdf",
+            ReportFormat::Docx => "docx",
         }
+    }
+
+    /// The template a report in this format is rendered from.
+    fn template(self) -> &'static str {
+        match self {
+            ReportFormat::Html | ReportFormat::Pdf => "html",
+            ReportFormat::Markdown | ReportFormat::Docx => "md",
+        }
+    }
+
+    /// What a reader calls a file in this format.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "HTML",
+            ReportFormat::Markdown => "Markdown",
+            ReportFormat::Pdf => "PDF",
+            ReportFormat::Docx => "Word",
+        }
+    }
+
+    /// Whether the format needs a browser: to print, or to draw charts as images.
+    fn needs_browser(self) -> bool {
+        matches!(self, ReportFormat::Pdf | ReportFormat::Docx)
     }
 }
 
@@ -40,6 +74,8 @@ pub struct ReportOptions {
     pub audience: Audience,
     /// A client's templates, which win over the shipped ones by name.
     pub templates: Option<PathBuf>,
+    /// A client's Word document whose styles Word reports take.
+    pub reference_docx: Option<PathBuf>,
     pub per_entity: bool,
     /// The period to report; by default the latest with data.
     pub period: Option<Period>,
@@ -84,8 +120,21 @@ pub fn render_reports(
     let data = ReportData::new(ruleset, evaluation, period, options.locale)?.for_audience(options.audience);
     let stems = if options.per_entity { file_stems(data.entities()) } else { Vec::new() };
     let dir = options.output.join(period.label());
+    // One browser per thread that renders, each printing a report at a time.
+    let browsers = match options.formats.iter().find(|f| f.needs_browser()) {
+        Some(format) => (0..rayon::current_num_threads().min(stems.len().max(1)))
+            .map(|_| Browser::launch(format.name()).map(Mutex::new))
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let reference = match (&options.reference_docx, options.formats.contains(&ReportFormat::Docx)) {
+        (Some(path), true) => Some(Reference::read(path)?),
+        _ => None,
+    };
     let writer = Writer {
         staged: write::Staged::new(&dir)?,
+        browsers,
+        reference,
         dir,
         formats: &options.formats,
         templates: Templates::new(ruleset, options.locale, options.templates.clone()),
@@ -98,6 +147,16 @@ pub fn render_reports(
         writer.entities(&data, &stems)?;
     }
     Ok(Written { period, files: writer.staged.commit()? })
+}
+
+/// The foot of a PDF's every page: the client's name, and the page number of the pages.
+fn footer(report: &Report) -> String {
+    format!(
+        "<div style=\"font: 8px sans-serif; color: #667; width: 100%; margin: 0 12mm; display: flex; \
+         justify-content: space-between\"><span>{}</span><span><span class=\"pageNumber\"></span> / \
+         <span class=\"totalPages\"></span></span></div>",
+        escape::html(&report.client)
+    )
 }
 
 /// The period asked for, or the latest with data.
@@ -121,40 +180,67 @@ struct Writer<'a> {
     dir: PathBuf,
     formats: &'a [ReportFormat],
     templates: Templates,
+    /// The browsers that print PDFs, when they are asked for.
+    browsers: Vec<Mutex<Browser>>,
+    reference: Option<Reference>,
     done: AtomicUsize,
     total: usize,
     progress: &'a (dyn Fn(usize, usize) + Sync),
 }
 
 impl Writer<'_> {
-    fn write(&self, path: PathBuf, text: &str) -> Result<()> {
-        self.staged.write(&path, text.as_bytes())?;
-        (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1, self.total);
+    /// One report in every format asked for, as `stem.EXTENSION` in `dir`.
+    fn write(&self, kind: &str, report: &Report, dir: PathBuf, stem: &str) -> Result<()> {
+        // The HTML a PDF is printed from is the HTML report's.
+        let mut html: Option<String> = None;
+        for format in self.formats {
+            let template = format!("{kind}.{}", format.template());
+            let output = format.extension();
+            let bytes = match format {
+                ReportFormat::Markdown => self.templates.render(&template, output, report)?.into_bytes(),
+                ReportFormat::Docx => {
+                    let markdown = self.templates.render(&template, output, report)?;
+                    self.with_browser(|browser| {
+                        word::document(&markdown, &report.client, report.locale, browser, self.reference.as_ref())
+                    })?
+                }
+                ReportFormat::Html | ReportFormat::Pdf => {
+                    let html = match &mut html {
+                        Some(html) => html,
+                        slot @ None => slot.insert(self.templates.render(&template, "html", report)?),
+                    };
+                    match format {
+                        ReportFormat::Pdf => self.with_browser(|browser| browser.pdf(html, &footer(report)))?,
+                        _ => html.as_bytes().to_vec(),
+                    }
+                }
+            };
+            self.staged.write(&dir.join(format!("{stem}.{output}")), &bytes)?;
+            (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1, self.total);
+        }
         Ok(())
+    }
+
+    /// Runs `work` with this thread's browser.
+    fn with_browser<T>(&self, work: impl FnOnce(&mut Browser) -> Result<T>) -> Result<T> {
+        let thread = rayon::current_thread_index().unwrap_or(0);
+        let browser = self.browsers.get(thread % self.browsers.len().max(1));
+        let browser = browser.ok_or_else(|| Error::internal("no browser for a format that needs one"))?;
+        let mut browser = browser.lock().map_err(|_| Error::internal("a browser's lock is poisoned"))?;
+        work(&mut browser)
     }
 
     /// The portfolio, listing the entity reports by their file stems.
     fn portfolio(&self, data: &ReportData, stems: &[String]) -> Result<()> {
-        let report = data.portfolio(stems)?;
-        for format in self.formats {
-            let name = format!("portfolio.{}", format.extension());
-            self.write(self.dir.join(&name), &self.templates.render(&name, &report)?)?;
-        }
-        Ok(())
+        self.write("portfolio", &data.portfolio(stems)?, self.dir.clone(), "portfolio")
     }
 
     /// Every entity's reports, rendered in parallel.
     fn entities(&self, data: &ReportData, stems: &[String]) -> Result<()> {
         let clients: Vec<usize> = (0..data.entities().len()).filter(|e| !data.is_competitor(*e)).collect();
-        clients.into_par_iter().try_for_each(|entity| self.entity(data, entity, &stems[entity]))
-    }
-
-    fn entity(&self, data: &ReportData, entity: usize, stem: &str) -> Result<()> {
-        let report = data.entity(entity)?;
-        for format in self.formats {
-            let text = self.templates.render(&format!("entity.{}", format.extension()), &report)?;
-            self.write(self.dir.join(ENTITY_FOLDER).join(format!("{stem}.{}", format.extension())), &text)?;
-        }
-        Ok(())
+        let dir = self.dir.join(ENTITY_FOLDER);
+        clients
+            .into_par_iter()
+            .try_for_each(|entity| self.write("entity", &data.entity(entity)?, dir.clone(), &stems[entity]))
     }
 }

@@ -88,11 +88,12 @@ impl Templates {
         Templates { env }
     }
 
-    /// Renders a template over a report's context. An error names the template, its line and
-    /// what went wrong (`undefined value` and the expression).
-    pub fn render(&self, name: &str, report: &Report) -> Result<String, Error> {
+    /// Renders a template over a report's context, for a file in the `output` format (`html`,
+    /// `md`, `pdf`, `docx`; templates see it as `output`). An error names the template, its
+    /// line and what went wrong (`undefined value` and the expression).
+    pub fn render(&self, name: &str, output: &str, report: &Report) -> Result<String, Error> {
         let template = self.env.get_template(name).map_err(template_error)?;
-        let context = Value::from(minijinja::value::Serde(report));
+        let context = minijinja::context! { output => output, ..Value::from(minijinja::value::Serde(report)) };
         let mut text = texts::render_within(&template, &context, MAX_REPORT_BYTES, "report").map_err(template_error)?;
         if !text.ends_with('\n') {
             text.push('\n');

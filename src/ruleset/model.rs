@@ -93,6 +93,10 @@ pub struct ReportSettings {
     /// By default the ruleset's `locale`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<Locale>,
+    /// A Word document (path relative to the ruleset) whose styles Word reports take: the
+    /// client's house style. `kpi report --reference-docx` wins over it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_docx: Option<String>,
 }
 
 /// Who a report is written for.

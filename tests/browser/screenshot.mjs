@@ -5,6 +5,7 @@
 //
 // node screenshot.mjs REPORT.html BASELINE.png OUT.png
 // node screenshot.mjs --fit REPORT.html...     (only what does not fit, for each report)
+// node screenshot.mjs --compare BASELINE.png IMAGE.png   (only how far an image is from its baseline)
 //
 // The images are compared in the browser itself (a canvas decodes both), so that no image
 // library is needed: a pixel differs when one of its channels differs by more than 48.
@@ -54,6 +55,38 @@ const fit = async () => {
   return { screen, print: await overflowing() };
 };
 
+// How far two PNG images are apart: the share of pixels that differ, or their sizes when these do.
+async function compare(baseline, image) {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(0);
+  const result = await page.evaluate(async ([a, b]) => {
+    const load = (data) => new Promise((resolve) => { const i = new Image(); i.onload = () => resolve(i); i.src = data; });
+    const [x, y] = await Promise.all([load(a), load(b)]);
+    if (x.width !== y.width || x.height !== y.height) return { sizes: [[x.width, x.height], [y.width, y.height]] };
+    const pixels = (image) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width; canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      return context.getImageData(0, 0, image.width, image.height).data;
+    };
+    const [p, q] = [pixels(x), pixels(y)];
+    let differing = 0;
+    for (let i = 0; i < p.length; i += 4) {
+      if (Math.abs(p[i] - q[i]) > 48 || Math.abs(p[i + 1] - q[i + 1]) > 48 || Math.abs(p[i + 2] - q[i + 2]) > 48) differing++;
+    }
+    return { ratio: differing / (p.length / 4) };
+  }, ['data:image/png;base64,' + baseline.toString('base64'), 'data:image/png;base64,' + image.toString('base64')]);
+  await page.close();
+  return result;
+}
+
+if (process.argv[2] === '--compare') {
+  console.log(JSON.stringify(await compare(readFileSync(process.argv[3]), readFileSync(process.argv[4]))));
+  await browser.close();
+  process.exit(0);
+}
+
 if (process.argv[2] === '--fit') {
   const found = {};
   for (const report of process.argv.slice(3)) {
@@ -72,28 +105,6 @@ const shot = await page.screenshot({ fullPage: false });
 writeFileSync(out, shot);
 const { screen, print } = await fit();
 
-let difference = null;
-if (existsSync(baseline)) {
-  const compare = await browser.newPage();
-  compare.setDefaultTimeout(0);
-  difference = await compare.evaluate(async ([a, b]) => {
-    const load = (data) => new Promise((resolve) => { const i = new Image(); i.onload = () => resolve(i); i.src = data; });
-    const [x, y] = await Promise.all([load(a), load(b)]);
-    if (x.width !== y.width || x.height !== y.height) return { sizes: [[x.width, x.height], [y.width, y.height]] };
-    const pixels = (image) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width; canvas.height = image.height;
-      const context = canvas.getContext('2d');
-      context.drawImage(image, 0, 0);
-      return context.getImageData(0, 0, image.width, image.height).data;
-    };
-    const [p, q] = [pixels(x), pixels(y)];
-    let differing = 0;
-    for (let i = 0; i < p.length; i += 4) {
-      if (Math.abs(p[i] - q[i]) > 48 || Math.abs(p[i + 1] - q[i + 1]) > 48 || Math.abs(p[i + 2] - q[i + 2]) > 48) differing++;
-    }
-    return { ratio: differing / (p.length / 4) };
-  }, ['data:image/png;base64,' + readFileSync(baseline).toString('base64'), 'data:image/png;base64,' + shot.toString('base64')]);
-}
+const difference = existsSync(baseline) ? await compare(readFileSync(baseline), shot) : null;
 console.log(JSON.stringify({ screen, print, difference }));
 await browser.close();

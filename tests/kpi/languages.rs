@@ -32,6 +32,7 @@ fn report_texts(example: &str, locale: Locale, audience: Audience) -> Vec<(Strin
         locale,
         audience,
         templates: None,
+        reference_docx: None,
         per_entity: true,
         period: None,
         output: out.path().to_path_buf(),

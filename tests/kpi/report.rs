@@ -19,6 +19,7 @@ fn options(output: &Path, locale: Locale, templates: Option<PathBuf>) -> ReportO
         locale,
         audience: Audience::Client,
         templates,
+        reference_docx: None,
         per_entity: true,
         period: None,
         output: output.to_path_buf(),

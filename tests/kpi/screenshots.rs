@@ -34,6 +34,7 @@ fn the_reports_look_as_reviewed_and_nothing_overflows_on_screen_or_on_a4() {
             locale,
             audience: Audience::Client,
             templates: None,
+            reference_docx: None,
             per_entity: true,
             period: None,
             output: dir.clone(),

@@ -18,7 +18,8 @@ pub struct Config {
 
 impl Config {
     pub fn new(args: ReportArgs) -> Result<Config, Errors> {
-        let ReportArgs { input, period, format, language, templates, per_entity, audience, by, output } = args;
+        let ReportArgs { input, period, format, language, templates, per_entity, audience, reference_docx, by, output } =
+            args;
         folder("--templates", templates.as_ref())?;
         let ruleset = open(&input)?;
         let period = selection(&ruleset, period.period, None)?.period;
@@ -27,7 +28,10 @@ impl Config {
         let locale = locale(&ruleset, &language);
         let rollups = rollups(&ruleset, &by)?;
         let audience = audience.unwrap_or(ruleset.model.audience());
-        let options = ReportOptions { formats, locale, audience, templates, per_entity, period, output };
+        let in_ruleset = ruleset.model.report.as_ref().and_then(|r| r.reference_docx.as_ref());
+        let reference_docx = reference_docx.or_else(|| in_ruleset.map(|path| ruleset.home.join(path)));
+        let options =
+            ReportOptions { formats, locale, audience, templates, reference_docx, per_entity, period, output };
         Ok(Config { ruleset, options, rollups })
     }
 

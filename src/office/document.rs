@@ -1,0 +1,292 @@
+//! A Word document of headings, paragraphs, bullet lists, tables and images, on A4 with the page
+//! number at the foot of each page. Every run names its East-Asian font, so that Word and
+//! LibreOffice never fall back to a font without Chinese; a client's reference document gives
+//! the styles (its `word/styles.xml`), as pandoc's `--reference-doc` does.
+
+use super::{Package, xml};
+use crate::error::Result;
+
+pub struct Document {
+    pub blocks: Vec<Block>,
+    /// At the foot of every page, before the page number: the client's name.
+    pub footer: String,
+    /// The styles part of a client's reference document, else the shipped styles.
+    pub styles: Option<Vec<u8>>,
+    /// The font of Chinese text in every run.
+    pub east_asian_font: String,
+    /// `zh-CN` or `en`: spelling and the East-Asian language of the text.
+    pub language: String,
+}
+
+pub enum Block {
+    Paragraph(Paragraph),
+    Table(Table),
+    Image(Image),
+}
+
+pub struct Paragraph {
+    pub style: Style,
+    pub content: Vec<Inline>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Normal,
+    /// 1 to 3.
+    Heading(u8),
+    /// A bullet list item, at a depth from 0.
+    Bullet(u8),
+}
+
+pub enum Inline {
+    Text(Run),
+    Break,
+}
+
+#[derive(Clone, Default)]
+pub struct Run {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    pub strike: bool,
+    pub code: bool,
+}
+
+pub struct Table {
+    pub align: Vec<Align>,
+    /// The first row is the header, repeated on every page the table spans.
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+pub struct Image {
+    pub png: Vec<u8>,
+    /// The size it is shown at, in CSS pixels (96 to the inch).
+    pub width: u32,
+    pub height: u32,
+    pub description: String,
+}
+
+/// A4 with margins of 1.8 cm at the sides, in twentieths of a point.
+const PAGE: (u32, u32) = (11906, 16838);
+const SIDE_MARGIN: u32 = 1021;
+/// EMU, the unit of drawings, per twentieth of a point and per CSS pixel.
+const EMU_PER_TWIP: u64 = 635;
+const EMU_PER_PIXEL: u64 = 9525;
+
+pub fn document(doc: &Document) -> Result<Vec<u8>> {
+    let mut package = Package::new();
+    let images: Vec<&Image> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Image(image) => Some(image),
+            _ => None,
+        })
+        .collect();
+    package.part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
+    package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
+    package.part("word/document.xml", body(doc).as_bytes())?;
+    package.part("word/_rels/document.xml.rels", relationships(images.len()).as_bytes())?;
+    match &doc.styles {
+        Some(styles) => package.part("word/styles.xml", styles)?,
+        None => package.part("word/styles.xml", styles(doc).as_bytes())?,
+    }
+    package.part("word/footer1.xml", footer(doc).as_bytes())?;
+    for (index, image) in images.iter().enumerate() {
+        package.part(&format!("word/media/chart{}.png", index + 1), &image.png)?;
+    }
+    package.finish()
+}
+
+fn body(doc: &Document) -> String {
+    let mut out = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>"#,
+    );
+    let mut images = 0;
+    for block in &doc.blocks {
+        match block {
+            Block::Paragraph(paragraph) => {
+                out.push_str(&self::paragraph(doc, paragraph.style, None, &paragraph.content))
+            }
+            Block::Table(table) => out.push_str(&self::table(doc, table)),
+            Block::Image(image) => {
+                images += 1;
+                out.push_str(&self::image(image, images));
+            }
+        }
+    }
+    out.push_str(&format!(
+        r#"<w:p/><w:sectPr><w:footerReference w:type="default" r:id="rIdFooter"/><w:pgSz w:w="{}" w:h="{}"/><w:pgMar w:top="1134" w:right="{SIDE_MARGIN}" w:bottom="1134" w:left="{SIDE_MARGIN}" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:body></w:document>"#,
+        PAGE.0, PAGE.1
+    ));
+    out
+}
+
+fn paragraph(doc: &Document, style: Style, align: Option<Align>, content: &[Inline]) -> String {
+    let mut properties = match style {
+        Style::Normal => String::new(),
+        Style::Heading(level) => format!(r#"<w:pStyle w:val="Heading{}"/>"#, level.clamp(1, 3)),
+        Style::Bullet(depth) => {
+            let indent = 360 + 360 * u32::from(depth);
+            format!(r#"<w:pStyle w:val="ListParagraph"/><w:ind w:left="{indent}" w:hanging="240"/>"#)
+        }
+    };
+    if let Some(align) = align {
+        let value = match align {
+            Align::Left => "left",
+            Align::Center => "center",
+            Align::Right => "right",
+        };
+        properties.push_str(&format!(r#"<w:spacing w:before="0" w:after="0"/><w:jc w:val="{value}"/>"#));
+    }
+    let mut out = format!("<w:p><w:pPr>{properties}</w:pPr>");
+    if let Style::Bullet(_) = style {
+        out.push_str(&run(doc, &Run { text: "• ".to_string(), ..Run::default() }));
+    }
+    for inline in content {
+        match inline {
+            Inline::Text(text) => out.push_str(&run(doc, text)),
+            Inline::Break => out.push_str("<w:r><w:br/></w:r>"),
+        }
+    }
+    out.push_str("</w:p>");
+    out
+}
+
+fn run(doc: &Document, run: &Run) -> String {
+    let latin = if run.code { r#"w:ascii="Consolas" w:hAnsi="Consolas" "# } else { "" };
+    let mut properties = format!(r#"<w:rFonts {latin}w:eastAsia="{}"/>"#, xml(&doc.east_asian_font));
+    for (on, tag) in [(run.bold, "<w:b/>"), (run.italic, "<w:i/>"), (run.strike, "<w:strike/>")] {
+        if on {
+            properties.push_str(tag);
+        }
+    }
+    properties.push_str(&format!(r#"<w:lang w:val="{0}" w:eastAsia="zh-CN"/>"#, xml(&doc.language)));
+    format!(r#"<w:r><w:rPr>{properties}</w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#, xml(&run.text))
+}
+
+fn table(doc: &Document, table: &Table) -> String {
+    let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    let text_width = PAGE.0 - 2 * SIDE_MARGIN;
+    let grid: String = (0..columns).map(|_| format!(r#"<w:gridCol w:w="{}"/>"#, text_width / columns as u32)).collect();
+    let border = r#"w:val="single" w:sz="4" w:space="0" w:color="D0D5DD""#;
+    let mut out = format!(
+        r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblBorders><w:top {border}/><w:bottom {border}/><w:insideH {border}/></w:tblBorders><w:tblCellMar><w:left w:w="60" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"#
+    );
+    for (index, row) in table.rows.iter().enumerate() {
+        let header = index == 0;
+        out.push_str(match header {
+            true => "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+            false => "<w:tr><w:trPr><w:cantSplit/></w:trPr>",
+        });
+        for column in 0..columns {
+            let shade = if header { r#"<w:shd w:val="clear" w:color="auto" w:fill="F2F4F7"/>"# } else { "" };
+            out.push_str(&format!("<w:tc><w:tcPr>{shade}</w:tcPr>"));
+            let align = table.align.get(column).copied().unwrap_or(Align::Left);
+            let cell = row.get(column).map(Vec::as_slice).unwrap_or_default();
+            let bold: Vec<Inline>;
+            let cell = match header {
+                true => {
+                    bold = cell.iter().map(emboldened).collect();
+                    &bold[..]
+                }
+                false => cell,
+            };
+            out.push_str(
+                &paragraph(doc, Style::Normal, Some(align), cell)
+                    .replace("<w:pPr>", r#"<w:pPr><w:pStyle w:val="TableText"/>"#),
+            );
+            out.push_str("</w:tc>");
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl><w:p/>");
+    out
+}
+
+fn emboldened(inline: &Inline) -> Inline {
+    match inline {
+        Inline::Text(run) => Inline::Text(Run { bold: true, ..run.clone() }),
+        Inline::Break => Inline::Break,
+    }
+}
+
+/// An image inline in a paragraph of its own, no wider than the text.
+fn image(image: &Image, number: usize) -> String {
+    let widest = u64::from(PAGE.0 - 2 * SIDE_MARGIN) * EMU_PER_TWIP;
+    let (mut width, mut height) = (u64::from(image.width) * EMU_PER_PIXEL, u64::from(image.height) * EMU_PER_PIXEL);
+    if width > widest {
+        height = height * widest / width;
+        width = widest;
+    }
+    let description = xml(&image.description);
+    format!(
+        r#"<w:p><w:pPr><w:keepLines/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{width}" cy="{height}"/><wp:docPr id="{number}" name="Chart {number}" descr="{description}"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="chart{number}.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdChart{number}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#
+    )
+}
+
+fn footer(doc: &Document) -> String {
+    let field = |name: &str| {
+        format!(
+            r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {name} </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#
+        )
+    };
+    let text = |text: &str| run(doc, &Run { text: text.to_string(), ..Run::default() });
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="right" w:pos="{}"/></w:tabs></w:pPr>{}<w:r><w:tab/></w:r>{}{}{}</w:p></w:ftr>"#,
+        PAGE.0 - 2 * SIDE_MARGIN,
+        text(&doc.footer),
+        field("PAGE"),
+        text(" / "),
+        field("NUMPAGES"),
+    )
+}
+
+fn relationships(images: usize) -> String {
+    let mut rels = String::from(
+        r#"<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>"#,
+    );
+    for i in 1..=images {
+        rels.push_str(&format!(
+            r#"<Relationship Id="rIdChart{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/chart{i}.png"/>"#
+        ));
+    }
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+    )
+}
+
+/// The shipped styles: the report's look in Word's terms.
+fn styles(doc: &Document) -> String {
+    let font = xml(&doc.east_asian_font);
+    let heading = |level: u8, size: u8, before: u16| {
+        format!(
+            r#"<w:style w:type="paragraph" w:styleId="Heading{level}"><w:name w:val="heading {level}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="{before}" w:after="120"/><w:outlineLvl w:val="{}"/></w:pPr><w:rPr><w:b/><w:color w:val="111827"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:style>"#,
+            level - 1
+        )
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="{font}" w:cs="Calibri"/><w:color w:val="1F2937"/><w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="{}" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="300" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>{}{}{}<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="667085"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:tblPr><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#,
+        xml(&doc.language),
+        heading(1, 36, 0),
+        heading(2, 28, 360),
+        heading(3, 24, 240),
+    )
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>"#;
+
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;

@@ -1,0 +1,221 @@
+//! A workbook of plain tables: each sheet a header row, frozen and filtered, over rows of text
+//! and numbers. Numbers stay numbers, shown through an Excel number format; text is written as
+//! inline strings, which Excel never reads as a formula.
+
+use unicode_width::UnicodeWidthStr;
+
+use super::{Package, xml};
+use crate::error::Result;
+
+pub struct Sheet {
+    /// At most 31 characters, none of `[]:*?/\` (Excel's rule); longer names are cut.
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub enum Cell {
+    Empty,
+    Text(String),
+    /// A number shown through an Excel number format code, like `0.0%` or `#,##0`.
+    Number(f64, String),
+}
+
+/// The widest a column is sized to, in characters: longer texts wrap in Excel's formula bar.
+const MAX_WIDTH: usize = 60;
+
+/// The workbook's bytes.
+pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
+    let formats = Formats::of(sheets);
+    let mut package = Package::new();
+    package.part("[Content_Types].xml", content_types(sheets.len()).as_bytes())?;
+    package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
+    package.part("xl/workbook.xml", workbook_part(sheets).as_bytes())?;
+    package.part("xl/_rels/workbook.xml.rels", workbook_rels(sheets.len()).as_bytes())?;
+    package.part("xl/styles.xml", formats.styles().as_bytes())?;
+    for (index, sheet) in sheets.iter().enumerate() {
+        package.part(&format!("xl/worksheets/sheet{}.xml", index + 1), sheet_part(sheet, &formats).as_bytes())?;
+    }
+    package.finish()
+}
+
+/// The number formats the sheets use, each a cell style after the header's.
+struct Formats(Vec<String>);
+
+impl Formats {
+    fn of(sheets: &[Sheet]) -> Formats {
+        let mut codes: Vec<String> = Vec::new();
+        for cell in sheets.iter().flat_map(|s| s.rows.iter().flatten()) {
+            if let Cell::Number(_, code) = cell
+                && !codes.contains(code)
+            {
+                codes.push(code.clone());
+            }
+        }
+        Formats(codes)
+    }
+
+    /// The style of a number in `code`: 0 is the default, 1 the header's.
+    fn style(&self, code: &str) -> usize {
+        self.0.iter().position(|c| c == code).map_or(0, |i| i + 2)
+    }
+
+    fn styles(&self) -> String {
+        let formats: String = self
+            .0
+            .iter()
+            .enumerate()
+            .map(|(i, code)| format!(r#"<numFmt numFmtId="{}" formatCode="{}"/>"#, 164 + i, xml(code)))
+            .collect();
+        let formats = match self.0.is_empty() {
+            true => String::new(),
+            false => format!(r#"<numFmts count="{}">{formats}</numFmts>"#, self.0.len()),
+        };
+        let styles: String = (0..self.0.len())
+            .map(|i| {
+                format!(r#"<xf numFmtId="{}" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>"#, 164 + i)
+            })
+            .collect();
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{formats}<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="{}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" applyFont="1"/>{styles}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#,
+            self.0.len() + 2
+        )
+    }
+}
+
+fn sheet_part(sheet: &Sheet, formats: &Formats) -> String {
+    let columns = sheet.headers.len().max(sheet.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
+    let mut widths: Vec<usize> = sheet.headers.iter().map(|h| h.width()).collect();
+    widths.resize(columns, 0);
+    let mut data = String::from("<row r=\"1\">");
+    for (c, header) in sheet.headers.iter().enumerate() {
+        data.push_str(&format!(r#"<c r="{}1" s="1" t="inlineStr"><is><t>{}</t></is></c>"#, column(c), xml(header)));
+    }
+    data.push_str("</row>");
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let at = r + 2;
+        data.push_str(&format!("<row r=\"{at}\">"));
+        for (c, cell) in row.iter().enumerate() {
+            let place = format!("{}{at}", column(c));
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(text) => {
+                    widths[c] = widths[c].max(text.width());
+                    data.push_str(&format!(
+                        r#"<c r="{place}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                        xml(text)
+                    ));
+                }
+                Cell::Number(value, code) if value.is_finite() => {
+                    widths[c] = widths[c].max(value.to_string().len() + 4);
+                    data.push_str(&format!(r#"<c r="{place}" s="{}"><v>{value}</v></c>"#, formats.style(code)));
+                }
+                Cell::Number(value, _) => {
+                    data.push_str(&format!(r#"<c r="{place}" t="inlineStr"><is><t>{value}</t></is></c>"#));
+                }
+            }
+        }
+        data.push_str("</row>");
+    }
+    let cols: String = widths
+        .iter()
+        .enumerate()
+        .map(|(c, w)| {
+            format!(r#"<col min="{0}" max="{0}" width="{1}" customWidth="1"/>"#, c + 1, (*w).clamp(6, MAX_WIDTH) + 2)
+        })
+        .collect();
+    let last = format!("{}{}", column(columns - 1), sheet.rows.len() + 1);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>{cols}</cols><sheetData>{data}</sheetData><autoFilter ref="A1:{last}"/></worksheet>"#
+    )
+}
+
+/// `0` → `A`, `26` → `AA`.
+fn column(index: usize) -> String {
+    let mut name = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        name.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// A sheet's name as Excel allows it: without `[]:*?/\`, at most 31 characters, unique.
+fn sheet_name(name: &str, taken: &[String]) -> String {
+    let clean: String = name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).take(31).collect();
+    let mut candidate = clean.clone();
+    let mut n = 2;
+    while taken.iter().any(|t| t.eq_ignore_ascii_case(&candidate)) {
+        let suffix = format!(" {n}");
+        candidate = clean.chars().take(31 - suffix.len()).collect::<String>() + &suffix;
+        n += 1;
+    }
+    candidate
+}
+
+fn workbook_part(sheets: &[Sheet]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    let mut entries = String::new();
+    let mut filters = String::new();
+    for (index, sheet) in sheets.iter().enumerate() {
+        let name = sheet_name(&sheet.name, &names);
+        let columns = sheet.headers.len().max(1);
+        entries.push_str(&format!(r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#, xml(&name), index + 1, index + 1));
+        // Excel keeps a sheet's filter range as a hidden name too.
+        filters.push_str(&format!(
+            r#"<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'{}'!$A$1:${}${}</definedName>"#,
+            xml(&name.replace('\'', "''")),
+            column(columns - 1),
+            sheet.rows.len() + 1
+        ));
+        names.push(name);
+    }
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{entries}</sheets><definedNames>{filters}</definedNames></workbook>"#
+    )
+}
+
+fn workbook_rels(sheets: usize) -> String {
+    let mut rels: String = (1..=sheets)
+        .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
+        .collect();
+    rels.push_str(&format!(
+        r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#,
+        sheets + 1
+    ));
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+    )
+}
+
+fn content_types(sheets: usize) -> String {
+    let overrides: String = (1..=sheets)
+        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>"#
+    )
+}
+
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_lettered_as_excel_does_and_sheet_names_are_made_valid_and_unique() {
+        assert_eq!([column(0), column(25), column(26), column(701)], ["A", "Z", "AA", "ZZ"]);
+        assert_eq!(sheet_name("a/b:c", &[]), "a_b_c");
+        assert_eq!(sheet_name("Results", &["results".to_string()]), "Results 2");
+        assert_eq!(sheet_name(&"x".repeat(40), &[]).len(), 31);
+    }
+}
