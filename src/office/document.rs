@@ -3,6 +3,8 @@
 //! LibreOffice never fall back to a font without Chinese; a client's reference document gives
 //! the styles (its `word/styles.xml`), as pandoc's `--reference-doc` does.
 
+use unicode_width::UnicodeWidthStr;
+
 use super::{Package, xml};
 use crate::error::Result;
 
@@ -119,7 +121,7 @@ fn body(doc: &Document) -> String {
             Block::Table(table) => out.push_str(&self::table(doc, table)),
             Block::Image(image) => {
                 images += 1;
-                out.push_str(&self::image(image, images));
+                out.push_str(&self::image(image, images, &run_properties(doc, &Run::default())));
             }
         }
     }
@@ -154,7 +156,7 @@ fn paragraph(doc: &Document, style: Style, align: Option<Align>, content: &[Inli
     for inline in content {
         match inline {
             Inline::Text(text) => out.push_str(&run(doc, text)),
-            Inline::Break => out.push_str("<w:r><w:br/></w:r>"),
+            Inline::Break => out.push_str(&format!("<w:r>{}<w:br/></w:r>", run_properties(doc, &Run::default()))),
         }
     }
     out.push_str("</w:p>");
@@ -162,6 +164,11 @@ fn paragraph(doc: &Document, style: Style, align: Option<Align>, content: &[Inli
 }
 
 fn run(doc: &Document, run: &Run) -> String {
+    format!(r#"<w:r>{}<w:t xml:space="preserve">{}</w:t></w:r>"#, run_properties(doc, run), xml(&run.text))
+}
+
+/// A run's font, emphasis and language: the East-Asian font on every run.
+fn run_properties(doc: &Document, run: &Run) -> String {
     let latin = if run.code { r#"w:ascii="Consolas" w:hAnsi="Consolas" "# } else { "" };
     let mut properties = format!(r#"<w:rFonts {latin}w:eastAsia="{}"/>"#, xml(&doc.east_asian_font));
     for (on, tag) in [(run.bold, "<w:b/>"), (run.italic, "<w:i/>"), (run.strike, "<w:strike/>")] {
@@ -170,13 +177,12 @@ fn run(doc: &Document, run: &Run) -> String {
         }
     }
     properties.push_str(&format!(r#"<w:lang w:val="{0}" w:eastAsia="zh-CN"/>"#, xml(&doc.language)));
-    format!(r#"<w:r><w:rPr>{properties}</w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#, xml(&run.text))
+    format!("<w:rPr>{properties}</w:rPr>")
 }
 
 fn table(doc: &Document, table: &Table) -> String {
     let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    let text_width = PAGE.0 - 2 * SIDE_MARGIN;
-    let grid: String = (0..columns).map(|_| format!(r#"<w:gridCol w:w="{}"/>"#, text_width / columns as u32)).collect();
+    let grid: String = widths(table, columns).iter().map(|w| format!(r#"<w:gridCol w:w="{w}"/>"#)).collect();
     let border = r#"w:val="single" w:sz="4" w:space="0" w:color="D0D5DD""#;
     let mut out = format!(
         r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblBorders><w:top {border}/><w:bottom {border}/><w:insideH {border}/></w:tblBorders><w:tblCellMar><w:left w:w="60" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"#
@@ -212,6 +218,32 @@ fn table(doc: &Document, table: &Table) -> String {
     out
 }
 
+/// The columns' widths, sharing the text's width by the longest line of each column's cells
+/// (up to 16 characters; in the header, which wraps, the longest word) and two for the cell's
+/// margins: a KPI's name gets room, a weight little.
+fn widths(table: &Table, columns: usize) -> Vec<u32> {
+    let mut longest = vec![3usize; columns];
+    for (index, row) in table.rows.iter().enumerate() {
+        for (column, cell) in row.iter().enumerate() {
+            let mut line = 0;
+            for inline in cell {
+                match inline {
+                    Inline::Text(run) if index == 0 => {
+                        line = run.text.split_whitespace().map(|w| w.width()).max().unwrap_or(0).max(line)
+                    }
+                    Inline::Text(run) => line += run.text.width(),
+                    Inline::Break => line = 0,
+                }
+                longest[column] = longest[column].max(line.min(16));
+            }
+        }
+    }
+    let longest: Vec<usize> = longest.iter().map(|l| l + 2).collect();
+    let total: usize = longest.iter().sum();
+    let text_width = (PAGE.0 - 2 * SIDE_MARGIN) as usize;
+    longest.iter().map(|l| (text_width * l / total) as u32).collect()
+}
+
 fn emboldened(inline: &Inline) -> Inline {
     match inline {
         Inline::Text(run) => Inline::Text(Run { bold: true, ..run.clone() }),
@@ -220,7 +252,7 @@ fn emboldened(inline: &Inline) -> Inline {
 }
 
 /// An image inline in a paragraph of its own, no wider than the text.
-fn image(image: &Image, number: usize) -> String {
+fn image(image: &Image, number: usize, properties: &str) -> String {
     let widest = u64::from(PAGE.0 - 2 * SIDE_MARGIN) * EMU_PER_TWIP;
     let (mut width, mut height) = (u64::from(image.width) * EMU_PER_PIXEL, u64::from(image.height) * EMU_PER_PIXEL);
     if width > widest {
@@ -229,7 +261,7 @@ fn image(image: &Image, number: usize) -> String {
     }
     let description = xml(&image.description);
     format!(
-        r#"<w:p><w:pPr><w:keepLines/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{width}" cy="{height}"/><wp:docPr id="{number}" name="Chart {number}" descr="{description}"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="chart{number}.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdChart{number}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#
+        r#"<w:p><w:pPr><w:keepLines/></w:pPr><w:r>{properties}<w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{width}" cy="{height}"/><wp:docPr id="{number}" name="Chart {number}" descr="{description}"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="chart{number}.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdChart{number}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{width}" cy="{height}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#
     )
 }
 
@@ -277,7 +309,7 @@ fn styles(doc: &Document) -> String {
     };
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="{font}" w:cs="Calibri"/><w:color w:val="1F2937"/><w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="{}" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="300" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>{}{}{}<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="667085"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:tblPr><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#,
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="{font}" w:cs="Calibri"/><w:color w:val="1F2937"/><w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="{}" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="300" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>{}{}{}<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="667085"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:tblPr><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#,
         xml(&doc.language),
         heading(1, 36, 0),
         heading(2, 28, 360),

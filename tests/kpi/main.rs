@@ -6,6 +6,7 @@ mod competitors;
 mod damaged;
 mod diagnostics;
 mod diff;
+mod documents;
 mod engine_semantics;
 mod error_messages;
 mod example;

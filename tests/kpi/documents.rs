@@ -1,0 +1,248 @@
+//! The files a client receives, opened as the client's tools open them: the PDF through
+//! poppler (its pages, fonts, images and text; the first page compared with a reviewed image),
+//! the Word document and the workbook read back with python-docx and openpyxl
+//! (tests/office/read.py). scripts/test installs poppler-utils and those libraries.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::support::manifest_dir;
+
+/// The share of pixels of a page image that may differ from its baseline.
+const TOLERANCE: f64 = 0.01;
+
+fn kpi(args: &[&str], out: &Path) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .current_dir(manifest_dir())
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+/// A poppler tool's output (pdftotext's text, written to standard output).
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let to_stdout: &[&str] = if tool == "pdftotext" { &["-"] } else { &[] };
+    let output = Command::new(tool).args(args).arg(pdf).args(to_stdout).output();
+    let output = output.unwrap_or_else(|e| panic!("{tool} runs ({e}): run scripts/test, which installs poppler-utils"));
+    assert!(output.status.success(), "{tool}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// What tests/office/read.py reads from a Word document or a workbook.
+fn read_back(kind: &str, file: &Path) -> serde_json::Value {
+    let python = manifest_dir().join("target/test-venv/bin/python");
+    assert!(python.exists(), "the office tests need python-docx and openpyxl: run scripts/test, which installs them");
+    let output =
+        Command::new(python).arg(manifest_dir().join("tests/office/read.py")).arg(kind).arg(file).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn entity_report(dir: &Path, extension: &str) -> PathBuf {
+    dir.join(format!("2026-10/entities/晨光咖啡.{extension}"))
+}
+
+#[test]
+fn a_pdf_report_is_a4_with_its_fonts_embedded_its_charts_as_vectors_and_the_client_and_page_at_each_foot() {
+    let out = tempfile::tempdir().unwrap();
+    kpi(&["report", "examples/wechat/ruleset.yaml", "--per-entity", "--format", "pdf"], out.path());
+    let pdf = entity_report(out.path(), "pdf");
+    let info = poppler("pdfinfo", &[], &pdf);
+    assert!(info.contains("Page size:       595.92 x 841.92 pts (A4)"), "{info}");
+    let pages: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    assert!(pages >= 2, "{pages} pages");
+
+    // Every font is embedded and maps its glyphs to Unicode (the text can be searched and copied).
+    let fonts = poppler("pdffonts", &[], &pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        let (embedded, unicode) = (columns[columns.len() - 5], columns[columns.len() - 3]);
+        assert_eq!((embedded, unicode), ("yes", "yes"), "{row}");
+    }
+    // Charts are drawn, not pasted: the report holds no image at all.
+    let images = poppler("pdfimages", &["-list"], &pdf);
+    assert_eq!(images.lines().count(), 2, "only the header of the list:\n{images}");
+
+    let text = poppler("pdftotext", &["-layout"], &pdf);
+    let text_pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert_eq!(text_pages.len(), pages);
+    assert!(text_pages[0].contains("晨光咖啡 · 月度考核报告") && text_pages[0].contains("诊断与建议"));
+    // The trends start a page of their own, under their heading.
+    let trends = text_pages.iter().position(|p| p.contains("指标趋势")).unwrap();
+    assert!(text_pages[trends].trim_start().starts_with("指标趋势"), "{}", text_pages[trends]);
+    for (index, page) in text_pages.iter().enumerate() {
+        let foot = page.trim_end().lines().last().unwrap();
+        let page_number = format!("{}/{pages}", index + 1);
+        assert!(foot.starts_with("晨光咖啡") && foot.replace(' ', "").ends_with(&page_number), "{foot}");
+    }
+}
+
+#[test]
+fn the_first_page_of_a_pdf_report_looks_as_reviewed_in_both_languages() {
+    let script = manifest_dir().join("tests/browser/screenshot.mjs");
+    let out = tempfile::tempdir().unwrap();
+    let mut problems = Vec::new();
+    for language in ["zh-CN", "en"] {
+        let dir = out.path().join(language);
+        kpi(&["report", "examples/wechat/ruleset.yaml", "--per-entity", "--format", "pdf", "--lang", language], &dir);
+        let prefix = out.path().join(format!("{language}-page"));
+        let status = Command::new("pdftoppm")
+            .args(["-r", "40", "-f", "1", "-l", "1", "-png", "-singlefile"])
+            .arg(entity_report(&dir, "pdf"))
+            .arg(&prefix)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let image = prefix.with_extension("png");
+        let baseline = manifest_dir().join(format!("tests/screenshots/pdf-{language}-entity-1.png"));
+        if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+            std::fs::copy(&image, &baseline).unwrap();
+            continue;
+        }
+        let output = Command::new("node").arg(&script).arg("--compare").arg(&baseline).arg(&image).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let difference: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        match difference["ratio"].as_f64() {
+            Some(ratio) if ratio <= TOLERANCE => {}
+            _ => {
+                let kept = baseline.with_extension("new.png");
+                std::fs::copy(&image, &kept).unwrap();
+                problems.push(format!("{language}: {difference} from the baseline; the page is at {}", kept.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn without_chromium_a_pdf_is_a_clear_error_with_the_command_that_installs_it_and_nothing_is_written() {
+    let out = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .current_dir(manifest_dir())
+        .args(["report", "examples/wechat/ruleset.yaml", "--format", "html,pdf", "-o"])
+        .arg(out.path().join("reports"))
+        .env("PATH", empty.path())
+        .env_remove("KPI_CHROMIUM")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let error = stderr.lines().skip_while(|l| !l.starts_with("error")).collect::<Vec<_>>().join("\n");
+    assert_eq!(
+        error,
+        "error[E605]: PDF needs Chromium, which is not installed\n \
+         = help: install Chromium and Chinese fonts: `sudo apt-get install chromium fonts-noto-cjk` (Debian, Ubuntu) \
+         or `brew install --cask chromium` (macOS); or set KPI_CHROMIUM to a Chrome or Chromium"
+    );
+    assert!(!out.path().join("reports").exists(), "not even the HTML is written");
+}
+
+#[test]
+fn a_word_report_has_real_headings_tables_charts_east_asian_fonts_on_every_run_and_page_numbers() {
+    let out = tempfile::tempdir().unwrap();
+    kpi(&["report", "examples/wechat/ruleset.yaml", "--per-entity", "--format", "docx,md"], out.path());
+    let doc = read_back("docx", &entity_report(out.path(), "docx"));
+    assert_eq!(doc["headings"][0], serde_json::json!(["Heading 1", "晨光咖啡 · 月度考核报告"]));
+    assert!(doc["headings"].as_array().unwrap().contains(&serde_json::json!(["Heading 2", "诊断与建议"])));
+    // The first scorecard's table, cell by cell as the Markdown report has it.
+    let table = &doc["tables"][1];
+    assert_eq!(table[0][0], "指标");
+    assert_eq!(table[1].as_array().unwrap()[..5], ["阅读率", "35.4%", "30.0%", "118%", "118.2"]);
+    let markdown = std::fs::read_to_string(entity_report(out.path(), "md")).unwrap();
+    assert!(markdown.contains("| 阅读率 | 35.4% | 30.0% | 118% | 118.2 |"));
+    // The radar of the headline scorecard and one trend chart per KPI.
+    let trends = markdown.lines().filter(|l| l.starts_with("| ") && l.contains("个百分点")).count();
+    assert!(doc["images"].as_u64().unwrap() >= 7, "{} images, {trends} trend rows", doc["images"]);
+    assert_eq!(doc["east_asian_fonts"], serde_json::json!(["Microsoft YaHei"]), "every run names it");
+    assert_eq!(doc["page_cm"], serde_json::json!([21.0, 29.7]));
+    assert_eq!(doc["footer"], "晨光咖啡\t1 / 1");
+    assert_eq!(doc["footer_fields"], serde_json::json!(["PAGE", "NUMPAGES"]));
+}
+
+#[test]
+fn a_reference_docx_gives_word_reports_the_clients_styles_and_a_broken_one_is_reported() {
+    let out = tempfile::tempdir().unwrap();
+    kpi(&["report", "examples/wechat/ruleset.yaml", "--format", "docx"], &out.path().join("plain"));
+    let plain = out.path().join("plain/2026-10/portfolio.docx");
+    assert_eq!(read_back("docx", &plain)["heading_1_color"], "111827");
+    // The client's house style: the shipped document, with red level-one headings.
+    let reference = out.path().join("house.docx");
+    rewrite_part(&plain, &reference, "word/styles.xml", |styles| styles.replacen("111827", "C00000", 1));
+    let styled = out.path().join("styled");
+    let args = ["report", "examples/wechat/ruleset.yaml", "--format", "docx", "--reference-docx"];
+    kpi(&[&args[..], &[reference.to_str().unwrap()]].concat(), &styled);
+    assert_eq!(read_back("docx", &styled.join("2026-10/portfolio.docx"))["heading_1_color"], "C00000");
+
+    std::fs::write(out.path().join("broken.docx"), "not a zip").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .current_dir(manifest_dir())
+        .args(["report", "examples/wechat/ruleset.yaml", "--format", "docx", "--reference-docx"])
+        .arg(out.path().join("broken.docx"))
+        .arg("-o")
+        .arg(out.path().join("never"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error[E506]: cannot read `") && stderr.contains("broken.docx`"), "{stderr}");
+    assert!(!out.path().join("never").exists());
+}
+
+/// A copy of the package `from` at `to`, one part of it changed.
+fn rewrite_part(from: &Path, to: &Path, name: &str, change: impl Fn(&str) -> String) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).unwrap();
+        let part_name = part.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        if part_name == name {
+            bytes = change(&String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        writer.start_file(part_name, zip::write::SimpleFileOptions::default()).unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+#[test]
+fn a_workbook_has_a_sheet_each_for_results_scorecards_findings_and_quality_with_numbers_in_their_formats() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("appraisal.xlsx");
+    kpi(&["run", "examples/wechat/ruleset.yaml", "--format", "xlsx", "--period", "2026-10"], &file);
+    let book = read_back("xlsx", &file);
+    assert_eq!(book["sheets"], serde_json::json!(["指标结果", "计分卡", "诊断", "数据质量"]));
+    let results = &book["sheet"]["指标结果"];
+    assert_eq!(results["freeze_panes"], "A2");
+    let rows = results["rows"].as_array().unwrap();
+    assert_eq!(results["filter"], format!("A1:K{}", rows.len()));
+    assert_eq!(rows[0].as_array().unwrap()[..5], ["账号", "周期", "指标 ID", "指标", "实际值"]);
+    let row = |entity: &str, kpi: &str| rows.iter().find(|r| r[0] == entity && r[2] == kpi).unwrap().clone();
+    // 阅读率 35.4% in the report: the number itself, shown as a percent with the KPI's decimals.
+    let read_rate = row("晨光咖啡", "read_rate");
+    assert_eq!(read_rate[3], "阅读率");
+    assert!((read_rate[4][0].as_f64().unwrap() - 0.354).abs() < 0.0005 && read_rate[4][1] == "0.0%", "{read_rate}");
+    assert_eq!(read_rate[6][1], "0%", "attainment as the report shows it, 118%");
+    assert_eq!(read_rate[7][1], "#,##0.0", "a score with one decimal");
+    assert_eq!(read_rate[9], "合格", "the band's label beside its id");
+    let leads = row("晨光咖啡", "leads");
+    assert_eq!(leads[4], serde_json::json!([1514, "#,##0"]));
+    let cpc = row("晨光咖啡", "cpc");
+    assert_eq!(cpc[4][1], "\"¥\"#,##0.00;-\"¥\"#,##0.00");
+
+    let scorecards = &book["sheet"]["计分卡"]["rows"];
+    assert!(scorecards.as_array().unwrap().iter().any(|r| r[0] == "晨光咖啡" && r[3] == "品牌曝光型" && r[5] == "A"));
+    let findings = book["sheet"]["诊断"]["rows"].as_array().unwrap();
+    let open_rate = findings.iter().find(|r| r[0] == "晨光咖啡" && r[2] == "low_open_rate").unwrap();
+    assert_eq!(open_rate.as_array().unwrap()[3..6], ["警告", "新出现", "打开率 39.7%，低于 40% 合格线"]);
+    assert_eq!(book["sheet"]["数据质量"]["rows"][0][0], "账号");
+}
