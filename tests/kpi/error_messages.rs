@@ -31,12 +31,21 @@ fn stderr_of(case: &Case, args: &[&str]) -> String {
 
 /// What `kpi ARGS` prints on standard error, exiting with `code`.
 fn stderr_exiting(case: &Case, args: &[&str], code: i32) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
-        .args(args)
-        .current_dir(case.dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("kpi runs");
+    stderr_with(case, args, code, &[])
+}
+
+/// What `kpi ARGS` prints on standard error with the environment variables `env` set (or, for
+/// `None`, removed), exiting with `code`.
+fn stderr_with(case: &Case, args: &[&str], code: i32, env: &[(&str, Option<&str>)]) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kpi"));
+    command.args(args).current_dir(case.dir.path()).env("NO_COLOR", "1");
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    let output = command.output().expect("kpi runs");
     let stderr = String::from_utf8_lossy(&output.stderr).replace(&case.dir.path().display().to_string(), "<case>");
     assert_eq!(output.status.code(), Some(code), "{stderr}");
     stderr
@@ -243,6 +252,24 @@ fn missing_label() {
     );
     let case = case_with(&rules, &[]);
     insta::assert_snapshot!(stderr_exiting(&case, &["check", "ruleset.yaml"], 0));
+}
+
+#[test]
+fn tool_missing() {
+    let case = case_with(RULES, &[]);
+    let path = case.dir.path().display().to_string();
+    let env = [("PATH", Some(path.as_str())), ("KPI_CHROMIUM", None)];
+    insta::assert_snapshot!(stderr_with(&case, &["report", "ruleset.yaml", "--format", "pdf", "-o", "out"], 2, &env));
+}
+
+/// A browser that stops as it starts, saying why on its standard error.
+#[test]
+fn tool_failed() {
+    let case = case_with(RULES, &[("chromium", "#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")]);
+    let browser = case.dir.path().join("chromium");
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let env = [("KPI_CHROMIUM", Some(browser.to_str().unwrap()))];
+    insta::assert_snapshot!(stderr_with(&case, &["report", "ruleset.yaml", "--format", "docx", "-o", "out"], 2, &env));
 }
 
 #[test]
