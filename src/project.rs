@@ -52,8 +52,9 @@ pub fn verify_data(ruleset: &CheckedRuleset) -> Result<Vec<crate::Error>> {
     let mut warnings = Vec::new();
     for (name, source) in &ruleset.model.sources {
         let source_ref = SourceRef::new(name, source, ruleset);
-        if let Some(warning) = source_ref.missing_files() {
-            warnings.push(warning);
+        let missing = source_ref.missing_files();
+        if !missing.is_empty() {
+            warnings.extend(missing);
             continue;
         }
         warnings.extend(source_ref.ambiguous_entity());

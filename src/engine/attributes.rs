@@ -24,8 +24,9 @@ pub fn table(ruleset: &CheckedRuleset, warnings: &mut Vec<Error>) -> Result<Opti
             continue;
         }
         let source = SourceRef::new(source_name, source, ruleset);
-        if let Some(warning) = source.missing_files() {
-            warnings.push(warning);
+        let missing = source.missing_files();
+        if !missing.is_empty() {
+            warnings.extend(missing);
             continue;
         }
         let frame = read(&source, &attributes)?;

@@ -53,8 +53,9 @@ fn read_inputs<'a>(
     let mut unread = Vec::new();
     for (name, source) in ruleset.row_sources() {
         let source = SourceRef::new(name, source, ruleset);
-        if let Some(warning) = source.missing_files() {
-            warnings.push(warning);
+        let missing = source.missing_files();
+        if !missing.is_empty() {
+            warnings.extend(missing);
             unread.push(name.as_str());
             continue;
         }

@@ -144,7 +144,7 @@ fn from_rows(
         if indices.is_empty() {
             continue;
         }
-        let read = source.missing_files().is_none();
+        let read = source.missing_files().is_empty();
         match read.then(|| aggregates.plan_over_groups(&source, ruleset.model.grain.period, groups.clone())) {
             Some(plan) => {
                 let Some(plan) = plan? else { continue };

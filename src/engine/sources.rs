@@ -15,7 +15,7 @@ use crate::expr::Usage;
 use crate::location::Location;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::{Source, SourceFormat};
-use crate::ruleset::yaml::PathStep::Key;
+use crate::ruleset::yaml::PathStep::{Index, Key};
 
 /// A source, with the ruleset it is configured in, to point errors at its parts.
 #[derive(Clone, Copy)]
@@ -73,14 +73,30 @@ impl<'a> SourceRef<'a> {
         if self.source.format == SourceFormat::Auto { "path" } else { "format" }
     }
 
-    /// Why the source has no rows, when no file matches its `path`: a warning, as a client may
+    /// Why the source has no rows, when no file matches its `path`: warnings, as a client may
     /// not have every export a ruleset can read (no ad campaign, no ad export); the KPIs that
-    /// need the source have no data.
-    pub fn missing_files(&self) -> Option<Error> {
-        let error = files::find_parts(self.source, &self.ruleset.base_dir).err();
-        error.filter(|e| matches!(e.kind(), ErrorKind::NoFiles { .. })).map(|e| {
-            self.no_files(e).note(format!("source `{}` has no rows; what is computed from it has no data", self.name))
-        })
+    /// need the source have no data. A source read in parts warns at each part's own `path`,
+    /// naming its files; none while one part has files, as a client rarely publishes on every
+    /// platform a source can read. Empty when the source has files.
+    pub fn missing_files(&self) -> Vec<Error> {
+        let base = &self.ruleset.base_dir;
+        let Err(error) = files::find_parts(self.source, base) else { return Vec::new() };
+        if !matches!(error.kind(), ErrorKind::NoFiles { .. }) {
+            return Vec::new();
+        }
+        let note = format!("source `{}` has no rows; what is computed from it has no data", self.name);
+        if self.source.parts.is_empty() {
+            return vec![self.no_files(error).note(note)];
+        }
+        let parts = self.source.parts().into_iter().enumerate();
+        let missing = parts.filter_map(|(index, part)| files::find(&part, base).err().map(|error| (index, error)));
+        missing
+            .map(|(index, error)| {
+                let at = [Key("sources"), Key(self.name), Key("parts"), Index(index), Key("path")];
+                let location = self.ruleset.tree.at(&at).map(|node| node.location.clone());
+                self.no_files_at(error, location).note(note.clone())
+            })
+            .collect()
     }
 
     /// A warning when `{entity}` in the source's `path` could stand for a longer name in one of
@@ -108,7 +124,11 @@ impl<'a> SourceRef<'a> {
 
     /// A problem finding the source's files, at its `path`.
     fn no_files(&self, error: Error) -> Error {
-        let error = error.at_opt(self.location_of(Some("path"), None));
+        self.no_files_at(error, self.location_of(Some("path"), None))
+    }
+
+    fn no_files_at(&self, error: Error, location: Option<Location>) -> Error {
+        let error = error.at_opt(location);
         match error.kind() {
             ErrorKind::NoFiles { .. } => {
                 error.help("check `path` and `--data`; paths are relative to the ruleset file or `--data`")

@@ -35,12 +35,13 @@ pub fn join(mut grid: LazyFrame, ruleset: &CheckedRuleset, warnings: &mut Vec<Er
         let Some(CheckedTarget::Table(name)) = &checked.target else { continue };
         if !tables.contains_key(name.as_str()) {
             let source = SourceRef::new(name, &ruleset.model.sources[name], ruleset);
-            let table = match source.missing_files() {
-                Some(warning) => {
-                    warnings.push(warning);
+            let missing = source.missing_files();
+            let table = match missing.is_empty() {
+                true => Some(read(&source)?),
+                false => {
+                    warnings.extend(missing);
                     None
                 }
-                None => Some(read(&source)?),
             };
             tables.insert(name, table);
         }

@@ -45,3 +45,25 @@ fn path_and_parts_together_are_an_error() {
     let errors = case.errors();
     assert!(errors.contains("`path` and `parts` both name files"), "{errors}");
 }
+
+/// A source with no file at all warns at each part's own `path`, naming the part's files; a
+/// source with one part's files (a client on Weibo alone) does not warn of the others.
+#[test]
+fn a_source_without_files_warns_at_each_parts_path_and_a_part_alone_without_files_does_not() {
+    let empty = Case::new(RULES, &[]);
+    let ruleset = kpi::project::open(&empty.ruleset_path(), None).unwrap();
+    let warnings = kpi::project::verify_data(&ruleset).unwrap();
+    let rendered: Vec<String> =
+        warnings.iter().map(|w| w.to_string().replace(&*empty.dir.path().to_string_lossy(), "")).collect();
+    assert_eq!(
+        rendered,
+        [
+            "no file matches `/data/weibo-*.csv` (/ruleset.yaml:9:15)",
+            "no file matches `/data/xhs/{entity}/notes.csv` (/ruleset.yaml:10:15)",
+        ]
+    );
+    let weibo_only = Case::new(RULES, &[("data/weibo-1.csv", "日期,账号,触达,点赞\n2026-10-01,a,100,10\n")]);
+    let ruleset = kpi::project::open(&weibo_only.ruleset_path(), None).unwrap();
+    assert!(kpi::project::verify_data(&ruleset).unwrap().is_empty());
+    assert!(kpi::engine::evaluate(&ruleset).unwrap().warnings.is_empty());
+}
