@@ -19,43 +19,54 @@ pub fn client_folder(dir: &Path, from: &str) -> Result<Vec<PathBuf>> {
     let name = builtin_name(from)?;
     refuse_files_in(dir)?;
     let client = client_id(dir);
-    let mut written = Written(Vec::new());
-    written.write(dir, "ruleset.yaml", &ruleset_text(&client, name))?;
+    let mut written = Written::default();
+    written.write(dir, "ruleset.yaml", ruleset_text(&client, name).as_bytes())?;
     for (relative, text) in builtin::samples(name) {
         written.write(dir, relative, text)?;
     }
-    written.write(dir, "templates/README.md", TEMPLATES_README)?;
-    written.write(dir, ".gitignore", GITIGNORE)?;
-    written.write(dir, "README.md", &client_readme(&client, name))?;
+    written.write(dir, "templates/README.md", TEMPLATES_README.as_bytes())?;
+    written.write(dir, ".gitignore", GITIGNORE.as_bytes())?;
+    written.write(dir, "README.md", client_readme(&client, name).as_bytes())?;
     let test = test_text(&dir.join("ruleset.yaml"), name)?;
-    written.write(dir, "tests/sample.test.yaml", &test)?;
-    Ok(std::mem::take(&mut written.0))
+    written.write(dir, "tests/sample.test.yaml", test.as_bytes())?;
+    written.folders.clear();
+    Ok(std::mem::take(&mut written.files))
 }
 
-/// The files of the client folder written so far: removed again if the folder cannot be
-/// written whole.
-struct Written(Vec<PathBuf>);
+/// The files and folders of the client folder written so far: removed again if the folder
+/// cannot be written whole, so that a failed `kpi init` leaves nothing behind.
+#[derive(Default)]
+struct Written {
+    files: Vec<PathBuf>,
+    folders: Vec<PathBuf>,
+}
 
 impl Written {
     /// Creates `relative` in `dir`, where no file was: a file of the client's is never
     /// overwritten, even in a folder that cannot be listed.
-    fn write(&mut self, dir: &Path, relative: &str, text: &str) -> Result<()> {
+    fn write(&mut self, dir: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
         let path = dir.join(relative);
         if let Some(parent) = path.parent() {
+            let missing: Vec<&Path> = parent.ancestors().take_while(|folder| !folder.exists()).collect();
             std::fs::create_dir_all(parent).map_err(|e| cannot_write(&path, e))?;
+            self.folders.extend(missing.into_iter().rev().map(Path::to_path_buf));
         }
         let mut file =
             std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| cannot_write(&path, e))?;
-        self.0.push(path.clone());
-        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| cannot_write(&path, e))?;
+        self.files.push(path.clone());
+        std::io::Write::write_all(&mut file, bytes).map_err(|e| cannot_write(&path, e))?;
         Ok(())
     }
 }
 
 impl Drop for Written {
     fn drop(&mut self) {
-        for path in self.0.iter().rev() {
+        for path in self.files.iter().rev() {
             let _ = std::fs::remove_file(path);
+        }
+        // Only empty folders go: one that holds anything not written here stays.
+        for folder in self.folders.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
         }
     }
 }
@@ -180,19 +191,51 @@ fn test_text(ruleset_path: &Path, builtin: &str) -> Result<String> {
         let _ = writeln!(out, "    period: {}", period.label());
     }
     out.push_str("    data:\n");
-    for (relative, _) in builtin::samples(builtin) {
-        if let Some(source) = source_reading(&ruleset, relative) {
-            let _ = writeln!(out, "      {source}: ../{relative}");
+    let read: Vec<(&str, Option<String>, &str)> = builtin::samples(builtin)
+        .iter()
+        .filter_map(|(relative, _)| {
+            source_reading(&ruleset, relative).map(|(source, entity)| (source, entity, *relative))
+        })
+        .collect();
+    let mut sources: Vec<&str> = Vec::new();
+    for (source, ..) in &read {
+        if !sources.contains(source) {
+            sources.push(source);
+        }
+    }
+    for source in sources {
+        let files: Vec<&(&str, Option<String>, &str)> = read.iter().filter(|(s, ..)| *s == source).collect();
+        match files[..] {
+            [(_, None, relative)] => {
+                let _ = writeln!(out, "      {source}: ../{relative}");
+            }
+            // A source read one file per account: its files by account.
+            _ => {
+                let _ = writeln!(out, "      {source}:");
+                for (_, entity, relative) in files {
+                    let _ = writeln!(out, "        {}: ../{relative}", quoted(entity.as_deref().unwrap_or_default()));
+                }
+            }
         }
     }
     out.push_str(&expectations(&appraisal, &quoted(&entity)));
     Ok(out)
 }
 
-/// The source whose `path` reads a sample file.
-fn source_reading<'a>(ruleset: &'a CheckedRuleset, relative: &str) -> Option<&'a str> {
-    let matches = |pattern: &str| glob::Pattern::new(pattern).is_ok_and(|p| p.matches(relative));
-    ruleset.model.sources.iter().find(|(_, source)| matches(&source.path)).map(|(name, _)| name.as_str())
+/// The source whose `path` (or one of whose parts') reads a sample file, and the account the
+/// file's path names where the path has `{entity}`. The samples of a source read one file per
+/// account are listed under it, by account.
+fn source_reading<'a>(ruleset: &'a CheckedRuleset, relative: &str) -> Option<(&'a str, Option<String>)> {
+    let matches = |pattern: &str| {
+        let pattern = pattern.replace(crate::ruleset::model::ENTITY_PLACEHOLDER, "*");
+        glob::Pattern::new(&pattern).is_ok_and(|p| p.matches(relative))
+    };
+    ruleset.model.sources.iter().find_map(|(name, source)| {
+        let part = source.parts().into_iter().find(|part| matches(&part.path))?;
+        let file = ruleset.base_dir.join(relative);
+        let entity = engine::files::entity_in_path(&part, &ruleset.base_dir, &file);
+        Some((name.as_str(), entity))
+    })
 }
 
 fn expectations(appraisal: &Appraisal, entity: &str) -> String {
@@ -227,13 +270,15 @@ mod tests {
     fn a_file_that_is_there_is_never_written_over_and_a_half_written_folder_is_taken_back() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("ruleset.yaml"), "the client's own").unwrap();
-        let mut written = Written(Vec::new());
-        written.write(dir.path(), "README.md", "new").unwrap();
-        let error = written.write(dir.path(), "ruleset.yaml", "ruleset: x\n").unwrap_err();
+        let mut written = Written::default();
+        written.write(dir.path(), "README.md", b"new").unwrap();
+        written.write(dir.path(), "new/data/a/file.csv", b"x").unwrap();
+        let error = written.write(dir.path(), "ruleset.yaml", b"ruleset: x\n").unwrap_err();
         assert!(error.to_string().starts_with("cannot write"), "{error}");
         drop(written);
         assert_eq!(std::fs::read_to_string(dir.path().join("ruleset.yaml")).unwrap(), "the client's own");
         assert!(!dir.path().join("README.md").exists(), "what this init wrote is removed");
+        assert!(!dir.path().join("new").exists(), "and the folders it made");
     }
 
     #[test]

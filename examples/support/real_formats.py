@@ -1,6 +1,11 @@
 """Turns the example client's generated CSV exports into the files the platforms really give.
 
     python examples/support/real_formats.py GENERATED_DIR examples/wechat/data
+    python examples/support/real_formats.py SAMPLES_DIR rulesets/samples/wechat-official-account --by-year
+
+The second writes the samples `kpi init` gives (two months, one file per account and year,
+messages left in UTF-8), from `write_exports` over 2026-09-01..2026-10-31 (see
+tests/kpi/example.rs).
 
 GENERATED_DIR holds what `cargo run --example generate_wechat -- --out GENERATED_DIR` writes.
 Needs xlwt (`pip install xlwt`), which writes BIFF `.xls` files as the WeChat backend does.
@@ -84,15 +89,25 @@ def messages(generated, out):
         file.write(text)
 
 
+def by_year(day):
+    return day[:4]
+
+
 def main():
+    global quarter
     generated, out = Path(sys.argv[1]), Path(sys.argv[2])
+    samples = "--by-year" in sys.argv[3:]
+    if samples:
+        quarter = by_year
+    converted = ("users-", "articles") if samples else ("users-", "articles", "messages")
     out.mkdir(parents=True, exist_ok=True)
     for path in generated.glob("*.csv"):
-        if not path.name.startswith(("users-", "articles", "messages")):
+        if not path.name.startswith(converted):
             shutil.copy(path, out / path.name)
     users(generated, out)
     articles(generated, out)
-    messages(generated, out)
+    if not samples:
+        messages(generated, out)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ mod pipe;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Value, json};
@@ -139,9 +140,21 @@ impl Browser {
     }
 }
 
+/// How long a browser asked to close is given before it is killed.
+const CLOSING: Duration = Duration::from_secs(5);
+
 impl Drop for Browser {
+    /// Asks the browser to close, so that it ends its own helper processes, and kills it if it
+    /// has not within a few seconds; its profile folder is removed after.
     fn drop(&mut self) {
-        let _ = self.pipe.call(None, "Browser.close", json!({}));
+        let asked = self.pipe.send(None, "Browser.close", json!({})).is_ok();
+        let started = Instant::now();
+        while asked && started.elapsed() < CLOSING {
+            match self.child.try_wait() {
+                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+                _ => return,
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -51,15 +51,7 @@ impl Pipe {
 
     /// Sends a command, and returns its result once its answer comes (events are skipped).
     pub fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<Value, String> {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({ "id": id, "method": method, "params": params });
-        if let Some(session) = session {
-            message["sessionId"] = json!(session);
-        }
-        let mut bytes = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
-        bytes.push(0);
-        self.to.write_all(&bytes).map_err(|e| format!("the browser stopped listening: {e}"))?;
+        let id = self.send(session, method, params)?;
         loop {
             let answer = self.read()?;
             if answer.get("id").and_then(Value::as_u64) != Some(id) {
@@ -71,6 +63,20 @@ impl Pipe {
             }
             return Ok(answer.get("result").cloned().unwrap_or(Value::Null));
         }
+    }
+
+    /// Sends a command without waiting for its answer; returns its id.
+    pub fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<u64, String> {
+        self.next_id += 1;
+        let mut message = json!({ "id": self.next_id, "method": method, "params": params });
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        let mut bytes = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
+        bytes.push(0);
+        // A browser that has stopped reads no more: the same failure as one that stops answering.
+        self.to.write_all(&bytes).map_err(|_| "the browser stopped".to_string())?;
+        Ok(self.next_id)
     }
 
     fn read(&mut self) -> Result<Value, String> {

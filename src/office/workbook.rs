@@ -218,4 +218,17 @@ mod tests {
         assert_eq!(sheet_name("Results", &["results".to_string()]), "Results 2");
         assert_eq!(sheet_name(&"x".repeat(40), &[]).len(), 31);
     }
+
+    #[test]
+    fn text_that_looks_like_a_formula_stays_text_and_a_number_keeps_its_format() {
+        let cells = vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Number(0.354, "0.0%".into()), Cell::Empty];
+        let sheet = Sheet { name: "s".into(), headers: vec!["a".into(), "b".into(), "c".into()], rows: vec![cells] };
+        let part = sheet_part(&sheet, &Formats::of(std::slice::from_ref(&sheet)));
+        let text = r#"<c r="A2" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(&quot;x&quot;)</t></is></c>"#;
+        assert!(part.contains(text), "{part}");
+        assert!(part.contains(r#"<c r="B2" s="2"><v>0.354</v></c>"#), "{part}");
+        assert!(!part.contains("<f>") && !part.contains(r#"r="C2""#));
+        assert!(part.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#));
+        assert!(part.contains(r#"<autoFilter ref="A1:C2"/>"#));
+    }
 }

@@ -1,7 +1,8 @@
 //! The files a client receives, opened as the client's tools open them: the PDF through
 //! poppler (its pages, fonts, images and text; the first page compared with a reviewed image),
-//! the Word document and the workbook read back with python-docx and openpyxl
-//! (tests/office/read.py). scripts/test installs poppler-utils and those libraries.
+//! the Word document in LibreOffice and, with the workbook, read back with python-docx and
+//! openpyxl (tests/office/read.py). scripts/test installs poppler-utils, LibreOffice Writer and
+//! those libraries.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -166,6 +167,30 @@ fn a_word_report_has_real_headings_tables_charts_east_asian_fonts_on_every_run_a
     assert_eq!(doc["footer_fields"], serde_json::json!(["PAGE", "NUMPAGES"]));
 }
 
+/// LibreOffice opens the Word document and lays it out: its text, tables and charts are there.
+#[test]
+fn a_word_report_opens_in_libreoffice() {
+    let out = tempfile::tempdir().unwrap();
+    kpi(&["report", "examples/wechat/ruleset.yaml", "--per-entity", "--format", "docx", "--lang", "en"], out.path());
+    // A profile of its own, so that tests running side by side do not wait on each other's lock.
+    let profile = format!("-env:UserInstallation=file://{}", out.path().join("profile").display());
+    let status = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(out.path())
+        .arg(entity_report(out.path(), "docx"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("soffice runs ({e}): run scripts/test, which installs libreoffice-writer-nogui"));
+    assert!(status.success());
+    let pdf = out.path().join("晨光咖啡.pdf");
+    let text = poppler("pdftotext", &[], &pdf);
+    for expected in ["晨光咖啡 · Monthly appraisal", "Findings and advice", "Trends", "Read rate", "35.4%"] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    let images = poppler("pdfimages", &["-list"], &pdf);
+    assert!(images.lines().count() - 2 >= 7, "the radar and the trend charts:\n{images}");
+}
+
 #[test]
 fn a_reference_docx_gives_word_reports_the_clients_styles_and_a_broken_one_is_reported() {
     let out = tempfile::tempdir().unwrap();
@@ -179,6 +204,14 @@ fn a_reference_docx_gives_word_reports_the_clients_styles_and_a_broken_one_is_re
     let args = ["report", "examples/wechat/ruleset.yaml", "--format", "docx", "--reference-docx"];
     kpi(&[&args[..], &[reference.to_str().unwrap()]].concat(), &styled);
     assert_eq!(read_back("docx", &styled.join("2026-10/portfolio.docx"))["heading_1_color"], "C00000");
+    // Given once in the ruleset, beside it.
+    let ruleset = out.path().join("house.yaml");
+    let example = manifest_dir().join("examples/wechat/ruleset.yaml");
+    let text = format!("ruleset: house\nextends: {}\nreport:\n  reference_docx: house.docx\n", example.display());
+    std::fs::write(&ruleset, text).unwrap();
+    let keyed = out.path().join("keyed");
+    kpi(&["report", ruleset.to_str().unwrap(), "--data", "examples/wechat", "--format", "docx"], &keyed);
+    assert_eq!(read_back("docx", &keyed.join("2026-10/portfolio.docx"))["heading_1_color"], "C00000");
 
     std::fs::write(out.path().join("broken.docx"), "not a zip").unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_kpi"))

@@ -25,14 +25,18 @@ fn a_new_client_folder_checks_and_tests_at_once() {
         "README.md",
         "data/accounts.csv",
         "data/ads.csv",
-        "data/articles.csv",
         "data/audience.csv",
         "data/conversions.csv",
         "data/events.csv",
         "data/features.csv",
         "data/messages.csv",
         "data/reviews.csv",
-        "data/users-2026.csv",
+        "data/晨光会员俱乐部/内容分析-2026.xls",
+        "data/晨光会员俱乐部/用户增长-2026.xls",
+        "data/晨光咖啡/内容分析-2026.xls",
+        "data/晨光咖啡/用户增长-2026.xls",
+        "data/晨光咖啡商城/内容分析-2026.xls",
+        "data/晨光咖啡商城/用户增长-2026.xls",
         "ruleset.yaml",
         "templates/README.md",
         "tests/sample.test.yaml",
@@ -57,7 +61,7 @@ fn every_builtin_starts_a_client_that_checks_and_tests() {
         let (code, _, err) = kpi(&["init", dir, "--from", &format!("builtin:{builtin}")]);
         assert_eq!(code, 0, "{builtin}: {err}");
         let (code, _, err) = kpi(&["check", &format!("{dir}/ruleset.yaml"), "--data", dir]);
-        assert_eq!(code, 0, "{builtin}: {err}");
+        assert_eq!((code, err.as_str()), (0, ""), "{builtin}: clean at once, every source read");
         let (code, out, _) = kpi(&["test", &format!("{dir}/tests")]);
         assert_eq!(code, 0, "{builtin}: {out}");
     }

@@ -35,8 +35,12 @@ fn the_effective_ruleset_checks_and_runs_to_the_same_results() {
 
 #[test]
 fn each_definition_of_the_effective_ruleset_names_its_file() {
-    let effective = kpi_show(&["examples/wechat/ruleset.yaml", "--effective"]);
-    assert!(effective.contains("\n  users:  # from examples/wechat/ruleset.yaml\n"), "{effective}");
+    let dir = tempfile::tempdir().unwrap();
+    let client = dir.path().join("client.yaml");
+    let text = "ruleset: client\nextends: builtin:wechat-official-account\nsources:\n  users: { header_row: 3 }\n";
+    std::fs::write(&client, text).unwrap();
+    let effective = kpi_show(&[client.to_str().unwrap(), "--effective"]);
+    assert!(effective.contains(&format!("\n  users:  # from {}\n", client.display())), "{effective}");
     assert!(effective.contains("\n    date: 时间  # from builtin:wechat-official-account\n"), "{effective}");
     assert!(effective.contains("\n  read_rate:  # from builtin:wechat-official-account\n"), "{effective}");
     assert!(effective.contains("\n  A: \">= 90\"  # from builtin:wechat-official-account\n"), "{effective}");
