@@ -46,7 +46,7 @@ fn main() {
     let size: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
     println!("data: {} ({:.0} MB of CSV)", files.display(), size as f64 / 1e6);
 
-    let ruleset_path = root.join("examples/wechat/ruleset.yaml");
+    let ruleset_path = root.join("benches/wechat/ruleset.yaml");
     let (engine_times, hand_times) = time_alternately(
         || {
             let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
@@ -105,7 +105,7 @@ fn processes(root: &Path, data: &Path) {
     let out = root.join("target/bench-data/processes");
     std::fs::create_dir_all(&out).unwrap();
     let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
-    kpi.arg("run").arg(root.join("examples/wechat/ruleset.yaml")).arg("--data").arg(data);
+    kpi.arg("run").arg(root.join("benches/wechat/ruleset.yaml")).arg("--data").arg(data);
     kpi.args(["--format", "csv", "-o"]).arg(out.join("kpi.csv"));
     let mut commands = vec![("kpi run --format csv", kpi)];
     match python_with_dataframes(root) {
