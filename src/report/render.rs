@@ -189,31 +189,19 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// One report in every format asked for, as `stem.EXTENSION` in `dir`.
+    /// One report in every format asked for, as `stem.EXTENSION` in `dir`. A PDF is printed
+    /// from the HTML template rendered for `pdf` (no links to files it is sent without).
     fn write(&self, kind: &str, report: &Report, dir: PathBuf, stem: &str) -> Result<()> {
-        // The HTML a PDF is printed from is the HTML report's.
-        let mut html: Option<String> = None;
         for format in self.formats {
             let template = format!("{kind}.{}", format.template());
             let output = format.extension();
+            let text = self.templates.render(&template, output, report)?;
             let bytes = match format {
-                ReportFormat::Markdown => self.templates.render(&template, output, report)?.into_bytes(),
-                ReportFormat::Docx => {
-                    let markdown = self.templates.render(&template, output, report)?;
-                    self.with_browser(|browser| {
-                        word::document(&markdown, &report.client, report.locale, browser, self.reference.as_ref())
-                    })?
-                }
-                ReportFormat::Html | ReportFormat::Pdf => {
-                    let html = match &mut html {
-                        Some(html) => html,
-                        slot @ None => slot.insert(self.templates.render(&template, "html", report)?),
-                    };
-                    match format {
-                        ReportFormat::Pdf => self.with_browser(|browser| browser.pdf(html, &footer(report)))?,
-                        _ => html.as_bytes().to_vec(),
-                    }
-                }
+                ReportFormat::Html | ReportFormat::Markdown => text.into_bytes(),
+                ReportFormat::Pdf => self.with_browser(|browser| browser.pdf(&text, &footer(report)))?,
+                ReportFormat::Docx => self.with_browser(|browser| {
+                    word::document(&text, &report.client, report.locale, browser, self.reference.as_ref())
+                })?,
             };
             self.staged.write(&dir.join(format!("{stem}.{output}")), &bytes)?;
             (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1, self.total);
