@@ -31,6 +31,19 @@ impl Package {
         Ok(())
     }
 
+    /// Adds a part written piece by piece, so that a large sheet is never whole in memory.
+    pub fn part_written(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        self.zip.start_file(name, options).map_err(Error::internal)?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut self.zip);
+        write(&mut out).and_then(|()| out.flush()).map_err(Error::internal)?;
+        Ok(())
+    }
+
     pub fn finish(self) -> Result<Vec<u8>> {
         Ok(self.zip.finish().map_err(Error::internal)?.into_inner())
     }

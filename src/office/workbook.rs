@@ -2,6 +2,8 @@
 //! and numbers. Numbers stay numbers, shown through an Excel number format; text is written as
 //! inline strings, which Excel never reads as a formula.
 
+use std::io::{self, Write};
+
 use unicode_width::UnicodeWidthStr;
 
 use super::{Package, xml};
@@ -34,7 +36,8 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
     package.part("xl/_rels/workbook.xml.rels", workbook_rels(sheets.len()).as_bytes())?;
     package.part("xl/styles.xml", formats.styles().as_bytes())?;
     for (index, sheet) in sheets.iter().enumerate() {
-        package.part(&format!("xl/worksheets/sheet{}.xml", index + 1), sheet_part(sheet, &formats).as_bytes())?;
+        package
+            .part_written(&format!("xl/worksheets/sheet{}.xml", index + 1), |out| sheet_part(sheet, &formats, out))?;
     }
     package.finish()
 }
@@ -84,52 +87,63 @@ impl Formats {
     }
 }
 
-fn sheet_part(sheet: &Sheet, formats: &Formats) -> String {
-    let columns = sheet.headers.len().max(sheet.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
+/// Each column's width in characters: its longest text, or a number's digits and format.
+fn widths(sheet: &Sheet, columns: usize) -> Vec<usize> {
     let mut widths: Vec<usize> = sheet.headers.iter().map(|h| h.width()).collect();
     widths.resize(columns, 0);
-    let mut data = String::from("<row r=\"1\">");
-    for (c, header) in sheet.headers.iter().enumerate() {
-        data.push_str(&format!(r#"<c r="{}1" s="1" t="inlineStr"><is><t>{}</t></is></c>"#, column(c), xml(header)));
+    for row in &sheet.rows {
+        for (c, cell) in row.iter().enumerate() {
+            let width = match cell {
+                Cell::Empty => 0,
+                Cell::Text(text) => text.width(),
+                Cell::Number(value, _) => value.to_string().len() + 4,
+            };
+            widths[c] = widths[c].max(width);
+        }
     }
-    data.push_str("</row>");
+    widths
+}
+
+fn sheet_part(sheet: &Sheet, formats: &Formats, out: &mut dyn Write) -> io::Result<()> {
+    let columns = sheet.headers.len().max(sheet.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
+    let last = format!("{}{}", column(columns - 1), sheet.rows.len() + 1);
+    write!(
+        out,
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>"#
+    )?;
+    for (c, width) in widths(sheet, columns).iter().enumerate() {
+        let width = (*width).clamp(6, MAX_WIDTH) + 2;
+        write!(out, r#"<col min="{0}" max="{0}" width="{width}" customWidth="1"/>"#, c + 1)?;
+    }
+    out.write_all(br#"</cols><sheetData><row r="1">"#)?;
+    for (c, header) in sheet.headers.iter().enumerate() {
+        write!(out, r#"<c r="{}1" s="1" t="inlineStr"><is><t>{}</t></is></c>"#, column(c), xml(header))?;
+    }
+    out.write_all(b"</row>")?;
     for (r, row) in sheet.rows.iter().enumerate() {
         let at = r + 2;
-        data.push_str(&format!("<row r=\"{at}\">"));
+        write!(out, r#"<row r="{at}">"#)?;
         for (c, cell) in row.iter().enumerate() {
-            let place = format!("{}{at}", column(c));
+            let place = column(c);
             match cell {
                 Cell::Empty => {}
-                Cell::Text(text) => {
-                    widths[c] = widths[c].max(text.width());
-                    data.push_str(&format!(
-                        r#"<c r="{place}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
-                        xml(text)
-                    ));
-                }
+                Cell::Text(text) => write!(
+                    out,
+                    r#"<c r="{place}{at}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                    xml(text)
+                )?,
                 Cell::Number(value, code) if value.is_finite() => {
-                    widths[c] = widths[c].max(value.to_string().len() + 4);
-                    data.push_str(&format!(r#"<c r="{place}" s="{}"><v>{value}</v></c>"#, formats.style(code)));
+                    write!(out, r#"<c r="{place}{at}" s="{}"><v>{value}</v></c>"#, formats.style(code))?
                 }
                 Cell::Number(value, _) => {
-                    data.push_str(&format!(r#"<c r="{place}" t="inlineStr"><is><t>{value}</t></is></c>"#));
+                    write!(out, r#"<c r="{place}{at}" t="inlineStr"><is><t>{value}</t></is></c>"#)?
                 }
             }
         }
-        data.push_str("</row>");
+        out.write_all(b"</row>")?;
     }
-    let cols: String = widths
-        .iter()
-        .enumerate()
-        .map(|(c, w)| {
-            format!(r#"<col min="{0}" max="{0}" width="{1}" customWidth="1"/>"#, c + 1, (*w).clamp(6, MAX_WIDTH) + 2)
-        })
-        .collect();
-    let last = format!("{}{}", column(columns - 1), sheet.rows.len() + 1);
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>{cols}</cols><sheetData>{data}</sheetData><autoFilter ref="A1:{last}"/></worksheet>"#
-    )
+    write!(out, r#"</sheetData><autoFilter ref="A1:{last}"/></worksheet>"#)
 }
 
 /// `0` → `A`, `26` → `AA`.
@@ -223,7 +237,9 @@ mod tests {
     fn text_that_looks_like_a_formula_stays_text_and_a_number_keeps_its_format() {
         let cells = vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Number(0.354, "0.0%".into()), Cell::Empty];
         let sheet = Sheet { name: "s".into(), headers: vec!["a".into(), "b".into(), "c".into()], rows: vec![cells] };
-        let part = sheet_part(&sheet, &Formats::of(std::slice::from_ref(&sheet)));
+        let mut part = Vec::new();
+        sheet_part(&sheet, &Formats::of(std::slice::from_ref(&sheet)), &mut part).unwrap();
+        let part = String::from_utf8(part).unwrap();
         let text = r#"<c r="A2" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(&quot;x&quot;)</t></is></c>"#;
         assert!(part.contains(text), "{part}");
         assert!(part.contains(r#"<c r="B2" s="2"><v>0.354</v></c>"#), "{part}");
