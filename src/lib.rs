@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod fingerprint;
 pub mod format;
+pub mod interrupt;
 pub mod locale;
 pub mod location;
 pub mod office;

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before any thread starts: Ctrl-C then removes the run's private folders before it ends.
+    kpi::interrupt::install();
     // A panic is a bug: say so, and exit with the code for internal errors. A panic inside a
     // dependency's work that the library contains (a reader on a damaged file) is the file's
     // problem, which the library reports.

@@ -18,7 +18,12 @@ impl Scratch {
     /// A new, empty folder whose name says what it is for: `kpi-test-3f9c…`.
     pub fn new(purpose: &str) -> Result<Scratch, Error> {
         let parent = std::env::temp_dir();
-        let dir = fresh_folder(&parent, &format!("kpi-{purpose}")).map_err(|e| {
+        let made = || {
+            let made = fresh_folder(&parent, &format!("kpi-{purpose}"));
+            let folders = made.iter().cloned().collect();
+            (made, folders)
+        };
+        let dir = crate::interrupt::remembering(made).map_err(|e| {
             let kind = ErrorKind::UnwritableFile { path: parent.display().to_string(), message: e.to_string() };
             Error::new(kind).help("set TMPDIR to a folder you can write to")
         })?;
@@ -33,6 +38,7 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+        crate::interrupt::forget(&self.0);
     }
 }
 

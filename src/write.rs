@@ -1,7 +1,7 @@
 //! Writing files whole or not at all.
 
 use std::fs::Metadata;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -58,8 +58,9 @@ fn through_links(path: &Path) -> std::io::Result<PathBuf> {
 /// folder is removed whatever happens, so no half-written file stays behind.
 pub struct Staged {
     dir: PathBuf,
-    /// The folder the files go to, when this set made it: removed again if nothing comes of it.
-    made: Option<PathBuf>,
+    /// The folders this set made to hold the files, outermost first (the target and any of its
+    /// parents that were not there): removed again if nothing comes of the set.
+    made: Vec<PathBuf>,
     /// Each staged file and where it goes, in the order written.
     files: Mutex<Vec<(PathBuf, PathBuf)>>,
 }
@@ -68,9 +69,19 @@ impl Staged {
     /// A staging folder inside `target`, the folder the files go to (so that moving them into
     /// place is a rename on one file system), of this set alone.
     pub fn new(target: &Path) -> Result<Staged, Error> {
-        let made = (!target.exists()).then(|| target.to_path_buf());
-        std::fs::create_dir_all(target).map_err(|e| unwritable(target, &e))?;
-        let dir = scratch::fresh_folder(target, ".kpi-staging").map_err(|e| unwritable(target, &e))?;
+        let mut made: Vec<PathBuf> = target.ancestors().take_while(|f| !f.exists()).map(Path::to_path_buf).collect();
+        made.reverse();
+        let create = || -> io::Result<PathBuf> {
+            std::fs::create_dir_all(target)?;
+            scratch::fresh_folder(target, ".kpi-staging")
+        };
+        // The outermost folder made and the staging folder, remembered as they are made.
+        let dir = crate::interrupt::remembering(|| {
+            let dir = create();
+            let folders = made.first().into_iter().chain(dir.as_ref().ok()).cloned().collect();
+            (dir, folders)
+        });
+        let dir = dir.map_err(|e| unwritable(target, &e))?;
         Ok(Staged { dir, made, files: Mutex::new(Vec::new()) })
     }
 
@@ -87,6 +98,11 @@ impl Staged {
     /// destination is checked first; should a move still fail, the files moved before it are
     /// put back as they were.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, Error> {
+        // Interrupted while moving, the staging folder stays: it holds the previous files.
+        crate::interrupt::forget(&self.dir);
+        if let Some(outermost) = self.made.first() {
+            crate::interrupt::forget(outermost);
+        }
         let mut files = std::mem::take(self.files.get_mut().expect("no writer panics holding the list"));
         files.sort_by(|a, b| a.1.cmp(&b.1));
         for (_, path) in &files {
@@ -101,7 +117,7 @@ impl Staged {
             }
         }
         // The folder now holds the set: it stays, whatever happens to the staging folder.
-        self.made = None;
+        self.made.clear();
         Ok(files.into_iter().map(|(_, path)| path).collect())
     }
 }
@@ -174,9 +190,13 @@ fn check_destination(path: &Path) -> Result<(), Error> {
 impl Drop for Staged {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
-        if let Some(made) = &self.made {
-            // Only if empty: what else is there was not written by this set.
-            let _ = std::fs::remove_dir(made);
+        crate::interrupt::forget(&self.dir);
+        if let Some(outermost) = self.made.first() {
+            crate::interrupt::forget(outermost);
+        }
+        // Innermost first, each only if empty: what else is there was not written by this set.
+        for folder in self.made.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
         }
     }
 }

@@ -55,6 +55,8 @@ impl Browser {
             // font or image is not fetched, and nothing leaves the machine.
             .args(["--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
+            // Its own temporary files (a socket's folder) in the profile too, removed with it.
+            .env("TMPDIR", profile.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log);
@@ -65,7 +67,7 @@ impl Browser {
         }
         command.arg("about:blank");
         let (pipe, child_ends) = Pipe::attach(&mut command).map_err(|e| failed(e.to_string()))?;
-        let child = command.spawn().map_err(|e| failed(format!("{}: {e}", program.display())))?;
+        let child = crate::interrupt::spawn(&mut command).map_err(|e| failed(format!("{}: {e}", program.display())))?;
         drop(child_ends);
         let mut browser = Browser { child, pipe, session: String::new(), frame: String::new(), profile };
         match browser.open_page() {
@@ -149,14 +151,18 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let asked = self.pipe.send(None, "Browser.close", json!({})).is_ok();
         let started = Instant::now();
-        while asked && started.elapsed() < CLOSING {
+        let mut ended = false;
+        while asked && !ended && started.elapsed() < CLOSING {
             match self.child.try_wait() {
                 Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-                _ => return,
+                _ => ended = true,
             }
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if !ended {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        crate::interrupt::forget_process(self.child.id());
     }
 }
 

@@ -145,6 +145,34 @@ fn without_chromium_a_pdf_is_a_clear_error_with_the_command_that_installs_it_and
     assert!(!out.path().join("reports").exists(), "not even the HTML is written");
 }
 
+/// Ctrl-C while the PDFs print stops the browsers and leaves neither their profiles nor a
+/// report behind.
+#[test]
+fn ctrl_c_while_printing_leaves_nothing_behind() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .current_dir(manifest_dir())
+        .args(["report", "examples/wechat/ruleset.yaml", "--per-entity", "--format", "pdf", "-o"])
+        .arg(out.path().join("reports"))
+        .env("TMPDIR", temp.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Once the reports are being written: a busy machine waits longer, never fails.
+    let started = std::time::Instant::now();
+    while !out.path().join("reports/2026-10").exists() {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before a browser started");
+        assert!(started.elapsed().as_secs() < 300, "no report started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(std::fs::read_dir(temp.path()).unwrap().count(), 0, "no browser profile left");
+    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none(), "no report, no staging folder, no folder");
+}
+
 #[test]
 fn a_word_report_has_real_headings_tables_charts_east_asian_fonts_on_every_run_and_page_numbers() {
     let out = tempfile::tempdir().unwrap();

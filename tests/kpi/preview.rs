@@ -102,3 +102,26 @@ fn a_ruleset_that_does_not_open_stops_the_preview_before_it_serves() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown name `nwe`"));
 }
+
+/// Ctrl-C ends the preview at once, and its private folder goes with it.
+#[test]
+fn ctrl_c_stops_the_preview_and_removes_its_private_folder() {
+    let case = Case::new(RULES, &[("users.csv", "day,account,new\n2026-10-01,a,120\n")]);
+    let temp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["preview", "ruleset.yaml", "--port", "0"])
+        .current_dir(case.dir.path())
+        .env("TMPDIR", temp.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.starts_with("http://127.0.0.1:"), "{line}");
+    let private = || std::fs::read_dir(temp.path()).unwrap().count();
+    assert_eq!(private(), 1, "the preview's folder while it serves");
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(private(), 0, "nothing left in the temporary folder");
+}
