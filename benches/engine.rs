@@ -18,10 +18,25 @@ use kpi::report::{ReportFormat, ReportOptions, render_reports};
 use kpi::{engine, project};
 use polars::prelude::*;
 
-const ACCOUNTS: usize = 2_000;
-const REPORT_ACCOUNTS: usize = 1_000;
-const RUNS: usize = 7;
-const XLSX_ROWS: usize = 100_000;
+/// How much the benchmark runs: the recorded size, or with `KPI_BENCH_SMALL=1` a small one
+/// that CI runs in the test profile (`cargo test --bench engine`), so that the benchmark, its
+/// data and its Python peers keep working between the runs that are recorded.
+#[derive(Clone, Copy)]
+struct Size {
+    accounts: usize,
+    report_accounts: usize,
+    runs: usize,
+    xlsx_rows: usize,
+}
+
+impl Size {
+    fn from_env() -> Size {
+        match std::env::var_os("KPI_BENCH_SMALL") {
+            Some(_) => Size { accounts: 20, report_accounts: 10, runs: 1, xlsx_rows: 1_000 },
+            None => Size { accounts: 2_000, report_accounts: 1_000, runs: 7, xlsx_rows: 100_000 },
+        }
+    }
+}
 
 /// A generated portfolio of `accounts` accounts × 365 days, written once and reused.
 fn generated(root: &Path, accounts: usize) -> PathBuf {
@@ -40,14 +55,17 @@ fn generated(root: &Path, accounts: usize) -> PathBuf {
 }
 
 fn main() {
+    let size = Size::from_env();
+    let runs = size.runs;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = generated(root, ACCOUNTS);
+    let data = generated(root, size.accounts);
     let files = data.join("data");
-    let size: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
-    println!("data: {} ({:.0} MB of CSV)", files.display(), size as f64 / 1e6);
+    let bytes: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+    println!("data: {} ({:.0} MB of CSV)", files.display(), bytes as f64 / 1e6);
 
     let ruleset_path = root.join("benches/wechat/ruleset.yaml");
     let (engine_times, hand_times) = time_alternately(
+        runs,
         || {
             let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
             engine::evaluate(&ruleset).expect("the engine evaluates").frame().height()
@@ -56,7 +74,7 @@ fn main() {
     );
     let ruleset = project::open(&ruleset_path, Some(&data)).expect("the example ruleset opens");
     let evaluation = engine::evaluate(&ruleset).expect("the engine evaluates");
-    let appraisal_times = time(|| {
+    let appraisal_times = time(runs, || {
         let appraisal = appraise(&ruleset, &evaluation, &Selection::default(), kpi::ruleset::model::Locale::ZhCn)
             .expect("appraisal");
         appraisal.results.len() + appraisal.diagnoses.len()
@@ -65,18 +83,18 @@ fn main() {
     let engine = median(&engine_times);
     let hand = median(&hand_times);
     println!(
-        "engine: load, check and evaluate the example ruleset: median {engine:.3?} of {RUNS} runs {engine_times:.3?}"
+        "engine: load, check and evaluate the example ruleset: median {engine:.3?} of {runs} runs {engine_times:.3?}"
     );
     println!(
-        "hand-written polars lazy query, same KPIs:             median {hand:.3?} of {RUNS} runs {hand_times:.3?}"
+        "hand-written polars lazy query, same KPIs:             median {hand:.3?} of {runs} runs {hand_times:.3?}"
     );
     println!("ratio engine / hand-written: {:.2}", engine.as_secs_f64() / hand.as_secs_f64());
     println!("appraisal of every cell (results, scorecards, diagnosis texts): median {:.3?}", median(&appraisal_times));
 
-    let report_data = generated(root, REPORT_ACCOUNTS);
+    let report_data = generated(root, size.report_accounts);
     let ruleset = project::open(&ruleset_path, Some(&report_data)).expect("the example ruleset opens");
     let out = root.join("target/bench-data/reports");
-    let report_times = time(|| {
+    let report_times = time(runs, || {
         let options = ReportOptions {
             formats: vec![ReportFormat::Html],
             locale: kpi::ruleset::model::Locale::ZhCn,
@@ -92,16 +110,17 @@ fn main() {
         render_reports(&ruleset, &evaluation, &options, &|_, _| {}).expect("the reports render").files.len()
     });
     println!(
-        "kpi report --per-entity --format html, {REPORT_ACCOUNTS} accounts ({REPORT_ACCOUNTS} entity reports and the portfolio): median {:.3?} of {RUNS} runs {report_times:.3?}",
+        "kpi report --per-entity --format html, {} accounts (as many entity reports and the portfolio): median {:.3?} of {runs} runs {report_times:.3?}",
+        size.report_accounts,
         median(&report_times)
     );
 
-    processes(root, &data);
+    processes(root, &data, size);
 }
 
 /// `kpi run` and the Python scripts of benches/python, each as a process (read the CSVs,
 /// compute, write a CSV of the results), run in turn.
-fn processes(root: &Path, data: &Path) {
+fn processes(root: &Path, data: &Path, size: Size) {
     let out = root.join("target/bench-data/processes");
     std::fs::create_dir_all(&out).unwrap();
     let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
@@ -121,23 +140,27 @@ fn processes(root: &Path, data: &Path) {
                 commands.push((if library == "polars" { "python + polars" } else { "python + pandas" }, command));
             }
         }
+        // The small run is CI's check that the peers still run: there, a missing peer fails.
+        None if std::env::var_os("KPI_BENCH_SMALL").is_some() => {
+            panic!("python with polars and pandas is not available")
+        }
         None => println!("python with polars and pandas is not available: the Python comparison is left out"),
     }
-    compare_processes(commands);
+    compare_processes(commands, size.runs);
     if let Some(python) = python_with_dataframes(root) {
-        xlsx_reading(root, &python, &out);
+        xlsx_reading(root, &python, &out, size);
     }
 }
 
-/// Reading a workbook of `XLSX_ROWS` rows: `kpi run` on it against pandas with openpyxl and
+/// Reading a workbook of `size.xlsx_rows` rows: `kpi run` on it against pandas with openpyxl and
 /// with calamine, each summing two columns per account and month.
-fn xlsx_reading(root: &Path, python: &Path, out: &Path) {
-    let data = root.join(format!("target/bench-data/xlsx-{XLSX_ROWS}"));
+fn xlsx_reading(root: &Path, python: &Path, out: &Path, size: Size) {
+    let data = root.join(format!("target/bench-data/xlsx-{}", size.xlsx_rows));
     let book = data.join("data.xlsx");
     if !book.exists() {
         std::fs::create_dir_all(&data).unwrap();
         let mut make = Command::new(python);
-        make.arg(root.join("benches/python/make_xlsx.py")).arg(XLSX_ROWS.to_string()).arg(&book);
+        make.arg(root.join("benches/python/make_xlsx.py")).arg(size.xlsx_rows.to_string()).arg(&book);
         run_process(&mut make);
     }
     let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
@@ -151,14 +174,14 @@ fn xlsx_reading(root: &Path, python: &Path, out: &Path) {
         commands
             .push((if engine == "openpyxl" { "pandas + openpyxl, xlsx" } else { "pandas + calamine, xlsx" }, command));
     }
-    println!("xlsx of {XLSX_ROWS} rows: {}", book.display());
-    compare_processes(commands);
+    println!("xlsx of {} rows: {}", size.xlsx_rows, book.display());
+    compare_processes(commands, size.runs);
 }
 
-/// Runs the commands in turn, `RUNS` times, and prints each one's median against the first's.
-fn compare_processes(mut commands: Vec<(&str, Command)>) {
+/// Runs the commands in turn, `runs` times, and prints each one's median against the first's.
+fn compare_processes(mut commands: Vec<(&str, Command)>, runs: usize) {
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); commands.len()];
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         for ((_, command), times) in commands.iter_mut().zip(&mut times) {
             times.push(time_once(&mut || run_process(command)));
         }
@@ -166,7 +189,7 @@ fn compare_processes(mut commands: Vec<(&str, Command)>) {
     let first = median(&times[0]);
     for ((name, _), times) in commands.iter().zip(&times) {
         let ratio = first.as_secs_f64() / median(times).as_secs_f64();
-        println!("{name} (process): median {:.3?} of {RUNS} runs {times:.3?}; first / this: {ratio:.2}", median(times));
+        println!("{name} (process): median {:.3?} of {runs} runs {times:.3?}; first / this: {ratio:.2}", median(times));
     }
 }
 
@@ -195,11 +218,15 @@ fn python_with_dataframes(root: &Path) -> Option<PathBuf> {
     complete(&python).then_some(python)
 }
 
-/// Times `a` and `b` in turn, `RUNS` times each, so that what else the machine does slows both
+/// Times `a` and `b` in turn, `runs` times each, so that what else the machine does slows both
 /// alike.
-fn time_alternately(mut a: impl FnMut() -> usize, mut b: impl FnMut() -> usize) -> (Vec<Duration>, Vec<Duration>) {
+fn time_alternately(
+    runs: usize,
+    mut a: impl FnMut() -> usize,
+    mut b: impl FnMut() -> usize,
+) -> (Vec<Duration>, Vec<Duration>) {
     let mut times = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         times.0.push(time_once(&mut a));
         times.1.push(time_once(&mut b));
     }
@@ -212,8 +239,8 @@ fn time_once(run: &mut impl FnMut() -> usize) -> Duration {
     started.elapsed()
 }
 
-fn time(mut run: impl FnMut() -> usize) -> Vec<Duration> {
-    (0..RUNS).map(|_| time_once(&mut run)).collect()
+fn time(runs: usize, mut run: impl FnMut() -> usize) -> Vec<Duration> {
+    (0..runs).map(|_| time_once(&mut run)).collect()
 }
 
 fn median(times: &[Duration]) -> Duration {
