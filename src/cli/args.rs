@@ -100,6 +100,9 @@ pub struct RunArgs {
     /// Only this entity.
     #[arg(long)]
     pub entity: Option<String>,
+    /// How to write it: `table` for people, `json` (the whole appraisal) or `parquet` for
+    /// programs, `csv` or `xlsx` (a workbook: results, scorecards, findings, data quality) for
+    /// spreadsheets; `parquet` and `xlsx` need `-o FILE`.
     #[arg(long, value_parser = choice::<Format>(), default_value = "table")]
     pub format: Format,
     /// Write to this file instead of standard output.
