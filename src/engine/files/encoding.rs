@@ -51,7 +51,9 @@ fn is_utf8(path: &Path) -> Result<bool, String> {
     loop {
         let read = file.read(&mut buffer[carried..]).map_err(|e| e.to_string())?;
         let filled = carried + read;
-        match std::str::from_utf8(&buffer[..filled]) {
+        // simdutf8 checks a chunk several times faster than the standard library, and tells the
+        // same: where a cut character begins, and whether a byte can begin none.
+        match simdutf8::compat::from_utf8(&buffer[..filled]) {
             Ok(_) if read == 0 => return Ok(true),
             Ok(_) => carried = 0,
             Err(e) if e.error_len().is_some() => return Ok(false),
