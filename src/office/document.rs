@@ -115,9 +115,7 @@ fn body(doc: &Document) -> String {
     let mut images = 0;
     for block in &doc.blocks {
         match block {
-            Block::Paragraph(paragraph) => {
-                out.push_str(&self::paragraph(doc, paragraph.style, None, &paragraph.content))
-            }
+            Block::Paragraph(paragraph) => out.push_str(&self::paragraph(doc, paragraph.style, &paragraph.content)),
             Block::Table(table) => out.push_str(&self::table(doc, table)),
             Block::Image(image) => {
                 images += 1;
@@ -132,8 +130,9 @@ fn body(doc: &Document) -> String {
     out
 }
 
-fn paragraph(doc: &Document, style: Style, align: Option<Align>, content: &[Inline]) -> String {
-    let mut properties = match style {
+/// A paragraph of the body in `style`; a bullet item starts with its bullet.
+fn paragraph(doc: &Document, style: Style, content: &[Inline]) -> String {
+    let properties = match style {
         Style::Normal => String::new(),
         Style::Heading(level) => format!(r#"<w:pStyle w:val="Heading{}"/>"#, level.clamp(1, 3)),
         Style::Bullet(depth) => {
@@ -141,17 +140,27 @@ fn paragraph(doc: &Document, style: Style, align: Option<Align>, content: &[Inli
             format!(r#"<w:pStyle w:val="ListParagraph"/><w:ind w:left="{indent}" w:hanging="240"/>"#)
         }
     };
-    if let Some(align) = align {
-        let value = match align {
-            Align::Left => "left",
-            Align::Center => "center",
-            Align::Right => "right",
-        };
-        properties.push_str(&format!(r#"<w:spacing w:before="0" w:after="0"/><w:jc w:val="{value}"/>"#));
-    }
+    let bullet = Run { text: "• ".to_string(), ..Run::default() };
+    let lead = matches!(style, Style::Bullet(_)).then_some(&bullet);
+    paragraph_with(doc, &properties, lead, content)
+}
+
+/// The paragraph of a table cell: the table's text style, no spacing, aligned as its column.
+fn cell_paragraph(doc: &Document, align: Align, content: &[Inline]) -> String {
+    let value = match align {
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+    };
+    let properties =
+        format!(r#"<w:pStyle w:val="TableText"/><w:spacing w:before="0" w:after="0"/><w:jc w:val="{value}"/>"#);
+    paragraph_with(doc, &properties, None, content)
+}
+
+fn paragraph_with(doc: &Document, properties: &str, lead: Option<&Run>, content: &[Inline]) -> String {
     let mut out = format!("<w:p><w:pPr>{properties}</w:pPr>");
-    if let Style::Bullet(_) = style {
-        out.push_str(&run(doc, &Run { text: "• ".to_string(), ..Run::default() }));
+    if let Some(lead) = lead {
+        out.push_str(&run(doc, lead));
     }
     for inline in content {
         match inline {
@@ -206,10 +215,7 @@ fn table(doc: &Document, table: &Table) -> String {
                 }
                 false => cell,
             };
-            out.push_str(
-                &paragraph(doc, Style::Normal, Some(align), cell)
-                    .replace("<w:pPr>", r#"<w:pPr><w:pStyle w:val="TableText"/>"#),
-            );
+            out.push_str(&cell_paragraph(doc, align, cell));
             out.push_str("</w:tc>");
         }
         out.push_str("</w:tr>");

@@ -29,10 +29,7 @@ impl Package {
     /// Adds a part; the zip's dates are left at their default, so the same content gives the
     /// same bytes.
     pub fn part(&mut self, name: &str, content: &[u8]) -> Result<()> {
-        let options = OPTIONS;
-        self.zip.start_file(name, options).map_err(Error::internal)?;
-        self.zip.write_all(content).map_err(Error::internal)?;
-        Ok(())
+        self.part_written(name, |out| out.write_all(content))
     }
 
     /// Adds a part written piece by piece, so that a large sheet is never whole in memory.
@@ -41,8 +38,7 @@ impl Package {
         name: &str,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        let options = OPTIONS;
-        self.zip.start_file(name, options).map_err(Error::internal)?;
+        self.zip.start_file(name, OPTIONS).map_err(Error::internal)?;
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut self.zip);
         write(&mut out).and_then(|()| out.flush()).map_err(Error::internal)?;
         Ok(())

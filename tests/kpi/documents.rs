@@ -159,11 +159,9 @@ fn ctrl_c_while_printing_leaves_nothing_behind() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Once the reports are being written: a busy machine waits longer, never fails.
-    let started = std::time::Instant::now();
+    // Once the reports are being written, however long a busy machine takes to get there.
     while !out.path().join("reports/2026-10").exists() {
         assert!(child.try_wait().unwrap().is_none(), "the run ended before a browser started");
-        assert!(started.elapsed().as_secs() < 300, "no report started");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     // SAFETY: a signal to the child this test started.
