@@ -8,12 +8,12 @@ use unicode_width::UnicodeWidthStr;
 use super::{Package, xml};
 use crate::error::Result;
 
-pub struct Document {
+pub struct Document<'a> {
     pub blocks: Vec<Block>,
     /// At the foot of every page, before the page number: the client's name.
     pub footer: String,
     /// The styles part of a client's reference document, else the shipped styles.
-    pub styles: Option<Vec<u8>>,
+    pub styles: Option<&'a [u8]>,
     /// The font of Chinese text in every run.
     pub east_asian_font: String,
     /// `zh-CN` or `en`: spelling and the East-Asian language of the text.
@@ -96,7 +96,7 @@ pub fn document(doc: &Document) -> Result<Vec<u8>> {
     package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
     package.part("word/document.xml", body(doc).as_bytes())?;
     package.part("word/_rels/document.xml.rels", relationships(images.len()).as_bytes())?;
-    match &doc.styles {
+    match doc.styles {
         Some(styles) => package.part("word/styles.xml", styles)?,
         None => package.part("word/styles.xml", styles(doc).as_bytes())?,
     }

@@ -19,7 +19,6 @@ const MAX_STYLES_BYTES: u64 = 16 * 1024 * 1024;
 const MAX_REFERENCE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The house style of a client's Word document (`--reference-docx`): its styles part.
-#[derive(Clone)]
 pub struct Reference {
     styles: Vec<u8>,
 }
@@ -70,7 +69,7 @@ pub fn document(
     let doc = Document {
         blocks: converter.blocks,
         footer: client.to_string(),
-        styles: reference.map(|r| r.styles.clone()),
+        styles: reference.map(|r| r.styles.as_slice()),
         east_asian_font: "Microsoft YaHei".to_string(),
         language: locale.code().to_string(),
     };
