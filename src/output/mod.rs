@@ -8,6 +8,7 @@ mod table;
 mod xlsx;
 
 use polars::prelude::*;
+use polars_io::prelude::ParquetWriter;
 
 use crate::appraise::{Appraisal, KpiResult};
 use crate::error::{Error, Result};

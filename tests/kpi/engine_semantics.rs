@@ -114,7 +114,7 @@ fn tsv_parquet_header_rows_and_entity_values_are_read() {
     )
     .unwrap();
     let file = std::fs::File::create(case.dir.path().join("rows.parquet")).unwrap();
-    polars::prelude::ParquetWriter::new(file).finish(&mut frame).unwrap();
+    polars_io::prelude::ParquetWriter::new(file).finish(&mut frame).unwrap();
     let appraisal = case.appraise();
     assert_eq!(value(&appraisal, "main", "2026-01", "both"), Some(42.0));
 }

@@ -139,6 +139,7 @@ fn duplicate_target() {
 /// A parquet file of the columns `day`, `account` and `new`, with `columns` in their place.
 fn parquet_of(case: &Case, name: &str, columns: Vec<polars::prelude::Column>) {
     use polars::prelude::*;
+    use polars_io::prelude::ParquetWriter;
     let mut all = vec![
         Column::new("day".into(), vec!["2026-10-01"; 2]),
         Column::new("account".into(), vec!["a"; 2]),

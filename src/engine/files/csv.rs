@@ -1,12 +1,15 @@
-//! CSV and TSV: sampled from the head of the file, scanned lazily from disk (or from the
+//! CSV and TSV: sampled from the head of the file, read from disk when the plan runs (or from the
 //! decoded text of a GBK file), with plain numbers and ISO dates parsed by the reader itself.
 
+use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use polars::prelude::*;
+use polars_io::prelude::{CsvReadOptions, SerReader};
 
+use super::deferred::{Wanted, deferred};
 use super::{BrokenLine, Reader, SAMPLE_ROWS, encoding};
 use crate::ruleset::model::Source;
 
@@ -85,27 +88,27 @@ impl Reader for Csv {
     }
 
     fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, String> {
-        let mut schema = Schema::default();
+        // Every column it reads is named; one it does not name stays text, never a guess that a
+        // later row breaks (`64'` in a column of numbers nothing uses).
+        let mut schema = self.sample()?.schema().as_ref().clone();
         for (name, dtype) in dtypes {
             schema.with_column(name.as_str().into(), dtype.clone());
         }
-        let reader = match &self.decoded {
-            Some(bytes) => LazyCsvReader::new_with_sources(ScanSources::Buffers(Arc::from([bytes.to_vec().into()]))),
-            None => LazyCsvReader::new(PlRefPath::try_from_path(&self.path).map_err(|e| e.to_string())?),
-        };
-        reader
-            // The path is the file found, never a pattern: `export[1].csv` is that file.
-            .with_glob(false)
+        let (path, decoded, separator) = (self.path.clone(), self.decoded.clone(), self.separator);
+        let options = CsvReadOptions::default()
             .with_has_header(true)
             .with_skip_rows(self.rows_above_headers())
-            .with_separator(self.separator)
-            .with_dtype_overwrite(Some(Arc::new(schema)))
-            // Every column it reads is named; one it does not name stays text, never a guess
-            // that a later row breaks (`64'` in a column of numbers nothing uses).
-            .with_infer_schema_length(Some(0))
-            .with_missing_is_null(true)
-            .finish()
-            .map_err(|e| e.to_string())
+            .with_schema(Some(Arc::new(schema.clone())))
+            .map_parse_options(move |options| options.with_separator(separator).with_missing_is_null(true));
+        deferred(schema, move |wanted: Wanted| {
+            let options = options.clone().with_columns(wanted.columns).with_n_rows(wanted.rows);
+            let read = match &decoded {
+                Some(bytes) => options.into_reader_with_file_handle(Cursor::new(bytes.clone())).finish(),
+                // Opened here, not by path: the reader would read a leading `~` as the home folder.
+                None => options.into_reader_with_file_handle(File::open(&path).map_err(|e| e.to_string())?).finish(),
+            };
+            read.map_err(|e| e.to_string())
+        })
     }
 
     fn parses_text(&self) -> bool {

@@ -2,6 +2,7 @@
 //! [`Reader`]. A format is a module here and a row of [`FORMATS`].
 
 mod csv;
+mod deferred;
 mod encoding;
 mod find;
 pub use find::MAX_ENTRIES;

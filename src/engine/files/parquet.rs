@@ -1,9 +1,12 @@
-//! Parquet: columns carry their own types; scanned lazily from disk.
+//! Parquet: columns carry their own types; read from disk when the plan runs.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use polars_io::prelude::{ParquetReader, SerReader};
 
+use super::deferred::{Wanted, deferred};
 use super::{Reader, SAMPLE_ROWS};
 use crate::ruleset::model::Source;
 
@@ -15,15 +18,26 @@ pub fn open(path: &Path, _source: &Source) -> Result<Box<dyn Reader>, String> {
     Ok(Box::new(Parquet { path: path.to_path_buf() }))
 }
 
+/// The file's reader: opened here, not by path, as the reader would read a leading `~` as the
+/// home folder.
+fn reader(path: &Path) -> Result<ParquetReader<File>, String> {
+    Ok(ParquetReader::new(File::open(path).map_err(|e| e.to_string())?))
+}
+
 impl Reader for Parquet {
     fn sample(&self) -> Result<DataFrame, String> {
-        self.scan(&[])?.limit(SAMPLE_ROWS as IdxSize).collect().map_err(|e| e.to_string())
+        reader(&self.path)?.with_slice(Some((0, SAMPLE_ROWS))).finish().map_err(|e| e.to_string())
     }
 
     fn scan(&self, _dtypes: &[(String, DataType)]) -> Result<LazyFrame, String> {
-        let path = PlRefPath::try_from_path(&self.path).map_err(|e| e.to_string())?;
-        // The path is the file found, never a pattern: `export[1].parquet` is that file.
-        LazyFrame::scan_parquet(path, ScanArgsParquet { glob: false, ..Default::default() }).map_err(|e| e.to_string())
+        let schema = reader(&self.path)?.schema().map_err(|e| e.to_string())?;
+        let schema = Schema::from_arrow_schema(&schema);
+        let path = self.path.clone();
+        deferred(schema, move |wanted: Wanted| {
+            let columns = wanted.columns.map(|names| names.iter().map(|name| name.to_string()).collect());
+            let read = reader(&path)?.with_columns(columns).with_slice(wanted.rows.map(|rows| (0, rows)));
+            read.finish().map_err(|e| e.to_string())
+        })
     }
 
     /// Parquet has no header line: data row 0 is row 1.
