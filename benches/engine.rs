@@ -63,6 +63,8 @@ fn main() {
     let files = data.join("data");
     let bytes: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
     println!("data: {} ({:.0} MB of CSV)", files.display(), bytes as f64 / 1e6);
+    // First, while this process is small: a child's peak memory counts its parent's at the fork.
+    processes(root, &data, size);
 
     let ruleset_path = root.join("benches/wechat/ruleset.yaml");
     let (engine_times, hand_times) = time_alternately(
@@ -115,19 +117,23 @@ fn main() {
         size.report_accounts,
         median(&report_times)
     );
-
-    processes(root, &data, size);
 }
 
-/// `kpi run` and the Python scripts of benches/python, each as a process (read the CSVs,
-/// compute, write a CSV of the results), run in turn.
+/// `kpi run` (its KPI rows as Parquet and CSV, the whole appraisal as JSON) and the Python
+/// scripts of benches/python, each as a process (read the CSVs, compute, write the results), run
+/// in turn.
 fn processes(root: &Path, data: &Path, size: Size) {
     let out = root.join("target/bench-data/processes");
     std::fs::create_dir_all(&out).unwrap();
-    let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
-    kpi.arg("run").arg(root.join("benches/wechat/ruleset.yaml")).arg("--data").arg(data);
-    kpi.args(["--format", "csv", "-o"]).arg(out.join("kpi.csv"));
-    let mut commands = vec![("kpi run --format csv", kpi)];
+    let mut commands = Vec::new();
+    for (name, format) in
+        [("kpi run --format parquet", "parquet"), ("kpi run --format json", "json"), ("kpi run --format csv", "csv")]
+    {
+        let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
+        kpi.arg("run").arg(root.join("benches/wechat/ruleset.yaml")).arg("--data").arg(data);
+        kpi.args(["--format", format, "-o"]).arg(out.join(format!("kpi.{format}")));
+        commands.push((name, kpi));
+    }
     match python_with_dataframes(root) {
         Some(python) => {
             let versions =
@@ -180,24 +186,49 @@ fn xlsx_reading(root: &Path, python: &Path, out: &Path, size: Size) {
 }
 
 /// Runs the commands in turn, `runs` times, and prints each one's median against the first's.
+/// Runs the commands in turn, `runs` times, and prints each one's median time and peak memory,
+/// and each `kpi run`'s ratios to python + polars, the goal being 1.1 for Parquet and 1.3 for JSON.
 fn compare_processes(mut commands: Vec<(&str, Command)>, runs: usize) {
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); commands.len()];
+    let mut measured: Vec<(Vec<Duration>, u64)> = vec![(Vec::new(), 0); commands.len()];
     for _ in 0..runs {
-        for ((_, command), times) in commands.iter_mut().zip(&mut times) {
-            times.push(time_once(&mut || run_process(command)));
+        for ((_, command), (times, peak)) in commands.iter_mut().zip(&mut measured) {
+            let (time, memory) = run_process(command);
+            times.push(time);
+            *peak = (*peak).max(memory);
         }
     }
-    let first = median(&times[0]);
-    for ((name, _), times) in commands.iter().zip(&times) {
-        let ratio = first.as_secs_f64() / median(times).as_secs_f64();
-        println!("{name} (process): median {:.3?} of {runs} runs {times:.3?}; first / this: {ratio:.2}", median(times));
+    let polars = commands.iter().position(|(name, _)| *name == "python + polars").map(|at| &measured[at]);
+    for ((name, _), (times, peak)) in commands.iter().zip(&measured) {
+        let mib = *peak as f64 / 1024.0 / 1024.0;
+        print!("{name} (process): median {:.3?} of {runs} runs {times:.3?}; peak {mib:.0} MiB", median(times));
+        match polars {
+            Some((polars_times, polars_peak)) if name.starts_with("kpi") => {
+                let time = median(times).as_secs_f64() / median(polars_times).as_secs_f64();
+                println!("; / python + polars: time {time:.2}, memory {:.2}", *peak as f64 / *polars_peak as f64);
+            }
+            _ => println!(),
+        }
     }
 }
 
-fn run_process(command: &mut Command) -> usize {
-    let output = command.output().expect("the command runs");
-    assert!(output.status.success(), "{command:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-    output.stdout.len()
+/// A command's wall time and peak resident memory (bytes), as the kernel counted it for that
+/// child alone: `wait4` waits for it, which `Child::wait` cannot do with its usage. Linux starts
+/// a child's count at its parent's size when it forks, so this runs before the benchmark reads
+/// any data (about 10 MiB then).
+#[allow(clippy::zombie_processes)]
+fn run_process(command: &mut Command) -> (Duration, u64) {
+    let started = Instant::now();
+    let child = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+    let child = child.expect("the command starts");
+    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+    // SAFETY: the pid is this process's child, not yet waited for; status and usage are ours.
+    let waited = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let elapsed = started.elapsed();
+    assert!(
+        waited > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{command:?} failed: run it by hand"
+    );
+    (elapsed, usage.ru_maxrss as u64 * 1024)
 }
 
 /// A Python with polars, pandas and the two workbook readers pandas uses (openpyxl and

@@ -10,6 +10,7 @@ mod findings;
 mod quality;
 mod selection;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::compile::GridColumn;
@@ -196,6 +197,16 @@ impl Appraisal {
     }
 }
 
+/// How much of the appraisal is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extent {
+    /// Everything: results, scorecards, diagnoses with their texts, quality notes.
+    Whole,
+    /// The KPI results and quality notes only, for outputs that write the KPI rows: the
+    /// scorecards' drivers and the diagnosis texts are most of the appraisal's time.
+    Results,
+}
+
 /// The appraisal of the selected cells, with texts in `locale`.
 pub fn appraise(
     ruleset: &CheckedRuleset,
@@ -203,11 +214,25 @@ pub fn appraise(
     selection: &Selection,
     locale: Locale,
 ) -> Result<Appraisal> {
+    appraise_to(Extent::Whole, ruleset, evaluation, selection, locale)
+}
+
+/// The appraisal of the selected cells to `extent`, with texts in `locale`.
+pub fn appraise_to(
+    extent: Extent,
+    ruleset: &CheckedRuleset,
+    evaluation: &Evaluation,
+    selection: &Selection,
+    locale: Locale,
+) -> Result<Appraisal> {
     selection.validate(evaluation)?;
-    let findings = Findings::new(ruleset, evaluation, locale)?;
+    let whole = extent == Extent::Whole;
+    let findings = whole.then(|| Findings::new(ruleset, evaluation, locale)).transpose()?;
     let kpis: Vec<KpiColumns> = ruleset.kpis.keys().map(|kpi| KpiColumns::new(evaluation, kpi)).collect();
-    let scorecards: Vec<ScorecardColumns> =
-        ruleset.scorecards.iter().map(|(name, scorecard)| ScorecardColumns::new(evaluation, name, scorecard)).collect();
+    let scorecards: Vec<ScorecardColumns> = match whole {
+        true => ruleset.scorecards.iter().map(|(name, card)| ScorecardColumns::new(evaluation, name, card)).collect(),
+        false => Vec::new(),
+    };
     let cells = selection.cells(evaluation);
     let mut appraisal = Appraisal {
         ruleset: ruleset.model.ruleset.clone(),
@@ -222,19 +247,42 @@ pub fn appraise(
         competitors: competitors(evaluation),
         quality: quality::rows(&evaluation.quality, selection, &ruleset.base_dir, locale),
     };
+    // Each cell is appraised on its own, across the cores; the rows keep the cells' order.
+    let appraised: Vec<Result<Appraised>> = cells
+        .par_iter()
+        .map(|cell| {
+            let (entity, period) = (cell.entity.to_string(), cell.period.label());
+            let fired = |found: Finding| FiredDiagnosis { entity: entity.clone(), period: period.clone(), found };
+            Ok(Appraised {
+                results: kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())).collect(),
+                scorecards: scorecards.iter().filter_map(|scorecard| scorecard.result(cell)).collect(),
+                diagnoses: findings.as_ref().map_or(Ok(Vec::new()), |f| f.of(cell))?.into_iter().map(fired).collect(),
+                resolved: findings
+                    .as_ref()
+                    .map_or(Ok(Vec::new()), |f| f.resolved(cell))?
+                    .into_iter()
+                    .map(fired)
+                    .collect(),
+            })
+        })
+        .collect();
     appraisal.results.reserve(cells.len() * kpis.len());
-    for cell in cells {
-        let (entity, period) = (cell.entity.to_string(), cell.period.label());
-        appraisal.results.extend(kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())));
-        appraisal.scorecards.extend(scorecards.iter().filter_map(|scorecard| scorecard.result(&cell)));
-        for found in findings.of(&cell)? {
-            appraisal.diagnoses.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
-        }
-        for found in findings.resolved(&cell)? {
-            appraisal.resolved.push(FiredDiagnosis { entity: entity.clone(), period: period.clone(), found });
-        }
+    for cell in appraised {
+        let cell = cell?;
+        appraisal.results.extend(cell.results);
+        appraisal.scorecards.extend(cell.scorecards);
+        appraisal.diagnoses.extend(cell.diagnoses);
+        appraisal.resolved.extend(cell.resolved);
     }
     Ok(appraisal)
+}
+
+/// What one cell adds to the appraisal.
+struct Appraised {
+    results: Vec<KpiResult>,
+    scorecards: Vec<ScorecardResult>,
+    diagnoses: Vec<FiredDiagnosis>,
+    resolved: Vec<FiredDiagnosis>,
 }
 
 /// The entities marked as competitors, in entity order.

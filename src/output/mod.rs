@@ -35,6 +35,11 @@ impl Format {
         matches!(self, Format::Parquet | Format::Xlsx)
     }
 
+    /// Whether the format writes only the KPI rows (no scorecards, no diagnoses).
+    pub fn writes_results_only(self) -> bool {
+        matches!(self, Format::Csv | Format::Parquet)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Table => "table",

