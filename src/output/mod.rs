@@ -81,10 +81,10 @@ pub fn render(
 fn results_frame(appraisal: &Appraisal) -> Result<DataFrame> {
     let rows = &appraisal.results;
     let text = |name: &str, get: fn(&KpiResult) -> Option<&str>| {
-        Column::new(name.into(), rows.iter().map(|row| get(row).map(str::to_string)).collect::<Vec<_>>())
+        StringChunked::from_iter_options(name.into(), rows.iter().map(get)).into_column()
     };
     let number = |name: &str, get: fn(&KpiResult) -> Option<f64>| {
-        Column::new(name.into(), rows.iter().map(get).collect::<Vec<_>>())
+        Float64Chunked::from_iter_options(name.into(), rows.iter().map(get)).into_column()
     };
     let frame = DataFrame::new_infer_height(vec![
         text("entity", |r| Some(&r.entity)),
