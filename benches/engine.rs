@@ -19,22 +19,30 @@ use kpi::{engine, project};
 use polars::prelude::*;
 use polars_io::prelude::{CsvReadOptions, SerReader};
 
-/// How much the benchmark runs: the recorded size, or with `KPI_BENCH_SMALL=1` a small one
-/// that CI runs in the test profile (`cargo test --bench engine`), so that the benchmark, its
-/// data and its Python peers keep working between the runs that are recorded.
+/// How much the benchmark runs: the recorded size; with `KPI_BENCH_SMALL=1` a small one that
+/// CI runs in the test profile (`cargo test --bench engine`), so that the benchmark, its data
+/// and its Python peers keep working between the runs that are recorded; with
+/// `KPI_BENCH_ACCOUNTS=N` only the processes (`kpi run` against python-polars) on N accounts,
+/// three times: the scaling runs.
 #[derive(Clone, Copy)]
 struct Size {
     accounts: usize,
     report_accounts: usize,
     runs: usize,
     xlsx_rows: usize,
+    scaling: bool,
 }
 
 impl Size {
     fn from_env() -> Size {
-        match std::env::var_os("KPI_BENCH_SMALL") {
-            Some(_) => Size { accounts: 20, report_accounts: 10, runs: 1, xlsx_rows: 1_000 },
-            None => Size { accounts: 2_000, report_accounts: 1_000, runs: 7, xlsx_rows: 100_000 },
+        let scaling =
+            std::env::var("KPI_BENCH_ACCOUNTS").ok().map(|n| n.parse().expect("KPI_BENCH_ACCOUNTS is a number"));
+        match (std::env::var_os("KPI_BENCH_SMALL"), scaling) {
+            (_, Some(accounts)) => Size { accounts, report_accounts: 0, runs: 3, xlsx_rows: 0, scaling: true },
+            (Some(_), None) => Size { accounts: 20, report_accounts: 10, runs: 1, xlsx_rows: 1_000, scaling: false },
+            (None, None) => {
+                Size { accounts: 2_000, report_accounts: 1_000, runs: 7, xlsx_rows: 100_000, scaling: false }
+            }
         }
     }
 }
@@ -65,6 +73,9 @@ fn main() {
     println!("data: {} ({:.0} MB of CSV)", files.display(), bytes as f64 / 1e6);
     // First, while this process is small: a child's peak memory counts its parent's at the fork.
     processes(root, &data, size);
+    if size.scaling {
+        return;
+    }
 
     let ruleset_path = root.join("benches/wechat/ruleset.yaml");
     let (engine_times, hand_times) = time_alternately(
@@ -140,11 +151,13 @@ fn processes(root: &Path, data: &Path, size: Size) {
                 "import sys, polars, pandas; print(sys.version.split()[0], polars.__version__, pandas.__version__)";
             let versions = Command::new(&python).args(["-c", versions]).output().expect("python runs");
             println!("python, python-polars, pandas: {}", String::from_utf8_lossy(&versions.stdout).trim());
-            for library in ["polars", "pandas"] {
+            // pandas takes ten times as long: the scaling runs leave it out.
+            let libraries: &[&str] = if size.scaling { &["polars"] } else { &["polars", "pandas"] };
+            for library in libraries {
                 let mut command = Command::new(&python);
                 command.arg(root.join(format!("benches/python/wechat_kpis_{library}.py")));
                 command.arg(data.join("data")).arg(out.join(format!("{library}.csv")));
-                commands.push((if library == "polars" { "python + polars" } else { "python + pandas" }, command));
+                commands.push((if *library == "polars" { "python + polars" } else { "python + pandas" }, command));
             }
         }
         // The small run is CI's check that the peers still run: there, a missing peer fails.
@@ -154,7 +167,7 @@ fn processes(root: &Path, data: &Path, size: Size) {
         None => println!("python with polars and pandas is not available: the Python comparison is left out"),
     }
     compare_processes(commands, size.runs);
-    if let Some(python) = python_with_dataframes(root) {
+    if let Some(python) = python_with_dataframes(root).filter(|_| !size.scaling) {
         xlsx_reading(root, &python, &out, size);
     }
 }
