@@ -48,3 +48,41 @@ pub fn deferred(
     let args = ScanArgsAnonymous { schema: Some(Arc::new(schema)), name: "FILE", ..Default::default() };
     LazyFrame::anonymous_scan(scan, args).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stand-in for a file of three rows, which gives only the columns asked for.
+    fn three_rows() -> LazyFrame {
+        let schema =
+            Schema::from_iter([Field::new("a".into(), DataType::Int64), Field::new("b".into(), DataType::Int64)]);
+        deferred(schema, |wanted: Wanted| {
+            let whole = df!("a" => [1i64, 2, 3], "b" => [4i64, 5, 6]).map_err(|e| e.to_string())?;
+            let frame = match wanted.columns {
+                Some(columns) => whole.select(columns.iter().cloned()).map_err(|e| e.to_string())?,
+                None => whole,
+            };
+            Ok(frame.head(wanted.rows))
+        })
+        .unwrap()
+    }
+
+    /// A plan that counts rows and reads no column still gets every row: the scan is never
+    /// asked for no column at all, which a reader would answer with no rows.
+    #[test]
+    fn rows_are_counted_when_the_plan_reads_no_column() {
+        let counted = three_rows().select([len().alias("rows")]).collect().unwrap();
+        assert_eq!(counted.column("rows").unwrap().u32().unwrap().get(0), Some(3));
+        let summed = three_rows().select([col("b").sum()]).collect().unwrap();
+        assert_eq!(summed.column("b").unwrap().i64().unwrap().get(0), Some(15));
+    }
+
+    #[test]
+    fn a_reader_that_panics_while_the_plan_runs_fails_the_plan_with_its_message() {
+        let schema = Schema::from_iter([Field::new("a".into(), DataType::Int64)]);
+        let broken = deferred(schema, |_| panic!("unexpected bytes")).unwrap();
+        let error = broken.collect().unwrap_err().to_string();
+        assert!(error.contains("the reader stopped on it") && error.contains("unexpected bytes"), "{error}");
+    }
+}
