@@ -152,12 +152,12 @@ fn processes(root: &Path, data: &Path, size: Size) {
             let versions = Command::new(&python).args(["-c", versions]).output().expect("python runs");
             println!("python, python-polars, pandas: {}", String::from_utf8_lossy(&versions.stdout).trim());
             // pandas takes ten times as long: the scaling runs leave it out.
-            let libraries: &[&str] = if size.scaling { &["polars"] } else { &["polars", "pandas"] };
-            for library in libraries {
+            let peers = [("polars", "python + polars"), ("pandas", "python + pandas")];
+            for (library, name) in peers.into_iter().take(if size.scaling { 1 } else { 2 }) {
                 let mut command = Command::new(&python);
                 command.arg(root.join(format!("benches/python/wechat_kpis_{library}.py")));
                 command.arg(data.join("data")).arg(out.join(format!("{library}.csv")));
-                commands.push((if *library == "polars" { "python + polars" } else { "python + pandas" }, command));
+                commands.push((name, command));
             }
         }
         // The small run is CI's check that the peers still run: there, a missing peer fails.
@@ -198,7 +198,6 @@ fn xlsx_reading(root: &Path, python: &Path, out: &Path, size: Size) {
     compare_processes(commands, size.runs);
 }
 
-/// Runs the commands in turn, `runs` times, and prints each one's median against the first's.
 /// Runs the commands in turn, `runs` times, and prints each one's median time and peak memory,
 /// and each `kpi run`'s ratios to python + polars, the goal being 1.1 for Parquet and 1.3 for JSON.
 fn compare_processes(mut commands: Vec<(&str, Command)>, runs: usize) {
@@ -227,7 +226,7 @@ fn compare_processes(mut commands: Vec<(&str, Command)>, runs: usize) {
 /// A command's wall time and peak resident memory (bytes), as the kernel counted it for that
 /// child alone: `wait4` waits for it, which `Child::wait` cannot do with its usage. Linux starts
 /// a child's count at its parent's size when it forks, so this runs before the benchmark reads
-/// any data (about 10 MiB then).
+/// any data, while it is small.
 #[allow(clippy::zombie_processes)]
 fn run_process(command: &mut Command) -> (Duration, u64) {
     let started = Instant::now();

@@ -252,17 +252,16 @@ pub fn appraise_to(
         .par_iter()
         .map(|cell| {
             let (entity, period) = (cell.entity.to_string(), cell.period.label());
+            let (diagnoses, resolved) = match &findings {
+                Some(findings) => (findings.of(cell)?, findings.resolved(cell)?),
+                None => Default::default(),
+            };
             let fired = |found: Finding| FiredDiagnosis { entity: entity.clone(), period: period.clone(), found };
             Ok(Appraised {
                 results: kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())).collect(),
                 scorecards: scorecards.iter().filter_map(|scorecard| scorecard.result(cell)).collect(),
-                diagnoses: findings.as_ref().map_or(Ok(Vec::new()), |f| f.of(cell))?.into_iter().map(fired).collect(),
-                resolved: findings
-                    .as_ref()
-                    .map_or(Ok(Vec::new()), |f| f.resolved(cell))?
-                    .into_iter()
-                    .map(fired)
-                    .collect(),
+                diagnoses: diagnoses.into_iter().map(fired).collect(),
+                resolved: resolved.into_iter().map(fired).collect(),
             })
         })
         .collect();

@@ -1,6 +1,6 @@
 //! A file read when its plan is collected, not when it is planned. polars' own lazy scans of
 //! CSV and Parquet come with its streaming engine and a cloud-storage client, which this build
-//! leaves out (docs/design.md, "Build time"); their eager readers, behind an anonymous scan, read
+//! leaves out (docs/design.md, "CSV and Parquet come from polars-io"); their eager readers, behind an anonymous scan, read
 //! only the columns the plan uses, and only once it runs, in parallel with the other sources.
 
 use std::any::Any;

@@ -32,13 +32,13 @@ const DAILY_COVERAGE: f64 = 0.8;
 const DAILY_ROWS: f64 = 1.1;
 
 /// The aggregations of a source's rows per cell that the notes are computed from: how many
-/// distinct dates (which dates, only for the cells that lack some: [`PresentDays`]), rows that may be written twice (the same date and `columns` as another:
-/// [`exact_repeats`] then compares every column), total rows, values below 0 in each column
-/// of `counts`, and rows failing each check.
+/// distinct dates (which ones only for the cells that lack some: [`PresentDays`]), rows that
+/// may be written twice (the same date and `columns` as another: [`exact_repeats`] then
+/// compares every column), total rows, values below 0 in each column of `counts`, and rows
+/// failing each check.
 pub fn aggregations(columns: &[ColumnUse], counts: &[String], checks: &[Ir], over_rows: &Context) -> Vec<Expr> {
     let read = std::iter::once(RowColumn::Date.col()).chain(columns.iter().map(|c| RowColumn::Source(&c.name).col()));
-    let alike =
-        if std::env::var_os("NOREP").is_some() { len() - len() } else { len() - as_struct(read.collect()).n_unique() };
+    let alike = len() - as_struct(read.collect()).n_unique();
     let mut found = vec![
         RowColumn::Date.col().n_unique().alias(QualityColumn::Days.name()),
         alike.cast(DataType::UInt32).alias(QualityColumn::Repeated.name()),
