@@ -64,6 +64,9 @@ fn generated(root: &Path, accounts: usize) -> PathBuf {
 }
 
 fn main() {
+    if let Ok(accounts) = std::env::var("KPI_BENCH_LARGE") {
+        return large(accounts.parse().expect("KPI_BENCH_LARGE is a number of accounts"));
+    }
     let size = Size::from_env();
     let runs = size.runs;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -128,6 +131,36 @@ fn main() {
         size.report_accounts,
         median(&report_times)
     );
+}
+
+/// The largest size: `accounts` accounts × 365 days of the users and articles exports alone
+/// (one row of each per account and day: 140,000 accounts make 102 million rows), appraised
+/// once by `kpi run --format parquet`, with its time and peak memory. The other sources of the
+/// ruleset have no files, which `kpi run` warns about.
+fn large(accounts: usize) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join(format!("target/bench-data/wechat-large-{accounts}x365"));
+    let files = data.join("data");
+    if !files.join("articles.csv").exists() {
+        let started = Instant::now();
+        let mut random = wechat_data::Random::new(7);
+        let mut portfolio: Vec<_> = (0..accounts).map(|i| wechat_data::Account::random(i, &mut random)).collect();
+        let start = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        wechat_data::write_users_and_articles(&files, &mut portfolio, start, end, 7).expect("write the data");
+        eprintln!("generated {accounts} accounts × 365 days in {:.1?}", started.elapsed());
+    }
+    let bytes: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+    let rows = accounts * 365 * 2;
+    println!("data: {} ({rows} rows, {:.0} MB of CSV)", files.display(), bytes as f64 / 1e6);
+    let out = root.join("target/bench-data/processes");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut kpi = Command::new(env!("CARGO_BIN_EXE_kpi"));
+    kpi.arg("run").arg(root.join("benches/wechat/ruleset.yaml")).arg("--data").arg(&data);
+    kpi.args(["--format", "parquet", "-o"]).arg(out.join("kpi-large.parquet"));
+    let (time, memory) = run_process(&mut kpi);
+    let gib = memory as f64 / 1024.0 / 1024.0 / 1024.0;
+    println!("kpi run --format parquet (process): {time:.1?}; peak {gib:.2} GiB");
 }
 
 /// `kpi run` (its KPI rows as Parquet and CSV, the whole appraisal as JSON) and the Python

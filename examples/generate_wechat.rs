@@ -9,6 +9,7 @@
 //! ```
 
 #[path = "support/wechat_data.rs"]
+#[allow(dead_code)]
 mod wechat_data;
 
 use std::path::PathBuf;

@@ -335,3 +335,54 @@ fn write_day(
     let signups = random.count(conversions_today * 0.2);
     conversions.row(format_args!("{day},{},{orders},{forms},{signups}", account.name));
 }
+
+/// Writes only the users and articles exports of `accounts` (one row of each per account and
+/// day), straight to disk: the benchmark's largest size, 100 million rows, does not fit in the
+/// memory `write_exports` builds its files in.
+pub fn write_users_and_articles(
+    dir: &Path,
+    accounts: &mut [Account],
+    start: NaiveDate,
+    end: NaiveDate,
+    seed: u64,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut random = Random::new(seed);
+    let create =
+        |name: &str| std::fs::File::create(dir.join(name)).map(|f| std::io::BufWriter::with_capacity(1 << 20, f));
+    let mut users = create("users-all.csv")?;
+    users.write_all("\u{feff}时间,公众号,新关注人数,取消关注人数,净增关注人数,累积关注人数\n".as_bytes())?;
+    let mut articles = create("articles.csv")?;
+    articles.write_all(
+        "公众号,发表日期,标题,送达人数,公众号消息阅读人数,图文阅读人数,图文阅读次数,分享人数,点赞数,评论数\n"
+            .as_bytes(),
+    )?;
+    for account in accounts.iter_mut() {
+        let mut day = start;
+        while day <= end {
+            let season = 1.0 + 0.25 * ((day.ordinal() as f64) / 58.0).sin();
+            let new_follows = random.count(account.followers * account.daily_new * season);
+            let unfollows = random.count(account.followers * account.daily_churn / season.sqrt());
+            account.followers += new_follows as f64 - unfollows as f64;
+            let followers = account.followers.round() as u64;
+            let net = new_follows as i64 - unfollows as i64;
+            writeln!(users, "{day},{},{new_follows},{unfollows},{net},{followers}", account.name)?;
+            let f = followers as f64;
+            let title = TITLES[(day.ordinal() as usize) % TITLES.len()];
+            let readers = random.count(f * account.read_rate * season.sqrt());
+            let chat_readers = (readers as f64 * random.between(0.8, 0.9)).round();
+            let delivered = (f * 0.85 * account.read_rate / account.open_rate).clamp(0.5 * f, 0.99 * f).round();
+            let reads = (readers as f64 * random.between(1.15, 1.45)).round();
+            let sharers = random.count(readers as f64 * account.share_rate);
+            let (likes, comments) = (random.count(readers as f64 * 0.007), random.count(readers as f64 * 0.0015));
+            writeln!(
+                articles,
+                "{},{day},{title},{delivered},{chat_readers},{readers},{reads},{sharers},{likes},{comments}",
+                account.name
+            )?;
+            day = day.succ_opt().expect("a next day");
+        }
+    }
+    users.flush()?;
+    articles.flush()
+}

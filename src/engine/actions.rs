@@ -45,7 +45,7 @@ pub fn read(ruleset: &CheckedRuleset) -> Result<Vec<Action>> {
     }
     let select: Vec<Expr> = wanted.iter().map(|(header, _)| col(header.as_str()).cast(DataType::String)).collect();
     let table = file
-        .scan(&wanted)
+        .scan(&wanted, None)
         .and_then(|rows| {
             rows.select(select)
                 .collect()

@@ -92,7 +92,7 @@ pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Erro
         });
         let flags: Vec<Expr> = flags.collect();
         let line = unused_name(&headers, RowColumn::Line.name().as_str());
-        let rows = file.scan(&dtypes).ok()?.with_row_index(line.as_str(), None).with_columns(flags);
+        let rows = file.scan(&dtypes, None).ok()?.with_row_index(line.as_str(), None).with_columns(flags);
         let any = polars::lazy::dsl::any_horizontal((0..used.len()).map(|i| col(flag(i))).collect::<Vec<_>>());
         let bad = rows.filter(any.ok()?).first().collect().ok()?;
         let row = bad.column(&line).ok()?.get(0).ok()?.extract::<usize>()?;

@@ -6,13 +6,14 @@
 use indexmap::IndexMap;
 use polars::prelude::*;
 
-use super::aggregates::{Aggregates, SourcePlan};
+use super::aggregates::Aggregates;
+use super::bug::Bug;
 use super::evaluation::{Evaluation, FileRead, Found};
 use super::grid::{self, Inputs};
 use super::layers::{self, Computed, Layer};
 use super::probes::Probes;
 use super::quality::{self, SourceQuality};
-use super::sources::HeaderDifference;
+use super::shares::Share;
 use super::sources::SourceRef;
 use super::{attributes, failure, files, formulas, scorecards, scoring, targets};
 use crate::compile::{self, Context, GridColumn};
@@ -27,9 +28,27 @@ pub fn evaluate(ruleset: &CheckedRuleset) -> Result<Evaluation> {
 /// Evaluates, and computes `probes` (parts of the ruleset's formulas) as columns of their own,
 /// for explanations.
 pub fn evaluate_with(ruleset: &CheckedRuleset, probes: Probes) -> Result<Evaluation> {
+    evaluate_in_turns(ruleset, probes, Turns::BySize)
+}
+
+/// How many turns the sources of rows are read in (engine/shares.rs).
+#[derive(Clone, Copy, Debug)]
+pub enum Turns {
+    /// One per [`SHARE_BYTES`](super::shares::SHARE_BYTES) of their files.
+    BySize,
+    Exactly(u32),
+}
+
+/// As [`evaluate_with`], the sources of rows read in `turns`: the result is the same for any
+/// number of turns.
+pub fn evaluate_in_turns(ruleset: &CheckedRuleset, probes: Probes, turns: Turns) -> Result<Evaluation> {
     let aggregates = Aggregates::of(ruleset);
     let mut warnings = Vec::new();
-    let (inputs, quality) = read_inputs(ruleset, &aggregates, &mut warnings)?;
+    let turns = match turns {
+        Turns::BySize => Share::count_for(row_source_bytes(ruleset)),
+        Turns::Exactly(turns) => turns.max(1),
+    };
+    let (inputs, quality) = read_inputs(ruleset, &aggregates, turns, &mut warnings)?;
     let (entities, periods) = grid::extent(&inputs, ruleset, &aggregates)?;
     let quality = quality::notes(ruleset, quality, &entities)?;
     let cells = grid::cells(&entities, &periods)?;
@@ -46,13 +65,14 @@ pub fn evaluate_with(ruleset: &CheckedRuleset, probes: Probes) -> Result<Evaluat
 fn read_inputs<'a>(
     ruleset: &'a CheckedRuleset,
     aggregates: &Aggregates,
+    turns: u32,
     warnings: &mut Vec<Error>,
 ) -> Result<(Inputs<'a>, Vec<SourceQuality<'a>>)> {
     let mut errors = Vec::new();
-    let mut plans = Vec::new();
+    let mut sources = Vec::new();
     let mut unread = Vec::new();
     for (name, source) in ruleset.row_sources() {
-        let source = SourceRef::new(name, source, ruleset);
+        let source = SourceRef::new(name, source, ruleset).in_turns(turns);
         let missing = source.missing_files();
         if !missing.is_empty() {
             warnings.extend(missing);
@@ -61,7 +81,7 @@ fn read_inputs<'a>(
         }
         warnings.extend(source.ambiguous_entity());
         match aggregates.plan(&source, ruleset.model.grain.period) {
-            Ok(plan) => plans.push((source, plan)),
+            Ok(plan) => sources.push((source, plan.differences)),
             Err(found) => errors.extend(found.into_vec()),
         }
     }
@@ -70,9 +90,28 @@ fn read_inputs<'a>(
         None
     });
     Errors::check(errors, ())?;
+    let mut stacked: Vec<Option<DataFrame>> = vec![None; sources.len()];
+    for share in Share::all(turns) {
+        let mut plans = Vec::new();
+        for (source, _) in &sources {
+            let source = SourceRef { share, ..*source };
+            plans.push((source, aggregates.plan(&source, ruleset.model.grain.period)?.grouped));
+        }
+        let collected = collect_sources(plans, aggregates)?;
+        let collected = collected.into_iter();
+        for (((read, frame), (source, _)), stacked) in collected.zip(&mut sources).zip(&mut stacked) {
+            // A source read again as text in one turn is read so when its rows are read again.
+            source.as_text |= read.as_text;
+            match stacked {
+                None => *stacked = Some(frame),
+                Some(stacked) => _ = stacked.vstack_mut_owned(frame).or_bug()?,
+            }
+        }
+    }
     let mut aggregated = Vec::new();
     let mut qualities = Vec::new();
-    for (source, frame, differences) in collect_sources(plans, aggregates)? {
+    for ((source, differences), frame) in sources.into_iter().zip(stacked) {
+        let frame = frame.expect("every source is read in every turn");
         let (frame, quality) = quality::split(source, frame, differences, aggregates.columns_of(source.name))?;
         aggregated.push((source.name, frame));
         qualities.push(quality);
@@ -80,24 +119,29 @@ fn read_inputs<'a>(
     Ok((Inputs { aggregated, unread, attributes }, qualities))
 }
 
-/// The plans of all sources, collected in parallel; a failure is reported at the source (and
-/// file) that fails on its own. Each frame comes with the source as it was read.
+/// The size of the files of every source of rows: what decides how many turns they are read in.
+fn row_source_bytes(ruleset: &CheckedRuleset) -> u64 {
+    let files =
+        ruleset.row_sources().flat_map(|(_, source)| files::find_parts(source, &ruleset.base_dir).unwrap_or_default());
+    files.filter_map(|(path, _)| std::fs::metadata(path).ok()).map(|metadata| metadata.len()).sum()
+}
+
+/// The plans of one share of all sources, collected in parallel; a failure is reported at the
+/// source (and file) that fails on its own.
 fn collect_sources<'a>(
-    plans: Vec<(SourceRef<'a>, SourcePlan)>,
+    plans: Vec<(SourceRef<'a>, LazyFrame)>,
     aggregates: &Aggregates,
-) -> Result<Vec<(SourceRef<'a>, DataFrame, Vec<HeaderDifference>)>> {
-    let logical = plans.iter().map(|(_, plan)| plan.grouped.clone().logical_plan).collect();
+) -> Result<Vec<(SourceRef<'a>, DataFrame)>> {
+    let logical = plans.iter().map(|(_, plan)| plan.clone().logical_plan).collect();
     match LazyFrame::collect_all_with_engine(logical, Engine::Auto, OptFlags::default()) {
-        Ok(frames) => {
-            Ok(plans.into_iter().zip(frames).map(|((source, plan), frame)| (source, frame, plan.differences)).collect())
-        }
+        Ok(frames) => Ok(plans.into_iter().map(|(source, _)| source).zip(frames).collect()),
         Err(_) => {
             // One by one, to find the source that fails; one the reader could not parse is read
             // again with its dates and numbers as text, which tells total rows and reads numbers
             // written for people past the rows the sample saw.
             let mut frames = Vec::new();
             for (source, plan) in plans {
-                let (source, frame) = match plan.grouped.collect() {
+                let read = match plan.collect() {
                     Ok(frame) => (source, frame),
                     Err(_) => {
                         let careful = source.as_text();
@@ -109,7 +153,7 @@ fn collect_sources<'a>(
                         )
                     }
                 };
-                frames.push((source, frame, plan.differences));
+                frames.push(read);
             }
             Ok(frames)
         }

@@ -23,12 +23,13 @@ pub mod quality;
 pub mod rollup;
 mod scorecards;
 mod scoring;
+pub mod shares;
 pub mod sniff;
 pub mod sources;
 mod targets;
 pub mod values;
 
-pub use evaluate::{evaluate, evaluate_with};
+pub use evaluate::{Turns, evaluate, evaluate_in_turns, evaluate_with};
 pub use evaluation::Evaluation;
 pub use period::Period;
 pub use probes::Probes;

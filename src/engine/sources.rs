@@ -5,7 +5,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::files::{self, DataFile};
+use super::files::{self, DataFile, Keep};
+use super::shares::Share;
 use super::sniff;
 use super::values::{self, ColumnUse};
 use crate::compile::RowColumn;
@@ -28,11 +29,18 @@ pub struct SourceRef<'a> {
     /// failing the read, and a number written for people (`1,234`) past the rows the sample
     /// saw is read as one.
     pub as_text: bool,
+    /// The entities whose rows are read: all, unless the source is read in turns.
+    pub share: Share,
 }
 
 impl<'a> SourceRef<'a> {
     pub fn new(name: &'a str, source: &'a Source, ruleset: &'a CheckedRuleset) -> SourceRef<'a> {
-        SourceRef { name, source, ruleset, as_text: false }
+        SourceRef { name, source, ruleset, as_text: false, share: Share::WHOLE }
+    }
+
+    /// The same source, read in `of` turns: its first share.
+    pub fn in_turns(self, of: u32) -> SourceRef<'a> {
+        SourceRef { share: Share { index: 0, of }, ..self }
     }
 
     /// The same source, its dates and numbers read as text.
@@ -226,14 +234,37 @@ fn scan_files(source: &SourceRef, columns: &[ColumnUse], scan: Scan) -> Result<S
     let mut frames = Vec::new();
     let mut errors = Vec::new();
     for file in &files {
+        if !in_share(source, file) {
+            continue;
+        }
         match scan_file(source, file, columns, scan) {
             Ok(frame) => frames.push(frame),
             Err(found) => errors.extend(found.into_vec()),
         }
     }
     Errors::check(errors, ())?;
-    let rows = concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() }).or_bug()?;
+    let rows = match frames.is_empty() {
+        // No file of this share: no rows, in the columns the first file's rows have.
+        true => {
+            let whole = SourceRef { share: Share::WHOLE, ..*source };
+            let mut first = scan_file(&whole, &files[0], columns, scan)?;
+            DataFrame::empty_with_schema(first.collect_schema().or_bug()?.as_ref()).lazy()
+        }
+        false => concat(frames, UnionArgs { rechunk: false, parallel: true, ..Default::default() }).or_bug()?,
+    };
     Ok(Scanned { rows, differences, counts })
+}
+
+/// Whether a file holds rows of the source's share: one whose entity is its name or its
+/// source's `entity_value` holds rows of that entity's share only; one with a column of
+/// entities is filtered as it is read.
+fn in_share(source: &SourceRef, file: &DataFile) -> bool {
+    let part = file.source();
+    if source.share.is_whole() || part.entity.is_some() {
+        return true;
+    }
+    let named = part.entity_value.clone().or_else(|| files::entity_in_path(part, &source.ruleset.base_dir, &file.path));
+    named.is_none_or(|name| source.share.holds_name(name.trim()))
 }
 
 /// Whether a column holds counts in a file, as its sample shows.
@@ -299,7 +330,11 @@ pub(super) fn scan_file(
     let sample = file.sample().map_err(|error| error.at_opt(source.location_of(Some("path"), None)))?;
     let headers = headers_in(source, file, &sample, columns)?;
     let mut dtypes: Vec<(String, DataType)> = Vec::new();
-    let mut select = vec![entity(source, file, &headers, &mut dtypes)?];
+    let entity = entity(source, file, &headers)?;
+    if let Entity::Column(header) = &entity {
+        dtypes.push((header.clone(), DataType::String));
+    }
+    let mut select = vec![entity.text().alias(RowColumn::Entity.name())];
     if let Some(date_header) = &headers.date {
         let declared = source.source.date_format.as_deref();
         let date = values::date(file, &sample, date_header, declared, source.as_text, &mut dtypes)
@@ -351,7 +386,14 @@ pub(super) fn scan_file(
     // first named: the date as a date, which the column's own reading then casts.
     let mut named = std::collections::HashSet::new();
     dtypes.retain(|(header, _)| named.insert(header.clone()));
-    let rows = file.scan(&dtypes)?;
+    // A share of the entities is filtered as the file is read; line numbers count every row.
+    let keep = match &entity {
+        Entity::Column(header) if !source.share.is_whole() && scan != Scan::Numbered => {
+            Some(Keep { column: header.clone(), holds: source.share.holds(entity.text()) })
+        }
+        _ => None,
+    };
+    let rows = file.scan(&dtypes, keep)?;
     let rows = match scan {
         Scan::Numbered => {
             let line = unused_name(&written, RowColumn::Line.name().as_str());
@@ -436,21 +478,28 @@ fn headers_in(
     Errors::check(errors, Headers { date, entity, columns })
 }
 
-/// The entity of each row: its entity column as text, the source's `entity_value`, or the part
-/// of the file's path at `{entity}`, without the spaces around it (`a` and `a ` are one
-/// account). A blank one is empty, which `bad_rows::no_entity` tells.
-fn entity(
-    source: &SourceRef,
-    file: &DataFile,
-    headers: &Headers,
-    dtypes: &mut Vec<(String, DataType)>,
-) -> Result<Expr, Error> {
-    let entity = match (&headers.entity, &source.source.entity_value) {
-        (Some(header), _) => {
-            dtypes.push((header.clone(), DataType::String));
-            col(header.as_str()).cast(DataType::String).str().strip_chars(lit(NULL))
+/// Where the entity of each row is read: its entity column, or the name the source's
+/// `entity_value` or the part of the file's path at `{entity}` gives all the file's rows.
+enum Entity {
+    Column(String),
+    Named(String),
+}
+
+impl Entity {
+    /// The entity as text, without the spaces around it (`a` and `a ` are one account). A blank
+    /// one is empty, which `bad_rows::no_entity` tells.
+    fn text(&self) -> Expr {
+        match self {
+            Entity::Column(header) => col(header.as_str()).cast(DataType::String).str().strip_chars(lit(NULL)),
+            Entity::Named(name) => lit(name.trim().to_string()),
         }
-        (None, Some(value)) => lit(value.trim().to_string()),
+    }
+}
+
+fn entity(source: &SourceRef, file: &DataFile, headers: &Headers) -> Result<Entity, Error> {
+    match (&headers.entity, &source.source.entity_value) {
+        (Some(header), _) => Ok(Entity::Column(header.clone())),
+        (None, Some(value)) => Ok(Entity::Named(value.clone())),
         (None, None) => {
             let found = files::entity_in_path(source.source, &source.ruleset.base_dir, &file.path);
             let name = found.filter(|name| !name.trim().is_empty()).ok_or_else(|| {
@@ -459,10 +508,9 @@ fn entity(
                     .at_opt(source.location_of(Some("path"), None))
                     .help("name the file after its account, or move it out of the folder")
             })?;
-            lit(name.trim().to_string())
+            Ok(Entity::Named(name))
         }
-    };
-    Ok(entity.alias(RowColumn::Entity.name()))
+    }
 }
 
 /// The headers of a source's first file, when its files can be found and read.

@@ -31,3 +31,4 @@ mod show;
 mod social_brand;
 mod suite;
 mod support;
+mod turns;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 use polars_io::prelude::{CsvReadOptions, SerReader};
 
+use super::blocks::{Keep, Records};
 use super::deferred::{Wanted, deferred};
 use super::{BrokenLine, Reader, SAMPLE_ROWS, encoding};
 use crate::ruleset::model::Source;
@@ -70,6 +71,22 @@ impl Csv {
     fn rows_above_headers(&self) -> usize {
         self.header_row as usize - 1
     }
+
+    /// The schema a scan reads, and the reader's options for it. Every column it reads is
+    /// named; one it does not name stays text, never a guess that a later row breaks (`64'` in
+    /// a column of numbers nothing uses).
+    fn options(&self, dtypes: &[(String, DataType)]) -> Result<(Schema, CsvReadOptions), String> {
+        let mut schema = self.sample()?.schema().as_ref().clone();
+        for (name, dtype) in dtypes {
+            schema.with_column(name.as_str().into(), dtype.clone());
+        }
+        let separator = self.separator;
+        let options = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_schema(Some(Arc::new(schema.clone())))
+            .map_parse_options(move |options| options.with_separator(separator).with_missing_is_null(true));
+        Ok((schema, options))
+    }
 }
 
 impl Reader for Csv {
@@ -88,18 +105,9 @@ impl Reader for Csv {
     }
 
     fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, String> {
-        // Every column it reads is named; one it does not name stays text, never a guess that a
-        // later row breaks (`64'` in a column of numbers nothing uses).
-        let mut schema = self.sample()?.schema().as_ref().clone();
-        for (name, dtype) in dtypes {
-            schema.with_column(name.as_str().into(), dtype.clone());
-        }
-        let (path, decoded, separator) = (self.path.clone(), self.decoded.clone(), self.separator);
-        let options = CsvReadOptions::default()
-            .with_has_header(true)
-            .with_skip_rows(self.rows_above_headers())
-            .with_schema(Some(Arc::new(schema.clone())))
-            .map_parse_options(move |options| options.with_separator(separator).with_missing_is_null(true));
+        let (schema, options) = self.options(dtypes)?;
+        let options = options.with_skip_rows(self.rows_above_headers());
+        let (path, decoded) = (self.path.clone(), self.decoded.clone());
         deferred(schema, move |wanted: Wanted| {
             let options = options.clone().with_columns(wanted.columns).with_n_rows(wanted.rows);
             let read = match &decoded {
@@ -108,6 +116,35 @@ impl Reader for Csv {
                 None => options.into_reader_with_file_handle(File::open(&path).map_err(|e| e.to_string())?).finish(),
             };
             read.map_err(|e| e.to_string())
+        })
+    }
+
+    /// The file a block of records at a time: each parsed under the header line, and filtered.
+    fn scan_kept(&self, dtypes: &[(String, DataType)], keep: Keep) -> Result<LazyFrame, String> {
+        let (schema, options) = self.options(dtypes)?;
+        let (path, decoded, above) = (self.path.clone(), self.decoded.clone(), self.rows_above_headers());
+        deferred(schema, move |wanted: Wanted| {
+            let options = options.clone().with_columns(keep.columns_for(&wanted.columns));
+            let input: Box<dyn Read> = match &decoded {
+                Some(bytes) => Box::new(Cursor::new(bytes.clone())),
+                None => Box::new(File::open(&path).map_err(|e| e.to_string())?),
+            };
+            let mut records = Records::new(input);
+            records.take_records(above).map_err(|e| e.to_string())?;
+            let header = records.take_records(1).map_err(|e| e.to_string())?;
+            let parse = |text: Vec<u8>| -> Result<DataFrame, String> {
+                let frame = options.clone().into_reader_with_file_handle(Cursor::new(text)).finish();
+                keep.rows(frame.map_err(|e| e.to_string())?, wanted.columns.as_deref()).map_err(|e| e.to_string())
+            };
+            let mut kept = parse(header.clone())?;
+            while let Some(block) = records.next_block().map_err(|e| e.to_string())? {
+                if wanted.rows.is_some_and(|rows| kept.height() >= rows) {
+                    break;
+                }
+                let text = [header.as_slice(), &block].concat();
+                kept.vstack_mut_owned(parse(text)?).map_err(|e| e.to_string())?;
+            }
+            Ok(wanted.limit(kept))
         })
     }
 

@@ -14,6 +14,16 @@ pub struct Wanted {
     pub rows: Option<usize>,
 }
 
+impl Wanted {
+    /// The first rows of `frame`, as many as the plan reads (all of them when it does not say).
+    pub fn limit(&self, frame: DataFrame) -> DataFrame {
+        match self.rows {
+            Some(rows) => frame.head(Some(rows)),
+            None => frame,
+        }
+    }
+}
+
 type Read = dyn Fn(Wanted) -> Result<DataFrame, String> + Send + Sync;
 
 struct Deferred {
@@ -59,11 +69,11 @@ mod tests {
             Schema::from_iter([Field::new("a".into(), DataType::Int64), Field::new("b".into(), DataType::Int64)]);
         deferred(schema, |wanted: Wanted| {
             let whole = df!("a" => [1i64, 2, 3], "b" => [4i64, 5, 6]).map_err(|e| e.to_string())?;
-            let frame = match wanted.columns {
+            let frame = match &wanted.columns {
                 Some(columns) => whole.select(columns.iter().cloned()).map_err(|e| e.to_string())?,
                 None => whole,
             };
-            Ok(frame.head(wanted.rows))
+            Ok(wanted.limit(frame))
         })
         .unwrap()
     }

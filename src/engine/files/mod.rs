@@ -1,6 +1,7 @@
 //! The data files of a source: finding them, and one reader per file format behind
 //! [`Reader`]. A format is a module here and a row of [`FORMATS`].
 
+mod blocks;
 mod csv;
 mod deferred;
 mod encoding;
@@ -16,6 +17,8 @@ mod workbook;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+
+pub use blocks::Keep;
 
 use crate::error::{Error, ErrorKind};
 use crate::ruleset::model::{Source, SourceFormat};
@@ -34,6 +37,13 @@ pub trait Reader: Send + Sync {
     /// reads is named). Readers that parse text themselves read them as those types; the
     /// others give them as [`Reader::sample`] does.
     fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, String>;
+
+    /// As [`Reader::scan`], of the rows `keep` holds for. Formats that hold large files read
+    /// them a block at a time and filter each block as it is read; the others read the file
+    /// whole first.
+    fn scan_kept(&self, dtypes: &[(String, DataType)], keep: Keep) -> Result<LazyFrame, String> {
+        Ok(self.scan(dtypes)?.filter(keep.holds))
+    }
 
     /// Whether the reader parses plain numbers and ISO dates out of text itself, which is
     /// faster than cleaning the text afterwards.
@@ -165,9 +175,14 @@ impl DataFile {
         Ok(self.sample()?.get_column_names().into_iter().map(|n| n.to_string()).collect())
     }
 
-    /// A lazy scan, with the columns of `dtypes` read as those types where the reader parses text.
-    pub fn scan(&self, dtypes: &[(String, DataType)]) -> Result<LazyFrame, Error> {
-        contained(|| self.reader.scan(dtypes)).map_err(|message| unreadable(&self.path, message))
+    /// A lazy scan, with the columns of `dtypes` read as those types where the reader parses
+    /// text; of the rows `keep` holds for, where it is given.
+    pub fn scan(&self, dtypes: &[(String, DataType)], keep: Option<Keep>) -> Result<LazyFrame, Error> {
+        let scan = || match keep {
+            Some(keep) => self.reader.scan_kept(dtypes, keep),
+            None => self.reader.scan(dtypes),
+        };
+        contained(scan).map_err(|message| unreadable(&self.path, message))
     }
 }
 

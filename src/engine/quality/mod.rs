@@ -15,6 +15,7 @@ pub use note::{Issue, Line, QualityNote};
 use crate::compile::{self, Context, GridColumn, QualityColumn, RowColumn};
 use crate::engine::bug::Bug;
 use crate::engine::period::{Period, epoch_days, from_epoch_days, truncate};
+use crate::engine::shares::collect_in_turns;
 use crate::engine::sources::{HeaderDifference, Scan, SourceRef, scan_file, scan_rows, scan_whole};
 use crate::engine::values::ColumnUse;
 use crate::error::Result;
@@ -197,11 +198,13 @@ fn source_notes(ruleset: &CheckedRuleset, quality: &SourceQuality, entities: &[S
 /// with every column, for a source whose rows alike in the columns read suggest some.
 fn exact_repeats(quality: &SourceQuality, cells: &Cells) -> Result<Vec<usize>> {
     let grain = quality.source.ruleset.model.grain.period;
-    let rows = scan_whole(&quality.source, &quality.columns)?.filter(RowColumn::TotalRow.col().not());
-    let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
-    let repeated = (len() - RowColumn::Whole.col().n_unique()).cast(DataType::Float64).alias("repeated");
-    let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
-    let frame = rows.with_column(period).group_by(keys).agg([repeated]).collect().or_bug()?;
+    let frame = collect_in_turns(&quality.source, |source| {
+        let rows = scan_whole(source, &quality.columns)?.filter(RowColumn::TotalRow.col().not());
+        let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
+        let repeated = (len() - RowColumn::Whole.col().n_unique()).cast(DataType::Float64).alias("repeated");
+        let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
+        Ok(rows.with_column(period).group_by(keys).agg([repeated]))
+    })?;
     let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?;
     let periods = frame.column(&RowColumn::Period.name()).or_bug()?.i32().or_bug()?;
     let counts = frame.column("repeated").or_bug()?.f64().or_bug()?;
@@ -326,11 +329,13 @@ impl PresentDays {
 
 fn read_present_days(quality: &SourceQuality) -> Result<HashMap<(String, NaiveDate), Vec<i32>>> {
     let grain = quality.source.ruleset.model.grain.period;
-    let rows = scan_rows(&quality.source, &quality.columns)?;
-    let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
-    let days = RowColumn::Date.col().cast(DataType::Int32).unique().alias(QualityColumn::Days.name());
-    let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
-    let frame = rows.with_column(period).group_by(keys).agg([days]).collect().or_bug()?;
+    let frame = collect_in_turns(&quality.source, |source| {
+        let rows = scan_rows(source, &quality.columns)?;
+        let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
+        let days = RowColumn::Date.col().cast(DataType::Int32).unique().alias(QualityColumn::Days.name());
+        let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
+        Ok(rows.with_column(period).group_by(keys).agg([days]))
+    })?;
     let entities = frame.column(&RowColumn::Entity.name()).or_bug()?.str().or_bug()?.clone();
     let periods = frame.column(&RowColumn::Period.name()).or_bug()?.i32().or_bug()?.clone();
     let lists = frame.column(&QualityColumn::Days.name()).or_bug()?.list().or_bug()?.clone();

@@ -1,0 +1,125 @@
+//! Sources larger than memory, read in turns: each turn reads the rows of one share of the
+//! entities (every file read, a block at a time, the other shares' rows dropped as they are
+//! parsed) and aggregates them per entity and period. An entity's rows all fall in one share,
+//! so every aggregation of a cell — a distinct count, a median, the first row by date, the
+//! rows written twice — is the one a whole read gives; what comes after the aggregation (the
+//! grid, period and cross-entity functions) runs once, on all the shares' cells.
+
+use polars::prelude::*;
+
+use super::bug::Bug;
+use super::sources::SourceRef;
+use crate::error::Errors;
+
+/// Bytes of source files read in one turn: the files' size, as a measure of the memory their
+/// rows take once parsed (docs/benchmarks.md, "Larger than memory").
+pub const SHARE_BYTES: u64 = 1 << 30;
+
+/// One share of a source's entities: those whose name hashes to `index` of `of`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Share {
+    pub index: u32,
+    pub of: u32,
+}
+
+impl Share {
+    /// Every entity: the source read in one turn.
+    pub const WHOLE: Share = Share { index: 0, of: 1 };
+
+    /// The shares a run reads its sources in, for `bytes` of source files.
+    pub fn count_for(bytes: u64) -> u32 {
+        bytes.div_ceil(SHARE_BYTES).clamp(1, u32::MAX as u64) as u32
+    }
+
+    /// Each of `of` shares.
+    pub fn all(of: u32) -> impl Iterator<Item = Share> {
+        (0..of).map(move |index| Share { index, of })
+    }
+
+    pub fn is_whole(self) -> bool {
+        self.of <= 1
+    }
+
+    /// Whether each entity of a column of text (trimmed, as the grid names it) is in this
+    /// share; a row without one is in the first.
+    pub fn holds(self, entity: Expr) -> Expr {
+        let held = move |column: Column| {
+            let names = column.str()?;
+            let held: BooleanChunked =
+                names.iter().map(|name| Some(name.map_or(self.index == 0, |n| self.holds_name(n)))).collect();
+            Ok(held.with_name(column.name().clone()).into_column())
+        };
+        entity.map(held, |_, field| Ok(Field::new(field.name().clone(), DataType::Boolean)))
+    }
+
+    /// Whether the entity `name` is in this share: a file named after its account and a
+    /// column of account names agree. FNV-1a: fixed, so an entity is in the same share in every
+    /// file of a run.
+    pub fn holds_name(self, name: &str) -> bool {
+        let hash = name
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ byte as u64).wrapping_mul(0x100_0000_01b3));
+        hash % self.of as u64 == self.index as u64
+    }
+}
+
+/// `plan`, collected for each share of `source`'s entities in turn, the frames stacked.
+pub fn collect_in_turns(
+    source: &SourceRef,
+    plan: impl Fn(&SourceRef) -> Result<LazyFrame, Errors>,
+) -> Result<DataFrame, Errors> {
+    let mut stacked: Option<DataFrame> = None;
+    for share in Share::all(source.share.of) {
+        let frame = plan(&SourceRef { share, ..*source })?.collect().or_bug()?;
+        match &mut stacked {
+            None => stacked = Some(frame),
+            Some(stacked) => {
+                stacked.vstack_mut_owned(frame).or_bug()?;
+            }
+        }
+    }
+    Ok(stacked.expect("at least one share"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name is in exactly one share, and a file named after its account lands in the
+    /// share its rows would.
+    #[test]
+    fn each_entity_is_in_one_share_by_column_and_by_name() {
+        let names = ["晨光咖啡", "晨光咖啡商城", "a", "b", "", "账号0001", "账号0002", "x'; drop"];
+        for of in [2, 3, 7] {
+            for name in names {
+                let by_name: Vec<bool> = Share::all(of).map(|share| share.holds_name(name)).collect();
+                assert_eq!(by_name.iter().filter(|held| **held).count(), 1, "{name} in {of} shares");
+                let column = DataFrame::new(1, vec![Column::new("e".into(), [name])]).unwrap();
+                for share in Share::all(of) {
+                    let held = column.clone().lazy().select([share.holds(col("e"))]).collect().unwrap();
+                    let held = held.columns()[0].bool().unwrap().get(0);
+                    assert_eq!(held, Some(share.holds_name(name)), "{name} in share {share:?}");
+                }
+            }
+        }
+    }
+
+    /// Accounts numbered alike still spread over every share.
+    #[test]
+    fn entities_spread_over_the_shares() {
+        let mut sizes = [0; 4];
+        for index in 0..400 {
+            let held = Share::all(4).position(|share| share.holds_name(&format!("账号{index:04}")));
+            sizes[held.unwrap()] += 1;
+        }
+        assert!(sizes.iter().all(|size| (60..140).contains(size)), "{sizes:?}");
+    }
+
+    #[test]
+    fn shares_follow_the_size_of_the_files() {
+        assert_eq!(Share::count_for(0), 1);
+        assert_eq!(Share::count_for(SHARE_BYTES), 1);
+        assert_eq!(Share::count_for(SHARE_BYTES + 1), 2);
+        assert_eq!(Share::count_for(6 * SHARE_BYTES + 5), 7);
+    }
+}
