@@ -197,16 +197,6 @@ impl Appraisal {
     }
 }
 
-/// How much of the appraisal is made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Extent {
-    /// Everything: results, scorecards, diagnoses with their texts, quality notes.
-    Whole,
-    /// The KPI results and quality notes only, for outputs that write the KPI rows: the
-    /// scorecards' drivers and the diagnosis texts are most of the appraisal's time.
-    Results,
-}
-
 /// The appraisal of the selected cells, with texts in `locale`.
 pub fn appraise(
     ruleset: &CheckedRuleset,
@@ -214,25 +204,11 @@ pub fn appraise(
     selection: &Selection,
     locale: Locale,
 ) -> Result<Appraisal> {
-    appraise_to(Extent::Whole, ruleset, evaluation, selection, locale)
-}
-
-/// The appraisal of the selected cells to `extent`, with texts in `locale`.
-pub fn appraise_to(
-    extent: Extent,
-    ruleset: &CheckedRuleset,
-    evaluation: &Evaluation,
-    selection: &Selection,
-    locale: Locale,
-) -> Result<Appraisal> {
     selection.validate(evaluation)?;
-    let whole = extent == Extent::Whole;
-    let findings = whole.then(|| Findings::new(ruleset, evaluation, locale)).transpose()?;
+    let findings = Findings::new(ruleset, evaluation, locale)?;
     let kpis: Vec<KpiColumns> = ruleset.kpis.keys().map(|kpi| KpiColumns::new(evaluation, kpi)).collect();
-    let scorecards: Vec<ScorecardColumns> = match whole {
-        true => ruleset.scorecards.iter().map(|(name, card)| ScorecardColumns::new(evaluation, name, card)).collect(),
-        false => Vec::new(),
-    };
+    let scorecards: Vec<ScorecardColumns> =
+        ruleset.scorecards.iter().map(|(name, card)| ScorecardColumns::new(evaluation, name, card)).collect();
     let cells = selection.cells(evaluation);
     let mut appraisal = Appraisal {
         ruleset: ruleset.model.ruleset.clone(),
@@ -252,16 +228,12 @@ pub fn appraise_to(
         .par_iter()
         .map(|cell| {
             let (entity, period) = (cell.entity.to_string(), cell.period.label());
-            let (diagnoses, resolved) = match &findings {
-                Some(findings) => (findings.of(cell)?, findings.resolved(cell)?),
-                None => Default::default(),
-            };
             let fired = |found: Finding| FiredDiagnosis { entity: entity.clone(), period: period.clone(), found };
             Ok(Appraised {
-                results: kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())).collect(),
+                results: results_of(&kpis, cell),
                 scorecards: scorecards.iter().filter_map(|scorecard| scorecard.result(cell)).collect(),
-                diagnoses: diagnoses.into_iter().map(fired).collect(),
-                resolved: resolved.into_iter().map(fired).collect(),
+                diagnoses: findings.of(cell)?.into_iter().map(fired).collect(),
+                resolved: findings.resolved(cell)?.into_iter().map(fired).collect(),
             })
         })
         .collect();
@@ -274,6 +246,33 @@ pub fn appraise_to(
         appraisal.resolved.extend(cell.resolved);
     }
     Ok(appraisal)
+}
+
+/// Cells whose KPI rows are made at a time by [`results_in_parts`].
+const CELLS_PER_PART: usize = 20_000;
+
+/// The KPI rows of the selected cells alone, a part of the cells at a time, for outputs that
+/// write only them (Parquet, CSV): a large portfolio's rows are never all in memory, and the
+/// scorecards' drivers and the diagnosis texts, most of the whole appraisal's time, are not made.
+pub fn results_in_parts<'a>(
+    ruleset: &'a CheckedRuleset,
+    evaluation: &'a Evaluation,
+    selection: &'a Selection,
+) -> Result<impl Iterator<Item = Vec<KpiResult>> + 'a> {
+    selection.validate(evaluation)?;
+    let kpis: Vec<KpiColumns> = ruleset.kpis.keys().map(|kpi| KpiColumns::new(evaluation, kpi)).collect();
+    let cells = selection.cells(evaluation);
+    let parts = cells.len().div_ceil(CELLS_PER_PART);
+    Ok((0..parts).map(move |part| {
+        let cells = &cells[part * CELLS_PER_PART..cells.len().min((part + 1) * CELLS_PER_PART)];
+        cells.par_iter().flat_map_iter(|cell| results_of(&kpis, cell)).collect()
+    }))
+}
+
+/// A cell's KPI rows, in the ruleset's order of KPIs.
+fn results_of(kpis: &[KpiColumns], cell: &Cell) -> Vec<KpiResult> {
+    let (entity, period) = (cell.entity.to_string(), cell.period.label());
+    kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())).collect()
 }
 
 /// What one cell adds to the appraisal.

@@ -97,8 +97,8 @@ fn read_inputs<'a>(
             let source = SourceRef { share, ..*source };
             plans.push((source, aggregates.plan(&source, ruleset.model.grain.period)?.grouped));
         }
-        let collected = collect_sources(plans, aggregates)?;
-        let collected = collected.into_iter();
+        let collected = collect_sources(plans, aggregates)?.into_iter();
+        give_back_freed_memory();
         for (((read, frame), (source, _)), stacked) in collected.zip(&mut sources).zip(&mut stacked) {
             // A source read again as text in one turn is read so when its rows are read again.
             source.as_text |= read.as_text;
@@ -117,6 +117,13 @@ fn read_inputs<'a>(
         qualities.push(quality);
     }
     Ok((Inputs { aggregated, unread, attributes }, qualities))
+}
+
+/// Memory a turn freed, given back to the system: otherwise the allocator keeps it in the
+/// arenas of the threads that read, and a later turn's peak sits on top of it.
+fn give_back_freed_memory() {
+    // SAFETY: malloc_trim only returns free pages of the allocator's own heap to the system.
+    unsafe { libc::malloc_trim(0) };
 }
 
 /// The size of the files of every source of rows: what decides how many turns they are read in.

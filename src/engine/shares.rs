@@ -8,7 +8,6 @@
 use polars::prelude::*;
 
 use super::bug::Bug;
-use super::sources::SourceRef;
 use crate::error::Errors;
 
 /// Bytes of source files read in one turn: the files' size, as a measure of the memory their
@@ -63,14 +62,11 @@ impl Share {
     }
 }
 
-/// `plan`, collected for each share of `source`'s entities in turn, the frames stacked.
-pub fn collect_in_turns(
-    source: &SourceRef,
-    plan: impl Fn(&SourceRef) -> Result<LazyFrame, Errors>,
-) -> Result<DataFrame, Errors> {
+/// `plan` of each of `of` shares, collected in turn, the frames stacked.
+pub fn collect_in_turns(of: u32, plan: impl Fn(Share) -> Result<LazyFrame, Errors>) -> Result<DataFrame, Errors> {
     let mut stacked: Option<DataFrame> = None;
-    for share in Share::all(source.share.of) {
-        let frame = plan(&SourceRef { share, ..*source })?.collect().or_bug()?;
+    for share in Share::all(of) {
+        let frame = plan(share)?.collect().or_bug()?;
         match &mut stacked {
             None => stacked = Some(frame),
             Some(stacked) => {

@@ -3,7 +3,7 @@
 //! does; numbers are written as short as they read back exactly (`329`, not `329.0`); each id
 //! has its label in the report's language beside it; and no text cell starts a formula.
 
-use crate::appraise::Appraisal;
+use crate::appraise::KpiResult;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 
@@ -14,11 +14,14 @@ pub const BOM: &str = "\u{feff}";
 const HEADER: [&str; 10] =
     ["entity", "period", "kpi", "value", "target", "attainment", "score", "band", "kpi_label", "band_label"];
 
-pub fn results(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) -> String {
-    let mut out = String::from(BOM);
-    out.push_str(&HEADER.join(","));
-    out.push('\n');
-    for row in &appraisal.results {
+/// The byte-order mark and the header line.
+pub fn header() -> String {
+    format!("{BOM}{}\n", HEADER.join(","))
+}
+
+/// KPI rows, a line each.
+pub fn rows(out: &mut String, rows: &[KpiResult], ruleset: &CheckedRuleset, locale: Locale) {
+    for row in rows {
         let band_label = row.band.as_ref().map(|band| ruleset.band_label(&row.kpi, band, locale));
         let cells = [
             text(&row.entity),
@@ -35,7 +38,6 @@ pub fn results(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) 
         out.push_str(&cells.join(","));
         out.push('\n');
     }
-    out
 }
 
 /// A number as short as it reads back exactly; empty for no data.

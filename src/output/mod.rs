@@ -66,11 +66,36 @@ pub fn render(
             serde_json::to_writer_pretty(&mut bytes, appraisal).map_err(Error::internal)?;
             bytes.push(b'\n');
         }
-        Format::Csv => bytes.extend(csv::results(appraisal, ruleset, locale).into_bytes()),
+        Format::Csv | Format::Parquet => bytes = results(format, [&appraisal.results], ruleset, locale)?,
         Format::Xlsx => bytes = xlsx::results(appraisal, ruleset, locale)?,
+    }
+    Ok(bytes)
+}
+
+/// The KPI rows, given a part at a time, as CSV or Parquet (a row group a part), each part
+/// written before the next is made.
+pub fn results(
+    format: Format,
+    parts: impl IntoIterator<Item = impl AsRef<[KpiResult]>>,
+    ruleset: &CheckedRuleset,
+    locale: Locale,
+) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    match format {
         Format::Parquet => {
-            let mut frame = results_frame(appraisal)?;
-            ParquetWriter::new(&mut bytes).finish(&mut frame).map_err(Error::internal)?;
+            let empty = results_frame(&[])?;
+            let mut writer = ParquetWriter::new(&mut bytes).batched(empty.schema()).map_err(Error::internal)?;
+            for part in parts {
+                writer.write_batch(&results_frame(part.as_ref())?).map_err(Error::internal)?;
+            }
+            writer.finish().map_err(Error::internal)?;
+        }
+        _ => {
+            let mut text = csv::header();
+            for part in parts {
+                csv::rows(&mut text, part.as_ref(), ruleset, locale);
+            }
+            bytes = text.into_bytes();
         }
     }
     Ok(bytes)
@@ -78,8 +103,7 @@ pub fn render(
 
 /// The KPI rows as a frame with the columns of the JSON `results`: Parquet is read by
 /// programs, which get every text as it is.
-fn results_frame(appraisal: &Appraisal) -> Result<DataFrame> {
-    let rows = &appraisal.results;
+fn results_frame(rows: &[KpiResult]) -> Result<DataFrame> {
     let text = |name: &str, get: fn(&KpiResult) -> Option<&str>| {
         StringChunked::from_iter_options(name.into(), rows.iter().map(get)).into_column()
     };

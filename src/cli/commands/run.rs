@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use kpi::appraise::{self, Extent, Rollup, Selection};
+use kpi::appraise::{self, Rollup, Selection};
 use kpi::locale::Locale;
 use kpi::output::{self, Format};
 use kpi::ruleset::CheckedRuleset;
@@ -44,12 +44,15 @@ impl Config {
     pub fn run(self) -> Result<u8, Errors> {
         let evaluation = engine::evaluate(&self.ruleset)?;
         warn(&evaluation.warnings);
-        // `--fail-on` lists the diagnoses that fired, whatever the format.
-        let extent = match self.format.writes_results_only() && self.fail_on.is_none() {
-            true => Extent::Results,
-            false => Extent::Whole,
-        };
-        let mut appraisal = appraise::appraise_to(extent, &self.ruleset, &evaluation, &self.selection, self.locale)?;
+        // CSV and Parquet hold the KPI rows alone, made a part at a time; unless `--fail-on`
+        // lists the diagnoses that fired, whatever the format.
+        if self.format.writes_results_only() && self.fail_on.is_none() {
+            let parts = appraise::results_in_parts(&self.ruleset, &evaluation, &self.selection)?;
+            self.write(&output::results(self.format, parts, &self.ruleset, self.locale)?)?;
+            std::mem::forget(evaluation);
+            return Ok(0);
+        }
+        let mut appraisal = appraise::appraise(&self.ruleset, &evaluation, &self.selection, self.locale)?;
         for attribute in &self.rollups {
             let (rollup, warnings) = Rollup::new(&self.ruleset, &evaluation, attribute, &self.selection, self.locale)?;
             warn(&warnings);
@@ -60,16 +63,7 @@ impl Config {
         }
         let width = (self.output.is_none() && !self.wide).then(terminal_width).flatten();
         let bytes = output::render(&appraisal, &self.ruleset, self.format, self.locale, width)?;
-        match &self.output {
-            Some(path) => write::atomically(path, &bytes)?,
-            // A reader that stops early (`| head`) is not an error.
-            None => match std::io::stdout().write_all(&bytes) {
-                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
-                written => written.map_err(|error| {
-                    Error::new(ErrorKind::UnwritableFile { path: "standard output".into(), message: error.to_string() })
-                })?,
-            },
-        }
+        self.write(&bytes)?;
         let code = match self.fail_on.filter(|severity| appraisal.fired_at_least(*severity)) {
             Some(severity) => {
                 eprint!("{}", output::fail_on(&appraisal, severity, self.locale));
@@ -81,5 +75,19 @@ impl Config {
         // would take a tenth of the run's time on a large portfolio.
         std::mem::forget((evaluation, appraisal));
         Ok(code)
+    }
+
+    /// The output, to its file or to standard output.
+    fn write(&self, bytes: &[u8]) -> Result<(), Errors> {
+        match &self.output {
+            Some(path) => Ok(write::atomically(path, bytes)?),
+            // A reader that stops early (`| head`) is not an error.
+            None => match std::io::stdout().write_all(bytes) {
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                written => Ok(written.map_err(|error| {
+                    Error::new(ErrorKind::UnwritableFile { path: "standard output".into(), message: error.to_string() })
+                })?),
+            },
+        }
     }
 }

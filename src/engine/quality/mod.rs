@@ -198,8 +198,9 @@ fn source_notes(ruleset: &CheckedRuleset, quality: &SourceQuality, entities: &[S
 /// with every column, for a source whose rows alike in the columns read suggest some.
 fn exact_repeats(quality: &SourceQuality, cells: &Cells) -> Result<Vec<usize>> {
     let grain = quality.source.ruleset.model.grain.period;
-    let frame = collect_in_turns(&quality.source, |source| {
-        let rows = scan_whole(source, &quality.columns)?.filter(RowColumn::TotalRow.col().not());
+    let frame = collect_in_turns(quality.source.share.of, |share| {
+        let rows = scan_whole(&SourceRef { share, ..quality.source }, &quality.columns)?
+            .filter(RowColumn::TotalRow.col().not());
         let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
         let repeated = (len() - RowColumn::Whole.col().n_unique()).cast(DataType::Float64).alias("repeated");
         let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
@@ -329,8 +330,8 @@ impl PresentDays {
 
 fn read_present_days(quality: &SourceQuality) -> Result<HashMap<(String, NaiveDate), Vec<i32>>> {
     let grain = quality.source.ruleset.model.grain.period;
-    let frame = collect_in_turns(&quality.source, |source| {
-        let rows = scan_rows(source, &quality.columns)?;
+    let frame = collect_in_turns(quality.source.share.of, |share| {
+        let rows = scan_rows(&SourceRef { share, ..quality.source }, &quality.columns)?;
         let period = truncate(grain, RowColumn::Date.col()).cast(DataType::Int32).alias(RowColumn::Period.name());
         let days = RowColumn::Date.col().cast(DataType::Int32).unique().alias(QualityColumn::Days.name());
         let keys = [RowColumn::Entity.col(), RowColumn::Period.col()];
