@@ -9,6 +9,7 @@ use polars::prelude::*;
 use super::aggregates::Aggregates;
 use super::bug::Bug;
 use super::evaluation::{Evaluation, FileRead, Found};
+use super::files::Spills;
 use super::grid::{self, Inputs};
 use super::layers::{self, Computed, Layer};
 use super::probes::Probes;
@@ -20,6 +21,7 @@ use crate::compile::{self, Context, GridColumn};
 use crate::error::{Error, Errors, Result};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::Source;
+use std::sync::Arc;
 
 pub fn evaluate(ruleset: &CheckedRuleset) -> Result<Evaluation> {
     evaluate_with(ruleset, Probes::default())
@@ -48,7 +50,10 @@ pub fn evaluate_in_turns(ruleset: &CheckedRuleset, probes: Probes, turns: Turns)
         Turns::BySize => Share::count_for(row_source_bytes(ruleset)),
         Turns::Exactly(turns) => turns.max(1),
     };
-    let (inputs, quality) = read_inputs(ruleset, &aggregates, turns, &mut warnings)?;
+    // The rows of the later turns, set aside as the first reads them, for as long as the
+    // evaluation lasts (its quality notes may read a source again).
+    let spills = if turns > 1 { Some(Spills::new()?) } else { None };
+    let (inputs, quality) = read_inputs(ruleset, &aggregates, (turns, spills.as_ref()), &mut warnings)?;
     let (entities, periods) = grid::extent(&inputs, ruleset, &aggregates)?;
     let quality = quality::notes(ruleset, quality, &entities)?;
     let cells = grid::cells(&entities, &periods)?;
@@ -65,14 +70,14 @@ pub fn evaluate_in_turns(ruleset: &CheckedRuleset, probes: Probes, turns: Turns)
 fn read_inputs<'a>(
     ruleset: &'a CheckedRuleset,
     aggregates: &Aggregates,
-    turns: u32,
+    (turns, spills): (u32, Option<&'a Arc<Spills>>),
     warnings: &mut Vec<Error>,
 ) -> Result<(Inputs<'a>, Vec<SourceQuality<'a>>)> {
     let mut errors = Vec::new();
     let mut sources = Vec::new();
     let mut unread = Vec::new();
     for (name, source) in ruleset.row_sources() {
-        let source = SourceRef::new(name, source, ruleset).in_turns(turns);
+        let source = SourceRef::new(name, source, ruleset).in_turns(turns, spills);
         let missing = source.missing_files();
         if !missing.is_empty() {
             warnings.extend(missing);

@@ -39,27 +39,28 @@ impl Share {
         self.of <= 1
     }
 
-    /// Whether each entity of a column of text (trimmed, as the grid names it) is in this
-    /// share; a row without one is in the first.
-    pub fn holds(self, entity: Expr) -> Expr {
-        let held = move |column: Column| {
+    /// The share of each entity of a column of text (trimmed, as the grid names it), of `of`
+    /// shares; a row without one is in the first.
+    pub fn index_of(of: u32, entity: Expr) -> Expr {
+        let indices = move |column: Column| {
             let names = column.str()?;
-            let held: BooleanChunked =
-                names.iter().map(|name| Some(name.map_or(self.index == 0, |n| self.holds_name(n)))).collect();
-            Ok(held.with_name(column.name().clone()).into_column())
+            let index = |name: Option<&str>| Some(name.map_or(0, |name| name_hash(name) % of as u64) as u32);
+            let indices: UInt32Chunked = names.iter().map(index).collect();
+            Ok(indices.with_name(column.name().clone()).into_column())
         };
-        entity.map(held, |_, field| Ok(Field::new(field.name().clone(), DataType::Boolean)))
+        entity.map(indices, |_, field| Ok(Field::new(field.name().clone(), DataType::UInt32)))
     }
 
     /// Whether the entity `name` is in this share: a file named after its account and a
-    /// column of account names agree. FNV-1a: fixed, so an entity is in the same share in every
-    /// file of a run.
+    /// column of account names agree.
     pub fn holds_name(self, name: &str) -> bool {
-        let hash = name
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ byte as u64).wrapping_mul(0x100_0000_01b3));
-        hash % self.of as u64 == self.index as u64
+        name_hash(name) % self.of as u64 == self.index as u64
     }
+}
+
+/// FNV-1a: fixed, so that an entity is in the same share in every file of a run.
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ byte as u64).wrapping_mul(0x100_0000_01b3))
 }
 
 /// `plan` of each of `of` shares, collected in turn, the frames stacked.
@@ -92,9 +93,9 @@ mod tests {
                 assert_eq!(by_name.iter().filter(|held| **held).count(), 1, "{name} in {of} shares");
                 let column = DataFrame::new(1, vec![Column::new("e".into(), [name])]).unwrap();
                 for share in Share::all(of) {
-                    let held = column.clone().lazy().select([share.holds(col("e"))]).collect().unwrap();
-                    let held = held.columns()[0].bool().unwrap().get(0);
-                    assert_eq!(held, Some(share.holds_name(name)), "{name} in share {share:?}");
+                    let index = column.clone().lazy().select([Share::index_of(of, col("e"))]).collect().unwrap();
+                    let held = index.columns()[0].u32().unwrap().get(0) == Some(share.index);
+                    assert_eq!(held, share.holds_name(name), "{name} in share {share:?}");
                 }
             }
         }

@@ -2,10 +2,11 @@
 //! read, each parsed the way its sample says it is written.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use polars::prelude::*;
 
-use super::files::{self, DataFile, Keep};
+use super::files::{self, DataFile, Keep, Spills};
 use super::shares::Share;
 use super::sniff;
 use super::values::{self, ColumnUse};
@@ -29,18 +30,20 @@ pub struct SourceRef<'a> {
     /// failing the read, and a number written for people (`1,234`) past the rows the sample
     /// saw is read as one.
     pub as_text: bool,
-    /// The entities whose rows are read: all, unless the source is read in turns.
+    /// The entities whose rows are read: all, unless the source is read in turns; and where
+    /// the first turn sets aside the rows of the others.
     pub share: Share,
+    pub spills: Option<&'a Arc<Spills>>,
 }
 
 impl<'a> SourceRef<'a> {
     pub fn new(name: &'a str, source: &'a Source, ruleset: &'a CheckedRuleset) -> SourceRef<'a> {
-        SourceRef { name, source, ruleset, as_text: false, share: Share::WHOLE }
+        SourceRef { name, source, ruleset, as_text: false, share: Share::WHOLE, spills: None }
     }
 
     /// The same source, read in `of` turns: its first share.
-    pub fn in_turns(self, of: u32) -> SourceRef<'a> {
-        SourceRef { share: Share { index: 0, of }, ..self }
+    pub fn in_turns(self, of: u32, spills: Option<&'a Arc<Spills>>) -> SourceRef<'a> {
+        SourceRef { share: Share { index: 0, of }, spills, ..self }
     }
 
     /// The same source, its dates and numbers read as text.
@@ -389,7 +392,9 @@ pub(super) fn scan_file(
     // A share of the entities is filtered as the file is read; line numbers count every row.
     let keep = match &entity {
         Entity::Column(header) if !source.share.is_whole() && scan != Scan::Numbered => {
-            Some(Keep { column: header.clone(), holds: source.share.holds(entity.text()) })
+            let index = Share::index_of(source.share.of, entity.text());
+            let (spills, reader) = (source.spills.cloned(), source.name.to_string());
+            Some(Keep { column: header.clone(), index, share: source.share, spills, reader })
         }
         _ => None,
     };

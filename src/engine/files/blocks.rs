@@ -1,33 +1,38 @@
-//! A text file's records a block at a time, for reading one share of a source's entities
-//! (engine/shares.rs): each block is parsed and filtered before the next is read, so the rows
-//! the share leaves out are never all in memory.
+//! A file a block at a time, for reading one share of a source's entities (engine/shares.rs):
+//! each block is parsed and filtered before the next is read, so the rows the share leaves out
+//! are never all in memory; and a text file's records in blocks.
 
 use std::io::Read;
 
 use polars::prelude::*;
 
+use super::deferred::Wanted;
+use super::spill::Spills;
+use crate::engine::shares::Share;
+
 /// Bytes of text read at a time.
 const BLOCK_BYTES: usize = 32 << 20;
 
-/// The rows of one share, as a filter over a file's own columns: `holds` reads `column`.
+/// The rows of one share of a source's entities, as a file's own columns tell them.
 #[derive(Clone)]
 pub struct Keep {
+    /// The column the share is told by, and the share of each row, computed from it.
     pub column: String,
-    pub holds: Expr,
+    pub index: Expr,
+    pub share: Share,
+    /// Where the first turn sets aside the later turns' rows, and what names the read there
+    /// besides its file and columns (its source).
+    pub spills: Option<Arc<Spills>>,
+    pub reader: String,
 }
 
 impl Keep {
-    /// `frame`'s rows that the share holds, with only the columns `wanted` names (all when it
-    /// names none): `column` may be read only to filter.
-    pub fn rows(&self, frame: DataFrame, wanted: Option<&[PlSmallStr]>) -> PolarsResult<DataFrame> {
-        let kept = frame.lazy().filter(self.holds.clone());
-        match wanted {
-            Some(columns) => kept.select(columns.iter().map(|c| col(c.clone())).collect::<Vec<_>>()).collect(),
-            None => kept.collect(),
-        }
+    /// Whether a row is in the share.
+    pub fn holds(&self) -> Expr {
+        self.index.clone().eq(lit(self.share.index))
     }
 
-    /// The columns to read for `wanted`: those, and the one the filter reads.
+    /// The columns to read for `wanted`: those, and the one the share is told by.
     pub fn columns_for(&self, wanted: &Option<Arc<[PlSmallStr]>>) -> Option<Arc<[PlSmallStr]>> {
         let wanted = wanted.as_ref()?;
         let mut columns = wanted.to_vec();
@@ -35,6 +40,61 @@ impl Keep {
             columns.push(self.column.as_str().into());
         }
         Some(columns.into())
+    }
+
+    /// The share's rows of a file: set aside by the first turn, or read from `blocks` (the
+    /// first of which may be empty, to give the columns), each block filtered as it comes. The
+    /// first turn sets aside the other shares' rows as it reads them. `file` names the file
+    /// and how it is read.
+    pub fn read<I: Iterator<Item = Result<DataFrame, String>>>(
+        &self,
+        file: String,
+        wanted: &Wanted,
+        blocks: impl FnOnce() -> Result<I, String>,
+    ) -> Result<DataFrame, String> {
+        let key = format!("{}\u{0}{file}", self.reader);
+        let set_aside = self.spills.as_ref().map(|spills| spills.rows(&key, self.share.index)).transpose()?;
+        if let Some(rows) = set_aside.flatten() {
+            return Ok(wanted.limit(self.selected(rows, wanted)?));
+        }
+        let mut spill = match (&self.spills, self.share.index, wanted.rows) {
+            (Some(spills), 0, None) => spills.writer(&key, self.share.of),
+            _ => None,
+        };
+        let mut kept: Option<DataFrame> = None;
+        for block in blocks()? {
+            let block = block?;
+            let indices = block.clone().lazy().select([self.index.clone()]).collect().map_err(|e| e.to_string())?;
+            let indices = indices.columns()[0].u32().map_err(|e| e.to_string())?.clone();
+            let rows_of = |share: u32| block.filter(&indices.equal(share)).map_err(|e| e.to_string());
+            let rows = rows_of(self.share.index)?;
+            match &mut kept {
+                None => kept = Some(rows),
+                Some(kept) => _ = kept.vstack_mut_owned(rows).map_err(|e| e.to_string())?,
+            }
+            if let Some(spill) = &mut spill {
+                for share in 1..self.share.of {
+                    spill.write(share, rows_of(share)?)?;
+                }
+            }
+            if wanted.rows.is_some_and(|rows| kept.as_ref().is_some_and(|kept| kept.height() >= rows)) {
+                break;
+            }
+        }
+        if let Some(spill) = spill {
+            spill.finish()?;
+        }
+        let kept = kept.ok_or("a file read in blocks gives its columns first")?;
+        Ok(wanted.limit(self.selected(kept, wanted)?))
+    }
+
+    /// The columns `wanted` names (all when it names none): the share's may be read only to
+    /// tell the share.
+    fn selected(&self, rows: DataFrame, wanted: &Wanted) -> Result<DataFrame, String> {
+        match &wanted.columns {
+            Some(columns) => rows.select(columns.iter().cloned()).map_err(|e| e.to_string()),
+            None => Ok(rows),
+        }
     }
 }
 
@@ -130,6 +190,50 @@ impl<R: Read> Records<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stand-in for a file of rows whose column `e` is already the share of each row.
+    fn blocks() -> Result<impl Iterator<Item = Result<DataFrame, String>>, String> {
+        let block =
+            |shares: &[u32]| df!("e" => shares, "n" => shares.iter().map(|s| *s as f64 * 10.0).collect::<Vec<_>>());
+        let blocks = [block(&[]), block(&[0, 1, 2, 0]), block(&[2, 2, 1])];
+        Ok(blocks.into_iter().map(|block| block.map_err(|e| e.to_string())))
+    }
+
+    fn keep(index: u32, spills: &Arc<Spills>) -> Keep {
+        let share = Share { index, of: 3 };
+        Keep { column: "e".into(), index: col("e"), share, spills: Some(spills.clone()), reader: "users".into() }
+    }
+
+    fn shares_of(frame: &DataFrame) -> Vec<u32> {
+        frame.column("e").unwrap().u32().unwrap().into_no_null_iter().collect()
+    }
+
+    /// The first turn parses the file and sets the other shares' rows aside; the later turns
+    /// read them from there and never read the file again.
+    #[test]
+    fn the_later_turns_read_the_rows_the_first_set_aside() {
+        let spills = Spills::new().unwrap();
+        let all = Wanted { columns: None, rows: None };
+        let first = keep(0, &spills).read("file".into(), &all, blocks).unwrap();
+        assert_eq!(shares_of(&first), [0, 0]);
+        let never = || -> Result<std::iter::Empty<Result<DataFrame, String>>, String> { panic!("read again") };
+        let second = keep(1, &spills).read("file".into(), &all, never).unwrap();
+        assert_eq!(shares_of(&second), [1, 1]);
+        let wanted = Wanted { columns: Some(Arc::from(["n".into()])), rows: None };
+        let third = keep(2, &spills).read("file".into(), &wanted, never).unwrap();
+        assert_eq!(third.get_column_names(), ["n"]);
+        assert_eq!(third.column("n").unwrap().f64().unwrap().into_no_null_iter().collect::<Vec<_>>(), [20.0; 3]);
+    }
+
+    /// A read of the first rows alone sets nothing aside: the later turns read the file.
+    #[test]
+    fn a_read_of_the_first_rows_sets_nothing_aside() {
+        let spills = Spills::new().unwrap();
+        let first = keep(0, &spills).read("file".into(), &Wanted { columns: None, rows: Some(1) }, blocks).unwrap();
+        assert_eq!(shares_of(&first), [0]);
+        let later = keep(2, &spills).read("file".into(), &Wanted { columns: None, rows: None }, blocks).unwrap();
+        assert_eq!(shares_of(&later), [2, 2, 2]);
+    }
 
     fn blocks_of(text: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
         let mut records = Records::new(text);

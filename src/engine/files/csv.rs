@@ -119,32 +119,32 @@ impl Reader for Csv {
         })
     }
 
-    /// The file a block of records at a time: each parsed under the header line, and filtered.
+    /// The file a block of records at a time: each parsed under the header line.
     fn scan_kept(&self, dtypes: &[(String, DataType)], keep: Keep) -> Result<LazyFrame, String> {
         let (schema, options) = self.options(dtypes)?;
         let (path, decoded, above) = (self.path.clone(), self.decoded.clone(), self.rows_above_headers());
+        let read_as = format!("{}\u{0}{schema:?}", path.display());
         deferred(schema, move |wanted: Wanted| {
-            let options = options.clone().with_columns(keep.columns_for(&wanted.columns));
-            let input: Box<dyn Read> = match &decoded {
-                Some(bytes) => Box::new(Cursor::new(bytes.clone())),
-                None => Box::new(File::open(&path).map_err(|e| e.to_string())?),
-            };
-            let mut records = Records::new(input);
-            records.take_records(above).map_err(|e| e.to_string())?;
-            let header = records.take_records(1).map_err(|e| e.to_string())?;
-            let parse = |text: Vec<u8>| -> Result<DataFrame, String> {
-                let frame = options.clone().into_reader_with_file_handle(Cursor::new(text)).finish();
-                keep.rows(frame.map_err(|e| e.to_string())?, wanted.columns.as_deref()).map_err(|e| e.to_string())
-            };
-            let mut kept = parse(header.clone())?;
-            while let Some(block) = records.next_block().map_err(|e| e.to_string())? {
-                if wanted.rows.is_some_and(|rows| kept.height() >= rows) {
-                    break;
-                }
-                let text = [header.as_slice(), &block].concat();
-                kept.vstack_mut_owned(parse(text)?).map_err(|e| e.to_string())?;
-            }
-            Ok(wanted.limit(kept))
+            let columns = keep.columns_for(&wanted.columns);
+            let options = options.clone().with_columns(columns.clone());
+            keep.read(format!("{read_as}\u{0}{columns:?}"), &wanted, || {
+                let input: Box<dyn Read> = match &decoded {
+                    Some(bytes) => Box::new(Cursor::new(bytes.clone())),
+                    None => Box::new(File::open(&path).map_err(|e| e.to_string())?),
+                };
+                let mut records = Records::new(input);
+                records.take_records(above).map_err(|e| e.to_string())?;
+                let header = records.take_records(1).map_err(|e| e.to_string())?;
+                let parse = move |text: Vec<u8>| {
+                    options.clone().into_reader_with_file_handle(Cursor::new(text)).finish().map_err(|e| e.to_string())
+                };
+                let first = parse(header.clone());
+                let rest = std::iter::from_fn(move || match records.next_block() {
+                    Ok(block) => block.map(|block| parse([header.as_slice(), &block].concat())),
+                    Err(error) => Some(Err(error.to_string())),
+                });
+                Ok(std::iter::once(first).chain(rest))
+            })
         })
     }
 

@@ -11,6 +11,7 @@ mod html;
 mod isolated;
 mod ndjson;
 mod parquet;
+mod spill;
 mod text_table;
 mod workbook;
 
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 pub use blocks::Keep;
+pub use spill::Spills;
 
 use crate::error::{Error, ErrorKind};
 use crate::ruleset::model::{Source, SourceFormat};
@@ -42,7 +44,7 @@ pub trait Reader: Send + Sync {
     /// them a block at a time and filter each block as it is read; the others read the file
     /// whole first.
     fn scan_kept(&self, dtypes: &[(String, DataType)], keep: Keep) -> Result<LazyFrame, String> {
-        Ok(self.scan(dtypes)?.filter(keep.holds))
+        Ok(self.scan(dtypes)?.filter(keep.holds()))
     }
 
     /// Whether the reader parses plain numbers and ISO dates out of text itself, which is

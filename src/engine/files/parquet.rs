@@ -41,32 +41,27 @@ impl Reader for Parquet {
         })
     }
 
-    /// The file a row group at a time (the unit Parquet is written and decoded in), each
-    /// filtered as it is read.
+    /// The file a row group at a time (the unit Parquet is written and decoded in).
     fn scan_kept(&self, _dtypes: &[(String, DataType)], keep: Keep) -> Result<LazyFrame, String> {
         let schema = Schema::from_arrow_schema(reader(&self.path)?.schema().map_err(|e| e.to_string())?.as_ref());
         let path = self.path.clone();
         deferred(schema, move |wanted: Wanted| {
-            let mut file = reader(&path)?;
-            let metadata = file.get_metadata().map_err(|e| e.to_string())?;
-            let groups: Vec<usize> = metadata.row_groups.iter().map(|group| group.num_rows()).collect();
             let columns: Option<Vec<String>> =
                 keep.columns_for(&wanted.columns).map(|names| names.iter().map(|name| name.to_string()).collect());
-            let slice = |offset: usize, rows: usize| -> Result<DataFrame, String> {
-                let read = reader(&path)?.with_columns(columns.clone()).with_slice(Some((offset, rows)));
-                keep.rows(read.finish().map_err(|e| e.to_string())?, wanted.columns.as_deref())
-                    .map_err(|e| e.to_string())
-            };
-            let mut kept = slice(0, 0)?;
-            let mut offset = 0;
-            for rows in groups {
-                if wanted.rows.is_some_and(|wanted| kept.height() >= wanted) {
-                    break;
+            keep.read(format!("{}\u{0}{columns:?}", path.display()), &wanted, || {
+                let metadata = reader(&path)?.get_metadata().map_err(|e| e.to_string())?.clone();
+                let mut offset = 0;
+                let mut slices = vec![(0, 0)];
+                for group in &metadata.row_groups {
+                    slices.push((offset, group.num_rows()));
+                    offset += group.num_rows();
                 }
-                kept.vstack_mut_owned(slice(offset, rows)?).map_err(|e| e.to_string())?;
-                offset += rows;
-            }
-            Ok(wanted.limit(kept))
+                let path = path.clone();
+                Ok(slices.into_iter().map(move |slice| {
+                    let read = reader(&path)?.with_columns(columns.clone()).with_slice(Some(slice));
+                    read.finish().map_err(|e| e.to_string())
+                }))
+            })
         })
     }
 
