@@ -160,7 +160,9 @@ fn large(accounts: usize) {
     kpi.args(["--format", "parquet", "-o"]).arg(out.join("kpi-large.parquet"));
     let (time, memory) = run_process(&mut kpi);
     let gib = memory as f64 / 1024.0 / 1024.0 / 1024.0;
+    let per_row = (time.as_secs_f64() * 1e9 / rows as f64, memory as f64 / rows as f64);
     println!("kpi run --format parquet (process): {time:.1?}; peak {gib:.2} GiB");
+    println!("per source row: {:.0} ns, {:.0} bytes of peak memory", per_row.0, per_row.1);
 }
 
 /// `kpi run` (its KPI rows as Parquet and CSV, the whole appraisal as JSON) and the Python
