@@ -1,9 +1,11 @@
 //! Text files that are not UTF-8: GBK exports, as Excel on a Chinese Windows writes them, are
 //! decoded as GB18030, their superset; UTF-16 ones (Excel's "Unicode text") by their mark.
 
+use std::collections::HashMap;
 use std::io::Read;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::ruleset::model::SourceEncoding;
 
@@ -42,9 +44,26 @@ pub fn text(path: &Path, encoding: SourceEncoding) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text; if it is GBK, set `encoding: gbk`".to_string())
 }
 
+/// Whether the whole file is UTF-8, found once for each version of a file: a source read in
+/// turns opens its files again in each turn, and reading every byte of them again to check
+/// them was a twentieth of a 100-million-row run. A version is the file's identity (device and
+/// inode), size and time of change, so a file saved again is checked again.
+fn is_utf8(path: &Path) -> Result<bool, String> {
+    type Version = (u64, u64, u64, i64, i64);
+    static CHECKED: Mutex<Option<HashMap<Version, bool>>> = Mutex::new(None);
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let version = (metadata.dev(), metadata.ino(), metadata.len(), metadata.ctime(), metadata.ctime_nsec());
+    if let Some(known) = CHECKED.lock().expect("not poisoned").as_ref().and_then(|checked| checked.get(&version)) {
+        return Ok(*known);
+    }
+    let utf8 = read_as_utf8(path)?;
+    CHECKED.lock().expect("not poisoned").get_or_insert_with(HashMap::new).insert(version, utf8);
+    Ok(utf8)
+}
+
 /// Whether the whole file is UTF-8, read in pieces (a character cut in two by a piece's end is
 /// carried to the next).
-fn is_utf8(path: &Path) -> Result<bool, String> {
+fn read_as_utf8(path: &Path) -> Result<bool, String> {
     let mut file = crate::read::open(path).map_err(|e| e.to_string())?;
     let mut buffer = vec![0u8; CHUNK_BYTES + 4];
     let mut carried = 0;
@@ -86,5 +105,19 @@ mod tests {
         // UTF-8 whose characters straddle the pieces it is checked in stays as it is.
         std::fs::write(&path, "时间,账号\n".repeat(CHUNK_BYTES / 5)).unwrap();
         assert!(decoded(&path, SourceEncoding::Auto).unwrap().is_none());
+    }
+
+    /// The check is kept for a file as it is, not for its name: the same file saved again as
+    /// GBK is read as GBK.
+    #[test]
+    fn a_file_saved_again_is_checked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.csv");
+        std::fs::write(&path, "day,account\n2026-10-01,a\n").unwrap();
+        assert!(decoded(&path, SourceEncoding::Auto).unwrap().is_none());
+        assert!(decoded(&path, SourceEncoding::Auto).unwrap().is_none());
+        let (gbk, _, _) = encoding_rs::GBK.encode("day,account\n2026-10-01,晨光\n");
+        std::fs::write(&path, gbk.as_ref()).unwrap();
+        assert!(decoded(&path, SourceEncoding::Auto).unwrap().is_some());
     }
 }
