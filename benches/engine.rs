@@ -47,17 +47,21 @@ impl Size {
     }
 }
 
-/// A generated portfolio of `accounts` accounts × 365 days, written once and reused.
-fn generated(root: &Path, accounts: usize) -> PathBuf {
-    let data = root.join(format!("target/bench-data/wechat-{accounts}x365"));
+/// The generator's writer of a portfolio's exports, from its first day to its last.
+type Write = fn(&Path, &mut [wechat_data::Account], NaiveDate, NaiveDate, u64) -> std::io::Result<()>;
+
+/// A generated portfolio of `accounts` accounts × 365 days in `target/bench-data/NAME`, written
+/// by `write` once and reused.
+fn generated(root: &Path, name: &str, accounts: usize, write: Write) -> PathBuf {
+    let data = root.join(format!("target/bench-data/{name}"));
     let files = data.join("data");
-    if !files.join("accounts.csv").exists() {
+    if !files.join("articles.csv").exists() {
         let started = Instant::now();
         let mut random = wechat_data::Random::new(7);
         let mut portfolio: Vec<_> = (0..accounts).map(|i| wechat_data::Account::random(i, &mut random)).collect();
         let start = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
         let end = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
-        wechat_data::write_exports(&files, &mut portfolio, start, end, 7).expect("write the benchmark data");
+        write(&files, &mut portfolio, start, end, 7).expect("write the benchmark data");
         eprintln!("generated {accounts} accounts × 365 days in {:.1?}", started.elapsed());
     }
     data
@@ -70,7 +74,8 @@ fn main() {
     let size = Size::from_env();
     let runs = size.runs;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = generated(root, size.accounts);
+    let name = format!("wechat-{}x365", size.accounts);
+    let data = generated(root, &name, size.accounts, wechat_data::write_exports);
     let files = data.join("data");
     let bytes: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
     println!("data: {} ({:.0} MB of CSV)", files.display(), bytes as f64 / 1e6);
@@ -108,7 +113,8 @@ fn main() {
     println!("ratio engine / hand-written: {:.2}", engine.as_secs_f64() / hand.as_secs_f64());
     println!("appraisal of every cell (results, scorecards, diagnosis texts): median {:.3?}", median(&appraisal_times));
 
-    let report_data = generated(root, size.report_accounts);
+    let report_name = format!("wechat-{}x365", size.report_accounts);
+    let report_data = generated(root, &report_name, size.report_accounts, wechat_data::write_exports);
     let ruleset = project::open(&ruleset_path, Some(&report_data)).expect("the example ruleset opens");
     let out = root.join("target/bench-data/reports");
     let report_times = time(runs, || {
@@ -139,17 +145,9 @@ fn main() {
 /// ruleset have no files, which `kpi run` warns about.
 fn large(accounts: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = root.join(format!("target/bench-data/wechat-large-{accounts}x365"));
+    let name = format!("wechat-large-{accounts}x365");
+    let data = generated(root, &name, accounts, wechat_data::write_users_and_articles);
     let files = data.join("data");
-    if !files.join("articles.csv").exists() {
-        let started = Instant::now();
-        let mut random = wechat_data::Random::new(7);
-        let mut portfolio: Vec<_> = (0..accounts).map(|i| wechat_data::Account::random(i, &mut random)).collect();
-        let start = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
-        let end = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
-        wechat_data::write_users_and_articles(&files, &mut portfolio, start, end, 7).expect("write the data");
-        eprintln!("generated {accounts} accounts × 365 days in {:.1?}", started.elapsed());
-    }
     let bytes: u64 = std::fs::read_dir(&files).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
     let rows = accounts * 365 * 2;
     println!("data: {} ({rows} rows, {:.0} MB of CSV)", files.display(), bytes as f64 / 1e6);

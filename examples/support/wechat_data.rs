@@ -63,6 +63,26 @@ pub struct Account {
     pub missing_month: Option<(i32, u32)>,
 }
 
+/// An account's followers on one day.
+struct Growth {
+    season: f64,
+    new_follows: u64,
+    unfollows: u64,
+    followers: u64,
+}
+
+impl Account {
+    /// The day's new and lost followers, and the followers they leave.
+    fn grow(&mut self, day: NaiveDate, random: &mut Random) -> Growth {
+        // A slow seasonal swing, so months differ.
+        let season = 1.0 + 0.25 * ((day.ordinal() as f64) / 58.0).sin();
+        let new_follows = random.count(self.followers * self.daily_new * season);
+        let unfollows = random.count(self.followers * self.daily_churn / season.sqrt());
+        self.followers += new_follows as f64 - unfollows as f64;
+        Growth { season, new_follows, unfollows, followers: self.followers.round() as u64 }
+    }
+}
+
 const KINDS: [&str; 3] = ["品牌曝光", "销售转化", "用户运营"];
 const OWNERS: [&str; 6] = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊"];
 
@@ -221,12 +241,7 @@ pub fn write_exports(
         let mut day = start;
         while day <= end {
             let missing = account.missing_month == Some((day.year(), day.month()));
-            // A slow seasonal swing, so months differ.
-            let season = 1.0 + 0.25 * ((day.ordinal() as f64) / 58.0).sin();
-            let new_follows = random.count(account.followers * account.daily_new * season);
-            let unfollows = random.count(account.followers * account.daily_churn / season.sqrt());
-            account.followers += new_follows as f64 - unfollows as f64;
-            let followers = account.followers.round() as u64;
+            let Growth { season, new_follows, unfollows, followers } = account.grow(day, &mut random);
             if !missing {
                 let users = users_by_year.entry(day.year()).or_insert_with(|| {
                     Csv::new("users", "时间,公众号,新关注人数,取消关注人数,净增关注人数,累积关注人数")
@@ -360,11 +375,7 @@ pub fn write_users_and_articles(
     for account in accounts.iter_mut() {
         let mut day = start;
         while day <= end {
-            let season = 1.0 + 0.25 * ((day.ordinal() as f64) / 58.0).sin();
-            let new_follows = random.count(account.followers * account.daily_new * season);
-            let unfollows = random.count(account.followers * account.daily_churn / season.sqrt());
-            account.followers += new_follows as f64 - unfollows as f64;
-            let followers = account.followers.round() as u64;
+            let Growth { season, new_follows, unfollows, followers } = account.grow(day, &mut random);
             let net = new_follows as i64 - unfollows as i64;
             writeln!(users, "{day},{},{new_follows},{unfollows},{net},{followers}", account.name)?;
             let f = followers as f64;

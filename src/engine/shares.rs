@@ -1,6 +1,7 @@
 //! Sources larger than memory, read in turns: each turn reads the rows of one share of the
-//! entities (every file read, a block at a time, the other shares' rows dropped as they are
-//! parsed) and aggregates them per entity and period. An entity's rows all fall in one share,
+//! entities and aggregates them per entity and period (the first turn reads every file a block
+//! at a time and sets the other shares' rows aside on disk, files/spill.rs, for the turns after
+//! it). An entity's rows all fall in one share,
 //! so every aggregation of a cell — a distinct count, a median, the first row by date, the
 //! rows written twice — is the one a whole read gives; what comes after the aggregation (the
 //! grid, period and cross-entity functions) runs once, on all the shares' cells.
