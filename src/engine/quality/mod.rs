@@ -39,7 +39,7 @@ const DAILY_ROWS: f64 = 1.1;
 /// failing each check.
 pub fn aggregations(columns: &[ColumnUse], counts: &[String], checks: &[Ir], over_rows: &Context) -> Vec<Expr> {
     let read = std::iter::once(RowColumn::Date.col()).chain(columns.iter().map(|c| RowColumn::Source(&c.name).col()));
-    let alike = len() - as_struct(read.collect()).n_unique();
+    let alike = len() - row_hash(read.collect()).n_unique();
     let mut found = vec![
         RowColumn::Date.col().n_unique().alias(QualityColumn::Days.name()),
         alike.cast(DataType::UInt32).alias(QualityColumn::Repeated.name()),
@@ -53,6 +53,49 @@ pub fn aggregations(columns: &[ColumnUse], counts: &[String], checks: &[Ir], ove
         found.push(failing(check, over_rows).cast(DataType::UInt32).sum().alias(QualityColumn::Failed(index).name()));
     }
     found
+}
+
+/// A hash of each row of `columns`, to count the rows alike: rows alike hash alike, and rows
+/// that differ but hash alike only send the source to [`exact_repeats`], which compares every
+/// column. A distinct count of hashes is cheaper than one of whole rows, which was 15% of a
+/// 100-million-row run.
+fn row_hash(columns: Vec<Expr>) -> Expr {
+    let hashed = |column: Column| {
+        let rows = column.struct_()?;
+        let mut hashes = vec![0u64; rows.len()];
+        for field in rows.fields_as_series() {
+            match field.dtype() {
+                DataType::String => mix(&mut hashes, field.str()?.iter().map(|text| text.map(text_hash))),
+                _ => {
+                    let numbers = field.to_physical_repr().cast(&DataType::Float64)?;
+                    mix(&mut hashes, numbers.f64()?.iter().map(|number| number.map(f64::to_bits)));
+                }
+            }
+        }
+        Ok(UInt64Chunked::from_vec(column.name().clone(), hashes).into_column())
+    };
+    as_struct(columns).map(hashed, |_, field| Ok(Field::new(field.name().clone(), DataType::UInt64)))
+}
+
+/// Each row's hash, with the next value of the row (no data is a value of its own).
+fn mix(hashes: &mut [u64], values: impl Iterator<Item = Option<u64>>) {
+    for (hash, value) in hashes.iter_mut().zip(values) {
+        *hash = combine(combine(*hash, value.is_some() as u64), value.unwrap_or_default());
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    let words = text.as_bytes().chunks(8).map(|chunk| {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        u64::from_le_bytes(word)
+    });
+    words.fold(text.len() as u64, combine)
+}
+
+/// One step of FxHash: fast, and good enough where a collision costs only time.
+fn combine(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
 }
 
 /// Whether a row fails a check: the check is false (a check without data does not fail).
@@ -436,4 +479,27 @@ fn read_failing_lines(quality: &SourceQuality, counted: &[String]) -> Result<Lin
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows alike hash alike; a row that differs in a date, a number, a text, or in having no
+    /// data, hashes apart from it.
+    #[test]
+    fn rows_alike_hash_alike_and_others_apart() {
+        let dates = [Some(20_000), Some(20_000), Some(20_001), Some(20_000), Some(20_000), Some(20_000)];
+        let numbers = [Some(1.5), Some(1.5), Some(1.5), Some(2.5), Some(1.5), None];
+        let texts = [Some("晨光"), Some("晨光"), Some("晨光"), Some("晨光"), Some("晨光咖啡"), Some("晨光")];
+        let frame = df!("d" => dates, "n" => numbers, "t" => texts).unwrap();
+        let frame = frame.lazy().with_column(col("d").cast(DataType::Date));
+        let hashed = frame.select([row_hash(vec![col("d"), col("n"), col("t")]).alias("h")]).collect().unwrap();
+        let hashes: Vec<u64> = hashed.column("h").unwrap().u64().unwrap().into_no_null_iter().collect();
+        assert_eq!(hashes[0], hashes[1]);
+        for other in &hashes[2..] {
+            assert_ne!(hashes[0], *other);
+        }
+        assert_eq!(hashes[2..].iter().collect::<std::collections::HashSet<_>>().len(), 4);
+    }
 }
