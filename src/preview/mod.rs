@@ -46,9 +46,10 @@ impl Preview {
             let kind = ErrorKind::PortUnavailable { port: settings.port, message: e.to_string() };
             Error::new(kind).help("choose another with `--port N`, or `--port 0` for any free one")
         })?;
+        let seen = watch::fingerprint(&watch::watched(&settings));
         let site = Arc::new(Mutex::new(Site::build(&settings)?));
         let watched = Arc::clone(&site);
-        std::thread::spawn(move || watch::rebuild_on_change(&settings, &watched, POLL));
+        std::thread::spawn(move || watch::rebuild_on_change(&settings, &watched, seen, POLL));
         Ok(Preview { listener, site })
     }
 

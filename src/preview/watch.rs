@@ -14,10 +14,12 @@ use super::site::Site;
 /// The most files looked at: past it, a change among the rest is not seen.
 const MAX_FILES: usize = 50_000;
 
-/// Rebuilds `site` whenever a watched file changes, for as long as the process runs.
-pub fn rebuild_on_change(settings: &Settings, site: &Mutex<Site>, every: Duration) {
+/// Rebuilds `site` whenever a watched file changes from how `seen` (taken before the site was
+/// built) found them, for as long as the process runs: a file written while the first build ran,
+/// or before this thread got to look, is a change too.
+pub fn rebuild_on_change(settings: &Settings, site: &Mutex<Site>, seen: u64, every: Duration) {
     let folders = watched(settings);
-    let mut last = fingerprint(&folders);
+    let mut last = seen;
     loop {
         std::thread::sleep(every);
         let now = fingerprint(&folders);
@@ -28,7 +30,7 @@ pub fn rebuild_on_change(settings: &Settings, site: &Mutex<Site>, every: Duratio
     }
 }
 
-fn watched(settings: &Settings) -> Vec<PathBuf> {
+pub fn watched(settings: &Settings) -> Vec<PathBuf> {
     let home = settings.ruleset.parent().map(Path::to_path_buf).unwrap_or_default();
     let home = if home.as_os_str().is_empty() { PathBuf::from(".") } else { home };
     [Some(home), settings.data.clone(), settings.templates.clone()].into_iter().flatten().collect()
