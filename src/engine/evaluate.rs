@@ -7,14 +7,13 @@ use indexmap::IndexMap;
 use polars::prelude::*;
 
 use super::aggregates::Aggregates;
-use super::bug::Bug;
 use super::evaluation::{Evaluation, FileRead, Found};
 use super::files::Spills;
 use super::grid::{self, Inputs};
 use super::layers::{self, Computed, Layer};
 use super::probes::Probes;
 use super::quality::{self, SourceQuality};
-use super::shares::Share;
+use super::shares::{self, Share};
 use super::sources::SourceRef;
 use super::{attributes, failure, files, formulas, scorecards, scoring, targets};
 use crate::compile::{self, Context, GridColumn};
@@ -86,7 +85,7 @@ fn read_inputs<'a>(
         }
         warnings.extend(source.ambiguous_entity());
         match aggregates.plan(&source, ruleset.model.grain.period) {
-            Ok(plan) => sources.push((source, plan.differences)),
+            Ok(plan) => sources.push((source, plan)),
             Err(found) => errors.extend(found.into_vec()),
         }
     }
@@ -97,27 +96,29 @@ fn read_inputs<'a>(
     Errors::check(errors, ())?;
     let mut stacked: Vec<Option<DataFrame>> = vec![None; sources.len()];
     for share in Share::all(turns) {
+        // The first turn's plans are those made above; the later turns' read their own share.
         let mut plans = Vec::new();
-        for (source, _) in &sources {
-            let source = SourceRef { share, ..*source };
-            plans.push((source, aggregates.plan(&source, ruleset.model.grain.period)?.grouped));
+        for (source, plan) in &sources {
+            let plan = match share.index {
+                0 => plan.grouped.clone(),
+                _ => aggregates.plan(&SourceRef { share, ..*source }, ruleset.model.grain.period)?.grouped,
+            };
+            plans.push((SourceRef { share, ..*source }, plan));
         }
         let collected = collect_sources(plans, aggregates)?.into_iter();
         give_back_freed_memory();
         for (((read, frame), (source, _)), stacked) in collected.zip(&mut sources).zip(&mut stacked) {
             // A source read again as text in one turn is read so when its rows are read again.
             source.as_text |= read.as_text;
-            match stacked {
-                None => *stacked = Some(frame),
-                Some(stacked) => _ = stacked.vstack_mut_owned(frame).or_bug()?,
-            }
+            shares::stack(stacked, frame)?;
         }
     }
     let mut aggregated = Vec::new();
     let mut qualities = Vec::new();
-    for ((source, differences), frame) in sources.into_iter().zip(stacked) {
+    for ((source, plan), frame) in sources.into_iter().zip(stacked) {
         let frame = frame.expect("every source is read in every turn");
-        let (frame, quality) = quality::split(source, frame, differences, aggregates.columns_of(source.name))?;
+        let columns = aggregates.columns_of(source.name);
+        let (frame, quality) = quality::split(source, frame, plan.differences, columns)?;
         aggregated.push((source.name, frame));
         qualities.push(quality);
     }

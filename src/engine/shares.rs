@@ -66,17 +66,20 @@ fn name_hash(name: &str) -> u64 {
 
 /// `plan` of each of `of` shares, collected in turn, the frames stacked.
 pub fn collect_in_turns(of: u32, plan: impl Fn(Share) -> Result<LazyFrame, Errors>) -> Result<DataFrame, Errors> {
-    let mut stacked: Option<DataFrame> = None;
+    let mut stacked = None;
     for share in Share::all(of) {
-        let frame = plan(share)?.collect().or_bug()?;
-        match &mut stacked {
-            None => stacked = Some(frame),
-            Some(stacked) => {
-                stacked.vstack_mut_owned(frame).or_bug()?;
-            }
-        }
+        stack(&mut stacked, plan(share)?.collect().or_bug()?)?;
     }
     Ok(stacked.expect("at least one share"))
+}
+
+/// A turn's frame under those of the turns before it.
+pub fn stack(stacked: &mut Option<DataFrame>, frame: DataFrame) -> Result<(), Errors> {
+    match stacked {
+        None => *stacked = Some(frame),
+        Some(stacked) => _ = stacked.vstack_mut_owned(frame).or_bug()?,
+    }
+    Ok(())
 }
 
 #[cfg(test)]
