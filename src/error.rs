@@ -162,6 +162,8 @@ kinds! {
     E530 TextFailed { diagnosis: String, entity: String, period: String, message: String },
     E531 UnknownEntity { entity: String },
     E532 PeriodOutsideData { period: String, first: String, last: String },
+    E533 TableNeedsEngine { source_name: String, table: String },
+    E534 FilesOnEngine { source_name: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -241,6 +243,12 @@ impl fmt::Display for ErrorKind {
             ToolFailed { tool, message } => write!(f, "{tool} failed: {message}"),
             MissingLabel { what, name, language } => write!(f, "{what} `{name}` has no label in {language}"),
             NoFiles { pattern } => write!(f, "no file matches `{pattern}`"),
+            FilesOnEngine { source_name } => {
+                write!(f, "source `{source_name}` reads files, which an engine cannot: it reads tables")
+            }
+            TableNeedsEngine { source_name, table } => {
+                write!(f, "source `{source_name}` is the warehouse table `{table}`, which only an engine reads")
+            }
             TooManyFiles { pattern, limit } => {
                 write!(f, "`{pattern}` looks through more than {limit} files and folders")
             }

@@ -34,6 +34,7 @@ pub mod report;
 pub mod review;
 pub mod ruleset;
 pub mod scaffold;
+pub mod sql;
 pub mod suite;
 
 pub use error::{Error, ErrorCode, ErrorKind, Errors, Result};

@@ -13,6 +13,7 @@ use kpi::output::Format;
 use kpi::report::ReportFormat;
 use kpi::review::DiffFormat;
 use kpi::ruleset::model::{Audience, Severity};
+use kpi::sql::Dialect;
 
 #[derive(Debug, Parser)]
 #[command(name = "kpi", version, about = "Declarative KPI appraisal: YAML rulesets in, appraisal reports out")]
@@ -81,8 +82,22 @@ pub enum Command {
     Show(ShowArgs),
     /// Run ruleset test files (`*.test.yaml`): files as given, folders searched for them.
     Test(TestArgs),
+    /// Print the SQL that computes the ruleset's results where the data lives: a view of the
+    /// grid, then the results, scorecards and diagnoses read from it.
+    Sql(SqlArgs),
     /// Print the JSON Schema of the ruleset format.
     Schema,
+}
+
+#[derive(Debug, FlagGroup)]
+pub struct SqlArgs {
+    /// The ruleset file; its sources are warehouse tables (`table:`).
+    pub ruleset: PathBuf,
+    /// The engine's SQL.
+    #[arg(long, value_parser = choice::<Dialect>())]
+    pub dialect: Dialect,
+    #[command(flatten)]
+    pub period: PeriodFlag,
 }
 
 #[derive(Debug, FlagGroup)]
@@ -91,10 +106,21 @@ pub struct CheckArgs {
     pub input: Input,
 }
 
+/// Where the evaluation runs.
+#[derive(Debug, FlagGroup)]
+pub struct EngineFlag {
+    /// Evaluate where the data lives, on the engine that holds the sources' tables:
+    /// `duckdb:FILE` (docs/engines.md). The results are those of the built-in engine.
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<String>,
+}
+
 #[derive(Debug, FlagGroup)]
 pub struct RunArgs {
     #[command(flatten)]
     pub input: Input,
+    #[command(flatten)]
+    pub engine: EngineFlag,
     #[command(flatten)]
     pub period: PeriodFlag,
     /// Only this entity.

@@ -7,6 +7,7 @@ use kpi::output::Format;
 use kpi::report::ReportFormat;
 use kpi::review::DiffFormat;
 use kpi::ruleset::model::{Audience, Severity};
+use kpi::sql::Dialect;
 
 /// A value a flag can take, by name.
 pub trait Choice: Copy + Send + Sync + 'static {
@@ -101,5 +102,13 @@ impl Choice for Severity {
 
     fn name(self) -> &'static str {
         Severity::name(self)
+    }
+}
+
+impl Choice for Dialect {
+    const OFFERED: &'static [Dialect] = &Dialect::ALL;
+
+    fn name(self) -> &'static str {
+        Dialect::name(self)
     }
 }

@@ -24,6 +24,7 @@ pub fn execute(args: Args) -> Result<u8, Errors> {
         Command::Diff(args) => diff::Config::new(args)?.run(),
         Command::Show(args) => show::Config::new(args)?.run(),
         Command::Test(args) => test::Config::new(args)?.run(),
+        Command::Sql(args) => sql::Config::new(args)?.run(),
         Command::Schema => schema::run(),
     }
 }

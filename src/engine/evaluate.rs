@@ -17,9 +17,10 @@ use super::shares::{self, Share};
 use super::sources::SourceRef;
 use super::{attributes, failure, files, formulas, scorecards, scoring, targets};
 use crate::compile::{self, Context, GridColumn};
-use crate::error::{Error, Errors, Result};
+use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::Source;
+use crate::ruleset::yaml::PathStep::Key;
 use std::sync::Arc;
 
 pub fn evaluate(ruleset: &CheckedRuleset) -> Result<Evaluation> {
@@ -43,6 +44,7 @@ pub enum Turns {
 /// As [`evaluate_with`], the sources of rows read in `turns`: the result is the same for any
 /// number of turns.
 pub fn evaluate_in_turns(ruleset: &CheckedRuleset, probes: Probes, turns: Turns) -> Result<Evaluation> {
+    files_only(ruleset)?;
     let aggregates = Aggregates::of(ruleset);
     let mut warnings = Vec::new();
     let turns = match turns {
@@ -62,6 +64,19 @@ pub fn evaluate_in_turns(ruleset: &CheckedRuleset, probes: Probes, turns: Turns)
     let frame = layers::apply(grid.clone(), &layers).collect().map_err(|e| failure::computing(&grid, &layers, e))?;
     let found = Found { warnings, quality, files: files_read(ruleset) };
     Ok(Evaluation::new(ruleset, frame, entities, periods, found, probes)?)
+}
+
+/// The engine here reads files: a source that is a warehouse table is read where it lives.
+fn files_only(ruleset: &CheckedRuleset) -> Result<()> {
+    let tables = ruleset.model.sources.iter().filter_map(|(name, source)| Some((name, source.table.as_ref()?)));
+    let errors = tables.map(|(name, table)| {
+        let kind = ErrorKind::TableNeedsEngine { source_name: name.clone(), table: table.clone() };
+        let help = "run it with `--engine duckdb:FILE`, `--engine postgres://…` or `--engine spark://…`";
+        Error::new(kind)
+            .help(help)
+            .at_opt(ruleset.tree.at(&[Key("sources"), Key(name), Key("table")]).map(|n| n.location.clone()))
+    });
+    Errors::check(errors.collect(), ())
 }
 
 /// Every source of rows aggregated per entity and period, the attribute table, and what the

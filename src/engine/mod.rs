@@ -28,6 +28,7 @@ pub mod sniff;
 pub mod sources;
 mod targets;
 pub mod values;
+pub mod warehouse;
 
 pub use evaluate::{Turns, evaluate, evaluate_in_turns, evaluate_with};
 pub use evaluation::Evaluation;

@@ -31,6 +31,8 @@ pub struct CheckedRuleset {
     pub diagnoses: Vec<CheckedDiagnosis>,
     /// Each source's `checks`, conditions on each of its rows, in the order written.
     pub checks: IndexMap<String, Vec<Formula>>,
+    /// Each table source's `where`: the condition its rows are read under.
+    pub filters: IndexMap<String, Formula>,
     /// The condition that marks competitors, on entity attributes.
     pub competitors: Option<Formula>,
 }

@@ -262,6 +262,14 @@ pub struct Source {
     /// written when `parts` gives the files.
     #[serde(default)]
     pub path: String,
+    /// A table of a warehouse instead of files (`analytics.wechat_users`: a schema and a table,
+    /// each a name of its own, never SQL text), read where the data lives with `--engine`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Which rows of the `table` to read, a condition over its columns in the formula language
+    /// (`region == "north"`): one partition of a shared table.
+    #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
     /// The same rows from several exports that write them differently — one platform's layout
     /// each: every part has its own `path` and whatever else differs (`date`, `columns`, `sheet`,
     /// `header_row`, …); the rest is the source's. A column a part's export lacks is mapped to

@@ -37,6 +37,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
     let grades = validator.grades();
     let diagnoses = validator.diagnoses();
     let checks = validator.checks();
+    let filters = validator.filters();
     let competitors = validator.model.competitors.as_ref().and_then(|_| {
         let place = Place { what: "`competitors`", grid: false, ..Place::GRID };
         validator.formula(&[Key("competitors")], place, Type::Boolean, "`competitors`")
@@ -65,6 +66,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
         grades,
         diagnoses,
         checks,
+        filters,
         competitors,
     };
     Errors::check(super::uses::check_rollups(&checked), checked)
@@ -183,6 +185,10 @@ impl<'a> Validator<'a> {
                 Error::new(ErrorKind::InvalidSource { source_name: name.clone(), message: message.to_string() })
             };
             let source_path = [Key("sources"), Key(name.as_str())];
+            if let Some(table) = &source.table {
+                self.table_source(name, source, table);
+                continue;
+            }
             match (source.path.is_empty(), source.parts.is_empty()) {
                 (true, true) => {
                     let error = Error::new(ErrorKind::MissingKey { key: "path".into() })
@@ -207,6 +213,65 @@ impl<'a> Validator<'a> {
             }
             self.column_labels(name, source);
         }
+    }
+
+    /// A warehouse table: named by a schema and a table (or a table alone), each a plain name,
+    /// and not also by files.
+    fn table_source(&mut self, name: &str, source: &Source, table: &str) {
+        let invalid = |message: &str| {
+            Error::new(ErrorKind::InvalidSource { source_name: name.to_string(), message: message.to_string() })
+        };
+        let place = [Key("sources"), Key(name)];
+        if !source.path.is_empty() || !source.parts.is_empty() {
+            let key = if source.path.is_empty() { "parts" } else { "path" };
+            let error = invalid("`table` and files both say where the rows are")
+                .help("keep one: `table` for rows in a warehouse (read with --engine), `path` for files");
+            self.error(error.at(self.key_location(&place, key)));
+        }
+        let parts: Vec<&str> = table.split('.').collect();
+        if parts.len() > 3 || parts.iter().any(|part| part.trim().is_empty()) {
+            let error = invalid("`table` names a table as `table`, `schema.table` or `catalog.schema.table`")
+                .help("each part is a name, as the warehouse spells it: `analytics.wechat_users`");
+            self.error(error.at(self.location(&[Key("sources"), Key(name), Key("table")])));
+        }
+        if source.entity.is_none()
+            && source.entity_value.is_none()
+            && self.model.source_role(name) != SourceRole::Targets
+        {
+            let error = invalid("which entity do the rows belong to?")
+                .help("add `entity: COLUMN` (the column naming the entity) or `entity_value: NAME`");
+            self.error(error.at(self.key_location(&[Key("sources")], name)));
+        }
+        if source.entity.is_some() && source.entity_value.is_some() {
+            let error = invalid("`entity` and `entity_value` cannot both be set")
+                .help("use `entity` for a column naming the entity, `entity_value` when the whole table is one entity");
+            self.error(error.at(self.key_location(&place, "entity_value")));
+        }
+        self.column_labels(name, source);
+    }
+
+    /// Each table source's `where`: the condition its rows are read under.
+    fn filters(&mut self) -> IndexMap<String, Formula> {
+        let mut filters = IndexMap::new();
+        for (name, source) in &self.model.sources {
+            if source.filter.is_none() {
+                continue;
+            }
+            let place = [Key("sources"), Key(name), Key("where")];
+            if source.table.is_none() {
+                let kind = ErrorKind::InvalidSource {
+                    source_name: name.clone(),
+                    message: "`where` chooses the rows of a warehouse `table`".to_string(),
+                };
+                let help = "a source of files reads every row; a measure's `where =` filters what it aggregates";
+                self.error(Error::new(kind).help(help).at(self.key_location(&[Key("sources"), Key(name)], "where")));
+                continue;
+            }
+            if let Some(formula) = self.formula(&place, Place::rows(name), Type::Boolean, "a condition") {
+                filters.insert(name.clone(), formula);
+            }
+        }
+        filters
     }
 
     /// Every column a source labels is one of its columns.

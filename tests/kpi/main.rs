@@ -8,6 +8,7 @@ mod diagnostics;
 mod diff;
 mod documents;
 mod engine_semantics;
+mod engines;
 mod error_messages;
 mod example;
 mod extends;

@@ -10,4 +10,5 @@ pub mod report;
 pub mod run;
 pub mod schema;
 pub mod show;
+pub mod sql;
 pub mod test;

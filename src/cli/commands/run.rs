@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use kpi::appraise::{self, Rollup, Selection};
+use kpi::engine::warehouse::Warehouse;
 use kpi::locale::Locale;
 use kpi::output::{self, Format};
 use kpi::ruleset::CheckedRuleset;
@@ -18,6 +19,8 @@ const DIAGNOSIS_FIRED: u8 = 1;
 
 pub struct Config {
     ruleset: CheckedRuleset,
+    /// The engine `--engine` names, if any.
+    warehouse: Option<Warehouse>,
     selection: Selection,
     locale: Locale,
     format: Format,
@@ -30,7 +33,8 @@ pub struct Config {
 
 impl Config {
     pub fn new(args: RunArgs) -> Result<Config, Errors> {
-        let RunArgs { input, period, entity, format, output, language, by, wide, fail_on } = args;
+        let RunArgs { input, engine, period, entity, format, output, language, by, wide, fail_on } = args;
+        let warehouse = engine.engine.map(|engine| Warehouse::parse(&engine)).transpose()?;
         if format.needs_file() && output.is_none() {
             return Err(Error::new(ErrorKind::NeedsOutputFile { format: format.name() }).into());
         }
@@ -38,11 +42,14 @@ impl Config {
         let selection = selection(&ruleset, period.period, entity)?;
         let locale = locale(&ruleset, &language);
         let rollups = rollups(&ruleset, &by)?;
-        Ok(Config { ruleset, selection, locale, format, output, wide, fail_on, rollups })
+        Ok(Config { ruleset, warehouse, selection, locale, format, output, wide, fail_on, rollups })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
-        let evaluation = engine::evaluate(&self.ruleset)?;
+        let evaluation = match &self.warehouse {
+            Some(warehouse) => engine::warehouse::evaluate_on(&self.ruleset, warehouse)?,
+            None => engine::evaluate(&self.ruleset)?,
+        };
         warn(&evaluation.warnings);
         // CSV and Parquet hold the KPI rows alone, made a part at a time; unless `--fail-on`
         // lists the diagnoses that fired, whatever the format.

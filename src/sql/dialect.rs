@@ -1,0 +1,231 @@
+//! What differs between the engines a query runs on: how a name is quoted and a text escaped,
+//! division, percentiles, first and last by date, periods and their labels, rounding. Each
+//! difference is one `match` here, an arm per dialect; the rest of the query is the same text
+//! on every engine.
+
+use crate::ruleset::model::PeriodGrain;
+
+/// An SQL engine's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    DuckDb,
+    Postgres,
+    Spark,
+}
+
+impl Dialect {
+    pub const ALL: [Dialect; 3] = [Dialect::DuckDb, Dialect::Postgres, Dialect::Spark];
+
+    /// The name `--dialect` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::DuckDb => "duckdb",
+            Dialect::Postgres => "postgres",
+            Dialect::Spark => "spark",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Dialect> {
+        Dialect::ALL.into_iter().find(|dialect| dialect.name() == name)
+    }
+
+    /// A name of the ruleset (a table, a column, a name the query gives) as a quoted
+    /// identifier: whatever it holds, it stays one name.
+    pub fn name_of(self, name: &str) -> String {
+        match self {
+            Dialect::DuckDb | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
+        }
+    }
+
+    /// A text value as a literal. PostgreSQL's `E'…'` reads backslashes the same way whatever
+    /// the server's `standard_conforming_strings`; Spark reads backslash escapes in every
+    /// literal.
+    pub fn text(self, value: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("'{}'", value.replace('\'', "''")),
+            Dialect::Postgres => format!("E'{}'", value.replace('\\', "\\\\").replace('\'', "''")),
+            Dialect::Spark => format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'")),
+        }
+    }
+
+    /// A number as a literal of the floating-point type, written so it reads back exactly.
+    pub fn number(self, value: f64) -> String {
+        format!("CAST({value:?} AS {})", self.double())
+    }
+
+    /// A date as a literal.
+    pub fn date(self, date: chrono::NaiveDate) -> String {
+        format!("DATE '{}'", date.format("%Y-%m-%d"))
+    }
+
+    /// The 64-bit floating-point type every number is computed in, as polars computes in f64.
+    pub fn double(self) -> &'static str {
+        match self {
+            Dialect::DuckDb | Dialect::Spark => "DOUBLE",
+            Dialect::Postgres => "DOUBLE PRECISION",
+        }
+    }
+
+    /// The type of text.
+    pub fn string(self) -> &'static str {
+        match self {
+            Dialect::DuckDb => "VARCHAR",
+            Dialect::Postgres => "TEXT",
+            Dialect::Spark => "STRING",
+        }
+    }
+
+    /// `value` where it is a finite number, else null: an overflow or `NaN` is no data.
+    pub fn finite(self, value: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("CASE WHEN isfinite({value}) THEN {value} END"),
+            Dialect::Postgres => format!(
+                "CASE WHEN {value} NOT IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8) THEN {value} END"
+            ),
+            Dialect::Spark => {
+                format!("CASE WHEN NOT isnan({value}) AND abs({value}) < double('Infinity') THEN {value} END")
+            }
+        }
+    }
+
+    /// The first (or, with `last`, the last) non-null `value` of the rows where `keep` holds,
+    /// in the order of `date`, ties in the order of `line`.
+    pub fn first(self, value: &str, keep: Option<&str>, (date, line): (&str, &str), last: bool) -> String {
+        let keep = keep.map_or_else(String::new, |keep| format!(" AND {keep}"));
+        let filter = format!("FILTER (WHERE {value} IS NOT NULL{keep})");
+        let order = if last { "DESC" } else { "ASC" };
+        match self {
+            Dialect::DuckDb => format!("first({value} ORDER BY {date} {order}, {line} {order}) {filter}"),
+            Dialect::Postgres => format!("(array_agg({value} ORDER BY {date} {order}, {line} {order}) {filter})[1]"),
+            Dialect::Spark => {
+                let by = if last { "max_by" } else { "min_by" };
+                format!("{by}({value}, struct({date}, {line})) {filter}")
+            }
+        }
+    }
+
+    /// The `q` quantile of `value` over the rows `filter` (a `FILTER` clause, or nothing)
+    /// keeps, interpolated linearly (Excel's PERCENTILE.INC).
+    pub fn quantile(self, value: &str, q: &str, filter: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("quantile_cont({value}, {q}){filter}"),
+            Dialect::Postgres => format!("percentile_cont({q}) WITHIN GROUP (ORDER BY {value}){filter}"),
+            Dialect::Spark => format!("percentile({value}, {q}){filter}"),
+        }
+    }
+
+    /// `value` rounded half away from zero to `digits` decimals, on the number as written in
+    /// decimal (Excel's ROUND): 2.675 is 2.68, though it is stored as 2.67499999….
+    pub fn round(self, value: &str, digits: i64) -> String {
+        match self {
+            // DuckDB rounds a double by scaling it in binary; a decimal rounds as written.
+            Dialect::DuckDb => {
+                format!("CAST(round(CAST(CAST({value} AS VARCHAR) AS DECIMAL(38, 18)), {digits}) AS DOUBLE)")
+            }
+            Dialect::Postgres => format!("CAST(round(CAST({value} AS NUMERIC), {digits}) AS DOUBLE PRECISION)"),
+            // Spark rounds a double as its decimal text, half up.
+            Dialect::Spark => format!("round({value}, {digits})"),
+        }
+    }
+
+    /// The first day of the period `date` falls in.
+    pub fn period_start(self, grain: PeriodGrain, date: &str) -> String {
+        let unit = match grain {
+            PeriodGrain::Day => return format!("CAST({date} AS DATE)"),
+            PeriodGrain::Week => "week",
+            PeriodGrain::Month => "month",
+            PeriodGrain::Quarter => "quarter",
+            PeriodGrain::Year => "year",
+        };
+        format!("CAST(date_trunc('{unit}', {date}) AS DATE)")
+    }
+
+    /// Every period start from `first` to `last` (columns of one row of `bounds`), as rows of
+    /// one column named `name`.
+    pub fn periods(self, grain: PeriodGrain, (first, last): (&str, &str), bounds: &str, name: &str) -> String {
+        let (count, unit) = match grain {
+            PeriodGrain::Day => (1, "day"),
+            PeriodGrain::Week => (7, "day"),
+            PeriodGrain::Month => (1, "month"),
+            PeriodGrain::Quarter => (3, "month"),
+            PeriodGrain::Year => (1, "year"),
+        };
+        match self {
+            Dialect::DuckDb => format!(
+                "SELECT CAST(unnest(generate_series(CAST({first} AS TIMESTAMP), CAST({last} AS TIMESTAMP), INTERVAL '{count} {unit}')) AS DATE) AS {name} FROM {bounds}"
+            ),
+            Dialect::Postgres => format!(
+                "SELECT CAST(generate_series(CAST({first} AS TIMESTAMP), CAST({last} AS TIMESTAMP), INTERVAL '{count} {unit}') AS DATE) AS {name} FROM {bounds}"
+            ),
+            Dialect::Spark => format!(
+                "SELECT explode(sequence({first}, {last}, INTERVAL {count} {})) AS {name} FROM {bounds}",
+                unit.to_uppercase()
+            ),
+        }
+    }
+
+    /// The year a period counts towards for `to_date`: for weeks, the ISO year (that of the
+    /// week's Thursday).
+    pub fn year(self, grain: PeriodGrain, start: &str) -> String {
+        let day = match (grain, self) {
+            (PeriodGrain::Week, Dialect::Spark) => format!("date_add({start}, 3)"),
+            (PeriodGrain::Week, _) => format!("CAST({start} + INTERVAL '3 day' AS DATE)"),
+            _ => start.to_string(),
+        };
+        format!("CAST(extract(year FROM {day}) AS INTEGER)")
+    }
+
+    /// A period's label, as the JSON contract writes it: `2026-10-08`, `2026-W05`, `2026-10`,
+    /// `2026-Q3`, `2026`.
+    pub fn label(self, grain: PeriodGrain, start: &str) -> String {
+        let text = |part: String| format!("CAST({part} AS {})", self.string());
+        let two = |part: String| format!("lpad({}, 2, '0')", text(part));
+        let year = text(format!("extract(year FROM {start})"));
+        let month = two(format!("extract(month FROM {start})"));
+        let join = |parts: &[String]| parts.join(" || ");
+        match grain {
+            PeriodGrain::Day => {
+                join(&[year, "'-'".into(), month, "'-'".into(), two(format!("extract(day FROM {start})"))])
+            }
+            PeriodGrain::Week => {
+                let week = match self {
+                    Dialect::Spark => format!("weekofyear({start})"),
+                    _ => format!("extract(week FROM {start})"),
+                };
+                join(&[text(self.year(grain, start)), "'-W'".into(), two(week)])
+            }
+            PeriodGrain::Month => join(&[year, "'-'".into(), month]),
+            PeriodGrain::Quarter => join(&[year, "'-Q'".into(), text(format!("extract(quarter FROM {start})"))]),
+            PeriodGrain::Year => year,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_stays_one_name_whatever_it_holds() {
+        let name = "a\"b`c; DROP TABLE x; --";
+        assert_eq!(Dialect::DuckDb.name_of(name), "\"a\"\"b`c; DROP TABLE x; --\"");
+        assert_eq!(Dialect::Postgres.name_of(name), "\"a\"\"b`c; DROP TABLE x; --\"");
+        assert_eq!(Dialect::Spark.name_of(name), "`a\"b``c; DROP TABLE x; --`");
+    }
+
+    #[test]
+    fn a_text_stays_one_literal_whatever_it_holds() {
+        let text = "it's \\' x";
+        assert_eq!(Dialect::DuckDb.text(text), "'it''s \\'' x'");
+        assert_eq!(Dialect::Postgres.text(text), "E'it''s \\\\'' x'");
+        assert_eq!(Dialect::Spark.text(text), "'it\\'s \\\\\\' x'");
+    }
+
+    #[test]
+    fn numbers_are_written_to_read_back_exactly() {
+        assert_eq!(Dialect::DuckDb.number(0.1), "CAST(0.1 AS DOUBLE)");
+        assert_eq!(Dialect::Postgres.number(1e300), "CAST(1e300 AS DOUBLE PRECISION)");
+        assert_eq!(Dialect::Spark.number(-2.5), "CAST(-2.5 AS DOUBLE)");
+    }
+}

@@ -1,0 +1,280 @@
+//! The first steps of the query: each table source's rows, aggregated per entity × period, and
+//! the grid of every entity × every period with the aggregates and attributes joined on.
+
+use super::dialect::Dialect;
+use super::formula::{self, Aggregations};
+use super::quoted;
+use crate::compile::{GridColumn, RowColumn};
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::functions::Family;
+use crate::expr::{Function, Ir, IrNode, Ref, Type};
+use crate::ruleset::CheckedRuleset;
+use crate::ruleset::model::{Source, SourceRole};
+use crate::ruleset::yaml::PathStep::Key;
+
+/// The steps that read the sources, and where their aggregations are on the grid.
+pub struct Read<'r> {
+    pub steps: Vec<(String, String)>,
+    pub aggregations: Aggregations<'r>,
+}
+
+pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read<'_>> {
+    let aggregations = Aggregations::of(every_formula(ruleset));
+    let mut steps = Vec::new();
+    let mut errors = Vec::new();
+    let mut cells = Vec::new();
+    let mut attributes = Vec::new();
+    for (name, source) in &ruleset.model.sources {
+        let Some(table) = &source.table else {
+            errors.push(reads_files(ruleset, name));
+            continue;
+        };
+        match ruleset.model.source_role(name) {
+            SourceRole::Rows => {
+                steps.push((format!("rows:{name}"), rows(ruleset, name, source, table, d)));
+                steps.push((format!("cells:{name}"), aggregated(name, &aggregations, d)));
+                cells.push(name.as_str());
+            }
+            SourceRole::Attributes => {
+                steps.push((format!("attributes:{name}"), attribute_table(ruleset, name, source, table, d)));
+                attributes.push(name.as_str());
+            }
+            SourceRole::Targets => errors.push(targets_table(ruleset, name)),
+        }
+    }
+    crate::error::Errors::check(errors, ())?;
+    let entity = quoted(d, GridColumn::Entity);
+    let period = quoted(d, GridColumn::Period);
+    let of = |step: String| d.name_of(&step);
+    let entities: Vec<String> = cells
+        .iter()
+        .map(|name| format!("cells:{name}"))
+        .chain(attributes.iter().map(|name| format!("attributes:{name}")))
+        .map(|step| format!("SELECT {entity} FROM {} WHERE {entity} IS NOT NULL", of(step)))
+        .collect();
+    steps.push(("entities".into(), entities.join("\n  UNION\n  ")));
+    let periods: Vec<String> =
+        cells.iter().map(|name| format!("SELECT {period} FROM {}", of(format!("cells:{name}")))).collect();
+    let (first, last) = (d.name_of(":first"), d.name_of(":last"));
+    steps.push((
+        "bounds".into(),
+        format!(
+            "SELECT min({period}) AS {first}, max({period}) AS {last}\n  FROM ({}) AS dated",
+            periods.join(" UNION ALL ")
+        ),
+    ));
+    let grain = ruleset.model.grain.period;
+    steps.push(("periods".into(), d.periods(grain, (&first, &last), &of("bounds".into()), &period)));
+    steps.push(("grid".into(), grid(ruleset, &cells, &attributes, &aggregations, d)));
+    Ok(Read { steps, aggregations })
+}
+
+/// Every formula of the ruleset, where an aggregation of source rows may be.
+fn every_formula(ruleset: &CheckedRuleset) -> impl Iterator<Item = &Ir> {
+    let measures = ruleset.measures.values();
+    let kpis = ruleset.kpis.values().flat_map(|kpi| kpi.formulas());
+    let diagnoses = ruleset.diagnoses.iter().map(|diagnosis| &diagnosis.when);
+    let scorecards = ruleset.scorecards.values().filter_map(|scorecard| scorecard.applies_to.as_ref());
+    let grades = ruleset.grades.iter().filter_map(|(_, grade)| grade.formula());
+    measures.chain(kpis).chain(diagnoses).chain(scorecards).chain(grades).map(|formula| &formula.ir)
+}
+
+/// A source's rows: its entity (trimmed, as the files' are), date, period, the row's place in
+/// the table (which orders `first` and `last` on one date), and its columns by their logical
+/// names; only those its `where` keeps.
+fn rows(ruleset: &CheckedRuleset, name: &str, source: &Source, table: &str, d: Dialect) -> String {
+    let date_header = source.date.as_deref().expect("a source of rows has a date");
+    let date = format!("CAST({} AS DATE)", d.name_of(date_header));
+    let mut selected = vec![
+        format!("{} AS {}", entity(source, d), d.name_of(&RowColumn::Entity.name())),
+        format!("{date} AS {}", d.name_of(&RowColumn::Date.name())),
+        format!("{} AS {}", d.period_start(ruleset.model.grain.period, &date), d.name_of(&RowColumn::Period.name())),
+        format!("row_number() OVER () AS {}", d.name_of(&RowColumn::Line.name())),
+    ];
+    for column in columns_read(ruleset, name, source) {
+        let header = source.columns.get(&column).unwrap_or(&column);
+        selected.push(format!("{} AS {}", d.name_of(header), d.name_of(&RowColumn::Source(&column).name())));
+    }
+    let filter = match ruleset.filters.get(name) {
+        Some(condition) => format!("\n  WHERE {}", formula::rows(&condition.ir, d)),
+        None => String::new(),
+    };
+    format!(
+        "SELECT * FROM (\n    SELECT {}\n    FROM {}\n  ) AS source{filter}",
+        selected.join(",\n      "),
+        table_name(table, d)
+    )
+}
+
+/// The entity of each row: its column's text, trimmed, or the one `entity_value` names.
+fn entity(source: &Source, d: Dialect) -> String {
+    match (&source.entity, &source.entity_value) {
+        (Some(column), _) => format!("trim(CAST({} AS {}))", d.name_of(column), d.string()),
+        (None, Some(value)) => d.text(value.trim()),
+        (None, None) => unreachable!("the ruleset check requires `entity` or `entity_value`"),
+    }
+}
+
+/// `schema.table` as quoted names, each part its own.
+fn table_name(table: &str, d: Dialect) -> String {
+    table.split('.').map(|part| d.name_of(part.trim())).collect::<Vec<_>>().join(".")
+}
+
+/// The source's columns its `columns` map, and those its formulas name by their header.
+fn columns_read(ruleset: &CheckedRuleset, name: &str, source: &Source) -> Vec<String> {
+    let mut columns: Vec<String> = source.columns.keys().cloned().collect();
+    let formulas = every_formula(ruleset).chain(ruleset.filters.get(name).map(|filter| &filter.ir));
+    for formula in formulas {
+        for reference in formula.refs() {
+            if let Ref::Column { source: of, column } = reference
+                && of == name
+                && !columns.contains(column)
+            {
+                columns.push(column.clone());
+            }
+        }
+    }
+    columns
+}
+
+/// One source's rows per entity × period: how many, their first and last dates, and the
+/// aggregations of the ruleset that read them.
+fn aggregated(name: &str, aggregations: &Aggregations, d: Dialect) -> String {
+    let (entity, period) = (d.name_of(&RowColumn::Entity.name()), d.name_of(&RowColumn::Period.name()));
+    let date = d.name_of(&RowColumn::Date.name());
+    let mut selected = vec![
+        entity.clone(),
+        period.clone(),
+        format!("CAST(count(*) AS {}) AS {}", d.double(), quoted(d, GridColumn::Rows(name))),
+        format!("min({date}) AS {}", quoted(d, GridColumn::FirstDate(name))),
+        format!("max({date}) AS {}", quoted(d, GridColumn::LastDate(name))),
+    ];
+    for (index, (_, (source, ir))) in aggregations.by_text.iter().enumerate() {
+        if *source == name {
+            selected.push(format!("{} AS {}", aggregate(ir, d), quoted(d, GridColumn::Aggregate(index))));
+        }
+    }
+    format!(
+        "SELECT {}\n  FROM {}\n  WHERE {entity} IS NOT NULL AND {date} IS NOT NULL\n  GROUP BY {entity}, {period}",
+        selected.join(",\n    "),
+        d.name_of(&format!("rows:{name}"))
+    )
+}
+
+/// An aggregation of one cell's rows, with its `where =` filter (a null condition keeps no
+/// row), as `compile::aggregate` computes it.
+fn aggregate(ir: &Ir, d: Dialect) -> String {
+    use Function::*;
+    let IrNode::Aggregate { function, args, .. } = &ir.node else { unreachable!("an aggregation") };
+    let x = formula::rows(args[0].as_ref().expect("a value to aggregate"), d);
+    let filter_at = if *function == Quantile { 2 } else { 1 };
+    let keep = args
+        .get(filter_at)
+        .and_then(Option::as_ref)
+        .map(|condition| format!("coalesce({}, FALSE)", formula::rows(condition, d)));
+    let filter = keep.as_ref().map_or_else(String::new, |keep| format!(" FILTER (WHERE {keep})"));
+    let (date, line) = (d.name_of(&RowColumn::Date.name()), d.name_of(&RowColumn::Line.name()));
+    let value = match function {
+        // Rows the filter keeps without a value are no data; no row kept is a sum of nothing.
+        Sum if keep.is_some() => format!("CASE WHEN count(*){filter} = 0 THEN 0 ELSE sum({x}){filter} END"),
+        Sum => format!("sum({x})"),
+        Mean => format!("avg({x}){filter}"),
+        Min => format!("min({x}){filter}"),
+        Max => format!("max({x}){filter}"),
+        Count => format!("count({x}){filter}"),
+        CountDistinct => format!("count(DISTINCT {x}){filter}"),
+        First => d.first(&x, keep.as_deref(), (&date, &line), false),
+        Last => d.first(&x, keep.as_deref(), (&date, &line), true),
+        Median => d.quantile(&x, &d.number(0.5), &filter),
+        Quantile => {
+            let q = formula::rows(args[1].as_ref().expect("a quantile"), d);
+            d.quantile(&x, &q, &filter)
+        }
+        _ => unreachable!("`{}` is not an aggregation", function.name()),
+    };
+    match ir.ty {
+        Type::Number => format!("CAST({value} AS {})", d.double()),
+        _ => value,
+    }
+}
+
+/// A table of attributes: one row per entity.
+fn attribute_table(ruleset: &CheckedRuleset, name: &str, source: &Source, table: &str, d: Dialect) -> String {
+    let mut selected = vec![format!("{} AS {}", entity(source, d), quoted(d, GridColumn::Entity))];
+    for (attribute, found) in ruleset.attributes.iter().filter(|(_, found)| found.source == name) {
+        selected.push(format!("{} AS {}", d.name_of(&found.header), quoted(d, GridColumn::Attribute(attribute))));
+    }
+    format!("SELECT {}\n  FROM {}", selected.join(",\n    "), table_name(table, d))
+}
+
+/// Every entity × every period, with each source's cells (a count of a cell without rows is
+/// 0, where the source has rows at all) and the entities' attributes.
+fn grid(
+    ruleset: &CheckedRuleset,
+    cells: &[&str],
+    attributes: &[&str],
+    aggregations: &Aggregations,
+    d: Dialect,
+) -> String {
+    let (entity, period) = (quoted(d, GridColumn::Entity), quoted(d, GridColumn::Period));
+    let year = d.year(ruleset.model.grain.period, &format!("p.{period}"));
+    let mut selected =
+        vec![format!("e.{entity}"), format!("p.{period}"), format!("{year} AS {}", quoted(d, GridColumn::Year))];
+    let mut joins = Vec::new();
+    for (index, name) in cells.iter().enumerate() {
+        let alias = format!("c{index}");
+        let step = d.name_of(&format!("cells:{name}"));
+        joins.push(format!(
+            "LEFT JOIN {step} AS {alias} ON {alias}.{entity} = e.{entity} AND {alias}.{period} = p.{period}"
+        ));
+        for column in [GridColumn::Rows(name), GridColumn::FirstDate(name), GridColumn::LastDate(name)] {
+            selected.push(format!("{alias}.{}", quoted(d, column)));
+        }
+        for (at, (_, (source, ir))) in aggregations.by_text.iter().enumerate() {
+            if source != name {
+                continue;
+            }
+            let column = quoted(d, GridColumn::Aggregate(at));
+            let counted = matches!(&ir.node, IrNode::Aggregate { function, .. }
+                if matches!(function.family(), Family::Aggregation(rows) if rows.zero_without_rows));
+            selected.push(match counted {
+                true => format!(
+                    "coalesce({alias}.{column}, CASE WHEN (SELECT count(*) FROM {step}) > 0 THEN 0 END) AS {column}"
+                ),
+                false => format!("{alias}.{column}"),
+            });
+        }
+    }
+    for (index, name) in attributes.iter().enumerate() {
+        let alias = format!("a{index}");
+        joins.push(format!(
+            "LEFT JOIN {} AS {alias} ON {alias}.{entity} = e.{entity}",
+            d.name_of(&format!("attributes:{name}"))
+        ));
+        for (attribute, _) in ruleset.attributes.iter().filter(|(_, found)| found.source == *name) {
+            selected.push(format!("{alias}.{}", quoted(d, GridColumn::Attribute(attribute))));
+        }
+    }
+    format!(
+        "SELECT {}\n  FROM {} AS e CROSS JOIN {} AS p\n  {}",
+        selected.join(",\n    "),
+        d.name_of("entities"),
+        d.name_of("periods"),
+        joins.join("\n  ")
+    )
+}
+
+fn reads_files(ruleset: &CheckedRuleset, name: &str) -> Error {
+    let kind = ErrorKind::FilesOnEngine { source_name: name.to_string() };
+    let help = "load the files into a table of the warehouse and name it with `table:`, or run without --engine";
+    Error::new(kind).help(help).at_opt(ruleset.tree.at(&[Key("sources"), Key(name)]).map(|node| node.location.clone()))
+}
+
+fn targets_table(ruleset: &CheckedRuleset, name: &str) -> Error {
+    let kind = ErrorKind::InvalidSource {
+        source_name: name.to_string(),
+        message: "a table of targets is read from files only, for now".to_string(),
+    };
+    let help = "write the KPIs' targets as formulas (`target: 30%`) to run on an engine";
+    Error::new(kind).help(help).at_opt(ruleset.tree.at(&[Key("sources"), Key(name)]).map(|node| node.location.clone()))
+}

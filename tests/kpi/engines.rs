@@ -1,0 +1,185 @@
+//! Evaluation where the data lives: the same ruleset on files with the built-in engine and on
+//! DuckDB tables holding the same rows with `--engine`, every value of the JSON contract
+//! compared; the SQL `kpi sql` prints; names that would break a query pasted together.
+//!
+//! DuckDB's client comes from `scripts/test` (`pip install duckdb-cli` into target/test-venv).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engines");
+
+fn duckdb() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-venv/bin/duckdb");
+    assert!(path.exists(), "DuckDB's client is missing: run scripts/test, which installs it");
+    path
+}
+
+fn kpi(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kpi")).args(args).current_dir(dir).env("KPI_DUCKDB", duckdb()).output().unwrap()
+}
+
+fn json(output: Output) -> Value {
+    assert!(output.status.success(), "kpi failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+/// A folder with the fixture's files, its ruleset reading tables of `warehouse.duckdb` (loaded
+/// with the same CSV files) as `tables.yaml`, and `grain` as its period.
+fn warehouse(grain: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["users.csv", "articles.csv", "accounts.csv"] {
+        std::fs::copy(Path::new(FIXTURE).join(name), dir.path().join(name)).unwrap();
+    }
+    let ruleset = std::fs::read_to_string(Path::new(FIXTURE).join("ruleset.yaml")).unwrap();
+    let ruleset = ruleset.replace("period: month", &format!("period: {grain}"));
+    std::fs::write(dir.path().join("files.yaml"), &ruleset).unwrap();
+    let tables = ["users", "articles", "accounts"]
+        .iter()
+        .fold(ruleset, |text, name| text.replace(&format!("path: {name}.csv"), &format!("table: {name}")));
+    std::fs::write(dir.path().join("tables.yaml"), tables).unwrap();
+    load(
+        dir.path(),
+        "CREATE TABLE users AS SELECT * FROM read_csv('users.csv'); CREATE TABLE articles AS SELECT * FROM read_csv('articles.csv'); CREATE TABLE accounts AS SELECT * FROM read_csv('accounts.csv');",
+    );
+    dir
+}
+
+fn load(dir: &Path, sql: &str) {
+    let status = Command::new(duckdb()).arg("warehouse.duckdb").arg("-c").arg(sql).current_dir(dir).status().unwrap();
+    assert!(status.success());
+}
+
+/// Every value of two JSON contracts' tables, equal within 1e-9 of their size.
+fn assert_same(files: &Value, tables: &Value) {
+    assert_eq!(files["periods"], tables["periods"]);
+    for table in ["results", "scorecards", "diagnoses"] {
+        let (a, b) = (files[table].as_array().unwrap(), tables[table].as_array().unwrap());
+        assert_eq!(a.len(), b.len(), "{table}: as many rows");
+        for (row, other) in a.iter().zip(b) {
+            for (key, value) in row.as_object().unwrap() {
+                let same = match (value.as_f64(), other[key].as_f64()) {
+                    (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+                    _ => value == &other[key],
+                };
+                assert!(same, "{table} {row}: `{key}` is {} on the engine", other[key]);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_function_gives_on_duckdb_what_it_gives_on_files() {
+    let dir = warehouse("month");
+    let files = json(kpi(dir.path(), &["run", "files.yaml", "--format", "json"]));
+    let tables =
+        json(kpi(dir.path(), &["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb", "--format", "json"]));
+    assert_same(&files, &tables);
+    // The comparison compares something: values, bands, scorecards, a month without rows.
+    let results = files["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3 * 4 * 24, "3 accounts × 4 months × 24 KPIs");
+    assert!(results.iter().filter(|r| r["value"].is_number()).count() > 150);
+    assert!(results.iter().filter(|r| r["score"].is_number()).count() > 15);
+    assert!(results.iter().any(|r| r["band"].is_string()));
+    assert!(files["scorecards"].as_array().unwrap().iter().any(|s| s["grade"] == "A"));
+    assert!(!files["diagnoses"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn iso_weeks_across_a_year_end_give_on_duckdb_what_they_give_on_files() {
+    let dir = warehouse("week");
+    let files = json(kpi(dir.path(), &["run", "files.yaml", "--format", "json"]));
+    let tables =
+        json(kpi(dir.path(), &["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb", "--format", "json"]));
+    assert_same(&files, &tables);
+    // 2025-12-29 is the Monday of ISO week 1 of 2026.
+    assert_eq!(files["periods"][0], "2026-W01");
+}
+
+#[test]
+fn a_table_where_keeps_only_its_rows() {
+    let dir = warehouse("month");
+    let ruleset = std::fs::read_to_string(dir.path().join("tables.yaml")).unwrap();
+    let ruleset = ruleset.replace("    table: users\n", "    table: users\n    where: new_follows > 3\n");
+    std::fs::write(dir.path().join("tables.yaml"), ruleset).unwrap();
+    let tables =
+        json(kpi(dir.path(), &["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb", "--format", "json"]));
+    let net = |entity: &str, period: &str| {
+        let results = tables["results"].as_array().unwrap();
+        let row = results.iter().find(|r| r["entity"] == entity && r["period"] == period && r["kpi"] == "net_growth");
+        row.unwrap()["value"].clone()
+    };
+    // a's January rows with more than 3 new followers: 10 − 2, 5 − 1, 6 − 1.
+    assert_eq!(net("a", "2026-01"), 17.0);
+    // b's only December row has 2: none is kept, and the sum of nothing is no data here.
+    assert_eq!(net("b", "2025-12"), Value::Null);
+}
+
+#[test]
+fn names_and_texts_that_break_pasted_sql_stay_names_and_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = r#"we"ird'; DROP TABLE t; -- 表"#;
+    load(
+        dir.path(),
+        &format!(
+            r#"CREATE SCHEMA "s;--"; CREATE TABLE "s;--"."{table}" ("acc""t" VARCHAR, "d'ay" DATE, "v/*x*/" DOUBLE);
+               INSERT INTO "s;--"."{table}" VALUES ('it''s; --', DATE '2026-01-02', 2), ('it''s; --', DATE '2026-01-03', 3);"#,
+            table = hostile.replace('"', "\"\"")
+        ),
+    );
+    let ruleset = format!(
+        r#"ruleset: hostile
+version: "1"
+grain: {{ entity: account, period: month }}
+sources:
+  rows:
+    table: 's;--.{table}'
+    date: "d'ay"
+    entity: 'acc"t'
+    where: 'v >= 2 and account_name != "x''; --"'
+    columns: {{ v: "v/*x*/", account_name: 'acc"t' }}
+measures:
+  total: sum(rows.v)
+kpis:
+  total_kpi: {{ formula: total, target: 4 }}
+"#,
+        table = hostile.replace('\'', "''")
+    );
+    std::fs::write(dir.path().join("ruleset.yaml"), ruleset).unwrap();
+    let tables =
+        json(kpi(dir.path(), &["run", "ruleset.yaml", "--engine", "duckdb:warehouse.duckdb", "--format", "json"]));
+    assert_eq!(tables["results"][0]["entity"], "it's; --");
+    assert_eq!(tables["results"][0]["value"], 5.0);
+    for dialect in ["duckdb", "postgres", "spark"] {
+        let sql = kpi(dir.path(), &["sql", "ruleset.yaml", "--dialect", dialect]);
+        assert!(sql.status.success());
+        let sql = String::from_utf8(sql.stdout).unwrap();
+        // The statements are the ones kpi writes, whatever the names hold: a view and a query.
+        assert_eq!(sql.matches(";\n").count(), 2, "{dialect}:\n{sql}");
+    }
+}
+
+#[test]
+fn sql_prints_one_step_per_stage_in_each_dialect() {
+    let dir = warehouse("month");
+    for dialect in ["duckdb", "postgres", "spark"] {
+        let output = kpi(dir.path(), &["sql", "tables.yaml", "--dialect", dialect, "--period", "2026-01"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        insta::assert_snapshot!(format!("sql_{dialect}"), String::from_utf8(output.stdout).unwrap());
+    }
+}
+
+#[test]
+fn a_table_without_an_engine_and_files_on_an_engine_say_what_to_do() {
+    let dir = warehouse("month");
+    let without = kpi(dir.path(), &["run", "tables.yaml"]);
+    let files = kpi(dir.path(), &["run", "files.yaml", "--engine", "duckdb:warehouse.duckdb"]);
+    let rendered = |output: Output| {
+        assert_eq!(output.status.code(), Some(2));
+        String::from_utf8(output.stderr).unwrap()
+    };
+    insta::assert_snapshot!("table_without_engine", rendered(without));
+    insta::assert_snapshot!("files_on_engine", rendered(files));
+}
