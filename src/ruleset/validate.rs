@@ -234,19 +234,7 @@ impl<'a> Validator<'a> {
                 .help("each part is a name, as the warehouse spells it: `analytics.wechat_users`");
             self.error(error.at(self.location(&[Key("sources"), Key(name), Key("table")])));
         }
-        if source.entity.is_none()
-            && source.entity_value.is_none()
-            && self.model.source_role(name) != SourceRole::Targets
-        {
-            let error = invalid("which entity do the rows belong to?")
-                .help("add `entity: COLUMN` (the column naming the entity) or `entity_value: NAME`");
-            self.error(error.at(self.key_location(&[Key("sources")], name)));
-        }
-        if source.entity.is_some() && source.entity_value.is_some() {
-            let error = invalid("`entity` and `entity_value` cannot both be set")
-                .help("use `entity` for a column naming the entity, `entity_value` when the whole table is one entity");
-            self.error(error.at(self.key_location(&place, "entity_value")));
-        }
+        self.entity_named_once(name, source, &place);
         self.column_labels(name, source);
     }
 
@@ -291,23 +279,43 @@ impl<'a> Validator<'a> {
             Error::new(ErrorKind::InvalidSource { source_name: name.to_string(), message: message.to_string() })
         };
         let at = |field: &'static str| [place, &[Key(field)]].concat();
+        self.entity_named_once(name, part, place);
+        if let Some(problem) = path_problem(&part.path) {
+            self.error(invalid(&problem).at(self.location(&at("path"))));
+        }
+        if let Some(Err(problem)) = part.block() {
+            self.error(invalid(&problem).at(self.location(&at("range"))));
+        }
+    }
+
+    /// A source (or one export of it) names the entity of its rows one way: a column, one
+    /// value, or (files only) `{entity}` in its path.
+    fn entity_named_once(&mut self, name: &str, part: &Source, place: &[PathStep]) {
+        let invalid = |message: &str| {
+            Error::new(ErrorKind::InvalidSource { source_name: name.to_string(), message: message.to_string() })
+        };
+        let (rows, ways) = match part.table {
+            Some(_) => ("table", "add `entity: COLUMN` (the column naming the entity) or `entity_value: NAME`"),
+            None => (
+                "file",
+                "add `entity: HEADER` (the column naming the entity), `entity_value: NAME`, or `{entity}` in `path` for one file or folder per entity",
+            ),
+        };
         let needs_entity = self.model.source_role(name) != SourceRole::Targets || part.date.is_some();
         match (&part.entity, &part.entity_value, part.entity_from_path()) {
             (Some(_), Some(_), _) => {
-                let error = invalid("`entity` and `entity_value` cannot both be set").help(
-                    "use `entity` for a column naming the entity, `entity_value` when the whole file is one entity",
-                );
+                let error = invalid("`entity` and `entity_value` cannot both be set").help(format!(
+                    "use `entity` for a column naming the entity, `entity_value` when the whole {rows} is one entity"
+                ));
                 self.error(error.at(self.key_location(place, "entity_value")));
             }
             (Some(_), None, true) | (None, Some(_), true) => {
                 let error = invalid("`{entity}` in `path` and `entity` or `entity_value` both name the entity")
                     .help("keep one: `{entity}` in `path` takes each file's entity from its path");
-                self.error(error.at(self.location(&at("path"))));
+                self.error(error.at(self.location(&[place, &[Key("path")]].concat())));
             }
             (None, None, false) if needs_entity => {
-                let error = invalid("which entity do the rows belong to?").help(
-                    "add `entity: HEADER` (the column naming the entity), `entity_value: NAME`, or `{entity}` in `path` for one file or folder per entity",
-                );
+                let error = invalid("which entity do the rows belong to?").help(ways);
                 let (owner, key) = place.split_at(place.len() - 1);
                 let location = match key {
                     [Key(key)] => self.key_location(owner, key),
@@ -316,12 +324,6 @@ impl<'a> Validator<'a> {
                 self.error(error.at(location));
             }
             _ => {}
-        }
-        if let Some(problem) = path_problem(&part.path) {
-            self.error(invalid(&problem).at(self.location(&at("path"))));
-        }
-        if let Some(Err(problem)) = part.block() {
-            self.error(invalid(&problem).at(self.location(&at("range"))));
         }
     }
 

@@ -28,7 +28,7 @@ pub fn columns(ruleset: &CheckedRuleset, aggregations: &Aggregations, columns: &
     for (name, kpi) in &ruleset.kpis {
         let target = match &kpi.target {
             Some(CheckedTarget::Formula(target)) => formula::grid(&target.ir, columns, aggregations, None),
-            _ => null(columns.dialect),
+            _ => formula::null(columns.dialect),
         };
         columns.define(GridColumn::Target(name), target, Type::Number);
     }
@@ -59,11 +59,7 @@ pub fn columns(ruleset: &CheckedRuleset, aggregations: &Aggregations, columns: &
         scorecard_total(columns, name, &scorecard.weights, policy);
         let total = GridColumn::Total(name);
         let subject = Subject { value: total, target: None, better: Better::Higher, bands: &[] };
-        let grades: Vec<(String, Sql)> = ruleset
-            .grades
-            .iter()
-            .map(|(grade, condition)| (grade.clone(), condition_holds(condition, columns, aggregations, &subject)))
-            .collect();
+        let grades = conditions(&ruleset.grades, columns, aggregations, &subject);
         let grade = band_name(columns, total, &grades);
         columns.define(GridColumn::Grade(name), grade, Type::String);
         standing(columns, name);
@@ -84,32 +80,33 @@ fn kpi_appraisal(ruleset: &CheckedRuleset, aggregations: &Aggregations, columns:
             let text = formula::attainment(d, &v.text, &t.text, cap.as_deref(), better);
             Sql::new(text, v.stage.max(t.stage))
         }
-        false => null(d),
+        false => formula::null(d),
     };
     columns.define(GridColumn::Attainment(name), attainment, Type::Number);
     let subject = Subject { value, target: has_target.then_some(target), better, bands: &[] };
-    let bands: Vec<(String, Sql)> = kpi
-        .bands
-        .iter()
-        .map(|(band, condition)| (band.clone(), condition_holds(condition, columns, aggregations, &subject)))
-        .collect();
+    let bands = conditions(&kpi.bands, columns, aggregations, &subject);
     let band = band_name(columns, value, &bands);
     columns.define(GridColumn::Band(name), band, Type::String);
     let banded = Subject { bands: &bands, ..subject };
     let score = match &kpi.score {
         Some(score) => formula::grid(&score.ir, columns, aggregations, Some(&banded)),
-        None => null(d),
+        None => formula::null(d),
     };
     columns.define(GridColumn::Score(name), score, Type::Number);
 }
 
-/// Whether a band or grade condition holds, computed once as a column; a null condition does
-/// not hold.
-fn condition_holds(condition: &Band, columns: &mut Columns, aggregations: &Aggregations, subject: &Subject) -> Sql {
-    match condition {
+/// Whether each band (or grade) holds, by its name; a null condition does not hold.
+fn conditions(
+    bands: &[(String, Band)],
+    columns: &mut Columns,
+    aggregations: &Aggregations,
+    subject: &Subject,
+) -> Vec<(String, Sql)> {
+    let mut holding = |condition: &Band| match condition {
         Band::When(formula) => holds(formula::grid(&formula.ir, columns, aggregations, Some(subject))),
         Band::Otherwise => Sql::literal("TRUE"),
-    }
+    };
+    bands.iter().map(|(band, condition)| (band.clone(), holding(condition))).collect()
 }
 
 /// The name of the first band (or grade) that holds; null for a null value.
@@ -144,6 +141,15 @@ fn scorecard_total(
         .map(|(score, weight)| format!("CASE WHEN {} IS NOT NULL THEN {} ELSE 0 END", score.text, d.number(*weight)))
         .collect::<Vec<_>>()
         .join(" + ");
+    // The points of the KPIs that have a score, which the weights and the total read unless
+    // a missing score counts as 0.
+    let (scored, stage) = match policy {
+        MissingPolicy::Zero => (scored, stage),
+        _ => {
+            let column = columns.once(Sql::new(scored, stage));
+            (column.text, column.stage)
+        }
+    };
     let sum = scores
         .iter()
         .map(|(score, weight)| format!("coalesce({} * {}, 0)", score.text, d.number(weight / 100.0)))
@@ -191,10 +197,6 @@ fn holds(condition: Sql) -> Sql {
 fn both(a: Sql, b: Sql) -> Sql {
     let stage = a.stage.max(b.stage);
     Sql::new(format!("({} AND {})", a.text, b.text), stage)
-}
-
-fn null(d: Dialect) -> Sql {
-    formula::null(d)
 }
 
 /// The tables of the JSON contract, read from the grid view: the KPIs' results, the

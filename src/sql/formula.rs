@@ -15,6 +15,8 @@ use super::dialect::Dialect;
 use crate::compile::{GridColumn, RowColumn};
 use crate::expr::ast::{BinaryOp, UnaryOp};
 use crate::expr::{Better, Function, Ir, IrNode, Ref, Type};
+use crate::ruleset::CheckedRuleset;
+use crate::ruleset::uses::{AggregationUse, aggregation_uses};
 
 /// A piece of SQL and the first stage of the query that can compute it.
 #[derive(Clone, Debug)]
@@ -68,10 +70,11 @@ impl Columns {
         Sql::simple(self.dialect.name_of(&name), stage)
     }
 
-    /// Computes `sql` as the grid column `column`: a number where it is finite.
+    /// Computes `sql` as the grid column `column`: a number where it is finite (a name or a
+    /// literal is).
     pub fn define(&mut self, column: GridColumn, sql: Sql, ty: Type) {
         let text = match ty {
-            Type::Number => self.dialect.finite(&sql.text),
+            Type::Number if !sql.simple => self.dialect.finite(&sql.text),
             _ => sql.text,
         };
         self.push(column.name().to_string(), Sql::new(text, sql.stage));
@@ -85,7 +88,7 @@ impl Columns {
     }
 
     /// `sql` computed once, as a column of its own, read by name.
-    fn once(&mut self, sql: Sql) -> Sql {
+    pub fn once(&mut self, sql: Sql) -> Sql {
         if sql.simple {
             return sql;
         }
@@ -99,29 +102,30 @@ impl Columns {
     }
 }
 
-/// Where the aggregations of source rows are: a grid column each, by their canonical text.
-pub struct Aggregations<'r> {
-    pub by_text: IndexMap<String, (&'r str, &'r Ir)>,
+/// Where the aggregations of source rows are: a grid column each, numbered as the ruleset
+/// finds them ([`aggregation_uses`]).
+pub struct Aggregations {
+    pub found: IndexMap<String, AggregationUse>,
 }
 
-impl<'r> Aggregations<'r> {
-    /// Every aggregation of `formulas`, once each.
-    pub fn of(formulas: impl IntoIterator<Item = &'r Ir>) -> Aggregations<'r> {
-        let mut by_text = IndexMap::new();
-        for formula in formulas {
-            formula.visit(&mut |node| {
-                if let IrNode::Aggregate { source, .. } = &node.node {
-                    by_text.entry(node.to_string()).or_insert((source.as_str(), node));
-                }
-            });
-        }
-        Aggregations { by_text }
+impl Aggregations {
+    pub fn of(ruleset: &CheckedRuleset) -> Aggregations {
+        Aggregations { found: aggregation_uses(ruleset) }
+    }
+
+    /// The aggregations over `source`, with their grid columns.
+    pub fn of_source<'a>(&'a self, source: &'a str) -> impl Iterator<Item = (GridColumn<'static>, &'a AggregationUse)> {
+        let over =
+            move |found: &&AggregationUse| matches!(&found.ir.node, IrNode::Aggregate { source: s, .. } if s == source);
+        self.found
+            .values()
+            .enumerate()
+            .filter(move |(_, found)| over(found))
+            .map(|(index, found)| (GridColumn::Aggregate(index), found))
     }
 
     pub fn column(&self, aggregation: &Ir) -> GridColumn<'static> {
-        GridColumn::Aggregate(
-            self.by_text.get_index_of(&aggregation.to_string()).expect("collected from every formula"),
-        )
+        GridColumn::Aggregate(self.found.get_index_of(&aggregation.to_string()).expect("found in every formula"))
     }
 }
 
@@ -144,15 +148,15 @@ pub fn rows(ir: &Ir, dialect: Dialect) -> String {
     Compiler { dialect, columns: None, aggregations: None, subject: None }.expr(ir).text
 }
 
-struct Compiler<'c, 'a> {
+struct Compiler<'c> {
     dialect: Dialect,
     /// The grid's columns; `None` over a source's rows, which are read in one stage.
     columns: Option<&'c mut Columns>,
-    aggregations: Option<&'c Aggregations<'a>>,
+    aggregations: Option<&'c Aggregations>,
     subject: Option<&'c Subject<'c>>,
 }
 
-impl Compiler<'_, '_> {
+impl Compiler<'_> {
     fn expr(&mut self, ir: &Ir) -> Sql {
         let d = self.dialect;
         match &ir.node {
@@ -309,9 +313,9 @@ impl Compiler<'_, '_> {
                 compiled.truncate(1);
                 self.apply(compiled, |x| d.round(&x[0], digits))
             }
-            Ln => self.guarded(compiled, |x| format!("CASE WHEN {x} > 0 THEN ln({x}) END")),
-            Log10 => self.guarded(compiled, |x| format!("CASE WHEN {x} > 0 THEN log10({x}) END")),
-            Sqrt => self.guarded(compiled, |x| format!("CASE WHEN {x} >= 0 THEN sqrt({x}) END")),
+            Ln => self.of_once(compiled, |x| format!("CASE WHEN {x} > 0 THEN ln({x}) END")),
+            Log10 => self.of_once(compiled, |x| format!("CASE WHEN {x} > 0 THEN log10({x}) END")),
+            Sqrt => self.of_once(compiled, |x| format!("CASE WHEN {x} >= 0 THEN sqrt({x}) END")),
             Exp => self.apply(compiled, |x| format!("exp({})", x[0])),
             Clamp => {
                 let operands: Vec<Sql> = compiled.into_iter().map(|sql| self.once(sql)).collect();
@@ -322,12 +326,9 @@ impl Compiler<'_, '_> {
             }
             Coalesce => self.apply(compiled, |x| format!("coalesce({})", x.join(", "))),
             Nullif => self.apply(compiled, |x| format!("NULLIF({}, {})", x[0], x[1])),
-            // The least or greatest of the values there are, as polars takes them.
-            Least | Greatest => {
-                let operands: Vec<Sql> = compiled.into_iter().map(|sql| self.once(sql)).collect();
-                let pick = if function == Least { "<" } else { ">" };
-                self.apply(operands, |x| least_or_greatest(x, pick))
-            }
+            // Every engine's LEAST and GREATEST skip nulls, as polars does.
+            Least => self.apply(compiled, |x| format!("least({})", x.join(", "))),
+            Greatest => self.apply(compiled, |x| format!("greatest({})", x.join(", "))),
             IsNull => self.apply(compiled, |x| format!("({} IS NULL)", x[0])),
             Prev => self.per_entity(compiled, |x, w| format!("LAG({x}, {}) OVER ({w})", literal(1) as usize)),
             Change => self.per_entity(compiled, |x, w| format!("({x} - LAG({x}, {}) OVER ({w}))", literal(1) as usize)),
@@ -349,7 +350,7 @@ impl Compiler<'_, '_> {
                 let [entity, period, year] =
                     [GridColumn::Entity, GridColumn::Period, GridColumn::Year].map(|column| d.name_of(&column.name()));
                 let window = format!("PARTITION BY {entity}, {year} ORDER BY {period} ROWS UNBOUNDED PRECEDING");
-                self.window(compiled, |x| format!("sum({x}) OVER ({window})"))
+                self.of_once(compiled, |x| format!("sum({x}) OVER ({window})"))
             }
             Rank | Percentile | Share | MeanAll | Zscore => self.across(function, compiled, literal(1)),
             Attainment => {
@@ -385,14 +386,9 @@ impl Compiler<'_, '_> {
         Self::join(&operands.iter().collect::<Vec<_>>(), f(&texts))
     }
 
-    /// A function whose guard reads its one operand again.
-    fn guarded(&mut self, mut operands: Vec<Sql>, f: impl FnOnce(&str) -> String) -> Sql {
-        let x = self.once(operands.remove(0));
-        Sql::new(f(&x.text), x.stage)
-    }
-
-    /// A window function of the first operand (computed before, as a column), by its text.
-    fn window(&mut self, mut operands: Vec<Sql>, f: impl FnOnce(&str) -> String) -> Sql {
+    /// A function of its first operand that reads it more than once (a guard, a window):
+    /// the operand is computed before, as a column, and read by name.
+    fn of_once(&mut self, mut operands: Vec<Sql>, f: impl FnOnce(&str) -> String) -> Sql {
         let x = self.once(operands.remove(0));
         Sql::new(f(&x.text), x.stage)
     }
@@ -403,7 +399,7 @@ impl Compiler<'_, '_> {
         let d = self.dialect;
         let (entity, period) = (d.name_of(&GridColumn::Entity.name()), d.name_of(&GridColumn::Period.name()));
         let window = format!("PARTITION BY {entity} ORDER BY {period}");
-        self.window(operands, |x| f(x, &window))
+        self.of_once(operands, |x| f(x, &window))
     }
 
     /// A value among the values of its period, where at least `peers` entities have one.
@@ -411,7 +407,7 @@ impl Compiler<'_, '_> {
         let d = self.dialect;
         let double = d.double();
         let by_period = format!("PARTITION BY {}", d.name_of(&GridColumn::Period.name()));
-        self.window(operands, |x| {
+        self.of_once(operands, |x| {
             let compared = format!("count({x}) OVER ({by_period}) >= {}", peers as usize);
             let value = match function {
                 Function::Rank => format!("CAST(rank() OVER ({by_period} ORDER BY {x} DESC NULLS LAST) AS {double})"),
@@ -430,14 +426,6 @@ impl Compiler<'_, '_> {
             }
         })
     }
-}
-
-/// The least (`<`) or greatest (`>`) of the values that are not null, null when none is:
-/// `LEAST` and `GREATEST` differ between engines on nulls.
-fn least_or_greatest(values: &[String], pick: &str) -> String {
-    values.iter().skip(1).fold(values[0].clone(), |best, value| {
-        format!("CASE WHEN {best} IS NULL OR {value} {pick} {best} THEN {value} ELSE {best} END")
-    })
 }
 
 /// How far `value` is towards `target`, as `compile::attainment` defines it: value / target

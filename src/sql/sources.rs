@@ -6,20 +6,19 @@ use super::formula::{self, Aggregations};
 use super::quoted;
 use crate::compile::{GridColumn, RowColumn};
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::functions::Family;
 use crate::expr::{Function, Ir, IrNode, Ref, Type};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::{Source, SourceRole};
 use crate::ruleset::yaml::PathStep::Key;
 
 /// The steps that read the sources, and where their aggregations are on the grid.
-pub struct Read<'r> {
+pub struct Read {
     pub steps: Vec<(String, String)>,
-    pub aggregations: Aggregations<'r>,
+    pub aggregations: Aggregations,
 }
 
-pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read<'_>> {
-    let aggregations = Aggregations::of(every_formula(ruleset));
+pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
+    let aggregations = Aggregations::of(ruleset);
     let mut steps = Vec::new();
     let mut errors = Vec::new();
     let mut cells = Vec::new();
@@ -69,16 +68,6 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read<'_>> {
     Ok(Read { steps, aggregations })
 }
 
-/// Every formula of the ruleset, where an aggregation of source rows may be.
-fn every_formula(ruleset: &CheckedRuleset) -> impl Iterator<Item = &Ir> {
-    let measures = ruleset.measures.values();
-    let kpis = ruleset.kpis.values().flat_map(|kpi| kpi.formulas());
-    let diagnoses = ruleset.diagnoses.iter().map(|diagnosis| &diagnosis.when);
-    let scorecards = ruleset.scorecards.values().filter_map(|scorecard| scorecard.applies_to.as_ref());
-    let grades = ruleset.grades.iter().filter_map(|(_, grade)| grade.formula());
-    measures.chain(kpis).chain(diagnoses).chain(scorecards).chain(grades).map(|formula| &formula.ir)
-}
-
 /// A source's rows: its entity (trimmed, as the files' are), date, period, the row's place in
 /// the table (which orders `first` and `last` on one date), and its columns by their logical
 /// names; only those its `where` keeps.
@@ -123,9 +112,8 @@ fn table_name(table: &str, d: Dialect) -> String {
 /// The source's columns its `columns` map, and those its formulas name by their header.
 fn columns_read(ruleset: &CheckedRuleset, name: &str, source: &Source) -> Vec<String> {
     let mut columns: Vec<String> = source.columns.keys().cloned().collect();
-    let formulas = every_formula(ruleset).chain(ruleset.filters.get(name).map(|filter| &filter.ir));
-    for formula in formulas {
-        for reference in formula.refs() {
+    for formula in ruleset.formulas().chain(ruleset.filters.get(name)) {
+        for reference in formula.ir.refs() {
             if let Ref::Column { source: of, column } = reference
                 && of == name
                 && !columns.contains(column)
@@ -149,10 +137,8 @@ fn aggregated(name: &str, aggregations: &Aggregations, d: Dialect) -> String {
         format!("min({date}) AS {}", quoted(d, GridColumn::FirstDate(name))),
         format!("max({date}) AS {}", quoted(d, GridColumn::LastDate(name))),
     ];
-    for (index, (_, (source, ir))) in aggregations.by_text.iter().enumerate() {
-        if *source == name {
-            selected.push(format!("{} AS {}", aggregate(ir, d), quoted(d, GridColumn::Aggregate(index))));
-        }
+    for (column, found) in aggregations.of_source(name) {
+        selected.push(format!("{} AS {}", aggregate(&found.ir, d), quoted(d, column)));
     }
     format!(
         "SELECT {}\n  FROM {}\n  WHERE {entity} IS NOT NULL AND {date} IS NOT NULL\n  GROUP BY {entity}, {period}",
@@ -230,14 +216,9 @@ fn grid(
         for column in [GridColumn::Rows(name), GridColumn::FirstDate(name), GridColumn::LastDate(name)] {
             selected.push(format!("{alias}.{}", quoted(d, column)));
         }
-        for (at, (_, (source, ir))) in aggregations.by_text.iter().enumerate() {
-            if source != name {
-                continue;
-            }
-            let column = quoted(d, GridColumn::Aggregate(at));
-            let counted = matches!(&ir.node, IrNode::Aggregate { function, .. }
-                if matches!(function.family(), Family::Aggregation(rows) if rows.zero_without_rows));
-            selected.push(match counted {
+        for (column, found) in aggregations.of_source(name) {
+            let column = quoted(d, column);
+            selected.push(match found.rows().zero_without_rows {
                 true => format!(
                     "coalesce({alias}.{column}, CASE WHEN (SELECT count(*) FROM {step}) > 0 THEN 0 END) AS {column}"
                 ),
