@@ -303,6 +303,9 @@ impl fmt::Display for ErrorKind {
             GridTooLarge { entities, periods, limit } => {
                 write!(f, "{entities} entities × {periods} periods make more than {limit} cells of results")
             }
+            DuplicateEntity { entity, table, lines } if lines.is_empty() => {
+                write!(f, "entity `{entity}` appears more than once in attribute table `{table}`")
+            }
             DuplicateEntity { entity, table, lines } => {
                 let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
                 let times = lines.len();

@@ -19,10 +19,11 @@ use super::evaluation::{Evaluation, FileRead, Found};
 use super::period::{Period, from_epoch_days};
 use super::probes::Probes;
 use crate::compile::GridColumn;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::ruleset::CheckedRuleset;
+use crate::ruleset::yaml::PathStep::Key;
 use crate::scratch::Scratch;
-use crate::sql::{Dialect, GRID_VIEW, Query};
+use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
 
 /// An engine `--engine` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,18 +57,58 @@ pub fn evaluate_on(ruleset: &CheckedRuleset, warehouse: &Warehouse) -> Result<Ev
     let dialect = warehouse.dialect();
     let query = Query::new(ruleset, dialect)?;
     let scratch = Scratch::new("engine")?;
-    let grid = scratch.path().join("grid.parquet");
+    let (grid, problems) = (scratch.path().join("grid.parquet"), scratch.path().join("problems.parquet"));
     let Warehouse::DuckDb(database) = warehouse;
+    let copy = |view: &str, file: &Path| {
+        format!("COPY (SELECT * FROM {view}) TO {} (FORMAT parquet);\n", dialect.text(&file.display().to_string()))
+    };
     let script = format!(
-        "ATTACH {} AS warehouse (READ_ONLY);\nUSE warehouse;\n{};\nCOPY (SELECT * FROM {GRID_VIEW}) TO {} (FORMAT parquet);\n",
+        "ATTACH {} AS warehouse (READ_ONLY);\nUSE warehouse;\n{};\n{}{}",
         dialect.text(&absolute(database).display().to_string()),
-        query.view(),
-        dialect.text(&grid.display().to_string()),
+        query.views(),
+        copy(PROBLEMS_VIEW, &problems),
+        copy(GRID_VIEW, &grid),
     );
     run_duckdb(&script)?;
-    let file = std::fs::File::open(&grid).map_err(|e| failed(format!("it wrote no grid: {e}")))?;
-    let frame = ParquetReader::new(file).finish().or_bug()?;
-    evaluation(ruleset, frame, warehouse)
+    Errors::check(problems_found(ruleset, &read(&problems)?)?, ())?;
+    evaluation(ruleset, read(&grid)?, warehouse)
+}
+
+/// A file the engine wrote.
+fn read(path: &Path) -> Result<DataFrame> {
+    let file = std::fs::File::open(path).map_err(|e| failed(format!("it wrote no {}: {e}", path.display())))?;
+    ParquetReader::new(file).finish().or_bug()
+}
+
+/// The rows the grid would leave out (rows without an entity or a date) or repeat (an entity
+/// twice in a table of attributes), as the errors the same rows in files are.
+fn problems_found(ruleset: &CheckedRuleset, problems: &DataFrame) -> Result<Vec<Error>> {
+    let text = |name: &str| -> Result<Vec<String>> {
+        let column = problems.column(name).or_bug()?.str().or_bug()?;
+        Ok(column.iter().map(|value| value.unwrap_or_default().to_string()).collect())
+    };
+    let (kinds, sources, details) = (text("kind")?, text("source")?, text("detail")?);
+    let found = kinds.iter().zip(&sources).zip(&details).map(|((kind, source), detail)| {
+        let table = ruleset.model.sources.get(source).and_then(|s| s.table.clone()).unwrap_or_default();
+        let (kind, help) = match kind.as_str() {
+            "unplaced" => (
+                ErrorKind::RowsWithoutKey {
+                    source_name: source.clone(),
+                    missing: "an entity or a date",
+                    file: None,
+                    line: None,
+                },
+                "fill them in, or leave those rows out with the source's `where:`",
+            ),
+            _ => (
+                ErrorKind::DuplicateEntity { entity: detail.clone(), table, lines: Vec::new() },
+                "keep one row per entity in the table",
+            ),
+        };
+        let at = ruleset.tree.at(&[Key("sources"), Key(source), Key("table")]).map(|node| node.location.clone());
+        Error::new(kind).help(help).at_opt(at)
+    });
+    Ok(found.collect())
 }
 
 fn absolute(path: &Path) -> PathBuf {

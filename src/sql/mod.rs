@@ -29,14 +29,21 @@ use crate::error::Result;
 use crate::ruleset::CheckedRuleset;
 use formula::Columns;
 
-/// The name of the view the query defines.
+/// The name of the view of the grid.
 pub const GRID_VIEW: &str = "kpi_grid";
+
+/// The name of the view of the rows the grid leaves out or repeats (`kind`, `source`,
+/// `detail`): a table's rows without an entity or a date (`unplaced`, how many), an entity in
+/// an attribute table twice (`repeated`, which).
+pub const PROBLEMS_VIEW: &str = "kpi_problems";
 
 /// The ruleset's evaluation as named steps of one query.
 pub struct Query {
     pub dialect: Dialect,
     /// Each step's name and its `SELECT`, in the order they read each other.
     steps: Vec<(String, String)>,
+    /// The queries [`PROBLEMS_VIEW`] gathers, and how many of the first steps they read.
+    problems: (Vec<String>, usize),
 }
 
 impl Query {
@@ -61,29 +68,36 @@ impl Query {
             previous = name;
         }
         steps.push(("final".into(), format!("SELECT * FROM {}", dialect.name_of(&previous))));
-        Ok(Query { dialect, steps })
+        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps) })
     }
 
-    /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …`: the grid, under [`GRID_VIEW`].
-    pub fn view(&self) -> String {
-        let steps: Vec<String> = self
-            .steps
-            .iter()
-            .map(|(name, select)| format!("{} AS (\n  {select}\n)", self.dialect.name_of(name)))
-            .collect();
-        format!(
-            "CREATE TEMPORARY VIEW {} AS\nWITH\n{}\nSELECT * FROM {}",
-            GRID_VIEW,
-            steps.join(",\n"),
-            self.dialect.name_of("final")
-        )
+    /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …` and the same for `kpi_problems`: the grid
+    /// and the rows it leaves out or repeats.
+    pub fn views(&self) -> String {
+        let (problems, source_steps) = &self.problems;
+        let problems = match problems.is_empty() {
+            true => "SELECT 'none' AS kind, 'none' AS source, 'none' AS detail WHERE FALSE".to_string(),
+            false => problems.join("\n  UNION ALL\n  "),
+        };
+        let final_step = format!("SELECT * FROM {}", self.dialect.name_of("final"));
+        let grid = self.view(GRID_VIEW, &self.steps, &final_step);
+        format!("{grid};\n\n{}", self.view(PROBLEMS_VIEW, &self.steps[..*source_steps], &problems))
     }
 
-    /// The view and the three tables of the JSON contract read from it: the KPIs' results,
-    /// the scorecards, and the diagnoses that fire; in `period` only, when given.
+    /// A view of `select` over `steps`.
+    fn view(&self, name: &str, steps: &[(String, String)], select: &str) -> String {
+        let steps: Vec<String> =
+            steps.iter().map(|(name, select)| format!("{} AS (\n  {select}\n)", self.dialect.name_of(name))).collect();
+        format!("CREATE TEMPORARY VIEW {name} AS\nWITH\n{}\n{select}", steps.join(",\n"))
+    }
+
+    /// The views, the rows the grid leaves out or repeats, and the three tables of the JSON
+    /// contract read from the grid: the KPIs' results, the scorecards, and the diagnoses that
+    /// fire; in `period` only, when given.
     pub fn script(&self, ruleset: &CheckedRuleset, period: Option<NaiveDate>) -> String {
-        let tables = appraisal::tables(ruleset, self.dialect, period);
-        format!("{};\n\n{}\n", self.view(), tables.join(";\n\n") + ";")
+        let mut statements = vec![self.views(), format!("SELECT * FROM {PROBLEMS_VIEW}")];
+        statements.extend(appraisal::tables(ruleset, self.dialect, period));
+        statements.join(";\n\n") + ";\n"
     }
 }
 

@@ -15,6 +15,10 @@ use crate::ruleset::yaml::PathStep::Key;
 pub struct Read {
     pub steps: Vec<(String, String)>,
     pub aggregations: Aggregations,
+    /// Queries of rows the grid would leave out or repeat: `kind`, `source`, `detail`.
+    pub problems: Vec<String>,
+    /// How many of the steps read the sources, which is all the problems read.
+    pub source_steps: usize,
 }
 
 pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
@@ -23,6 +27,7 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
     let mut errors = Vec::new();
     let mut cells = Vec::new();
     let mut attributes = Vec::new();
+    let mut problems = Vec::new();
     for (name, source) in &ruleset.model.sources {
         let Some(table) = &source.table else {
             errors.push(reads_files(ruleset, name));
@@ -32,16 +37,19 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
             SourceRole::Rows => {
                 steps.push((format!("rows:{name}"), rows(ruleset, name, source, table, d)));
                 steps.push((format!("cells:{name}"), aggregated(name, &aggregations, d)));
+                problems.push(unplaced(name, d));
                 cells.push(name.as_str());
             }
             SourceRole::Attributes => {
                 steps.push((format!("attributes:{name}"), attribute_table(ruleset, name, source, table, d)));
+                problems.push(repeated(name, d));
                 attributes.push(name.as_str());
             }
             SourceRole::Targets => errors.push(targets_table(ruleset, name)),
         }
     }
     crate::error::Errors::check(errors, ())?;
+    let source_steps = steps.len();
     let entity = quoted(d, GridColumn::Entity);
     let period = quoted(d, GridColumn::Period);
     let of = |step: String| d.name_of(&step);
@@ -65,7 +73,7 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
     let grain = ruleset.model.grain.period;
     steps.push(("periods".into(), d.periods(grain, (&first, &last), &of("bounds".into()), &period)));
     steps.push(("grid".into(), grid(ruleset, &cells, &attributes, &aggregations, d)));
-    Ok(Read { steps, aggregations })
+    Ok(Read { steps, aggregations, problems, source_steps })
 }
 
 /// A source's rows: its entity (trimmed, as the files' are), date, period, the row's place in
@@ -123,6 +131,27 @@ fn columns_read(ruleset: &CheckedRuleset, name: &str, source: &Source) -> Vec<St
         }
     }
     columns
+}
+
+/// How many of a source's rows have no entity or no date, which no cell holds.
+fn unplaced(name: &str, d: Dialect) -> String {
+    let (entity, date) = (d.name_of(&RowColumn::Entity.name()), d.name_of(&RowColumn::Date.name()));
+    format!(
+        "SELECT 'unplaced' AS kind, {} AS source, CAST(count(*) AS {}) AS detail FROM {} WHERE {entity} IS NULL OR {date} IS NULL HAVING count(*) > 0",
+        d.text(name),
+        d.string(),
+        d.name_of(&format!("rows:{name}"))
+    )
+}
+
+/// The entities an attribute table has more than one row of, which would repeat their cells.
+fn repeated(name: &str, d: Dialect) -> String {
+    let entity = quoted(d, GridColumn::Entity);
+    format!(
+        "SELECT 'repeated' AS kind, {} AS source, {entity} AS detail FROM {} WHERE {entity} IS NOT NULL GROUP BY {entity} HAVING count(*) > 1",
+        d.text(name),
+        d.name_of(&format!("attributes:{name}"))
+    )
 }
 
 /// One source's rows per entity × period: how many, their first and last dates, and the

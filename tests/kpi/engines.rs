@@ -159,8 +159,9 @@ kpis:
         let sql = kpi(dir.path(), &["sql", "ruleset.yaml", "--dialect", dialect]);
         assert!(sql.status.success());
         let sql = String::from_utf8(sql.stdout).unwrap();
-        // The statements are the ones kpi writes, whatever the names hold: a view and a query.
-        assert_eq!(sql.matches(";\n").count(), 2, "{dialect}:\n{sql}");
+        // The statements are the ones kpi writes, whatever the names hold: two views, the
+        // query of the rows they would lose, and the results.
+        assert_eq!(sql.matches(";\n").count(), 4, "{dialect}:\n{sql}");
     }
 }
 
@@ -185,4 +186,16 @@ fn a_table_without_an_engine_and_files_on_an_engine_say_what_to_do() {
     };
     insta::assert_snapshot!("table_without_engine", rendered(without));
     insta::assert_snapshot!("files_on_engine", rendered(files));
+}
+
+#[test]
+fn rows_a_table_would_lose_or_repeat_are_errors_as_in_files() {
+    let dir = warehouse("month");
+    load(
+        dir.path(),
+        "INSERT INTO users VALUES (NULL, DATE '2026-01-02', 1, 1, 1); INSERT INTO accounts VALUES ('b', 'brand');",
+    );
+    let output = kpi(dir.path(), &["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb"]);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!("lost_or_repeated_rows_on_engine", String::from_utf8(output.stderr).unwrap());
 }
