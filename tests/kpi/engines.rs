@@ -199,3 +199,26 @@ fn rows_a_table_would_lose_or_repeat_are_errors_as_in_files() {
     assert_eq!(output.status.code(), Some(2));
     insta::assert_snapshot!("lost_or_repeated_rows_on_engine", String::from_utf8(output.stderr).unwrap());
 }
+
+/// docs/engines.md's "Try it": the example's tables loaded with its load.sql, run on DuckDB.
+#[test]
+fn the_warehouse_example_runs_as_its_docs_say() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("warehouse.duckdb");
+    let load = std::fs::File::open(root.join("examples/warehouse/load.sql")).unwrap();
+    let status = Command::new(duckdb()).arg(&database).stdin(load).current_dir(root).status().unwrap();
+    assert!(status.success());
+    let engine = format!("duckdb:{}", database.display());
+    let run = json(kpi(root, &["run", "examples/warehouse/ruleset.yaml", "--engine", &engine, "--format", "json"]));
+    let net = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["entity"] == "a" && r["period"] == "2026-01" && r["kpi"] == "net_follower_growth");
+    // a's January: (10 − 2) + (5 − 1) + (6 − 1).
+    assert_eq!(net.unwrap()["value"], 17.0);
+    let sql = kpi(root, &["sql", "examples/warehouse/ruleset.yaml", "--dialect", "postgres", "--period", "2026-01"]);
+    assert!(sql.status.success());
+    assert!(String::from_utf8(sql.stdout).unwrap().contains("FROM \"analytics\".\"wechat_users\""));
+}
