@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use super::columns::GridColumn;
 use super::kernels::{self, Across};
+use super::nested::{self, Along};
 use super::round;
 use super::{finite, null};
 use crate::expr::{Better, Function};
@@ -63,20 +64,25 @@ pub fn call(function: Function, args: Vec<Option<Expr>>, better: Better) -> Expr
         Least => polars::lazy::dsl::min_horizontal(args.all()).expect("at least one argument"),
         Greatest => polars::lazy::dsl::max_horizontal(args.all()).expect("at least one argument"),
         IsNull => args.unary(Expr::is_null),
-        Prev => args.binary(|x, n| per_entity(grid_long(x).shift(n))),
-        Change => {
-            args.binary(|x, n| per_entity(kernels::lagged(grid_long(x), literal_count(&n), |x, before| x - before)))
+        Prev => args.binary(|x, n| per_entity(x, Along::Shift(literal_count(&n)), |x| x.shift(n))),
+        Change => args.binary(|x, n| {
+            let (n, f): (usize, fn(f64, f64) -> f64) = (literal_count(&n), |x, before| x - before);
+            per_entity(x, Along::Lagged(n, f), |x| kernels::lagged(x, n, f))
+        }),
+        PctChange => args.binary(|x, n| {
+            let (n, f): (usize, fn(f64, f64) -> f64) = (literal_count(&n), |x, before| x / before - 1.0);
+            per_entity(x, Along::Lagged(n, f), |x| kernels::lagged(x, n, f))
+        }),
+        RollingMean => {
+            args.binary(|x, n| per_entity(x, Along::Mean(literal_count(&n)), |x| x.rolling_mean(window(&n))))
         }
-        PctChange => args
-            .binary(|x, n| per_entity(kernels::lagged(grid_long(x), literal_count(&n), |x, before| x / before - 1.0))),
-        RollingMean => args.binary(|x, n| per_entity(grid_long(x).rolling_mean(window(&n)))),
-        RollingSum => args.binary(|x, n| per_entity(grid_long(x).rolling_sum(window(&n)))),
+        RollingSum => args.binary(|x, n| per_entity(x, Along::Sum(literal_count(&n)), |x| x.rolling_sum(window(&n)))),
         // The sample standard deviation needs two values.
         RollingStd => args.binary(|x, n| {
             let options = RollingOptionsFixedWindow { min_periods: 2, ..window(&n) };
-            per_entity(kernels::finite(grid_long(x).rolling_std(options)))
+            per_entity(x, Along::Std(literal_count(&n)), |x| kernels::finite(x.rolling_std(options)))
         }),
-        ToDate => args.unary(|x| to_date(grid_long(x))),
+        ToDate => args.unary(to_date),
         Rank => args.binary(|x, peers| across(Across::Rank, x, &peers)),
         Percentile => args.binary(|x, peers| across(Across::Percentile, x, &peers)),
         Share => args.binary(|x, peers| across(Across::Share, x, &peers)),
@@ -144,14 +150,24 @@ fn grid_long(x: Expr) -> Expr {
     }
 }
 
-fn per_entity(x: Expr) -> Expr {
-    x.over([GridColumn::Entity.col()]).expect("a window over the entity column")
+/// `x` down each entity's periods: `window` over the entity, or, when `x` holds a window of
+/// its own, `along` over the whole grid ([`nested`]).
+fn per_entity(x: Expr, along: Along, window: impl FnOnce(Expr) -> Expr) -> Expr {
+    let x = grid_long(x);
+    match nested::holds_window(&x) {
+        true => nested::along(x, along),
+        false => window(x).over([GridColumn::Entity.col()]).expect("a window over the entity column"),
+    }
 }
 
 /// `x` of each entity among the period's entities, where at least `peers` of them (the
 /// `min_peers` argument) have a value: an entity is never its own benchmark.
 fn across(what: Across, x: Expr, peers: &Expr) -> Expr {
-    per_period(what.of(grid_long(x), literal_count(peers)))
+    let (x, peers) = (grid_long(x), literal_count(peers));
+    match nested::holds_window(&x) {
+        true => nested::across(x, what, peers),
+        false => per_period(what.of(x, peers)),
+    }
 }
 
 fn per_period(x: Expr) -> Expr {
@@ -179,6 +195,10 @@ fn literal_number(argument: &Expr) -> f64 {
 /// The sum of the non-null values from the year's first period to this one; null while there
 /// are none.
 fn to_date(x: Expr) -> Expr {
+    let x = grid_long(x);
+    if nested::holds_window(&x) {
+        return nested::along(x, Along::ToDate);
+    }
     let year = [GridColumn::Entity.col(), GridColumn::Year.col()];
     let running = x.cast(DataType::Float64).cum_sum(false).fill_null_with_strategy(FillNullStrategy::Forward(None));
     running.over(year).expect("a window over the entity and year")

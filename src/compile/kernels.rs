@@ -134,16 +134,21 @@ impl Across {
     pub fn of(self, x: Expr, peers: usize) -> Expr {
         x.cast(DataType::Float64).apply(
             move |column| {
-                let values = column.f64()?;
-                let mut present: Vec<f64> = values.iter().flatten().collect();
-                present.sort_by(f64::total_cmp);
-                let measure = self.measure(&present);
-                let compared = present.len() >= peers;
-                let out = values.iter().map(|v| measure(v).filter(|v| compared && v.is_finite()));
-                Ok(Float64Chunked::from_iter_options(column.name().clone(), out).into_column())
+                let values: Vec<Option<f64>> = column.f64()?.iter().collect();
+                let out = self.among(&values, peers);
+                Ok(Float64Chunked::from_iter_options(column.name().clone(), out.into_iter()).into_column())
             },
             |_, field| Ok(number_field(field)),
         )
+    }
+
+    /// Each of one period's `values`, among them.
+    pub fn among(self, values: &[Option<f64>], peers: usize) -> Vec<Option<f64>> {
+        let mut present: Vec<f64> = values.iter().flatten().copied().collect();
+        present.sort_by(f64::total_cmp);
+        let measure = self.measure(&present);
+        let compared = present.len() >= peers;
+        values.iter().map(|v| measure(*v).filter(|v| compared && v.is_finite())).collect()
     }
 
     /// The function of one value (no data for most, the period's mean for `Mean`), given the

@@ -6,6 +6,7 @@
 pub mod columns;
 mod functions;
 mod kernels;
+mod nested;
 mod round;
 
 use polars::prelude::*;

@@ -86,7 +86,15 @@ fn every_function_gives_on_duckdb_what_it_gives_on_files() {
     let files = same_on_files_and_tables("month");
     // The comparison compares something: values, bands, scorecards, a month without rows.
     let results = files["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3 * 4 * 24, "3 accounts × 4 months × 24 KPIs");
+    assert_eq!(results.len(), 3 * 4 * 28, "3 accounts × 4 months × 28 KPIs");
+    // A window of a window: January's growth of readers on December, ranked (a: 30 → 160, b: 30 → 100).
+    let value = |entity: &str, kpi: &str| {
+        results.iter().find(|r| r["entity"] == entity && r["period"] == "2026-01" && r["kpi"] == kpi).unwrap()["value"]
+            .clone()
+    };
+    assert_eq!((value("a", "nested"), value("b", "nested")), (1.0.into(), 2.0.into()));
+    // A change across the year's end counts towards the new year.
+    assert_eq!(value("a", "year_of_changes"), 130.0);
     assert!(results.iter().filter(|r| r["value"].is_number()).count() > 150);
     assert!(results.iter().filter(|r| r["score"].is_number()).count() > 15);
     assert!(results.iter().any(|r| r["band"].is_string()));
