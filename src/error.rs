@@ -164,6 +164,7 @@ kinds! {
     E532 PeriodOutsideData { period: String, first: String, last: String },
     E533 TableNeedsEngine { source_name: String, table: String },
     E534 FilesOnEngine { source_name: String },
+    E535 RecountOnEngine { aggregation: String, attribute: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -246,6 +247,10 @@ impl fmt::Display for ErrorKind {
             FilesOnEngine { source_name } => {
                 write!(f, "source `{source_name}` reads files, which an engine cannot: it reads tables")
             }
+            RecountOnEngine { aggregation, attribute } => write!(
+                f,
+                "the roll-up by `{attribute}` needs `{aggregation}` counted again over each group's rows, which an engine does not do yet"
+            ),
             TableNeedsEngine { source_name, table } => {
                 write!(f, "source `{source_name}` is the warehouse table `{table}`, which only an engine reads")
             }

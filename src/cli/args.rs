@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args as FlagGroup, Parser, Subcommand};
 
 use super::choice::choice;
+use kpi::engine::warehouse::Warehouse;
 use kpi::locale::Locale;
 use kpi::output::Format;
 use kpi::report::ReportFormat;
@@ -110,9 +111,17 @@ pub struct CheckArgs {
 #[derive(Debug, FlagGroup)]
 pub struct EngineFlag {
     /// Evaluate where the data lives, on the engine that holds the sources' tables:
-    /// `duckdb:FILE` (docs/engines.md). The results are those of the built-in engine.
+    /// `duckdb:FILE` or `postgres://USER@HOST/DB` (docs/engines.md). The results are those of
+    /// the built-in engine.
     #[arg(long, value_name = "ENGINE")]
     pub engine: Option<String>,
+}
+
+impl EngineFlag {
+    /// The engine `--engine` names, read.
+    pub fn warehouse(self) -> Result<Option<Warehouse>, kpi::Errors> {
+        self.engine.map(|engine| Warehouse::parse(&engine)).transpose()
+    }
 }
 
 #[derive(Debug, FlagGroup)]
@@ -150,6 +159,8 @@ pub struct RunArgs {
 pub struct ExplainArgs {
     #[command(flatten)]
     pub input: Input,
+    #[command(flatten)]
+    pub engine: EngineFlag,
     /// The KPI's id.
     pub kpi: String,
     #[arg(long)]
@@ -165,6 +176,8 @@ pub struct ExplainArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub input: Input,
+    #[command(flatten)]
+    pub engine: EngineFlag,
     #[command(flatten)]
     pub period: PeriodFlag,
     /// Formats, comma-separated: `html`, `md`, `pdf`, `docx` (PDF and Word need Chromium).
@@ -230,6 +243,9 @@ pub struct DiffArgs {
     /// The data both are evaluated on, to show the impact.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// The engine both are evaluated on, to show the impact, when their sources are tables.
+    #[command(flatten)]
+    pub engine: EngineFlag,
     #[command(flatten)]
     pub period: PeriodFlag,
     #[arg(long, value_parser = choice::<DiffFormat>(), default_value = "text")]

@@ -85,7 +85,7 @@ pub fn rollup(
         .agg(sums);
     let groups =
         group_of_entity.clone().filter(col(GROUP).is_not_null()).unique_stable(None, UniqueKeepStrategy::First);
-    let grid = from_rows(ruleset, &aggregates, grid, groups)?;
+    let grid = from_rows(ruleset, attribute, &aggregates, grid, groups)?;
     let sorted = SortMultipleOptions::default().with_maintain_order(true);
     let grid = grid.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted);
     // A group's attribute is its own name, and targets from tables are per entity.
@@ -127,9 +127,11 @@ fn no_text_added_up(evaluation: &Evaluation, aggregates: &Aggregates, attribute:
 
 /// The aggregations that a roll-up computes again from rows, joined onto the groups' `grid`:
 /// each source's rows of every entity of a group, aggregated per group and period. A cell
-/// without rows counts 0 where the source has rows; a source without files gives no data.
+/// without rows counts 0 where the source has rows; a source without files gives no data. A
+/// table's rows stay on its engine, so there these aggregations are an error (E535).
 fn from_rows(
     ruleset: &CheckedRuleset,
+    attribute: &str,
     aggregates: &Aggregates,
     grid: LazyFrame,
     groups: LazyFrame,
@@ -140,7 +142,10 @@ fn from_rows(
     for (name, source) in ruleset.row_sources() {
         let source = SourceRef::new(name, source, ruleset);
         let recomputed = aggregates.of_source(name).filter(|(_, found)| found.rows().rolls_up == RollUp::FromRows);
-        let indices: Vec<usize> = recomputed.map(|(index, _)| index).collect();
+        let (indices, found): (Vec<usize>, Vec<_>) = recomputed.unzip();
+        if let (Some(found), Some(_)) = (found.first(), &source.source.table) {
+            return Err(found.recounted_on_engine(attribute).into());
+        }
         if indices.is_empty() {
             continue;
         }

@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use crate::appraise::{Appraisal, Selection, appraise};
-use crate::engine::{self, Period};
+use crate::engine::warehouse::{Warehouse, evaluate_where};
+use crate::engine::{Period, Probes};
 use crate::error::Result;
 use crate::ruleset::CheckedRuleset;
 
@@ -51,15 +52,20 @@ pub struct Fired {
 }
 
 /// Both rulesets on their data in `period` (default: the new ruleset's last period with rows).
-pub fn impact(old: &CheckedRuleset, new: &CheckedRuleset, period: Option<Period>) -> Result<Impact> {
-    let new_evaluation = engine::evaluate(new)?;
+pub fn impact(
+    old: &CheckedRuleset,
+    new: &CheckedRuleset,
+    warehouse: Option<&Warehouse>,
+    period: Option<Period>,
+) -> Result<Impact> {
+    let new_evaluation = evaluate_where(new, warehouse, Probes::default())?;
     let period = match period {
         Some(period) => Some(period),
         None => new_evaluation.latest_period_with_data(new)?,
     };
     let selection = Selection { period, entity: None };
     let after = appraise(new, &new_evaluation, &selection, new.model.locale)?;
-    let old_evaluation = engine::evaluate(old)?;
+    let old_evaluation = evaluate_where(old, warehouse, Probes::default())?;
     let before = appraise(old, &old_evaluation, &selection, new.model.locale)?;
     let period = period.map(|p| p.label()).unwrap_or_default();
     let (started, stopped) = diagnoses(&before, &after);

@@ -13,6 +13,7 @@ pub use changes::{Change, ChangeKind, changes};
 pub use impact::{Fired, Impact, TotalChange, impact};
 
 use crate::engine::Period;
+use crate::engine::warehouse::Warehouse;
 use crate::error::Result;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
@@ -43,9 +44,10 @@ pub fn review(
     (old_name, old): (&str, &CheckedRuleset),
     (new_name, new): (&str, &CheckedRuleset),
     with_data: bool,
+    warehouse: Option<&Warehouse>,
     period: Option<Period>,
 ) -> Result<Review> {
-    let impact = if with_data { Some(impact(old, new, period)?) } else { None };
+    let impact = if with_data { Some(impact(old, new, warehouse, period)?) } else { None };
     Ok(Review {
         old: old_name.to_string(),
         new: new_name.to_string(),

@@ -57,6 +57,16 @@ impl AggregationUse {
     }
 }
 
+impl AggregationUse {
+    /// The error of a roll-up by `attribute` on an engine, where this aggregation of a group
+    /// is not its entities' values added up but computed again from the group's rows.
+    pub fn recounted_on_engine(&self, attribute: &str) -> Error {
+        let kind = ErrorKind::RecountOnEngine { aggregation: self.ir.to_string(), attribute: attribute.to_string() };
+        let help = "roll up on the files, or add a column of the group to the table and make it the entity";
+        Error::new(kind).help(help).at(self.location.clone())
+    }
+}
+
 /// Every aggregation in the ruleset's formulas, keyed by its canonical text, in the order they
 /// are first written (their numbers in the engine's grid).
 pub fn aggregation_uses(ruleset: &CheckedRuleset) -> IndexMap<String, AggregationUse> {

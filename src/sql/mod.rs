@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 
 use crate::compile::GridColumn;
 use crate::error::Result;
+use crate::expr::{Ir, Type};
 use crate::ruleset::CheckedRuleset;
 use formula::Columns;
 
@@ -47,13 +48,19 @@ pub struct Query {
 }
 
 impl Query {
-    /// The query that computes `ruleset`'s grid on an engine of `dialect`. An error when a
-    /// source reads files, which the engine cannot.
-    pub fn new(ruleset: &CheckedRuleset, dialect: Dialect) -> Result<Query> {
+    /// The query that computes `ruleset`'s grid on an engine of `dialect`, and `probes` (parts
+    /// of its formulas, for explanations) as the columns the polars engine gives them. An
+    /// error when a source reads files, which the engine cannot.
+    pub fn new(ruleset: &CheckedRuleset, dialect: Dialect, probes: &[Ir]) -> Result<Query> {
         let read = sources::read(ruleset, dialect)?;
         let mut steps = read.steps;
         let mut columns = Columns::new(dialect);
         appraisal::columns(ruleset, &read.aggregations, &mut columns);
+        for (index, part) in probes.iter().enumerate() {
+            let value = formula::grid(part, &mut columns, &read.aggregations, None);
+            let ty = if part.ty == Type::Number { Type::Number } else { Type::Any };
+            columns.define(GridColumn::Probe(index), value, ty);
+        }
         let mut previous = "grid".to_string();
         for stage in 1..=columns.stages() {
             let computed: Vec<String> = columns

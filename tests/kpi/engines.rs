@@ -9,6 +9,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod postgres;
+
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engines");
 
 fn duckdb() -> PathBuf {
@@ -128,17 +130,14 @@ fn a_table_where_keeps_only_its_rows() {
     assert_eq!(net("b", "2025-12"), Value::Null);
 }
 
-#[test]
-fn names_and_texts_that_break_pasted_sql_stay_names_and_texts() {
-    let dir = tempfile::tempdir().unwrap();
+/// A table, schema, columns, entity value and `where` literal built to break a query pasted
+/// together: the SQL that makes the table (in types every engine has), and a ruleset reading it.
+fn hostile_table() -> (String, String) {
     let hostile = r#"we"ird'; DROP TABLE t; -- 表"#;
-    load(
-        dir.path(),
-        &format!(
-            r#"CREATE SCHEMA "s;--"; CREATE TABLE "s;--"."{table}" ("acc""t" VARCHAR, "d'ay" DATE, "v/*x*/" DOUBLE);
-               INSERT INTO "s;--"."{table}" VALUES ('it''s; --', DATE '2026-01-02', 2), ('it''s; --', DATE '2026-01-03', 3);"#,
-            table = hostile.replace('"', "\"\"")
-        ),
+    let sql = format!(
+        r#"CREATE SCHEMA "s;--"; CREATE TABLE "s;--"."{table}" ("acc""t" TEXT, "d'ay" DATE, "v/*x*/" DOUBLE PRECISION);
+           INSERT INTO "s;--"."{table}" VALUES ('it''s; --', DATE '2026-01-02', 2), ('it''s; --', DATE '2026-01-03', 3);"#,
+        table = hostile.replace('"', "\"\"")
     );
     let ruleset = format!(
         r#"ruleset: hostile
@@ -158,11 +157,23 @@ kpis:
 "#,
         table = hostile.replace('\'', "''")
     );
-    std::fs::write(dir.path().join("ruleset.yaml"), ruleset).unwrap();
-    let tables =
-        json(kpi(dir.path(), &["run", "ruleset.yaml", "--engine", "duckdb:warehouse.duckdb", "--format", "json"]));
+    (sql, ruleset)
+}
+
+/// The hostile table's one result, as `engine` returns it: the entity's text and its total.
+fn assert_hostile_names_kept(dir: &Path, engine: &str) {
+    let tables = json(kpi(dir, &["run", "ruleset.yaml", "--engine", engine, "--format", "json"]));
     assert_eq!(tables["results"][0]["entity"], "it's; --");
     assert_eq!(tables["results"][0]["value"], 5.0);
+}
+
+#[test]
+fn names_and_texts_that_break_pasted_sql_stay_names_and_texts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sql, ruleset) = hostile_table();
+    load(dir.path(), &sql);
+    std::fs::write(dir.path().join("ruleset.yaml"), ruleset).unwrap();
+    assert_hostile_names_kept(dir.path(), "duckdb:warehouse.duckdb");
     for dialect in ["duckdb", "postgres", "spark"] {
         let sql = kpi(dir.path(), &["sql", "ruleset.yaml", "--dialect", dialect]);
         assert!(sql.status.success());
@@ -196,13 +207,14 @@ fn a_table_without_an_engine_and_files_on_an_engine_say_what_to_do() {
     insta::assert_snapshot!("files_on_engine", rendered(files));
 }
 
+/// A row without an account, and an account twice in the table of attributes.
+const LOST_AND_REPEATED: &str =
+    "INSERT INTO users VALUES (NULL, DATE '2026-01-02', 1, 1, 1); INSERT INTO accounts VALUES ('b', 'brand');";
+
 #[test]
 fn rows_a_table_would_lose_or_repeat_are_errors_as_in_files() {
     let dir = warehouse("month");
-    load(
-        dir.path(),
-        "INSERT INTO users VALUES (NULL, DATE '2026-01-02', 1, 1, 1); INSERT INTO accounts VALUES ('b', 'brand');",
-    );
+    load(dir.path(), LOST_AND_REPEATED);
     let output = kpi(dir.path(), &["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb"]);
     assert_eq!(output.status.code(), Some(2));
     insta::assert_snapshot!("lost_or_repeated_rows_on_engine", String::from_utf8(output.stderr).unwrap());
@@ -229,4 +241,85 @@ fn the_warehouse_example_runs_as_its_docs_say() {
     let sql = kpi(root, &["sql", "examples/warehouse/ruleset.yaml", "--dialect", "postgres", "--period", "2026-01"]);
     assert!(sql.status.success());
     assert!(String::from_utf8(sql.stdout).unwrap().contains("FROM \"analytics\".\"wechat_users\""));
+}
+
+/// `report`, `diff` and `explain` read the engine's grid as `run` does: the client's reports
+/// are the files' byte for byte, the impact of a change is the same, and an explanation
+/// differs only in where its rows came from.
+#[test]
+fn report_diff_and_explain_on_an_engine_say_what_they_say_on_files() {
+    let dir = warehouse("month");
+    let path = |name: &str| dir.path().join(name);
+    let engine = ["--engine", "duckdb:warehouse.duckdb"];
+    let succeeds = |args: &[&str]| {
+        let output = kpi(dir.path(), args);
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let report = ["--per-entity", "--format", "md,html", "--period", "2026-01", "-o"];
+    succeeds(&[&["report", "files.yaml"][..], &report, &["on-files"]].concat());
+    succeeds(&[&["report", "tables.yaml"][..], &engine, &report, &["on-engine"]].concat());
+    let written = |dir: PathBuf| {
+        let mut files: Vec<PathBuf> =
+            walk(&dir).into_iter().map(|f| f.strip_prefix(&dir).unwrap().to_path_buf()).collect();
+        files.sort();
+        files
+    };
+    let files = written(path("on-files"));
+    assert_eq!(files, written(path("on-engine")));
+    assert!(files.len() >= 8, "a portfolio and 3 accounts' reports, in Markdown and HTML: {files:?}");
+    for file in &files {
+        let (a, b) = (std::fs::read(path("on-files").join(file)).unwrap(), std::fs::read(path("on-engine").join(file)));
+        assert!(a == b.unwrap(), "{} differs", file.display());
+    }
+    for ruleset in ["files.yaml", "tables.yaml"] {
+        let changed = std::fs::read_to_string(path(ruleset)).unwrap().replace("target: 10", "target: 12");
+        std::fs::write(path(&format!("changed-{ruleset}")), changed).unwrap();
+    }
+    let diff = ["--period", "2026-01"];
+    let on_files = succeeds(&[&["diff", "files.yaml", "changed-files.yaml", "--data", "."][..], &diff].concat());
+    let on_engine = succeeds(&[&["diff", "tables.yaml", "changed-tables.yaml"][..], &engine, &diff].concat());
+    let after_names = |text: &str| text.split_once('\n').unwrap().1.to_string();
+    assert_eq!(after_names(&on_files), after_names(&on_engine));
+    assert!(on_engine.contains("a · main: 113.0 → 101.7"), "{on_engine}");
+    let explain = ["readers_share", "--lang", "en", "--entity", "a", "--period", "2026-01"];
+    let on_files = succeeds(&[&["explain", "files.yaml"][..], &explain].concat());
+    let on_engine = succeeds(&[&["explain", "tables.yaml"][..], &explain, &engine].concat());
+    let without_sources = |text: &str| text.lines().filter(|l| !l.contains(" rows, ")).collect::<Vec<_>>().join("\n");
+    assert_eq!(without_sources(&on_files), without_sources(&on_engine));
+    assert!(on_engine.contains("readers = 160"), "{on_engine}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .flat_map(|entry| match entry.path().is_dir() {
+            true => walk(&entry.path()),
+            false => vec![entry.path()],
+        })
+        .collect()
+}
+
+/// A roll-up adds its accounts' sums up on the engine's grid as on the files'; one that counts
+/// again over a group's rows stops with a word, not with a number that is not the group's.
+#[test]
+fn rollups_on_an_engine_add_up_or_say_they_cannot() {
+    let dir = warehouse("month");
+    let sums = "ruleset: sums\nversion: \"1\"\ngrain: { entity: account, period: month }\nsources:\n  users: { path: users.csv, date: day, entity: account, columns: { new_follows: new } }\n  accounts: { path: accounts.csv, entity: account, columns: { kind: kind } }\nmeasures:\n  new_follows: sum(users.new_follows)\nkpis:\n  follows: { formula: new_follows, target: 10 }\n";
+    let tables =
+        |text: &str| text.replace("path: users.csv", "table: users").replace("path: accounts.csv", "table: accounts");
+    std::fs::write(dir.path().join("sums-files.yaml"), sums).unwrap();
+    std::fs::write(dir.path().join("sums-tables.yaml"), tables(sums)).unwrap();
+    let recount = tables(sums).replace("sum(users.new_follows)", "count_distinct(users.new_follows)");
+    std::fs::write(dir.path().join("recount.yaml"), recount).unwrap();
+    let by_kind = ["--by", "kind", "--format", "json"];
+    let files = json(kpi(dir.path(), &[&["run", "sums-files.yaml"][..], &by_kind].concat()));
+    let engine = ["--engine", "duckdb:warehouse.duckdb"];
+    let tables = json(kpi(dir.path(), &[&["run", "sums-tables.yaml"][..], &engine, &by_kind].concat()));
+    assert_eq!(files["rollups"], tables["rollups"]);
+    assert!(files["rollups"].to_string().contains("brand"), "{}", files["rollups"]);
+    let recounted = kpi(dir.path(), &[&["run", "recount.yaml"][..], &engine, &by_kind].concat());
+    assert_eq!(recounted.status.code(), Some(2));
+    insta::assert_snapshot!("recount_on_engine", String::from_utf8(recounted.stderr).unwrap());
 }

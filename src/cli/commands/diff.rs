@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use kpi::engine::Period;
+use kpi::engine::warehouse::Warehouse;
 use kpi::locale::Locale;
 use kpi::review::DiffFormat;
 use kpi::review::git::{self, Revision};
@@ -17,6 +18,7 @@ pub struct Config {
     old: (String, CheckedRuleset),
     new: (String, CheckedRuleset),
     with_data: bool,
+    warehouse: Option<Warehouse>,
     period: Option<Period>,
     format: DiffFormat,
     /// The language of the review: `--lang`, else the new ruleset's.
@@ -25,9 +27,10 @@ pub struct Config {
 
 impl Config {
     pub fn new(args: DiffArgs) -> Result<Config, Errors> {
-        let DiffArgs { old, new, data, period, format, language } = args;
+        let DiffArgs { old, new, data, engine, period, format, language } = args;
+        let warehouse = engine.warehouse()?;
         folder("--data", data.as_ref())?;
-        if period.period.is_some() && data.is_none() {
+        if period.period.is_some() && data.is_none() && warehouse.is_none() {
             return Err(Error::new(ErrorKind::FlagNeeds { flag: "--period", needs: "--data" }).into());
         }
         let open_spec = |spec: &str| -> Result<CheckedRuleset, Errors> {
@@ -47,15 +50,21 @@ impl Config {
             }
         };
         let period = selection(&new_ruleset, period.period, None)?.period;
-        let with_data = data.is_some();
+        let with_data = data.is_some() || warehouse.is_some();
         let locale = locale(&new_ruleset, &language);
-        Ok(Config { old: (old, old_ruleset), new: (new, new_ruleset), with_data, period, format, locale })
+        Ok(Config { old: (old, old_ruleset), new: (new, new_ruleset), with_data, warehouse, period, format, locale })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
         let (old_name, old) = &self.old;
         let (new_name, new) = &self.new;
-        let review = kpi::review::review((old_name, old), (new_name, new), self.with_data, self.period)?;
+        let review = kpi::review::review(
+            (old_name, old),
+            (new_name, new),
+            self.with_data,
+            self.warehouse.as_ref(),
+            self.period,
+        )?;
         print!("{}", review.render(self.format, self.locale));
         Ok(0)
     }

@@ -2,6 +2,7 @@
 
 use kpi::Errors;
 use kpi::engine;
+use kpi::engine::warehouse::{self, Warehouse};
 use kpi::locale::Locale;
 use kpi::report::{ReportFormat, ReportOptions, render_reports};
 use kpi::ruleset::CheckedRuleset;
@@ -12,14 +13,27 @@ use crate::cli::shared::{folder, locale, open, rollups, selection, warn};
 
 pub struct Config {
     ruleset: CheckedRuleset,
+    warehouse: Option<Warehouse>,
     options: ReportOptions,
     rollups: Vec<String>,
 }
 
 impl Config {
     pub fn new(args: ReportArgs) -> Result<Config, Errors> {
-        let ReportArgs { input, period, format, language, templates, per_entity, audience, reference_docx, by, output } =
-            args;
+        let ReportArgs {
+            input,
+            engine,
+            period,
+            format,
+            language,
+            templates,
+            per_entity,
+            audience,
+            reference_docx,
+            by,
+            output,
+        } = args;
+        let warehouse = engine.warehouse()?;
         folder("--templates", templates.as_ref())?;
         let ruleset = open(&input)?;
         let period = selection(&ruleset, period.period, None)?.period;
@@ -32,12 +46,12 @@ impl Config {
         let reference_docx = reference_docx.or_else(|| in_ruleset.map(|path| ruleset.home.join(path)));
         let options =
             ReportOptions { formats, locale, audience, templates, reference_docx, per_entity, period, output };
-        Ok(Config { ruleset, options, rollups })
+        Ok(Config { ruleset, warehouse, options, rollups })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
-        let Config { ruleset, options, rollups } = self;
-        let evaluation = engine::evaluate_with(&ruleset, options.probes(&ruleset))?;
+        let Config { ruleset, warehouse, options, rollups } = self;
+        let evaluation = warehouse::evaluate_where(&ruleset, warehouse.as_ref(), options.probes(&ruleset))?;
         warn(&evaluation.warnings);
         let locale = options.locale;
         let progress = Progress::new(locale.pick("正在生成报告", "rendering reports"));

@@ -4,7 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use kpi::appraise::{self, Rollup, Selection};
-use kpi::engine::warehouse::Warehouse;
+use kpi::engine::Probes;
+use kpi::engine::warehouse::{self, Warehouse};
 use kpi::locale::Locale;
 use kpi::output::{self, Format};
 use kpi::ruleset::CheckedRuleset;
@@ -34,7 +35,7 @@ pub struct Config {
 impl Config {
     pub fn new(args: RunArgs) -> Result<Config, Errors> {
         let RunArgs { input, engine, period, entity, format, output, language, by, wide, fail_on } = args;
-        let warehouse = engine.engine.map(|engine| Warehouse::parse(&engine)).transpose()?;
+        let warehouse = engine.warehouse()?;
         if format.needs_file() && output.is_none() {
             return Err(Error::new(ErrorKind::NeedsOutputFile { format: format.name() }).into());
         }
@@ -46,10 +47,7 @@ impl Config {
     }
 
     pub fn run(self) -> Result<u8, Errors> {
-        let evaluation = match &self.warehouse {
-            Some(warehouse) => engine::warehouse::evaluate_on(&self.ruleset, warehouse)?,
-            None => engine::evaluate(&self.ruleset)?,
-        };
+        let evaluation = warehouse::evaluate_where(&self.ruleset, self.warehouse.as_ref(), Probes::default())?;
         warn(&evaluation.warnings);
         // CSV and Parquet hold the KPI rows alone, made a part at a time; unless `--fail-on`
         // lists the diagnoses that fired, whatever the format.

@@ -19,7 +19,7 @@ impl Config {
         let SqlArgs { ruleset, dialect, period } = args;
         let ruleset = open(&Input { ruleset, data: None })?;
         let period = period.period.map(|label| Period::read(ruleset.model.grain.period, &label)).transpose()?;
-        let query = Query::new(&ruleset, dialect)?;
+        let query = Query::new(&ruleset, dialect, &[])?;
         Ok(Config { ruleset, query, period })
     }
 

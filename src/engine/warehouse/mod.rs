@@ -3,8 +3,12 @@
 //! read back as the polars engine would have made it — so the appraisal, reports, tests and
 //! diffs on top of it are the same code for every engine.
 //!
-//! The engine is driven as a program (its own command-line client), the query on its standard
-//! input: nothing of the ruleset or of `--engine` becomes a command-line option.
+//! Each engine is driven as a program (its own command-line client), the query on its
+//! standard input: nothing of the ruleset becomes a command-line option, and of `--engine`
+//! only a PostgreSQL URL does, as the value of `--dbname=`.
+
+mod duckdb;
+mod postgres;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +16,6 @@ use std::process::{Command, Stdio};
 
 use indexmap::IndexMap;
 use polars::prelude::*;
-use polars_io::prelude::{ParquetReader, SerReader};
 
 use super::bug::Bug;
 use super::evaluation::{Evaluation, FileRead, Found};
@@ -23,22 +26,29 @@ use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::yaml::PathStep::Key;
 use crate::scratch::Scratch;
-use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
+use crate::sql::{Dialect, Query};
 
 /// An engine `--engine` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Warehouse {
     /// A DuckDB database file, opened read-only.
     DuckDb(PathBuf),
+    /// A PostgreSQL database, as a libpq URL (`postgres://user@host:5432/db?host=/socket`).
+    Postgres(String),
 }
 
 impl Warehouse {
-    /// Reads `--engine`: `duckdb:PATH`.
+    /// Reads `--engine`: `duckdb:PATH` or `postgres://…` (`postgresql://…`).
     pub fn parse(text: &str) -> Result<Warehouse> {
         let unknown = || {
-            Error::new(ErrorKind::UnknownValue { value: text.to_string() })
-                .help("`--engine duckdb:FILE` runs on a DuckDB database file (docs/engines.md)")
+            Error::new(ErrorKind::UnknownValue { value: text.to_string() }).help(
+                "`--engine duckdb:FILE` runs on a DuckDB database file, `--engine postgres://USER@HOST/DB` \
+                 on PostgreSQL (docs/engines.md)",
+            )
         };
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(Warehouse::Postgres(text.to_string()));
+        }
         match text.split_once(':') {
             Some(("duckdb", path)) if !path.is_empty() => Ok(Warehouse::DuckDb(PathBuf::from(path))),
             _ => Err(unknown().into()),
@@ -48,44 +58,60 @@ impl Warehouse {
     pub fn dialect(&self) -> Dialect {
         match self {
             Warehouse::DuckDb(_) => Dialect::DuckDb,
+            Warehouse::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// The engine as reports and errors name it: a PostgreSQL URL without its password or
+    /// its parameters (which may hold one).
+    pub fn label(&self) -> String {
+        match self {
+            Warehouse::DuckDb(path) => format!("duckdb:{}", path.display()),
+            Warehouse::Postgres(url) => postgres::without_secrets(url),
+        }
+    }
+
+    /// The engine's client, as errors name it.
+    fn tool(&self) -> &'static str {
+        match self {
+            Warehouse::DuckDb(_) => "DuckDB",
+            Warehouse::Postgres(_) => "PostgreSQL",
         }
     }
 }
 
-/// The ruleset evaluated on `warehouse`.
-pub fn evaluate_on(ruleset: &CheckedRuleset, warehouse: &Warehouse) -> Result<Evaluation> {
-    let dialect = warehouse.dialect();
-    let query = Query::new(ruleset, dialect)?;
-    let scratch = Scratch::new("engine")?;
-    let (grid, problems) = (scratch.path().join("grid.parquet"), scratch.path().join("problems.parquet"));
-    let Warehouse::DuckDb(database) = warehouse;
-    let copy = |view: &str, file: &Path| {
-        format!("COPY (SELECT * FROM {view}) TO {} (FORMAT parquet);\n", dialect.text(&file.display().to_string()))
-    };
-    let script = format!(
-        "ATTACH {} AS warehouse (READ_ONLY);\nUSE warehouse;\n{};\n{}{}",
-        dialect.text(&absolute(database).display().to_string()),
-        query.views(),
-        copy(PROBLEMS_VIEW, &problems),
-        copy(GRID_VIEW, &grid),
-    );
-    run_duckdb(&script)?;
-    Errors::check(problems_found(ruleset, &read(&problems)?)?, ())?;
-    evaluation(ruleset, read(&grid)?, warehouse)
+/// The two results of the query: the rows the grid would lose or repeat, and the grid.
+struct Returned {
+    problems: DataFrame,
+    grid: DataFrame,
 }
 
-/// A file the engine wrote.
-fn read(path: &Path) -> Result<DataFrame> {
-    let file = std::fs::File::open(path).map_err(|e| failed(format!("it wrote no {}: {e}", path.display())))?;
-    ParquetReader::new(file).finish().or_bug()
+/// The ruleset evaluated where `--engine` says: on `warehouse`, else by the built-in engine
+/// on its files; with `probes` (parts of its formulas, for explanations).
+pub fn evaluate_where(ruleset: &CheckedRuleset, warehouse: Option<&Warehouse>, probes: Probes) -> Result<Evaluation> {
+    match warehouse {
+        Some(warehouse) => evaluate_on(ruleset, warehouse, probes),
+        None => super::evaluate_with(ruleset, probes),
+    }
+}
+
+fn evaluate_on(ruleset: &CheckedRuleset, warehouse: &Warehouse, probes: Probes) -> Result<Evaluation> {
+    let query = Query::new(ruleset, warehouse.dialect(), probes.formulas())?;
+    let scratch = Scratch::new("engine")?;
+    let returned = match warehouse {
+        Warehouse::DuckDb(database) => duckdb::run(&query, database, scratch.path())?,
+        Warehouse::Postgres(url) => postgres::run(&query, url, scratch.path())?,
+    };
+    Errors::check(problems_found(ruleset, &returned.problems)?, ())?;
+    evaluation(ruleset, returned.grid, warehouse, probes)
 }
 
 /// The rows the grid would leave out (rows without an entity or a date) or repeat (an entity
 /// twice in a table of attributes), as the errors the same rows in files are.
 fn problems_found(ruleset: &CheckedRuleset, problems: &DataFrame) -> Result<Vec<Error>> {
     let text = |name: &str| -> Result<Vec<String>> {
-        let column = problems.column(name).or_bug()?.str().or_bug()?;
-        Ok(column.iter().map(|value| value.unwrap_or_default().to_string()).collect())
+        let column = problems.column(name).or_bug()?.cast(&DataType::String).or_bug()?;
+        Ok(column.str().or_bug()?.iter().map(|value| value.unwrap_or_default().to_string()).collect())
     };
     let (kinds, sources, details) = (text("kind")?, text("source")?, text("detail")?);
     let found = kinds.iter().zip(&sources).zip(&details).map(|((kind, source), detail)| {
@@ -111,24 +137,16 @@ fn problems_found(ruleset: &CheckedRuleset, problems: &DataFrame) -> Result<Vec<
     Ok(found.collect())
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// Runs a script with the DuckDB client (`KPI_DUCKDB`, else `duckdb` on the `PATH`).
-fn run_duckdb(script: &str) -> Result<()> {
-    let program = std::env::var_os("KPI_DUCKDB").unwrap_or_else(|| "duckdb".into());
-    let missing = |_| {
-        Error::new(ErrorKind::ToolMissing { tool: "DuckDB", purpose: "`--engine duckdb:`" })
-            .help("install its client: `pip install duckdb-cli`, or set KPI_DUCKDB to its path")
-    };
-    let mut command = Command::new(&program);
-    command.args(["-batch", "-bail"]).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
-    let mut child = crate::interrupt::spawn(&mut command).map_err(missing)?;
+/// Runs an engine's client, `script` on its standard input; its error output is the message
+/// when it fails, `missing` when it cannot start.
+fn run_client(warehouse: &Warehouse, mut command: Command, script: &str, missing: Error) -> Result<()> {
+    command.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
+    let mut child = crate::interrupt::spawn(&mut command).map_err(|_| missing)?;
     let id = child.id();
     let written = child.stdin.take().expect("a piped stdin").write_all(script.as_bytes());
     let output = child.wait_with_output();
     crate::interrupt::forget_process(id);
+    let failed = |message: String| Error::new(ErrorKind::ToolFailed { tool: warehouse.tool(), message });
     let output = output.map_err(|e| failed(e.to_string()))?;
     if !output.status.success() {
         return Err(failed(String::from_utf8_lossy(&output.stderr).trim().to_string()).into());
@@ -137,12 +155,16 @@ fn run_duckdb(script: &str) -> Result<()> {
     Ok(())
 }
 
-fn failed(message: String) -> Error {
-    Error::new(ErrorKind::ToolFailed { tool: "DuckDB", message })
+/// A file the engine wrote, which it must have written.
+fn written(warehouse: &Warehouse, path: &Path) -> Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|e| {
+        let message = format!("it wrote no {}: {e}", path.display());
+        Error::new(ErrorKind::ToolFailed { tool: warehouse.tool(), message }).into()
+    })
 }
 
 /// The grid as the engine returned it, in entity then period order, as an evaluation.
-fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse) -> Result<Evaluation> {
+fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse, probes: Probes) -> Result<Evaluation> {
     let sorted = SortMultipleOptions::default().with_maintain_order(true);
     let frame = frame.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted).or_bug()?;
     let entities: Vec<String> = {
@@ -154,12 +176,11 @@ fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse)
     let days = days.cast(&DataType::Int32).or_bug()?;
     let periods: Vec<Period> =
         days.i32().or_bug()?.iter().flatten().map(|days| Period::containing(grain, from_epoch_days(days))).collect();
-    let Warehouse::DuckDb(database) = warehouse;
+    let label = warehouse.label();
     let tables = ruleset.row_sources().map(|(name, source)| {
         let table = source.table.clone().unwrap_or_default();
-        let read = FileRead { name: format!("{}:{table}", database.display()), entity: None };
-        (name.clone(), vec![read])
+        (name.clone(), vec![FileRead { name: format!("{label} {table}"), entity: None }])
     });
     let found = Found { warnings: Vec::new(), quality: Vec::new(), files: tables.collect::<IndexMap<_, _>>() };
-    Ok(Evaluation::new(ruleset, frame, entities, periods, found, Probes::default())?)
+    Ok(Evaluation::new(ruleset, frame, entities, periods, found, probes)?)
 }

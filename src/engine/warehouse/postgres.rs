@@ -1,0 +1,101 @@
+//! PostgreSQL, through `psql`: the views created in a transaction that is rolled back, the
+//! grid, its column types and the rows it would lose copied out as CSV into the run's private
+//! folder, and read back in the types PostgreSQL gave them.
+
+use std::path::Path;
+use std::process::Command;
+
+use polars::prelude::*;
+use polars_io::prelude::{CsvReadOptions, SerReader};
+
+use super::{Returned, Warehouse, run_client, written};
+use crate::engine::bug::Bug;
+use crate::error::{Error, ErrorKind, Result};
+use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
+
+/// Runs `query` on the database of `url` with `psql` (`KPI_PSQL`, else `psql` on the `PATH`).
+/// Credentials come from where libpq looks for them (the URL, `~/.pgpass`, `PGPASSWORD`).
+pub(super) fn run(query: &Query, url: &str, scratch: &Path) -> Result<Returned> {
+    let warehouse = Warehouse::Postgres(url.to_string());
+    let grid = Dialect::Postgres.name_of(GRID_VIEW);
+    let copy = |select: &str, file: &str, header: &str| {
+        format!("COPY ({select}) TO STDOUT WITH (FORMAT csv{header}) \\g '{file}'\n")
+    };
+    let types = format!(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute \
+         WHERE attrelid = '{grid}'::regclass AND attnum > 0 ORDER BY attnum"
+    );
+    // Dates as ISO text, and floating-point numbers in the fewest digits that read back exact.
+    let script = format!(
+        "BEGIN;\nSET LOCAL datestyle = ISO, YMD;\nSET LOCAL extra_float_digits = 3;\n{};\n{}{}{}ROLLBACK;\n",
+        query.views(),
+        copy(&format!("SELECT * FROM {PROBLEMS_VIEW}"), "problems.csv", ", HEADER"),
+        copy(&types, "types.csv", ", HEADER"),
+        copy(&format!("SELECT * FROM {GRID_VIEW}"), "grid.csv", ", HEADER"),
+    );
+    let program = std::env::var_os("KPI_PSQL").unwrap_or_else(|| "psql".into());
+    let mut command = Command::new(program);
+    command.args(["--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"]).arg(format!("--dbname={url}"));
+    command.current_dir(scratch);
+    let missing = Error::new(ErrorKind::ToolMissing { tool: "psql", purpose: "`--engine postgres://`" })
+        .help("install PostgreSQL's client (Debian: `apt-get install postgresql-client`), or set KPI_PSQL to it");
+    run_client(&warehouse, command, &script, missing)?;
+    let (schema, truths) = schema(&read(&warehouse, &scratch.join("types.csv"), None)?)?;
+    let problems = read(&warehouse, &scratch.join("problems.csv"), Some(problems_schema()))?;
+    let grid = read(&warehouse, &scratch.join("grid.csv"), Some(schema))?;
+    let truths: Vec<Expr> = truths.iter().map(|name| col(name.as_str()).eq(lit("t"))).collect();
+    Ok(Returned { problems, grid: grid.lazy().with_columns(truths).collect().or_bug()? })
+}
+
+/// A CSV file `psql` wrote, in `schema`, else all text.
+fn read(warehouse: &Warehouse, path: &Path, schema: Option<Schema>) -> Result<DataFrame> {
+    let file = written(warehouse, path)?;
+    let options = match schema {
+        Some(schema) => CsvReadOptions::default().with_has_header(true).with_schema(Some(Arc::new(schema))),
+        None => CsvReadOptions::default().with_has_header(true).with_infer_schema_length(Some(0)),
+    };
+    options
+        .map_parse_options(|options| options.with_missing_is_null(true))
+        .into_reader_with_file_handle(file)
+        .finish()
+        .or_bug()
+}
+
+fn problems_schema() -> Schema {
+    ["kind", "source", "detail"].into_iter().map(|name| Field::new(name.into(), DataType::String)).collect()
+}
+
+/// The grid's columns in the types PostgreSQL gave them, and those that are truth values:
+/// read as the text CSV writes them (`t`, `f`).
+fn schema(types: &DataFrame) -> Result<(Schema, Vec<String>)> {
+    let column = |name: &str| types.column(name).or_bug().and_then(|c| c.str().or_bug().cloned());
+    let (names, types) = (column("attname")?, column("format_type")?);
+    let mut truths = Vec::new();
+    let mut schema = Schema::default();
+    for (name, sql) in names.iter().zip(types.iter()) {
+        let name = name.unwrap_or_default();
+        let dtype = match sql.unwrap_or_default() {
+            "double precision" | "real" | "numeric" => DataType::Float64,
+            "bigint" => DataType::Int64,
+            "integer" | "smallint" => DataType::Int32,
+            "date" => DataType::Date,
+            "boolean" => {
+                truths.push(name.to_string());
+                DataType::String
+            }
+            _ => DataType::String,
+        };
+        schema.with_column(name.into(), dtype);
+    }
+    Ok((schema, truths))
+}
+
+/// A URL as it may be shown: without a password (`user:secret@`) or parameters (`?password=`).
+pub(super) fn without_secrets(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    match rest.rsplit_once('@') {
+        Some((user, host)) => format!("{scheme}://{}@{host}", user.split(':').next().unwrap_or_default()),
+        None => url.to_string(),
+    }
+}
