@@ -274,6 +274,9 @@ pub struct TestArgs {
     /// Test files or folders (default: the current folder).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    // Each case's rows are made into tables on the engine for the case (docs/engines.md).
+    #[command(flatten)]
+    pub engine: EngineFlag,
     /// Also write the results as JUnit XML, for CI systems to display.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,

@@ -21,6 +21,7 @@ mod formula;
 mod sources;
 
 pub use dialect::Dialect;
+pub use sources::table_columns;
 
 use chrono::NaiveDate;
 

@@ -6,7 +6,8 @@ use super::formula::{self, Aggregations};
 use super::quoted;
 use crate::compile::{GridColumn, RowColumn};
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{Function, Ir, IrNode, Ref, Type};
+use crate::expr::usage::walk;
+use crate::expr::{Function, Ir, IrNode, Ref, Type, Usage};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::{Source, SourceRole};
 use crate::ruleset::yaml::PathStep::Key;
@@ -131,6 +132,37 @@ fn columns_read(ruleset: &CheckedRuleset, name: &str, source: &Source) -> Vec<St
         }
     }
     columns
+}
+
+/// The columns the query reads from source `name`'s table, by their headers (its date and
+/// entity first), each with whether a formula computes with it: the columns of a table a test
+/// case makes without rows, typed as the query needs them.
+pub fn table_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<(String, bool)> {
+    let source = &ruleset.model.sources[name];
+    let mut numbers = std::collections::HashSet::new();
+    for formula in ruleset.formulas().chain(ruleset.filters.get(name)) {
+        walk(&formula.ir, Usage::AsWritten, &mut |ir, usage| {
+            if let IrNode::Ref(Ref::Column { source: of, column }) = &ir.node
+                && of == name
+                && usage == Usage::Number
+            {
+                numbers.insert(column.clone());
+            }
+        });
+    }
+    let keys = source.date.iter().chain(&source.entity).map(|header| (header.clone(), false));
+    let columns = columns_read(ruleset, name, source).into_iter().map(|column| {
+        let number = numbers.contains(&column);
+        (source.columns.get(&column).unwrap_or(&column).clone(), number)
+    });
+    let mut all: Vec<(String, bool)> = Vec::new();
+    for (header, number) in keys.chain(columns) {
+        match all.iter_mut().find(|(seen, _)| *seen == header) {
+            Some((_, seen)) => *seen |= number,
+            None => all.push((header, number)),
+        }
+    }
+    all
 }
 
 /// How many of a source's rows have no entity or no date, which no cell holds.

@@ -19,6 +19,7 @@ use std::time::Instant;
 pub use compare::Failure;
 pub use file::{Expected, TestFile};
 
+use crate::engine::warehouse::Warehouse;
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::location::Location;
 use crate::scratch::Scratch;
@@ -32,8 +33,8 @@ pub enum Outcome {
 }
 
 /// Runs one case in its own scratch folder.
-fn run_case(file: &TestFile, case: &file::TestCase, scratch: &Path) -> Outcome {
-    match run::evaluate_case(file, case, scratch) {
+fn run_case(file: &TestFile, case: &file::TestCase, scratch: &Path, warehouse: Option<&Warehouse>) -> Outcome {
+    match run::evaluate_case(file, case, scratch, warehouse) {
         Ok(ran) => match compare::expectations(case, &ran) {
             failures if failures.is_empty() => Outcome::Passed,
             failures => Outcome::Failed(failures),
@@ -116,7 +117,7 @@ impl SuiteReport {
 
 /// Runs every test file of `paths`: files as given, folders searched for `*.test.yaml`.
 /// `progress` is told of each case as it ends.
-pub fn run(paths: &[PathBuf], progress: &dyn Fn(usize, usize)) -> Result<SuiteReport> {
+pub fn run(paths: &[PathBuf], warehouse: Option<&Warehouse>, progress: &dyn Fn(usize, usize)) -> Result<SuiteReport> {
     let files = test_files(paths)?;
     let read: Vec<(PathBuf, Result<TestFile>)> =
         files.into_iter().map(|path| (path.clone(), file::read(&path))).collect();
@@ -148,7 +149,7 @@ pub fn run(paths: &[PathBuf], progress: &dyn Fn(usize, usize)) -> Result<SuiteRe
             note_exercised(case, &mut exercised[at]);
             let started = Instant::now();
             let scratch = Scratch::new("test")?;
-            let outcome = run_case(&file, case, scratch.path());
+            let outcome = run_case(&file, case, scratch.path(), warehouse);
             let seconds = started.elapsed().as_secs_f64();
             cases.push(CaseReport { name: case.name.clone(), location: case.location.clone(), outcome, seconds });
             done += 1;

@@ -16,7 +16,7 @@ fn kpi_test(args: &[&str]) -> (i32, String) {
 fn every_test_file_is_reported_exactly() {
     insta::glob!("../fixtures", "suite/**/*.test.yaml", |path| {
         let relative = path.strip_prefix(manifest_dir()).unwrap();
-        let report = kpi::suite::run(&[relative.to_path_buf()], &|_, _| {}).unwrap();
+        let report = kpi::suite::run(&[relative.to_path_buf()], None, &|_, _| {}).unwrap();
         insta::assert_snapshot!(format!("exit {}\n{}", report.exit_code(), report.render()));
     });
 }
@@ -35,10 +35,10 @@ fn the_exit_code_says_whether_cases_passed_failed_or_could_not_be_read() {
 
 #[test]
 fn a_folder_is_searched_for_test_files_and_a_path_that_is_not_there_is_an_error() {
-    let report = kpi::suite::run(&[PathBuf::from("tests/fixtures/suite")], &|_, _| {}).unwrap();
+    let report = kpi::suite::run(&[PathBuf::from("tests/fixtures/suite")], None, &|_, _| {}).unwrap();
     let files: Vec<&Path> = report.files.iter().map(|f| f.path.as_path()).collect();
     assert_eq!(files.len(), 5, "{files:?}");
-    let missing = kpi::suite::run(&[PathBuf::from("tests/fixtures/no-such-folder")], &|_, _| {});
+    let missing = kpi::suite::run(&[PathBuf::from("tests/fixtures/no-such-folder")], None, &|_, _| {});
     assert!(missing.err().unwrap().to_string().contains("no-such-folder"));
 }
 

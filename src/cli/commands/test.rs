@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use kpi::engine::warehouse::Warehouse;
 use kpi::{Errors, write};
 
 use crate::cli::args::TestArgs;
@@ -10,17 +11,19 @@ use crate::cli::progress::Progress;
 
 pub struct Config {
     paths: Vec<PathBuf>,
+    warehouse: Option<Warehouse>,
     junit: Option<PathBuf>,
 }
 
 impl Config {
     pub fn new(args: TestArgs) -> Result<Config, Errors> {
-        Ok(Config { paths: args.paths, junit: args.junit })
+        Ok(Config { warehouse: args.engine.warehouse()?, paths: args.paths, junit: args.junit })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
         let progress = Progress::new("running cases");
-        let report = kpi::suite::run(&self.paths, &|done, total| progress.update(done, total))?;
+        let report =
+            kpi::suite::run(&self.paths, self.warehouse.as_ref(), &|done, total| progress.update(done, total))?;
         progress.finish();
         print!("{}", report.render());
         if let Some(path) = &self.junit {

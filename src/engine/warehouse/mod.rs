@@ -80,6 +80,111 @@ impl Warehouse {
     }
 }
 
+/// A table made for one evaluation and gone after it: a test case's rows (`kpi test
+/// --engine`), typed as a warehouse would type them — a column of numbers throughout is a
+/// number, of ISO dates a date, any other text.
+pub struct CaseTable {
+    /// The ruleset's source that reads it.
+    pub source: String,
+    /// Its name in the ruleset's source, [`Warehouse::case_table`].
+    pub table: String,
+    /// The CSV file of its rows (headers on the first line); none for a table without rows,
+    /// whose columns are those the query reads, numbers where a formula computes with them.
+    pub rows: Option<PathBuf>,
+}
+
+impl Warehouse {
+    /// The name of a test case's `index`th table: in a schema of its own on DuckDB (where a
+    /// case runs in a database in memory, not in the file `--engine` names), a temporary table
+    /// on PostgreSQL (seen by the case's session alone).
+    pub fn case_table(&self, index: usize) -> String {
+        match self {
+            Warehouse::DuckDb(_) => format!("kpi_case.source_{index}"),
+            Warehouse::Postgres(_) => format!("pg_temp.kpi_case_{index}"),
+        }
+    }
+}
+
+impl CaseTable {
+    /// The table to make: its columns and, when it has rows, a copy of their file in `scratch`
+    /// under a name of the engine's own (`case-N.csv`), which a client's command can name
+    /// without escaping.
+    fn prepare(&self, ruleset: &CheckedRuleset, index: usize, scratch: &Path) -> Result<Made> {
+        let made = |columns, rows| Made { table: self.table.clone(), columns, rows };
+        let date = ruleset.model.sources[&self.source].date.clone();
+        let wanted: Vec<(String, Kind)> = crate::sql::table_columns(ruleset, &self.source)
+            .into_iter()
+            .map(|(header, number)| {
+                let kind = match (Some(&header) == date.as_ref(), number) {
+                    (true, _) => Kind::Date,
+                    (false, true) => Kind::Number,
+                    (false, false) => Kind::Text,
+                };
+                (header, kind)
+            })
+            .collect();
+        let Some(path) = &self.rows else {
+            return Ok(made(wanted, None));
+        };
+        let unreadable =
+            |e: String| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e });
+        let name = format!("case-{index}.csv");
+        std::fs::copy(path, scratch.join(&name)).map_err(|e| unreadable(e.to_string()))?;
+        let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+        let rows = polars_io::prelude::CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(None)
+            .map_parse_options(|options| options.with_try_parse_dates(true))
+            .into_reader_with_file_handle(file);
+        let rows = polars_io::prelude::SerReader::finish(rows).map_err(|e| unreadable(e.to_string()))?;
+        // A column without a value has the type the query reads it as, as in a table without rows.
+        let kind = |column: &Column| match column.dtype() {
+            _ if column.null_count() == column.len() => {
+                wanted.iter().find(|(header, _)| header == column.name().as_str()).map_or(Kind::Text, |(_, kind)| *kind)
+            }
+            dtype if dtype.is_primitive_numeric() => Kind::Number,
+            DataType::Date => Kind::Date,
+            _ => Kind::Text,
+        };
+        let columns = rows.columns().iter().map(|column| (column.name().to_string(), kind(column)));
+        Ok(made(columns.collect(), Some(name)))
+    }
+}
+
+/// A case table as the client makes it: its name, columns, and rows' file in the scratch folder.
+struct Made {
+    table: String,
+    columns: Vec<(String, Kind)>,
+    rows: Option<String>,
+}
+
+/// The type of a case table's column.
+#[derive(Clone, Copy)]
+enum Kind {
+    Number,
+    Date,
+    Text,
+}
+
+impl Made {
+    /// Its name, each part quoted.
+    fn name(&self, d: Dialect) -> String {
+        self.table.split('.').map(|part| d.name_of(part)).collect::<Vec<_>>().join(".")
+    }
+
+    /// `CREATE TABLE`, its columns typed.
+    fn create(&self, d: Dialect) -> String {
+        let ty = |kind: Kind| match kind {
+            Kind::Number => d.double(),
+            Kind::Date => "DATE",
+            Kind::Text => d.string(),
+        };
+        let columns: Vec<String> =
+            self.columns.iter().map(|(name, kind)| format!("{} {}", d.name_of(name), ty(*kind))).collect();
+        format!("CREATE TABLE {} ({});\n", self.name(d), columns.join(", "))
+    }
+}
+
 /// The two results of the query: the rows the grid would lose or repeat, and the grid.
 struct Returned {
     problems: DataFrame,
@@ -90,17 +195,32 @@ struct Returned {
 /// on its files; with `probes` (parts of its formulas, for explanations).
 pub fn evaluate_where(ruleset: &CheckedRuleset, warehouse: Option<&Warehouse>, probes: Probes) -> Result<Evaluation> {
     match warehouse {
-        Some(warehouse) => evaluate_on(ruleset, warehouse, probes),
+        Some(warehouse) => evaluate_on(ruleset, warehouse, &[], probes),
         None => super::evaluate_with(ruleset, probes),
     }
 }
 
-fn evaluate_on(ruleset: &CheckedRuleset, warehouse: &Warehouse, probes: Probes) -> Result<Evaluation> {
+/// A test case's ruleset on the engine of `warehouse`, its sources the case's `tables`.
+pub fn evaluate_case(ruleset: &CheckedRuleset, warehouse: &Warehouse, tables: &[CaseTable]) -> Result<Evaluation> {
+    evaluate_on(ruleset, warehouse, tables, Probes::default())
+}
+
+fn evaluate_on(
+    ruleset: &CheckedRuleset,
+    warehouse: &Warehouse,
+    tables: &[CaseTable],
+    probes: Probes,
+) -> Result<Evaluation> {
     let query = Query::new(ruleset, warehouse.dialect(), probes.formulas())?;
     let scratch = Scratch::new("engine")?;
+    let tables = tables.iter().enumerate().map(|(index, table)| table.prepare(ruleset, index, scratch.path()));
+    let made = tables.collect::<Result<Vec<Made>>>()?;
     let returned = match warehouse {
-        Warehouse::DuckDb(database) => duckdb::run(&query, database, scratch.path())?,
-        Warehouse::Postgres(url) => postgres::run(&query, url, scratch.path())?,
+        Warehouse::DuckDb(database) => {
+            let database = made.is_empty().then_some(database.as_path());
+            duckdb::run(&query, database, &made, scratch.path())?
+        }
+        Warehouse::Postgres(url) => postgres::run(&query, url, &made, scratch.path())?,
     };
     Errors::check(problems_found(ruleset, &returned.problems)?, ())?;
     evaluation(ruleset, returned.grid, warehouse, probes)

@@ -8,14 +8,14 @@ use std::process::Command;
 use polars::prelude::*;
 use polars_io::prelude::{CsvReadOptions, SerReader};
 
-use super::{Returned, Warehouse, run_client, written};
+use super::{Made, Returned, Warehouse, run_client, written};
 use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
 
 /// Runs `query` on the database of `url` with `psql` (`KPI_PSQL`, else `psql` on the `PATH`).
 /// Credentials come from where libpq looks for them (the URL, `~/.pgpass`, `PGPASSWORD`).
-pub(super) fn run(query: &Query, url: &str, scratch: &Path) -> Result<Returned> {
+pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Result<Returned> {
     let warehouse = Warehouse::Postgres(url.to_string());
     let grid = Dialect::Postgres.name_of(GRID_VIEW);
     let copy = |select: &str, file: &str, header: &str| {
@@ -25,9 +25,18 @@ pub(super) fn run(query: &Query, url: &str, scratch: &Path) -> Result<Returned> 
         "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute \
          WHERE attrelid = '{grid}'::regclass AND attnum > 0 ORDER BY attnum"
     );
+    // A test case's tables are temporary: the session's own, and rolled back with the rest.
+    let d = Dialect::Postgres;
+    let mut tables = String::new();
+    for table in made {
+        tables.push_str(&table.create(d));
+        if let Some(rows) = &table.rows {
+            tables.push_str(&format!("\\copy {} FROM '{rows}' WITH (FORMAT csv, HEADER)\n", table.name(d)));
+        }
+    }
     // Dates as ISO text, and floating-point numbers in the fewest digits that read back exact.
     let script = format!(
-        "BEGIN;\nSET LOCAL datestyle = ISO, YMD;\nSET LOCAL extra_float_digits = 3;\n{};\n{}{}{}ROLLBACK;\n",
+        "BEGIN;\nSET LOCAL datestyle = ISO, YMD;\nSET LOCAL extra_float_digits = 3;\n{tables}{};\n{}{}{}ROLLBACK;\n",
         query.views(),
         copy(&format!("SELECT * FROM {PROBLEMS_VIEW}"), "problems.csv", ", HEADER"),
         copy(&types, "types.csv", ", HEADER"),

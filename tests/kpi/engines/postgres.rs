@@ -122,6 +122,7 @@ fn every_function_gives_on_postgresql_what_it_gives_on_files() {
     }
     names_that_break_pasted_sql(&server);
     rows_the_grid_would_lose(&server);
+    test_cases(&server);
 }
 
 fn names_that_break_pasted_sql(server: &Server) {
@@ -141,4 +142,14 @@ fn rows_the_grid_would_lose(server: &Server) {
     let (on_postgres, on_duckdb) = (run(&url), run("duckdb:warehouse.duckdb"));
     assert_eq!(on_postgres.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&on_postgres.stderr), String::from_utf8_lossy(&on_duckdb.stderr));
+}
+
+/// The test cases' tables are temporary tables of the case's session: the database is empty.
+fn test_cases(server: &Server) {
+    let dir = warehouse("month");
+    let url = server.database("cases", "", dir.path());
+    let on_files = super::cases::run_cases(dir.path(), "files.yaml", None);
+    let on_postgres = super::cases::run_cases(dir.path(), "tables.yaml", Some(&url));
+    assert_eq!(on_files, on_postgres);
+    assert!(on_postgres.1.contains("3 passed, 1 failed"), "{}", on_postgres.1);
 }

@@ -1,0 +1,93 @@
+//! `kpi test --engine`: a ruleset's test cases run on the engine, each case's rows made into
+//! tables there, pass and fail as they do on files, word for word.
+
+use std::path::Path;
+
+use super::{kpi, warehouse};
+
+/// Cases over the engines' fixture ruleset: rows in two months, a source given no rows and one
+/// given its headers alone (tables without rows: no data, not an error), and an expectation
+/// that fails.
+const CASES: &str = r#"ruleset: RULESET
+cases:
+  - name: two accounts in two months
+    period: 2026-02
+    data:
+      users: |
+        day,account,new,lost,total
+        2026-01-03,a,10,2,100
+        2026-01-20,a,5,1,104
+        2026-02-02,a,8,4,110
+        2026-01-10,b,3,3,50
+        2026-02-10,b,1,0,51
+      articles: |
+        account,published,readers,likes,title
+        a,2026-01-05,40,12,x
+        a,2026-02-05,60,3,y
+        b,2026-01-06,50,20,z
+        b,2026-02-06,20,1,z
+      accounts: |
+        account,kind
+        a,brand
+        b,sales
+    expect:
+      kpis:
+        a: { net_growth: 4, readers_rank: 1, readers_mom: 50%, churn: { approx: 3.6364%, tolerance: 0.0001% }, brand: 1 }
+        b: { net_growth: 1, readers_rank: 2, readers_mom: -60%, brand: 0 }
+      bands: { a: { read_rate: good }, b: { read_rate: pass } }
+  - name: no articles
+    period: 2026-02
+    data:
+      users: |
+        day,account,new,lost,total
+        2026-02-02,a,8,4,110
+    expect:
+      kpis: { a: { net_growth: 4, readers_rank: null, empty: 1, likes_or_null: null } }
+  - name: articles without rows
+    period: 2026-02
+    data:
+      users: |
+        day,account,new,lost,total
+        2026-02-02,a,8,4,110
+      articles: |
+        account,published,readers,likes,title
+    expect:
+      kpis: { a: { net_growth: 4, readers_rank: null, empty: 1 } }
+  - name: a wrong expectation
+    period: 2026-02
+    data:
+      users: |
+        day,account,new,lost,total
+        2026-02-02,a,8,4,110
+    expect:
+      kpis: { a: { net_growth: 5 } }
+"#;
+
+/// `kpi test` of the cases over `ruleset` in `dir`, on `engine` when given: its exit code and
+/// what it prints, the ruleset's name and fingerprint left out.
+pub(super) fn run_cases(dir: &Path, ruleset: &str, engine: Option<&str>) -> (Option<i32>, String) {
+    let ruleset_name = ruleset.trim_end_matches(".yaml");
+    let file = format!("{ruleset_name}.test.yaml");
+    std::fs::write(dir.join(&file), CASES.replace("RULESET", ruleset)).unwrap();
+    let mut args = vec!["test", file.as_str()];
+    args.extend(engine.iter().flat_map(|engine| ["--engine", engine]));
+    let output = kpi(dir, &args);
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let printed: Vec<String> = printed.lines().skip(1).map(|line| line.replace(ruleset_name, "RULESET")).collect();
+    (output.status.code(), printed.join("\n"))
+}
+
+#[test]
+fn test_cases_pass_and_fail_on_duckdb_as_on_files() {
+    let dir = warehouse("month");
+    let on_files = run_cases(dir.path(), "files.yaml", None);
+    let on_duckdb = run_cases(dir.path(), "tables.yaml", Some("duckdb:warehouse.duckdb"));
+    assert_eq!(on_files, on_duckdb);
+    let (code, printed) = on_duckdb;
+    assert_eq!(code, Some(1), "{printed}");
+    assert!(printed.contains("ok      two accounts in two months"), "{printed}");
+    assert!(printed.contains("ok      no articles"), "{printed}");
+    assert!(printed.contains("ok      articles without rows"), "{printed}");
+    assert!(printed.contains("expected 5.00 (5), got 4.00 (4)"), "{printed}");
+    assert!(printed.contains("3 passed, 1 failed"), "{printed}");
+}
