@@ -129,6 +129,15 @@ impl Dialect {
         }
     }
 
+    /// Each row's place in its table, increasing in the order the table holds them: what
+    /// orders `first` and `last` among rows of one date, as a file's line does.
+    pub fn line(self) -> &'static str {
+        match self {
+            Dialect::DuckDb | Dialect::Postgres => "row_number() OVER ()",
+            Dialect::Spark => "monotonically_increasing_id()",
+        }
+    }
+
     /// The first day of the period `date` falls in.
     pub fn period_start(self, grain: PeriodGrain, date: &str) -> String {
         let unit = match grain {

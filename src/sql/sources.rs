@@ -87,7 +87,7 @@ fn rows(ruleset: &CheckedRuleset, name: &str, source: &Source, table: &str, d: D
         format!("{} AS {}", entity(source, d), d.name_of(&RowColumn::Entity.name())),
         format!("{date} AS {}", d.name_of(&RowColumn::Date.name())),
         format!("{} AS {}", d.period_start(ruleset.model.grain.period, &date), d.name_of(&RowColumn::Period.name())),
-        format!("row_number() OVER () AS {}", d.name_of(&RowColumn::Line.name())),
+        format!("{} AS {}", d.line(), d.name_of(&RowColumn::Line.name())),
     ];
     for column in columns_read(ruleset, name, source) {
         let header = source.columns.get(&column).unwrap_or(&column);
