@@ -82,6 +82,12 @@ impl Query {
     /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …` and the same for `kpi_problems`: the grid
     /// and the rows it leaves out or repeats.
     pub fn views(&self) -> String {
+        self.view_statements().join(";\n\n")
+    }
+
+    /// The two statements of [`Query::views`], each on its own: for a client that is given
+    /// statements one by one rather than a script it splits.
+    pub fn view_statements(&self) -> [String; 2] {
         let (problems, source_steps) = &self.problems;
         let problems = match problems.is_empty() {
             true => "SELECT 'none' AS kind, 'none' AS source, 'none' AS detail WHERE FALSE".to_string(),
@@ -89,7 +95,7 @@ impl Query {
         };
         let final_step = format!("SELECT * FROM {}", self.dialect.name_of("final"));
         let grid = self.view(GRID_VIEW, &self.steps, &final_step);
-        format!("{grid};\n\n{}", self.view(PROBLEMS_VIEW, &self.steps[..*source_steps], &problems))
+        [grid, self.view(PROBLEMS_VIEW, &self.steps[..*source_steps], &problems)]
     }
 
     /// A view of `select` over `steps`.

@@ -32,17 +32,14 @@ pub(super) fn run(query: &Query, database: Option<&Path>, made: &[Made], scratch
         script.push_str(&format!("CREATE SCHEMA {};\n", d.name_of(schema)));
     }
     for table in made {
-        script.push_str(&table.create(d));
-        if let Some(rows) = &table.rows {
-            let path = d.text(&scratch.join(rows).display().to_string());
-            script.push_str(&format!("COPY {} FROM {path} (FORMAT csv, HEADER);\n", table.name(d)));
-        }
+        script.push_str(&format!("{};\n", table.create(d)));
     }
     let script = format!("{script}{};\n{}{}", query.views(), copy(PROBLEMS_VIEW, &problems), copy(GRID_VIEW, &grid),);
     let warehouse = Warehouse::DuckDb(database.unwrap_or(Path::new(":memory:")).to_path_buf());
     let program = std::env::var_os("KPI_DUCKDB").unwrap_or_else(|| "duckdb".into());
     let mut command = Command::new(program);
     command.args(["-batch", "-bail"]);
+    command.stdout(std::process::Stdio::null());
     let missing = Error::new(ErrorKind::ToolMissing { tool: "DuckDB", purpose: "`--engine duckdb:`" })
         .help("install its client: `pip install duckdb-cli`, or set KPI_DUCKDB to its path");
     run_client(&warehouse, command, &script, missing)?;

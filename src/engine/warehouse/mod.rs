@@ -7,8 +7,12 @@
 //! standard input: nothing of the ruleset becomes a command-line option, and of `--engine`
 //! only a PostgreSQL URL does, as the value of `--dbname=`.
 
+mod cases;
 mod duckdb;
 mod postgres;
+mod spark;
+
+pub use cases::CaseTable;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +31,7 @@ use crate::ruleset::CheckedRuleset;
 use crate::ruleset::yaml::PathStep::Key;
 use crate::scratch::Scratch;
 use crate::sql::{Dialect, Query};
+use cases::Made;
 
 /// An engine `--engine` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,19 +40,30 @@ pub enum Warehouse {
     DuckDb(PathBuf),
     /// A PostgreSQL database, as a libpq URL (`postgres://user@host:5432/db?host=/socket`).
     Postgres(String),
+    /// Spark SQL, as `spark://local` (this machine), `spark://yarn` or `spark://HOST:PORT` (a
+    /// standalone cluster's master).
+    Spark(String),
 }
 
 impl Warehouse {
-    /// Reads `--engine`: `duckdb:PATH` or `postgres://…` (`postgresql://…`).
+    /// Reads `--engine`: `duckdb:PATH`, `postgres://…` (`postgresql://…`) or `spark://…`.
     pub fn parse(text: &str) -> Result<Warehouse> {
         let unknown = || {
             Error::new(ErrorKind::UnknownValue { value: text.to_string() }).help(
                 "`--engine duckdb:FILE` runs on a DuckDB database file, `--engine postgres://USER@HOST/DB` \
-                 on PostgreSQL (docs/engines.md)",
+                 on PostgreSQL, `--engine spark://local` on Spark (docs/engines.md)",
             )
         };
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             return Ok(Warehouse::Postgres(text.to_string()));
+        }
+        if let Some(master) = text.strip_prefix("spark://") {
+            return match spark::is_master(master) {
+                true => Ok(Warehouse::Spark(text.to_string())),
+                false => Err(Error::new(ErrorKind::UnknownValue { value: text.to_string() })
+                    .help("Spark runs as `--engine spark://local`, `spark://yarn` or `spark://HOST:PORT` (docs/engines.md)")
+                    .into()),
+            };
         }
         match text.split_once(':') {
             Some(("duckdb", path)) if !path.is_empty() => Ok(Warehouse::DuckDb(PathBuf::from(path))),
@@ -59,6 +75,7 @@ impl Warehouse {
         match self {
             Warehouse::DuckDb(_) => Dialect::DuckDb,
             Warehouse::Postgres(_) => Dialect::Postgres,
+            Warehouse::Spark(_) => Dialect::Spark,
         }
     }
 
@@ -68,6 +85,7 @@ impl Warehouse {
         match self {
             Warehouse::DuckDb(path) => format!("duckdb:{}", path.display()),
             Warehouse::Postgres(url) => postgres::without_secrets(url),
+            Warehouse::Spark(url) => url.clone(),
         }
     }
 
@@ -76,112 +94,21 @@ impl Warehouse {
         match self {
             Warehouse::DuckDb(_) => "DuckDB",
             Warehouse::Postgres(_) => "PostgreSQL",
+            Warehouse::Spark(_) => "Spark",
         }
     }
-}
-
-/// A table made for one evaluation and gone after it: a test case's rows (`kpi test
-/// --engine`), typed as a warehouse would type them — a column of numbers throughout is a
-/// number, of ISO dates a date, any other text.
-pub struct CaseTable {
-    /// The ruleset's source that reads it.
-    pub source: String,
-    /// Its name in the ruleset's source, [`Warehouse::case_table`].
-    pub table: String,
-    /// The CSV file of its rows (headers on the first line); none for a table without rows,
-    /// whose columns are those the query reads, numbers where a formula computes with them.
-    pub rows: Option<PathBuf>,
 }
 
 impl Warehouse {
     /// The name of a test case's `index`th table: in a schema of its own on DuckDB (where a
     /// case runs in a database in memory, not in the file `--engine` names), a temporary table
-    /// on PostgreSQL (seen by the case's session alone).
+    /// on PostgreSQL (seen by the case's session alone), a temporary view on Spark (the same).
     pub fn case_table(&self, index: usize) -> String {
         match self {
             Warehouse::DuckDb(_) => format!("kpi_case.source_{index}"),
             Warehouse::Postgres(_) => format!("pg_temp.kpi_case_{index}"),
+            Warehouse::Spark(_) => format!("kpi_case_{index}"),
         }
-    }
-}
-
-impl CaseTable {
-    /// The table to make: its columns and, when it has rows, a copy of their file in `scratch`
-    /// under a name of the engine's own (`case-N.csv`), which a client's command can name
-    /// without escaping.
-    fn prepare(&self, ruleset: &CheckedRuleset, index: usize, scratch: &Path) -> Result<Made> {
-        let made = |columns, rows| Made { table: self.table.clone(), columns, rows };
-        let date = ruleset.model.sources[&self.source].date.clone();
-        let wanted: Vec<(String, Kind)> = crate::sql::table_columns(ruleset, &self.source)
-            .into_iter()
-            .map(|(header, number)| {
-                let kind = match (Some(&header) == date.as_ref(), number) {
-                    (true, _) => Kind::Date,
-                    (false, true) => Kind::Number,
-                    (false, false) => Kind::Text,
-                };
-                (header, kind)
-            })
-            .collect();
-        let Some(path) = &self.rows else {
-            return Ok(made(wanted, None));
-        };
-        let unreadable =
-            |e: String| Error::new(ErrorKind::UnreadableFile { path: path.display().to_string(), message: e });
-        let name = format!("case-{index}.csv");
-        std::fs::copy(path, scratch.join(&name)).map_err(|e| unreadable(e.to_string()))?;
-        let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
-        let rows = polars_io::prelude::CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(None)
-            .map_parse_options(|options| options.with_try_parse_dates(true))
-            .into_reader_with_file_handle(file);
-        let rows = polars_io::prelude::SerReader::finish(rows).map_err(|e| unreadable(e.to_string()))?;
-        // A column without a value has the type the query reads it as, as in a table without rows.
-        let kind = |column: &Column| match column.dtype() {
-            _ if column.null_count() == column.len() => {
-                wanted.iter().find(|(header, _)| header == column.name().as_str()).map_or(Kind::Text, |(_, kind)| *kind)
-            }
-            dtype if dtype.is_primitive_numeric() => Kind::Number,
-            DataType::Date => Kind::Date,
-            _ => Kind::Text,
-        };
-        let columns = rows.columns().iter().map(|column| (column.name().to_string(), kind(column)));
-        Ok(made(columns.collect(), Some(name)))
-    }
-}
-
-/// A case table as the client makes it: its name, columns, and rows' file in the scratch folder.
-struct Made {
-    table: String,
-    columns: Vec<(String, Kind)>,
-    rows: Option<String>,
-}
-
-/// The type of a case table's column.
-#[derive(Clone, Copy)]
-enum Kind {
-    Number,
-    Date,
-    Text,
-}
-
-impl Made {
-    /// Its name, each part quoted.
-    fn name(&self, d: Dialect) -> String {
-        self.table.split('.').map(|part| d.name_of(part)).collect::<Vec<_>>().join(".")
-    }
-
-    /// `CREATE TABLE`, its columns typed.
-    fn create(&self, d: Dialect) -> String {
-        let ty = |kind: Kind| match kind {
-            Kind::Number => d.double(),
-            Kind::Date => "DATE",
-            Kind::Text => d.string(),
-        };
-        let columns: Vec<String> =
-            self.columns.iter().map(|(name, kind)| format!("{} {}", d.name_of(name), ty(*kind))).collect();
-        format!("CREATE TABLE {} ({});\n", self.name(d), columns.join(", "))
     }
 }
 
@@ -213,14 +140,14 @@ fn evaluate_on(
 ) -> Result<Evaluation> {
     let query = Query::new(ruleset, warehouse.dialect(), probes.formulas())?;
     let scratch = Scratch::new("engine")?;
-    let tables = tables.iter().enumerate().map(|(index, table)| table.prepare(ruleset, index, scratch.path()));
-    let made = tables.collect::<Result<Vec<Made>>>()?;
+    let made = tables.iter().map(|table| table.prepare(ruleset)).collect::<Result<Vec<Made>>>()?;
     let returned = match warehouse {
         Warehouse::DuckDb(database) => {
             let database = made.is_empty().then_some(database.as_path());
             duckdb::run(&query, database, &made, scratch.path())?
         }
         Warehouse::Postgres(url) => postgres::run(&query, url, &made, scratch.path())?,
+        Warehouse::Spark(url) => spark::run(&query, url, &made, scratch.path())?,
     };
     Errors::check(problems_found(ruleset, &returned.problems)?, ())?;
     evaluation(ruleset, returned.grid, warehouse, probes)
@@ -257,10 +184,11 @@ fn problems_found(ruleset: &CheckedRuleset, problems: &DataFrame) -> Result<Vec<
     Ok(found.collect())
 }
 
-/// Runs an engine's client, `script` on its standard input; its error output is the message
-/// when it fails, `missing` when it cannot start.
+/// Runs an engine's client, `script` on its standard input and its standard output where
+/// `command` says; its error output is the message when it fails, `missing` when it cannot
+/// start.
 fn run_client(warehouse: &Warehouse, mut command: Command, script: &str, missing: Error) -> Result<()> {
-    command.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped());
+    command.stdin(Stdio::piped()).stderr(Stdio::piped());
     let mut child = crate::interrupt::spawn(&mut command).map_err(|_| missing)?;
     let id = child.id();
     let written = child.stdin.take().expect("a piped stdin").write_all(script.as_bytes());
@@ -269,7 +197,12 @@ fn run_client(warehouse: &Warehouse, mut command: Command, script: &str, missing
     let failed = |message: String| Error::new(ErrorKind::ToolFailed { tool: warehouse.tool(), message });
     let output = output.map_err(|e| failed(e.to_string()))?;
     if !output.status.success() {
-        return Err(failed(String::from_utf8_lossy(&output.stderr).trim().to_string()).into());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let message = match warehouse {
+            Warehouse::Spark(_) => spark::logged(&stderr),
+            Warehouse::DuckDb(_) | Warehouse::Postgres(_) => stderr.trim().to_string(),
+        };
+        return Err(failed(message).into());
     }
     written.map_err(|e| failed(e.to_string()))?;
     Ok(())

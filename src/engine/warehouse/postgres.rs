@@ -29,10 +29,7 @@ pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Re
     let d = Dialect::Postgres;
     let mut tables = String::new();
     for table in made {
-        tables.push_str(&table.create(d));
-        if let Some(rows) = &table.rows {
-            tables.push_str(&format!("\\copy {} FROM '{rows}' WITH (FORMAT csv, HEADER)\n", table.name(d)));
-        }
+        tables.push_str(&format!("{};\n", table.create(d)));
     }
     // Dates as ISO text, and floating-point numbers in the fewest digits that read back exact.
     let script = format!(
@@ -46,6 +43,7 @@ pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Re
     let mut command = Command::new(program);
     command.args(["--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"]).arg(format!("--dbname={url}"));
     command.current_dir(scratch);
+    command.stdout(std::process::Stdio::null());
     let missing = Error::new(ErrorKind::ToolMissing { tool: "psql", purpose: "`--engine postgres://`" })
         .help("install PostgreSQL's client (Debian: `apt-get install postgresql-client`), or set KPI_PSQL to it");
     run_client(&warehouse, command, &script, missing)?;

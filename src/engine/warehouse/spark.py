@@ -1,0 +1,48 @@
+# kpi's driver on Spark, run by `spark-submit` in the run's private folder. It reads job.json:
+# statements to run in turn, then queries whose rows to write, each to NAME.jsonl (first line:
+# its columns' names and types; then one row per line, as Spark writes a row in JSON, without
+# its null values). The statements are given one by one, never as a script a client splits, and
+# no `${…}` in them is substituted. An error is written to error.txt (Spark relays the driver's
+# standard error through its own, and may exit before it has relayed all of it).
+
+import json
+import sys
+
+from pyspark.sql import SparkSession
+from pyspark.sql.functions import struct, to_json
+
+
+def session():
+    builder = SparkSession.builder.appName("kpi")
+    try:
+        return builder.enableHiveSupport().getOrCreate()
+    except Exception:
+        # A Spark without Hive's classes: its own catalog, as configured.
+        return SparkSession.builder.appName("kpi").getOrCreate()
+
+
+def main():
+    with open("job.json", encoding="utf-8") as file:
+        job = json.load(file)
+    spark = session()
+    spark.conf.set("spark.sql.variable.substitute", "false")
+    spark.conf.set("spark.sql.ansi.enabled", "true")
+    try:
+        for statement in job["statements"]:
+            spark.sql(statement)
+        for name, query in job["outputs"]:
+            frame = spark.sql(query)
+            with open(name + ".jsonl", "w", encoding="utf-8") as out:
+                fields = [[field.name, field.dataType.simpleString()] for field in frame.schema.fields]
+                out.write(json.dumps(fields) + "\n")
+                for row in frame.select(to_json(struct("*"))).toLocalIterator():
+                    out.write(row[0] + "\n")
+    except Exception as error:
+        with open("error.txt", "w", encoding="utf-8") as out:
+            out.write(str(error))
+        sys.exit(3)
+    finally:
+        spark.stop()
+
+
+main()
