@@ -11,6 +11,7 @@ use serde_json::Value;
 
 mod cases;
 mod postgres;
+mod spark;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engines");
 
@@ -20,8 +21,14 @@ fn duckdb() -> PathBuf {
     path
 }
 
+/// `kpi` run in `dir` with the tests' clients, and Spark configured by `dir/spark-conf`.
 fn kpi(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpi")).args(args).current_dir(dir).env("KPI_DUCKDB", duckdb()).output().unwrap()
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kpi"));
+    command.args(args).current_dir(dir).env("KPI_DUCKDB", duckdb()).env("SPARK_CONF_DIR", dir.join("spark-conf"));
+    if let Some(submit) = spark::spark_submit() {
+        command.env("KPI_SPARK_SUBMIT", submit);
+    }
+    command.output().unwrap()
 }
 
 fn json(output: Output) -> Value {

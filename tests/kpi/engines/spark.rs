@@ -1,0 +1,167 @@
+//! The same comparisons on Spark in local mode: pyspark from pip (which `scripts/test` installs
+//! into target/test-venv, with Debian's JDK), a catalog of its own in a fresh folder (a Derby
+//! metastore and a warehouse folder) and a driver bound to loopback. Each run's folder holds
+//! the Spark configuration `kpi()` points Spark at, as a client's project folder would.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::{FIXTURE, LOST_AND_REPEATED, assert_same, json, kpi, warehouse};
+
+/// pyspark's own `spark-submit`, which needs no SPARK_HOME.
+pub(super) fn spark_submit() -> Option<PathBuf> {
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-venv/lib");
+    let pythons = std::fs::read_dir(lib).ok()?;
+    pythons.flatten().map(|python| python.path().join("site-packages/pyspark/bin/spark-submit")).find(|p| p.exists())
+}
+
+/// A metastore and a warehouse folder of the test's own.
+struct Catalog {
+    dir: tempfile::TempDir,
+}
+
+impl Catalog {
+    fn new() -> Catalog {
+        assert!(spark_submit().is_some(), "pyspark is missing: run scripts/test, which installs it");
+        Catalog { dir: tempfile::tempdir().unwrap() }
+    }
+
+    /// Points Spark run in `dir` at this catalog, with `database` the one unqualified names are in.
+    fn configure(&self, dir: &Path, database: &str) {
+        let root = self.dir.path().display();
+        let conf = format!(
+            "spark.sql.warehouse.dir {root}/warehouse\n\
+             spark.hadoop.javax.jdo.option.ConnectionURL jdbc:derby:;databaseName={root}/metastore;create=true\n\
+             spark.sql.catalog.spark_catalog.defaultDatabase {database}\n\
+             spark.ui.enabled false\n\
+             spark.driver.bindAddress 127.0.0.1\n\
+             spark.driver.host 127.0.0.1\n\
+             spark.sql.shuffle.partitions 2\n"
+        );
+        std::fs::create_dir_all(dir.join("spark-conf")).unwrap();
+        std::fs::write(dir.join("spark-conf/spark-defaults.conf"), conf).unwrap();
+    }
+
+    /// Runs `statements` in turn in one Spark session, from a folder of its own.
+    fn load(&self, statements: &[String]) {
+        let dir = tempfile::tempdir().unwrap();
+        self.configure(dir.path(), "default");
+        std::fs::write(dir.path().join("statements.json"), serde_json::to_string(statements).unwrap()).unwrap();
+        std::fs::write(dir.path().join("load.py"), LOADER).unwrap();
+        let output = Command::new(spark_submit().unwrap())
+            .args(["--master=local[2]", "load.py"])
+            .env("SPARK_CONF_DIR", dir.path().join("spark-conf"))
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "loading: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+const LOADER: &str = r#"
+import json
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.enableHiveSupport().getOrCreate()
+for statement in json.load(open("statements.json", encoding="utf-8")):
+    spark.sql(statement)
+spark.stop()
+"#;
+
+/// A text literal as Spark reads one.
+fn text(value: &str) -> String {
+    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// The fixture's tables, typed as a warehouse types them, copied from its CSV files; in
+/// database `lost`, the same with a row without an account and an account twice.
+fn fixture_tables() -> Vec<String> {
+    let tables = [
+        ("users", "account STRING, day DATE, new BIGINT, lost BIGINT, total BIGINT"),
+        ("articles", "account STRING, published DATE, readers BIGINT, likes BIGINT, title STRING"),
+        ("accounts", "account STRING, kind STRING"),
+    ];
+    let mut statements = Vec::new();
+    for (name, columns) in tables {
+        let path = text(&format!("{FIXTURE}/{name}.csv"));
+        statements.push(format!(
+            "CREATE TEMPORARY VIEW {name}_csv ({columns}) USING csv OPTIONS (path {path}, header 'true')"
+        ));
+        statements.push(format!("CREATE TABLE {name} USING parquet AS SELECT * FROM {name}_csv"));
+        statements.push(format!("CREATE TABLE lost.{name} USING parquet AS SELECT * FROM {name}_csv"));
+    }
+    statements.insert(0, "CREATE DATABASE lost".into());
+    statements.push("USE lost".into());
+    statements.extend(LOST_AND_REPEATED.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+    statements
+}
+
+/// Spark's catalog refuses names other than letters, digits and `_` for tables and schemas:
+/// here the columns, the entity and the `where` literal are the hostile ones.
+fn hostile_table() -> Vec<String> {
+    vec![
+        "CREATE DATABASE hostile".into(),
+        r#"CREATE TABLE hostile.posts (`acc"t` STRING, `d'ay` DATE, `v/*x*/` DOUBLE) USING parquet"#.into(),
+        format!(
+            "INSERT INTO hostile.posts VALUES ({entity}, DATE '2026-01-02', 2), ({entity}, DATE '2026-01-03', 3)",
+            entity = text("it's; --")
+        ),
+    ]
+}
+
+/// Starting Spark takes seconds: one catalog, loaded once, for every comparison in turn.
+#[test]
+fn every_function_gives_on_spark_what_it_gives_on_files() {
+    let catalog = Catalog::new();
+    catalog.load(&[fixture_tables(), hostile_table()].concat());
+    for grain in ["month", "week"] {
+        let dir = warehouse(grain);
+        catalog.configure(dir.path(), "default");
+        let files = json(kpi(dir.path(), &["run", "files.yaml", "--format", "json"]));
+        let tables = json(kpi(dir.path(), &["run", "tables.yaml", "--engine", "spark://local", "--format", "json"]));
+        assert_same(&files, &tables);
+        assert_eq!(files["results"].as_array().unwrap().len(), 3 * 28 * if grain == "month" { 4 } else { 10 });
+    }
+    names_that_break_pasted_sql(&catalog);
+    rows_the_grid_would_lose(&catalog);
+    test_cases(&catalog);
+}
+
+/// Hostile columns and texts are read as names and values; a hostile table name, which Spark
+/// cannot hold, reaches it as one name it does not find.
+fn names_that_break_pasted_sql(catalog: &Catalog) {
+    let dir = tempfile::tempdir().unwrap();
+    catalog.configure(dir.path(), "default");
+    let (_, ruleset) = super::hostile_table();
+    std::fs::write(dir.path().join("ruleset.yaml"), &ruleset).unwrap();
+    let unknown = kpi(dir.path(), &["run", "ruleset.yaml", "--engine", "spark://local"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        said.contains(r#"[TABLE_OR_VIEW_NOT_FOUND] The table or view `s;--`.`we"ird'; DROP TABLE t; -- 表`"#),
+        "{said}"
+    );
+    let table = ruleset.lines().find(|line| line.trim_start().starts_with("table:")).unwrap();
+    std::fs::write(dir.path().join("ruleset.yaml"), ruleset.replace(table, "    table: hostile.posts")).unwrap();
+    super::assert_hostile_names_kept(dir.path(), "spark://local");
+}
+
+/// The errors of rows without an account and of an account twice are DuckDB's, word for word.
+fn rows_the_grid_would_lose(catalog: &Catalog) {
+    let dir = warehouse("month");
+    catalog.configure(dir.path(), "lost");
+    super::load(dir.path(), LOST_AND_REPEATED);
+    let run = |engine: &str| kpi(dir.path(), &["run", "tables.yaml", "--engine", engine]);
+    let (on_spark, on_duckdb) = (run("spark://local"), run("duckdb:warehouse.duckdb"));
+    assert_eq!(on_spark.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&on_spark.stderr), String::from_utf8_lossy(&on_duckdb.stderr));
+}
+
+/// The test cases' tables are temporary views of the case's session.
+fn test_cases(catalog: &Catalog) {
+    let dir = warehouse("month");
+    catalog.configure(dir.path(), "default");
+    let on_files = super::cases::run_cases(dir.path(), "files.yaml", None);
+    let on_spark = super::cases::run_cases(dir.path(), "tables.yaml", Some("spark://local"));
+    assert_eq!(on_files, on_spark);
+    assert!(on_spark.1.contains("3 passed, 1 failed"), "{}", on_spark.1);
+}
