@@ -17,7 +17,8 @@ pub struct Scratch(PathBuf);
 impl Scratch {
     /// A new, empty folder whose name says what it is for: `kpi-test-3f9c…`.
     pub fn new(purpose: &str) -> Result<Scratch, Error> {
-        let parent = std::env::temp_dir();
+        // Absolute, as programs kpi runs from another folder are given paths in it.
+        let parent = std::path::absolute(std::env::temp_dir()).unwrap_or_else(|_| std::env::temp_dir());
         let made = || {
             let made = fresh_folder(&parent, &format!("kpi-{purpose}"));
             let folders = made.iter().cloned().collect();

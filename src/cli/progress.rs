@@ -1,7 +1,11 @@
-//! A progress bar on standard error, shown only when it is a terminal.
+//! A progress bar on standard error, and a line saying what is awaited, shown only when it is
+//! a terminal.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
+
+use kpi::engine::warehouse::Warehouse;
+use kpi::locale::Locale;
 
 pub struct Progress {
     label: &'static str,
@@ -32,6 +36,35 @@ impl Progress {
 
     pub fn finish(&self) {
         if self.drawn.is_some() {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+/// "Running on Spark (spark://yarn)…" until dropped: an engine answers in seconds or, on a
+/// busy cluster, minutes, and tells nothing meanwhile.
+pub struct Waiting {
+    shown: bool,
+}
+
+impl Waiting {
+    pub fn on(warehouse: Option<&Warehouse>, locale: Locale) -> Waiting {
+        let shown = warehouse.is_some() && std::io::stderr().is_terminal();
+        if let (true, Some(warehouse)) = (shown, warehouse) {
+            let (tool, label) = (warehouse.tool(), warehouse.label());
+            eprint!(
+                "{}",
+                locale.pick(format!("正在 {tool}（{label}）上计算…"), format!("running on {tool} ({label})…"))
+            );
+            let _ = std::io::stderr().flush();
+        }
+        Waiting { shown }
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if self.shown {
             eprint!("\r\x1b[2K");
         }
     }

@@ -12,6 +12,7 @@ use kpi::ruleset::CheckedRuleset;
 use kpi::{Error, ErrorKind, Errors, project};
 
 use crate::cli::args::DiffArgs;
+use crate::cli::progress::Waiting;
 use crate::cli::shared::{folder, locale, selection};
 
 pub struct Config {
@@ -58,6 +59,7 @@ impl Config {
     pub fn run(self) -> Result<u8, Errors> {
         let (old_name, old) = &self.old;
         let (new_name, new) = &self.new;
+        let waiting = Waiting::on(self.warehouse.as_ref(), self.locale);
         let review = kpi::review::review(
             (old_name, old),
             (new_name, new),
@@ -65,6 +67,7 @@ impl Config {
             self.warehouse.as_ref(),
             self.period,
         )?;
+        drop(waiting);
         print!("{}", review.render(self.format, self.locale));
         Ok(0)
     }

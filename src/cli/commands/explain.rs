@@ -8,6 +8,7 @@ use kpi::ruleset::CheckedRuleset;
 use kpi::{Errors, output};
 
 use crate::cli::args::ExplainArgs;
+use crate::cli::progress::Waiting;
 use crate::cli::shared::{locale, open, selection, warn};
 
 pub struct Config {
@@ -31,7 +32,9 @@ impl Config {
 
     pub fn run(self) -> Result<u8, Errors> {
         let probes = Probes::for_kpis(&self.ruleset, [self.kpi.as_str()]);
+        let waiting = Waiting::on(self.warehouse.as_ref(), self.locale);
         let evaluation = warehouse::evaluate_where(&self.ruleset, self.warehouse.as_ref(), probes)?;
+        drop(waiting);
         warn(&evaluation.warnings);
         let explanation = explain::explain(&self.ruleset, &evaluation, &self.kpi, &self.selection, self.locale)?;
         print!("{}", output::explanation(&explanation, self.locale));

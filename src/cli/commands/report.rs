@@ -8,7 +8,7 @@ use kpi::report::{ReportFormat, ReportOptions, render_reports};
 use kpi::ruleset::CheckedRuleset;
 
 use crate::cli::args::ReportArgs;
-use crate::cli::progress::Progress;
+use crate::cli::progress::{Progress, Waiting};
 use crate::cli::shared::{folder, locale, open, rollups, selection, warn};
 
 pub struct Config {
@@ -51,7 +51,9 @@ impl Config {
 
     pub fn run(self) -> Result<u8, Errors> {
         let Config { ruleset, warehouse, options, rollups } = self;
+        let waiting = Waiting::on(warehouse.as_ref(), options.locale);
         let evaluation = warehouse::evaluate_where(&ruleset, warehouse.as_ref(), options.probes(&ruleset))?;
+        drop(waiting);
         warn(&evaluation.warnings);
         let locale = options.locale;
         let progress = Progress::new(locale.pick("正在生成报告", "rendering reports"));

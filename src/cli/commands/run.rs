@@ -13,6 +13,7 @@ use kpi::ruleset::model::Severity;
 use kpi::{Error, ErrorKind, Errors, engine, write};
 
 use crate::cli::args::RunArgs;
+use crate::cli::progress::Waiting;
 use crate::cli::shared::{locale, open, rollups, selection, terminal_width, warn};
 
 /// Exit code when `--fail-on` matched a diagnosis.
@@ -47,7 +48,9 @@ impl Config {
     }
 
     pub fn run(self) -> Result<u8, Errors> {
+        let waiting = Waiting::on(self.warehouse.as_ref(), self.locale);
         let evaluation = warehouse::evaluate_where(&self.ruleset, self.warehouse.as_ref(), Probes::default())?;
+        drop(waiting);
         warn(&evaluation.warnings);
         // CSV and Parquet hold the KPI rows alone, made a part at a time; unless `--fail-on`
         // lists the diagnoses that fired, whatever the format.

@@ -90,7 +90,7 @@ impl Warehouse {
     }
 
     /// The engine's client, as errors name it.
-    fn tool(&self) -> &'static str {
+    pub fn tool(&self) -> &'static str {
         match self {
             Warehouse::DuckDb(_) => "DuckDB",
             Warehouse::Postgres(_) => "PostgreSQL",

@@ -1,4 +1,5 @@
-# kpi's driver on Spark, run by `spark-submit` in the run's private folder. It reads job.json:
+# kpi's driver on Spark, run by `spark-submit` with the run's private folder as its argument,
+# from the folder kpi runs in (where Spark finds a catalog of its own). It reads job.json:
 # statements to run in turn, then queries whose rows to write, each to NAME.jsonl (first line:
 # its columns' names and types; then one row per line, as Spark writes a row in JSON, without
 # its null values). The statements are given one by one, never as a script a client splits, and
@@ -6,6 +7,7 @@
 # standard error through its own, and may exit before it has relayed all of it).
 
 import json
+import os
 import sys
 
 from pyspark.sql import SparkSession
@@ -22,7 +24,8 @@ def session():
 
 
 def main():
-    with open("job.json", encoding="utf-8") as file:
+    folder = sys.argv[1]
+    with open(os.path.join(folder, "job.json"), encoding="utf-8") as file:
         job = json.load(file)
     spark = session()
     spark.conf.set("spark.sql.variable.substitute", "false")
@@ -32,13 +35,13 @@ def main():
             spark.sql(statement)
         for name, query in job["outputs"]:
             frame = spark.sql(query)
-            with open(name + ".jsonl", "w", encoding="utf-8") as out:
+            with open(os.path.join(folder, name + ".jsonl"), "w", encoding="utf-8") as out:
                 fields = [[field.name, field.dataType.simpleString()] for field in frame.schema.fields]
                 out.write(json.dumps(fields) + "\n")
                 for row in frame.select(to_json(struct("*"))).toLocalIterator():
                     out.write(row[0] + "\n")
     except Exception as error:
-        with open("error.txt", "w", encoding="utf-8") as out:
+        with open(os.path.join(folder, "error.txt"), "w", encoding="utf-8") as out:
             out.write(str(error))
         sys.exit(3)
     finally:

@@ -59,8 +59,10 @@ pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Re
         Some("yarn") => _ = command.arg("--master=yarn"),
         _ => _ = command.arg(format!("--master={url}")),
     }
-    command.args(["--conf=spark.sql.variable.substitute=false", "driver.py"]);
-    command.current_dir(scratch).stdout(Stdio::null());
+    // From the folder kpi runs in, as `spark-sql` would: a catalog Spark keeps in a folder of
+    // its own (`metastore_db`, without `hive-site.xml`) is the one the user's other jobs see.
+    command.arg("--conf=spark.sql.variable.substitute=false").arg(scratch.join("driver.py")).arg(scratch);
+    command.stdout(Stdio::null());
     let missing = Error::new(ErrorKind::ToolMissing { tool: "spark-submit", purpose: "`--engine spark://`" })
         .help("install Spark (`pip install pyspark` has it; it needs a JDK), or set KPI_SPARK_SUBMIT to its `bin/spark-submit`");
     let ran = run_client(&warehouse, command, "", missing);

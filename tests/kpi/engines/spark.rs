@@ -29,17 +29,12 @@ impl Catalog {
     /// Points Spark run in `dir` at this catalog, with `database` the one unqualified names are in.
     fn configure(&self, dir: &Path, database: &str) {
         let root = self.dir.path().display();
-        let conf = format!(
+        let catalog = format!(
             "spark.sql.warehouse.dir {root}/warehouse\n\
              spark.hadoop.javax.jdo.option.ConnectionURL jdbc:derby:;databaseName={root}/metastore;create=true\n\
-             spark.sql.catalog.spark_catalog.defaultDatabase {database}\n\
-             spark.ui.enabled false\n\
-             spark.driver.bindAddress 127.0.0.1\n\
-             spark.driver.host 127.0.0.1\n\
-             spark.sql.shuffle.partitions 2\n"
+             spark.sql.catalog.spark_catalog.defaultDatabase {database}\n"
         );
-        std::fs::create_dir_all(dir.join("spark-conf")).unwrap();
-        std::fs::write(dir.join("spark-conf/spark-defaults.conf"), conf).unwrap();
+        configure(dir, &catalog);
     }
 
     /// Runs `statements` in turn in one Spark session, from a folder of its own.
@@ -56,6 +51,16 @@ impl Catalog {
             .unwrap();
         assert!(output.status.success(), "loading: {}", String::from_utf8_lossy(&output.stderr));
     }
+}
+
+/// Spark run in `dir` configured by `settings`, on loopback alone, its few rows in few tasks.
+fn configure(dir: &Path, settings: &str) {
+    let loopback = "spark.ui.enabled false\n\
+                    spark.driver.bindAddress 127.0.0.1\n\
+                    spark.driver.host 127.0.0.1\n\
+                    spark.sql.shuffle.partitions 2\n";
+    std::fs::create_dir_all(dir.join("spark-conf")).unwrap();
+    std::fs::write(dir.join("spark-conf/spark-defaults.conf"), format!("{loopback}{settings}")).unwrap();
 }
 
 const LOADER: &str = r#"
@@ -124,6 +129,7 @@ fn every_function_gives_on_spark_what_it_gives_on_files() {
     names_that_break_pasted_sql(&catalog);
     rows_the_grid_would_lose(&catalog);
     test_cases(&catalog);
+    the_warehouse_example_runs_as_its_docs_say();
 }
 
 /// Hostile columns and texts are read as names and values; a hostile table name, which Spark
@@ -164,4 +170,32 @@ fn test_cases(catalog: &Catalog) {
     let on_spark = super::cases::run_cases(dir.path(), "tables.yaml", Some("spark://local"));
     assert_eq!(on_files, on_spark);
     assert!(on_spark.1.contains("3 passed, 1 failed"), "{}", on_spark.1);
+}
+
+/// docs/engines.md's "Try it" on Spark: the example's tables loaded with `spark-sql` into the
+/// catalog Spark keeps in the folder it runs in, where `kpi run` finds them.
+fn the_warehouse_example_runs_as_its_docs_say() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let example = dir.path().join("examples/warehouse");
+    std::fs::create_dir_all(example.join("data")).unwrap();
+    for file in ["load-spark.sql", "ruleset.yaml", "data/users.csv", "data/articles.csv", "data/accounts.csv"] {
+        std::fs::copy(root.join("examples/warehouse").join(file), example.join(file)).unwrap();
+    }
+    configure(dir.path(), "");
+    let output = Command::new(spark_submit().unwrap().with_file_name("spark-sql"))
+        .args(["-f", "examples/warehouse/load-spark.sql"])
+        .env("SPARK_CONF_DIR", dir.path().join("spark-conf"))
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "spark-sql: {}", String::from_utf8_lossy(&output.stderr));
+    let args = ["run", "examples/warehouse/ruleset.yaml", "--engine", "spark://local", "--format", "json"];
+    let run = json(kpi(dir.path(), &args));
+    let results = run["results"].as_array().unwrap();
+    let net =
+        results.iter().find(|r| r["entity"] == "a" && r["period"] == "2026-01" && r["kpi"] == "net_follower_growth");
+    // a's January: (10 − 2) + (5 − 1) + (6 − 1).
+    assert_eq!(net.unwrap()["value"], 17.0);
 }
