@@ -105,14 +105,16 @@ pub struct SqlArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: Input,
+    #[command(flatten)]
+    pub engine: EngineFlag,
 }
 
 /// Where the evaluation runs.
 #[derive(Debug, FlagGroup)]
 pub struct EngineFlag {
     /// Evaluate where the data lives, on the engine that holds the sources' tables:
-    /// `duckdb:FILE` or `postgres://USER@HOST/DB` (docs/engines.md). The results are those of
-    /// the built-in engine.
+    /// `duckdb:FILE`, `postgres://USER@HOST/DB` or `spark://local|yarn|HOST:PORT`
+    /// (docs/engines.md). The results are those of the built-in engine.
     #[arg(long, value_name = "ENGINE")]
     pub engine: Option<String>,
 }

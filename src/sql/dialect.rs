@@ -38,6 +38,15 @@ impl Dialect {
         }
     }
 
+    /// Whether a quoted name finds a column whatever its case: DuckDB's and Spark's (by
+    /// default), not PostgreSQL's.
+    pub fn folds_case(self) -> bool {
+        match self {
+            Dialect::DuckDb | Dialect::Spark => true,
+            Dialect::Postgres => false,
+        }
+    }
+
     /// A text value as a literal. PostgreSQL's `E'…'` reads backslashes the same way whatever
     /// the server's `standard_conforming_strings`; Spark reads backslash escapes in every
     /// literal.

@@ -21,7 +21,7 @@ mod formula;
 mod sources;
 
 pub use dialect::Dialect;
-pub use sources::table_columns;
+pub use sources::{table_columns, table_name};
 
 use chrono::NaiveDate;
 

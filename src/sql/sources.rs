@@ -114,7 +114,7 @@ fn entity(source: &Source, d: Dialect) -> String {
 }
 
 /// `schema.table` as quoted names, each part its own.
-fn table_name(table: &str, d: Dialect) -> String {
+pub fn table_name(table: &str, d: Dialect) -> String {
     table.split('.').map(|part| d.name_of(part.trim())).collect::<Vec<_>>().join(".")
 }
 

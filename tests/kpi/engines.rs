@@ -215,6 +215,29 @@ fn a_table_without_an_engine_and_files_on_an_engine_say_what_to_do() {
     insta::assert_snapshot!("files_on_engine", rendered(files));
 }
 
+/// A column of numbers turned to text, and the accounts' column renamed.
+const BROKEN: &str =
+    "ALTER TABLE articles ALTER COLUMN readers TYPE text; ALTER TABLE accounts RENAME COLUMN account TO acount;";
+
+/// `kpi check --engine` on DuckDB after [`BROKEN`]: what it says, with the engine's label and
+/// its name of the text type in place of `ENGINE` and `TEXT`.
+fn check_broken_on_duckdb(dir: &Path) -> String {
+    load(dir, BROKEN);
+    let output = kpi(dir, &["check", "tables.yaml", "--engine", "duckdb:warehouse.duckdb"]);
+    assert_eq!(output.status.code(), Some(2));
+    String::from_utf8(output.stderr).unwrap().replace("duckdb:warehouse.duckdb", "ENGINE").replace("VARCHAR", "TEXT")
+}
+
+/// A good warehouse passes `kpi check --engine`; a column the table lacks and one of text that
+/// formulas compute with are errors at the ruleset's line that maps them.
+#[test]
+fn check_names_the_columns_a_table_lacks_or_cannot_compute_with() {
+    let dir = warehouse("month");
+    let good = kpi(dir.path(), &["check", "tables.yaml", "--engine", "duckdb:warehouse.duckdb"]);
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    insta::assert_snapshot!("check_on_engine", check_broken_on_duckdb(dir.path()));
+}
+
 /// A row without an account, and an account twice in the table of attributes.
 const LOST_AND_REPEATED: &str =
     "INSERT INTO users VALUES (NULL, DATE '2026-01-02', 1, 1, 1); INSERT INTO accounts VALUES ('b', 'brand');";

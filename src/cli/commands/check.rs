@@ -1,33 +1,46 @@
 //! `kpi check`: the ruleset checked; with `--data`, every file's headers, then every file read,
 //! evaluated and rolled up as `kpi run` does, so that `check` fails wherever `run` would on the
-//! same files.
+//! same files; with `--engine`, every table's columns and their types, then the same on the
+//! engine.
 
 use kpi::engine::Probes;
+use kpi::engine::warehouse::{self, Warehouse};
 use kpi::ruleset::CheckedRuleset;
 use kpi::{Errors, engine, project};
 
 use crate::cli::args::CheckArgs;
+use crate::cli::progress::Waiting;
 use crate::cli::shared::{open, warn};
 
 pub struct Config {
     ruleset: CheckedRuleset,
     /// Whether the data files are checked too.
     data: bool,
+    warehouse: Option<Warehouse>,
 }
 
 impl Config {
     pub fn new(args: CheckArgs) -> Result<Config, Errors> {
-        Ok(Config { data: args.input.data.is_some(), ruleset: open(&args.input)? })
+        let warehouse = args.engine.warehouse()?;
+        Ok(Config { data: args.input.data.is_some(), ruleset: open(&args.input)?, warehouse })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
         warn(&kpi::ruleset::labels::missing_labels(&self.ruleset));
-        if self.data {
-            warn(&project::verify_data(&self.ruleset)?);
-            let evaluation = engine::evaluate(&self.ruleset)?;
-            for attribute in &self.ruleset.model.rollups {
-                engine::rollup::rollup(&self.ruleset, &evaluation, attribute, Probes::default())?;
+        let evaluation = match &self.warehouse {
+            Some(on) => {
+                let _waiting = Waiting::on(Some(on), self.ruleset.model.locale);
+                warehouse::check_columns(&self.ruleset, on)?;
+                warehouse::evaluate_where(&self.ruleset, Some(on), Probes::default())?
             }
+            None if self.data => {
+                warn(&project::verify_data(&self.ruleset)?);
+                engine::evaluate(&self.ruleset)?
+            }
+            None => return Ok(0),
+        };
+        for attribute in &self.ruleset.model.rollups {
+            engine::rollup::rollup(&self.ruleset, &evaluation, attribute, Probes::default())?;
         }
         Ok(0)
     }

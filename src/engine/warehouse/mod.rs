@@ -8,11 +8,13 @@
 //! only a PostgreSQL URL does, as the value of `--dbname=`.
 
 mod cases;
+mod check;
 mod duckdb;
 mod postgres;
 mod spark;
 
 pub use cases::CaseTable;
+pub use check::check_columns;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -234,6 +236,9 @@ fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse,
         let table = source.table.clone().unwrap_or_default();
         (name.clone(), vec![FileRead { name: format!("{label} {table}"), entity: None }])
     });
-    let found = Found { warnings: Vec::new(), quality: Vec::new(), files: tables.collect::<IndexMap<_, _>>() };
+    // Not silently none: the notes are read from files, which an engine's run has not.
+    let unchecked = Error::new(ErrorKind::NoQualityOnEngine { engine: label.clone() })
+        .help("to see them, run on an export of the tables as files (docs/engines.md)");
+    let found = Found { warnings: vec![unchecked], quality: Vec::new(), files: tables.collect::<IndexMap<_, _>>() };
     Ok(Evaluation::new(ruleset, frame, entities, periods, found, probes)?)
 }

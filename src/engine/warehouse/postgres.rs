@@ -13,32 +13,67 @@ use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
 
-/// Runs `query` on the database of `url` with `psql` (`KPI_PSQL`, else `psql` on the `PATH`).
-/// Credentials come from where libpq looks for them (the URL, `~/.pgpass`, `PGPASSWORD`).
+const D: Dialect = Dialect::Postgres;
+
+/// Runs `query` on the database of `url`.
 pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Result<Returned> {
-    let warehouse = Warehouse::Postgres(url.to_string());
-    let grid = Dialect::Postgres.name_of(GRID_VIEW);
-    let copy = |select: &str, file: &str, header: &str| {
-        format!("COPY ({select}) TO STDOUT WITH (FORMAT csv{header}) \\g '{file}'\n")
-    };
-    let types = format!(
-        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute \
-         WHERE attrelid = '{grid}'::regclass AND attnum > 0 ORDER BY attnum"
-    );
+    let grid = D.name_of(GRID_VIEW);
     // A test case's tables are temporary: the session's own, and rolled back with the rest.
-    let d = Dialect::Postgres;
-    let mut tables = String::new();
+    let mut script = String::new();
     for table in made {
-        tables.push_str(&format!("{};\n", table.create(d)));
+        script.push_str(&format!("{};\n", table.create(D)));
     }
-    // Dates as ISO text, and floating-point numbers in the fewest digits that read back exact.
-    let script = format!(
-        "BEGIN;\nSET LOCAL datestyle = ISO, YMD;\nSET LOCAL extra_float_digits = 3;\n{tables}{};\n{}{}{}ROLLBACK;\n",
+    script.push_str(&format!(
+        "{};\n{}{}{}",
         query.views(),
-        copy(&format!("SELECT * FROM {PROBLEMS_VIEW}"), "problems.csv", ", HEADER"),
-        copy(&types, "types.csv", ", HEADER"),
-        copy(&format!("SELECT * FROM {GRID_VIEW}"), "grid.csv", ", HEADER"),
-    );
+        copy(&format!("SELECT * FROM {PROBLEMS_VIEW}"), "problems.csv"),
+        copy(&types(&grid), "types.csv"),
+        copy(&format!("SELECT * FROM {GRID_VIEW}"), "grid.csv"),
+    ));
+    let warehouse = execute(url, &script, scratch)?;
+    let (schema, truths) = schema(&read(&warehouse, &scratch.join("types.csv"), None)?)?;
+    let problems = read(&warehouse, &scratch.join("problems.csv"), Some(problems_schema()))?;
+    let grid = read(&warehouse, &scratch.join("grid.csv"), Some(schema))?;
+    let truths: Vec<Expr> = truths.iter().map(|name| col(name.as_str()).eq(lit("t"))).collect();
+    Ok(Returned { problems, grid: grid.lazy().with_columns(truths).collect().or_bug()? })
+}
+
+/// Each of `tables`' columns, named and typed as PostgreSQL describes them: each read through
+/// a temporary view, rolled back with the rest.
+pub(super) fn describe(url: &str, tables: &[String], scratch: &Path) -> Result<Vec<Vec<(String, String)>>> {
+    let script = tables.iter().enumerate().map(|(i, table)| {
+        let view = D.name_of(&format!("kpi_table_{i}"));
+        format!(
+            "CREATE TEMPORARY VIEW {view} AS SELECT * FROM {table};\n{}",
+            copy(&types(&view), &format!("table{i}.csv"))
+        )
+    });
+    let warehouse = execute(url, &script.collect::<String>(), scratch)?;
+    (0..tables.len()).map(|i| super::check::described(&warehouse, &scratch.join(format!("table{i}.csv")))).collect()
+}
+
+/// A query's rows as CSV with a header, written by `psql` to `file` in the run's folder.
+fn copy(select: &str, file: &str) -> String {
+    format!("COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER) \\g '{file}'\n")
+}
+
+/// The columns of the relation `name` (quoted), each with its type.
+fn types(name: &str) -> String {
+    format!(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute \
+         WHERE attrelid = {}::regclass AND attnum > 0 ORDER BY attnum",
+        D.text(name)
+    )
+}
+
+/// Runs `script` in a transaction that is rolled back, on the database of `url` with `psql`
+/// (`KPI_PSQL`, else `psql` on the `PATH`), from `scratch`, where its `\g` writes. Credentials
+/// come from where libpq looks for them (the URL, `~/.pgpass`, `PGPASSWORD`).
+fn execute(url: &str, script: &str, scratch: &Path) -> Result<Warehouse> {
+    // Dates as ISO text, and floating-point numbers in the fewest digits that read back exact.
+    let script =
+        format!("BEGIN;\nSET LOCAL datestyle = ISO, YMD;\nSET LOCAL extra_float_digits = 3;\n{script}ROLLBACK;\n");
+    let warehouse = Warehouse::Postgres(url.to_string());
     let program = std::env::var_os("KPI_PSQL").unwrap_or_else(|| "psql".into());
     let mut command = Command::new(program);
     command.args(["--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"]).arg(format!("--dbname={url}"));
@@ -47,11 +82,7 @@ pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Re
     let missing = Error::new(ErrorKind::ToolMissing { tool: "psql", purpose: "`--engine postgres://`" })
         .help("install PostgreSQL's client (Debian: `apt-get install postgresql-client`), or set KPI_PSQL to it");
     run_client(&warehouse, command, &script, missing)?;
-    let (schema, truths) = schema(&read(&warehouse, &scratch.join("types.csv"), None)?)?;
-    let problems = read(&warehouse, &scratch.join("problems.csv"), Some(problems_schema()))?;
-    let grid = read(&warehouse, &scratch.join("grid.csv"), Some(schema))?;
-    let truths: Vec<Expr> = truths.iter().map(|name| col(name.as_str()).eq(lit("t"))).collect();
-    Ok(Returned { problems, grid: grid.lazy().with_columns(truths).collect().or_bug()? })
+    Ok(warehouse)
 }
 
 /// A CSV file `psql` wrote, in `schema`, else all text.

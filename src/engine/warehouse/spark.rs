@@ -39,11 +39,38 @@ pub(super) fn is_master(master: &str) -> bool {
 /// on the master of `url`: this machine's cores for `spark://local`, its driver on loopback
 /// alone.
 pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Result<Returned> {
-    let warehouse = Warehouse::Spark(url.to_string());
     let mut statements: Vec<String> = made.iter().map(|table| table.create(D)).collect();
     statements.extend(query.view_statements());
-    let outputs =
-        [["problems", &format!("SELECT * FROM {PROBLEMS_VIEW}")], ["grid", &format!("SELECT * FROM {GRID_VIEW}")]];
+    let outputs = [(PROBLEMS_VIEW, "problems"), (GRID_VIEW, "grid")]
+        .map(|(view, name)| (name.into(), format!("SELECT * FROM {view}")));
+    submit(url, &statements, &outputs, scratch)?;
+    let warehouse = Warehouse::Spark(url.to_string());
+    let read = |name: &str| read(&written(&warehouse, &scratch.join(format!("{name}.jsonl")))?);
+    Ok(Returned { problems: read("problems")?, grid: read("grid")? })
+}
+
+/// Each of `tables`' columns, named and typed as Spark reads them.
+pub(super) fn describe(url: &str, tables: &[String], scratch: &Path) -> Result<Vec<Vec<(String, String)>>> {
+    let outputs: Vec<(String, String)> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, table)| (format!("table{i}"), format!("SELECT * FROM {table} LIMIT 0")))
+        .collect();
+    submit(url, &[], &outputs, scratch)?;
+    let warehouse = Warehouse::Spark(url.to_string());
+    let fields = |(name, _): &(String, String)| -> Result<Vec<(String, String)>> {
+        let file = written(&warehouse, &scratch.join(format!("{name}.jsonl")))?;
+        let first = std::io::BufReader::new(file).lines().next().transpose().map_err(|e| failed(e.to_string()))?;
+        first
+            .and_then(|line| serde_json::from_str(&line).ok())
+            .ok_or_else(|| failed("it wrote no columns".into()).into())
+    };
+    outputs.iter().map(fields).collect()
+}
+
+/// Submits the driver: `statements` in turn, then each output's query, its rows written to
+/// `NAME.jsonl` in `scratch`.
+fn submit(url: &str, statements: &[String], outputs: &[(String, String)], scratch: &Path) -> Result<()> {
     let job = json!({ "statements": statements, "outputs": outputs });
     let write = |name: &str, text: &str| std::fs::write(scratch.join(name), text).map_err(|e| failed(e.to_string()));
     write("job.json", &job.to_string())?;
@@ -65,13 +92,11 @@ pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Re
     command.stdout(Stdio::null());
     let missing = Error::new(ErrorKind::ToolMissing { tool: "spark-submit", purpose: "`--engine spark://`" })
         .help("install Spark (`pip install pyspark` has it; it needs a JDK), or set KPI_SPARK_SUBMIT to its `bin/spark-submit`");
-    let ran = run_client(&warehouse, command, "", missing);
+    let ran = run_client(&Warehouse::Spark(url.to_string()), command, "", missing);
     if let Ok(said) = std::fs::read_to_string(scratch.join("error.txt")) {
         return Err(failed(error(&said)).into());
     }
-    ran?;
-    let read = |name: &str| read(&written(&warehouse, &scratch.join(format!("{name}.jsonl")))?);
-    Ok(Returned { problems: read("problems")?, grid: read("grid")? })
+    ran
 }
 
 fn failed(message: String) -> Error {

@@ -123,6 +123,23 @@ fn every_function_gives_on_postgresql_what_it_gives_on_files() {
     names_that_break_pasted_sql(&server);
     rows_the_grid_would_lose(&server);
     test_cases(&server);
+    checked_columns(&server);
+}
+
+/// `kpi check --engine` passes on the fixture's tables, and says what it says on DuckDB once
+/// a column is renamed and one turned to text.
+fn checked_columns(server: &Server) {
+    let dir = warehouse("month");
+    let url = server.database("checked", LOAD, dir.path());
+    let check = || kpi(dir.path(), &["check", "tables.yaml", "--engine", &url]);
+    let good = check();
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    psql(&url, super::BROKEN, dir.path());
+    let broken = check();
+    assert_eq!(broken.status.code(), Some(2));
+    let label = url.split('?').next().unwrap();
+    let said = String::from_utf8(broken.stderr).unwrap().replace(label, "ENGINE").replace("holds text", "holds TEXT");
+    assert_eq!(said, super::check_broken_on_duckdb(dir.path()));
 }
 
 fn names_that_break_pasted_sql(server: &Server) {

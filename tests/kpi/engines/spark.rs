@@ -95,6 +95,12 @@ fn fixture_tables() -> Vec<String> {
         statements.push(format!("CREATE TABLE lost.{name} USING parquet AS SELECT * FROM {name}_csv"));
     }
     statements.insert(0, "CREATE DATABASE lost".into());
+    statements.insert(0, "CREATE DATABASE broken".into());
+    statements.push("CREATE TABLE broken.users USING parquet AS SELECT * FROM users_csv".into());
+    let readers = "account, published, CAST(readers AS STRING) AS readers, likes, title";
+    statements.push(format!("CREATE TABLE broken.articles USING parquet AS SELECT {readers} FROM articles_csv"));
+    statements
+        .push("CREATE TABLE broken.accounts USING parquet AS SELECT account AS acount, kind FROM accounts_csv".into());
     statements.push("USE lost".into());
     statements.extend(LOST_AND_REPEATED.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
     statements
@@ -129,6 +135,7 @@ fn every_function_gives_on_spark_what_it_gives_on_files() {
     names_that_break_pasted_sql(&catalog);
     rows_the_grid_would_lose(&catalog);
     test_cases(&catalog);
+    checked_columns(&catalog);
     the_warehouse_example_runs_as_its_docs_say();
 }
 
@@ -160,6 +167,19 @@ fn rows_the_grid_would_lose(catalog: &Catalog) {
     let (on_spark, on_duckdb) = (run("spark://local"), run("duckdb:warehouse.duckdb"));
     assert_eq!(on_spark.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&on_spark.stderr), String::from_utf8_lossy(&on_duckdb.stderr));
+}
+
+/// `kpi check --engine` says what it says on DuckDB of a column renamed and one turned to text.
+fn checked_columns(catalog: &Catalog) {
+    let dir = warehouse("month");
+    catalog.configure(dir.path(), "broken");
+    let broken = kpi(dir.path(), &["check", "tables.yaml", "--engine", "spark://local"]);
+    assert_eq!(broken.status.code(), Some(2));
+    let said = String::from_utf8(broken.stderr)
+        .unwrap()
+        .replace("spark://local", "ENGINE")
+        .replace("holds string", "holds TEXT");
+    assert_eq!(said, super::check_broken_on_duckdb(dir.path()));
 }
 
 /// The test cases' tables are temporary views of the case's session.
