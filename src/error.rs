@@ -156,7 +156,7 @@ kinds! {
     E523 DateOutOfRange { source_name: String, date: String },
     E524 GridTooLarge { entities: usize, periods: usize, limit: usize },
     E525 DuplicateEntity { entity: String, table: String, lines: Vec<usize> },
-    E526 DuplicateTarget { table: String, kpi: String, entity: String, lines: [usize; 2] },
+    E526 DuplicateTarget { table: String, kpi: String, entity: String, lines: Option<[usize; 2]> },
     E527 NoDatedRows,
     E529 FormulaFailed { message: String },
     E530 TextFailed { diagnosis: String, entity: String, period: String, message: String },
@@ -329,8 +329,12 @@ impl fmt::Display for ErrorKind {
                     lines.join(", ")
                 )
             }
-            DuplicateTarget { table, kpi, entity, lines: [first, second] } => {
-                write!(f, "targets table `{table}` gives KPI `{kpi}` of `{entity}` twice (rows {first} and {second})")
+            DuplicateTarget { table, kpi, entity, lines } => {
+                write!(f, "targets table `{table}` gives KPI `{kpi}` of `{entity}` twice")?;
+                match lines {
+                    Some([first, second]) => write!(f, " (rows {first} and {second})"),
+                    None => Ok(()),
+                }
             }
             NoDatedRows => f.write_str("no source has any rows with a date"),
             FormulaFailed { message } => write!(f, "this formula cannot be computed on the data: {message}"),

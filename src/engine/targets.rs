@@ -15,10 +15,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Usage;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
+use crate::ruleset::model::TargetTable;
 
-/// The logical columns a targets table maps, besides its entity and date.
-pub const KPI_COLUMN: &str = "kpi";
-pub const TARGET_COLUMN: &str = "target";
+const KPI_COLUMN: &str = TargetTable::KPI_COLUMN;
+const TARGET_COLUMN: &str = TargetTable::TARGET_COLUMN;
 
 /// A targets table as read, and whether its targets are per period.
 struct Table {
@@ -103,7 +103,7 @@ fn check_unique_targets(source: &SourceRef, frame: &DataFrame, dated: bool) -> R
                 table: source.name.to_string(),
                 kpi: key.2.unwrap_or_default().to_string(),
                 entity: key.0.unwrap_or_default().to_string(),
-                lines: [line(first), line(row)],
+                lines: Some([line(first), line(row)]),
             };
             return Err(Error::new(kind).into());
         }

@@ -652,6 +652,12 @@ pub struct TargetTable {
     pub table: String,
 }
 
+impl TargetTable {
+    /// The logical columns a targets table maps, besides its entity and date.
+    pub const KPI_COLUMN: &str = "kpi";
+    pub const TARGET_COLUMN: &str = "target";
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scoring {

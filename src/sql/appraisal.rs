@@ -28,7 +28,9 @@ pub fn columns(ruleset: &CheckedRuleset, aggregations: &Aggregations, columns: &
     for (name, kpi) in &ruleset.kpis {
         let target = match &kpi.target {
             Some(CheckedTarget::Formula(target)) => formula::grid(&target.ir, columns, aggregations, None),
-            _ => formula::null(columns.dialect),
+            // Joined onto the grid from its table.
+            Some(CheckedTarget::Table(_)) => continue,
+            None => formula::null(columns.dialect),
         };
         columns.define(GridColumn::Target(name), target, Type::Number);
     }

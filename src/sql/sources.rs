@@ -9,7 +9,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::usage::walk;
 use crate::expr::{Function, Ir, IrNode, Ref, Type, Usage};
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::{Source, SourceRole};
+use crate::ruleset::checked::CheckedTarget;
+use crate::ruleset::model::{Source, SourceRole, TargetTable};
 use crate::ruleset::yaml::PathStep::Key;
 
 /// The steps that read the sources, and where their aggregations are on the grid.
@@ -46,7 +47,10 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
                 problems.push(repeated(name, d));
                 attributes.push(name.as_str());
             }
-            SourceRole::Targets => errors.push(targets_table(ruleset, name)),
+            SourceRole::Targets => {
+                steps.push((format!("targets:{name}"), targets_table(ruleset, source, table, d)));
+                problems.push(repeated_targets(name, source, d));
+            }
         }
     }
     crate::error::Errors::check(errors, ())?;
@@ -58,7 +62,7 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
         .iter()
         .map(|name| format!("cells:{name}"))
         .chain(attributes.iter().map(|name| format!("attributes:{name}")))
-        .map(|step| format!("SELECT {entity} FROM {} WHERE {entity} IS NOT NULL", of(step)))
+        .map(|step| format!("SELECT DISTINCT {entity} FROM {} WHERE {entity} IS NOT NULL", of(step)))
         .collect();
     steps.push(("entities".into(), entities.join("\n  UNION\n  ")));
     let periods: Vec<String> =
@@ -254,6 +258,14 @@ fn attribute_table(ruleset: &CheckedRuleset, name: &str, source: &Source, table:
     format!("SELECT {}\n  FROM {}", selected.join(",\n    "), table_name(table, d))
 }
 
+/// The KPIs whose targets come from a table, and the table's source.
+pub fn table_targets(ruleset: &CheckedRuleset) -> impl Iterator<Item = (&str, &str)> {
+    ruleset.kpis.iter().filter_map(|(kpi, checked)| match &checked.target {
+        Some(CheckedTarget::Table(name)) => Some((kpi.as_str(), name.as_str())),
+        _ => None,
+    })
+}
+
 /// Every entity × every period, with each source's cells (a count of a cell without rows is
 /// 0, where the source has rows at all) and the entities' attributes.
 fn grid(
@@ -297,6 +309,29 @@ fn grid(
             selected.push(format!("{alias}.{}", quoted(d, GridColumn::Attribute(attribute))));
         }
     }
+    for (index, (kpi, name)) in table_targets(ruleset).enumerate() {
+        let alias = format!("t{index}");
+        let (of_kpi, target) =
+            (RowColumn::Source(TargetTable::KPI_COLUMN), RowColumn::Source(TargetTable::TARGET_COLUMN));
+        let mut keys = vec![entity.clone()];
+        if ruleset.model.sources[name].date.is_some() {
+            keys.push(period.clone());
+        }
+        let on: Vec<String> = keys
+            .iter()
+            .map(|key| format!("{alias}.{key} = {}.{key}", if *key == entity { "e" } else { "p" }))
+            .collect();
+        joins.push(format!(
+            "LEFT JOIN (SELECT {}, {} FROM {} WHERE {} = {}) AS {alias} ON {}",
+            keys.join(", "),
+            d.name_of(&target.name()),
+            d.name_of(&format!("targets:{name}")),
+            d.name_of(&of_kpi.name()),
+            d.text(kpi),
+            on.join(" AND ")
+        ));
+        selected.push(format!("{alias}.{} AS {}", d.name_of(&target.name()), quoted(d, GridColumn::Target(kpi))));
+    }
     format!(
         "SELECT {}\n  FROM {} AS e CROSS JOIN {} AS p\n  {}",
         selected.join(",\n    "),
@@ -312,11 +347,38 @@ fn reads_files(ruleset: &CheckedRuleset, name: &str) -> Error {
     Error::new(kind).help(help).at_opt(ruleset.tree.at(&[Key("sources"), Key(name)]).map(|node| node.location.clone()))
 }
 
-fn targets_table(ruleset: &CheckedRuleset, name: &str) -> Error {
-    let kind = ErrorKind::InvalidSource {
-        source_name: name.to_string(),
-        message: "a table of targets is read from files only, for now".to_string(),
-    };
-    let help = "write the KPIs' targets as formulas (`target: 30%`) to run on an engine";
-    Error::new(kind).help(help).at_opt(ruleset.tree.at(&[Key("sources"), Key(name)]).map(|node| node.location.clone()))
+/// A targets table's rows: entity, period (for a table with a date), KPI and target.
+fn targets_table(ruleset: &CheckedRuleset, source: &Source, table: &str, d: Dialect) -> String {
+    let mut selected = vec![format!("{} AS {}", entity(source, d), d.name_of(&RowColumn::Entity.name()))];
+    if let Some(date) = &source.date {
+        let date = format!("CAST({} AS DATE)", d.name_of(date));
+        let start = d.period_start(ruleset.model.grain.period, &date);
+        selected.push(format!("{start} AS {}", d.name_of(&RowColumn::Period.name())));
+    }
+    for (column, ty) in [(TargetTable::KPI_COLUMN, d.string()), (TargetTable::TARGET_COLUMN, d.double())] {
+        let header = source.columns.get(column).map_or(column, String::as_str);
+        selected.push(format!(
+            "CAST({} AS {ty}) AS {}",
+            d.name_of(header),
+            d.name_of(&RowColumn::Source(column).name())
+        ));
+    }
+    format!("SELECT {}\n  FROM {}", selected.join(",\n    "), table_name(table, d))
+}
+
+/// The KPIs a targets table gives an entity (in a period) twice: `KPI ENTITY` each.
+fn repeated_targets(name: &str, source: &Source, d: Dialect) -> String {
+    let (entity, kpi) =
+        (d.name_of(&RowColumn::Entity.name()), d.name_of(&RowColumn::Source(TargetTable::KPI_COLUMN).name()));
+    let mut keys = vec![entity.clone(), kpi.clone()];
+    if source.date.is_some() {
+        keys.push(d.name_of(&RowColumn::Period.name()));
+    }
+    let empty = d.text("");
+    format!(
+        "SELECT 'target' AS kind, {} AS source, concat(coalesce({kpi}, {empty}), ' ', coalesce({entity}, {empty})) AS detail FROM {} GROUP BY {} HAVING count(*) > 1",
+        d.text(name),
+        d.name_of(&format!("targets:{name}")),
+        keys.join(", ")
+    )
 }

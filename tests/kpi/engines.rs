@@ -354,3 +354,41 @@ fn rollups_on_an_engine_add_up_or_say_they_cannot() {
     assert_eq!(recounted.status.code(), Some(2));
     insta::assert_snapshot!("recount_on_engine", String::from_utf8(recounted.stderr).unwrap());
 }
+
+/// examples/targets on DuckDB: targets read from a table (a date column of months), joined by
+/// entity and period as on files; a target given twice is the files' error, without lines.
+#[test]
+fn targets_from_a_table_are_those_of_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/targets");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    for name in ["users.csv", "targets.csv"] {
+        std::fs::copy(root.join("data").join(name), dir.path().join("data").join(name)).unwrap();
+    }
+    let ruleset = std::fs::read_to_string(root.join("ruleset.yaml")).unwrap();
+    std::fs::write(dir.path().join("files.yaml"), &ruleset).unwrap();
+    let tables =
+        ruleset.replace("path: data/users.csv", "table: users").replace("path: data/targets.csv", "table: targets");
+    std::fs::write(dir.path().join("tables.yaml"), tables).unwrap();
+    load(
+        dir.path(),
+        r#"CREATE TABLE users AS SELECT * FROM read_csv('data/users.csv');
+           CREATE TABLE targets AS SELECT strptime("月份", '%Y-%m')::DATE AS "月份", "公众号", "指标", "目标值"
+             FROM read_csv('data/targets.csv', all_varchar = true);"#,
+    );
+    let engine = ["--engine", "duckdb:warehouse.duckdb"];
+    let files = json(kpi(dir.path(), &["run", "files.yaml", "--format", "json"]));
+    let on_engine = json(kpi(dir.path(), &[&["run", "tables.yaml", "--format", "json"][..], &engine].concat()));
+    assert_same(&files, &on_engine);
+    let target = |period: &str| {
+        let results = on_engine["results"].as_array().unwrap();
+        let found =
+            results.iter().find(|r| r["entity"] == "主号" && r["period"] == period && r["kpi"] == "new_followers");
+        found.unwrap()["target"].clone()
+    };
+    assert_eq!((target("2026-01"), target("2026-02")), (600.0.into(), 650.0.into()));
+    load(dir.path(), r#"INSERT INTO targets VALUES (DATE '2026-02-01', '主号', 'new_followers', '700');"#);
+    let twice = kpi(dir.path(), &[&["run", "tables.yaml"][..], &engine].concat());
+    assert_eq!(twice.status.code(), Some(2));
+    insta::assert_snapshot!("target_twice_on_engine", String::from_utf8(twice.stderr).unwrap());
+}

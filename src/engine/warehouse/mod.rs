@@ -175,6 +175,14 @@ fn problems_found(ruleset: &CheckedRuleset, problems: &DataFrame) -> Result<Vec<
                 },
                 "fill them in, or leave those rows out with the source's `where:`",
             ),
+            "target" => {
+                let (kpi, entity) = detail.split_once(' ').unwrap_or((detail, ""));
+                let (kpi, entity) = (kpi.to_string(), entity.to_string());
+                (
+                    ErrorKind::DuplicateTarget { table: source.clone(), kpi, entity, lines: None },
+                    "keep one target per entity, period and KPI",
+                )
+            }
             _ => (
                 ErrorKind::DuplicateEntity { entity: detail.clone(), table, lines: Vec::new() },
                 "keep one row per entity in the table",
