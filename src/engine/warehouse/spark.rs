@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use polars::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{Made, Returned, Warehouse, run_client, written};
 use crate::engine::bug::Bug;
@@ -110,99 +110,83 @@ fn read(file: &std::fs::File) -> Result<DataFrame> {
     let fields: Vec<(String, String)> = line()?
         .and_then(|first| serde_json::from_str(&first).ok())
         .ok_or_else(|| failed("it wrote no columns".into()))?;
-    let mut columns = Columns::new(fields);
+    let mut columns: Vec<(String, Values)> =
+        fields.into_iter().map(|(name, spark)| (name, Values::of_type(&spark))).collect();
     while let Some(json) = line()? {
-        match serde_json::from_str::<Value>(&json) {
-            Ok(Value::Object(row)) => columns.push(&row),
-            _ => return Err(failed(format!("it returned a row that is not JSON: {json}")).into()),
-        }
-    }
-    columns.frame()
-}
-
-/// Columns filled row by row, in the polars types of Spark's.
-struct Columns {
-    columns: Vec<(String, DataType, Vec<Value>)>,
-}
-
-impl Columns {
-    fn new(fields: Vec<(String, String)>) -> Columns {
-        let dtype = |spark: &str| match spark {
-            "double" | "float" => DataType::Float64,
-            decimal if decimal.starts_with("decimal") => DataType::Float64,
-            "bigint" => DataType::Int64,
-            "int" | "smallint" | "tinyint" => DataType::Int32,
-            "date" => DataType::Date,
-            "boolean" => DataType::Boolean,
-            _ => DataType::String,
+        let Ok(Value::Object(row)) = serde_json::from_str::<Value>(&json) else {
+            return Err(failed(format!("it returned a row that is not JSON: {json}")).into());
         };
-        let columns = fields.into_iter().map(|(name, spark)| (name, dtype(&spark), Vec::new()));
-        Columns { columns: columns.collect() }
-    }
-    fn push(&mut self, row: &Map<String, Value>) {
-        for (name, _, values) in &mut self.columns {
-            values.push(row.get(name.as_str()).cloned().unwrap_or(Value::Null));
+        for (name, values) in &mut columns {
+            let value = row.get(name.as_str()).unwrap_or(&Value::Null);
+            values.push(value).ok_or_else(|| failed(format!("it returned {value} in the column `{name}`")))?;
         }
     }
-
-    fn frame(self) -> Result<DataFrame> {
-        let columns = self.columns.into_iter().map(|(name, dtype, values)| column(name, &dtype, &values));
-        DataFrame::new_infer_height(columns.collect::<Result<Vec<_>>>()?).or_bug()
-    }
+    let columns = columns.into_iter().map(|(name, values)| values.column(name.as_str().into()));
+    DataFrame::new_infer_height(columns.collect::<Result<Vec<_>>>()?).or_bug()
 }
 
-/// A column of JSON values as `dtype`: numbers as JSON writes them (and `"NaN"`,
-/// `"Infinity"` as Spark does), dates as ISO text.
-fn column(name: String, dtype: &DataType, values: &[Value]) -> Result<Column> {
-    let unreadable = |value: &Value| failed(format!("it returned {value} in the column `{name}` of type {dtype}"));
-    let name = PlSmallStr::from(name.as_str());
-    let column = match dtype {
-        DataType::Float64 => {
-            let number = |value: &Value| match value {
-                Value::Null => Ok(None),
-                Value::Number(number) => Ok(number.as_f64()),
-                Value::String(text) => text.parse::<f64>().map(Some).map_err(|_| unreadable(value)),
-                _ => Err(unreadable(value)),
-            };
-            Column::new(name, values.iter().map(number).collect::<std::result::Result<Vec<_>, _>>()?)
+/// A column's values, read row by row into the polars type of its Spark type.
+enum Values {
+    /// `double`, `float`, `decimal(p,s)`: numbers as JSON writes them, and `"NaN"`,
+    /// `"Infinity"` as Spark does.
+    Numbers(Vec<Option<f64>>),
+    /// `bigint`, or `int` and smaller (as 32 bits).
+    Integers(Vec<Option<i64>>, DataType),
+    /// `date`, as ISO text, kept as days since 1970.
+    Days(Vec<Option<i32>>),
+    Truths(Vec<Option<bool>>),
+    Texts(Vec<Option<String>>),
+}
+
+impl Values {
+    fn of_type(spark: &str) -> Values {
+        match spark {
+            "double" | "float" => Values::Numbers(Vec::new()),
+            decimal if decimal.starts_with("decimal") => Values::Numbers(Vec::new()),
+            "bigint" => Values::Integers(Vec::new(), DataType::Int64),
+            "int" | "smallint" | "tinyint" => Values::Integers(Vec::new(), DataType::Int32),
+            "date" => Values::Days(Vec::new()),
+            "boolean" => Values::Truths(Vec::new()),
+            _ => Values::Texts(Vec::new()),
         }
-        DataType::Int64 | DataType::Int32 => {
-            let number = |value: &Value| match value {
-                Value::Null => Ok(None),
-                _ => value.as_i64().map(Some).ok_or_else(|| unreadable(value)),
-            };
-            let column = Column::new(name, values.iter().map(number).collect::<std::result::Result<Vec<_>, _>>()?);
-            column.cast(dtype).or_bug()?
-        }
-        DataType::Date => {
-            let day = |value: &Value| match value {
-                Value::Null => Ok(None),
-                _ => value
-                    .as_str()
-                    .and_then(|text| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-                    .map(|date| Some(crate::engine::period::epoch_days(date)))
-                    .ok_or_else(|| unreadable(value)),
-            };
-            let days = Column::new(name, values.iter().map(day).collect::<std::result::Result<Vec<_>, _>>()?);
-            days.cast(&DataType::Date).or_bug()?
-        }
-        DataType::Boolean => {
-            let truth = |value: &Value| match value {
-                Value::Null => Ok(None),
-                _ => value.as_bool().map(Some).ok_or_else(|| unreadable(value)),
-            };
-            Column::new(name, values.iter().map(truth).collect::<std::result::Result<Vec<_>, _>>()?)
-        }
-        _ => {
-            let text = |value: &Value| match value {
-                Value::Null => None,
+    }
+
+    /// Adds `value`; `None` when it is not of the column's type.
+    fn push(&mut self, value: &Value) -> Option<()> {
+        let null = value.is_null();
+        match self {
+            Values::Numbers(values) => values.push(match value {
+                Value::String(text) => Some(text.parse::<f64>().ok()?),
+                _ if null => None,
+                _ => Some(value.as_f64()?),
+            }),
+            Values::Integers(values, _) => values.push(if null { None } else { Some(value.as_i64()?) }),
+            Values::Days(values) => values.push(match null {
+                true => None,
+                false => {
+                    let date = chrono::NaiveDate::parse_from_str(value.as_str()?, "%Y-%m-%d").ok()?;
+                    Some(crate::engine::period::epoch_days(date))
+                }
+            }),
+            Values::Truths(values) => values.push(if null { None } else { Some(value.as_bool()?) }),
+            Values::Texts(values) => values.push(match value {
                 Value::String(text) => Some(text.clone()),
+                _ if null => None,
                 other => Some(other.to_string()),
-            };
-            Column::new(name, values.iter().map(text).collect::<Vec<_>>())
+            }),
         }
-    };
-    Ok(column)
+        Some(())
+    }
+
+    fn column(self, name: PlSmallStr) -> Result<Column> {
+        Ok(match self {
+            Values::Numbers(values) => Column::new(name, values),
+            Values::Integers(values, dtype) => Column::new(name, values).cast(&dtype).or_bug()?,
+            Values::Days(values) => Column::new(name, values).cast(&DataType::Date).or_bug()?,
+            Values::Truths(values) => Column::new(name, values),
+            Values::Texts(values) => Column::new(name, values),
+        })
+    }
 }
 
 /// The driver's error without the plan and the position in the query Spark adds to it.
