@@ -48,17 +48,34 @@ fn merge_fields(base: Node, over: Node) -> Node {
 /// path.
 const ENTITY_FIELDS: [&str; 2] = ["entity", "entity_value"];
 
+/// Where a source's rows are: a warehouse table (read under its `where`), or files.
+const TABLE_FIELDS: [&str; 2] = ["table", "where"];
+const FILE_FIELDS: [&str; 2] = ["path", "parts"];
+
 /// A source's fields, merged; where the later file names the entity one way (`entity`,
 /// `entity_value`, or `{entity}` in a new `path`), the earlier file's other ways are dropped: a
-/// client whose exports come one file per account overrides the built-in's `path` alone.
+/// client whose exports come one file per account overrides the built-in's `path` alone. In the
+/// same way a later `table` drops the earlier files, and later files an earlier `table`: a
+/// client whose data is in a warehouse names its tables over a built-in that reads exports.
 fn merge_source(base: Node, over: Node) -> Node {
     let names_entity = |node: &Node| {
         let placeholder = node.get("path").and_then(Node::text).is_some_and(|p| p.contains(ENTITY_PLACEHOLDER));
         placeholder || ENTITY_FIELDS.iter().any(|field| node.get(field).is_some())
     };
-    let base = match (&base.value, names_entity(&over)) {
-        (Value::Map(entries), true) => {
-            let kept = entries.iter().filter(|(key, _)| !key.text().is_some_and(|k| ENTITY_FIELDS.contains(&k)));
+    let names_any = |fields: &[&str]| fields.iter().any(|field| over.get(field).is_some());
+    let mut dropped: Vec<&str> = Vec::new();
+    if names_entity(&over) {
+        dropped.extend(ENTITY_FIELDS);
+    }
+    if names_any(&TABLE_FIELDS[..1]) {
+        dropped.extend(FILE_FIELDS);
+    }
+    if names_any(&FILE_FIELDS) {
+        dropped.extend(TABLE_FIELDS);
+    }
+    let base = match &base.value {
+        Value::Map(entries) if !dropped.is_empty() => {
+            let kept = entries.iter().filter(|(key, _)| !key.text().is_some_and(|k| dropped.contains(&k)));
             Node { value: Value::Map(kept.cloned().collect()), location: base.location.clone() }
         }
         _ => base,

@@ -392,3 +392,18 @@ fn targets_from_a_table_are_those_of_files() {
     assert_eq!(twice.status.code(), Some(2));
     insta::assert_snapshot!("target_twice_on_engine", String::from_utf8(twice.stderr).unwrap());
 }
+
+/// A client's ruleset that extends one reading exports names its tables alone: a later
+/// `table` drops the inherited files (and later files an inherited `table`).
+#[test]
+fn a_table_over_inherited_files_replaces_them() {
+    let dir = warehouse("month");
+    let client = "ruleset: client\nextends: files.yaml\nsources:\n  users: { table: users }\n  articles: { table: articles }\n  accounts: { table: accounts }\n";
+    std::fs::write(dir.path().join("client.yaml"), client).unwrap();
+    let back = "ruleset: back\nextends: client.yaml\nsources:\n  users: { path: users.csv }\n  articles: { path: articles.csv }\n  accounts: { path: accounts.csv }\n";
+    std::fs::write(dir.path().join("back.yaml"), back).unwrap();
+    let files = json(kpi(dir.path(), &["run", "files.yaml", "--format", "json"]));
+    let engine = ["--engine", "duckdb:warehouse.duckdb", "--format", "json"];
+    assert_same(&files, &json(kpi(dir.path(), &[&["run", "client.yaml"][..], &engine].concat())));
+    assert_same(&files, &json(kpi(dir.path(), &["run", "back.yaml", "--format", "json"])));
+}
