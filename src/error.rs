@@ -166,7 +166,6 @@ kinds! {
     E534 FilesOnEngine { source_name: String },
     E535 RecountOnEngine { aggregation: String, attribute: String },
     E536 NotANumberColumn { column: String, table: String, found: String },
-    E537 NoQualityOnEngine { engine: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -252,10 +251,6 @@ impl fmt::Display for ErrorKind {
             RecountOnEngine { aggregation, attribute } => write!(
                 f,
                 "the roll-up by `{attribute}` needs `{aggregation}` counted again over each group's rows, which an engine does not do yet"
-            ),
-            NoQualityOnEngine { engine } => write!(
-                f,
-                "data-quality notes (missing days, repeated rows, negative counts, failed checks) are not computed on `{engine}`"
             ),
             NotANumberColumn { column, table, found } => {
                 write!(f, "the column `{column}` of `{table}` holds {found}, and formulas compute with it as numbers")

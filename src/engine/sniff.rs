@@ -18,8 +18,14 @@ const DIFFERENCE_WORDS: [&str; 14] = [
     "净", "增减", "变化", "变动", "差", "增长", "盈亏", "net", "change", "growth", "delta", "diff", "balance", "profit",
 ];
 
+/// Whether a column of numbers holds counts, whose values below 0 the quality notes count:
+/// whole numbers, under a header that does not name a difference (`净增`, `change`).
+pub fn holds_counts(header: &str, whole_numbers: bool) -> bool {
+    whole_numbers && !names_a_difference(header)
+}
+
 /// Whether a column's header names a difference rather than a count.
-pub fn names_a_difference(header: &str) -> bool {
+fn names_a_difference(header: &str) -> bool {
     let header = header.to_lowercase();
     DIFFERENCE_WORDS.iter().any(|word| header.contains(word))
 }

@@ -274,7 +274,7 @@ fn in_share(source: &SourceRef, file: &DataFile) -> bool {
 fn holds_counts(source: &SourceRef, sample: &DataFrame, headers: &[String], column: &str) -> bool {
     let header = source.header_of(column);
     let Some(found) = find_header(headers, header) else { return false };
-    !sniff::names_a_difference(header) && values::whole_numbers(sample, found, &source.source.null_values)
+    sniff::holds_counts(header, values::whole_numbers(sample, found, &source.source.null_values))
 }
 
 /// A file of a source whose headers are not those of its first file.

@@ -183,6 +183,41 @@ impl Dialect {
         }
     }
 
+    /// How many days the period that starts on `start` has.
+    pub fn period_days(self, grain: PeriodGrain, start: &str) -> String {
+        let months = match grain {
+            PeriodGrain::Day => return "1".into(),
+            PeriodGrain::Week => return "7".into(),
+            PeriodGrain::Month => 1,
+            PeriodGrain::Quarter => 3,
+            PeriodGrain::Year => 12,
+        };
+        match self {
+            Dialect::DuckDb => format!("date_diff('day', {start}, CAST({start} + INTERVAL '{months} month' AS DATE))"),
+            Dialect::Postgres => format!("(CAST({start} + INTERVAL '{months} month' AS DATE) - {start})"),
+            Dialect::Spark => format!("datediff(add_months({start}, {months}), {start})"),
+        }
+    }
+
+    /// The distinct dates of a group's rows, as ISO dates joined by commas, in any order.
+    pub fn dates_listed(self, date: &str) -> String {
+        match self {
+            Dialect::DuckDb | Dialect::Postgres => {
+                format!("string_agg(DISTINCT CAST({date} AS {}), ',')", self.string())
+            }
+            Dialect::Spark => format!("array_join(collect_set(CAST({date} AS STRING)), ',')"),
+        }
+    }
+
+    /// Whether a number is not a whole number. Spark's `floor` is a 64-bit integer, which a
+    /// large value overflows; its `round` stays a floating-point number.
+    pub fn fraction(self, value: &str) -> String {
+        match self {
+            Dialect::DuckDb | Dialect::Postgres => format!("{value} <> floor({value})"),
+            Dialect::Spark => format!("{value} <> round({value}, 0)"),
+        }
+    }
+
     /// The year a period counts towards for `to_date`: for weeks, the ISO year (that of the
     /// week's Thursday).
     pub fn year(self, grain: PeriodGrain, start: &str) -> String {

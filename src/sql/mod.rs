@@ -18,9 +18,11 @@
 mod appraisal;
 mod dialect;
 mod formula;
+mod quality;
 mod sources;
 
 pub use dialect::Dialect;
+pub use quality::{COLUMNS as QUALITY_COLUMNS, QUALITY_VIEW};
 pub use sources::{table_columns, table_name};
 
 use chrono::NaiveDate;
@@ -46,6 +48,8 @@ pub struct Query {
     steps: Vec<(String, String)>,
     /// The queries [`PROBLEMS_VIEW`] gathers, and how many of the first steps they read.
     problems: (Vec<String>, usize),
+    /// The steps [`QUALITY_VIEW`] reads after the sources', and the queries it gathers.
+    quality: (Vec<(String, String)>, Vec<String>),
 }
 
 impl Query {
@@ -76,18 +80,19 @@ impl Query {
             previous = name;
         }
         steps.push(("final".into(), format!("SELECT * FROM {}", dialect.name_of(&previous))));
-        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps) })
+        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps), quality: read.quality })
     }
 
-    /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …` and the same for `kpi_problems`: the grid
-    /// and the rows it leaves out or repeats.
+    /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …` and the same for `kpi_problems` and
+    /// `kpi_quality`: the grid, the rows it leaves out or repeats, and the counts of the
+    /// data-quality notes.
     pub fn views(&self) -> String {
         self.view_statements().join(";\n\n")
     }
 
-    /// The two statements of [`Query::views`], each on its own: for a client that is given
+    /// The three statements of [`Query::views`], each on its own: for a client that is given
     /// statements one by one rather than a script it splits.
-    pub fn view_statements(&self) -> [String; 2] {
+    pub fn view_statements(&self) -> [String; 3] {
         let (problems, source_steps) = &self.problems;
         let problems = match problems.is_empty() {
             true => "SELECT 'none' AS kind, 'none' AS source, 'none' AS detail WHERE FALSE".to_string(),
@@ -95,7 +100,11 @@ impl Query {
         };
         let final_step = format!("SELECT * FROM {}", self.dialect.name_of("final"));
         let grid = self.view(GRID_VIEW, &self.steps, &final_step);
-        [grid, self.view(PROBLEMS_VIEW, &self.steps[..*source_steps], &problems)]
+        let sources = &self.steps[..*source_steps];
+        let (quality_steps, quality) = &self.quality;
+        let quality_steps: Vec<(String, String)> = sources.iter().chain(quality_steps).cloned().collect();
+        let quality = self.view(QUALITY_VIEW, &quality_steps, &quality::gathered(quality, self.dialect));
+        [grid, self.view(PROBLEMS_VIEW, sources, &problems), quality]
     }
 
     /// A view of `select` over `steps`.
@@ -109,7 +118,8 @@ impl Query {
     /// contract read from the grid: the KPIs' results, the scorecards, and the diagnoses that
     /// fire; in `period` only, when given.
     pub fn script(&self, ruleset: &CheckedRuleset, period: Option<NaiveDate>) -> String {
-        let mut statements = vec![self.views(), format!("SELECT * FROM {PROBLEMS_VIEW}")];
+        let mut statements =
+            vec![self.views(), format!("SELECT * FROM {PROBLEMS_VIEW}"), format!("SELECT * FROM {QUALITY_VIEW}")];
         statements.extend(appraisal::tables(ruleset, self.dialect, period));
         statements.join(";\n\n") + ";\n"
     }

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::usage::walk;
 use crate::expr::{Function, Ir, IrNode, Ref, Type, Usage};
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::checked::CheckedTarget;
+use crate::ruleset::checked::{CheckedTarget, Formula};
 use crate::ruleset::model::{Source, SourceRole, TargetTable};
 use crate::ruleset::yaml::PathStep::Key;
 
@@ -21,6 +21,9 @@ pub struct Read {
     pub problems: Vec<String>,
     /// How many of the steps read the sources, which is all the problems read.
     pub source_steps: usize,
+    /// The steps of the quality notes' counts, after the sources', and the queries of their
+    /// view ([`super::quality`]).
+    pub quality: (Vec<(String, String)>, Vec<String>),
 }
 
 pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
@@ -30,6 +33,7 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
     let mut cells = Vec::new();
     let mut attributes = Vec::new();
     let mut problems = Vec::new();
+    let (mut quality_steps, mut quality) = (Vec::new(), Vec::new());
     for (name, source) in &ruleset.model.sources {
         let Some(table) = &source.table else {
             errors.push(reads_files(ruleset, name));
@@ -41,6 +45,9 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
                 steps.push((format!("cells:{name}"), aggregated(name, &aggregations, d)));
                 problems.push(unplaced(name, d));
                 cells.push(name.as_str());
+                let (steps, rows) = super::quality::of_source(ruleset, name, d);
+                quality_steps.extend(steps);
+                quality.extend(rows);
             }
             SourceRole::Attributes => {
                 steps.push((format!("attributes:{name}"), attribute_table(ruleset, name, source, table, d)));
@@ -78,7 +85,7 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
     let grain = ruleset.model.grain.period;
     steps.push(("periods".into(), d.periods(grain, (&first, &last), &of("bounds".into()), &period)));
     steps.push(("grid".into(), grid(ruleset, &cells, &attributes, &aggregations, d)));
-    Ok(Read { steps, aggregations, problems, source_steps })
+    Ok(Read { steps, aggregations, problems, source_steps, quality: (quality_steps, quality) })
 }
 
 /// A source's rows: its entity (trimmed, as the files' are), date, period, the row's place in
@@ -122,10 +129,16 @@ pub fn table_name(table: &str, d: Dialect) -> String {
     table.split('.').map(|part| d.name_of(part.trim())).collect::<Vec<_>>().join(".")
 }
 
+/// The formulas that read source `name`'s rows: the ruleset's, its `where` and its `checks`.
+fn formulas_over<'a>(ruleset: &'a CheckedRuleset, name: &str) -> impl Iterator<Item = &'a Formula> {
+    let checks = ruleset.checks.get(name).into_iter().flatten();
+    ruleset.formulas().chain(ruleset.filters.get(name)).chain(checks)
+}
+
 /// The source's columns its `columns` map, and those its formulas name by their header.
-fn columns_read(ruleset: &CheckedRuleset, name: &str, source: &Source) -> Vec<String> {
+pub(super) fn columns_read(ruleset: &CheckedRuleset, name: &str, source: &Source) -> Vec<String> {
     let mut columns: Vec<String> = source.columns.keys().cloned().collect();
-    for formula in ruleset.formulas().chain(ruleset.filters.get(name)) {
+    for formula in formulas_over(ruleset, name) {
         for reference in formula.ir.refs() {
             if let Ref::Column { source: of, column } = reference
                 && of == name
@@ -143,17 +156,7 @@ fn columns_read(ruleset: &CheckedRuleset, name: &str, source: &Source) -> Vec<St
 /// case makes without rows, typed as the query needs them.
 pub fn table_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<(String, bool)> {
     let source = &ruleset.model.sources[name];
-    let mut numbers = std::collections::HashSet::new();
-    for formula in ruleset.formulas().chain(ruleset.filters.get(name)) {
-        walk(&formula.ir, Usage::AsWritten, &mut |ir, usage| {
-            if let IrNode::Ref(Ref::Column { source: of, column }) = &ir.node
-                && of == name
-                && usage == Usage::Number
-            {
-                numbers.insert(column.clone());
-            }
-        });
-    }
+    let numbers = number_columns(ruleset, name);
     let keys = source.date.iter().chain(&source.entity).map(|header| (header.clone(), false));
     let columns = columns_read(ruleset, name, source).into_iter().map(|column| {
         let number = numbers.contains(&column);
@@ -167,6 +170,25 @@ pub fn table_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<(String, bool)
         }
     }
     all
+}
+
+/// The columns of source `name` (by their names in formulas) that a formula computes with as
+/// numbers, in the order of [`columns_read`].
+pub(super) fn number_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<String> {
+    let mut numbers = std::collections::HashSet::new();
+    for formula in formulas_over(ruleset, name) {
+        walk(&formula.ir, Usage::AsWritten, &mut |ir, usage| {
+            if let IrNode::Ref(Ref::Column { source: of, column }) = &ir.node
+                && of == name
+                && usage == Usage::Number
+            {
+                numbers.insert(column.clone());
+            }
+        });
+    }
+    let mut read = columns_read(ruleset, name, &ruleset.model.sources[name]);
+    read.retain(|column| numbers.contains(column));
+    read
 }
 
 /// How many of a source's rows have no entity or no date, which no cell holds.

@@ -62,8 +62,10 @@ fn load(dir: &Path, sql: &str) {
     assert!(status.success());
 }
 
-/// Every value of two JSON contracts' tables, equal within 1e-9 of their size.
+/// Every value of two JSON contracts' tables, equal within 1e-9 of their size, and the
+/// data-quality notes a table can have.
 fn assert_same(files: &Value, tables: &Value) {
+    assert_eq!(table_notes(files), table_notes(tables), "quality notes");
     assert_eq!(files["periods"], tables["periods"]);
     for table in ["results", "scorecards", "diagnoses"] {
         let (a, b) = (files[table].as_array().unwrap(), tables[table].as_array().unwrap());
@@ -78,6 +80,80 @@ fn assert_same(files: &Value, tables: &Value) {
             }
         }
     }
+}
+
+/// A contract's data-quality notes as an engine gives them: without the kinds only files can
+/// have, and without the lines a note of files names (a table has none).
+fn table_notes(contract: &Value) -> Vec<Value> {
+    let only_files = ["values_made_no_data", "total_rows_left_out", "different_headers"];
+    let notes = contract["quality"].as_array().unwrap().iter();
+    let of_tables = notes.filter(|note| !only_files.contains(&note["kind"].as_str().unwrap()));
+    of_tables
+        .map(|note| {
+            let mut note = note.clone();
+            let detail = note["detail"].as_str().unwrap();
+            let lines = [" (e.g. ", "（如 "].iter().filter_map(|start| detail.find(start)).min();
+            note["detail"] = detail[..lines.unwrap_or(detail.len())].into();
+            note
+        })
+        .collect()
+}
+
+/// tests/fixtures/quality/every_kind, a row of every kind of note in it, in a folder with its
+/// ruleset as `files.yaml`, and as `tables.yaml` reading the tables `users` and `articles` of
+/// `warehouse.duckdb`: its rows as a table holds them (without the total row; the value that
+/// is not a number, none), also written to `users.csv` and `articles.csv` to load elsewhere.
+fn quality_warehouse() -> tempfile::TempDir {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quality/every_kind");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    for file in std::fs::read_dir(fixture.join("data")).unwrap() {
+        let file = file.unwrap().path();
+        std::fs::copy(&file, dir.path().join("data").join(file.file_name().unwrap())).unwrap();
+    }
+    let ruleset = std::fs::read_to_string(fixture.join("ruleset.yaml")).unwrap();
+    std::fs::write(dir.path().join("files.yaml"), &ruleset).unwrap();
+    let tables =
+        ruleset.replace("path: data/users-*.csv", "table: users").replace("path: data/articles.csv", "table: articles");
+    std::fs::write(dir.path().join("tables.yaml"), tables).unwrap();
+    load(
+        dir.path(),
+        r#"CREATE TABLE users AS SELECT CAST("日期" AS DATE) AS "日期", "账号", TRY_CAST("新关注" AS BIGINT) AS "新关注", TRY_CAST("取关" AS BIGINT) AS "取关", TRY_CAST("净增" AS BIGINT) AS "净增" FROM read_csv('data/users-*.csv', union_by_name = true, all_varchar = true) WHERE TRY_CAST("日期" AS DATE) IS NOT NULL;
+           CREATE TABLE articles AS SELECT * FROM read_csv('data/articles.csv');
+           COPY users TO 'users.csv'; COPY articles TO 'articles.csv';"#,
+    );
+    dir
+}
+
+/// The quality fixture's notes on files and on `engine`: equal, the engine's all of a kind a
+/// table can have; the engine's.
+fn same_notes(dir: &Path, engine: &str) -> Vec<Value> {
+    let files = json(kpi(dir, &["run", "files.yaml", "--format", "json", "--lang", "en"]));
+    let tables = json(kpi(dir, &["run", "tables.yaml", "--engine", engine, "--format", "json", "--lang", "en"]));
+    let notes = table_notes(&tables);
+    assert_eq!(table_notes(&files), notes);
+    assert_eq!(tables["quality"].as_array().unwrap().len(), notes.len());
+    notes
+}
+
+#[test]
+fn quality_notes_on_duckdb_are_those_of_files() {
+    let dir = quality_warehouse();
+    let notes = same_notes(dir.path(), "duckdb:warehouse.duckdb");
+    let line = |note: &Value| format!("{} {} {} {}", note["entity"], note["period"], note["kind"], note["detail"]);
+    let lines: Vec<String> = notes.iter().map(line).collect();
+    assert_eq!(
+        lines,
+        [
+            r#""A" "2026-01" "missing_days" "no rows on 2 of 31 days: 2026-01-10–2026-01-11""#,
+            r#""A" "2026-01" "repeated_rows" "1 row repeats another row exactly (same entity, date and values), counted twice""#,
+            r#""A" "2026-01" "failed_check" "1 row fails the check `net == new - lost`""#,
+            r#""A" "2026-01" "negative_counts" "1 value below 0 in the count column `阅读人数`""#,
+            r#""A" "2026-02" "missing_days" "no rows on 1 of 28 days: 2026-02-03""#,
+            r#""B" "2026-01" "missing_days" "no rows on 2 of 31 days: 2026-01-10–2026-01-11""#,
+            r#""B" "2026-02" "missing_days" "no rows on 1 of 28 days: 2026-02-03""#,
+        ]
+    );
 }
 
 /// The fixture in periods of `grain`, run on its files and on DuckDB: the JSON contract of
@@ -186,9 +262,10 @@ fn names_and_texts_that_break_pasted_sql_stay_names_and_texts() {
         let sql = kpi(dir.path(), &["sql", "ruleset.yaml", "--dialect", dialect]);
         assert!(sql.status.success());
         let sql = String::from_utf8(sql.stdout).unwrap();
-        // The statements are the ones kpi writes, whatever the names hold: two views, the
-        // query of the rows they would lose, and the results.
-        assert_eq!(sql.matches(";\n").count(), 4, "{dialect}:\n{sql}");
+        // The statements are the ones kpi writes, whatever the names hold: three views, the
+        // queries of the rows the grid would lose and of the quality notes' counts, and the
+        // results.
+        assert_eq!(sql.matches(";\n").count(), 6, "{dialect}:\n{sql}");
     }
 }
 

@@ -9,8 +9,10 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 pub mod note;
+mod warehouse;
 
 pub use note::{Issue, Line, QualityNote};
+pub use warehouse::notes_counted;
 
 use crate::compile::{self, Context, GridColumn, QualityColumn, RowColumn};
 use crate::engine::bug::Bug;
@@ -170,9 +172,26 @@ pub fn notes(ruleset: &CheckedRuleset, sources: Vec<SourceQuality>, entities: &[
         notes.extend(source_notes(ruleset, &quality, entities)?);
         notes.extend(quality.notes);
     }
+    Ok(in_order(notes))
+}
+
+/// Notes in entity, period and then their own order; notes of no cell last.
+fn in_order(mut notes: Vec<QualityNote>) -> Vec<QualityNote> {
     let key = |note: &QualityNote| (note.entity.is_none(), note.entity.clone(), note.period.is_none(), note.period);
     notes.sort_by_key(key);
-    Ok(notes)
+    notes
+}
+
+/// Whether a source has a row a day, from its cells' distinct days, rows (repeats aside) and
+/// the days their periods span: about one row per entity and day, on most days.
+fn daily(days: usize, rows: usize, spanned: usize) -> bool {
+    days > 1 && rows as f64 <= DAILY_ROWS * days as f64 && days as f64 >= DAILY_COVERAGE * spanned as f64
+}
+
+/// The days of `period` not among `present` (days since 1970).
+fn days_missing(period: Period, present: &[i32]) -> Vec<NaiveDate> {
+    let days = period.start.iter_days().take_while(|day| *day <= period.end());
+    days.filter(|day| !present.contains(&epoch_days(*day))).collect()
 }
 
 /// The notes of one source's cells.
@@ -333,13 +352,10 @@ impl Cells {
         if self.days[cell] == 0 || self.days[cell] >= span {
             return Ok(Vec::new());
         }
-        let present = present.of(quality, entity, period)?;
-        let days = period.start.iter_days().take_while(|day| *day <= period.end());
-        Ok(days.filter(|day| !present.contains(&epoch_days(*day))).collect())
+        Ok(days_missing(period, present.of(quality, entity, period)?))
     }
 
-    /// Whether the source has a row a day: about one row per entity and day (repeats aside),
-    /// on most days of the periods it has rows in.
+    /// Whether the source has a row a day, over the periods it has rows in.
     fn daily(&self, grain: PeriodGrain) -> bool {
         let (mut days, mut rows, mut spanned) = (0, 0, 0);
         for cell in 0..self.len() {
@@ -349,7 +365,7 @@ impl Cells {
             rows += self.rows[cell] - self.repeated[cell];
             spanned += (period.end() - period.start).num_days() as usize + 1;
         }
-        days > 1 && rows as f64 <= DAILY_ROWS * days as f64 && days as f64 >= DAILY_COVERAGE * spanned as f64
+        daily(days, rows, spanned)
     }
 }
 

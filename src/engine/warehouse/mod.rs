@@ -114,9 +114,11 @@ impl Warehouse {
     }
 }
 
-/// The two results of the query: the rows the grid would lose or repeat, and the grid.
+/// The results of the query: the rows the grid would lose or repeat, the quality notes'
+/// counts, and the grid.
 struct Returned {
     problems: DataFrame,
+    quality: DataFrame,
     grid: DataFrame,
 }
 
@@ -152,7 +154,7 @@ fn evaluate_on(
         Warehouse::Spark(url) => spark::run(&query, url, &made, scratch.path())?,
     };
     Errors::check(problems_found(ruleset, &returned.problems)?, ())?;
-    evaluation(ruleset, returned.grid, warehouse, probes)
+    evaluation(ruleset, returned, warehouse, probes)
 }
 
 /// The rows the grid would leave out (rows without an entity or a date) or repeat (an entity
@@ -163,7 +165,12 @@ fn problems_found(ruleset: &CheckedRuleset, problems: &DataFrame) -> Result<Vec<
         Ok(column.str().or_bug()?.iter().map(|value| value.unwrap_or_default().to_string()).collect())
     };
     let (kinds, sources, details) = (text("kind")?, text("source")?, text("detail")?);
-    let found = kinds.iter().zip(&sources).zip(&details).map(|((kind, source), detail)| {
+    // In the ruleset's order of sources, whatever order the engine returned them in.
+    let mut problems: Vec<(&String, &String, &String)> =
+        sources.iter().zip(&kinds).zip(&details).map(|((s, k), d)| (s, k, d)).collect();
+    problems
+        .sort_by_key(|(source, kind, detail)| (ruleset.model.sources.get_index_of(source.as_str()), *kind, *detail));
+    let found = problems.into_iter().map(|(source, kind, detail)| {
         let table = ruleset.model.sources.get(source).and_then(|s| s.table.clone()).unwrap_or_default();
         let (kind, help) = match kind.as_str() {
             "unplaced" => (
@@ -227,9 +234,14 @@ fn written(warehouse: &Warehouse, path: &Path) -> Result<std::fs::File> {
 }
 
 /// The grid as the engine returned it, in entity then period order, as an evaluation.
-fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse, probes: Probes) -> Result<Evaluation> {
+fn evaluation(
+    ruleset: &CheckedRuleset,
+    returned: Returned,
+    warehouse: &Warehouse,
+    probes: Probes,
+) -> Result<Evaluation> {
     let sorted = SortMultipleOptions::default().with_maintain_order(true);
-    let frame = frame.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted).or_bug()?;
+    let frame = returned.grid.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted).or_bug()?;
     let entities: Vec<String> = {
         let column = frame.column(&GridColumn::Entity.name()).or_bug()?.unique_stable().or_bug()?;
         column.str().or_bug()?.iter().flatten().map(str::to_string).collect()
@@ -244,9 +256,7 @@ fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse,
         let table = source.table.clone().unwrap_or_default();
         (name.clone(), vec![FileRead { name: format!("{label} {table}"), entity: None }])
     });
-    // Not silently none: the notes are read from files, which an engine's run has not.
-    let unchecked = Error::new(ErrorKind::NoQualityOnEngine { engine: label.clone() })
-        .help("to see them, run on an export of the tables as files (docs/engines.md)");
-    let found = Found { warnings: vec![unchecked], quality: Vec::new(), files: tables.collect::<IndexMap<_, _>>() };
+    let quality = super::quality::notes_counted(ruleset, &returned.quality, &entities)?;
+    let found = Found { warnings: Vec::new(), quality, files: tables.collect::<IndexMap<_, _>>() };
     Ok(Evaluation::new(ruleset, frame, entities, periods, found, probes)?)
 }

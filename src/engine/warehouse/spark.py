@@ -38,7 +38,12 @@ def main():
             with open(os.path.join(folder, name + ".jsonl"), "w", encoding="utf-8") as out:
                 fields = [[field.name, field.dataType.simpleString()] for field in frame.schema.fields]
                 out.write(json.dumps(fields) + "\n")
-                for row in frame.select(to_json(struct("*"))).toLocalIterator():
+                # The driver fetches a partition whole: spread over the shuffle's partitions,
+                # none nears spark.driver.maxResultSize (a grid of a million rows can be a
+                # gigabyte of JSON in one).
+                partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
+                rows = frame.select(to_json(struct("*"))).repartition(partitions)
+                for row in rows.toLocalIterator():
                     out.write(row[0] + "\n")
     except Exception as error:
         with open(os.path.join(folder, "error.txt"), "w", encoding="utf-8") as out:

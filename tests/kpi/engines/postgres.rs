@@ -121,6 +121,7 @@ fn every_function_gives_on_postgresql_what_it_gives_on_files() {
         assert_eq!(files["results"].as_array().unwrap().len(), 3 * 28 * if grain == "month" { 4 } else { 10 });
     }
     names_that_break_pasted_sql(&server);
+    quality_notes(&server);
     rows_the_grid_would_lose(&server);
     test_cases(&server);
     checked_columns(&server);
@@ -148,6 +149,20 @@ fn names_that_break_pasted_sql(server: &Server) {
     let url = server.database("hostile", &sql, dir.path());
     std::fs::write(dir.path().join("ruleset.yaml"), ruleset).unwrap();
     super::assert_hostile_names_kept(dir.path(), &url);
+}
+
+/// The quality fixture's tables, as DuckDB wrote their rows.
+const QUALITY: &str = r#"
+CREATE TABLE users ("日期" date, "账号" text, "新关注" bigint, "取关" bigint, "净增" bigint);
+CREATE TABLE articles ("发表时间" date, "账号" text, "标题" text, "阅读人数" bigint);
+\copy users FROM 'users.csv' CSV HEADER
+\copy articles FROM 'articles.csv' CSV HEADER
+"#;
+
+fn quality_notes(server: &Server) {
+    let dir = super::quality_warehouse();
+    let url = server.database("quality", QUALITY, dir.path());
+    assert_eq!(super::same_notes(dir.path(), &url), super::same_notes(dir.path(), "duckdb:warehouse.duckdb"));
 }
 
 /// The errors of rows without an account and of an account twice are DuckDB's, word for word.

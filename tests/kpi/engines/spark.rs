@@ -106,6 +106,23 @@ fn fixture_tables() -> Vec<String> {
     statements
 }
 
+/// The quality fixture's tables in database `quality`, from the rows DuckDB wrote in `dir`.
+fn quality_tables(dir: &Path) -> Vec<String> {
+    let tables = [
+        ("users", "`日期` DATE, `账号` STRING, `新关注` BIGINT, `取关` BIGINT, `净增` BIGINT"),
+        ("articles", "`发表时间` DATE, `账号` STRING, `标题` STRING, `阅读人数` BIGINT"),
+    ];
+    let mut statements = vec!["CREATE DATABASE quality".to_string()];
+    for (name, columns) in tables {
+        let path = text(&dir.join(format!("{name}.csv")).display().to_string());
+        statements.push(format!(
+            "CREATE TEMPORARY VIEW quality_{name}_csv ({columns}) USING csv OPTIONS (path {path}, header 'true')"
+        ));
+        statements.push(format!("CREATE TABLE quality.{name} USING parquet AS SELECT * FROM quality_{name}_csv"));
+    }
+    statements
+}
+
 /// Spark's catalog refuses names other than letters, digits and `_` for tables and schemas:
 /// here the columns, the entity and the `where` literal are the hostile ones.
 fn hostile_table() -> Vec<String> {
@@ -123,7 +140,8 @@ fn hostile_table() -> Vec<String> {
 #[test]
 fn every_function_gives_on_spark_what_it_gives_on_files() {
     let catalog = Catalog::new();
-    catalog.load(&[fixture_tables(), hostile_table()].concat());
+    let quality = super::quality_warehouse();
+    catalog.load(&[fixture_tables(), hostile_table(), quality_tables(quality.path())].concat());
     for grain in ["month", "week"] {
         let dir = warehouse(grain);
         catalog.configure(dir.path(), "default");
@@ -133,6 +151,9 @@ fn every_function_gives_on_spark_what_it_gives_on_files() {
         assert_eq!(files["results"].as_array().unwrap().len(), 3 * 28 * if grain == "month" { 4 } else { 10 });
     }
     names_that_break_pasted_sql(&catalog);
+    catalog.configure(quality.path(), "quality");
+    let on_duckdb = super::same_notes(quality.path(), "duckdb:warehouse.duckdb");
+    assert_eq!(super::same_notes(quality.path(), "spark://local"), on_duckdb);
     rows_the_grid_would_lose(&catalog);
     test_cases(&catalog);
     checked_columns(&catalog);
