@@ -80,7 +80,13 @@ impl Query {
             previous = name;
         }
         steps.push(("final".into(), format!("SELECT * FROM {}", dialect.name_of(&previous))));
-        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps), quality: read.quality })
+        let (mut quality_steps, mut quality) = (Vec::new(), Vec::new());
+        for (name, _) in ruleset.row_sources() {
+            let (steps, rows) = quality::of_source(ruleset, name, dialect);
+            quality_steps.extend(steps);
+            quality.extend(rows);
+        }
+        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps), quality: (quality_steps, quality) })
     }
 
     /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …` and the same for `kpi_problems` and

@@ -21,9 +21,6 @@ pub struct Read {
     pub problems: Vec<String>,
     /// How many of the steps read the sources, which is all the problems read.
     pub source_steps: usize,
-    /// The steps of the quality notes' counts, after the sources', and the queries of their
-    /// view ([`super::quality`]).
-    pub quality: (Vec<(String, String)>, Vec<String>),
 }
 
 pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
@@ -33,7 +30,6 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
     let mut cells = Vec::new();
     let mut attributes = Vec::new();
     let mut problems = Vec::new();
-    let (mut quality_steps, mut quality) = (Vec::new(), Vec::new());
     for (name, source) in &ruleset.model.sources {
         let Some(table) = &source.table else {
             errors.push(reads_files(ruleset, name));
@@ -45,9 +41,6 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
                 steps.push((format!("cells:{name}"), aggregated(name, &aggregations, d)));
                 problems.push(unplaced(name, d));
                 cells.push(name.as_str());
-                let (steps, rows) = super::quality::of_source(ruleset, name, d);
-                quality_steps.extend(steps);
-                quality.extend(rows);
             }
             SourceRole::Attributes => {
                 steps.push((format!("attributes:{name}"), attribute_table(ruleset, name, source, table, d)));
@@ -85,7 +78,7 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
     let grain = ruleset.model.grain.period;
     steps.push(("periods".into(), d.periods(grain, (&first, &last), &of("bounds".into()), &period)));
     steps.push(("grid".into(), grid(ruleset, &cells, &attributes, &aggregations, d)));
-    Ok(Read { steps, aggregations, problems, source_steps, quality: (quality_steps, quality) })
+    Ok(Read { steps, aggregations, problems, source_steps })
 }
 
 /// A source's rows: its entity (trimmed, as the files' are), date, period, the row's place in
