@@ -42,6 +42,25 @@ pub enum QualityColumn<'a> {
     Failed(usize),
 }
 
+/// What an engine counts of a source's rows per cell for the data-quality notes, as a column of
+/// the grid it returns (the polars engine keeps its own in the source's frame: [`QualityColumn`]).
+/// Columns of numbers are numbered in the order `sql` reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Counted {
+    /// The distinct dates of the cell's rows.
+    Days,
+    /// The dates themselves, joined by commas, where the cell lacks some days of its period.
+    Dates,
+    /// How many rows are alike in their date and every column read, beyond the first of each.
+    Alike,
+    /// How many values of a column of numbers are below 0.
+    Negative(usize),
+    /// How many values of a column of numbers are not whole numbers.
+    Fraction(usize),
+    /// How many rows fail the source's check with this number.
+    Failed(usize),
+}
+
 /// A column of the grid: one row per entity × period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GridColumn<'a> {
@@ -85,6 +104,8 @@ pub enum GridColumn<'a> {
     BadValues(&'a str),
     FirstDate(&'a str),
     LastDate(&'a str),
+    /// A count of a source's rows for the quality notes, on an engine.
+    Counted(&'a str, Counted),
 }
 
 const ENTITY: &str = ":entity";
@@ -157,6 +178,15 @@ impl GridColumn<'_> {
             BadValues(source) => format!("bad:{source}").into(),
             FirstDate(source) => format!("from:{source}").into(),
             LastDate(source) => format!("to:{source}").into(),
+            // What is counted first, so that the source's name can hold anything.
+            Counted(source, counted) => match counted {
+                self::Counted::Days => format!("q:days:{source}").into(),
+                self::Counted::Dates => format!("q:dates:{source}").into(),
+                self::Counted::Alike => format!("q:alike:{source}").into(),
+                self::Counted::Negative(index) => format!("q:negative:{index}:{source}").into(),
+                self::Counted::Fraction(index) => format!("q:fraction:{index}:{source}").into(),
+                self::Counted::Failed(index) => format!("q:failed:{index}:{source}").into(),
+            },
         }
     }
 

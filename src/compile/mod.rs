@@ -11,7 +11,7 @@ mod round;
 
 use polars::prelude::*;
 
-pub use columns::{GridColumn, QualityColumn, RowColumn};
+pub use columns::{Counted, GridColumn, QualityColumn, RowColumn};
 pub use functions::{aggregate, attainment};
 
 use crate::expr::ast::{BinaryOp, UnaryOp};

@@ -209,6 +209,25 @@ impl Dialect {
         }
     }
 
+    /// How many distinct values of `value` a group's rows have (nulls aside). Spark counts
+    /// them in a set, as a second distinct count in one aggregation would have it read the rows
+    /// once for each.
+    pub fn distinct_count(self, value: &str) -> String {
+        match self {
+            Dialect::DuckDb | Dialect::Postgres => format!("count(DISTINCT {value})"),
+            Dialect::Spark => format!("size(collect_set({value}))"),
+        }
+    }
+
+    /// Several values as one, compared as a whole (a row that has no data in some is still
+    /// one value).
+    pub fn row_of(self, values: &[String]) -> String {
+        match self {
+            Dialect::DuckDb | Dialect::Postgres => format!("ROW({})", values.join(", ")),
+            Dialect::Spark => format!("struct({})", values.join(", ")),
+        }
+    }
+
     /// Whether a number is not a whole number. Spark's `floor` is a 64-bit integer, which a
     /// large value overflows; its `round` stays a floating-point number.
     pub fn fraction(self, value: &str) -> String {

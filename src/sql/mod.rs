@@ -22,8 +22,7 @@ mod quality;
 mod sources;
 
 pub use dialect::Dialect;
-pub use quality::{COLUMNS as QUALITY_COLUMNS, QUALITY_VIEW};
-pub use sources::{table_columns, table_name};
+pub use sources::{number_columns, table_columns, table_name};
 
 use chrono::NaiveDate;
 
@@ -48,8 +47,6 @@ pub struct Query {
     steps: Vec<(String, String)>,
     /// The queries [`PROBLEMS_VIEW`] gathers, and how many of the first steps they read.
     problems: (Vec<String>, usize),
-    /// The steps [`QUALITY_VIEW`] reads after the sources', and the queries it gathers.
-    quality: (Vec<(String, String)>, Vec<String>),
 }
 
 impl Query {
@@ -80,25 +77,18 @@ impl Query {
             previous = name;
         }
         steps.push(("final".into(), format!("SELECT * FROM {}", dialect.name_of(&previous))));
-        let (mut quality_steps, mut quality) = (Vec::new(), Vec::new());
-        for (name, _) in ruleset.row_sources() {
-            let (steps, rows) = quality::of_source(ruleset, name, dialect);
-            quality_steps.extend(steps);
-            quality.extend(rows);
-        }
-        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps), quality: (quality_steps, quality) })
+        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps) })
     }
 
-    /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …` and the same for `kpi_problems` and
-    /// `kpi_quality`: the grid, the rows it leaves out or repeats, and the counts of the
-    /// data-quality notes.
+    /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …` and the same for `kpi_problems`: the grid
+    /// and the rows it leaves out or repeats.
     pub fn views(&self) -> String {
         self.view_statements().join(";\n\n")
     }
 
-    /// The three statements of [`Query::views`], each on its own: for a client that is given
+    /// The two statements of [`Query::views`], each on its own: for a client that is given
     /// statements one by one rather than a script it splits.
-    pub fn view_statements(&self) -> [String; 3] {
+    pub fn view_statements(&self) -> [String; 2] {
         let (problems, source_steps) = &self.problems;
         let problems = match problems.is_empty() {
             true => "SELECT 'none' AS kind, 'none' AS source, 'none' AS detail WHERE FALSE".to_string(),
@@ -106,11 +96,7 @@ impl Query {
         };
         let final_step = format!("SELECT * FROM {}", self.dialect.name_of("final"));
         let grid = self.view(GRID_VIEW, &self.steps, &final_step);
-        let sources = &self.steps[..*source_steps];
-        let (quality_steps, quality) = &self.quality;
-        let quality_steps: Vec<(String, String)> = sources.iter().chain(quality_steps).cloned().collect();
-        let quality = self.view(QUALITY_VIEW, &quality_steps, &quality::gathered(quality, self.dialect));
-        [grid, self.view(PROBLEMS_VIEW, sources, &problems), quality]
+        [grid, self.view(PROBLEMS_VIEW, &self.steps[..*source_steps], &problems)]
     }
 
     /// A view of `select` over `steps`.
@@ -124,8 +110,7 @@ impl Query {
     /// contract read from the grid: the KPIs' results, the scorecards, and the diagnoses that
     /// fire; in `period` only, when given.
     pub fn script(&self, ruleset: &CheckedRuleset, period: Option<NaiveDate>) -> String {
-        let mut statements =
-            vec![self.views(), format!("SELECT * FROM {PROBLEMS_VIEW}"), format!("SELECT * FROM {QUALITY_VIEW}")];
+        let mut statements = vec![self.views(), format!("SELECT * FROM {PROBLEMS_VIEW}")];
         statements.extend(appraisal::tables(ruleset, self.dialect, period));
         statements.join(";\n\n") + ";\n"
     }

@@ -38,7 +38,7 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
         match ruleset.model.source_role(name) {
             SourceRole::Rows => {
                 steps.push((format!("rows:{name}"), rows(ruleset, name, source, table, d)));
-                steps.push((format!("cells:{name}"), aggregated(name, &aggregations, d)));
+                steps.push((format!("cells:{name}"), aggregated(ruleset, name, &aggregations, d)));
                 problems.push(unplaced(name, d));
                 cells.push(name.as_str());
             }
@@ -93,7 +93,7 @@ fn rows(ruleset: &CheckedRuleset, name: &str, source: &Source, table: &str, d: D
         format!("{} AS {}", d.period_start(ruleset.model.grain.period, &date), d.name_of(&RowColumn::Period.name())),
         format!("{} AS {}", d.line(), d.name_of(&RowColumn::Line.name())),
     ];
-    for column in columns_read(ruleset, name, source) {
+    for column in columns_read(ruleset, name) {
         let header = source.columns.get(&column).unwrap_or(&column);
         selected.push(format!("{} AS {}", d.name_of(header), d.name_of(&RowColumn::Source(&column).name())));
     }
@@ -129,7 +129,8 @@ fn formulas_over<'a>(ruleset: &'a CheckedRuleset, name: &str) -> impl Iterator<I
 }
 
 /// The source's columns its `columns` map, and those its formulas name by their header.
-pub(super) fn columns_read(ruleset: &CheckedRuleset, name: &str, source: &Source) -> Vec<String> {
+pub(super) fn columns_read(ruleset: &CheckedRuleset, name: &str) -> Vec<String> {
+    let source = &ruleset.model.sources[name];
     let mut columns: Vec<String> = source.columns.keys().cloned().collect();
     for formula in formulas_over(ruleset, name) {
         for reference in formula.ir.refs() {
@@ -151,7 +152,7 @@ pub fn table_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<(String, bool)
     let source = &ruleset.model.sources[name];
     let numbers = number_columns(ruleset, name);
     let keys = source.date.iter().chain(&source.entity).map(|header| (header.clone(), false));
-    let columns = columns_read(ruleset, name, source).into_iter().map(|column| {
+    let columns = columns_read(ruleset, name).into_iter().map(|column| {
         let number = numbers.contains(&column);
         (source.columns.get(&column).unwrap_or(&column).clone(), number)
     });
@@ -166,8 +167,8 @@ pub fn table_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<(String, bool)
 }
 
 /// The columns of source `name` (by their names in formulas) that a formula computes with as
-/// numbers, in the order of [`columns_read`].
-pub(super) fn number_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<String> {
+/// numbers, in the order of [`columns_read`]: those whose values below 0 an engine counts.
+pub fn number_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<String> {
     let mut numbers = std::collections::HashSet::new();
     for formula in formulas_over(ruleset, name) {
         walk(&formula.ir, Usage::AsWritten, &mut |ir, usage| {
@@ -179,7 +180,7 @@ pub(super) fn number_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<String
             }
         });
     }
-    let mut read = columns_read(ruleset, name, &ruleset.model.sources[name]);
+    let mut read = columns_read(ruleset, name);
     read.retain(|column| numbers.contains(column));
     read
 }
@@ -205,9 +206,9 @@ fn repeated(name: &str, d: Dialect) -> String {
     )
 }
 
-/// One source's rows per entity × period: how many, their first and last dates, and the
-/// aggregations of the ruleset that read them.
-fn aggregated(name: &str, aggregations: &Aggregations, d: Dialect) -> String {
+/// One source's rows per entity × period: how many, their first and last dates, the
+/// aggregations of the ruleset that read them, and the counts of the quality notes.
+fn aggregated(ruleset: &CheckedRuleset, name: &str, aggregations: &Aggregations, d: Dialect) -> String {
     let (entity, period) = (d.name_of(&RowColumn::Entity.name()), d.name_of(&RowColumn::Period.name()));
     let date = d.name_of(&RowColumn::Date.name());
     let mut selected = vec![
@@ -219,6 +220,9 @@ fn aggregated(name: &str, aggregations: &Aggregations, d: Dialect) -> String {
     ];
     for (column, found) in aggregations.of_source(name) {
         selected.push(format!("{} AS {}", aggregate(&found.ir, d), quoted(d, column)));
+    }
+    for (column, counted) in counted(ruleset, name, d) {
+        selected.push(format!("{counted} AS {}", quoted(d, column)));
     }
     format!(
         "SELECT {}\n  FROM {}\n  WHERE {entity} IS NOT NULL AND {date} IS NOT NULL\n  GROUP BY {entity}, {period}",
@@ -301,7 +305,10 @@ fn grid(
         joins.push(format!(
             "LEFT JOIN {step} AS {alias} ON {alias}.{entity} = e.{entity} AND {alias}.{period} = p.{period}"
         ));
-        for column in [GridColumn::Rows(name), GridColumn::FirstDate(name), GridColumn::LastDate(name)] {
+        let counted = counted(ruleset, name, d).into_iter().map(|(column, _)| column);
+        for column in
+            [GridColumn::Rows(name), GridColumn::FirstDate(name), GridColumn::LastDate(name)].into_iter().chain(counted)
+        {
             selected.push(format!("{alias}.{}", quoted(d, column)));
         }
         for (column, found) in aggregations.of_source(name) {
@@ -354,6 +361,12 @@ fn grid(
         d.name_of("periods"),
         joins.join("\n  ")
     )
+}
+
+/// The counts of the quality notes of source `name`'s cells ([`super::quality`]).
+fn counted<'a>(ruleset: &CheckedRuleset, name: &'a str, d: Dialect) -> Vec<(GridColumn<'a>, String)> {
+    let (read, numbers) = (columns_read(ruleset, name), number_columns(ruleset, name));
+    super::quality::counted(ruleset, name, (&read, &numbers), d)
 }
 
 fn reads_files(ruleset: &CheckedRuleset, name: &str) -> Error {

@@ -1,6 +1,6 @@
 //! DuckDB, through its own client: the database attached read-only (or a test case's tables
-//! made in memory), the grid, the rows it would lose and the quality notes' counts written as
-//! Parquet into the run's private folder.
+//! made in memory), the grid and the rows it would lose written as Parquet into the run's
+//! private folder.
 
 use std::path::Path;
 use std::process::Command;
@@ -10,13 +10,13 @@ use polars_io::prelude::{ParquetReader, SerReader};
 use super::{Made, Returned, Warehouse, run_client, written};
 use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
-use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, QUALITY_VIEW, Query};
+use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
 
 const D: Dialect = Dialect::DuckDb;
 
 /// Runs `query` on the database file `database`, or on the tables `made` in memory.
 pub(super) fn run(query: &Query, database: Option<&Path>, made: &[Made], scratch: &Path) -> Result<Returned> {
-    let [grid, problems, quality] = ["grid", "problems", "quality"].map(|name| scratch.join(format!("{name}.parquet")));
+    let (grid, problems) = (scratch.join("grid.parquet"), scratch.join("problems.parquet"));
     let mut script = String::new();
     let schemas: std::collections::BTreeSet<&str> =
         made.iter().filter_map(|t| t.table.split_once('.')).map(|(s, _)| s).collect();
@@ -27,12 +27,10 @@ pub(super) fn run(query: &Query, database: Option<&Path>, made: &[Made], scratch
         script.push_str(&format!("{};\n", table.create(D)));
     }
     let copy = |view: &str, file: &Path| format!("COPY (SELECT * FROM {view}) TO {} (FORMAT parquet);\n", path(file));
-    let copies = [(PROBLEMS_VIEW, &problems), (QUALITY_VIEW, &quality), (GRID_VIEW, &grid)];
-    script.push_str(&format!("{};\n", query.views()));
-    script.extend(copies.map(|(view, file)| copy(view, file)));
+    script.push_str(&format!("{};\n{}{}", query.views(), copy(PROBLEMS_VIEW, &problems), copy(GRID_VIEW, &grid)));
     let warehouse = execute(database, &script)?;
     let read = |path: &Path| ParquetReader::new(written(&warehouse, path)?).finish().or_bug();
-    Ok(Returned { problems: read(&problems)?, quality: read(&quality)?, grid: read(&grid)? })
+    Ok(Returned { problems: read(&problems)?, grid: read(&grid)? })
 }
 
 /// Each of `tables`' columns in `database`, named and typed as DuckDB describes them.

@@ -114,11 +114,9 @@ impl Warehouse {
     }
 }
 
-/// The results of the query: the rows the grid would lose or repeat, the quality notes'
-/// counts, and the grid.
+/// The two results of the query: the rows the grid would lose or repeat, and the grid.
 struct Returned {
     problems: DataFrame,
-    quality: DataFrame,
     grid: DataFrame,
 }
 
@@ -154,7 +152,7 @@ fn evaluate_on(
         Warehouse::Spark(url) => spark::run(&query, url, &made, scratch.path())?,
     };
     Errors::check(problems_found(ruleset, &returned.problems)?, ())?;
-    evaluation(ruleset, returned, warehouse, probes)
+    evaluation(ruleset, returned.grid, warehouse, probes)
 }
 
 /// The rows the grid would leave out (rows without an entity or a date) or repeat (an entity
@@ -234,14 +232,9 @@ fn written(warehouse: &Warehouse, path: &Path) -> Result<std::fs::File> {
 }
 
 /// The grid as the engine returned it, in entity then period order, as an evaluation.
-fn evaluation(
-    ruleset: &CheckedRuleset,
-    returned: Returned,
-    warehouse: &Warehouse,
-    probes: Probes,
-) -> Result<Evaluation> {
+fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse, probes: Probes) -> Result<Evaluation> {
     let sorted = SortMultipleOptions::default().with_maintain_order(true);
-    let frame = returned.grid.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted).or_bug()?;
+    let frame = frame.sort([GridColumn::Entity.name(), GridColumn::Period.name()], sorted).or_bug()?;
     let entities: Vec<String> = {
         let column = frame.column(&GridColumn::Entity.name()).or_bug()?.unique_stable().or_bug()?;
         column.str().or_bug()?.iter().flatten().map(str::to_string).collect()
@@ -256,7 +249,7 @@ fn evaluation(
         let table = source.table.clone().unwrap_or_default();
         (name.clone(), vec![FileRead { name: format!("{label} {table}"), entity: None }])
     });
-    let quality = super::quality::notes_counted(ruleset, &returned.quality, &entities)?;
+    let (frame, quality) = super::quality::notes_counted(ruleset, frame, &entities)?;
     let found = Found { warnings: Vec::new(), quality, files: tables.collect::<IndexMap<_, _>>() };
     Ok(Evaluation::new(ruleset, frame, entities, periods, found, probes)?)
 }

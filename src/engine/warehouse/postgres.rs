@@ -1,5 +1,5 @@
 //! PostgreSQL, through `psql`: the views created in a transaction that is rolled back, the
-//! grid, its column types, the rows it would lose and the quality notes' counts copied out as CSV into the run's private
+//! grid, its column types and the rows it would lose copied out as CSV into the run's private
 //! folder, and read back in the types PostgreSQL gave them.
 
 use std::path::Path;
@@ -11,7 +11,7 @@ use polars_io::prelude::{CsvReadOptions, SerReader};
 use super::{Made, Returned, Warehouse, run_client, written};
 use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
-use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, QUALITY_COLUMNS, QUALITY_VIEW, Query};
+use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
 
 const D: Dialect = Dialect::Postgres;
 
@@ -24,20 +24,18 @@ pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Re
         script.push_str(&format!("{};\n", table.create(D)));
     }
     script.push_str(&format!(
-        "{};\n{}{}{}{}",
+        "{};\n{}{}{}",
         query.views(),
         copy(&format!("SELECT * FROM {PROBLEMS_VIEW}"), "problems.csv"),
-        copy(&format!("SELECT * FROM {QUALITY_VIEW}"), "quality.csv"),
         copy(&types(&grid), "types.csv"),
         copy(&format!("SELECT * FROM {GRID_VIEW}"), "grid.csv"),
     ));
     let warehouse = execute(url, &script, scratch)?;
     let (schema, truths) = schema(&read(&warehouse, &scratch.join("types.csv"), None)?)?;
     let problems = read(&warehouse, &scratch.join("problems.csv"), Some(problems_schema()))?;
-    let quality = read(&warehouse, &scratch.join("quality.csv"), Some(quality_schema()))?;
     let grid = read(&warehouse, &scratch.join("grid.csv"), Some(schema))?;
     let truths: Vec<Expr> = truths.iter().map(|name| col(name.as_str()).eq(lit("t"))).collect();
-    Ok(Returned { problems, quality, grid: grid.lazy().with_columns(truths).collect().or_bug()? })
+    Ok(Returned { problems, grid: grid.lazy().with_columns(truths).collect().or_bug()? })
 }
 
 /// Each of `tables`' columns, named and typed as PostgreSQL describes them: each read through
@@ -103,12 +101,6 @@ fn read(warehouse: &Warehouse, path: &Path, schema: Option<Schema>) -> Result<Da
 
 fn problems_schema() -> Schema {
     ["kind", "source", "detail"].into_iter().map(|name| Field::new(name.into(), DataType::String)).collect()
-}
-
-fn quality_schema() -> Schema {
-    let types =
-        [DataType::String, DataType::String, DataType::Date, DataType::String, DataType::Float64, DataType::String];
-    QUALITY_COLUMNS.into_iter().zip(types).map(|(name, dtype)| Field::new(name.into(), dtype)).collect()
 }
 
 /// The grid's columns in the types PostgreSQL gave them, and those that are truth values:

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::{Made, Returned, Warehouse, run_client, written};
 use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
-use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, QUALITY_VIEW, Query};
+use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
 
 const D: Dialect = Dialect::Spark;
 
@@ -41,12 +41,12 @@ pub(super) fn is_master(master: &str) -> bool {
 pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Result<Returned> {
     let mut statements: Vec<String> = made.iter().map(|table| table.create(D)).collect();
     statements.extend(query.view_statements());
-    let outputs = [(PROBLEMS_VIEW, "problems"), (QUALITY_VIEW, "quality"), (GRID_VIEW, "grid")]
+    let outputs = [(PROBLEMS_VIEW, "problems"), (GRID_VIEW, "grid")]
         .map(|(view, name)| (name.into(), format!("SELECT * FROM {view}")));
     submit(url, &statements, &outputs, scratch)?;
     let warehouse = Warehouse::Spark(url.to_string());
     let read = |name: &str| read(&written(&warehouse, &scratch.join(format!("{name}.jsonl")))?);
-    Ok(Returned { problems: read("problems")?, quality: read("quality")?, grid: read("grid")? })
+    Ok(Returned { problems: read("problems")?, grid: read("grid")? })
 }
 
 /// Each of `tables`' columns, named and typed as Spark reads them.
