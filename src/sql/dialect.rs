@@ -202,26 +202,27 @@ impl Dialect {
     /// The distinct dates of a group's rows, as ISO dates joined by commas, in any order.
     pub fn dates_listed(self, date: &str) -> String {
         match self {
-            Dialect::DuckDb | Dialect::Postgres => {
-                format!("string_agg(DISTINCT CAST({date} AS {}), ',')", self.string())
-            }
+            Dialect::DuckDb => format!("array_to_string(list_distinct(list({date})), ',')"),
+            Dialect::Postgres => format!("string_agg(DISTINCT CAST({date} AS TEXT), ',')"),
             Dialect::Spark => format!("array_join(collect_set(CAST({date} AS STRING)), ',')"),
         }
     }
 
-    /// How many distinct values of `value` a group's rows have (nulls aside). Spark counts
-    /// them in a set, as a second distinct count in one aggregation would have it read the rows
-    /// once for each.
+    /// How many distinct values of `value` a group's rows have (nulls aside). DuckDB and Spark
+    /// count them in the group's own list or set: DuckDB's `count(DISTINCT …)` beside the
+    /// measures took 20 GB and spilled 55 GB at 100 million rows, and Spark would read the rows
+    /// once for each distinct count.
     pub fn distinct_count(self, value: &str) -> String {
         match self {
-            Dialect::DuckDb | Dialect::Postgres => format!("count(DISTINCT {value})"),
+            Dialect::DuckDb => format!("len(list_distinct(list({value})))"),
+            Dialect::Postgres => format!("count(DISTINCT {value})"),
             Dialect::Spark => format!("size(collect_set({value}))"),
         }
     }
 
     /// Several values as one, to count distinct rows by (a row that has no data in some is
     /// still one value). DuckDB's is their 64-bit hash, which two different rows of a cell
-    /// share about once in 2^64: its distinct count took a third less time than one of rows
+    /// share about once in 2^64: counting hashes took a third less time than counting rows
     /// (benches/warehouses.rs, 1×). Spark's 64-bit hash skips no data, so that (1, none) and
     /// (none, 1) would hash alike: it keeps the rows.
     pub fn row_of(self, values: &[String]) -> String {
