@@ -5,6 +5,8 @@
 //! a table has no other row than its columns, and a table loaded twice differs in its load's
 //! own columns, not in those.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -22,11 +24,12 @@ pub fn notes_counted(
     grid: DataFrame,
     entities: &[String],
 ) -> Result<(DataFrame, Vec<QualityNote>)> {
+    let entities: HashSet<&str> = entities.iter().map(String::as_str).collect();
     let mut notes = Vec::new();
     let mut counts = Vec::new();
     for (name, _) in ruleset.row_sources() {
         let cells = SourceCounts::read(ruleset, name, &grid)?;
-        notes.extend(cells.notes(ruleset, entities));
+        notes.extend(cells.notes(ruleset, &entities));
         counts.extend(cells.columns);
     }
     Ok((grid.drop_many(counts), in_order(notes)))
@@ -105,7 +108,7 @@ impl<'a> SourceCounts<'a> {
 
     /// The notes of the source's cells, each cell's in the order files give them: missing
     /// days, rows written twice, values below 0 (column by column), failed checks.
-    fn notes(&self, ruleset: &CheckedRuleset, entities: &[String]) -> Vec<QualityNote> {
+    fn notes(&self, ruleset: &CheckedRuleset, entities: &HashSet<&str>) -> Vec<QualityNote> {
         let source = &ruleset.model.sources[self.source];
         let header = |column: &str| source.columns.get(column).map_or(column, String::as_str).to_string();
         let checks = ruleset.checks.get(self.source).map(Vec::as_slice).unwrap_or_default();
@@ -141,7 +144,10 @@ impl<'a> SourceCounts<'a> {
                 let check = check.text().trim().to_string();
                 issues.push(Issue::FailedCheck { check, count: *count, lines: Vec::new() });
             }
-            let entity = entities.contains(&cell.entity).then(|| cell.entity.clone());
+            if issues.is_empty() {
+                continue;
+            }
+            let entity = entities.contains(cell.entity.as_str()).then(|| cell.entity.clone());
             notes.extend(issues.into_iter().map(|issue| QualityNote {
                 entity: entity.clone(),
                 period: Some(period),
