@@ -13,17 +13,18 @@
 
 #[path = "support/portfolio.rs"]
 mod portfolio;
+#[path = "support/tables.rs"]
+#[allow(dead_code)]
+mod tables;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kpi::ruleset::CheckedRuleset;
-use kpi::ruleset::model::SourceRole;
 use polars::prelude::*;
 use polars_io::prelude::{ParquetReader, SerReader};
 use portfolio::{generated, run_process, wechat_data};
-use serde_json::{Map, json};
 
 fn main() {
     let accounts: usize = match std::env::var("KPI_BENCH_WAREHOUSE_ACCOUNTS") {
@@ -40,7 +41,7 @@ fn main() {
     let ruleset = kpi::project::open(&ruleset_path, Some(&data)).expect("the benchmark's ruleset opens");
     // The data's folder is target/bench-data/NAME: `extends` takes a relative path.
     let extends = Path::new("../../../benches/wechat/ruleset.yaml");
-    std::fs::write(data.join("tables.yaml"), tables_ruleset(&ruleset, extends)).unwrap();
+    std::fs::write(data.join("tables.yaml"), tables::tables_ruleset(&ruleset, extends)).unwrap();
     let out = data.join("out");
     std::fs::create_dir_all(&out).unwrap();
     let mut measured = Vec::new();
@@ -76,67 +77,6 @@ fn files(data: &Path, ruleset: &Path, out: &Path) -> (Duration, u64) {
     run_process(&mut kpi)
 }
 
-/// The ruleset with every source a table of its own name (a `table` drops the inherited files),
-/// as its columns map it.
-fn tables_ruleset(ruleset: &CheckedRuleset, path: &Path) -> String {
-    let mut sources = Map::new();
-    for (name, source) in &ruleset.model.sources {
-        let mut table = json!({ "table": name, "columns": source.columns });
-        for (key, value) in [("date", &source.date), ("entity", &source.entity), ("entity_value", &source.entity_value)]
-        {
-            if let Some(value) = value {
-                table[key] = json!(value);
-            }
-        }
-        sources.insert(name.clone(), table);
-    }
-    let document = json!({
-        "ruleset": "wechat-bench-tables",
-        "extends": path.display().to_string(),
-        "sources": sources,
-    });
-    // JSON is YAML.
-    serde_json::to_string_pretty(&document).unwrap()
-}
-
-/// Each source's columns as a warehouse would type them: a file's headers in its order, typed
-/// by its first row (the date a date, numbers numbers, the rest text); for a source without
-/// files, the columns the ruleset reads (the date a date, the entity and attributes text, the
-/// rest numbers).
-fn table_columns(ruleset: &CheckedRuleset, name: &str, data: &Path) -> Vec<(String, &'static str)> {
-    let source = &ruleset.model.sources[name];
-    let (date, entity) = (source.date.as_deref(), source.entity.as_deref());
-    let Some(file) = csv_of(name, data) else {
-        let read = kpi::sql::table_columns(ruleset, name);
-        let attributes = ruleset.model.source_role(name) == SourceRole::Attributes;
-        let kind = |header: &str| match header {
-            _ if Some(header) == date => "DATE",
-            _ if Some(header) == entity || attributes => "VARCHAR",
-            _ => "DOUBLE",
-        };
-        return read.iter().map(|(header, _)| (header.clone(), kind(header))).collect();
-    };
-    let text = std::fs::read_to_string(file).unwrap();
-    let mut lines = text.lines();
-    let headers = lines.next().unwrap_or_default().trim_start_matches('\u{feff}');
-    let first = lines.next().unwrap_or_default();
-    let kind = |header: &str, value: &str| match header {
-        _ if Some(header) == date => "DATE",
-        _ if Some(header) != entity && value.parse::<f64>().is_ok() => "DOUBLE",
-        _ => "VARCHAR",
-    };
-    headers.split(',').zip(first.split(',')).map(|(header, value)| (header.to_string(), kind(header, value))).collect()
-}
-
-/// The generated export a source reads, for the two the portfolio has.
-fn csv_of(name: &str, data: &Path) -> Option<PathBuf> {
-    match name {
-        "users" => Some(data.join("data/users-all.csv")),
-        "articles" => Some(data.join("data/articles.csv")),
-        _ => None,
-    }
-}
-
 fn client(root: &Path, variable: &str, in_venv: &str) -> PathBuf {
     let path =
         std::env::var_os(variable).map(PathBuf::from).unwrap_or_else(|| root.join("target/test-venv").join(in_venv));
@@ -150,15 +90,7 @@ fn duckdb(root: &Path, data: &Path, ruleset: &CheckedRuleset, out: &Path) -> (Du
     let database = data.join("warehouse.duckdb");
     let started = Instant::now();
     if !database.exists() {
-        let mut script = String::new();
-        for name in ruleset.model.sources.keys() {
-            let columns = table_columns(ruleset, name, data);
-            let typed: Vec<String> = columns.iter().map(|(header, ty)| format!("\"{header}\" {ty}")).collect();
-            script.push_str(&format!("CREATE TABLE \"{name}\" ({});\n", typed.join(", ")));
-            if let Some(file) = csv_of(name, data) {
-                script.push_str(&format!("COPY \"{name}\" FROM '{}' (HEADER);\n", file.display()));
-            }
-        }
+        let script = tables::duckdb_script(ruleset, data);
         let status = Command::new(&duckdb).arg(&database).arg("-c").arg(script).status().unwrap();
         assert!(status.success(), "loading DuckDB");
     }
@@ -190,24 +122,7 @@ fn spark(root: &Path, data: &Path, ruleset: &CheckedRuleset, out: &Path) -> (Dur
     std::fs::write(conf.join("spark-defaults.conf"), settings).unwrap();
     let started = Instant::now();
     if !dir.join("loaded").exists() {
-        let mut statements = Vec::new();
-        for name in ruleset.model.sources.keys() {
-            let columns = table_columns(ruleset, name, data);
-            let spark_type = |ty: &str| if ty == "VARCHAR" { "STRING" } else { ty }.to_string();
-            let typed: Vec<String> = columns.iter().map(|(h, ty)| format!("`{h}` {}", spark_type(ty))).collect();
-            match csv_of(name, data) {
-                Some(file) => {
-                    let view = format!(
-                        "CREATE TEMPORARY VIEW `{name}_csv` ({}) USING csv OPTIONS (path '{}', header 'true')",
-                        typed.join(", "),
-                        file.display()
-                    );
-                    statements.push(view);
-                    statements.push(format!("CREATE TABLE `{name}` USING parquet AS SELECT * FROM `{name}_csv`"));
-                }
-                None => statements.push(format!("CREATE TABLE `{name}` ({}) USING parquet", typed.join(", "))),
-            }
-        }
+        let statements = tables::spark_statements(ruleset, data, "default");
         std::fs::write(dir.join("statements.json"), serde_json::to_string(&statements).unwrap()).unwrap();
         let loader = "import json\nfrom pyspark.sql import SparkSession\nspark = SparkSession.builder.enableHiveSupport().getOrCreate()\nfor statement in json.load(open('statements.json', encoding='utf-8')):\n    spark.sql(statement)\nspark.stop()\n";
         std::fs::write(dir.join("load.py"), loader).unwrap();

@@ -3,7 +3,8 @@
 //! one per stage of the evaluation the polars engine runs, in the same order:
 //!
 //! 1. `rows:S` — each source's rows: entity, date, period, row number, its columns;
-//! 2. `cells:S` — aggregated per entity × period (a measure's `where =` as `FILTER`);
+//! 2. `cells:S` — aggregated per entity × period (a measure's `where =` as `FILTER`), with the
+//!    counts the data-quality notes are made from ([`quality`]);
 //! 3. `entities`, `bounds`, `periods` — every entity, and every period from the first to the
 //!    last of any source (a generated calendar, so a month without rows is a row);
 //! 4. `grid` — every entity × every period, the aggregates and attributes joined on;

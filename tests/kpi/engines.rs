@@ -9,9 +9,13 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::example::wechat_data;
+
 mod cases;
 mod postgres;
 mod spark;
+#[path = "../../benches/support/tables.rs"]
+mod tables;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/engines");
 
@@ -72,13 +76,24 @@ fn assert_same(files: &Value, tables: &Value) {
         assert_eq!(a.len(), b.len(), "{table}: as many rows");
         for (row, other) in a.iter().zip(b) {
             for (key, value) in row.as_object().unwrap() {
-                let same = match (value.as_f64(), other[key].as_f64()) {
-                    (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(1.0),
-                    _ => value == &other[key],
-                };
-                assert!(same, "{table} {row}: `{key}` is {} on the engine", other[key]);
+                assert!(close(value, &other[key]), "{table} {row}: `{key}` is {} on the engine", other[key]);
             }
         }
+    }
+}
+
+/// Two JSON values equal, their numbers (in lists and objects too) within 1e-9 of their size.
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            (x - y).abs() <= 1e-9 * x.abs().max(1.0)
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(key, value)| y.get(key).is_some_and(|other| close(value, other)))
+        }
+        _ => a == b,
     }
 }
 
@@ -134,6 +149,46 @@ fn same_notes(dir: &Path, engine: &str) -> Vec<Value> {
     assert_eq!(table_notes(&files), notes);
     assert_eq!(tables["quality"].as_array().unwrap().len(), notes.len());
     notes
+}
+
+/// The example client (examples/wechat, through benches/wechat/ruleset.yaml, which reads the
+/// generator's CSV exports) over a generated portfolio of 4 accounts × 365 days, in a fresh
+/// target/test-data/NAME with `tables.yaml` reading the exports as tables; and its ruleset.
+fn example_client(name: &str) -> (PathBuf, kpi::ruleset::CheckedRuleset) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("target/test-data").join(name);
+    let _ = std::fs::remove_dir_all(&data);
+    let mut random = wechat_data::Random::new(7);
+    let mut accounts: Vec<_> = (0..4).map(|i| wechat_data::Account::random(i, &mut random)).collect();
+    let (start, end) = (chrono::NaiveDate::from_ymd_opt(2025, 11, 1), chrono::NaiveDate::from_ymd_opt(2026, 10, 31));
+    wechat_data::write_users_and_articles(&data.join("data"), &mut accounts, start.unwrap(), end.unwrap(), 7).unwrap();
+    let ruleset = kpi::project::open(&root.join("benches/wechat/ruleset.yaml"), Some(&data)).unwrap();
+    // `extends` is relative to the ruleset that extends: target/test-data/NAME is three deep.
+    let extends = Path::new("../../../benches/wechat/ruleset.yaml");
+    std::fs::write(data.join("tables.yaml"), tables::tables_ruleset(&ruleset, extends)).unwrap();
+    (data, ruleset)
+}
+
+/// The example client's whole contract on files and on `engine` (its tables loaded), equal;
+/// and that it holds what a comparison needs: scores, grades, diagnoses.
+fn example_client_same_on(data: &Path, engine: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data_arg = data.display().to_string();
+    let files = json(kpi(root, &["run", "benches/wechat/ruleset.yaml", "--data", &data_arg, "--format", "json"]));
+    let tables = json(kpi(data, &["run", "tables.yaml", "--engine", engine, "--format", "json"]));
+    assert_same(&files, &tables);
+    let results = files["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4 * 12 * 20, "4 accounts × 12 months × 20 KPIs");
+    assert!(results.iter().filter(|r| r["score"].is_number()).count() > 300);
+    assert!(files["scorecards"].as_array().unwrap().iter().any(|s| s["grade"].is_string()));
+    assert!(!files["diagnoses"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn the_example_client_gives_on_duckdb_what_it_gives_on_files() {
+    let (data, ruleset) = example_client("engines-duckdb");
+    load(&data, &tables::duckdb_script(&ruleset, &data));
+    example_client_same_on(&data, "duckdb:warehouse.duckdb");
 }
 
 #[test]

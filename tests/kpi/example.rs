@@ -4,7 +4,7 @@
 
 #[path = "../../examples/support/wechat_data.rs"]
 #[allow(dead_code)]
-mod wechat_data;
+pub(crate) mod wechat_data;
 
 use std::path::Path;
 use std::process::Command;

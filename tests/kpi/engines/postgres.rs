@@ -122,6 +122,9 @@ fn every_function_gives_on_postgresql_what_it_gives_on_files() {
     }
     names_that_break_pasted_sql(&server);
     quality_notes(&server);
+    let (data, ruleset) = super::example_client("engines-postgres");
+    let url = server.database("wechat", &super::tables::postgres_script(&ruleset, &data), &data);
+    super::example_client_same_on(&data, &url);
     rows_the_grid_would_lose(&server);
     test_cases(&server);
     checked_columns(&server);

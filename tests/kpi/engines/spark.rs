@@ -141,7 +141,9 @@ fn hostile_table() -> Vec<String> {
 fn every_function_gives_on_spark_what_it_gives_on_files() {
     let catalog = Catalog::new();
     let quality = super::quality_warehouse();
-    catalog.load(&[fixture_tables(), hostile_table(), quality_tables(quality.path())].concat());
+    let (example, ruleset) = super::example_client("engines-spark");
+    let example_tables = super::tables::spark_statements(&ruleset, &example, "wechat");
+    catalog.load(&[fixture_tables(), hostile_table(), quality_tables(quality.path()), example_tables].concat());
     for grain in ["month", "week"] {
         let dir = warehouse(grain);
         catalog.configure(dir.path(), "default");
@@ -154,6 +156,8 @@ fn every_function_gives_on_spark_what_it_gives_on_files() {
     catalog.configure(quality.path(), "quality");
     let on_duckdb = super::same_notes(quality.path(), "duckdb:warehouse.duckdb");
     assert_eq!(super::same_notes(quality.path(), "spark://local"), on_duckdb);
+    catalog.configure(&example, "wechat");
+    super::example_client_same_on(&example, "spark://local");
     rows_the_grid_would_lose(&catalog);
     test_cases(&catalog);
     checked_columns(&catalog);
