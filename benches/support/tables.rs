@@ -79,37 +79,41 @@ pub fn csv_of(name: &str, data: &Path) -> Option<PathBuf> {
 
 /// The script that makes DuckDB's tables and copies the exports into them.
 pub fn duckdb_script(ruleset: &CheckedRuleset, data: &Path) -> String {
-    let ty = |ty: Type| match ty {
+    let ty = |ty| match ty {
         Type::Date => "DATE",
         Type::Number => "DOUBLE",
         Type::Text => "VARCHAR",
     };
-    let mut script = String::new();
-    for name in ruleset.model.sources.keys() {
-        let columns = table_columns(ruleset, name, data);
-        let typed: Vec<String> = columns.iter().map(|(header, t)| format!("\"{header}\" {}", ty(*t))).collect();
-        script.push_str(&format!("CREATE TABLE \"{name}\" ({});\n", typed.join(", ")));
-        if let Some(file) = csv_of(name, data) {
-            script.push_str(&format!("COPY \"{name}\" FROM '{}' (HEADER);\n", file.display()));
-        }
-    }
-    script
+    let copy = |name: &str, file: &Path| format!("COPY \"{name}\" FROM '{}' (HEADER);\n", file.display());
+    sql_script(ruleset, data, ty, copy)
 }
 
 /// The script that makes PostgreSQL's tables and copies the exports into them with `psql`.
 pub fn postgres_script(ruleset: &CheckedRuleset, data: &Path) -> String {
-    let ty = |ty: Type| match ty {
+    let ty = |ty| match ty {
         Type::Date => "date",
         Type::Number => "double precision",
         Type::Text => "text",
     };
+    let copy =
+        |name: &str, file: &Path| format!("\\copy \"{name}\" FROM '{}' CSV HEADER ENCODING 'UTF8'\n", file.display());
+    sql_script(ruleset, data, ty, copy)
+}
+
+/// A `CREATE TABLE` per source, its columns typed by `ty`, and `copy` of its export into it.
+fn sql_script(
+    ruleset: &CheckedRuleset,
+    data: &Path,
+    ty: impl Fn(Type) -> &'static str,
+    copy: impl Fn(&str, &Path) -> String,
+) -> String {
     let mut script = String::new();
     for name in ruleset.model.sources.keys() {
         let columns = table_columns(ruleset, name, data);
         let typed: Vec<String> = columns.iter().map(|(header, t)| format!("\"{header}\" {}", ty(*t))).collect();
         script.push_str(&format!("CREATE TABLE \"{name}\" ({});\n", typed.join(", ")));
         if let Some(file) = csv_of(name, data) {
-            script.push_str(&format!("\\copy \"{name}\" FROM '{}' CSV HEADER ENCODING 'UTF8'\n", file.display()));
+            script.push_str(&copy(name, &file));
         }
     }
     script
