@@ -67,7 +67,8 @@ fn merge_source(base: Node, over: Node) -> Node {
     if names_entity(&over) {
         dropped.extend(ENTITY_FIELDS);
     }
-    if names_any(&TABLE_FIELDS[..1]) {
+    // A `where` alone narrows the earlier table; it does not move the rows.
+    if over.get("table").is_some() {
         dropped.extend(FILE_FIELDS);
     }
     if names_any(&FILE_FIELDS) {

@@ -114,23 +114,31 @@ fn table_notes(contract: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// A folder with `folder`'s data files and its ruleset as `files.yaml`, and as `tables.yaml`
+/// with each `(path, table)` of `sources` reading the table instead.
+fn as_tables(folder: &Path, sources: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    for file in std::fs::read_dir(folder.join("data")).unwrap() {
+        let file = file.unwrap().path();
+        std::fs::copy(&file, dir.path().join("data").join(file.file_name().unwrap())).unwrap();
+    }
+    let ruleset = std::fs::read_to_string(folder.join("ruleset.yaml")).unwrap();
+    std::fs::write(dir.path().join("files.yaml"), &ruleset).unwrap();
+    let tables = sources
+        .iter()
+        .fold(ruleset, |text, (path, table)| text.replace(&format!("path: {path}"), &format!("table: {table}")));
+    std::fs::write(dir.path().join("tables.yaml"), tables).unwrap();
+    dir
+}
+
 /// tests/fixtures/quality/every_kind, a row of every kind of note in it, in a folder with its
 /// ruleset as `files.yaml`, and as `tables.yaml` reading the tables `users` and `articles` of
 /// `warehouse.duckdb`: its rows as a table holds them (without the total row; the value that
 /// is not a number, none), also written to `users.csv` and `articles.csv` to load elsewhere.
 fn quality_warehouse() -> tempfile::TempDir {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quality/every_kind");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("data")).unwrap();
-    for file in std::fs::read_dir(fixture.join("data")).unwrap() {
-        let file = file.unwrap().path();
-        std::fs::copy(&file, dir.path().join("data").join(file.file_name().unwrap())).unwrap();
-    }
-    let ruleset = std::fs::read_to_string(fixture.join("ruleset.yaml")).unwrap();
-    std::fs::write(dir.path().join("files.yaml"), &ruleset).unwrap();
-    let tables =
-        ruleset.replace("path: data/users-*.csv", "table: users").replace("path: data/articles.csv", "table: articles");
-    std::fs::write(dir.path().join("tables.yaml"), tables).unwrap();
+    let dir = as_tables(&fixture, &[("data/users-*.csv", "users"), ("data/articles.csv", "articles")]);
     load(
         dir.path(),
         r#"CREATE TABLE users AS SELECT CAST("日期" AS DATE) AS "日期", "账号", TRY_CAST("新关注" AS BIGINT) AS "新关注", TRY_CAST("取关" AS BIGINT) AS "取关", TRY_CAST("净增" AS BIGINT) AS "净增" FROM read_csv('data/users-*.csv', union_by_name = true, all_varchar = true) WHERE TRY_CAST("日期" AS DATE) IS NOT NULL;
@@ -491,16 +499,7 @@ fn rollups_on_an_engine_add_up_or_say_they_cannot() {
 #[test]
 fn targets_from_a_table_are_those_of_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/targets");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("data")).unwrap();
-    for name in ["users.csv", "targets.csv"] {
-        std::fs::copy(root.join("data").join(name), dir.path().join("data").join(name)).unwrap();
-    }
-    let ruleset = std::fs::read_to_string(root.join("ruleset.yaml")).unwrap();
-    std::fs::write(dir.path().join("files.yaml"), &ruleset).unwrap();
-    let tables =
-        ruleset.replace("path: data/users.csv", "table: users").replace("path: data/targets.csv", "table: targets");
-    std::fs::write(dir.path().join("tables.yaml"), tables).unwrap();
+    let dir = as_tables(&root, &[("data/users.csv", "users"), ("data/targets.csv", "targets")]);
     load(
         dir.path(),
         r#"CREATE TABLE users AS SELECT * FROM read_csv('data/users.csv');

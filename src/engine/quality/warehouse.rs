@@ -35,11 +35,15 @@ pub fn notes_counted(
     Ok((grid.drop_many(counts), in_order(notes)))
 }
 
-/// One source's counts, cell by cell: only the cells where it has rows.
+/// One source's counts: of its whole rows, and of the cells that may have notes.
 struct SourceCounts<'a> {
     source: &'a str,
     /// The grid's counted columns of the source.
     columns: Vec<PlSmallStr>,
+    /// Whether the source has a row a day, over the cells where it has rows.
+    daily: bool,
+    /// The cells where it has rows and something was counted: days missing, rows alike,
+    /// values below 0, failed checks.
     cells: Vec<Cell>,
     /// The columns of numbers, each with whether all its values are whole numbers.
     numbers: Vec<(String, bool)>,
@@ -48,8 +52,6 @@ struct SourceCounts<'a> {
 struct Cell {
     entity: String,
     period: NaiveDate,
-    rows: usize,
-    days: usize,
     dates: Option<String>,
     alike: usize,
     negative: Vec<usize>,
@@ -60,50 +62,70 @@ impl<'a> SourceCounts<'a> {
     fn read(ruleset: &CheckedRuleset, source: &'a str, grid: &DataFrame) -> Result<SourceCounts<'a>> {
         let numbers = crate::sql::number_columns(ruleset, source);
         let checks = ruleset.checks.get(source).map_or(0, Vec::len);
-        let mut columns = Vec::new();
-        let mut counts = |column: GridColumn| -> Result<Vec<Option<f64>>> {
-            columns.push(column.name());
-            let found = grid.column(&column.name()).or_bug()?.cast(&DataType::Float64).or_bug()?;
-            Ok(found.f64().or_bug()?.iter().collect())
+        let counted = |counted| GridColumn::Counted(source, counted).col().cast(DataType::Float64).fill_null(lit(0.0));
+        let negative: Vec<Expr> = (0..numbers.len()).map(|i| counted(Counted::Negative(i))).collect();
+        let failed: Vec<Expr> = (0..checks).map(|i| counted(Counted::Failed(i))).collect();
+        let with_rows = GridColumn::Rows(source).col().cast(DataType::Float64).gt(lit(0.0));
+        let cells = grid.clone().lazy().filter(with_rows);
+        // Of the whole source: its days, rows (repeats aside) and values not whole per column.
+        let mut totals = vec![
+            counted(Counted::Days).sum().alias("days"),
+            (GridColumn::Rows(source).col().cast(DataType::Float64) - counted(Counted::Alike)).sum().alias("rows"),
+        ];
+        totals.extend((0..numbers.len()).map(|i| counted(Counted::Fraction(i)).sum().alias(format!("fraction{i}"))));
+        let totals = cells.clone().select(totals).collect().or_bug()?;
+        let total =
+            |name: &str| -> Result<f64> { Ok(totals.column(name).or_bug()?.f64().or_bug()?.get(0).unwrap_or(0.0)) };
+        let whole =
+            (0..numbers.len()).map(|i| Ok(total(&format!("fraction{i}"))? == 0.0)).collect::<Result<Vec<_>>>()?;
+        let daily = daily(total("days")? as usize, total("rows")? as usize, spanned(ruleset, cells.clone())?);
+        // The cells that may have notes, and their counts.
+        let something = negative
+            .iter()
+            .chain(&failed)
+            .fold(counted(Counted::Alike).gt(lit(0.0)), |any, count| any.or(count.clone().gt(lit(0.0))));
+        let dates = GridColumn::Counted(source, Counted::Dates).col().cast(DataType::String);
+        let something = match daily {
+            true => something.or(dates.clone().is_not_null()),
+            false => something,
         };
-        let counted = |counted| GridColumn::Counted(source, counted);
-        let rows: Vec<Option<f64>> = {
-            let column = grid.column(&GridColumn::Rows(source).name()).or_bug()?.cast(&DataType::Float64).or_bug()?;
-            column.f64().or_bug()?.iter().collect()
+        let mut selected = vec![
+            GridColumn::Entity.col(),
+            GridColumn::Period.col().cast(DataType::Int32),
+            dates.alias("dates"),
+            counted(Counted::Alike).alias("alike"),
+        ];
+        selected.extend(negative.into_iter().enumerate().map(|(i, count)| count.alias(format!("negative{i}"))));
+        selected.extend(failed.into_iter().enumerate().map(|(i, count)| count.alias(format!("failed{i}"))));
+        let found = cells.filter(something).select(selected).collect().or_bug()?;
+        let text = |name: &str| -> Result<Vec<Option<String>>> {
+            Ok(found.column(name).or_bug()?.str().or_bug()?.iter().map(|t| t.map(str::to_string)).collect())
         };
-        let days = counts(counted(Counted::Days))?;
-        let alike = counts(counted(Counted::Alike))?;
-        let negative = (0..numbers.len()).map(|i| counts(counted(Counted::Negative(i)))).collect::<Result<Vec<_>>>()?;
-        let fraction = (0..numbers.len()).map(|i| counts(counted(Counted::Fraction(i)))).collect::<Result<Vec<_>>>()?;
-        let failed = (0..checks).map(|i| counts(counted(Counted::Failed(i)))).collect::<Result<Vec<_>>>()?;
-        let dates_column = counted(Counted::Dates).name();
-        columns.push(dates_column.clone());
-        let dates = grid.column(&dates_column).or_bug()?.cast(&DataType::String).or_bug()?;
-        let entity = grid.column(&GridColumn::Entity.name()).or_bug()?.str().or_bug()?.clone();
-        let period = grid.column(&GridColumn::Period.name()).or_bug()?.cast(&DataType::Int32).or_bug()?;
-        let (dates, period) = (dates.str().or_bug()?, period.i32().or_bug()?);
-        let number = |values: &[Option<f64>], cell: usize| values[cell].unwrap_or(0.0) as usize;
+        let count = |name: String| -> Result<Vec<usize>> {
+            Ok(found.column(&name).or_bug()?.f64().or_bug()?.iter().map(|n| n.unwrap_or(0.0) as usize).collect())
+        };
+        let (entities, dates) = (text(&GridColumn::Entity.name())?, text("dates")?);
+        let periods = found.column(&GridColumn::Period.name()).or_bug()?.i32().or_bug()?.clone();
+        let alike = count("alike".into())?;
+        let negative = (0..numbers.len()).map(|i| count(format!("negative{i}"))).collect::<Result<Vec<_>>>()?;
+        let failed = (0..checks).map(|i| count(format!("failed{i}"))).collect::<Result<Vec<_>>>()?;
         let mut cells = Vec::new();
-        for (cell, count) in rows.iter().enumerate() {
-            let (Some(entity), Some(start), Some(count)) = (entity.get(cell), period.get(cell), *count) else {
-                continue;
-            };
-            if count == 0.0 {
-                continue;
-            }
+        for (cell, (entity, period)) in entities.into_iter().zip(periods.iter()).enumerate() {
+            let (Some(entity), Some(period)) = (entity, period) else { continue };
             cells.push(Cell {
-                entity: entity.to_string(),
-                period: from_epoch_days(start),
-                rows: count as usize,
-                days: number(&days, cell),
-                dates: dates.get(cell).map(str::to_string),
-                alike: number(&alike, cell),
-                negative: negative.iter().map(|column| number(column, cell)).collect(),
-                failed: failed.iter().map(|column| number(column, cell)).collect(),
+                entity,
+                period: from_epoch_days(period),
+                dates: dates[cell].clone(),
+                alike: alike[cell],
+                negative: negative.iter().map(|column| column[cell]).collect(),
+                failed: failed.iter().map(|column| column[cell]).collect(),
             });
         }
-        let whole = fraction.iter().map(|column| column.iter().flatten().all(|count| *count == 0.0));
-        Ok(SourceCounts { source, columns, cells, numbers: numbers.into_iter().zip(whole).collect() })
+        let mut columns = vec![Counted::Days, Counted::Dates, Counted::Alike];
+        columns.extend((0..numbers.len()).flat_map(|i| [Counted::Negative(i), Counted::Fraction(i)]));
+        columns.extend((0..checks).map(Counted::Failed));
+        let columns = columns.into_iter().map(|counted| GridColumn::Counted(source, counted).name()).collect();
+        Ok(SourceCounts { source, columns, daily, cells, numbers: numbers.into_iter().zip(whole).collect() })
     }
 
     /// The notes of the source's cells, each cell's in the order files give them: missing
@@ -113,23 +135,16 @@ impl<'a> SourceCounts<'a> {
         let header = |column: &str| source.columns.get(column).map_or(column, String::as_str).to_string();
         let checks = ruleset.checks.get(self.source).map(Vec::as_slice).unwrap_or_default();
         let grain = ruleset.model.grain.period;
-        let span = |cell: &Cell| {
-            let period = Period::containing(grain, cell.period);
-            (period.end() - period.start).num_days() as usize + 1
-        };
-        let days = self.cells.iter().map(|cell| cell.days).sum();
-        let rows = self.cells.iter().map(|cell| cell.rows - cell.alike).sum();
-        let is_daily = daily(days, rows, self.cells.iter().map(span).sum());
         let mut notes = Vec::new();
         for cell in &self.cells {
             let period = Period::containing(grain, cell.period);
             let mut issues = Vec::new();
-            if let Some(dates) = cell.dates.as_deref().filter(|_| is_daily) {
+            if let Some(dates) = cell.dates.as_deref().filter(|_| self.daily) {
                 let present: Vec<i32> =
                     dates.split(',').filter_map(|day| day.trim().parse().ok()).map(epoch_days).collect();
                 let missing = days_missing(period, &present);
                 if !missing.is_empty() {
-                    issues.push(Issue::MissingDays { missing, days: span(cell) });
+                    issues.push(Issue::MissingDays { missing, days: days_in(period) });
                 }
             }
             if cell.alike > 0 {
@@ -157,4 +172,24 @@ impl<'a> SourceCounts<'a> {
         }
         notes
     }
+}
+
+/// How many days a period has.
+fn days_in(period: Period) -> usize {
+    (period.end() - period.start).num_days() as usize + 1
+}
+
+/// How many days the periods of `cells` span together: each period's days, times its cells.
+fn spanned(ruleset: &CheckedRuleset, cells: LazyFrame) -> Result<usize> {
+    let period = GridColumn::Period.name();
+    let counted = cells.group_by([col(period.clone())]).agg([len().alias("cells")]).collect().or_bug()?;
+    let starts = counted.column(&period).or_bug()?.cast(&DataType::Int32).or_bug()?;
+    let counts = counted.column("cells").or_bug()?.cast(&DataType::UInt64).or_bug()?;
+    let grain = ruleset.model.grain.period;
+    let pairs = starts.i32().or_bug()?.iter().zip(counts.u64().or_bug()?.iter());
+    Ok(pairs
+        .filter_map(|(start, cells)| {
+            Some(days_in(Period::containing(grain, from_epoch_days(start?))) * cells? as usize)
+        })
+        .sum())
 }
