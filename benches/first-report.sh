@@ -19,7 +19,7 @@ ended=$(date +%s.%N)
 grep -E '^ *Finished' "$work/cargo.log" | sed 's/^ */build: /'
 echo "downloaded: $(grep -c '^ *Downloaded ' "$work/cargo.log") crates"
 echo "compiled: $(grep -c '^ *Compiling ' "$work/cargo.log") crates"
-printf 'first report, from the clone on: %.0f s\n' "$(echo "$ended - $started" | bc)"
+awk -v a="$started" -v b="$ended" 'BEGIN { printf "first report, from the clone on: %.0f s\n", b - a }'
 ls out/*/portfolio.html >/dev/null
 mkdir -p "$repo/target"
 cp target/cargo-timings/cargo-timing.html "$repo/target/first-report-timing.html"
