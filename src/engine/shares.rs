@@ -59,9 +59,10 @@ impl Share {
     }
 }
 
-/// FNV-1a: fixed, so that an entity is in the same share in every file of a run.
+/// A fingerprint, the same in every build, so that an entity is in the same share in every file
+/// of a run.
 fn name_hash(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ byte as u64).wrapping_mul(0x100_0000_01b3))
+    crate::fingerprint::of(name.as_bytes())
 }
 
 /// `plan` of each of `of` shares, collected in turn, the frames stacked.

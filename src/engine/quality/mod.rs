@@ -3,7 +3,7 @@
 //! measures (one read of the data); only a source that has failing rows is read again, to
 //! name their lines.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -167,9 +167,10 @@ fn different_headers(source: &str, difference: HeaderDifference) -> QualityNote 
 
 /// Every note of every source, in entity, period and source order; notes of no cell last.
 pub fn notes(ruleset: &CheckedRuleset, sources: Vec<SourceQuality>, entities: &[String]) -> Result<Vec<QualityNote>> {
+    let entities: HashSet<&str> = entities.iter().map(String::as_str).collect();
     let mut notes = Vec::new();
     for quality in sources {
-        notes.extend(source_notes(ruleset, &quality, entities)?);
+        notes.extend(source_notes(ruleset, &quality, &entities)?);
         notes.extend(quality.notes);
     }
     Ok(in_order(notes))
@@ -177,8 +178,10 @@ pub fn notes(ruleset: &CheckedRuleset, sources: Vec<SourceQuality>, entities: &[
 
 /// Notes in entity, period and then their own order; notes of no cell last.
 fn in_order(mut notes: Vec<QualityNote>) -> Vec<QualityNote> {
-    let key = |note: &QualityNote| (note.entity.is_none(), note.entity.clone(), note.period.is_none(), note.period);
-    notes.sort_by_key(key);
+    fn key(note: &QualityNote) -> (bool, Option<&str>, bool, Option<Period>) {
+        (note.entity.is_none(), note.entity.as_deref(), note.period.is_none(), note.period)
+    }
+    notes.sort_by(|a, b| key(a).cmp(&key(b)));
     notes
 }
 
@@ -188,14 +191,26 @@ fn daily(days: usize, rows: usize, spanned: usize) -> bool {
     days > 1 && rows as f64 <= DAILY_ROWS * days as f64 && days as f64 >= DAILY_COVERAGE * spanned as f64
 }
 
-/// The days of `period` not among `present` (days since 1970).
+/// The days of `period` not among `present` (days since 1970), marked off one by one so that a
+/// year's cell costs its days and not their square.
 fn days_missing(period: Period, present: &[i32]) -> Vec<NaiveDate> {
-    let days = period.start.iter_days().take_while(|day| *day <= period.end());
-    days.filter(|day| !present.contains(&epoch_days(*day))).collect()
+    let start = epoch_days(period.start);
+    let mut seen = vec![false; (epoch_days(period.end()) - start + 1) as usize];
+    for day in present {
+        if let Some(seen) = usize::try_from(day - start).ok().and_then(|at| seen.get_mut(at)) {
+            *seen = true;
+        }
+    }
+    let missing = seen.iter().enumerate().filter(|(_, seen)| !**seen);
+    missing.map(|(at, _)| from_epoch_days(start + at as i32)).collect()
 }
 
 /// The notes of one source's cells.
-fn source_notes(ruleset: &CheckedRuleset, quality: &SourceQuality, entities: &[String]) -> Result<Vec<QualityNote>> {
+fn source_notes(
+    ruleset: &CheckedRuleset,
+    quality: &SourceQuality,
+    entities: &HashSet<&str>,
+) -> Result<Vec<QualityNote>> {
     let mut cells = Cells::read(quality, ruleset.checks.get(quality.source.name).map_or(0, Vec::len))?;
     if cells.repeated.iter().any(|r| *r > 0) {
         cells.repeated = exact_repeats(quality, &cells)?;
@@ -210,7 +225,7 @@ fn source_notes(ruleset: &CheckedRuleset, quality: &SourceQuality, entities: &[S
         let entity = cells.entity[cell].as_deref();
         let period = cells.period[cell].map(|start| Period::containing(grain, start));
         let note = |issue| QualityNote {
-            entity: entity.filter(|e| entities.iter().any(|known| known == e)).map(str::to_string),
+            entity: entity.filter(|e| entities.contains(e)).map(str::to_string),
             period,
             source: source.name.to_string(),
             issue,
@@ -517,5 +532,17 @@ mod tests {
             assert_ne!(hashes[0], *other);
         }
         assert_eq!(hashes[2..].iter().collect::<std::collections::HashSet<_>>().len(), 4);
+    }
+
+    /// A month's missing days are its days without rows, its first and last day included; days
+    /// outside the month and days seen twice change nothing.
+    #[test]
+    fn missing_days_are_the_periods_days_without_rows() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 2, d).unwrap();
+        let march = epoch_days(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+        let mut present: Vec<i32> = (2..=27).map(|d| epoch_days(day(d))).collect();
+        present.extend([epoch_days(day(5)), march, epoch_days(day(1)) - 1]);
+        let february = Period::containing(PeriodGrain::Month, day(14));
+        assert_eq!(days_missing(february, &present), vec![day(1), day(28)]);
     }
 }
