@@ -234,6 +234,16 @@ impl<'a> Validator<'a> {
                 .help("each part is a name, as the warehouse spells it: `analytics.wechat_users`");
             self.error(error.at(self.location(&[Key("sources"), Key(name), Key("table")])));
         }
+        // A quoted name cannot write a control character as a literal can (`chr(0)`), and a
+        // client would read NUL or a line end in the script as the end of something else.
+        let names = [Some(table), source.date.as_deref(), source.entity.as_deref()].into_iter().flatten();
+        if let Some(named) =
+            names.chain(source.columns.values().map(String::as_str)).find(|n| n.chars().any(char::is_control))
+        {
+            let error = invalid(&format!("the name {named:?} holds a control character, which no warehouse name can"))
+                .help("name the table and its columns as the warehouse spells them, without control characters");
+            self.error(error.at(self.location(&place)));
+        }
         self.entity_named_once(name, source, &place);
         self.column_labels(name, source);
     }

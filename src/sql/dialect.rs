@@ -47,10 +47,36 @@ impl Dialect {
         }
     }
 
-    /// A text value as a literal. PostgreSQL's `E'…'` reads backslashes the same way whatever
-    /// the server's `standard_conforming_strings`; Spark reads backslash escapes in every
-    /// literal.
+    /// A text value as a literal, whatever it holds. A control character (NUL, a line end, …)
+    /// is written as `chr(n)` between the quoted runs around it, so that the script holds
+    /// none: a client that reads its script as C strings or line by line cannot be made to end
+    /// a literal early. PostgreSQL, whose text cannot hold NUL, refuses `chr(0)`.
     pub fn text(self, value: &str) -> String {
+        let mut parts = Vec::new();
+        let mut run = String::new();
+        for c in value.chars() {
+            if !c.is_control() {
+                run.push(c);
+                continue;
+            }
+            if !run.is_empty() {
+                parts.push(self.quoted(&std::mem::take(&mut run)));
+            }
+            parts.push(format!("chr({})", u32::from(c)));
+        }
+        if parts.is_empty() {
+            return self.quoted(&run);
+        }
+        if !run.is_empty() {
+            parts.push(self.quoted(&run));
+        }
+        format!("({})", parts.join(" || "))
+    }
+
+    /// Text without control characters, quoted. PostgreSQL's `E'…'` reads backslashes the
+    /// same way whatever the server's `standard_conforming_strings`; Spark reads backslash
+    /// escapes in every literal.
+    fn quoted(self, value: &str) -> String {
         match self {
             Dialect::DuckDb => format!("'{}'", value.replace('\'', "''")),
             Dialect::Postgres => format!("E'{}'", value.replace('\\', "\\\\").replace('\'', "''")),
@@ -297,6 +323,20 @@ mod tests {
         assert_eq!(Dialect::DuckDb.text(text), "'it''s \\'' x'");
         assert_eq!(Dialect::Postgres.text(text), "E'it''s \\\\'' x'");
         assert_eq!(Dialect::Spark.text(text), "'it\\'s \\\\\\' x'");
+    }
+
+    /// No control character of a value reaches the script, where a client would read NUL as
+    /// the end of its input and a line end as the end of a line.
+    #[test]
+    fn a_text_holds_no_control_character_of_its_value() {
+        let text = "a\0';\r\nCOPY x TO '/y'; --\u{85}";
+        assert_eq!(
+            Dialect::DuckDb.text(text),
+            "('a' || chr(0) || ''';' || chr(13) || chr(10) || 'COPY x TO ''/y''; --' || chr(133))"
+        );
+        assert_eq!(Dialect::Postgres.text("\0"), "(chr(0))");
+        assert_eq!(Dialect::Spark.text("x\ty\\"), r"('x' || chr(9) || 'y\\')");
+        assert_eq!(Dialect::DuckDb.text(""), "''");
     }
 
     #[test]

@@ -331,6 +331,21 @@ fn names_and_texts_that_break_pasted_sql_stay_names_and_texts() {
     }
 }
 
+/// A name is quoted, and a quoted name cannot hold a control character as a literal can: a
+/// table or column named with one is refused at its source, before any script is written.
+#[test]
+fn a_table_or_column_named_with_a_control_character_is_refused() {
+    let dir = warehouse("month");
+    let ruleset = std::fs::read_to_string(dir.path().join("tables.yaml")).unwrap();
+    let ruleset = ruleset.replace("table: users", "table: \"users\\0; COPY x TO 'y'\"");
+    std::fs::write(dir.path().join("control.yaml"), ruleset).unwrap();
+    let output = kpi(dir.path(), &["sql", "control.yaml", "--dialect", "duckdb"]);
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8(output.stderr).unwrap();
+    assert!(said.contains("the name \"users\\0; COPY x TO 'y'\" holds a control character"), "{said}");
+    assert!(output.stdout.is_empty());
+}
+
 #[test]
 fn sql_prints_one_step_per_stage_in_each_dialect() {
     let dir = warehouse("month");

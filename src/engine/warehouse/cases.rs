@@ -27,6 +27,7 @@ pub struct CaseTable {
 /// A case table as the engine makes it: its name, typed columns and rows.
 pub(super) struct Made {
     pub table: String,
+    source: String,
     columns: Vec<(String, Kind)>,
     /// Each row's values as text (numbers in the fewest digits that read back exact, dates
     /// ISO), column by column.
@@ -56,12 +57,24 @@ impl CaseTable {
                 (header, kind)
             })
             .collect();
+        // The columns the query reads, and no others: a fixture's other columns (comments
+        // written by the public) never reach the engine.
         let rows = match &self.rows {
-            Some(path) => read(path)?,
+            Some(path) => {
+                let rows = read(path)?;
+                let read =
+                    rows.get_column_names().into_iter().filter(|name| wanted.iter().any(|(w, _)| w == name.as_str()));
+                rows.select(read.cloned().collect::<Vec<_>>()).or_bug()?
+            }
             None => DataFrame::empty(),
         };
         if rows.width() == 0 {
-            return Ok(Made { table: self.table.clone(), columns: wanted, rows: Vec::new() });
+            return Ok(Made {
+                table: self.table.clone(),
+                source: self.source.clone(),
+                columns: wanted,
+                rows: Vec::new(),
+            });
         }
         // A column without a value has the type the query reads it as, as in a table without rows.
         let kind = |column: &Column| match column.dtype() {
@@ -78,7 +91,7 @@ impl CaseTable {
             Ok(column.str().or_bug()?.iter().map(|value| value.map(str::to_string)).collect())
         };
         let rows = rows.columns().iter().map(texts).collect::<Result<_>>()?;
-        Ok(Made { table: self.table.clone(), columns, rows })
+        Ok(Made { table: self.table.clone(), source: self.source.clone(), columns, rows })
     }
 }
 
@@ -95,6 +108,22 @@ fn read(path: &std::path::Path) -> Result<DataFrame> {
 }
 
 impl Made {
+    /// An error naming the first value that holds NUL, which PostgreSQL's text cannot hold
+    /// (it refuses `chr(0)`): said before the case runs, with where the NUL is.
+    pub fn refuse_nul(&self, tool: &str) -> Result<()> {
+        for ((name, _), values) in self.columns.iter().zip(&self.rows) {
+            if let Some(row) = values.iter().position(|value| value.as_ref().is_some_and(|v| v.contains('\0'))) {
+                let message = format!(
+                    "row {} holds a NUL character in column `{name}`, which {tool}'s text cannot hold",
+                    row + 1
+                );
+                let kind = ErrorKind::InvalidTestData { source_name: self.source.clone(), message };
+                return Err(Error::new(kind).help("remove it from the case's rows, or run the case on files").into());
+            }
+        }
+        Ok(())
+    }
+
     /// Its name, each part quoted.
     pub fn name(&self, d: Dialect) -> String {
         self.table.split('.').map(|part| d.name_of(part)).collect::<Vec<_>>().join(".")

@@ -21,6 +21,7 @@ pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Re
     // A test case's tables are temporary: the session's own, and rolled back with the rest.
     let mut script = String::new();
     for table in made {
+        table.refuse_nul("PostgreSQL")?;
         script.push_str(&format!("{};\n", table.create(D)));
     }
     script.push_str(&format!(

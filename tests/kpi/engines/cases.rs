@@ -91,3 +91,54 @@ fn test_cases_pass_and_fail_on_duckdb_as_on_files() {
     assert!(printed.contains("expected 5.00 (5), got 4.00 (4)"), "{printed}");
     assert!(printed.contains("3 passed, 1 failed"), "{printed}");
 }
+
+/// Articles whose cells hold what would end a literal, a line or a statement pasted into the
+/// engine's script: NUL, CR and LF, quotes, backslashes, `;` and comments, in a title (text the
+/// public writes) and an account's name. Cut at its NUL, the first title would be `x`, the
+/// second's, and the rest of its text would run: a COPY writing `pwned.csv`.
+const HOSTILE_ARTICLES: &[u8] = b"account,published,readers,likes,title\n\
+a,2026-02-05,60,3,\"x\0'); COPY (SELECT 1) TO 'pwned.csv'; --\"\n\
+a,2026-02-06,40,20,x\n\
+\"b';\\ --\",2026-02-06,20,1,\"y\r\n'; COMMIT; CREATE TABLE pwned (x int); --\\\"\n";
+
+/// A case over [`HOSTILE_ARTICLES`], with or without its NUL: for `a`, the aggregates are
+/// 50 + 40 + 60 + 50 + 58 (mean, least, most, median, 90th percentile of 60 and 40), 2 titles,
+/// 40 readers of liked posts and 20 likes last: 320, or 319 had a title been cut at its NUL.
+const HOSTILE_CASE: &str = r#"ruleset: RULESET
+cases:
+  - name: cells that would break a pasted script
+    period: 2026-02
+    data:
+      users: |
+        day,account,new,lost,total
+        2026-02-02,a,8,4,110
+      articles: hostile-articles.csv
+    expect:
+      kpis:
+        a: { readers_rank: 1, aggregates: 320 }
+        'b'';\ --': { readers_rank: 2 }
+"#;
+
+/// `kpi test` of [`HOSTILE_CASE`] in `dir` (its NUL replaced by a space unless `nul`), over
+/// `tables.yaml` on `engine`, else over `files.yaml`: its exit code and what it prints.
+pub(super) fn run_hostile_case(dir: &Path, engine: Option<&str>, nul: bool) -> (Option<i32>, String) {
+    let ruleset = if engine.is_some() { "tables.yaml" } else { "files.yaml" };
+    let rows: Vec<u8> = HOSTILE_ARTICLES.iter().map(|&b| if b == 0 && !nul { b' ' } else { b }).collect();
+    std::fs::write(dir.join("hostile-articles.csv"), rows).unwrap();
+    std::fs::write(dir.join("hostile.test.yaml"), HOSTILE_CASE.replace("RULESET", ruleset)).unwrap();
+    let mut args = vec!["test", "hostile.test.yaml"];
+    args.extend(engine.iter().flat_map(|engine| ["--engine", engine]));
+    let output = kpi(dir, &args);
+    assert!(!dir.join("pwned.csv").exists(), "a cell's text ran as SQL");
+    let printed = String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
+    let printed: Vec<String> = printed.lines().skip(1).map(|line| line.replace(ruleset, "RULESET")).collect();
+    (output.status.code(), printed.join("\n"))
+}
+
+#[test]
+fn cells_holding_nul_line_ends_quotes_and_separators_reach_duckdb_as_text() {
+    let dir = warehouse("month");
+    let on_files = run_hostile_case(dir.path(), None, true);
+    assert!(on_files.1.contains("1 passed, 0 failed"), "{}", on_files.1);
+    assert_eq!(run_hostile_case(dir.path(), Some("duckdb:warehouse.duckdb"), true), on_files);
+}

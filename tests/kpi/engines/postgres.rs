@@ -187,4 +187,19 @@ fn test_cases(server: &Server) {
     let on_postgres = super::cases::run_cases(dir.path(), "tables.yaml", Some(&url));
     assert_eq!(on_files, on_postgres);
     assert!(on_postgres.1.contains("3 passed, 1 failed"), "{}", on_postgres.1);
+    // Line ends, quotes and separators stay text; a NUL, which PostgreSQL's text cannot hold,
+    // is refused before anything runs; nothing was committed.
+    let hostile = |engine, nul| super::cases::run_hostile_case(dir.path(), engine, nul);
+    assert_eq!(hostile(Some(url.as_str()), false), hostile(None, false));
+    let (code, said) = hostile(Some(url.as_str()), true);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("row 1 holds a NUL character in column `title`, which PostgreSQL's text cannot hold"),
+        "{said}"
+    );
+    psql(
+        &url,
+        "DO $$ BEGIN IF to_regclass('pwned') IS NOT NULL THEN RAISE 'a cell ran as SQL'; END IF; END $$;",
+        dir.path(),
+    );
 }

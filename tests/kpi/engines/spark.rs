@@ -215,6 +215,8 @@ fn test_cases(catalog: &Catalog) {
     let on_spark = super::cases::run_cases(dir.path(), "tables.yaml", Some("spark://local"));
     assert_eq!(on_files, on_spark);
     assert!(on_spark.1.contains("3 passed, 1 failed"), "{}", on_spark.1);
+    let hostile = |engine| super::cases::run_hostile_case(dir.path(), engine, true);
+    assert_eq!(hostile(Some("spark://local")), hostile(None));
 }
 
 /// docs/engines.md's "Try it" on Spark: the example's tables loaded with `spark-sql` into the
