@@ -1,8 +1,10 @@
 //! Just enough HTTP for a browser on the same machine: `GET` of a report, of `/version` for the
-//! reload, nothing else. A request is read to at most a few kilobytes with a time limit, and an
-//! address is looked up among the reports rendered, never opened as a path.
+//! reload, nothing else, and only for a request addressed to this machine by its own name and
+//! port (a page elsewhere whose name was made to point at 127.0.0.1 sends its own name as
+//! `Host`, and is refused, as Vite and webpack's servers refuse it). An address is looked up
+//! among the reports rendered, never opened as a path.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -10,33 +12,32 @@ use std::time::Duration;
 use super::site::Site;
 use crate::report::escape;
 
-/// The most of a request read: its line and headers.
-const MAX_REQUEST: u64 = 8 * 1024;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The script added to every page served (not to the report files): it asks for the build's
 /// version every second and reloads the page when it changes.
 const RELOAD: &str = r#"<script>(function(){var v=null;setInterval(function(){fetch('/version').then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})},1000)})();</script>"#;
 
-pub fn answer(stream: TcpStream, site: &Mutex<Site>) {
-    let _ = stream.set_read_timeout(Some(TIMEOUT));
+/// Answers the request whose line and headers are `head`, on a preview serving on `port`.
+pub fn answer(stream: TcpStream, head: &[u8], site: &Mutex<Site>, port: u16) {
+    let _ = stream.set_nonblocking(false);
     let _ = stream.set_write_timeout(Some(TIMEOUT));
-    let mut line = String::new();
-    let mut reader = BufReader::new((&stream).take(MAX_REQUEST));
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    // The headers are read to their end, so that the browser is done writing when the answer
-    // comes and the connection closes.
-    let mut header = String::new();
-    while reader.read_line(&mut header).is_ok_and(|read| read > 0) && header.trim_end() != "" {
-        header.clear();
-    }
+    let head = String::from_utf8_lossy(head);
+    let mut lines = head.split("\r\n");
+    let line = lines.next().unwrap_or_default();
+    let host = lines.find_map(|header| {
+        let (name, value) = header.split_once(':')?;
+        name.trim().eq_ignore_ascii_case("host").then(|| value.trim().to_ascii_lowercase())
+    });
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let text = "text/plain; charset=utf-8";
     let (status, kind, body) = match method {
+        _ if !host.as_deref().is_some_and(|host| is_own(host, port)) => {
+            (403, text, b"not this machine's address".to_vec())
+        }
         "GET" => page(site, &decode(target.split('?').next().unwrap_or_default())),
-        _ => (405, "text/plain; charset=utf-8", b"only GET".to_vec()),
+        _ => (405, text, b"only GET".to_vec()),
     };
     let head = format!(
         "HTTP/1.1 {status} {}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
@@ -45,6 +46,11 @@ pub fn answer(stream: TcpStream, site: &Mutex<Site>) {
     );
     let mut stream = stream;
     let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
+}
+
+/// Whether `host` (a `Host` header, in lower case) names this machine and the preview's port.
+fn is_own(host: &str, port: u16) -> bool {
+    ["127.0.0.1", "localhost", "[::1]"].iter().any(|name| host == format!("{name}:{port}"))
 }
 
 /// The answer to `GET address`.
@@ -96,6 +102,14 @@ fn decode(target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_this_machine_by_its_own_names_and_port_is_answered() {
+        assert!(is_own("127.0.0.1:8000", 8000) && is_own("localhost:8000", 8000) && is_own("[::1]:8000", 8000));
+        for host in ["127.0.0.1:8001", "localhost", "evil.example:8000", "127.0.0.1.evil.example:8000", ""] {
+            assert!(!is_own(host, 8000), "{host}");
+        }
+    }
 
     #[test]
     fn addresses_are_decoded() {

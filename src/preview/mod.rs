@@ -3,6 +3,7 @@
 //! rebuild that fails shows its diagnostics on the page instead of the reports; the last good
 //! reports are not served as if they were current.
 
+mod connections;
 mod http;
 mod site;
 mod watch;
@@ -59,11 +60,13 @@ impl Preview {
         format!("http://127.0.0.1:{port}/")
     }
 
-    /// Answers requests one connection at a time, each on its own thread.
+    /// Answers requests until the process ends.
     pub fn serve(self) {
-        for stream in self.listener.incoming().flatten() {
-            let site = Arc::clone(&self.site);
-            std::thread::spawn(move || http::answer(stream, &site));
-        }
+        let port = self.listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let site = self.site;
+        connections::serve(
+            &self.listener,
+            Arc::new(move |stream, head: &[u8]| http::answer(stream, head, &site, port)),
+        );
     }
 }

@@ -552,3 +552,28 @@ fn a_table_over_inherited_files_replaces_them() {
     assert_same(&files, &json(kpi(dir.path(), &[&["run", "client.yaml"][..], &engine].concat())));
     assert_same(&files, &json(kpi(dir.path(), &["run", "back.yaml", "--format", "json"])));
 }
+
+/// Whatever a password holds, no part of it is shown: not in psql's own messages (which quote
+/// a URL's parts), not on the progress line, not in kpi's refusals of a URL libpq would misread.
+#[test]
+fn no_part_of_a_postgresql_password_is_ever_shown() {
+    let dir = warehouse("month");
+    // Port 1 on loopback: psql runs, and fails to connect.
+    let cases = [
+        ("postgres://ana:Zq7x?abc@127.0.0.1:1/crm", "Zq7x?abc", "Connection refused"),
+        ("postgres://ana:Pw%25Qz7Kx9@127.0.0.1:1/crm", "Pw%Qz7Kx9", "Connection refused"),
+        ("postgres://ana@127.0.0.1:1/crm?password=T0p%2Fs3cret", "T0p/s3cret", "Connection refused"),
+        ("postgres://ana:Pw%Qz7Kx9@127.0.0.1:1/crm", "Pw%Qz7Kx9", "encodes no character"),
+        ("postgres://ana:ab/Qz7Kx9@127.0.0.1:1/crm", "ab/Qz7Kx9", "holds `@` or `/`"),
+        ("postgres://ana:Qz7@Kx9@127.0.0.1:1/crm", "Qz7@Kx9", "holds `@` or `/`"),
+    ];
+    for (url, password, said_instead) in cases {
+        let output = kpi(dir.path(), &["run", "tables.yaml", "--engine", url]);
+        assert_eq!(output.status.code(), Some(2), "{url}");
+        let said = String::from_utf8_lossy(&output.stderr) + String::from_utf8_lossy(&output.stdout);
+        assert!(said.contains(said_instead), "{url}: {said}");
+        for part in [password, "Qz7", "Kx9", "Zq7x", "abc", "s3cret"] {
+            assert!(!said.contains(part), "{url}: `{part}` shown in {said}");
+        }
+    }
+}

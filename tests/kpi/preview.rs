@@ -90,6 +90,69 @@ fn the_preview_serves_the_reports_and_rebuilds_them_when_a_watched_file_changes(
     once_it_shows(&host, "/", "Portfolio overview");
 }
 
+/// The status line of `GET /` sent with `headers`.
+fn status_with(host: &str, headers: &str) -> String {
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream.write_all(format!("GET / HTTP/1.1\r\n{headers}\r\n").as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.lines().next().unwrap_or_default().to_string()
+}
+
+/// A page elsewhere whose name was made to point at 127.0.0.1 (DNS rebinding) sends its own
+/// name as `Host`: only this machine's names with the preview's port are answered.
+#[test]
+fn the_preview_answers_only_requests_addressed_to_this_machine_and_its_port() {
+    let case = Case::new(RULES, &[("users.csv", "day,account,new\n2026-10-01,a,100\n")]);
+    let (_running, host) = start(&case);
+    let port = host.rsplit(':').next().unwrap();
+    for own in [host.clone(), format!("localhost:{port}"), format!("LocalHost:{port}")] {
+        assert_eq!(status_with(&host, &format!("Host: {own}\r\n")), "HTTP/1.1 200 OK", "{own}");
+    }
+    let refused = [
+        "Host: evil.example\r\n".to_string(),
+        format!("Host: evil.example:{port}\r\n"),
+        "Host: 127.0.0.1\r\n".into(),
+        String::new(),
+    ];
+    for headers in refused {
+        assert_eq!(status_with(&host, &headers), "HTTP/1.1 403 Not OK", "{headers:?}");
+    }
+}
+
+/// Thousands of connections that never send a request neither start a thread each (which ran
+/// out and panicked) nor keep the next request from being answered.
+#[test]
+fn the_preview_answers_while_five_thousand_idle_connections_are_open() {
+    raise_open_files(12_000);
+    let case = Case::new(RULES, &[("users.csv", "day,account,new\n2026-10-01,a,100\n")]);
+    let (mut running, host) = start(&case);
+    let idle: Vec<TcpStream> = (0..5000).map(|_| TcpStream::connect(&host).unwrap()).collect();
+    let mut stream = TcpStream::connect(&host).unwrap();
+    // A guard against a hang, not a measure of speed.
+    stream.set_read_timeout(Some(Duration::from_secs(300))).unwrap();
+    stream.write_all(format!("GET /version HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(running.0.try_wait().unwrap().is_none(), "the preview is still serving");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", running.0.id())).unwrap();
+    let threads: usize = status.lines().find_map(|l| l.strip_prefix("Threads:")).unwrap().trim().parse().unwrap();
+    assert!(threads <= 16, "{threads} threads for {} idle connections", idle.len());
+    drop(idle);
+}
+
+/// This test process's limit of open files raised to `wanted` (within its hard limit).
+fn raise_open_files(wanted: u64) {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit and setrlimit of this process, with a live rlimit structure.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        limit.rlim_cur = limit.rlim_cur.max(wanted.min(limit.rlim_max));
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+}
+
 #[test]
 fn a_ruleset_that_does_not_open_stops_the_preview_before_it_serves() {
     let case = Case::new(&RULES.replace("formula: new,", "formula: nwe,"), &[("users.csv", "day,account,new\n")]);

@@ -11,10 +11,12 @@ mod cases;
 mod check;
 mod duckdb;
 mod postgres;
+mod postgres_url;
 mod spark;
 
 pub use cases::CaseTable;
 pub use check::check_columns;
+pub use postgres_url::PostgresUrl;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,7 +43,7 @@ pub enum Warehouse {
     /// A DuckDB database file, opened read-only.
     DuckDb(PathBuf),
     /// A PostgreSQL database, as a libpq URL (`postgres://user@host:5432/db?host=/socket`).
-    Postgres(String),
+    Postgres(PostgresUrl),
     /// Spark SQL, as `spark://local` (this machine), `spark://yarn` or `spark://HOST:PORT` (a
     /// standalone cluster's master).
     Spark(String),
@@ -57,7 +59,7 @@ impl Warehouse {
             )
         };
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            return Ok(Warehouse::Postgres(text.to_string()));
+            return Ok(Warehouse::Postgres(PostgresUrl::parse(text)?));
         }
         if let Some(master) = text.strip_prefix("spark://") {
             return match spark::is_master(master) {
@@ -81,12 +83,12 @@ impl Warehouse {
         }
     }
 
-    /// The engine as reports and errors name it: a PostgreSQL URL without its password or
-    /// its parameters (which may hold one).
+    /// The engine as reports, progress lines and errors name it: a PostgreSQL URL without its
+    /// password or its parameters.
     pub fn label(&self) -> String {
         match self {
             Warehouse::DuckDb(path) => format!("duckdb:{}", path.display()),
-            Warehouse::Postgres(url) => postgres::without_secrets(url),
+            Warehouse::Postgres(url) => url.shown().to_string(),
             Warehouse::Spark(url) => url.clone(),
         }
     }
@@ -215,7 +217,8 @@ fn run_client(warehouse: &Warehouse, mut command: Command, script: &str, missing
         let stderr = String::from_utf8_lossy(&output.stderr);
         let message = match warehouse {
             Warehouse::Spark(_) => spark::logged(&stderr),
-            Warehouse::DuckDb(_) | Warehouse::Postgres(_) => stderr.trim().to_string(),
+            Warehouse::Postgres(url) => url.hide(stderr.trim()),
+            Warehouse::DuckDb(_) => stderr.trim().to_string(),
         };
         return Err(failed(message).into());
     }

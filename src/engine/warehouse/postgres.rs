@@ -8,7 +8,7 @@ use std::process::Command;
 use polars::prelude::*;
 use polars_io::prelude::{CsvReadOptions, SerReader};
 
-use super::{Made, Returned, Warehouse, run_client, written};
+use super::{Made, PostgresUrl, Returned, Warehouse, run_client, written};
 use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
@@ -16,7 +16,7 @@ use crate::sql::{Dialect, GRID_VIEW, PROBLEMS_VIEW, Query};
 const D: Dialect = Dialect::Postgres;
 
 /// Runs `query` on the database of `url`.
-pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Result<Returned> {
+pub(super) fn run(query: &Query, url: &PostgresUrl, made: &[Made], scratch: &Path) -> Result<Returned> {
     let grid = D.name_of(GRID_VIEW);
     // A test case's tables are temporary: the session's own, and rolled back with the rest.
     let mut script = String::new();
@@ -41,7 +41,7 @@ pub(super) fn run(query: &Query, url: &str, made: &[Made], scratch: &Path) -> Re
 
 /// Each of `tables`' columns, named and typed as PostgreSQL describes them: each read through
 /// a temporary view, rolled back with the rest.
-pub(super) fn describe(url: &str, tables: &[String], scratch: &Path) -> Result<Vec<Vec<(String, String)>>> {
+pub(super) fn describe(url: &PostgresUrl, tables: &[String], scratch: &Path) -> Result<Vec<Vec<(String, String)>>> {
     let script = tables.iter().enumerate().map(|(i, table)| {
         let view = D.name_of(&format!("kpi_table_{i}"));
         format!(
@@ -69,15 +69,19 @@ fn types(name: &str) -> String {
 
 /// Runs `script` in a transaction that is rolled back, on the database of `url` with `psql`
 /// (`KPI_PSQL`, else `psql` on the `PATH`), from `scratch`, where its `\g` writes. Credentials
-/// come from where libpq looks for them (the URL, `~/.pgpass`, `PGPASSWORD`).
-fn execute(url: &str, script: &str, scratch: &Path) -> Result<Warehouse> {
+/// come from where libpq looks for them (`~/.pgpass`, `PGPASSWORD`); the URL's password, if
+/// it has one, is given as `PGPASSWORD`, which no message of `psql`'s quotes.
+fn execute(url: &PostgresUrl, script: &str, scratch: &Path) -> Result<Warehouse> {
     // Dates as ISO text, and floating-point numbers in the fewest digits that read back exact.
     let script =
         format!("BEGIN;\nSET LOCAL datestyle = ISO, YMD;\nSET LOCAL extra_float_digits = 3;\n{script}ROLLBACK;\n");
-    let warehouse = Warehouse::Postgres(url.to_string());
+    let warehouse = Warehouse::Postgres(url.clone());
     let program = std::env::var_os("KPI_PSQL").unwrap_or_else(|| "psql".into());
     let mut command = Command::new(program);
-    command.args(["--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"]).arg(format!("--dbname={url}"));
+    command.args(["--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"]).arg(format!("--dbname={}", url.url()));
+    if let Some(password) = url.password() {
+        command.env("PGPASSWORD", password);
+    }
     command.current_dir(scratch);
     command.stdout(std::process::Stdio::null());
     let missing = Error::new(ErrorKind::ToolMissing { tool: "psql", purpose: "`--engine postgres://`" })
@@ -127,14 +131,4 @@ fn schema(types: &DataFrame) -> Result<(Schema, Vec<String>)> {
         schema.with_column(name.into(), dtype);
     }
     Ok((schema, truths))
-}
-
-/// A URL as it may be shown: without a password (`user:secret@`) or parameters (`?password=`).
-pub(super) fn without_secrets(url: &str) -> String {
-    let url = url.split(['?', '#']).next().unwrap_or_default();
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    match rest.rsplit_once('@') {
-        Some((user, host)) => format!("{scheme}://{}@{host}", user.split(':').next().unwrap_or_default()),
-        None => url.to_string(),
-    }
 }
