@@ -166,6 +166,7 @@ kinds! {
     E534 FilesOnEngine { source_name: String },
     E535 RecountOnEngine { aggregation: String, attribute: String },
     E536 NotANumberColumn { column: String, table: String, found: String },
+    E538 LinkLeadsOut { path: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -254,6 +255,9 @@ impl fmt::Display for ErrorKind {
             ),
             NotANumberColumn { column, table, found } => {
                 write!(f, "the column `{column}` of `{table}` holds {found}, and formulas compute with it as numbers")
+            }
+            LinkLeadsOut { path } => {
+                write!(f, "`{path}` is a symbolic link that leads out of the ruleset's folder, and was not read")
             }
             TableNeedsEngine { source_name, table } => {
                 write!(f, "source `{source_name}` is the warehouse table `{table}`, which only an engine reads")

@@ -79,6 +79,19 @@ pub fn text(path: &Path, limit: u64) -> io::Result<String> {
     Ok(decode(&bytes(path, limit)?)?.into_owned())
 }
 
+/// Whether `path`, after every symbolic link on its way, is somewhere outside `folder` (also
+/// followed): a link committed beside a ruleset (`commentary/2026-03/a.md -> ../../../secret`)
+/// must not bring another folder's file into a client's report. A path that does not resolve
+/// is not outside: reading it fails on its own.
+pub fn leads_out(folder: &Path, path: &Path) -> bool {
+    // The folder of a ruleset named without one (`ruleset.yaml`) is the current one.
+    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    match (folder.canonicalize(), path.canonicalize()) {
+        (Ok(folder), Ok(path)) => !path.starts_with(folder),
+        _ => false,
+    }
+}
+
 /// A size as people read it: `1 MiB`, `64 KiB`, `512 bytes`.
 fn size(bytes: u64) -> String {
     match bytes {
@@ -92,6 +105,20 @@ fn size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_that_leads_out_of_its_folder_is_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inside, outside) = (dir.path().join("inside"), dir.path().join("secret"));
+        std::fs::create_dir(&inside).unwrap();
+        std::fs::write(&outside, "secret").unwrap();
+        std::fs::write(inside.join("a.md"), "a").unwrap();
+        std::os::unix::fs::symlink("../secret", inside.join("out.md")).unwrap();
+        std::os::unix::fs::symlink("a.md", inside.join("in.md")).unwrap();
+        assert!(leads_out(&inside, &inside.join("out.md")));
+        assert!(!leads_out(&inside, &inside.join("in.md")) && !leads_out(&inside, &inside.join("a.md")));
+        assert!(!leads_out(&inside, &inside.join("missing.md")));
+    }
 
     #[test]
     fn a_named_pipe_or_a_folder_is_refused_at_once() {

@@ -35,19 +35,94 @@ pub fn spreadsheet_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Text a terminal shows as written: control characters (ESC, BEL, a carriage return…) are
-/// escaped as `\u{1b}`, so a data cell cannot move the cursor, recolour or retitle the
-/// terminal. Line breaks and tabs stay.
+/// Text a terminal shows as written: control characters (ESC, BEL, a carriage return…) and
+/// invisible format characters ([`is_invisible`]: bidi overrides that show `1024.6 → 1042.2`
+/// reversed, zero-width spaces) are escaped as `\u{1b}`, so a data cell can neither move the
+/// cursor, recolour or retitle the terminal nor read as other text. Line breaks and tabs stay.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if (c.is_control() && c != '\n' && c != '\t') || is_invisible(c) {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Whether `c` is drawn as nothing, yet changes how text reads or compares: Unicode's format
+/// characters (general category Cf: zero-width spaces and joiners, bidi marks, embeddings,
+/// overrides and isolates, the byte-order mark, the soft hyphen, tags) and the line and
+/// paragraph separators.
+pub fn is_invisible(c: char) -> bool {
+    const RANGES: &[(u32, u32)] = &[
+        (0x00AD, 0x00AD),
+        (0x0600, 0x0605),
+        (0x061C, 0x061C),
+        (0x06DD, 0x06DD),
+        (0x070F, 0x070F),
+        (0x0890, 0x0891),
+        (0x08E2, 0x08E2),
+        (0x180E, 0x180E),
+        (0x200B, 0x200F),
+        (0x2028, 0x202E),
+        (0x2060, 0x2064),
+        (0x2066, 0x206F),
+        (0xFEFF, 0xFEFF),
+        (0xFFF9, 0xFFFB),
+        (0x110BD, 0x110BD),
+        (0x110CD, 0x110CD),
+        (0x13430, 0x1343F),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+    ];
+    let code = u32::from(c);
+    RANGES.iter().any(|(first, last)| (*first..=*last).contains(&code))
+}
+
+/// Text from data in Markdown, read as the text it is wherever it stands: no character of it
+/// starts a link or an image (`[点此领取](https://…)`, `![](https://tracker…)`), emphasis,
+/// code, a strikethrough, HTML or an entity, ends a table cell (`|`) or a row (a line break),
+/// and none at its start makes a heading, a list or a quote. Other characters stay as they
+/// are, so the file reads well in a diff.
+pub fn markdown(text: &str) -> String {
+    let marker = block_marker(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for (at, c) in text.char_indices() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ if Some(at) == marker => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where the character is that would make `text`, at a line's start, a heading (`# `), a list
+/// (`- `, `+ `, `1. `, `1) `) or a rule or underline (`---`, `===`).
+fn block_marker(text: &str) -> Option<usize> {
+    let ends_marker = |after: &str| after.is_empty() || after.starts_with([' ', '\t']);
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 {
+        let after = text[digits..].strip_prefix(['.', ')'])?;
+        return ends_marker(after).then_some(digits);
+    }
+    let first = text.chars().next().filter(|c| matches!(c, '#' | '-' | '+' | '='))?;
+    let after = text.trim_start_matches(first);
+    ends_marker(after).then_some(0)
 }
 
 #[cfg(test)]
@@ -58,6 +133,37 @@ mod tests {
     fn control_characters_are_escaped_for_the_terminal() {
         assert_eq!(printable("a\x1b]0;title\x07b\r\nc\td"), "a\\u{1b}]0;title\\u{7}b\\u{d}\nc\td");
         assert_eq!(printable("阅读率 31%"), "阅读率 31%");
+    }
+
+    /// A right-to-left override would show `1024.6 → 1042.2` as `2.2401 → 6.4201`; a
+    /// zero-width space makes two names that print alike.
+    #[test]
+    fn bidi_and_invisible_format_characters_are_escaped_for_the_terminal() {
+        assert_eq!(printable("a\u{202E}1024.6 → 1042.2"), "a\\u{202e}1024.6 → 1042.2");
+        assert_eq!(
+            printable("晨光\u{200B}咖啡\u{2066}x\u{2069}\u{FEFF}"),
+            "晨光\\u{200b}咖啡\\u{2066}x\\u{2069}\\u{feff}"
+        );
+        assert!(!is_invisible('　') && !is_invisible('a') && !is_invisible('晨'));
+    }
+
+    /// Names written as links or images stay text, and so do the marks of emphasis, code,
+    /// tables and blocks; numbers and plain names are unchanged.
+    #[test]
+    fn text_in_markdown_is_only_text() {
+        assert_eq!(markdown("[点此领取](https://x.cn)"), "\\[点此领取\\](https://x.cn)");
+        assert_eq!(markdown("![](https://tracker/p.gif)"), "!\\[\\](https://tracker/p.gif)");
+        assert_eq!(
+            markdown("a|<b>\nc & *d* `e` _f_ ~~g~~ \\"),
+            "a\\|&lt;b&gt; c &amp; \\*d\\* \\`e\\` \\_f\\_ \\~\\~g\\~\\~ \\\\"
+        );
+        assert_eq!(markdown("# 标题"), "\\# 标题");
+        assert_eq!(markdown("- item"), "\\- item");
+        assert_eq!(markdown("1. 晨光"), "1\\. 晨光");
+        assert_eq!(markdown("---"), "\\---");
+        for plain in ["-12.5%", "#1", "1.5", "晨光咖啡", "2026-10", "+3"] {
+            assert_eq!(markdown(plain), plain);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::engine::actions::Action;
 use crate::engine::evaluation::SourceRead;
 use crate::engine::provenance::Provenance;
 use crate::engine::{Evaluation, Period};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::expr::functions::Family;
 use crate::expr::{IrNode, Ref};
 use crate::format::ValueFormat;
@@ -83,6 +83,11 @@ impl<'a> ReportData<'a> {
     /// The reports for `audience`; the client's by default.
     pub fn for_audience(self, audience: Audience) -> ReportData<'a> {
         ReportData { audience, ..self }
+    }
+
+    /// What reading the period's files warned of: commentaries not read.
+    pub fn warnings(&self) -> &[Error] {
+        &self.commentaries.warnings
     }
 
     fn shows(&self, section: Section) -> bool {

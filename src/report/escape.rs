@@ -13,10 +13,18 @@ pub fn html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Text in Markdown: a `|` cannot end a table cell, `<` cannot open HTML, and a line break
-/// cannot end a row. Other characters stay as they are, so the file reads well in a diff.
-pub fn markdown(text: &str) -> String {
-    text.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
+/// Text in Markdown ([`crate::words::markdown`], which `kpi diff --format md` writes too).
+pub use crate::words::markdown;
+
+/// Text as code in Markdown, shown exactly as written: a code span fenced by one backtick
+/// more than the longest run it holds, a line break a space, and `|` escaped (the one escape
+/// a table cell reads inside code).
+pub fn markdown_code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ").replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 #[cfg(test)]
@@ -24,6 +32,8 @@ mod tests {
     #[test]
     fn markup_in_data_stays_text() {
         assert_eq!(super::html(r#"<b a="1">&</b>"#), "&lt;b a=&quot;1&quot;&gt;&amp;&lt;/b&gt;");
-        assert_eq!(super::markdown("a|<b>\nc"), "a\\|&lt;b&gt; c");
+        assert_eq!(super::markdown_code("sum(users.new_follows)"), "`sum(users.new_follows)`");
+        assert_eq!(super::markdown_code("a `b` | c"), "``a `b` \\| c``");
+        assert_eq!(super::markdown_code("`x"), "`` `x ``");
     }
 }

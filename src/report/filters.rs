@@ -1,5 +1,5 @@
 //! The filters report templates have besides the number filters of every text: `as_kpi`,
-//! `delta`, `band`, `label` and `date`.
+//! `delta`, `band`, `label`, `date` and `code`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +29,14 @@ pub fn register(env: &mut Environment<'static>, ruleset: &CheckedRuleset, locale
     env.add_filter("label", move |value: Value| label(&labels, value, locale));
     // A period label (`2026-10`, `2026-W05`, `2026-Q3`, `2026`) or a date, as a reader writes it.
     env.add_filter("date", move |value: Value| -> String { date(&value.to_string(), locale) });
+    // A formula, a name or a hash as code, exactly as written: `{{ step.text | code }}`.
+    env.add_filter("code", |state: &State, value: Value| -> Value {
+        let text = value.to_string();
+        match is_html(state) {
+            true => Value::from_safe_string(format!("<code>{}</code>", escape::html(&text))),
+            false => Value::from_safe_string(escape::markdown_code(&text)),
+        }
+    });
 }
 
 /// The format and decimals of a KPI (or of a scorecard row) in the report context.

@@ -60,10 +60,24 @@ fn safe_form(entity: &str) -> String {
     while !replaced.is_char_boundary(end) {
         end -= 1;
     }
-    match &replaced[..end] {
+    // Windows ends no file name in a dot or a space.
+    let stem = replaced[..end].trim_end_matches(['.', ' ']);
+    match stem {
         "" => "_".to_string(),
+        stem if is_reserved_on_windows(stem) => format!("{stem}_"),
         stem => stem.to_string(),
     }
+}
+
+/// Whether Windows refuses `stem` as a file name whatever follows it (`AUX.html`, `con.md`):
+/// the names of its devices. 奥克斯's romanised name is AUX.
+fn is_reserved_on_windows(stem: &str) -> bool {
+    let name = stem.split('.').next().unwrap_or_default().trim_end().to_ascii_uppercase();
+    let numbered = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|n| matches!(n, "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"))
+    };
+    matches!(name.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$") || numbered("COM") || numbered("LPT")
 }
 
 #[cfg(test)]
@@ -85,6 +99,22 @@ mod tests {
         assert!(found.iter().all(|s| !s.starts_with('.')), "{found:?}");
         // The same name gets the same file, whatever else is in the run.
         assert_eq!(stems(&["a/b"])[0], found[0]);
+    }
+
+    /// Windows cannot create or unzip `AUX.html`, `con.md` or `COM1.pdf`, nor a name ending in
+    /// a dot: such a name gets a file of its own that it can.
+    #[test]
+    fn names_windows_reserves_get_a_file_name_it_takes() {
+        let found = stems(&["AUX", "con", "Com1", "lpt9.x", "NUL ", "a.", "AUXILIARY", "COM10"]);
+        assert!(
+            found[0].starts_with("AUX_") && found[1].starts_with("con_") && found[2].starts_with("Com1_"),
+            "{found:?}"
+        );
+        assert!(
+            found[3].starts_with("lpt9.x_") && found[4].starts_with("NUL_") && found[5].starts_with("a-"),
+            "{found:?}"
+        );
+        assert_eq!(&found[6..], ["AUXILIARY", "COM10"]);
     }
 
     #[test]

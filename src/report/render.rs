@@ -102,6 +102,8 @@ impl ReportOptions {
 pub struct Written {
     pub period: Period,
     pub files: Vec<PathBuf>,
+    /// What the reports' files warned of, written or not.
+    pub warnings: Vec<Error>,
 }
 
 /// Renders the reports of an evaluation made with [`ReportOptions::probes`]; `progress(done,
@@ -146,7 +148,7 @@ pub fn render_reports(
     if options.per_entity {
         writer.entities(&data, &stems)?;
     }
-    Ok(Written { period, files: writer.staged.commit()? })
+    Ok(Written { period, files: writer.staged.commit()?, warnings: data.warnings().to_vec() })
 }
 
 /// The foot of a PDF's every page: the client's name, and the page number of the pages.

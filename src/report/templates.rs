@@ -129,11 +129,14 @@ fn load(overrides: Option<&PathBuf>, name: &str) -> Result<Option<String>, minij
     if let Some(shipped) = name.strip_prefix("builtin/") {
         return Ok(builtin(shipped).map(str::to_string));
     }
-    if let Some(path) = overrides.map(|dir| dir.join(name)).filter(|path| path.is_file()) {
+    if let Some((dir, path)) = overrides.map(|dir| (dir, dir.join(name))).filter(|(_, path)| path.is_file()) {
         let cannot_read = |e: String| {
             let message = format!("cannot read {}: {e}", path.display());
             minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message)
         };
+        if crate::read::leads_out(dir, &path) {
+            return Err(cannot_read(format!("it is a link that leads out of {}", dir.display())));
+        }
         return crate::read::text(&path, MAX_TEMPLATE_BYTES).map(Some).map_err(|e| cannot_read(e.to_string()));
     }
     Ok(builtin(name).map(str::to_string))

@@ -93,7 +93,7 @@ fn grade(grade: &Option<String>) -> String {
 
 pub fn markdown(review: &Review, locale: Locale) -> String {
     let words = locale.pick(&ZH, &EN);
-    let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+    let cell = crate::words::markdown;
     let mut out = format!("### {}: `{}` → `{}`\n\n", words.changes_title, review.old, review.new);
     if review.changes.is_empty() {
         out.push_str(&format!("{}.\n", capitalized(words.no_change)));

@@ -45,7 +45,7 @@ fn a_client_report_shows_it_against_the_competitors_who_get_no_report() {
     assert!(!dir.join("entities/x.md").exists(), "no report for a competitor");
     let report = std::fs::read_to_string(dir.join("entities/a.md")).unwrap();
     assert!(report.contains("## Against competitors\n\n| KPI | a | x |\n"), "{report}");
-    assert!(report.contains("| share_of_voice | **50.0%** | 40.0% |"), "{report}");
+    assert!(report.contains("| share\\_of\\_voice | **50.0%** | 40.0% |"), "{report}");
     let portfolio = std::fs::read_to_string(dir.join("portfolio.md")).unwrap();
     assert!(!portfolio.contains("entities/x.md"), "{portfolio}");
 }

@@ -207,6 +207,18 @@ fn unwritable_file() {
     ));
 }
 
+/// A commentary committed as a link to a file elsewhere is not read into a client's report.
+#[test]
+fn link_leads_out() {
+    let case = case_with(RULES, &[]);
+    let commentary = case.dir.path().join("commentary");
+    std::fs::create_dir(&commentary).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("notes.md"), "another client's notes").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("notes.md"), commentary.join("2026-10.md")).unwrap();
+    insta::assert_snapshot!(stderr_exiting(&case, &["report", "ruleset.yaml", "--format", "md", "-o", "out"], 0));
+}
+
 /// A bug cannot be caused on purpose; this is how one is reported when it happens.
 #[test]
 fn internal() {

@@ -549,3 +549,65 @@ fn every_kpi_a_finding_names_is_written_as_its_table_writes_it() {
     }
     assert!(checked > 20, "the examples' findings name their KPIs: {checked} checked");
 }
+
+/// Hostile text in the Markdown a client or a pull request reads: an account named as a link
+/// or an image stays text, a commentary's link to anything but the web or mail becomes its
+/// words, and a commentary that is a link leading out of the ruleset's folder is not read (the
+/// run warns of it).
+#[test]
+fn names_and_commentary_stay_text_in_markdown_and_a_link_out_of_the_folder_is_not_read() {
+    let rules = "ruleset: hostile\ngrain: { entity: account, period: month }\n\
+        sources:\n  users: { path: users.csv, date: day, entity: account }\n\
+        measures:\n  new: sum(users.new)\n\
+        kpis:\n  growth: { formula: new }\n";
+    let users = "day,account,new\n2026-10-01,[点此领取](https://evil.example),100\n2026-10-01,![](https://tracker.example/p.gif),5\n2026-10-01,a,7\n";
+    let case = Case::new(
+        rules,
+        &[
+            ("users.csv", users),
+            (
+                "commentary/2026-10.md",
+                "[see](javascript:alert(1)) and [file](file:///etc/passwd) ![x](https://tracker.example/c.gif)\n",
+            ),
+        ],
+    );
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("secret.txt"), "the other client's margins").unwrap();
+    std::fs::create_dir_all(case.dir.path().join("commentary/2026-10")).unwrap();
+    std::os::unix::fs::symlink(secret.path().join("secret.txt"), case.dir.path().join("commentary/2026-10/a.md"))
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["report", "ruleset.yaml", "--per-entity", "--format", "md,html", "--lang", "en", "-o", "out"])
+        .current_dir(case.dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(
+        said.contains(
+            "warning[E538]: `commentary/2026-10/a.md` is a symbolic link that leads out of the ruleset's folder"
+        ),
+        "{said}"
+    );
+    let out = case.dir.path().join("out/2026-10");
+    let mut reports = vec![out.join("portfolio.md"), out.join("portfolio.html")];
+    reports.extend(std::fs::read_dir(out.join("entities")).unwrap().map(|e| e.unwrap().path()));
+    for report in &reports {
+        let text = read(report);
+        assert!(!text.contains("margins"), "{}", report.display());
+        // A link or an image to anywhere but the reports' own files (`(<entities/…>)`, left
+        // out): `](` unescaped, or a tag.
+        let own = text.split("(<entities/").map(|part| part.split_once(">)").map_or(part, |(_, rest)| rest));
+        let rest: String = own.collect();
+        let live = rest.match_indices("](").filter(|(at, _)| !rest[..*at].ends_with('\\'));
+        let live: Vec<String> = live.map(|(at, _)| rest[at..].chars().take(24).collect()).collect();
+        let markdown = report.extension().is_some_and(|e| e == "md");
+        assert!(!markdown || live.is_empty(), "{live:?} in {}:\n{text}", report.display());
+        for tag in ["href=\"https://evil", "href=\"javascript:", "href=\"file:", "<img", "src=\"https://tracker"] {
+            assert!(!text.contains(tag), "{tag} in {}:\n{text}", report.display());
+        }
+    }
+    let portfolio = read(&out.join("portfolio.md"));
+    assert!(portfolio.contains("\\[点此领取\\](https://evil.example)"), "{portfolio}");
+    assert!(portfolio.contains("see and file x"), "{portfolio}");
+}

@@ -59,6 +59,7 @@ impl Config {
         let progress = Progress::new(locale.pick("正在生成报告", "rendering reports"));
         let written = render_reports(&ruleset, &evaluation, &options, &|done, total| progress.update(done, total))?;
         progress.finish();
+        warn(&written.warnings);
         let dir = options.output.join(written.period.label());
         let dir = kpi::words::printable(&dir.display().to_string());
         let count = reports_written(locale, written.files.len(), options.formats.len());
