@@ -66,10 +66,10 @@ impl Commentaries {
             for entry in listed {
                 let path = entry.map_err(|e| unreadable(&entity_folder, &e))?.path();
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                if let Some(entity) = name.strip_suffix(".md").filter(|_| path.is_file()) {
-                    if let Some(commentary) = load(&path, format!("{FOLDER}/{period}/{name}"))? {
-                        entities.insert(entity.to_string(), commentary);
-                    }
+                if let Some(entity) = name.strip_suffix(".md").filter(|_| path.is_file())
+                    && let Some(commentary) = load(&path, format!("{FOLDER}/{period}/{name}"))?
+                {
+                    entities.insert(entity.to_string(), commentary);
                 }
             }
         }
