@@ -9,8 +9,22 @@ use super::numbers;
 /// differ between countries are left to `date_format`.
 const DATE_FORMATS: [&str; 5] = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"];
 
-/// How exports label a total row in its date or entity cell; such rows are left out.
-pub const TOTAL_LABELS: [&str; 8] = ["合计", "总计", "平均", "合计：", "总计：", "平均：", "合计:", "总计:"];
+/// How exports label a total row in its date or entity cell, compared without white space
+/// (`合　计`, `合 计`) and colons (`合计：`); such rows are left out.
+pub const TOTAL_LABELS: [&str; 16] = [
+    "合计", "总计", "小计", "汇总", "平均", "平均值", "Total", "TOTAL", "total", "Subtotal", "SubTotal", "subtotal", "SUBTOTAL",
+    "GrandTotal", "grandtotal", "GRANDTOTAL",
+];
+
+/// What a cell's text is compared with [`TOTAL_LABELS`] as: without white space (Unicode's,
+/// the ideographic space too) and colons.
+pub const TOTAL_LABEL_NOISE: &str = r"[\s:：]";
+
+/// Whether `cell` labels a total row.
+pub fn is_total_label(cell: &str) -> bool {
+    let key: String = cell.chars().filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：')).collect();
+    TOTAL_LABELS.contains(&key.as_str())
+}
 
 /// Words of a header that names a difference, which can be below 0 (`净增关注人数`,
 /// `net change`), unlike a count.
@@ -44,7 +58,7 @@ pub fn date_format<'a>(
     samples: impl Iterator<Item = &'a str> + Clone,
     declared: Option<&str>,
 ) -> Result<DateFormat, String> {
-    let values = samples.map(str::trim).filter(|v| !v.is_empty() && !TOTAL_LABELS.contains(v));
+    let values = samples.map(str::trim).filter(|v| !v.is_empty() && !is_total_label(v));
     let reads = |format: &str| -> Result<bool, String> {
         let mut timed = false;
         for value in values.clone() {

@@ -112,10 +112,11 @@ fn text_values(column: &Column) -> Vec<&str> {
     column.str().map(|values| values.iter().flatten().collect()).unwrap_or_default()
 }
 
-/// Whether a row is a total row (`合计`, `总计`, `平均`), by its date or entity cell: such rows
-/// sum or average the others, and are left out.
+/// Whether a row is a total row (`合计`, `合　计`, `小计`, `汇总`, `平均`), by its date or entity
+/// cell, as [`sniff::is_total_label`] tells: such rows sum or average the others, and are left
+/// out.
 pub fn total_row(cell: Expr) -> Expr {
-    let label = cell.cast(DataType::String).str().strip_chars(lit(NULL));
+    let label = cell.cast(DataType::String).str().replace_all(lit(sniff::TOTAL_LABEL_NOISE), lit(""), false);
     let totals = Series::new("totals".into(), sniff::TOTAL_LABELS.to_vec());
     label.is_in(lit(totals).implode(false), false).fill_null(lit(false))
 }

@@ -352,6 +352,14 @@ fn total_rows_are_left_out_wherever_they_are_and_lines_still_count_them() {
     data.push_str("2026-01-05,总计,999\n平均,a,999\n");
     let appraisal = Case::new(&rules, &[("users.csv", &data)]).appraise();
     assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(250.0));
+    // Written with white space inside (an ideographic space), a colon, or as a subtotal or a
+    // summary: total rows too, not accounts appraised and ranked first.
+    let mut spaced = data.clone();
+    spaced.push_str("2026-01-07,合　计,999\n2026-01-07,小计：,999\n2026-01-07,汇 总,999\n2026-01-07, Total ,999\n");
+    let appraisal = Case::new(&rules, &[("users.csv", &spaced)]).appraise();
+    let mut entities: Vec<&str> = appraisal.results.iter().map(|r| r.entity.as_str()).collect();
+    entities.dedup();
+    assert_eq!(entities, ["a"]);
     // A row without an entity after the total rows is placed at its own line: the header, the
     // first total row, 250 rows and two more total rows come before it.
     data.push_str("2026-01-06,,1\n");

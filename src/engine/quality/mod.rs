@@ -232,7 +232,7 @@ fn source_notes(
         };
         if cells.total_group[cell] {
             // Rows of a total "entity" (`合计` in the entity column), or total rows by their date.
-            let by_entity = entity.is_some_and(|e| crate::engine::sniff::TOTAL_LABELS.contains(&e));
+            let by_entity = entity.is_some_and(crate::engine::sniff::is_total_label);
             let count = if by_entity { cells.rows[cell] } else { cells.totals[cell] };
             let period = if by_entity { period } else { None };
             notes.push(QualityNote { period, ..note(Issue::TotalRowsLeftOut { count }) });
