@@ -521,3 +521,19 @@ fn aggregated_times_stay_times_so_their_difference_is_the_seconds_between() {
     assert_eq!(value(&appraisal, "a", "2026-10", "answering_span"), Some(25.5 * 3600.0));
     assert_eq!(value(&appraisal, "a", "2026-10", "hours_to_latest"), Some(26.5));
 }
+
+/// Excel for Mac ends a CSV's lines in carriage returns alone: read as they are, the file
+/// would be one line, and its headers made up. Its rows are read as any other file's.
+#[test]
+fn a_file_whose_lines_end_in_carriage_returns_alone_is_read_line_by_line() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account }",
+        "  n: sum(users.n)",
+        "  k: { formula: n }",
+    );
+    let data = "day,account,n\r2026-01-05,a,2\r2026-01-06,a,3\r2026-01-06,晨光,4\r";
+    let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(5.0));
+    assert_eq!(value(&appraisal, "晨光", "2026-01", "k"), Some(4.0));
+}

@@ -12,13 +12,16 @@ use crate::ruleset::model::SourceEncoding;
 /// The size of the pieces a file is checked for UTF-8 in.
 const CHUNK_BYTES: usize = 1024 * 1024;
 
-/// The file as UTF-8, when it is not UTF-8 already; `None` when it can be read as it is. A
-/// UTF-16 file (Excel's "Unicode text") is told by its byte-order mark, whatever `encoding`
-/// says; with `encoding: auto`, a file is GBK when any of it is not UTF-8, however far into
-/// the file that first shows.
+/// The file as UTF-8 text whose lines end in line feeds, when it is not that already; `None`
+/// when it can be read as it is. A UTF-16 file (Excel's "Unicode text") is told by its
+/// byte-order mark, whatever `encoding` says; with `encoding: auto`, a file is GBK when any of
+/// it is not UTF-8, however far into the file that first shows. A file whose lines end in
+/// carriage returns alone (Excel for Mac's CSV) has them made line feeds: read as they are,
+/// its whole text would be one line.
 pub fn decoded(path: &Path, encoding: SourceEncoding) -> Result<Option<Arc<[u8]>>, String> {
-    let mark = crate::read::head(path, 2).map_err(|e| e.to_string())?;
-    let utf16 = crate::read::utf16_by_mark(&mark);
+    let head = crate::read::head(path, LINE_END_BYTES).map_err(|e| e.to_string())?;
+    let utf16 = crate::read::utf16_by_mark(&head);
+    let cr_only = head.contains(&b'\r') && !head.contains(&b'\n');
     let is_gbk = match encoding {
         _ if utf16.is_some() => false,
         SourceEncoding::Utf8 => false,
@@ -26,14 +29,22 @@ pub fn decoded(path: &Path, encoding: SourceEncoding) -> Result<Option<Arc<[u8]>
         SourceEncoding::Auto => !is_utf8(path)?,
     };
     let decoder = match (utf16, is_gbk) {
-        (Some(utf16), _) => utf16,
-        (None, true) => crate::read::GBK,
+        (Some(utf16), _) => Some(utf16),
+        (None, true) => Some(crate::read::GBK),
+        (None, false) if cr_only => None,
         (None, false) => return Ok(None),
     };
     let bytes = crate::read::bytes(path, u64::MAX).map_err(|e| e.to_string())?;
-    let (text, _, _) = decoder.decode(&bytes);
-    Ok(Some(Arc::from(text.into_owned().into_bytes())))
+    let text = match decoder {
+        Some(decoder) => decoder.decode(&bytes).0.into_owned().into_bytes(),
+        None => bytes,
+    };
+    let text = if cr_only { text.into_iter().map(|b| if b == b'\r' { b'\n' } else { b }).collect() } else { text };
+    Ok(Some(Arc::from(text)))
 }
+
+/// How much of a file's start shows how its lines end: a line of an export is far shorter.
+const LINE_END_BYTES: usize = 64 * 1024;
 
 /// The whole file as text, decoded as [`decoded`] says.
 pub fn text(path: &Path, encoding: SourceEncoding) -> Result<String, String> {
