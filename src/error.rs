@@ -167,6 +167,7 @@ kinds! {
     E535 RecountOnEngine { aggregation: String, attribute: String },
     E536 NotANumberColumn { column: String, table: String, found: String },
     E538 LinkLeadsOut { path: String },
+    E539 HeaderNamesColumns { header: String, count: usize, file: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -255,6 +256,9 @@ impl fmt::Display for ErrorKind {
             ),
             NotANumberColumn { column, table, found } => {
                 write!(f, "the column `{column}` of `{table}` holds {found}, and formulas compute with it as numbers")
+            }
+            HeaderNamesColumns { header, count, file } => {
+                write!(f, "the header `{header}` names {count} columns of `{file}`")
             }
             LinkLeadsOut { path } => {
                 write!(f, "`{path}` is a symbolic link that leads out of the ruleset's folder, and was not read")

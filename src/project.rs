@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::engine::files::DataFile;
-use crate::engine::sources::{SourceRef, find_header, peek_headers};
+use crate::engine::sources::{SourceRef, peek_headers};
 use crate::error::{Errors, Result};
 use crate::ruleset::{self, CheckedRuleset, RulesetFiles};
 
@@ -84,9 +84,8 @@ fn missing_headers(source: &SourceRef, file: &DataFile) -> Vec<crate::Error> {
     let fields = wanted.into_iter().filter_map(|(field, header)| header.map(|h| (Some(field), None, h.as_str())));
     let columns = source.source.columns.iter().map(|(name, header)| (None, Some(name.as_str()), header.as_str()));
     let columns = columns.filter(|(_, name, _)| !name.is_some_and(|n| source.source.absent.iter().any(|a| a == n)));
-    fields
-        .chain(columns)
-        .filter(|(_, _, header)| find_header(&headers, header).is_none())
-        .map(|(field, column, header)| source.missing_header(file, header, field, column, &headers))
+    let problems = fields.chain(columns);
+    problems
+        .filter_map(|(field, column, header)| source.header_problem(file, header, (field, column), &headers))
         .collect()
 }

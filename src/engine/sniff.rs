@@ -12,8 +12,22 @@ const DATE_FORMATS: [&str; 5] = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "
 /// How exports label a total row in its date or entity cell, compared without white space
 /// (`合　计`, `合 计`) and colons (`合计：`); such rows are left out.
 pub const TOTAL_LABELS: [&str; 16] = [
-    "合计", "总计", "小计", "汇总", "平均", "平均值", "Total", "TOTAL", "total", "Subtotal", "SubTotal", "subtotal", "SUBTOTAL",
-    "GrandTotal", "grandtotal", "GRANDTOTAL",
+    "合计",
+    "总计",
+    "小计",
+    "汇总",
+    "平均",
+    "平均值",
+    "Total",
+    "TOTAL",
+    "total",
+    "Subtotal",
+    "SubTotal",
+    "subtotal",
+    "SUBTOTAL",
+    "GrandTotal",
+    "grandtotal",
+    "GRANDTOTAL",
 ];
 
 /// What a cell's text is compared with [`TOTAL_LABELS`] as: without white space (Unicode's,

@@ -149,25 +149,60 @@ impl<'a> SourceRef<'a> {
     }
 
     /// The error for a header the file does not have, at the YAML line that names it.
-    pub fn missing_header(
+    /// What is wrong with `wanted` among a file's `headers`: none of them is it, or it names
+    /// two columns or more (WeChat's two-row article download writes 人数 and 次数 under each
+    /// group), of which reading the first would be a guess.
+    pub fn header_problem(
         &self,
         file: &DataFile,
-        header: &str,
-        field: Option<&str>,
-        column: Option<&str>,
+        wanted: &str,
+        (field, column): (Option<&str>, Option<&str>),
         headers: &[String],
-    ) -> Error {
-        let error = Error::new(ErrorKind::MissingColumn { header: header.to_string(), file: file.display() })
-            .at_opt(self.location_of(field, column))
-            .note(format!("the file's headers are: {}", headers.join(", ")));
-        error.suggest(header, headers.iter().map(String::as_str))
+    ) -> Option<Error> {
+        let named = occurrences(headers, wanted).len();
+        if named == 0 {
+            let error = Error::new(ErrorKind::MissingColumn { header: wanted.to_string(), file: file.display() })
+                .at_opt(self.location_of(field, column))
+                .note(format!("the file's headers are: {}", headers.join(", ")));
+            return Some(error.suggest(wanted, headers.iter().map(String::as_str)));
+        }
+        (named > 1 && numbered(wanted).is_none()).then(|| {
+            let kind = ErrorKind::HeaderNamesColumns { header: wanted.to_string(), count: named, file: file.display() };
+            let choices: Vec<String> = (1..=named).map(|n| format!("`{}#{n}`", wanted.trim())).collect();
+            Error::new(kind)
+                .at_opt(self.location_of(field, column))
+                .help(format!("name the one meant by its place among them: {}", choices.join(", ")))
+        })
     }
 }
 
-/// `wanted`, as the file writes it: exactly, or with stray spaces around it.
+/// `wanted`, as the file writes it: exactly, or with stray spaces around it; `人数#2` is the
+/// second column a file heads `人数`.
 pub fn find_header<'a>(headers: &'a [String], wanted: &str) -> Option<&'a str> {
-    let exact = headers.iter().find(|h| *h == wanted);
-    exact.or_else(|| headers.iter().find(|h| h.trim() == wanted.trim())).map(String::as_str)
+    occurrences(headers, wanted).first().copied()
+}
+
+/// The columns `wanted` names, in the file's order: the first as written, the others as the
+/// reader renamed them (`人数_duplicated_0` by polars' CSV reader, `人数_2` in a table of
+/// text); for `人数#2`, the second of them alone (unless a header is written so).
+fn occurrences<'a>(headers: &'a [String], wanted: &str) -> Vec<&'a str> {
+    let first = headers.iter().find(|h| *h == wanted).or_else(|| headers.iter().find(|h| h.trim() == wanted.trim()));
+    let Some(first) = first else {
+        let Some((name, n)) = numbered(wanted) else { return Vec::new() };
+        return occurrences(headers, name).get(n - 1).copied().into_iter().collect();
+    };
+    let repeats = headers.iter().filter(|h| {
+        let rest = h.strip_prefix(first.as_str());
+        let number = rest.and_then(|r| r.strip_prefix("_duplicated_").or_else(|| r.strip_prefix('_')));
+        number.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    });
+    std::iter::once(first.as_str()).chain(repeats.map(String::as_str)).collect()
+}
+
+/// `人数#2` as the header and the place among the columns it names (from 1).
+fn numbered(wanted: &str) -> Option<(&str, usize)> {
+    let (name, n) = wanted.rsplit_once('#')?;
+    n.parse::<usize>().ok().filter(|n| *n >= 1).map(|n| (name, n))
 }
 
 /// How a file's rows are scanned.
@@ -467,11 +502,10 @@ fn headers_in(
     let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
     let mut errors = Vec::new();
     let mut header = |wanted: &str, field: Option<&str>, column: Option<&str>| -> String {
-        let found = find_header(&headers, wanted).map(str::to_string);
-        found.unwrap_or_else(|| {
-            errors.push(source.missing_header(file, wanted, field, column, &headers));
-            String::new()
-        })
+        if let Some(problem) = source.header_problem(file, wanted, (field, column), &headers) {
+            errors.push(problem);
+        }
+        find_header(&headers, wanted).unwrap_or_default().to_string()
     };
     let date = source.source.date.as_deref().map(|h| header(h, Some("date"), None));
     let entity = source.source.entity.as_deref().map(|h| header(h, Some("entity"), None));

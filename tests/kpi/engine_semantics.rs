@@ -537,3 +537,17 @@ fn a_file_whose_lines_end_in_carriage_returns_alone_is_read_line_by_line() {
     assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(5.0));
     assert_eq!(value(&appraisal, "晨光", "2026-01", "k"), Some(4.0));
 }
+
+/// A header over two columns is read by its place among them: `人数#2` is the second.
+#[test]
+fn a_header_written_twice_is_read_by_its_place() {
+    let rules = ruleset(
+        "month",
+        "  users: { path: users.csv, date: day, entity: account, columns: { readers: '人数#1', sharers: '人数#2' } }",
+        "  r: sum(users.readers)\n  s: sum(users.sharers)",
+        "  share_rate: { formula: s / r }",
+    );
+    let data = "day,account,人数,次数,人数,次数\n2026-01-05,a,40,50,10,12\n";
+    let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "share_rate"), Some(0.25));
+}

@@ -207,6 +207,18 @@ fn unwritable_file() {
     ));
 }
 
+/// WeChat's article download heads two columns `人数` (one under each group of its two-row
+/// header): which one the ruleset means is asked, not guessed.
+#[test]
+fn header_names_columns() {
+    let rules = RULES.replace(
+        "users: { path: users.csv, date: day, entity: account }",
+        "users: { path: users.csv, date: day, entity: account, columns: { new: 人数 } }",
+    );
+    let case = case_with(&rules, &[("users.csv", "day,account,人数,次数,人数\n2026-10-01,a,1,2,3\n")]);
+    insta::assert_snapshot!(stderr_of(&case, &["check", "ruleset.yaml", "--data", "."]));
+}
+
 /// A commentary committed as a link to a file elsewhere is not read into a client's report.
 #[test]
 fn link_leads_out() {
