@@ -63,7 +63,14 @@ pub struct Staged {
     made: Vec<PathBuf>,
     /// Each staged file and where it goes, in the order written.
     files: Mutex<Vec<(PathBuf, PathBuf)>>,
+    /// The staging folder's lock, held while this set lives: a run killed outright (the OOM
+    /// killer, `kill -9`) leaves its folder behind unlocked, and the next run removes it.
+    _lock: std::fs::File,
 }
+
+/// The name staging folders start with, and the lock each holds.
+const STAGING: &str = ".kpi-staging";
+const LOCK: &str = ".lock";
 
 impl Staged {
     /// A staging folder inside `target`, the folder the files go to (so that moving them into
@@ -73,7 +80,8 @@ impl Staged {
         made.reverse();
         let create = || -> io::Result<PathBuf> {
             std::fs::create_dir_all(target)?;
-            scratch::fresh_folder(target, ".kpi-staging")
+            remove_abandoned(target);
+            scratch::fresh_folder(target, STAGING)
         };
         // The outermost folder made and the staging folder, remembered as they are made.
         let dir = crate::interrupt::remembering(|| {
@@ -82,7 +90,9 @@ impl Staged {
             (dir, folders)
         });
         let dir = dir.map_err(|e| unwritable(target, &e))?;
-        Ok(Staged { dir, made, files: Mutex::new(Vec::new()) })
+        let lock = locked(&dir.join(LOCK), true).map_err(|e| unwritable(target, &e))?;
+        let lock = lock.ok_or_else(|| unwritable(target, &io::Error::other("its staging folder is locked")))?;
+        Ok(Staged { dir, made, files: Mutex::new(Vec::new()), _lock: lock })
     }
 
     /// Writes the file that goes to `path` into the staging folder.
@@ -201,6 +211,39 @@ impl Drop for Staged {
     }
 }
 
+/// The staging folders in `target` that no living run holds: each a folder (not a link) whose
+/// lock can be taken, or, made before locks were, without one and untouched for a day.
+fn remove_abandoned(target: &Path) {
+    let Ok(entries) = std::fs::read_dir(target) else { return };
+    for entry in entries.flatten() {
+        let is_staging = entry.file_name().to_str().is_some_and(|name| name.starts_with(&format!("{STAGING}-")));
+        let Ok(kind) = entry.file_type() else { continue };
+        if !is_staging || !kind.is_dir() {
+            continue;
+        }
+        let abandoned = match locked(&entry.path().join(LOCK), false) {
+            Ok(lock) => lock.is_some(),
+            Err(_) => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| at.elapsed().is_ok_and(|age| age.as_secs() > 86_400)),
+        };
+        if abandoned {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The lock file at `path`, locked by this process, or `None` when another holds it; `create`
+/// makes the file where it is not.
+fn locked(path: &Path, create: bool) -> io::Result<Option<std::fs::File>> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::OpenOptions::new().write(true).create(create).truncate(false).open(path)?;
+    // SAFETY: flock on a file descriptor this function owns.
+    let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+    Ok(taken.then_some(file))
+}
+
 fn unwritable(path: &Path, error: &std::io::Error) -> Error {
     Error::new(ErrorKind::UnwritableFile { path: path.display().to_string(), message: error.to_string() })
 }
@@ -257,6 +300,26 @@ mod tests {
         second.commit().unwrap();
         assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"first");
         assert_eq!(std::fs::read(dir.path().join("b.txt")).unwrap(), b"second");
+    }
+
+    /// A run killed outright (SIGKILL) leaves its staging folder, with half its reports, in
+    /// the folder that is zipped for the client: the next run into it removes it, and never
+    /// the folder of a run still writing.
+    #[test]
+    fn staging_left_by_a_killed_run_is_removed_by_the_next_and_a_living_one_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let living = Staged::new(dir.path()).unwrap();
+        let killed = dir.path().join(".kpi-staging-00000000000000ff");
+        std::fs::create_dir(&killed).unwrap();
+        std::fs::write(killed.join(".lock"), "").unwrap();
+        std::fs::write(killed.join("0"), "half a report").unwrap();
+        let next = Staged::new(dir.path()).unwrap();
+        assert!(!killed.exists(), "the killed run's staging is removed");
+        assert!(living.dir.exists(), "the living run's staging is kept");
+        living.write(&dir.path().join("a.txt"), b"a").unwrap();
+        living.commit().unwrap();
+        drop(next);
+        assert_eq!(names(dir.path()), ["a.txt"]);
     }
 
     #[test]
