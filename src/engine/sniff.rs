@@ -171,7 +171,8 @@ mod tests {
         assert_eq!(date_format(["01/10/2026"].into_iter(), Some("%d/%m/%Y")), date("%d/%m/%Y", false));
         assert_eq!(date_format(["2026-10"].into_iter(), None), Ok(DateFormat::Month));
         assert_eq!(date_format(["2026-10-01", "合计"].into_iter(), None), date("%Y-%m-%d", false));
-        assert_eq!(date_format(["2026-10-01", "小计"].into_iter(), None), Err("小计".into()));
+        assert_eq!(date_format(["2026-10-01", "小 计："].into_iter(), None), date("%Y-%m-%d", false));
+        assert_eq!(date_format(["2026-10-01", "备注"].into_iter(), None), Err("备注".into()));
         let two_ways = ["2026-10-01", "2026-10-02", "2026/10/03", "2026-10-04"];
         assert_eq!(date_format(two_ways.into_iter(), None), Err("2026/10/03".into()));
         assert_eq!(date_format(["2026/10/01", "2026-10-02", "2026/10/03"].into_iter(), None), Err("2026-10-02".into()));
