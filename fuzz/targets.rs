@@ -394,19 +394,24 @@ fn written(random: &mut Random, parts: &[&str], most: usize) -> String {
     (0..random.below(most)).map(|_| *random.pick(parts)).collect()
 }
 
-/// A batch of values through the reader of numbers as one column, as the engine reads a file;
-/// each value counts as one input.
+/// A batch of values through the reader of numbers as one column, as the engine reads a file,
+/// with either decimal mark, and the sampler's choice of mark over chunks of them; each value
+/// counts as one input.
 fn numbers_written(random: &mut Random, _: &Corpus) -> usize {
     let values: Vec<String> = (0..1_000).map(|_| written(random, &NUMBER_PARTS, 8)).collect();
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
     let joined = values.join("\n");
+    let decimal = *random.pick(&numbers::Decimal::BOTH);
     timed(&joined, || {
         let markers = ["-1".to_string(), "暂无".to_string()];
-        let read = numbers::read(&values, &markers);
+        let notation = numbers::Notation { markers: &markers, decimal };
+        let read = numbers::read(&values, notation);
         assert_eq!(read.len(), values.len());
         assert!(read.iter().flatten().all(|v| v.is_finite()), "a number read is not finite:\n{joined}");
         for chunk in values.chunks(20) {
-            let _ = sniff::number_style(chunk.iter().copied(), &markers);
+            let _ = sniff::number_style(chunk.iter().copied(), notation);
+            let column = ("n", chunk.iter().copied().enumerate().collect::<Vec<_>>());
+            let _ = sniff::decimal(Some(b';'), &[column], &markers);
         }
     });
     values.len()

@@ -6,7 +6,8 @@ use polars::prelude::*;
 
 use super::sources::{Scan, SourceRef, find_header, scan_file, unused_name};
 use super::values::{self, ColumnUse};
-use super::{instants, numbers};
+use super::numbers::{self, Decimal, Notation};
+use super::instants;
 use crate::compile::RowColumn;
 use crate::error::{Error, ErrorKind};
 
@@ -71,23 +72,23 @@ pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Erro
     source.files().ok()?.iter().find_map(|file| {
         // Each file as its part of the source reads it.
         let source = &SourceRef { source: file.source(), ..*source };
-        let markers = &source.source.null_values;
         let sample = file.sample().ok()?;
+        let notation = values::notation(file, &sample, source.source).ok()?;
         let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
         let used: Vec<&str> = columns
             .iter()
             .filter_map(|c| find_header(&headers, source.header_of(&c.name)).map(|h| (c, h)))
-            .filter(|(c, h)| values::reads_numbers(c.usage, &sample, h, markers))
+            .filter(|(c, h)| values::reads_numbers(c.usage, &sample, h, notation))
             .map(|(_, h)| h)
             .collect();
         let dtypes: Vec<(String, DataType)> = used.iter().map(|h| (h.to_string(), DataType::String)).collect();
         // A column of dates or times used in arithmetic is flagged as one: a value that is not a
         // date (see `instants`).
-        let dates: Vec<Option<Expr>> = used.iter().map(|h| instants::bad_values(&sample, h, markers)).collect();
+        let dates: Vec<Option<Expr>> = used.iter().map(|h| instants::bad_values(&sample, h, notation)).collect();
         // Named apart from the file's own columns.
         let flag = |i: usize| unused_name(&headers, &format!(":bad {i}"));
         let flags = used.iter().zip(&dates).enumerate().map(|(i, (header, not_a_date))| {
-            let not_a_number = not_a_date.clone().unwrap_or_else(|| numbers::bad_number(col(*header), markers));
+            let not_a_number = not_a_date.clone().unwrap_or_else(|| numbers::bad_number(col(*header), notation));
             not_a_number.alias(flag(i))
         });
         let flags: Vec<Expr> = flags.collect();
@@ -102,9 +103,31 @@ pub fn first_bad_value(source: &SourceRef, columns: &[ColumnUse]) -> Option<Erro
         let value = bad.column(header).ok()?.str().ok()?.get(0)?.to_string();
         let expected = if dates[index].is_some() { "a date or time" } else { "a number" };
         let (column, line) = (header.to_string(), file.data_line(row));
+        let help = help_for(&value, notation);
         let kind = ErrorKind::BadNumber { value, expected, column, line, file: file.display() };
-        let help = "if it means no data, add it to the source's `null_values`, or set `on_bad_value: null` to read such values as no data";
         let logical = columns.iter().find(|c| source.header_of(&c.name) == header).map(|c| c.name.as_str());
         Some(Error::new(kind).help(help).at_opt(source.location_of(Some("path"), logical)))
     })
+}
+
+/// What to do about a value that is not a number: one that is a number with the other decimal
+/// mark (`1,23` where `,` groups thousands) is misgrouped or from another locale; anything else
+/// may be a way of writing no data.
+fn help_for(value: &str, notation: Notation) -> String {
+    let other = match notation.decimal {
+        Decimal::Point => Decimal::Comma,
+        Decimal::Comma => Decimal::Point,
+    };
+    if numbers::read(&[value], Notation { decimal: other, ..notation })[0].is_some() {
+        let (group, example) = match notation.decimal {
+            Decimal::Point => (",", "1,234.5"),
+            Decimal::Comma => (".", "1.234,5"),
+        };
+        return format!(
+            "this file writes numbers as `{example}`, thousands grouped by `{group}` in threes: correct the value in the export, or set `decimal: {}` on the source if the file writes the {}",
+            other.name(),
+            other.mark()
+        );
+    }
+    "if it means no data, add it to the source's `null_values`, or set `on_bad_value: null` to read such values as no data".into()
 }

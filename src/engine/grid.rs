@@ -9,6 +9,7 @@ use polars::prelude::*;
 use super::aggregates::Aggregates;
 use super::bad_rows::{Missing, RowWithoutKey, first_bad_value, first_row_without_key, no_entity};
 use super::files;
+use super::instants::{FIRST_DATE, LAST_DATE};
 use super::period::{Period, epoch_days, from_epoch_days};
 use super::sources::SourceRef;
 use super::values;
@@ -31,10 +32,6 @@ pub struct Inputs<'a> {
 /// a hundred columns. A client with 2,000 accounts over three years of days has 2.2 million.
 pub const MAX_GRID_CELLS: usize = 10_000_000;
 
-/// The dates kpi reads: anything outside is a typing error in an export (`0206-10-01`) or a
-/// placeholder (`9999-12-31`), and would stretch the grid over centuries.
-pub const FIRST_DATE: (i32, u32, u32) = (1900, 1, 1);
-pub const LAST_DATE: (i32, u32, u32) = (2199, 12, 31);
 
 /// The entities of every source and attribute table, in name order, and the periods from the
 /// first to the last in which any source has rows.

@@ -5,8 +5,13 @@
 
 use polars::prelude::*;
 
-use super::numbers;
+use super::numbers::{self, Notation};
 use super::sniff::{self, DateFormat, NumberStyle};
+
+/// The first and last dates read, in any column: outside them a date is a placeholder
+/// (`9999-12-31`, a log's "never") or a typing error (`0206-10-01`), not a time to reckon with.
+pub const FIRST_DATE: (i32, u32, u32) = (1900, 1, 1);
+pub const LAST_DATE: (i32, u32, u32) = (2199, 12, 31);
 
 /// A time of day after a date: `10:20`, `10:20:05`, `22时30分05秒`.
 const TIME_OF_DAY: &str = r"(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2}(?:\.\d+)?))?";
@@ -14,47 +19,57 @@ const SECONDS_A_DAY: f64 = 86_400.0;
 
 /// The column under `header` read as seconds, when the sample shows it holds dates or times
 /// (typed by a workbook, or written as text in a form dates are read in), and whether each
-/// row's value is neither a date nor a way of writing "no data"; `None` for any other column.
+/// row's value is neither a date from [`FIRST_DATE`] to [`LAST_DATE`] nor a way of writing "no
+/// data"; `None` for any other column. A date outside is no data, and flagged.
 pub fn column(
     sample: &DataFrame,
     header: &str,
-    markers: &[String],
+    notation: Notation,
     dtypes: &mut Vec<(String, DataType)>,
 ) -> Option<(Expr, Option<Expr>)> {
-    let plain = |value| Some((value, None));
-    match sample.column(header).ok()?.dtype() {
-        DataType::Date => plain(col(header).cast(DataType::Int32).cast(DataType::Float64) * lit(SECONDS_A_DAY)),
+    let (seconds, unread) = match sample.column(header).ok()?.dtype() {
+        DataType::Date => (col(header).cast(DataType::Int32).cast(DataType::Float64) * lit(SECONDS_A_DAY), lit(false)),
         DataType::Datetime(..) => {
-            plain(col(header).dt().timestamp(TimeUnit::Milliseconds).cast(DataType::Float64) / lit(1000.0))
+            (col(header).dt().timestamp(TimeUnit::Milliseconds).cast(DataType::Float64) / lit(1000.0), lit(false))
         }
         DataType::String => {
-            let format = written_dates(sample, header, markers)?;
+            let format = written_dates(sample, header, notation)?;
             dtypes.push((header.to_string(), DataType::String));
-            let value = seconds(col(header), format.clone());
-            Some((value, Some(bad(col(header), format, markers))))
+            (seconds(col(header), format.clone()), bad(col(header), format, notation))
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    let (first, last) = plausible_seconds();
+    let outside = seconds.clone().lt(lit(first)).or(seconds.clone().gt(lit(last))).fill_null(lit(false));
+    let marked = numbers::no_data(col(header).cast(DataType::String), notation.markers);
+    let value = when(outside.clone().or(marked.clone()).not()).then(seconds).otherwise(lit(NULL).cast(DataType::Float64));
+    Some((value, Some(unread.or(outside.and(marked.not())))))
+}
+
+/// The seconds of [`FIRST_DATE`]'s midnight and of [`LAST_DATE`]'s last second.
+fn plausible_seconds() -> (f64, f64) {
+    let midnight = |(y, m, d): (i32, u32, u32)| {
+        let date = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
+        date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp() as f64
+    };
+    (midnight(FIRST_DATE), midnight(LAST_DATE) + SECONDS_A_DAY - 1.0)
 }
 
 /// For a column of dates or times (as [`column`] tells them), whether each row's value is not a
-/// date: never where a workbook typed the cells. `None` for any other column.
-pub fn bad_values(sample: &DataFrame, header: &str, markers: &[String]) -> Option<Expr> {
-    match sample.column(header).ok()?.dtype() {
-        DataType::Date | DataType::Datetime(..) => Some(lit(false)),
-        DataType::String => written_dates(sample, header, markers).map(|format| bad(col(header), format, markers)),
-        _ => None,
-    }
+/// date read. `None` for any other column.
+pub fn bad_values(sample: &DataFrame, header: &str, notation: Notation) -> Option<Expr> {
+    column(sample, header, notation, &mut Vec::new())?.1
 }
 
 /// How the sample writes a text column's dates, if it holds dates or times and no numbers
 /// (besides ways of writing "no data"): its other values are to report as not dates, not a
 /// reason to read the column as numbers.
-fn written_dates(sample: &DataFrame, header: &str, markers: &[String]) -> Option<DateFormat> {
+fn written_dates(sample: &DataFrame, header: &str, notation: Notation) -> Option<DateFormat> {
+    let markers = notation.markers;
     let column = sample.column(header).ok()?.str().ok()?;
     let written = column.iter().flatten().map(str::trim).filter(|v| !v.is_empty());
     let values: Vec<&str> = written.filter(|v| !numbers::is_placeholder(v, markers)).collect();
-    if values.is_empty() || sniff::number_style(values.iter().copied(), markers) != NumberStyle::Text {
+    if values.is_empty() || sniff::number_style(values.iter().copied(), notation) != NumberStyle::Text {
         return None;
     }
     let dates: Vec<&str> = values.iter().copied().filter(|v| sniff::reads_as_date(v)).collect();
@@ -66,8 +81,8 @@ fn written_dates(sample: &DataFrame, header: &str, markers: &[String]) -> Option
 
 /// Whether a value written as text is not a date in `format`, and not a way of writing "no
 /// data" either.
-fn bad(text: Expr, format: DateFormat, markers: &[String]) -> Expr {
-    seconds(text.clone(), format).is_null().and(numbers::bad_number(text, markers))
+fn bad(text: Expr, format: DateFormat, notation: Notation) -> Expr {
+    seconds(text.clone(), format).is_null().and(numbers::bad_number(text, notation))
 }
 
 fn seconds(text: Expr, format: DateFormat) -> Expr {

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 
-use super::numbers;
+use super::numbers::{self, Decimal, Notation};
 
 /// Date formats tried, in order, when a source sets no `date_format`. Day-month orders that
 /// differ between countries are left to `date_format`.
@@ -140,17 +140,85 @@ pub enum NumberStyle {
 
 /// How the sample writes a column's values: plain numbers, numbers the engine reads with
 /// [`numbers::written_number`] (or placeholders for no value), or text.
-pub fn number_style<'a>(samples: impl Iterator<Item = &'a str>, markers: &[String]) -> NumberStyle {
+pub fn number_style<'a>(samples: impl Iterator<Item = &'a str>, notation: Notation) -> NumberStyle {
     let values: Vec<&str> = samples.map(str::trim).filter(|v| !v.is_empty()).collect();
-    // A source's own no-data markers are text to compare, not numbers to parse.
-    if markers.is_empty() && values.iter().all(|v| v.parse::<f64>().is_ok_and(f64::is_finite)) {
+    let markers = notation.markers;
+    // A source's own no-data markers are text to compare, not numbers to parse; where the
+    // decimal mark is a comma, `1.234` is a thousand and more, which a plain reading is not.
+    let plain = |v: &&str| v.parse::<f64>().is_ok_and(f64::is_finite) && !(notation.decimal == Decimal::Comma && v.contains('.'));
+    if markers.is_empty() && values.iter().all(plain) {
         return NumberStyle::Plain;
     }
-    let read = numbers::read(&values, markers);
+    let read = numbers::read(&values, notation);
     if values.iter().zip(read).all(|(value, number)| number.is_some() || numbers::is_placeholder(value, markers)) {
         NumberStyle::Written
     } else {
         NumberStyle::Text
+    }
+}
+
+/// A value of a sample that shows a file's decimal mark: its row in the sample, its column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown<'a> {
+    pub row: usize,
+    pub column: &'a str,
+    pub value: &'a str,
+    pub decimal: Decimal,
+}
+
+/// Why a file's decimal mark is not told.
+#[derive(Debug, PartialEq)]
+pub enum Undecided<'a> {
+    /// Values that show each mark, the later first.
+    Both([Shown<'a>; 2]),
+    /// A value that reads as a number either way (`1,200`: 1.2 or 1200), in a file separated
+    /// by `;`, which Excel writes where the decimal mark is a comma, with no value to confirm
+    /// it; `decimal` is the comma the separator suggests.
+    Either(Shown<'a>),
+}
+
+/// The decimal mark a file writes, from its sample's columns of numbers (each value with its
+/// row): a value that reads as a number one way only (`0,35`, `1.5`, `1,234.5`) shows it,
+/// except in a file separated by commas, which no locale that writes the decimal comma writes
+/// (there `"1,23"` is no number). Where none does, a file separated by `;` with a value that reads either way is undecided
+/// (Excel writes `;` where the decimal mark is a comma, yet `1,200` may be a thousand written
+/// elsewhere); any other file writes the decimal point, as the platforms' exports do.
+pub fn decimal<'a>(
+    separator: Option<u8>,
+    columns: &[(&'a str, Vec<(usize, &'a str)>)],
+    markers: &[String],
+) -> Result<Decimal, Undecided<'a>> {
+    if separator == Some(b',') {
+        return Ok(Decimal::Point);
+    }
+    let mut first: [Option<Shown>; 3] = [None, None, None];
+    for (column, values) in columns {
+        let texts: Vec<&str> = values.iter().map(|(_, v)| *v).collect();
+        let [point, comma] = Decimal::BOTH.map(|decimal| numbers::read(&texts, Notation { markers, decimal }));
+        let numbers = values.iter().zip(point.iter().zip(&comma));
+        if !numbers.clone().all(|((_, v), (p, c))| p.is_some() || c.is_some() || numbers::is_placeholder(v, markers)) {
+            continue; // a column of text
+        }
+        for ((row, value), read) in numbers {
+            let (slot, decimal) = match read {
+                (Some(_), None) => (0, Decimal::Point),
+                (None, Some(_)) => (1, Decimal::Comma),
+                (Some(p), Some(c)) if p != c => (2, Decimal::Comma),
+                _ => continue,
+            };
+            if first[slot].as_ref().is_none_or(|shown| shown.row > *row) {
+                first[slot] = Some(Shown { row: *row, column, value, decimal });
+            }
+        }
+    }
+    match first {
+        [Some(point), Some(comma), _] if point.row > comma.row => Err(Undecided::Both([point, comma])),
+        [Some(point), Some(comma), _] => Err(Undecided::Both([comma, point])),
+        [Some(_), None, _] => Ok(Decimal::Point),
+        [None, Some(_), _] => Ok(Decimal::Comma),
+        [None, None, Some(either)] if separator == Some(b';') => Err(Undecided::Either(either)),
+        [None, None, _] if separator == Some(b';') => Ok(Decimal::Comma),
+        [None, None, _] => Ok(Decimal::Point),
     }
 }
 
@@ -180,10 +248,34 @@ mod tests {
 
     #[test]
     fn tells_plain_numbers_from_written_numbers_and_text() {
-        assert_eq!(number_style(["1", "2.5", "", "1e3"].into_iter(), &[]), NumberStyle::Plain);
-        assert_eq!(number_style(["1,234", "12.5%", "-", "10万+"].into_iter(), &[]), NumberStyle::Written);
-        assert_eq!(number_style(["1 234", "3.2亿", "¥5"].into_iter(), &[]), NumberStyle::Written);
-        assert_eq!(number_style(["brand", "sales"].into_iter(), &[]), NumberStyle::Text);
-        assert_eq!(number_style(["17.05", "-1.00"].into_iter(), &["-1.00".to_string()]), NumberStyle::Written);
+        let style = |values: &[&'static str], markers: &[String]| number_style(values.iter().copied(), Notation::point(markers));
+        assert_eq!(style(&["1", "2.5", "", "1e3"], &[]), NumberStyle::Plain);
+        assert_eq!(style(&["1,234", "12.5%", "-", "10万+"], &[]), NumberStyle::Written);
+        assert_eq!(style(&["1 234", "3.2亿", "¥5"], &[]), NumberStyle::Written);
+        assert_eq!(style(&["brand", "sales"], &[]), NumberStyle::Text);
+        assert_eq!(style(&["17.05", "-1.00"], &["-1.00".to_string()]), NumberStyle::Written);
+        let comma = Notation { markers: &[], decimal: Decimal::Comma };
+        assert_eq!(number_style(["1.234", "2"].into_iter(), comma), NumberStyle::Written);
+    }
+
+    #[test]
+    fn the_decimal_mark_is_the_one_a_value_shows_else_the_separators() {
+        let column = |values: &[&'static str]| ("n", values.iter().copied().enumerate().collect::<Vec<_>>());
+        assert_eq!(decimal(Some(b';'), &[column(&["12", "0,35"])], &[]), Ok(Decimal::Comma));
+        assert_eq!(decimal(Some(b';'), &[column(&["1,234", "0.35"])], &[]), Ok(Decimal::Point));
+        assert_eq!(decimal(Some(b';'), &[column(&["12", "-"])], &[]), Ok(Decimal::Comma));
+        assert_eq!(decimal(Some(b'\t'), &[column(&["1,234"])], &[]), Ok(Decimal::Point));
+        assert_eq!(decimal(Some(b'\t'), &[column(&["1,5"])], &[]), Ok(Decimal::Comma));
+        assert_eq!(decimal(Some(b','), &[column(&["1,234", "1,23"])], &[]), Ok(Decimal::Point));
+        assert_eq!(decimal(Some(b','), &[column(&["2026.10.01", "0,5 stars"])], &[]), Ok(Decimal::Point));
+        let Err(Undecided::Both([later, earlier])) = decimal(Some(b';'), &[column(&["1.234,5", "7", "0.35"])], &[])
+        else {
+            panic!("both marks are shown")
+        };
+        assert_eq!((later.value, later.row, earlier.value), ("0.35", 2, "1.234,5"));
+        let Err(Undecided::Either(either)) = decimal(Some(b';'), &[column(&["7", "1,200"])], &[]) else {
+            panic!("`1,200` reads either way")
+        };
+        assert_eq!((either.value, either.row), ("1,200", 1));
     }
 }

@@ -258,7 +258,7 @@ fn scan_files(source: &SourceRef, columns: &[ColumnUse], scan: Scan) -> Result<S
         let Ok(sample) = file.sample() else { continue };
         let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
         let part = SourceRef { source: file.source(), ..*source };
-        counts.retain(|column| part.source.absent.contains(column) || holds_counts(&part, &sample, &headers, column));
+        counts.retain(|column| part.source.absent.contains(column) || holds_counts(&part, file, &sample, &headers, column));
         every_header.extend(headers.iter().filter(|h| !every_header.contains(h)).cloned().collect::<Vec<_>>());
         match first_headers.iter().find(|(first, _)| first.source().path == file.source().path) {
             None => first_headers.push((file, headers)),
@@ -306,10 +306,11 @@ fn in_share(source: &SourceRef, file: &DataFile) -> bool {
 }
 
 /// Whether a column holds counts in a file, as its sample shows.
-fn holds_counts(source: &SourceRef, sample: &DataFrame, headers: &[String], column: &str) -> bool {
+fn holds_counts(source: &SourceRef, file: &DataFile, sample: &DataFrame, headers: &[String], column: &str) -> bool {
     let header = source.header_of(column);
     let Some(found) = find_header(headers, header) else { return false };
-    sniff::holds_counts(header, values::whole_numbers(sample, found, &source.source.null_values))
+    let Ok(notation) = values::notation(file, sample, source.source) else { return false };
+    sniff::holds_counts(header, values::whole_numbers(sample, found, notation))
 }
 
 /// A file of a source whose headers are not those of its first file.
@@ -379,6 +380,8 @@ pub(super) fn scan_file(
             .map_err(|(error, field)| error.at_opt(source.location_of(Some(field), None)))?;
         select.push(date.alias(RowColumn::Date.name()));
     }
+    let notation = values::notation(file, &sample, source.source)
+        .map_err(|error| error.at_opt(source.location_of(Some("path"), None)))?;
     let mut bad = Vec::new();
     for (column, header) in columns.iter().zip(&headers.columns) {
         if source.source.absent.contains(&column.name) {
@@ -387,7 +390,7 @@ pub(super) fn scan_file(
             select.push(lit(NULL).cast(dtype).alias(RowColumn::Source(&column.name).name()));
             continue;
         }
-        let read = values::column(column.usage, file, &sample, header, (source.source, source.as_text), &mut dtypes);
+        let read = values::column(column.usage, file, &sample, header, (source.source, notation, source.as_text), &mut dtypes);
         select.push(read.value.alias(RowColumn::Source(&column.name).name()));
         bad.extend(read.bad.map(|flag| flag.cast(DataType::UInt32)));
     }

@@ -6,10 +6,11 @@ use polars::prelude::*;
 
 use super::files::DataFile;
 use super::instants;
-use super::numbers::{self, written_number};
-use super::sniff::{self, DateFormat, NumberStyle};
+use super::numbers::{self, Decimal, Notation, written_number};
+use super::sniff::{self, DateFormat, NumberStyle, Undecided};
 use crate::compile::finite;
 use crate::error::{Error, ErrorKind};
+use crate::format;
 use crate::expr::Usage;
 use crate::ruleset::model::{OnBadValue, Source};
 
@@ -37,19 +38,18 @@ pub fn column(
     file: &DataFile,
     sample: &DataFrame,
     header: &str,
-    (source, as_text): (&Source, bool),
+    (source, notation, as_text): (&Source, Notation, bool),
     dtypes: &mut Vec<(String, DataType)>,
 ) -> ReadColumn {
-    let markers = &source.null_values;
     let flag_bad = source.on_bad_value == OnBadValue::Error;
     if usage == Usage::Number
-        && let Some((value, bad)) = instants::column(sample, header, markers, dtypes)
+        && let Some((value, bad)) = instants::column(sample, header, notation, dtypes)
     {
         return ReadColumn { value, bad };
     }
     let mut read_as = |dtype: DataType| dtypes.push((header.to_string(), dtype));
     let plain = |value| ReadColumn { value, bad: None };
-    match (usage, number_style(sample, header, markers)) {
+    match (usage, number_style(sample, header, notation)) {
         (Usage::Text, _) | (Usage::AsWritten, NumberStyle::Text) => {
             read_as(DataType::String);
             plain(col(header).cast(DataType::String))
@@ -66,42 +66,91 @@ pub fn column(
         }
         (_, NumberStyle::Plain | NumberStyle::Written | NumberStyle::Text) => {
             read_as(DataType::String);
-            let bad = Some(numbers::bad_number(col(header), markers));
-            ReadColumn { value: finite(written_number(col(header), markers)), bad }
+            let bad = Some(numbers::bad_number(col(header), notation));
+            ReadColumn { value: finite(written_number(col(header), notation)), bad }
         }
     }
 }
 
 /// Whether a column used this way is read as numbers, as its sample shows.
-pub fn reads_numbers(usage: Usage, sample: &DataFrame, header: &str, markers: &[String]) -> bool {
+pub fn reads_numbers(usage: Usage, sample: &DataFrame, header: &str, notation: Notation) -> bool {
     match usage {
         Usage::Number => true,
         Usage::Text => false,
-        Usage::AsWritten => number_style(sample, header, markers) != NumberStyle::Text,
+        Usage::AsWritten => number_style(sample, header, notation) != NumberStyle::Text,
     }
+}
+
+/// How a file writes its numbers: with the source's `decimal`, or as its sample's text columns
+/// show (see [`sniff::decimal`]). A file that writes some with a decimal point and others with
+/// a decimal comma is an error at the later one, since either reading would change the other's
+/// numbers; so is a `;`-separated file whose `1,200` could be either.
+pub fn notation<'a>(file: &DataFile, sample: &DataFrame, source: &'a Source) -> Result<Notation<'a>, Error> {
+    let markers = &source.null_values;
+    if let Some(decimal) = source.decimal {
+        return Ok(Notation { markers, decimal });
+    }
+    let columns: Vec<(&str, Vec<(usize, &str)>)> = sample
+        .columns()
+        .iter()
+        .filter_map(|column| {
+            let values = column.str().ok()?.iter().enumerate().filter_map(|(row, v)| Some((row, v?.trim())));
+            Some((column.name().as_str(), values.filter(|(_, v)| !v.is_empty()).collect()))
+        })
+        .collect();
+    let (shown, expected, help) = match sniff::decimal(file.separator(), &columns, markers) {
+        Ok(decimal) => return Ok(Notation { markers, decimal }),
+        Err(Undecided::Both([later, earlier])) => {
+            let expected = match earlier.decimal {
+                Decimal::Point => "a number with a decimal point, as the file's first numbers are written",
+                Decimal::Comma => "a number with a decimal comma, as the file's first numbers are written",
+            };
+            let help = format!(
+                "line {} writes `{}` with a {}, this line with a {}: save the file again from one Excel, whose locale writes every number alike",
+                file.data_line(earlier.row),
+                earlier.value,
+                earlier.decimal.mark(),
+                later.decimal.mark()
+            );
+            (later, expected, help)
+        }
+        Err(Undecided::Either(either)) => {
+            let read = |decimal| numbers::read(&[either.value], Notation { markers, decimal })[0].unwrap_or_default();
+            let help = format!(
+                "the file is separated by `;`, as Excel writes where the decimal mark is a comma, but no value shows which it is: set `decimal: comma` on the source (`{0}` is {1}) or `decimal: point` (`{0}` is {2})",
+                either.value,
+                format::plain(read(Decimal::Comma)),
+                format::plain(read(Decimal::Point)),
+            );
+            (either, "a number that reads one way only", help)
+        }
+    };
+    let (column, line) = (shown.column.to_string(), file.data_line(shown.row));
+    let kind = ErrorKind::BadNumber { value: shown.value.to_string(), expected, column, line, file: file.display() };
+    Err(Error::new(kind).help(help))
 }
 
 /// How the sample writes a column: typed numbers are plain (unless the source has no-data
 /// markers to compare them with), text is judged by its values.
-fn number_style(sample: &DataFrame, header: &str, markers: &[String]) -> NumberStyle {
+fn number_style(sample: &DataFrame, header: &str, notation: Notation) -> NumberStyle {
     let Ok(column) = sample.column(header) else { return NumberStyle::Text };
     match column.dtype() {
-        dtype if dtype.is_primitive_numeric() && markers.is_empty() => NumberStyle::Plain,
+        dtype if dtype.is_primitive_numeric() && notation.markers.is_empty() => NumberStyle::Plain,
         dtype if dtype.is_primitive_numeric() => NumberStyle::Written,
-        DataType::String => sniff::number_style(text_values(column).iter().copied(), markers),
+        DataType::String => sniff::number_style(text_values(column).iter().copied(), notation),
         _ => NumberStyle::Text,
     }
 }
 
 /// Whether the sample's values of a column are whole numbers (and it has some).
-pub fn whole_numbers(sample: &DataFrame, header: &str, markers: &[String]) -> bool {
+pub fn whole_numbers(sample: &DataFrame, header: &str, notation: Notation) -> bool {
     let Ok(column) = sample.column(header) else { return false };
     let numbers: Vec<Option<f64>> = match column.dtype() {
         dtype if dtype.is_primitive_numeric() => match column.cast(&DataType::Float64) {
             Ok(numbers) => numbers.f64().map(|n| n.iter().collect()).unwrap_or_default(),
             Err(_) => return false,
         },
-        DataType::String => numbers::read(&text_values(column), markers),
+        DataType::String => numbers::read(&text_values(column), notation),
         _ => return false,
     };
     let mut numbers = numbers.into_iter().flatten().peekable();

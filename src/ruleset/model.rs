@@ -315,6 +315,11 @@ pub struct Source {
     /// available". A marker that is a number matches however it is written (`-1`, `-1.00`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub null_values: Vec<String>,
+    /// The decimal mark the files write their numbers with: `point` (`1,234.5`) or `comma`
+    /// (`1.234,5`, as Excel writes in a European locale). Told from each file's values and
+    /// separator by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimal: Option<Decimal>,
     /// What a value that is not a number does in a number column: stop the run with an error
     /// naming its file, line and column (`error`, the default), or count as no data (`null`).
     #[serde(default)]
@@ -359,6 +364,8 @@ pub struct SourcePart {
     pub entity_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub null_values: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimal: Option<Decimal>,
     /// The part's headers for the source's logical columns; `~` for one its export lacks.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub columns: IndexMap<String, Option<String>>,
@@ -388,6 +395,7 @@ impl Source {
             source.date = part.date.clone().or(source.date);
             source.date_format = part.date_format.clone().or(source.date_format);
             source.null_values = part.null_values.clone().unwrap_or(source.null_values);
+            source.decimal = part.decimal.or(source.decimal);
             if part.entity.is_some() || part.entity_value.is_some() || part.path.contains(ENTITY_PLACEHOLDER) {
                 (source.entity, source.entity_value) = (part.entity.clone(), part.entity_value.clone());
             }
@@ -480,6 +488,17 @@ pub enum SourceFormat {
     Ndjson,
     /// A table of an HTML page, as some backends save spreadsheets.
     Html,
+}
+
+/// The decimal mark a file's numbers are written with; the other mark groups thousands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Decimal {
+    /// `1,234.5`, as Chinese and English exports write numbers.
+    #[default]
+    Point,
+    /// `1.234,5`, as Excel writes them in a European locale (its CSV then separated by `;`).
+    Comma,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

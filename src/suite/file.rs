@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::engine::numbers;
+use crate::engine::numbers::{self, Notation};
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::location::{Location, SourceFile};
 use crate::ruleset::yaml::{self, Node};
@@ -298,7 +298,7 @@ impl Reader {
 
     fn number(&mut self, node: &Node) -> Option<f64> {
         let text = self.text(node, "a number")?;
-        let read = numbers::read(&[text.as_str()], &[])[0];
+        let read = numbers::read(&[text.as_str()], Notation::point(&[]))[0];
         if read.is_none() {
             let kind =
                 ErrorKind::WrongType { expected: "a number, like `25%` or `1,234`".into(), found: format!("`{text}`") };

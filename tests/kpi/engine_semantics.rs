@@ -409,9 +409,51 @@ fn a_csv_saved_by_excel_in_a_european_locale_is_read_with_its_semicolons() {
         "  n: sum(users.reads)",
         "  k: { formula: n }",
     );
-    let data = "day;account;reads\r\n2026-01-05;a;\"1,200\"\r\n2026-01-06;a;34\r\n";
+    let data = "day;account;reads\r\n2026-01-05;a;1.200\r\n2026-01-06;a;34\r\n2026-01-07;a;0,5\r\n";
     let appraisal = Case::new(&rules, &[("users.csv", data)]).appraise();
-    assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(1234.0));
+    assert_eq!(value(&appraisal, "a", "2026-01", "k"), Some(1234.5));
+}
+
+#[test]
+fn numbers_with_the_decimal_comma_are_read_as_their_file_writes_them() {
+    let rules = ruleset(
+        "month",
+        "  eu: { path: eu.csv, date: day, entity: account }\n  \
+         cn: { path: cn.csv, date: day, entity: account }\n  \
+         either: { path: either.csv, date: day, entity: account, decimal: point }",
+        "  rate: mean(eu.rate)\n  big: sum(eu.big)\n  share: mean(eu.share)\n  reads: sum(cn.reads)\n  sales: sum(either.sales)",
+        "  k_rate: { formula: rate }\n  k_big: { formula: big }\n  k_share: { formula: share }\n  \
+         k_reads: { formula: reads }\n  k_sales: { formula: sales }",
+    );
+    let eu = "day;account;rate;big;share\r\n2026-01-05;a;0,35;1234,5;12,5%\r\n2026-01-06;a;0,45;1.000,5;7,5 %\r\n";
+    // A comma-separated export writes the decimal point, whatever its quoted values look like.
+    let cn = "day,account,reads\n2026-01-05,a,\"1,200\"\n2026-01-06,a,\"2,5\"\n";
+    let either = "day;account;sales\n2026-01-05;a;1,200\n";
+    let case = Case::new(&rules, &[("eu.csv", eu), ("cn.csv", cn.replace("\"2,5\"", "34").as_str()), ("either.csv", either)]);
+    let appraisal = case.appraise();
+    let month = |kpi| value(&appraisal, "a", "2026-01", kpi);
+    assert_eq!([month("k_rate"), month("k_big"), month("k_share")], [Some(0.4), Some(2235.0), Some(0.1)]);
+    assert_eq!([month("k_reads"), month("k_sales")], [Some(1234.0), Some(1200.0)]);
+    std::fs::write(case.dir.path().join("cn.csv"), cn).unwrap();
+    let errors = case.errors();
+    assert!(errors.contains("cannot read `2,5` as a number (column `reads`, line 3 of `case/cn.csv`)"), "{errors}");
+}
+
+#[test]
+fn a_time_outside_the_dates_read_is_an_error_at_its_line_or_no_data_when_marked() {
+    let rules = ruleset(
+        "month",
+        "  log: { path: log.csv, date: asked, entity: account }",
+        "  hours: mean((log.answered - log.asked) / 3600)",
+        "  reply: { formula: hours }",
+    );
+    let log = "asked,account,answered\n2026-01-05 08:00,a,2026-01-05 10:00\n2026-01-06 08:00,a,9999-12-31\n";
+    let case = Case::new(&rules, &[("log.csv", log)]);
+    let errors = case.errors();
+    assert!(errors.contains("cannot read `9999-12-31` as a date or time (column `answered`, line 3 of `case/log.csv`)"), "{errors}");
+    let marked = rules.replace("entity: account }", "entity: account, null_values: [9999-12-31] }");
+    let appraisal = Case::new(&marked, &[("log.csv", log)]).appraise();
+    assert_eq!(value(&appraisal, "a", "2026-01", "reply"), Some(2.0));
 }
 
 #[test]

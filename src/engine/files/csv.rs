@@ -152,6 +152,10 @@ impl Reader for Csv {
         true
     }
 
+    fn separator(&self) -> Option<u8> {
+        Some(self.separator)
+    }
+
     fn data_line(&self, index: usize) -> usize {
         self.header_row as usize + 1 + index
     }

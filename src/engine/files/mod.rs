@@ -53,6 +53,11 @@ pub trait Reader: Send + Sync {
         false
     }
 
+    /// The character between a text file's values (`,`, `;`, tab); none for other formats.
+    fn separator(&self) -> Option<u8> {
+        None
+    }
+
     /// The line of the file (or the row of the sheet) that holds data row `index` (0-based).
     fn data_line(&self, index: usize) -> usize;
 
@@ -148,6 +153,11 @@ impl DataFile {
 
     pub fn parses_text(&self) -> bool {
         self.reader.parses_text()
+    }
+
+    /// The character between the values of a text file; none for other formats.
+    pub fn separator(&self) -> Option<u8> {
+        self.reader.separator()
     }
 
     /// The first rows: text as text, typed formats with their own types.
