@@ -51,36 +51,78 @@ pub fn printable(text: &str) -> String {
     out
 }
 
-/// Whether `c` is drawn as nothing, yet changes how text reads or compares: Unicode's format
+/// What is drawn as nothing, yet changes how text reads or compares: Unicode's format
 /// characters (general category Cf: zero-width spaces and joiners, bidi marks, embeddings,
 /// overrides and isolates, the byte-order mark, the soft hyphen, tags) and the line and
 /// paragraph separators.
+const INVISIBLE: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+];
+
+/// White space, as Unicode's White_Space property lists it: besides the ASCII spaces, the
+/// next line, the no-break spaces, the ideographic space `　` and the other wide ones.
+const WHITE_SPACE: &[(u32, u32)] = &[
+    (0x0009, 0x000D),
+    (0x0020, 0x0020),
+    (0x0085, 0x0085),
+    (0x00A0, 0x00A0),
+    (0x1680, 0x1680),
+    (0x2000, 0x200A),
+    (0x2028, 0x2029),
+    (0x202F, 0x202F),
+    (0x205F, 0x205F),
+    (0x3000, 0x3000),
+];
+
+/// Whether `c` is drawn as nothing (see [`INVISIBLE`]).
 pub fn is_invisible(c: char) -> bool {
-    const RANGES: &[(u32, u32)] = &[
-        (0x00AD, 0x00AD),
-        (0x0600, 0x0605),
-        (0x061C, 0x061C),
-        (0x06DD, 0x06DD),
-        (0x070F, 0x070F),
-        (0x0890, 0x0891),
-        (0x08E2, 0x08E2),
-        (0x180E, 0x180E),
-        (0x200B, 0x200F),
-        (0x2028, 0x202E),
-        (0x2060, 0x2064),
-        (0x2066, 0x206F),
-        (0xFEFF, 0xFEFF),
-        (0xFFF9, 0xFFFB),
-        (0x110BD, 0x110BD),
-        (0x110CD, 0x110CD),
-        (0x13430, 0x1343F),
-        (0x1BCA0, 0x1BCA3),
-        (0x1D173, 0x1D17A),
-        (0xE0001, 0xE0001),
-        (0xE0020, 0xE007F),
-    ];
     let code = u32::from(c);
-    RANGES.iter().any(|(first, last)| (*first..=*last).contains(&code))
+    INVISIBLE.iter().any(|(first, last)| (*first..=*last).contains(&code))
+}
+
+/// A regular expression's class of the invisible characters, each written by `escape` (the
+/// regular expressions' own escape of a code point: `\x{200B}` for Rust's, RE2 and Java's),
+/// so that a query shows none of them raw.
+pub fn invisible_class(escape: fn(u32) -> String) -> String {
+    class(INVISIBLE, escape)
+}
+
+/// A regular expression's class of white space, as [`invisible_class`].
+pub fn white_space_class(escape: fn(u32) -> String) -> String {
+    class(WHITE_SPACE, escape)
+}
+
+/// `\x{200B}`: a code point as Rust's regular expressions, RE2 and Java's escape it.
+pub fn braced_escape(code: u32) -> String {
+    format!("\\x{{{code:X}}}")
+}
+
+fn class(ranges: &[(u32, u32)], escape: fn(u32) -> String) -> String {
+    let ranges = ranges.iter().map(|&(first, last)| match first == last {
+        true => escape(first),
+        false => format!("{}-{}", escape(first), escape(last)),
+    });
+    format!("[{}]", ranges.collect::<String>())
 }
 
 /// Text from data in Markdown, read as the text it is wherever it stands: no character of it

@@ -4,10 +4,10 @@
 
 use polars::prelude::*;
 
+use super::instants;
+use super::numbers::{self, Decimal, Notation};
 use super::sources::{Scan, SourceRef, find_header, scan_file, unused_name};
 use super::values::{self, ColumnUse};
-use super::numbers::{self, Decimal, Notation};
-use super::instants;
 use crate::compile::RowColumn;
 use crate::error::{Error, ErrorKind};
 

@@ -32,7 +32,6 @@ pub struct Inputs<'a> {
 /// a hundred columns. A client with 2,000 accounts over three years of days has 2.2 million.
 pub const MAX_GRID_CELLS: usize = 10_000_000;
 
-
 /// The entities of every source and attribute table, in name order, and the periods from the
 /// first to the last in which any source has rows.
 pub fn extent(
@@ -145,12 +144,18 @@ fn check_dates(source: &SourceRef, frame: &DataFrame) -> Result<()> {
     match outside {
         None => Ok(()),
         Some(found) => {
-            let kind = ErrorKind::DateOutOfRange { source_name: source.name.to_string(), date: found.to_string() };
-            let note = format!("kpi reads dates from {first_allowed} to {last_allowed}");
-            let help = "correct the date in the export, or leave the row out";
-            Err(Error::new(kind).note(note).help(help).at_opt(source.location_of(Some("date"), None)).into())
+            let error = date_out_of_range(source.name, &found.to_string());
+            Err(error.at_opt(source.location_of(Some("date"), None)).into())
         }
     }
+}
+
+/// A source has a row dated `date`, outside the dates kpi reads: on files as on an engine.
+pub fn date_out_of_range(source_name: &str, date: &str) -> Error {
+    let date_of = |(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
+    let kind = ErrorKind::DateOutOfRange { source_name: source_name.to_string(), date: date.to_string() };
+    let note = format!("kpi reads dates from {} to {}", date_of(FIRST_DATE), date_of(LAST_DATE));
+    Error::new(kind).note(note).help("correct the date in the export, or leave the row out")
 }
 
 /// No source has a dated row: every source is listed with where it looks for files.

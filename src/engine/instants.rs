@@ -8,10 +8,7 @@ use polars::prelude::*;
 use super::numbers::{self, Notation};
 use super::sniff::{self, DateFormat, NumberStyle};
 
-/// The first and last dates read, in any column: outside them a date is a placeholder
-/// (`9999-12-31`, a log's "never") or a typing error (`0206-10-01`), not a time to reckon with.
-pub const FIRST_DATE: (i32, u32, u32) = (1900, 1, 1);
-pub const LAST_DATE: (i32, u32, u32) = (2199, 12, 31);
+pub use crate::ruleset::model::{FIRST_DATE, LAST_DATE};
 
 /// A time of day after a date: `10:20`, `10:20:05`, `22时30分05秒`.
 const TIME_OF_DAY: &str = r"(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2}(?:\.\d+)?))?";
@@ -42,7 +39,8 @@ pub fn column(
     let (first, last) = plausible_seconds();
     let outside = seconds.clone().lt(lit(first)).or(seconds.clone().gt(lit(last))).fill_null(lit(false));
     let marked = numbers::no_data(col(header).cast(DataType::String), notation.markers);
-    let value = when(outside.clone().or(marked.clone()).not()).then(seconds).otherwise(lit(NULL).cast(DataType::Float64));
+    let value =
+        when(outside.clone().or(marked.clone()).not()).then(seconds).otherwise(lit(NULL).cast(DataType::Float64));
     Some((value, Some(unread.or(outside.and(marked.not())))))
 }
 

@@ -12,7 +12,7 @@ pub mod evaluation;
 mod failure;
 pub mod files;
 mod formulas;
-mod grid;
+pub(crate) mod grid;
 mod instants;
 mod layers;
 pub mod numbers;

@@ -126,7 +126,8 @@ fn parsed(text: Expr, decimal: Decimal) -> Expr {
         .otherwise(lit(1.0));
     let bare = text.str().strip_chars_end(lit("%万亿"));
     let (group, pattern) = decimal.grouping();
-    let misgrouped = bare.clone().str().contains_literal(lit(group)).and(bare.clone().str().contains(lit(pattern), false).not());
+    let misgrouped =
+        bare.clone().str().contains_literal(lit(group)).and(bare.clone().str().contains(lit(pattern), false).not());
     let number = bare.str().replace_all(lit(group), lit(""), true);
     let number = match decimal {
         Decimal::Point => number,
@@ -138,7 +139,8 @@ fn parsed(text: Expr, decimal: Decimal) -> Expr {
 /// `values` read by [`written_number`], for a sample.
 pub fn read(values: &[&str], notation: Notation) -> Vec<Option<f64>> {
     let frame = DataFrame::new_infer_height(vec![Column::new("value".into(), values)]).expect("one column");
-    let read = frame.lazy().select([written_number(col("value"), notation)]).collect().expect("the reader runs on text");
+    let read =
+        frame.lazy().select([written_number(col("value"), notation)]).collect().expect("the reader runs on text");
     let column = read.column("value").expect("the column read").f64().expect("numbers").clone();
     column.iter().map(|value| value.filter(|v| v.is_finite())).collect()
 }

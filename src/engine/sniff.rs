@@ -145,7 +145,9 @@ pub fn number_style<'a>(samples: impl Iterator<Item = &'a str>, notation: Notati
     let markers = notation.markers;
     // A source's own no-data markers are text to compare, not numbers to parse; where the
     // decimal mark is a comma, `1.234` is a thousand and more, which a plain reading is not.
-    let plain = |v: &&str| v.parse::<f64>().is_ok_and(f64::is_finite) && !(notation.decimal == Decimal::Comma && v.contains('.'));
+    let plain = |v: &&str| {
+        v.parse::<f64>().is_ok_and(f64::is_finite) && !(notation.decimal == Decimal::Comma && v.contains('.'))
+    };
     if markers.is_empty() && values.iter().all(plain) {
         return NumberStyle::Plain;
     }
@@ -248,7 +250,9 @@ mod tests {
 
     #[test]
     fn tells_plain_numbers_from_written_numbers_and_text() {
-        let style = |values: &[&'static str], markers: &[String]| number_style(values.iter().copied(), Notation::point(markers));
+        let style = |values: &[&'static str], markers: &[String]| {
+            number_style(values.iter().copied(), Notation::point(markers))
+        };
         assert_eq!(style(&["1", "2.5", "", "1e3"], &[]), NumberStyle::Plain);
         assert_eq!(style(&["1,234", "12.5%", "-", "10万+"], &[]), NumberStyle::Written);
         assert_eq!(style(&["1 234", "3.2亿", "¥5"], &[]), NumberStyle::Written);

@@ -258,7 +258,9 @@ fn scan_files(source: &SourceRef, columns: &[ColumnUse], scan: Scan) -> Result<S
         let Ok(sample) = file.sample() else { continue };
         let headers: Vec<String> = sample.get_column_names().iter().map(|n| n.to_string()).collect();
         let part = SourceRef { source: file.source(), ..*source };
-        counts.retain(|column| part.source.absent.contains(column) || holds_counts(&part, file, &sample, &headers, column));
+        counts.retain(|column| {
+            part.source.absent.contains(column) || holds_counts(&part, file, &sample, &headers, column)
+        });
         every_header.extend(headers.iter().filter(|h| !every_header.contains(h)).cloned().collect::<Vec<_>>());
         match first_headers.iter().find(|(first, _)| first.source().path == file.source().path) {
             None => first_headers.push((file, headers)),
@@ -302,7 +304,7 @@ fn in_share(source: &SourceRef, file: &DataFile) -> bool {
         return true;
     }
     let named = part.entity_value.clone().or_else(|| files::entity_in_path(part, &source.ruleset.base_dir, &file.path));
-    named.is_none_or(|name| source.share.holds_name(name.trim()))
+    named.is_none_or(|name| source.share.holds_name(&values::entity_name_of(&name)))
 }
 
 /// Whether a column holds counts in a file, as its sample shows.
@@ -390,7 +392,8 @@ pub(super) fn scan_file(
             select.push(lit(NULL).cast(dtype).alias(RowColumn::Source(&column.name).name()));
             continue;
         }
-        let read = values::column(column.usage, file, &sample, header, (source.source, notation, source.as_text), &mut dtypes);
+        let read =
+            values::column(column.usage, file, &sample, header, (source.source, notation, source.as_text), &mut dtypes);
         select.push(read.value.alias(RowColumn::Source(&column.name).name()));
         bad.extend(read.bad.map(|flag| flag.cast(DataType::UInt32)));
     }
@@ -528,12 +531,12 @@ enum Entity {
 }
 
 impl Entity {
-    /// The entity as text, without the spaces around it (`a` and `a ` are one account). A blank
-    /// one is empty, which `bad_rows::no_entity` tells.
+    /// The entity as text, as [`values::entity_name`] compares names (`a` and `a ` are one
+    /// account). A blank one is empty, which `bad_rows::no_entity` tells.
     fn text(&self) -> Expr {
         match self {
-            Entity::Column(header) => col(header.as_str()).cast(DataType::String).str().strip_chars(lit(NULL)),
-            Entity::Named(name) => lit(name.trim().to_string()),
+            Entity::Column(header) => values::entity_name(col(header.as_str()).cast(DataType::String)),
+            Entity::Named(name) => values::entity_name(lit(name.clone())),
         }
     }
 }

@@ -10,8 +10,8 @@ use super::numbers::{self, Decimal, Notation, written_number};
 use super::sniff::{self, DateFormat, NumberStyle, Undecided};
 use crate::compile::finite;
 use crate::error::{Error, ErrorKind};
-use crate::format;
 use crate::expr::Usage;
+use crate::format;
 use crate::ruleset::model::{OnBadValue, Source};
 
 /// A column a formula reads, by its logical name, and how it is used.
@@ -266,4 +266,23 @@ fn date_format(
         let field = if declared.is_some() { "date_format" } else { "date" };
         (Error::new(kind).help(DATE_FORMAT_HELP), field)
     })
+}
+
+/// An entity's name as rows compare it, on every path: without the invisible characters a
+/// name can carry (a zero-width space, a bidi mark), without the white space around it (every
+/// kind Unicode knows, the ideographic space too), and in Unicode's composed form (NFC), so
+/// that a Mac's decomposed folder name and the name typed in accounts.csv are one account.
+/// The engines' SQL does the same (`sql::dialect`).
+pub fn entity_name(text: Expr) -> Expr {
+    let invisible = crate::words::invisible_class(crate::words::braced_escape);
+    let visible = text.str().replace_all(lit(invisible), lit(""), false);
+    visible.str().strip_chars(lit(NULL)).str().normalize(UnicodeForm::NFC)
+}
+
+/// `name`, as [`entity_name`] makes it: for a name that comes from a file's path.
+pub fn entity_name_of(name: &str) -> String {
+    let frame = DataFrame::new_infer_height(vec![Column::new("name".into(), [name])]).expect("one column");
+    let named = frame.lazy().select([entity_name(col("name"))]).collect().expect("the names are text");
+    let column = named.column("name").expect("the column named").str().expect("text").get(0).map(str::to_string);
+    column.unwrap_or_default()
 }

@@ -490,6 +490,12 @@ pub enum SourceFormat {
     Html,
 }
 
+/// The first and last dates read, in any column, on files and engines alike: outside them a
+/// date is a placeholder (`9999-12-31`, a log's "never") or a typing error (`0206-10-01`), not
+/// a time to reckon with, and would stretch the grid over centuries.
+pub const FIRST_DATE: (i32, u32, u32) = (1900, 1, 1);
+pub const LAST_DATE: (i32, u32, u32) = (2199, 12, 31);
+
 /// The decimal mark a file's numbers are written with; the other mark groups thousands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

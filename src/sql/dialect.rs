@@ -84,6 +84,33 @@ impl Dialect {
         }
     }
 
+    /// An entity's name as rows compare it, as on files (`engine::values::entity_name`): its
+    /// invisible characters removed, trimmed of every white space Unicode knows, composed
+    /// (NFC). Spark has no NFC of its own: kpi's driver gives it `kpi_nfc`.
+    pub fn entity_name(self, value: &str) -> String {
+        // PostgreSQL's regular expressions write a code point `\u200B` or `\U000110BD`.
+        let escape = match self {
+            Dialect::Postgres => |code: u32| format!("\\U{code:08X}"),
+            Dialect::DuckDb | Dialect::Spark => crate::words::braced_escape,
+        };
+        let invisible = self.text(&crate::words::invisible_class(escape));
+        let space = crate::words::white_space_class(escape);
+        let around = self.text(&format!("^{space}+|{space}+$"));
+        match self {
+            Dialect::DuckDb => {
+                format!(
+                    "nfc_normalize(regexp_replace(regexp_replace({value}, {invisible}, '', 'g'), {around}, '', 'g'))"
+                )
+            }
+            Dialect::Postgres => format!(
+                "normalize(regexp_replace(regexp_replace({value}, {invisible}, '', 'g'), {around}, '', 'g'), NFC)"
+            ),
+            Dialect::Spark => {
+                format!("kpi_nfc(regexp_replace(regexp_replace({value}, {invisible}, ''), {around}, ''))")
+            }
+        }
+    }
+
     /// A number as a literal of the floating-point type, written so it reads back exactly.
     pub fn number(self, value: f64) -> String {
         format!("CAST({value:?} AS {})", self.double())

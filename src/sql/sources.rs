@@ -40,6 +40,7 @@ pub fn read(ruleset: &CheckedRuleset, d: Dialect) -> Result<Read> {
                 steps.push((format!("rows:{name}"), rows(ruleset, name, source, table, d)));
                 steps.push((format!("cells:{name}"), aggregated(ruleset, name, &aggregations, d)));
                 problems.push(unplaced(name, d));
+                problems.push(implausible_dates(name, d));
                 cells.push(name.as_str());
             }
             SourceRole::Attributes => {
@@ -108,11 +109,12 @@ fn rows(ruleset: &CheckedRuleset, name: &str, source: &Source, table: &str, d: D
     )
 }
 
-/// The entity of each row: its column's text, trimmed, or the one `entity_value` names.
+/// The entity of each row: its column's text, or the one `entity_value` names, as names are
+/// compared (see [`Dialect::entity_name`]).
 fn entity(source: &Source, d: Dialect) -> String {
     match (&source.entity, &source.entity_value) {
-        (Some(column), _) => format!("trim(CAST({} AS {}))", d.name_of(column), d.string()),
-        (None, Some(value)) => d.text(value.trim()),
+        (Some(column), _) => d.entity_name(&format!("CAST({} AS {})", d.name_of(column), d.string())),
+        (None, Some(value)) => d.entity_name(&d.text(value)),
         (None, None) => unreachable!("the ruleset check requires `entity` or `entity_value`"),
     }
 }
@@ -185,11 +187,39 @@ pub fn number_columns(ruleset: &CheckedRuleset, name: &str) -> Vec<String> {
     read
 }
 
-/// How many of a source's rows have no entity or no date, which no cell holds.
+/// Whether a row has an entity (a name that is not blank) and a date kpi reads (from
+/// `FIRST_DATE` to `LAST_DATE`, as on files): the rows cells hold.
+fn placed(d: Dialect) -> String {
+    let (entity, date) = (d.name_of(&RowColumn::Entity.name()), d.name_of(&RowColumn::Date.name()));
+    let (first, last) = plausible_dates(d);
+    format!("{entity} IS NOT NULL AND {entity} <> '' AND {date} BETWEEN {first} AND {last}")
+}
+
+fn plausible_dates(d: Dialect) -> (String, String) {
+    use crate::ruleset::model::{FIRST_DATE, LAST_DATE};
+    let date = |(y, m, day)| d.date(chrono::NaiveDate::from_ymd_opt(y, m, day).expect("a valid date"));
+    (date(FIRST_DATE), date(LAST_DATE))
+}
+
+/// The date of a source's rows furthest outside the dates kpi reads, the earliest if one is
+/// before them, which the error names as files' does.
+fn implausible_dates(name: &str, d: Dialect) -> String {
+    let date = d.name_of(&RowColumn::Date.name());
+    let (first, last) = plausible_dates(d);
+    format!(
+        "SELECT 'dates' AS kind, {} AS source, CAST(CASE WHEN min({date}) < {first} THEN min({date}) ELSE max({date}) END AS {}) AS detail FROM {} WHERE {date} < {first} OR {date} > {last} HAVING count(*) > 0",
+        d.text(name),
+        d.string(),
+        d.name_of(&format!("rows:{name}"))
+    )
+}
+
+/// How many of a source's rows have no entity (or a blank one) or no date, which no cell
+/// holds.
 fn unplaced(name: &str, d: Dialect) -> String {
     let (entity, date) = (d.name_of(&RowColumn::Entity.name()), d.name_of(&RowColumn::Date.name()));
     format!(
-        "SELECT 'unplaced' AS kind, {} AS source, CAST(count(*) AS {}) AS detail FROM {} WHERE {entity} IS NULL OR {date} IS NULL HAVING count(*) > 0",
+        "SELECT 'unplaced' AS kind, {} AS source, CAST(count(*) AS {}) AS detail FROM {} WHERE {entity} IS NULL OR {entity} = '' OR {date} IS NULL HAVING count(*) > 0",
         d.text(name),
         d.string(),
         d.name_of(&format!("rows:{name}"))
@@ -225,9 +255,10 @@ fn aggregated(ruleset: &CheckedRuleset, name: &str, aggregations: &Aggregations,
         selected.push(format!("{counted} AS {}", quoted(d, column)));
     }
     format!(
-        "SELECT {}\n  FROM {}\n  WHERE {entity} IS NOT NULL AND {date} IS NOT NULL\n  GROUP BY {entity}, {period}",
+        "SELECT {}\n  FROM {}\n  WHERE {}\n  GROUP BY {entity}, {period}",
         selected.join(",\n    "),
-        d.name_of(&format!("rows:{name}"))
+        d.name_of(&format!("rows:{name}")),
+        placed(d)
     )
 }
 

@@ -429,7 +429,8 @@ fn numbers_with_the_decimal_comma_are_read_as_their_file_writes_them() {
     // A comma-separated export writes the decimal point, whatever its quoted values look like.
     let cn = "day,account,reads\n2026-01-05,a,\"1,200\"\n2026-01-06,a,\"2,5\"\n";
     let either = "day;account;sales\n2026-01-05;a;1,200\n";
-    let case = Case::new(&rules, &[("eu.csv", eu), ("cn.csv", cn.replace("\"2,5\"", "34").as_str()), ("either.csv", either)]);
+    let case =
+        Case::new(&rules, &[("eu.csv", eu), ("cn.csv", cn.replace("\"2,5\"", "34").as_str()), ("either.csv", either)]);
     let appraisal = case.appraise();
     let month = |kpi| value(&appraisal, "a", "2026-01", kpi);
     assert_eq!([month("k_rate"), month("k_big"), month("k_share")], [Some(0.4), Some(2235.0), Some(0.1)]);
@@ -450,7 +451,10 @@ fn a_time_outside_the_dates_read_is_an_error_at_its_line_or_no_data_when_marked(
     let log = "asked,account,answered\n2026-01-05 08:00,a,2026-01-05 10:00\n2026-01-06 08:00,a,9999-12-31\n";
     let case = Case::new(&rules, &[("log.csv", log)]);
     let errors = case.errors();
-    assert!(errors.contains("cannot read `9999-12-31` as a date or time (column `answered`, line 3 of `case/log.csv`)"), "{errors}");
+    assert!(
+        errors.contains("cannot read `9999-12-31` as a date or time (column `answered`, line 3 of `case/log.csv`)"),
+        "{errors}"
+    );
     let marked = rules.replace("entity: account }", "entity: account, null_values: [9999-12-31] }");
     let appraisal = Case::new(&marked, &[("log.csv", log)]).appraise();
     assert_eq!(value(&appraisal, "a", "2026-01", "reply"), Some(2.0));

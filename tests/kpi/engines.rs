@@ -405,6 +405,21 @@ fn rows_a_table_would_lose_or_repeat_are_errors_as_in_files() {
     insta::assert_snapshot!("lost_or_repeated_rows_on_engine", String::from_utf8(output.stderr).unwrap());
 }
 
+/// A row whose account is only white space (an ideographic space and a tab), and one dated
+/// 9999-12-31: on files, a row without an entity and a date out of range; the same errors here,
+/// where the date would otherwise stretch the grid over 8,000 years.
+const BLANK_AND_IMPLAUSIBLE: &str = "INSERT INTO users VALUES ('\u{3000}' || chr(9), DATE '2026-01-02', 1, 1, 1); \
+    INSERT INTO users VALUES ('a', DATE '9999-12-31', 1, 1, 1);";
+
+#[test]
+fn blank_names_and_implausible_dates_in_a_table_are_the_errors_of_files() {
+    let dir = warehouse("day");
+    load(dir.path(), BLANK_AND_IMPLAUSIBLE);
+    let output = kpi(dir.path(), &["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb"]);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!("blank_and_implausible_on_engine", String::from_utf8(output.stderr).unwrap());
+}
+
 /// docs/engines.md's "Try it": the example's tables loaded with its load.sql, run on DuckDB.
 #[test]
 fn the_warehouse_example_runs_as_its_docs_say() {

@@ -182,6 +182,11 @@ fn problems_found(ruleset: &CheckedRuleset, problems: &DataFrame) -> Result<Vec<
                 },
                 "fill them in, or leave those rows out with the source's `where:`",
             ),
+            "dates" => {
+                let at =
+                    ruleset.tree.at(&[Key("sources"), Key(source), Key("table")]).map(|node| node.location.clone());
+                return crate::engine::grid::date_out_of_range(source, detail).at_opt(at);
+            }
             "target" => {
                 let (kpi, entity) = detail.split_once(' ').unwrap_or((detail, ""));
                 let (kpi, entity) = (kpi.to_string(), entity.to_string());

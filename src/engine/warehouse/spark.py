@@ -9,6 +9,7 @@
 import json
 import os
 import sys
+import unicodedata
 
 from pyspark.sql import SparkSession
 from pyspark.sql.functions import struct, to_json
@@ -30,6 +31,8 @@ def main():
     spark = session()
     spark.conf.set("spark.sql.variable.substitute", "false")
     spark.conf.set("spark.sql.ansi.enabled", "true")
+    # Names compared in Unicode's composed form, as kpi compares them on files.
+    spark.udf.register("kpi_nfc", lambda s: None if s is None else unicodedata.normalize("NFC", s), "string")
     try:
         for statement in job["statements"]:
             spark.sql(statement)
