@@ -94,9 +94,15 @@ fn rows(ruleset: &CheckedRuleset, name: &str, source: &Source, table: &str, d: D
         format!("{} AS {}", d.period_start(ruleset.model.grain.period, &date), d.name_of(&RowColumn::Period.name())),
         format!("{} AS {}", d.line(), d.name_of(&RowColumn::Line.name())),
     ];
+    // A NaN or an infinity in a number column is no data, as in a file.
+    let numbers = number_columns(ruleset, name);
     for column in columns_read(ruleset, name) {
-        let header = source.columns.get(&column).unwrap_or(&column);
-        selected.push(format!("{} AS {}", d.name_of(header), d.name_of(&RowColumn::Source(&column).name())));
+        let header = d.name_of(source.columns.get(&column).unwrap_or(&column));
+        let value = match numbers.contains(&column) {
+            true => d.finite(&format!("CAST({header} AS {})", d.double())),
+            false => header,
+        };
+        selected.push(format!("{value} AS {}", d.name_of(&RowColumn::Source(&column).name())));
     }
     let filter = match ruleset.filters.get(name) {
         Some(condition) => format!("\n  WHERE {}", formula::rows(&condition.ir, d)),
@@ -293,8 +299,9 @@ fn aggregate(ir: &Ir, d: Dialect) -> String {
         }
         _ => unreachable!("`{}` is not an aggregation", function.name()),
     };
+    // A sum past the largest number is no data, as polars' infinity is made on files.
     match ir.ty {
-        Type::Number => format!("CAST({value} AS {})", d.double()),
+        Type::Number => d.finite(&format!("CAST({value} AS {})", d.double())),
         _ => value,
     }
 }

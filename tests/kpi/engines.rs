@@ -251,6 +251,24 @@ fn every_function_gives_on_duckdb_what_it_gives_on_files() {
     assert!(!files["diagnoses"].as_array().unwrap().is_empty());
 }
 
+/// A NaN and an infinity in a table's column of numbers are no data, as `NaN` and `inf` are in
+/// a file: every result the same as the files' with those cells written `NaN` and `inf`.
+#[test]
+fn nan_and_infinity_in_a_table_are_no_data_as_in_files() {
+    let dir = warehouse("month");
+    load(
+        dir.path(),
+        "ALTER TABLE articles ALTER readers TYPE DOUBLE; \
+         INSERT INTO articles VALUES ('a', DATE '2026-01-07', 'nan'::DOUBLE, 30, 'n'), ('b', DATE '2026-01-08', 'inf'::DOUBLE, 5, 'i');",
+    );
+    let articles = std::fs::read_to_string(dir.path().join("articles.csv")).unwrap();
+    std::fs::write(dir.path().join("articles.csv"), articles + "a,2026-01-07,NaN,30,n\nb,2026-01-08,inf,5,i\n").unwrap();
+    let files = json(kpi(dir.path(), &["run", "files.yaml", "--format", "json"]));
+    let tables =
+        json(kpi(dir.path(), &["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb", "--format", "json"]));
+    assert_same(&files, &tables);
+}
+
 #[test]
 fn iso_weeks_across_a_year_end_give_on_duckdb_what_they_give_on_files() {
     let files = same_on_files_and_tables("week");
