@@ -175,6 +175,19 @@ fn no_dated_rows(ruleset: &CheckedRuleset) -> Error {
         .at_opt(ruleset.tree.at(&[Key("sources")]).map(|n| n.location.clone()))
 }
 
+/// No table of an engine (`label`) has a dated row that a source's `where` keeps: every
+/// source is listed with its table.
+pub fn no_dated_rows_in_tables(ruleset: &CheckedRuleset, label: &str) -> Error {
+    let mut error = Error::new(ErrorKind::NoDatedRows);
+    for (name, source) in ruleset.row_sources() {
+        let table = source.table.as_deref().unwrap_or_default();
+        error = error.note(format!("source `{name}` reads table `{table}` on {label}: no dated rows"));
+    }
+    error
+        .help("check that the tables hold the rows of the periods to appraise, and the sources' `where`")
+        .at_opt(ruleset.tree.at(&[Key("sources")]).map(|n| n.location.clone()))
+}
+
 /// Every entity × every period, in entity then period order, with the year each period
 /// counts towards.
 pub fn cells(entities: &[String], periods: &[Period]) -> Result<LazyFrame> {

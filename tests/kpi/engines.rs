@@ -262,11 +262,37 @@ fn nan_and_infinity_in_a_table_are_no_data_as_in_files() {
          INSERT INTO articles VALUES ('a', DATE '2026-01-07', 'nan'::DOUBLE, 30, 'n'), ('b', DATE '2026-01-08', 'inf'::DOUBLE, 5, 'i');",
     );
     let articles = std::fs::read_to_string(dir.path().join("articles.csv")).unwrap();
-    std::fs::write(dir.path().join("articles.csv"), articles + "a,2026-01-07,NaN,30,n\nb,2026-01-08,inf,5,i\n").unwrap();
+    std::fs::write(dir.path().join("articles.csv"), articles + "a,2026-01-07,NaN,30,n\nb,2026-01-08,inf,5,i\n")
+        .unwrap();
     let files = json(kpi(dir.path(), &["run", "files.yaml", "--format", "json"]));
     let tables =
         json(kpi(dir.path(), &["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb", "--format", "json"]));
     assert_same(&files, &tables);
+}
+
+/// An engine's client killed from outside (the out-of-memory killer) says so, and what to try,
+/// rather than "DuckDB failed: " and nothing.
+#[test]
+fn a_client_killed_by_a_signal_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = warehouse("month");
+    let client = dir.path().join("killed-duckdb");
+    std::fs::write(&client, "#!/bin/sh\nkill -9 $$\n").unwrap();
+    std::fs::set_permissions(&client, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .args(["run", "tables.yaml", "--engine", "duckdb:warehouse.duckdb"])
+        .current_dir(dir.path())
+        .env("KPI_DUCKDB", &client)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error[E606]: DuckDB failed: its client was killed by signal 9\n \
+         = help: if the machine ran out of memory, give the engine more (or appraise fewer periods with `--period`), then run again\n"
+    );
 }
 
 #[test]

@@ -225,6 +225,13 @@ fn run_client(warehouse: &Warehouse, mut command: Command, script: &str, missing
             Warehouse::Postgres(url) => url.hide(stderr.trim()),
             Warehouse::DuckDb(_) => stderr.trim().to_string(),
         };
+        use std::os::unix::process::ExitStatusExt;
+        if let (true, Some(signal)) = (message.is_empty(), output.status.signal()) {
+            // Killed from outside: the out-of-memory killer's SIGKILL, most often.
+            let message = format!("its client was killed by signal {signal}");
+            let help = "if the machine ran out of memory, give the engine more (or appraise fewer periods with `--period`), then run again";
+            return Err(failed(message).help(help).into());
+        }
         return Err(failed(message).into());
     }
     written.map_err(|e| failed(e.to_string()))?;
@@ -253,6 +260,9 @@ fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse,
     let periods: Vec<Period> =
         days.i32().or_bug()?.iter().flatten().map(|days| Period::containing(grain, from_epoch_days(days))).collect();
     let label = warehouse.label();
+    if periods.is_empty() {
+        return Err(crate::engine::grid::no_dated_rows_in_tables(ruleset, &label).into());
+    }
     let tables = ruleset.row_sources().map(|(name, source)| {
         let table = source.table.clone().unwrap_or_default();
         (name.clone(), vec![FileRead { name: format!("{label} {table}"), entity: None }])
