@@ -168,6 +168,7 @@ kinds! {
     E536 NotANumberColumn { column: String, table: String, found: String },
     E538 LinkLeadsOut { path: String },
     E539 HeaderNamesColumns { header: String, count: usize, file: String },
+    E540 MissingTable { table: String, engine: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -270,6 +271,7 @@ impl fmt::Display for ErrorKind {
                 write!(f, "`{pattern}` looks through more than {limit} files and folders")
             }
             MissingColumn { header, file } => write!(f, "column `{header}` is not in `{file}`"),
+            MissingTable { table, engine } => write!(f, "table `{table}` is not on {engine}"),
             NoEntityInPath { file, pattern } => {
                 write!(f, "`{file}` names no entity where `{{entity}}` is in `{pattern}`")
             }

@@ -270,6 +270,34 @@ fn nan_and_infinity_in_a_table_are_no_data_as_in_files() {
     assert_same(&files, &tables);
 }
 
+/// What `kpi run` on `engine` says of `tables.yaml` in `dir` with its articles' table misnamed
+/// `article`, the engine's label written `ENGINE`.
+fn missing_table_on(dir: &Path, engine: &str) -> String {
+    let tables = std::fs::read_to_string(dir.join("tables.yaml")).unwrap();
+    std::fs::write(dir.join("missing.yaml"), tables.replace("table: articles", "table: article")).unwrap();
+    let output = kpi(dir, &["run", "missing.yaml", "--engine", engine]);
+    assert_eq!(output.status.code(), Some(2));
+    String::from_utf8(output.stderr).unwrap().replace(engine.split('?').next().unwrap(), "ENGINE")
+}
+
+/// A source's table that the warehouse lacks is named at its `table:` line with the nearest
+/// name the warehouse has, by `kpi run` and `kpi check` alike, not in the engine's words about
+/// kpi's own query.
+#[test]
+fn a_missing_table_is_named_at_its_table_line() {
+    let dir = warehouse("month");
+    let tables = std::fs::read_to_string(dir.path().join("tables.yaml")).unwrap();
+    std::fs::write(dir.path().join("tables.yaml"), tables.replace("table: articles", "table: article")).unwrap();
+    let said = |command: &str| {
+        let output = kpi(dir.path(), &[command, "tables.yaml", "--engine", "duckdb:warehouse.duckdb"]);
+        assert_eq!(output.status.code(), Some(2));
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let run = said("run");
+    assert_eq!(run, said("check"));
+    insta::assert_snapshot!("missing_table_on_engine", run);
+}
+
 /// An engine's client killed from outside (the out-of-memory killer) says so, and what to try,
 /// rather than "DuckDB failed: " and nothing.
 #[test]

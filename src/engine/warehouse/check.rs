@@ -13,6 +13,7 @@ use crate::engine::sources::SourceRef;
 use crate::error::{Error, ErrorKind, Errors, Result};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::SourceRole;
+use crate::ruleset::yaml::PathStep::Key;
 use crate::scratch::Scratch;
 use crate::sql::{self, Dialect};
 
@@ -29,10 +30,11 @@ pub fn check_columns(ruleset: &CheckedRuleset, warehouse: &Warehouse) -> Result<
     let tables: Vec<String> = sources.iter().map(|(_, table)| sql::table_name(table, d)).collect();
     let scratch = Scratch::new("engine")?;
     let described = match warehouse {
-        Warehouse::DuckDb(database) => duckdb::describe(database, &tables, scratch.path())?,
-        Warehouse::Postgres(url) => postgres::describe(url, &tables, scratch.path())?,
-        Warehouse::Spark(url) => spark::describe(url, &tables, scratch.path())?,
+        Warehouse::DuckDb(database) => duckdb::describe(database, &tables, scratch.path()),
+        Warehouse::Postgres(url) => postgres::describe(url, &tables, scratch.path()),
+        Warehouse::Spark(url) => spark::describe(url, &tables, scratch.path()),
     };
+    let described = described.map_err(|failed| missing_tables(ruleset, warehouse).unwrap_or(failed))?;
     let mut errors = Vec::new();
     for ((name, table), columns) in sources.into_iter().zip(described) {
         let source = SourceRef::new(name, &ruleset.model.sources[name], ruleset);
@@ -150,4 +152,36 @@ pub(super) fn described(warehouse: &Warehouse, path: &Path) -> Result<Vec<(Strin
         Ok(column.iter().map(|value| value.unwrap_or_default().to_string()).collect())
     };
     Ok(text(0)?.into_iter().zip(text(1)?).collect())
+}
+
+/// The sources whose table `warehouse` does not have, each an error at its `table:` line with
+/// the nearest name it has: what a query that failed failed on, if that is why. `None` when
+/// every table is there, or when the engine cannot list its tables either.
+pub fn missing_tables(ruleset: &CheckedRuleset, warehouse: &Warehouse) -> Option<Errors> {
+    let scratch = Scratch::new("engine").ok()?;
+    let listed = match warehouse {
+        Warehouse::DuckDb(database) => duckdb::tables(database, scratch.path()),
+        Warehouse::Postgres(url) => postgres::tables(url, scratch.path()),
+        Warehouse::Spark(url) => spark::tables(url, scratch.path()),
+    }
+    .ok()?;
+    let folds = warehouse.dialect().folds_case();
+    let key = |name: &str| if folds { name.to_lowercase() } else { name.to_string() };
+    let names: Vec<String> = listed.iter().map(|(_, table)| table.clone()).collect();
+    let qualified: Vec<String> = listed.iter().map(|(schema, table)| format!("{schema}.{table}")).collect();
+    let has = |table: &str| names.iter().chain(&qualified).any(|name| key(name) == key(table));
+    let errors: Vec<Error> = ruleset
+        .model
+        .sources
+        .iter()
+        .filter_map(|(name, source)| Some((name, source.table.as_deref()?.trim())))
+        .filter(|(_, table)| !has(table))
+        .map(|(name, table)| {
+            let kind = ErrorKind::MissingTable { table: table.to_string(), engine: warehouse.label() };
+            let at = ruleset.tree.at(&[Key("sources"), Key(name), Key("table")]).map(|node| node.location.clone());
+            let candidates = if table.contains('.') { &qualified } else { &names };
+            Error::new(kind).at_opt(at).suggest(table, candidates.iter().map(String::as_str))
+        })
+        .collect();
+    (!errors.is_empty()).then(|| Errors::from_vec(errors))
 }

@@ -44,6 +44,14 @@ pub(super) fn describe(database: &Path, tables: &[String], scratch: &Path) -> Re
     (0..tables.len()).map(|i| super::check::described(&warehouse, &file(i))).collect()
 }
 
+/// The tables and views of `database`, each with its schema.
+pub(super) fn tables(database: &Path, scratch: &Path) -> Result<Vec<(String, String)>> {
+    let file = scratch.join("tables.csv");
+    let listed = "SELECT table_schema, table_name FROM information_schema.tables";
+    let warehouse = execute(Some(database), &format!("COPY ({listed}) TO {} (FORMAT csv, HEADER);\n", path(&file)))?;
+    super::check::described(&warehouse, &file)
+}
+
 /// Runs `script` with the DuckDB client (`KPI_DUCKDB`, else `duckdb` on the `PATH`), on
 /// `database` attached read-only, else on a database in memory.
 fn execute(database: Option<&Path>, script: &str) -> Result<Warehouse> {

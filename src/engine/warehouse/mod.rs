@@ -148,10 +148,15 @@ fn evaluate_on(
     let returned = match warehouse {
         Warehouse::DuckDb(database) => {
             let database = made.is_empty().then_some(database.as_path());
-            duckdb::run(&query, database, &made, scratch.path())?
+            duckdb::run(&query, database, &made, scratch.path())
         }
-        Warehouse::Postgres(url) => postgres::run(&query, url, &made, scratch.path())?,
-        Warehouse::Spark(url) => spark::run(&query, url, &made, scratch.path())?,
+        Warehouse::Postgres(url) => postgres::run(&query, url, &made, scratch.path()),
+        Warehouse::Spark(url) => spark::run(&query, url, &made, scratch.path()),
+    };
+    // A table that is not there fails kpi's own query; the error names the source's table.
+    let returned = match returned {
+        Err(failed) if made.is_empty() => return Err(check::missing_tables(ruleset, warehouse).unwrap_or(failed)),
+        returned => returned?,
     };
     Errors::check(problems_found(ruleset, &returned.problems)?, ())?;
     evaluation(ruleset, returned.grid, warehouse, probes)

@@ -53,6 +53,14 @@ pub(super) fn describe(url: &PostgresUrl, tables: &[String], scratch: &Path) -> 
     (0..tables.len()).map(|i| super::check::described(&warehouse, &scratch.join(format!("table{i}.csv")))).collect()
 }
 
+/// The tables and views the database's user sees, each with its schema.
+pub(super) fn tables(url: &PostgresUrl, scratch: &Path) -> Result<Vec<(String, String)>> {
+    let listed = "SELECT table_schema, table_name FROM information_schema.tables \
+                  WHERE table_schema NOT IN ('pg_catalog', 'information_schema')";
+    let warehouse = execute(url, &copy(listed, "tables.csv"), scratch)?;
+    super::check::described(&warehouse, &scratch.join("tables.csv"))
+}
+
 /// A query's rows as CSV with a header, written by `psql` to `file` in the run's folder.
 fn copy(select: &str, file: &str) -> String {
     format!("COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER) \\g '{file}'\n")

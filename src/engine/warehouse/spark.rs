@@ -68,6 +68,17 @@ pub(super) fn describe(url: &str, tables: &[String], scratch: &Path) -> Result<V
     outputs.iter().map(fields).collect()
 }
 
+/// The tables and views of the current database, each with its database.
+pub(super) fn tables(url: &str, scratch: &Path) -> Result<Vec<(String, String)>> {
+    submit(url, &[], &[("tables".into(), "SHOW TABLES".into())], scratch)?;
+    let frame = read(&written(&Warehouse::Spark(url.to_string()), &scratch.join("tables.jsonl"))?)?;
+    let text = |name: &str| -> Result<Vec<String>> {
+        let column = frame.column(name).or_bug()?.str().or_bug()?.clone();
+        Ok(column.iter().map(|value| value.unwrap_or_default().to_string()).collect())
+    };
+    Ok(text("namespace")?.into_iter().zip(text("tableName")?).collect())
+}
+
 /// Submits the driver: `statements` in turn, then each output's query, its rows written to
 /// `NAME.jsonl` in `scratch`.
 fn submit(url: &str, statements: &[String], outputs: &[(String, String)], scratch: &Path) -> Result<()> {

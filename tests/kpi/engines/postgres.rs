@@ -144,6 +144,8 @@ fn checked_columns(server: &Server) {
     let label = url.split('?').next().unwrap();
     let said = String::from_utf8(broken.stderr).unwrap().replace(label, "ENGINE").replace("holds text", "holds TEXT");
     assert_eq!(said, super::check_broken_on_duckdb(dir.path()));
+    let missing = super::missing_table_on(dir.path(), &url);
+    assert_eq!(missing, super::missing_table_on(dir.path(), "duckdb:warehouse.duckdb"));
 }
 
 fn names_that_break_pasted_sql(server: &Server) {

@@ -205,6 +205,8 @@ fn checked_columns(catalog: &Catalog) {
         .replace("spark://local", "ENGINE")
         .replace("holds string", "holds TEXT");
     assert_eq!(said, super::check_broken_on_duckdb(dir.path()));
+    let missing = super::missing_table_on(dir.path(), "spark://local");
+    assert_eq!(missing, super::missing_table_on(dir.path(), "duckdb:warehouse.duckdb"));
 }
 
 /// The test cases' tables are temporary views of the case's session.
