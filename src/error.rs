@@ -169,6 +169,7 @@ kinds! {
     E538 LinkLeadsOut { path: String },
     E539 HeaderNamesColumns { header: String, count: usize, file: String },
     E540 MissingTable { table: String, engine: String },
+    E541 ReferenceLacksStyle { style: String, path: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -272,6 +273,7 @@ impl fmt::Display for ErrorKind {
             }
             MissingColumn { header, file } => write!(f, "column `{header}` is not in `{file}`"),
             MissingTable { table, engine } => write!(f, "table `{table}` is not on {engine}"),
+            ReferenceLacksStyle { style, path } => write!(f, "`{path}` has no style named `{style}`"),
             NoEntityInPath { file, pattern } => {
                 write!(f, "`{file}` names no entity where `{{entity}}` is in `{pattern}`")
             }

@@ -5,6 +5,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use super::house_style::HouseStyle;
 use super::{Package, xml};
 use crate::error::Result;
 
@@ -12,8 +13,8 @@ pub struct Document<'a> {
     pub blocks: Vec<Block>,
     /// At the foot of every page, before the page number: the client's name.
     pub footer: String,
-    /// The styles part of a client's reference document, else the shipped styles.
-    pub styles: Option<&'a [u8]>,
+    /// The styles of a client's reference document, else the shipped styles.
+    pub styles: Option<&'a HouseStyle>,
     /// The font of Chinese text in every run.
     pub east_asian_font: String,
     /// `zh-CN` or `en`: spelling and the East-Asian language of the text.
@@ -94,13 +95,17 @@ pub fn document(doc: &Document) -> Result<Vec<u8>> {
         .collect();
     package.part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
     package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
-    package.part("word/document.xml", body(doc).as_bytes())?;
+    let (body, footer) = match doc.styles {
+        Some(house) => (house.restyled(body(doc)), house.restyled(footer(doc))),
+        None => (body(doc), footer(doc)),
+    };
+    package.part("word/document.xml", body.as_bytes())?;
     package.part("word/_rels/document.xml.rels", relationships(images.len()).as_bytes())?;
     match doc.styles {
-        Some(styles) => package.part("word/styles.xml", styles)?,
+        Some(house) => package.part("word/styles.xml", &house.styles(&styles(doc)))?,
         None => package.part("word/styles.xml", styles(doc).as_bytes())?,
     }
-    package.part("word/footer1.xml", footer(doc).as_bytes())?;
+    package.part("word/footer1.xml", footer.as_bytes())?;
     for (index, image) in images.iter().enumerate() {
         package.part(&format!("word/media/chart{}.png", index + 1), &image.png)?;
     }

@@ -1,8 +1,9 @@
 //! Office Open XML files written by hand: a workbook (`.xlsx`) and a Word document (`.docx`) are
 //! zip packages of XML parts. Only what `kpi` writes is modelled, so the writers stay small and
-//! need no crate beyond the zip one the workbook reader already brings.
+//! need no crate beyond the zip and XML ones the workbook reader already brings.
 
 pub mod document;
+pub mod house_style;
 pub mod workbook;
 
 use std::io::{Cursor, Write};

@@ -16,7 +16,7 @@ use super::word::{self, Reference};
 use crate::appraise::Selection;
 use crate::browser::Browser;
 use crate::engine::{Evaluation, Period, Probes};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::{Audience, Section};
@@ -74,7 +74,8 @@ pub struct ReportOptions {
     pub audience: Audience,
     /// A client's templates, which win over the shipped ones by name.
     pub templates: Option<PathBuf>,
-    /// A client's Word document whose styles Word reports take.
+    /// A client's Word document whose styles Word reports take (`--reference-docx`); else the
+    /// ruleset's `report.reference_docx`.
     pub reference_docx: Option<PathBuf>,
     pub per_entity: bool,
     /// The period to report; by default the latest with data.
@@ -129,10 +130,13 @@ pub fn render_reports(
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
-    let reference = match (&options.reference_docx, options.formats.contains(&ReportFormat::Docx)) {
-        (Some(path), true) => Some(Reference::read(path)?),
-        _ => None,
-    };
+    let mut warnings = data.warnings().to_vec();
+    let reference =
+        match (reference_docx(ruleset, options, &mut warnings), options.formats.contains(&ReportFormat::Docx)) {
+            (Some(path), true) => Some(Reference::read(&path)?),
+            _ => None,
+        };
+    warnings.extend(reference.iter().flat_map(|r| r.warnings.iter().cloned()));
     let writer = Writer {
         staged: write::Staged::new(&dir)?,
         browsers,
@@ -148,7 +152,7 @@ pub fn render_reports(
     if options.per_entity {
         writer.entities(&data, &stems)?;
     }
-    Ok(Written { period, files: writer.staged.commit()?, warnings: data.warnings().to_vec() })
+    Ok(Written { period, files: writer.staged.commit()?, warnings })
 }
 
 /// The foot of a PDF's every page: the client's name, and the page number of the pages.
@@ -233,4 +237,21 @@ impl Writer<'_> {
             .into_par_iter()
             .try_for_each(|entity| self.write("entity", &data.entity(entity)?, dir.clone(), &stems[entity]))
     }
+}
+
+/// The reference document Word reports take their styles from: the one given on the command
+/// line, else the ruleset's, which is read only from inside the ruleset's folder (a committed
+/// link leading out of it is a warning, and is not read).
+fn reference_docx(ruleset: &CheckedRuleset, options: &ReportOptions, warnings: &mut Vec<Error>) -> Option<PathBuf> {
+    if let Some(path) = &options.reference_docx {
+        return Some(path.clone());
+    }
+    let named = ruleset.model.report.as_ref()?.reference_docx.as_ref()?;
+    let path = ruleset.home.join(named);
+    if crate::read::leads_out(&ruleset.home, &path) {
+        let kind = ErrorKind::LinkLeadsOut { path: named.clone() };
+        warnings.push(Error::new(kind).help("copy the document into the ruleset's folder instead of linking to it"));
+        return None;
+    }
+    Some(path)
 }

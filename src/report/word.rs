@@ -12,15 +12,18 @@ use crate::browser::Browser;
 use crate::error::{Error, ErrorKind, Result};
 use crate::locale::Locale;
 use crate::office::document::{self, Align, Block, Document, Image, Inline, Paragraph, Run, Style, Table};
+use crate::office::house_style::HouseStyle;
 
 /// The largest styles part read from a reference document: Word's own are about 40 KB.
 const MAX_STYLES_BYTES: u64 = 16 * 1024 * 1024;
 /// The largest reference document opened.
 const MAX_REFERENCE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The house style of a client's Word document (`--reference-docx`): its styles part.
+/// The house style of a client's Word document (`--reference-docx`): its styles, and a
+/// warning naming each style of the reports it lacks.
 pub struct Reference {
-    styles: Vec<u8>,
+    styles: HouseStyle,
+    pub warnings: Vec<Error>,
 }
 
 impl Reference {
@@ -41,7 +44,16 @@ impl Reference {
                 false => Ok(styles),
             }
         });
-        Ok(Reference { styles: styles.and_then(|s| s).map_err(unreadable)? })
+        let styles = HouseStyle::read(styles.and_then(|s| s).map_err(unreadable)?).map_err(unreadable)?;
+        let warnings = styles
+            .missing()
+            .into_iter()
+            .map(|style| {
+                let kind = ErrorKind::ReferenceLacksStyle { style: style.to_string(), path: path.display().to_string() };
+                Error::new(kind).help("its paragraphs take the shipped style; add a style of that name to the document to choose its look")
+            })
+            .collect();
+        Ok(Reference { styles, warnings })
     }
 }
 
@@ -69,7 +81,7 @@ pub fn document(
     let doc = Document {
         blocks: converter.blocks,
         footer: client.to_string(),
-        styles: reference.map(|r| r.styles.as_slice()),
+        styles: reference.map(|r| &r.styles),
         east_asian_font: "Microsoft YaHei".to_string(),
         language: locale.code().to_string(),
     };

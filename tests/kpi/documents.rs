@@ -252,6 +252,69 @@ fn a_reference_docx_gives_word_reports_the_clients_styles_and_a_broken_one_is_re
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("error[E506]: cannot read `") && stderr.contains("broken.docx`"), "{stderr}");
     assert!(!out.path().join("never").exists());
+    // Named by a ruleset, through a link that leads out of its folder: not read.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::copy(&reference, elsewhere.path().join("secret.docx")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("secret.docx"), out.path().join("linked.docx")).unwrap();
+    let example = manifest_dir().join("examples/wechat/ruleset.yaml");
+    let text = format!("ruleset: linked\nextends: {}\nreport:\n  reference_docx: linked.docx\n", example.display());
+    std::fs::write(out.path().join("linked.yaml"), text).unwrap();
+    let ruleset = out.path().join("linked.yaml");
+    let linked = kpi(
+        &["report", ruleset.to_str().unwrap(), "--data", "examples/wechat", "--format", "docx"],
+        &out.path().join("linked"),
+    );
+    let stderr = String::from_utf8_lossy(&linked.stderr);
+    assert!(stderr.contains("warning[E538]") && stderr.contains("linked.docx"), "{stderr}");
+    assert_eq!(read_back("docx", &out.path().join("linked/2026-10/portfolio.docx"))["heading_1_color"], "111827");
+}
+
+/// `kpi report` of the example in Word with `reference` as the house style, into `out`.
+fn report_styled_by(reference: &Path, out: &Path) -> Output {
+    let args = ["report", "examples/wechat/ruleset.yaml", "--format", "docx", "--reference-docx"];
+    Command::new(env!("CARGO_BIN_EXE_kpi"))
+        .current_dir(manifest_dir())
+        .args(args)
+        .arg(reference)
+        .arg("-o")
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_house_style_saved_by_chinese_word_is_found_by_its_names_and_a_damaged_one_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    kpi(&["report", "examples/wechat/ruleset.yaml", "--format", "docx"], &out.path().join("plain"));
+    let plain = out.path().join("plain/2026-10/portfolio.docx");
+    // Chinese Word's ids (`1` for heading 1, `a3` for List Paragraph), red headings, and no
+    // style for table text.
+    let chinese = out.path().join("chinese.docx");
+    rewrite_part(&plain, &chinese, "word/styles.xml", |styles| {
+        let styles = styles.replacen("111827", "C00000", 1);
+        let styles =
+            (1..=3).fold(styles, |s, n| s.replace(&format!("w:styleId=\"Heading{n}\""), &format!("w:styleId=\"{n}\"")));
+        let table_text = styles.find(r#"<w:style w:type="paragraph" w:styleId="TableText">"#).unwrap();
+        let end = table_text + styles[table_text..].find("</w:style>").unwrap() + "</w:style>".len();
+        format!("{}{}", &styles[..table_text], &styles[end..]).replace("ListParagraph", "a3")
+    });
+    let styled = report_styled_by(&chinese, &out.path().join("styled"));
+    let stderr = String::from_utf8_lossy(&styled.stderr);
+    assert!(styled.status.success(), "{stderr}");
+    insta::assert_snapshot!("house_style_lacks_a_style", stderr.replace(&out.path().display().to_string(), "<out>"));
+    let read = read_back("docx", &out.path().join("styled/2026-10/portfolio.docx"));
+    assert_eq!(read["heading_1_color"], "C00000");
+    let headings = read["headings"].as_array().unwrap();
+    assert!(headings.len() >= 3 && headings[0][0] == "Heading 1", "{headings:?}");
+    // Cut short, as a download that stopped: refused before anything is written.
+    let cut = out.path().join("cut.docx");
+    rewrite_part(&plain, &cut, "word/styles.xml", |styles| styles[..styles.len() / 2].to_string());
+    let refused = report_styled_by(&cut, &out.path().join("never"));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cut.docx`: its styles are damaged or cut short at byte"), "{stderr}");
+    assert!(!out.path().join("never").exists());
 }
 
 /// A copy of the package `from` at `to`, one part of it changed.

@@ -42,8 +42,6 @@ impl Config {
         let locale = locale(&ruleset, &language);
         let rollups = rollups(&ruleset, &by)?;
         let audience = audience.unwrap_or(ruleset.model.audience());
-        let in_ruleset = ruleset.model.report.as_ref().and_then(|r| r.reference_docx.as_ref());
-        let reference_docx = reference_docx.or_else(|| in_ruleset.map(|path| ruleset.home.join(path)));
         let options =
             ReportOptions { formats, locale, audience, templates, reference_docx, per_entity, period, output };
         Ok(Config { ruleset, warehouse, options, rollups })
