@@ -1,6 +1,8 @@
 //! A workbook of plain tables: each sheet a header row, frozen and filtered, over rows of text
 //! and numbers. Numbers stay numbers, shown through an Excel number format; text is written as
-//! inline strings, which Excel never reads as a formula.
+//! inline strings, which Excel never reads as a formula. What Excel cannot open is never
+//! written: a table longer than a sheet continues on the next (`Results (2)`), and a text longer
+//! than a cell holds is cut, its end marked.
 
 use std::io::{self, Write};
 
@@ -26,20 +28,69 @@ pub enum Cell {
 /// The widest a column is sized to, in characters: longer texts wrap in Excel's formula bar.
 const MAX_WIDTH: usize = 60;
 
+/// The rows of a sheet Excel opens, the header's included: past them it drops the rest.
+const SHEET_ROWS: usize = 1_048_576;
+
+/// The characters (UTF-16 units, as Excel counts) a cell holds.
+const CELL_CHARACTERS: usize = 32_767;
+
 /// The workbook's bytes.
 pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
+    paged(sheets, SHEET_ROWS - 1)
+}
+
+/// A sheet of the workbook as written: a table, or the part of one that a sheet holds.
+struct Page<'a> {
+    name: String,
+    headers: &'a [String],
+    rows: &'a [Vec<Cell>],
+}
+
+/// The workbook of `sheets`, each continued on sheets of its own after `rows` rows.
+fn paged(sheets: &[Sheet], rows: usize) -> Result<Vec<u8>> {
+    let mut pages: Vec<Page> = Vec::new();
+    for sheet in sheets {
+        let parts: Vec<&[Vec<Cell>]> = match sheet.rows.is_empty() {
+            true => vec![&sheet.rows[..]],
+            false => sheet.rows.chunks(rows).collect(),
+        };
+        for (part, rows) in parts.into_iter().enumerate() {
+            let named = match part {
+                0 => sheet.name.clone(),
+                n => format!("{} ({})", sheet.name, n + 1),
+            };
+            let taken: Vec<String> = pages.iter().map(|p| p.name.clone()).collect();
+            pages.push(Page { name: sheet_name(&named, &taken), headers: &sheet.headers, rows });
+        }
+    }
     let formats = Formats::of(sheets);
     let mut package = Package::new();
-    package.part("[Content_Types].xml", content_types(sheets.len()).as_bytes())?;
+    package.part("[Content_Types].xml", content_types(pages.len()).as_bytes())?;
     package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
-    package.part("xl/workbook.xml", workbook_part(sheets).as_bytes())?;
-    package.part("xl/_rels/workbook.xml.rels", workbook_rels(sheets.len()).as_bytes())?;
+    package.part("xl/workbook.xml", workbook_part(&pages).as_bytes())?;
+    package.part("xl/_rels/workbook.xml.rels", workbook_rels(pages.len()).as_bytes())?;
     package.part("xl/styles.xml", formats.styles().as_bytes())?;
-    for (index, sheet) in sheets.iter().enumerate() {
+    for (index, page) in pages.iter().enumerate() {
         package
-            .part_written(&format!("xl/worksheets/sheet{}.xml", index + 1), |out| sheet_part(sheet, &formats, out))?;
+            .part_written(&format!("xl/worksheets/sheet{}.xml", index + 1), |out| sheet_part(page, &formats, out))?;
     }
     package.finish()
+}
+
+/// `text` as a cell holds it: cut to [`CELL_CHARACTERS`], its last one `…` where it was cut.
+fn in_a_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= CELL_CHARACTERS {
+        return text.into();
+    }
+    let mut units = 0;
+    let end = text.char_indices().find(|(_, c)| {
+        units += c.len_utf16();
+        units > CELL_CHARACTERS - 1
+    });
+    match end {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
+    }
 }
 
 /// The number formats the sheets use, each a cell style after the header's.
@@ -88,10 +139,10 @@ impl Formats {
 }
 
 /// Each column's width in characters: its longest text, or a number's digits and format.
-fn widths(sheet: &Sheet, columns: usize) -> Vec<usize> {
+fn widths(sheet: &Page, columns: usize) -> Vec<usize> {
     let mut widths: Vec<usize> = sheet.headers.iter().map(|h| h.width()).collect();
     widths.resize(columns, 0);
-    for row in &sheet.rows {
+    for row in sheet.rows {
         for (c, cell) in row.iter().enumerate() {
             let width = match cell {
                 Cell::Empty => 0,
@@ -104,7 +155,7 @@ fn widths(sheet: &Sheet, columns: usize) -> Vec<usize> {
     widths
 }
 
-fn sheet_part(sheet: &Sheet, formats: &Formats, out: &mut dyn Write) -> io::Result<()> {
+fn sheet_part(sheet: &Page, formats: &Formats, out: &mut dyn Write) -> io::Result<()> {
     let columns = sheet.headers.len().max(sheet.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
     let last = format!("{}{}", column(columns - 1), sheet.rows.len() + 1);
     write!(
@@ -131,7 +182,7 @@ fn sheet_part(sheet: &Sheet, formats: &Formats, out: &mut dyn Write) -> io::Resu
                 Cell::Text(text) => write!(
                     out,
                     r#"<c r="{place}{at}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
-                    xml(text)
+                    xml(&in_a_cell(text))
                 )?,
                 Cell::Number(value, code) if value.is_finite() => {
                     write!(out, r#"<c r="{place}{at}" s="{}"><v>{value}</v></c>"#, formats.style(code))?
@@ -171,12 +222,11 @@ fn sheet_name(name: &str, taken: &[String]) -> String {
     candidate
 }
 
-fn workbook_part(sheets: &[Sheet]) -> String {
-    let mut names: Vec<String> = Vec::new();
+fn workbook_part(pages: &[Page]) -> String {
     let mut entries = String::new();
     let mut filters = String::new();
-    for (index, sheet) in sheets.iter().enumerate() {
-        let name = sheet_name(&sheet.name, &names);
+    for (index, sheet) in pages.iter().enumerate() {
+        let name = &sheet.name;
         let columns = sheet.headers.len().max(1);
         entries.push_str(&format!(r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#, xml(&name), index + 1, index + 1));
         // Excel keeps a sheet's filter range as a hidden name too.
@@ -186,7 +236,6 @@ fn workbook_part(sheets: &[Sheet]) -> String {
             column(columns - 1),
             sheet.rows.len() + 1
         ));
-        names.push(name);
     }
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -237,8 +286,9 @@ mod tests {
     fn text_that_looks_like_a_formula_stays_text_and_a_number_keeps_its_format() {
         let cells = vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Number(0.354, "0.0%".into()), Cell::Empty];
         let sheet = Sheet { name: "s".into(), headers: vec!["a".into(), "b".into(), "c".into()], rows: vec![cells] };
+        let page = Page { name: "s".into(), headers: &sheet.headers, rows: &sheet.rows };
         let mut part = Vec::new();
-        sheet_part(&sheet, &Formats::of(std::slice::from_ref(&sheet)), &mut part).unwrap();
+        sheet_part(&page, &Formats::of(std::slice::from_ref(&sheet)), &mut part).unwrap();
         let part = String::from_utf8(part).unwrap();
         let text = r#"<c r="A2" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(&quot;x&quot;)</t></is></c>"#;
         assert!(part.contains(text), "{part}");
@@ -246,5 +296,28 @@ mod tests {
         assert!(!part.contains("<f>") && !part.contains(r#"r="C2""#));
         assert!(part.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#));
         assert!(part.contains(r#"<autoFilter ref="A1:C2"/>"#));
+    }
+
+    #[test]
+    fn a_table_longer_than_a_sheet_continues_and_a_text_longer_than_a_cell_is_cut() {
+        let row = |n: usize| vec![Cell::Number(n as f64, "0".into())];
+        let sheet = Sheet { name: "Results".into(), headers: vec!["n".into()], rows: (0..7).map(row).collect() };
+        let bytes = paged(&[sheet], 3).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        let workbook = part("xl/workbook.xml");
+        for name in ["Results", "Results (2)", "Results (3)"] {
+            assert!(workbook.contains(&format!(r#"<sheet name="{name}""#)), "{workbook}");
+        }
+        assert!(part("xl/worksheets/sheet3.xml").contains(r#"<c r="A2" s="2"><v>6</v></c>"#));
+        assert!(part("xl/worksheets/sheet2.xml").contains(r#"<autoFilter ref="A1:A4"/>"#));
+        let long = "长".repeat(40_000);
+        let cut = in_a_cell(&long);
+        assert_eq!((cut.chars().count(), cut.ends_with('…')), (CELL_CHARACTERS, true));
+        assert_eq!(in_a_cell("short"), "short");
     }
 }
