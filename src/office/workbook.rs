@@ -228,7 +228,7 @@ fn workbook_part(pages: &[Page]) -> String {
     for (index, sheet) in pages.iter().enumerate() {
         let name = &sheet.name;
         let columns = sheet.headers.len().max(1);
-        entries.push_str(&format!(r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#, xml(&name), index + 1, index + 1));
+        entries.push_str(&format!(r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#, xml(name), index + 1, index + 1));
         // Excel keeps a sheet's filter range as a hidden name too.
         filters.push_str(&format!(
             r#"<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'{}'!$A$1:${}${}</definedName>"#,
