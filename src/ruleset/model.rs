@@ -167,6 +167,15 @@ impl Section {
 }
 
 impl Ruleset {
+    /// The time zone dates with one are placed in: `grain.timezone`, else the locale's.
+    pub fn timezone(&self) -> &str {
+        match (&self.grain.timezone, self.locale) {
+            (Some(zone), _) => zone,
+            (None, Locale::ZhCn) => "Asia/Shanghai",
+            (None, Locale::En) => "UTC",
+        }
+    }
+
     /// Who reports are for when the command line does not say.
     pub fn audience(&self) -> Audience {
         self.report.as_ref().and_then(|r| r.audience).unwrap_or_default()
@@ -204,11 +213,16 @@ pub struct Grain {
     /// The length of one period.
     #[serde(default)]
     pub period: PeriodGrain,
+    /// The time zone a date written with one (an engine's `TIMESTAMP WITH TIME ZONE`) is placed
+    /// in a period by, as an IANA name (`Asia/Shanghai`, `Europe/Berlin`); by default the
+    /// locale's: Asia/Shanghai for zh-CN, UTC for en.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 impl Default for Grain {
     fn default() -> Self {
-        Grain { entity: default_entity(), period: PeriodGrain::default() }
+        Grain { entity: default_entity(), period: PeriodGrain::default(), timezone: None }
     }
 }
 

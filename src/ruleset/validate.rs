@@ -43,6 +43,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
         validator.formula(&[Key("competitors")], place, Type::Boolean, "`competitors`")
     });
     validator.rollups();
+    validator.timezone();
     let order = match dependency_order(&measures, &kpis) {
         Ok(order) => order,
         Err(cycle) => {
@@ -335,6 +336,18 @@ impl<'a> Validator<'a> {
             }
             _ => {}
         }
+    }
+
+    /// `grain.timezone` is a time zone of the IANA database, which every engine knows.
+    fn timezone(&mut self) {
+        let Some(zone) = &self.model.grain.timezone else { return };
+        if zone.parse::<chrono_tz::Tz>().is_ok() {
+            return;
+        }
+        let location = self.location(&[Key("grain"), Key("timezone")]);
+        let known = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
+        let error = Error::new(ErrorKind::UnknownValue { value: zone.clone() }).at(location).suggest(zone, known);
+        self.error(error.note("a time zone of the IANA database, such as `Asia/Shanghai` or `Europe/Berlin`"));
     }
 
     /// Every attribute rolled up by is an attribute of the ruleset.

@@ -111,6 +111,15 @@ impl Dialect {
         }
     }
 
+    /// The statement that places the session in time zone `zone`, in which a timestamp with a
+    /// time zone is cast to its date.
+    pub fn time_zone(self, zone: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("SET TimeZone = {}", self.text(zone)),
+            Dialect::Postgres | Dialect::Spark => format!("SET TIME ZONE {}", self.text(zone)),
+        }
+    }
+
     /// A number as a literal of the floating-point type, written so it reads back exactly.
     pub fn number(self, value: f64) -> String {
         format!("CAST({value:?} AS {})", self.double())

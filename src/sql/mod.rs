@@ -48,6 +48,8 @@ pub struct Query {
     steps: Vec<(String, String)>,
     /// The queries [`PROBLEMS_VIEW`] gathers, and how many of the first steps they read.
     problems: (Vec<String>, usize),
+    /// The ruleset's time zone (`grain.timezone`), which the session is set to.
+    timezone: String,
 }
 
 impl Query {
@@ -78,18 +80,19 @@ impl Query {
             previous = name;
         }
         steps.push(("final".into(), format!("SELECT * FROM {}", dialect.name_of(&previous))));
-        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps) })
+        let timezone = ruleset.model.timezone().to_string();
+        Ok(Query { dialect, steps, problems: (read.problems, read.source_steps), timezone })
     }
 
-    /// `CREATE TEMPORARY VIEW kpi_grid AS WITH …` and the same for `kpi_problems`: the grid
-    /// and the rows it leaves out or repeats.
+    /// The session set to the ruleset's time zone, then `CREATE TEMPORARY VIEW kpi_grid AS
+    /// WITH …` and the same for `kpi_problems`: the grid and the rows it leaves out or repeats.
     pub fn views(&self) -> String {
         self.view_statements().join(";\n\n")
     }
 
-    /// The two statements of [`Query::views`], each on its own: for a client that is given
+    /// The three statements of [`Query::views`], each on its own: for a client that is given
     /// statements one by one rather than a script it splits.
-    pub fn view_statements(&self) -> [String; 2] {
+    pub fn view_statements(&self) -> [String; 3] {
         let (problems, source_steps) = &self.problems;
         let problems = match problems.is_empty() {
             true => "SELECT 'none' AS kind, 'none' AS source, 'none' AS detail WHERE FALSE".to_string(),
@@ -97,7 +100,11 @@ impl Query {
         };
         let final_step = format!("SELECT * FROM {}", self.dialect.name_of("final"));
         let grid = self.view(GRID_VIEW, &self.steps, &final_step);
-        [grid, self.view(PROBLEMS_VIEW, &self.steps[..*source_steps], &problems)]
+        [
+            self.dialect.time_zone(&self.timezone),
+            grid,
+            self.view(PROBLEMS_VIEW, &self.steps[..*source_steps], &problems),
+        ]
     }
 
     /// A view of `select` over `steps`.

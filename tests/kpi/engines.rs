@@ -298,6 +298,46 @@ fn a_missing_table_is_named_at_its_table_line() {
     insta::assert_snapshot!("missing_table_on_engine", run);
 }
 
+/// A date column of timestamps with a time zone is placed in the ruleset's time zone, whatever
+/// the machine's: 2026-01-31 20:00 UTC is January in UTC (the English ruleset's default) and
+/// February in Asia/Shanghai (`grain.timezone`), under `TZ=Asia/Shanghai` and `TZ=UTC` alike.
+#[test]
+fn dates_with_a_time_zone_are_placed_in_the_rulesets_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    load(
+        dir.path(),
+        "CREATE TABLE sales (sold_at TIMESTAMPTZ, account TEXT, amount DOUBLE); \
+         INSERT INTO sales VALUES (TIMESTAMPTZ '2026-01-31 20:00:00+00', 'a', 1), (TIMESTAMPTZ '2026-01-10 12:00:00+00', 'a', 2);",
+    );
+    let ruleset = |zone: &str| {
+        format!(
+            "ruleset: zones\nlocale: en\ngrain: {{ entity: account, period: month{zone} }}\n\
+             sources:\n  sales: {{ table: sales, date: sold_at, entity: account }}\n\
+             measures:\n  amount: sum(sales.amount)\nkpis:\n  sold: {{ formula: amount }}\n"
+        )
+    };
+    std::fs::write(dir.path().join("utc.yaml"), ruleset("")).unwrap();
+    std::fs::write(dir.path().join("shanghai.yaml"), ruleset(", timezone: Asia/Shanghai")).unwrap();
+    let months = |file: &str, tz: &str| -> Vec<(String, f64)> {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kpi"));
+        command.args(["run", file, "--engine", "duckdb:warehouse.duckdb", "--format", "json"]);
+        let output = command.current_dir(dir.path()).env("KPI_DUCKDB", duckdb()).env("TZ", tz).output().unwrap();
+        let results = json(output)["results"].as_array().unwrap().clone();
+        results
+            .iter()
+            .map(|r| (r["period"].as_str().unwrap().to_string(), r["value"].as_f64().unwrap_or(0.0)))
+            .collect()
+    };
+    for tz in ["Asia/Shanghai", "UTC"] {
+        assert_eq!(months("utc.yaml", tz), [("2026-01".to_string(), 3.0)], "TZ={tz}");
+        assert_eq!(
+            months("shanghai.yaml", tz),
+            [("2026-01".to_string(), 2.0), ("2026-02".to_string(), 1.0)],
+            "TZ={tz}"
+        );
+    }
+}
+
 /// An engine's client killed from outside (the out-of-memory killer) says so, and what to try,
 /// rather than "DuckDB failed: " and nothing.
 #[test]
@@ -397,9 +437,9 @@ fn names_and_texts_that_break_pasted_sql_stay_names_and_texts() {
         let sql = kpi(dir.path(), &["sql", "ruleset.yaml", "--dialect", dialect]);
         assert!(sql.status.success());
         let sql = String::from_utf8(sql.stdout).unwrap();
-        // The statements are the ones kpi writes, whatever the names hold: two views, the
-        // query of the rows they would lose, and the results.
-        assert_eq!(sql.matches(";\n").count(), 4, "{dialect}:\n{sql}");
+        // The statements are the ones kpi writes, whatever the names hold: the session's time
+        // zone, two views, the query of the rows they would lose, and the results.
+        assert_eq!(sql.matches(";\n").count(), 5, "{dialect}:\n{sql}");
     }
 }
 
