@@ -42,9 +42,10 @@ fn collect(folder: &Path, out: &mut Vec<Seed>) {
 
 /// One damaged or crafted file, read as a source's file is.
 pub fn files(random: &mut Random, corpus: &Corpus) -> usize {
-    let (extension, bytes) = match random.below(4) {
+    let (extension, bytes) = match random.below(5) {
         0 => ("html".to_string(), html_tables(random).into_bytes()),
         1 => ("ndjson".to_string(), ndjson_lines(random).into_bytes()),
+        2 => ("csv".to_string(), export_rows(random).into_bytes()),
         _ => {
             let (extension, seed) = random.pick(&corpus.files).clone();
             let edits = 1 + random.below(6);
@@ -237,4 +238,46 @@ fn ndjson_lines(random: &mut Random) -> String {
         out.push_str(if random.chance(95) { "}\n" } else { "\n" });
     }
     out
+}
+
+/// Headers of a crafted export: one written twice, as WeChat's two-row downloads do.
+const EXPORT_HEADERS: [&str; 5] = ["日期", "账号", "人数", "人数", "rate"];
+
+/// Cells of a crafted export: numbers with either decimal mark or misgrouped, names composed,
+/// decomposed or with invisible characters, total labels with white space inside.
+const EXPORT_CELLS: [&str; 20] = [
+    "2026-10-01",
+    "9999-12-31",
+    "0206-01-08",
+    "café",
+    "cafe\u{301}",
+    "晨光\u{200B}咖啡",
+    "\u{202E}晨光",
+    "合\u{3000}计",
+    "小计",
+    "0,35",
+    "1.234,5",
+    "1,234.5",
+    "1,23",
+    "12,5%",
+    "1 234,5",
+    "-",
+    "",
+    "\"1,200\"",
+    "\u{a0}",
+    "NaN",
+];
+
+/// A CSV as exports come: separated by commas, semicolons or tabs, its lines ended by LF, CRLF
+/// or CR alone, its cells from [`EXPORT_CELLS`] under [`EXPORT_HEADERS`].
+fn export_rows(random: &mut Random) -> String {
+    let separator = *random.pick(&[",", ";", "\t"]);
+    let line_end = *random.pick(&["\n", "\r\n", "\r"]);
+    let mut text = EXPORT_HEADERS.join(separator) + line_end;
+    for _ in 0..1 + random.below(300) {
+        let cells: Vec<&str> = EXPORT_HEADERS.iter().map(|_| *random.pick(&EXPORT_CELLS)).collect();
+        text.push_str(&cells.join(separator));
+        text.push_str(line_end);
+    }
+    text
 }

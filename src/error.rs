@@ -170,6 +170,7 @@ kinds! {
     E539 HeaderNamesColumns { header: String, count: usize, file: String },
     E540 MissingTable { table: String, engine: String },
     E541 ReferenceLacksStyle { style: String, path: String },
+    E542 NamesAlike { first: String, second: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -274,6 +275,9 @@ impl fmt::Display for ErrorKind {
             MissingColumn { header, file } => write!(f, "column `{header}` is not in `{file}`"),
             MissingTable { table, engine } => write!(f, "table `{table}` is not on {engine}"),
             ReferenceLacksStyle { style, path } => write!(f, "`{path}` has no style named `{style}`"),
+            NamesAlike { first, second } => {
+                write!(f, "the entities `{first}` and `{second}` differ only in characters that print alike")
+            }
             NoEntityInPath { file, pattern } => {
                 write!(f, "`{file}` names no entity where `{{entity}}` is in `{pattern}`")
             }

@@ -80,7 +80,8 @@ impl Evaluation {
         // One chunk per column: a row is then read without searching for its chunk.
         let mut frame = frame;
         frame.rechunk_mut_par();
-        let Found { warnings, quality, files } = found;
+        let Found { mut warnings, quality, files } = found;
+        warnings.extend(super::values::names_alike(&entities));
         Ok(Evaluation { frame, entities, periods, warnings, quality, probes, files })
     }
 

@@ -286,3 +286,41 @@ pub fn entity_name_of(name: &str) -> String {
     let column = named.column("name").expect("the column named").str().expect("text").get(0).map(str::to_string);
     column.unwrap_or_default()
 }
+
+/// Pairs of entities whose names still print alike once read (see [`entity_name`]): equal
+/// but for white space inside them (`晨光 咖啡`, `晨光　咖啡`), compatibility forms (`ＡＢＣ`)
+/// or variation selectors. Each is a warning showing both names with those characters
+/// escaped, since a brand's roll-up would count them as two.
+pub fn names_alike(entities: &[String]) -> Vec<Error> {
+    let frame = DataFrame::new_infer_height(vec![Column::new("name".into(), entities)]).expect("one column");
+    let skeleton =
+        col("name").str().normalize(UnicodeForm::NFKC).str().replace_all(lit(r"[\s\x{FE00}-\x{FE0F}]"), lit(""), false);
+    let Ok(read) = frame.lazy().select([skeleton.str().to_lowercase()]).collect() else { return Vec::new() };
+    let Ok(skeletons) = read.column("name").and_then(|c| c.str().cloned()) else { return Vec::new() };
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut alike = Vec::new();
+    for (index, skeleton) in skeletons.iter().enumerate() {
+        let Some(skeleton) = skeleton else { continue };
+        match first.get(skeleton) {
+            Some(&earlier) => {
+                let kind = ErrorKind::NamesAlike { first: shown(&entities[earlier]), second: shown(&entities[index]) };
+                alike.push(
+                    Error::new(kind)
+                        .help("write the name alike in every export, or correct it in the one that differs"),
+                );
+            }
+            None => {
+                first.insert(skeleton, index);
+            }
+        }
+    }
+    alike
+}
+
+/// A name with every character that is not a letter, a digit or ASCII punctuation (white
+/// space, full-width forms, selectors) written as its code point, so that two names that print
+/// alike show how they differ.
+fn shown(name: &str) -> String {
+    let plain = |c: char| (c.is_alphanumeric() && !('\u{FF00}'..='\u{FFEF}').contains(&c)) || c.is_ascii_graphic();
+    name.chars().map(|c| if plain(c) { c.to_string() } else { format!("\\u{{{:X}}}", u32::from(c)) }).collect()
+}

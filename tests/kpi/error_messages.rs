@@ -219,6 +219,15 @@ fn header_names_columns() {
     insta::assert_snapshot!(stderr_of(&case, &["check", "ruleset.yaml", "--data", "."]));
 }
 
+/// Two accounts whose names print alike (an ideographic space inside one, a full-width letter
+/// in another) are named with the characters that differ written out, and kept apart.
+#[test]
+fn names_alike() {
+    let users = "day,account,new\n2026-10-01,晨光 咖啡,1\n2026-10-01,晨光\u{3000}咖啡,2\n2026-10-01,Brand A,3\n2026-10-01,Brand Ａ,4\n";
+    let case = case_with(RULES, &[("users.csv", users)]);
+    insta::assert_snapshot!(stderr_exiting(&case, &["run", "ruleset.yaml", "--format", "csv", "-o", "out.csv"], 0));
+}
+
 /// A commentary committed as a link to a file elsewhere is not read into a client's report.
 #[test]
 fn link_leads_out() {

@@ -34,7 +34,10 @@ pub fn check_columns(ruleset: &CheckedRuleset, warehouse: &Warehouse) -> Result<
         Warehouse::Postgres(url) => postgres::describe(url, &tables, scratch.path()),
         Warehouse::Spark(url) => spark::describe(url, &tables, scratch.path()),
     };
-    let described = described.map_err(|failed| missing_tables(ruleset, warehouse).unwrap_or(failed))?;
+    let described = described.map_err(|failed| match says_missing(&failed) {
+        true => missing_tables(ruleset, warehouse).unwrap_or(failed),
+        false => failed,
+    })?;
     let mut errors = Vec::new();
     for ((name, table), columns) in sources.into_iter().zip(described) {
         let source = SourceRef::new(name, &ruleset.model.sources[name], ruleset);
@@ -154,6 +157,15 @@ pub(super) fn described(warehouse: &Warehouse, path: &Path) -> Result<Vec<(Strin
     Ok(text(0)?.into_iter().zip(text(1)?).collect())
 }
 
+/// Whether an engine's failure is about a table or view it does not have, in the words of
+/// DuckDB ("Table with name x does not exist"), PostgreSQL ("relation \"x\" does not exist")
+/// or Spark (`TABLE_OR_VIEW_NOT_FOUND`): only then are the tables listed, so that another
+/// failure is never hidden behind a table a listing does not show (Spark lists one database).
+pub fn says_missing(failed: &Errors) -> bool {
+    let said = failed.to_string();
+    ["does not exist", "TABLE_OR_VIEW_NOT_FOUND"].iter().any(|words| said.contains(words))
+}
+
 /// The sources whose table `warehouse` does not have, each an error at its `table:` line with
 /// the nearest name it has: what a query that failed failed on, if that is why. `None` when
 /// every table is there, or when the engine cannot list its tables either.
@@ -170,12 +182,17 @@ pub fn missing_tables(ruleset: &CheckedRuleset, warehouse: &Warehouse) -> Option
     let names: Vec<String> = listed.iter().map(|(_, table)| table.clone()).collect();
     let qualified: Vec<String> = listed.iter().map(|(schema, table)| format!("{schema}.{table}")).collect();
     let has = |table: &str| names.iter().chain(&qualified).any(|name| key(name) == key(table));
+    // A schema the listing does not show (Spark lists the current database alone) says nothing.
+    let judged = |table: &str| match table.rsplit_once('.') {
+        Some((schema, _)) => listed.iter().any(|(s, _)| key(s) == key(schema)),
+        None => true,
+    };
     let errors: Vec<Error> = ruleset
         .model
         .sources
         .iter()
         .filter_map(|(name, source)| Some((name, source.table.as_deref()?.trim())))
-        .filter(|(_, table)| !has(table))
+        .filter(|(_, table)| judged(table) && !has(table))
         .map(|(name, table)| {
             let kind = ErrorKind::MissingTable { table: table.to_string(), engine: warehouse.label() };
             let at = ruleset.tree.at(&[Key("sources"), Key(name), Key("table")]).map(|node| node.location.clone());

@@ -155,7 +155,9 @@ fn evaluate_on(
     };
     // A table that is not there fails kpi's own query; the error names the source's table.
     let returned = match returned {
-        Err(failed) if made.is_empty() => return Err(check::missing_tables(ruleset, warehouse).unwrap_or(failed)),
+        Err(failed) if made.is_empty() && check::says_missing(&failed) => {
+            return Err(check::missing_tables(ruleset, warehouse).unwrap_or(failed));
+        }
         returned => returned?,
     };
     Errors::check(problems_found(ruleset, &returned.problems)?, ())?;
