@@ -26,10 +26,20 @@ pub struct Action {
 const HEADERS: [(&str, &str); 4] = [("date", "日期"), ("entity", "对象"), ("kpi", "指标"), ("action", "措施")];
 
 /// The ruleset's actions log, every row checked: a readable date, an entity, a KPI of the
-/// ruleset (or none), and what was done.
-pub fn read(ruleset: &CheckedRuleset) -> Result<Vec<Action>> {
-    let Some(name) = &ruleset.model.actions else { return Ok(Vec::new()) };
+/// ruleset (or none), and what was done. A log that is a link leading out of its folder is not
+/// read (its text would reach a client's report): none, and the warning naming it.
+pub fn read(ruleset: &CheckedRuleset) -> Result<(Vec<Action>, Option<Error>)> {
+    let Some(name) = &ruleset.model.actions else { return Ok((Vec::new(), None)) };
     let path = ruleset.base_dir.join(name);
+    if crate::read::leads_out(&ruleset.base_dir, &path) {
+        let warning = Error::new(ErrorKind::LinkLeadsOut { path: name.clone() })
+            .help("copy the actions log into the folder instead of linking to it");
+        return Ok((Vec::new(), Some(warning)));
+    }
+    read_from(ruleset, name, path).map(|actions| (actions, None))
+}
+
+fn read_from(ruleset: &CheckedRuleset, name: &str, path: std::path::PathBuf) -> Result<Vec<Action>> {
     let location = ruleset.tree.at(&[Key("actions")]).map(|n| n.location.clone());
     let shown = path.display().to_string();
     // Read as the exports are: a GBK or UTF-16 CSV, a workbook, whatever its name says.

@@ -44,6 +44,8 @@ pub struct ReportData<'a> {
     /// The actions log.
     actions: Vec<Action>,
     commentaries: Commentaries,
+    /// What reading the period's files warned of: commentaries and an actions log not read.
+    warnings: Vec<Error>,
 }
 
 impl<'a> ReportData<'a> {
@@ -62,8 +64,9 @@ impl<'a> ReportData<'a> {
         let provenance = crate::engine::provenance::provenance(ruleset)?;
         let named = crate::appraise::competitors(evaluation);
         let competitors = (0..evaluation.entities.len()).filter(|e| named.contains(&evaluation.entities[*e])).collect();
-        let actions = crate::engine::actions::read(ruleset)?;
+        let (actions, unread) = crate::engine::actions::read(ruleset)?;
         let commentaries = Commentaries::read(&ruleset.home, &evaluation.periods[period].label())?;
+        let warnings = commentaries.warnings.iter().cloned().chain(unread).collect();
         Ok(ReportData {
             ruleset,
             evaluation,
@@ -77,6 +80,7 @@ impl<'a> ReportData<'a> {
             competitors,
             actions,
             commentaries,
+            warnings,
         })
     }
 
@@ -85,9 +89,9 @@ impl<'a> ReportData<'a> {
         ReportData { audience, ..self }
     }
 
-    /// What reading the period's files warned of: commentaries not read.
+    /// What reading the period's files warned of: commentaries and an actions log not read.
     pub fn warnings(&self) -> &[Error] {
-        &self.commentaries.warnings
+        &self.warnings
     }
 
     fn shows(&self, section: Section) -> bool {

@@ -99,7 +99,7 @@ fn an_action_on_a_kpi_the_ruleset_lacks_is_an_error_at_its_line() {
 /// The actions of the log of `case`, as the engine reads them.
 fn actions_of(case: &Case) -> Result<Vec<kpi::engine::actions::Action>, kpi::Errors> {
     let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
-    kpi::engine::actions::read(&ruleset)
+    kpi::engine::actions::read(&ruleset).map(|(actions, _)| actions)
 }
 
 #[test]
@@ -119,6 +119,24 @@ fn an_actions_log_is_decoded_as_exports_are_gbk_or_utf16_with_its_own_lines() {
     let case = with_actions("日期,对象,指标,措施\n2026-02-20,a,k,改标题\n\nnot a date,a,k,x\n");
     let errors = actions_of(&case).unwrap_err().to_string();
     assert!(errors.contains("action on line 4 of"), "the file's own line, past the blank one: {errors}");
+}
+
+/// An actions log committed as a link to another client's file is not read into a report:
+/// no action, and the warning naming it.
+#[test]
+fn an_actions_log_that_leads_out_of_its_folder_is_not_read() {
+    let case = with_actions("");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("secret.csv"), "日期,对象,指标,措施\n2026-02-20,a,k,另一个客户的计划\n")
+        .unwrap();
+    let log = case.dir.path().join("actions.csv");
+    std::fs::remove_file(&log).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("secret.csv"), &log).unwrap();
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let (actions, warning) = kpi::engine::actions::read(&ruleset).unwrap();
+    assert!(actions.is_empty());
+    let said = warning.unwrap().to_string();
+    assert_eq!(said, "`actions.csv` is a symbolic link that leads out of the ruleset's folder, and was not read");
 }
 
 #[test]
