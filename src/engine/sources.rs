@@ -304,7 +304,7 @@ fn in_share(source: &SourceRef, file: &DataFile) -> bool {
         return true;
     }
     let named = part.entity_value.clone().or_else(|| files::entity_in_path(part, &source.ruleset.base_dir, &file.path));
-    named.is_none_or(|name| source.share.holds_name(&values::entity_name_of(&name)))
+    named.is_none_or(|name| source.share.holds_name(&crate::words::entity_name(&name)))
 }
 
 /// Whether a column holds counts in a file, as its sample shows.

@@ -268,23 +268,19 @@ fn date_format(
     })
 }
 
-/// An entity's name as rows compare it, on every path: without the invisible characters a
-/// name can carry (a zero-width space, a bidi mark), without the white space around it (every
-/// kind Unicode knows, the ideographic space too), and in Unicode's composed form (NFC), so
-/// that a Mac's decomposed folder name and the name typed in accounts.csv are one account.
-/// The engines' SQL does the same (`sql::dialect`).
+/// A column of entity names as rows compare them ([`crate::words::entity_name`]).
 pub fn entity_name(text: Expr) -> Expr {
-    let invisible = crate::words::invisible_class(crate::words::braced_escape);
-    let visible = text.str().replace_all(lit(invisible), lit(""), false);
-    visible.str().strip_chars(lit(NULL)).str().normalize(UnicodeForm::NFC)
-}
-
-/// `name`, as [`entity_name`] makes it: for a name that comes from a file's path.
-pub fn entity_name_of(name: &str) -> String {
-    let frame = DataFrame::new_infer_height(vec![Column::new("name".into(), [name])]).expect("one column");
-    let named = frame.lazy().select([entity_name(col("name"))]).collect().expect("the names are text");
-    let column = named.column("name").expect("the column named").str().expect("text").get(0).map(str::to_string);
-    column.unwrap_or_default()
+    let names = |column: Column| {
+        let mut read = StringChunkedBuilder::new(column.name().clone(), column.len());
+        for name in column.str()?.iter() {
+            match name {
+                Some(name) => read.append_value(crate::words::entity_name(name)),
+                None => read.append_null(),
+            }
+        }
+        Ok(read.finish().into_column())
+    };
+    text.map(names, |_, field| Ok(Field::new(field.name().clone(), DataType::String)))
 }
 
 /// Pairs of entities whose names still print alike once read (see [`entity_name`]): equal
@@ -292,25 +288,20 @@ pub fn entity_name_of(name: &str) -> String {
 /// or variation selectors. Each is a warning showing both names with those characters
 /// escaped, since a brand's roll-up would count them as two.
 pub fn names_alike(entities: &[String]) -> Vec<Error> {
-    let frame = DataFrame::new_infer_height(vec![Column::new("name".into(), entities)]).expect("one column");
-    let skeleton =
-        col("name").str().normalize(UnicodeForm::NFKC).str().replace_all(lit(r"[\s\x{FE00}-\x{FE0F}]"), lit(""), false);
-    let Ok(read) = frame.lazy().select([skeleton.str().to_lowercase()]).collect() else { return Vec::new() };
-    let Ok(skeletons) = read.column("name").and_then(|c| c.str().cloned()) else { return Vec::new() };
-    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let skeleton = crate::words::printed_alike;
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut alike = Vec::new();
-    for (index, skeleton) in skeletons.iter().enumerate() {
-        let Some(skeleton) = skeleton else { continue };
-        match first.get(skeleton) {
+    for (index, name) in entities.iter().enumerate() {
+        match first.get(&skeleton(name)) {
             Some(&earlier) => {
-                let kind = ErrorKind::NamesAlike { first: shown(&entities[earlier]), second: shown(&entities[index]) };
+                let kind = ErrorKind::NamesAlike { first: shown(&entities[earlier]), second: shown(name) };
                 alike.push(
                     Error::new(kind)
                         .help("write the name alike in every export, or correct it in the one that differs"),
                 );
             }
             None => {
-                first.insert(skeleton, index);
+                first.insert(skeleton(name), index);
             }
         }
     }
