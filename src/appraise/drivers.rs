@@ -16,7 +16,8 @@ pub struct Driver {
 }
 
 /// The KPIs that moved `scorecard`'s total in `cell` since the period before, largest change
-/// first; none where either period has no total.
+/// first; none where either period has no graded total: a change from or to fragments
+/// explains nothing.
 pub fn drivers(ruleset: &CheckedRuleset, cell: &Cell, scorecard: &str) -> Vec<Driver> {
     let (name, checked) = ruleset.scorecards.get_key_value(scorecard).expect("a scorecard of the ruleset");
     ScorecardColumns::new(cell.evaluation(), name, checked).drivers(cell)
@@ -27,7 +28,7 @@ impl ScorecardColumns<'_> {
     pub(super) fn drivers(&self, cell: &Cell) -> Vec<Driver> {
         let Some(before) = cell.previous().map(|before| before.row()) else { return Vec::new() };
         let now = cell.row();
-        let total = |row: usize| self.applies.flag(row) && self.total.number(row).is_some();
+        let total = |row: usize| self.applies.flag(row) && self.total.number(row).is_some() && self.graded(row);
         if !total(now) || !total(before) {
             return Vec::new();
         }

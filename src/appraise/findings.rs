@@ -9,8 +9,9 @@ use super::cells::{Cell, text_value};
 use super::{Finding, FindingStatus};
 use crate::compile::GridColumn;
 use crate::engine::Evaluation;
-use crate::engine::cell_value::GridValues;
+use crate::engine::cell_value::{CellValue, GridValues};
 use crate::error::{Error, ErrorKind, Result};
+use crate::expr::Ref;
 use crate::format::ValueFormat;
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
@@ -21,12 +22,15 @@ pub struct Findings<'a> {
     texts: Texts,
     /// Whether each diagnosis fires, by row.
     fired: Vec<GridValues>,
+    /// Whether each diagnosis's condition could be evaluated (was not no data), by row.
+    assessed: Vec<GridValues>,
     /// What a text can name: the measures, KPIs and attributes, and their columns.
     names: Arc<HashMap<String, GridValues>>,
     /// The KPIs' targets, for `{{ target.read_rate }}`.
     targets: Arc<HashMap<String, GridValues>>,
     /// The decimals of the KPIs that have them (an integer KPI has none).
     decimals: Arc<HashMap<String, u8>>,
+    locale: Locale,
 }
 
 impl<'a> Findings<'a> {
@@ -42,6 +46,8 @@ impl<'a> Findings<'a> {
             }
         }
         let fired = (0..ruleset.diagnoses.len()).map(|index| evaluation.column(GridColumn::Fired(index))).collect();
+        let assessed =
+            (0..ruleset.diagnoses.len()).map(|index| evaluation.column(GridColumn::Assessed(index))).collect();
         let named = ruleset.measures.keys().chain(ruleset.kpis.keys()).map(|name| (name, GridColumn::Value(name)));
         let attributes = ruleset.attributes.keys().map(|name| (name, GridColumn::Attribute(name)));
         let names = named.chain(attributes).map(|(name, column)| (name.clone(), evaluation.column(column)));
@@ -54,6 +60,8 @@ impl<'a> Findings<'a> {
             ruleset,
             texts,
             fired,
+            assessed,
+            locale,
             names: Arc::new(names.collect()),
             targets: Arc::new(targets.collect()),
             decimals: Arc::new(decimals.collect()),
@@ -70,13 +78,59 @@ impl<'a> Findings<'a> {
         self.findings(cell, fired, status)
     }
 
-    /// The diagnoses that fired in the cell's previous period and no longer fire in it, with
-    /// their texts of then.
+    /// The diagnoses that fired in the cell's previous period and whose condition is false in
+    /// it, with their texts of then. A condition of no data resolves nothing: see
+    /// [`Findings::unassessed`].
     pub fn resolved(&self, cell: &Cell) -> Result<Vec<Finding>> {
         let Some(before) = cell.previous() else { return Ok(Vec::new()) };
-        let gone: Vec<usize> =
-            (0..self.fired.len()).filter(|i| self.fires(*i, &before) && !self.fires(*i, cell)).collect();
+        let gone: Vec<usize> = (0..self.fired.len())
+            .filter(|i| self.fires(*i, &before) && !self.fires(*i, cell) && self.assessed(*i, cell))
+            .collect();
         self.findings(&before, gone, |index| (FindingStatus::Resolved, self.streak(index, &before)))
+    }
+
+    /// The diagnoses that fired in the cell's previous period and could not be assessed in it,
+    /// their inputs being no data: with their texts of then, their run of periods, and which
+    /// inputs have no data.
+    pub fn unassessed(&self, cell: &Cell) -> Result<Vec<Finding>> {
+        let Some(before) = cell.previous() else { return Ok(Vec::new()) };
+        let open: Vec<usize> =
+            (0..self.fired.len()).filter(|i| self.fires(*i, &before) && !self.assessed(*i, cell)).collect();
+        let mut found =
+            self.findings(&before, open.clone(), |index| (FindingStatus::Unassessed, self.streak(index, &before)))?;
+        for (finding, index) in found.iter_mut().zip(open) {
+            finding.reason = Some(self.reason(index, cell));
+        }
+        Ok(found)
+    }
+
+    fn assessed(&self, index: usize, cell: &Cell) -> bool {
+        self.assessed[index].flag(cell.row())
+    }
+
+    /// Why a diagnosis could not be assessed in a cell: the values its condition names that
+    /// are no data there.
+    fn reason(&self, index: usize, cell: &Cell) -> String {
+        let ruleset = self.ruleset;
+        let mut missing: Vec<String> = Vec::new();
+        for reference in ruleset.diagnoses[index].when.ir.refs() {
+            let (name, label) = match reference {
+                Ref::Kpi(name) => (name, ruleset.kpi_label(name, self.locale)),
+                Ref::Measure(name) => (name, name.clone()),
+                Ref::Attribute(name) => (name, ruleset.attribute_label(name, self.locale).unwrap_or(name.clone())),
+                _ => continue,
+            };
+            let empty = self.names.get(name).is_some_and(|column| matches!(column.value(cell.row()), CellValue::None));
+            if empty && !missing.contains(&label) {
+                missing.push(label);
+            }
+        }
+        let locale = self.locale;
+        match missing.is_empty() {
+            true => locale.pick("数据缺失", "data missing").to_string(),
+            false => locale
+                .pick(format!("数据缺失：{}", missing.join("、")), format!("data missing: {}", missing.join(", "))),
+        }
     }
 
     fn fires(&self, index: usize, cell: &Cell) -> bool {
@@ -118,7 +172,8 @@ impl<'a> Findings<'a> {
                     })
                 })?;
                 let (status, periods) = status(index);
-                Ok(Finding { id: diagnosis.id.clone(), severity: diagnosis.severity, finding, advice, status, periods })
+                let severity = diagnosis.severity;
+                Ok(Finding { id: diagnosis.id.clone(), severity, finding, advice, status, periods, reason: None })
             })
             .collect()
     }

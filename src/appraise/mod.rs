@@ -41,8 +41,11 @@ pub struct Appraisal {
     pub results: Vec<KpiResult>,
     pub scorecards: Vec<ScorecardResult>,
     pub diagnoses: Vec<FiredDiagnosis>,
-    /// The diagnoses that fired in a cell's previous period and no longer fire in it.
+    /// The diagnoses that fired in a cell's previous period and whose condition is false in it.
     pub resolved: Vec<FiredDiagnosis>,
+    /// The diagnoses that fired in a cell's previous period and could not be assessed in it:
+    /// their inputs are no data.
+    pub unassessed: Vec<FiredDiagnosis>,
     /// What the rows behind the numbers show about the data.
     pub quality: Vec<QualityRow>,
     /// The entities the ruleset's `competitors` marks: in the results, for comparison, but with no
@@ -63,6 +66,7 @@ pub struct Rollup {
     pub scorecards: Vec<ScorecardResult>,
     pub diagnoses: Vec<FiredDiagnosis>,
     pub resolved: Vec<FiredDiagnosis>,
+    pub unassessed: Vec<FiredDiagnosis>,
 }
 
 impl Rollup {
@@ -92,13 +96,14 @@ impl Rollup {
             scorecards: appraisal.scorecards,
             diagnoses: appraisal.diagnoses,
             resolved: appraisal.resolved,
+            unassessed: appraisal.unassessed,
         };
         Ok((rollup, groups.warnings))
     }
 
     fn empty(attribute: &str) -> Rollup {
-        let (results, scorecards, diagnoses, resolved) = Default::default();
-        Rollup { by: attribute.to_string(), results, scorecards, diagnoses, resolved }
+        let (results, scorecards, diagnoses, resolved, unassessed) = Default::default();
+        Rollup { by: attribute.to_string(), results, scorecards, diagnoses, resolved, unassessed }
     }
 }
 
@@ -127,6 +132,9 @@ pub struct ScorecardResult {
     pub scorecard: String,
     pub score: Option<f64>,
     pub grade: Option<String>,
+    /// The share of the scorecard's weight whose KPIs have a score, from 0 to 1: under the
+    /// scorecard's `min_coverage` the total is not graded.
+    pub coverage: Option<f64>,
     /// The weighted KPIs that have no score in this cell.
     pub missing: Vec<String>,
     /// The KPIs that moved the total since the period before, largest change first.
@@ -142,9 +150,12 @@ pub struct Finding {
     pub finding: String,
     pub advice: Option<String>,
     pub status: FindingStatus,
-    /// How many periods in a row it has fired, this one included (for a resolved finding: up
-    /// to the previous period).
+    /// How many periods in a row it has fired, this one included (for a resolved or an
+    /// unassessed finding: up to the previous period).
     pub periods: usize,
+    /// Why it could not be assessed: the values its condition names that are no data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Finding {
@@ -156,6 +167,9 @@ impl Finding {
                 locale.pick(format!("连续 {} 期", self.periods), format!("{} periods in a row", self.periods))
             }
             FindingStatus::Resolved => locale.pick("已解决", "resolved").to_string(),
+            FindingStatus::Unassessed => {
+                locale.pick("本期无法评估（数据缺失）", "not assessed (data missing)").to_string()
+            }
         }
     }
 }
@@ -170,6 +184,9 @@ pub enum FindingStatus {
     Recurring,
     /// It fired in the previous period and no longer does; its texts are those of then.
     Resolved,
+    /// It fired in the previous period and its condition is no data now: neither resolved nor
+    /// still there. Its texts are those of then.
+    Unassessed,
 }
 
 /// A finding, with the cell it fired in.
@@ -219,6 +236,7 @@ pub fn appraise(
         scorecards: Vec::new(),
         diagnoses: Vec::new(),
         resolved: Vec::new(),
+        unassessed: Vec::new(),
         rollups: Vec::new(),
         competitors: competitors(evaluation),
         quality: quality::rows(&evaluation.quality, selection, &ruleset.base_dir, locale),
@@ -234,6 +252,7 @@ pub fn appraise(
                 scorecards: scorecards.iter().filter_map(|scorecard| scorecard.result(cell)).collect(),
                 diagnoses: findings.of(cell)?.into_iter().map(fired).collect(),
                 resolved: findings.resolved(cell)?.into_iter().map(fired).collect(),
+                unassessed: findings.unassessed(cell)?.into_iter().map(fired).collect(),
             })
         })
         .collect();
@@ -244,6 +263,7 @@ pub fn appraise(
         appraisal.scorecards.extend(cell.scorecards);
         appraisal.diagnoses.extend(cell.diagnoses);
         appraisal.resolved.extend(cell.resolved);
+        appraisal.unassessed.extend(cell.unassessed);
     }
     Ok(appraisal)
 }
@@ -281,6 +301,7 @@ struct Appraised {
     scorecards: Vec<ScorecardResult>,
     diagnoses: Vec<FiredDiagnosis>,
     resolved: Vec<FiredDiagnosis>,
+    unassessed: Vec<FiredDiagnosis>,
 }
 
 /// The entities marked as competitors, in entity order.
@@ -332,7 +353,9 @@ struct ScorecardColumns<'a> {
     scorecard: &'a str,
     applies: GridValues,
     total: GridValues,
+    coverage: GridValues,
     grade: GridValues,
+    checked: &'a CheckedScorecard,
     /// Each KPI it weights.
     parts: Vec<Part<'a>>,
 }
@@ -362,7 +385,9 @@ impl<'a> ScorecardColumns<'a> {
             scorecard,
             applies: evaluation.column(GridColumn::Applies(scorecard)),
             total: evaluation.column(GridColumn::Total(scorecard)),
+            coverage: evaluation.column(GridColumn::Coverage(scorecard)),
             grade: evaluation.column(GridColumn::Grade(scorecard)),
+            checked,
             parts: checked.weights.keys().map(part).collect(),
         }
     }
@@ -380,8 +405,15 @@ impl<'a> ScorecardColumns<'a> {
             scorecard: self.scorecard.to_string(),
             score: self.total.number(row),
             grade: self.grade.text(row).map(str::to_string),
+            coverage: self.coverage.number(row),
             missing: missing.map(|part| part.kpi.to_string()).collect(),
             drivers: self.drivers(cell),
         })
+    }
+
+    /// Whether enough of the weight has a score in a row for the total to be graded, as the
+    /// engine decided its grade.
+    fn graded(&self, row: usize) -> bool {
+        self.checked.graded(self.coverage.number(row))
     }
 }

@@ -80,6 +80,9 @@ pub enum GridColumn<'a> {
     Aggregate(usize),
     /// Whether the diagnosis with this number fires.
     Fired(usize),
+    /// Whether the condition of the diagnosis with this number could be evaluated: it is true
+    /// or false, not no data.
+    Assessed(usize),
     /// A part of a formula computed for an explanation, by its number.
     Probe(usize),
     /// Whether the entity is a competitor (the ruleset's `competitors`).
@@ -87,6 +90,8 @@ pub enum GridColumn<'a> {
     /// Whether a scorecard applies to the entity.
     Applies(&'a str),
     Total(&'a str),
+    /// The share of a scorecard's weight whose KPIs have a score in this cell, from 0 to 1.
+    Coverage(&'a str),
     Grade(&'a str),
     /// The entity's rank by a scorecard total in its period, and how many entities are ranked.
     Rank(&'a str),
@@ -99,6 +104,9 @@ pub enum GridColumn<'a> {
     },
     /// How many rows of a source the cell has, and the first and last of their dates.
     Rows(&'a str),
+    /// Whether a source's data is missing in the cell: the entity had rows of it in an earlier
+    /// period and has none in this one. What is computed from it there has no data.
+    Missing(&'a str),
     /// How many of a source's rows in the cell hold a value that is not a number where a number
     /// is read.
     BadValues(&'a str),
@@ -165,16 +173,19 @@ impl GridColumn<'_> {
             Attribute(name) => format!("a:{name}").into(),
             Aggregate(index) => format!("g:{index}").into(),
             Fired(index) => format!("d:{index}").into(),
+            Assessed(index) => format!("assessed:{index}").into(),
             Probe(index) => format!("probe:{index}").into(),
             Competitor => ":competitor".into(),
             Applies(scorecard) => format!("applies:{scorecard}").into(),
             Total(scorecard) => format!("total:{scorecard}").into(),
+            Coverage(scorecard) => format!("coverage:{scorecard}").into(),
             Grade(scorecard) => format!("grade:{scorecard}").into(),
             Rank(scorecard) => format!("rank:{scorecard}").into(),
             Ranked(scorecard) => format!("ranked:{scorecard}").into(),
             // The length keeps `a:b` + `c` apart from `a` + `b:c`.
             Weight { scorecard, kpi } => format!("w:{}:{scorecard}:{kpi}", scorecard.len()).into(),
             Rows(source) => format!("rows:{source}").into(),
+            Missing(source) => format!("missing:{source}").into(),
             BadValues(source) => format!("bad:{source}").into(),
             FirstDate(source) => format!("from:{source}").into(),
             LastDate(source) => format!("to:{source}").into(),

@@ -174,12 +174,13 @@ fn implied_columns<'a>(ruleset: &'a CheckedRuleset, probes: &Probes) -> impl Ite
     let measures = ruleset.measures.keys().map(|name| Value(name));
     let kpis = ruleset.kpis.keys().flat_map(|kpi| [Value(kpi), Target(kpi), Attainment(kpi), Score(kpi), Band(kpi)]);
     let attributes = ruleset.attributes.keys().map(|name| Attribute(name));
-    let diagnoses = (0..ruleset.diagnoses.len()).map(Fired).chain([Competitor]);
+    let diagnoses = (0..ruleset.diagnoses.len()).flat_map(|index| [Fired(index), Assessed(index)]).chain([Competitor]);
     let scorecards = ruleset.scorecards.iter().flat_map(|(name, scorecard)| {
-        let standing = [Applies(name), Total(name), Grade(name), Rank(name), Ranked(name)];
+        let standing = [Applies(name), Total(name), Coverage(name), Grade(name), Rank(name), Ranked(name)];
         standing.into_iter().chain(scorecard.weights.keys().map(move |kpi| Weight { scorecard: name, kpi }))
     });
-    let sources = ruleset.row_sources().flat_map(|(name, _)| [Rows(name), FirstDate(name), LastDate(name)]);
+    let sources =
+        ruleset.row_sources().flat_map(|(name, _)| [Rows(name), Missing(name), FirstDate(name), LastDate(name)]);
     let probes = (0..probes.formulas().len()).map(Probe);
     measures.chain(kpis).chain(attributes).chain(diagnoses).chain(scorecards).chain(sources).chain(probes)
 }

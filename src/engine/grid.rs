@@ -221,16 +221,32 @@ pub fn join_inputs(grid: LazyFrame, inputs: Inputs, ruleset: &CheckedRuleset, ag
         grid = grid.join(frame.lazy(), keys(), keys(), JoinArgs::new(JoinType::Left));
     }
     grid = grid.with_columns(no_rows(&inputs.unread, aggregates));
-    // A cell without rows of a source that has rows elsewhere counts 0; a source without any
-    // file counts nothing, as its warning says: what is computed from it has no data.
+    grid = grid.with_columns(ruleset.row_sources().map(|(source, _)| missing(source)).collect::<Vec<_>>());
+    // A cell without rows of a source that has rows elsewhere counts 0, unless the entity's
+    // data of it is missing there; a source without any file counts nothing, as its warning
+    // says: what is computed from it has no data.
     let read = |source: &str| !inputs.unread.contains(&source);
-    let counted =
-        aggregates.zero_without_rows().filter(|index| read(aggregates.source_of(*index))).map(GridColumn::Aggregate);
-    let row_counts =
-        ruleset.row_sources().filter(|(source, _)| read(source)).map(|(source, _)| GridColumn::Rows(source));
-    let zero: Vec<Expr> = counted.chain(row_counts).map(|column| column.col().fill_null(lit(0.0))).collect();
-    grid = grid.with_columns(zero);
+    let counted = aggregates.zero_without_rows().filter(|index| read(aggregates.source_of(*index))).map(|index| {
+        let column = GridColumn::Aggregate(index);
+        let missing = GridColumn::Missing(aggregates.source_of(index)).col();
+        when(missing).then(compile::null()).otherwise(column.col().fill_null(lit(0.0))).alias(column.name())
+    });
+    let row_counts = ruleset
+        .row_sources()
+        .filter(|(source, _)| read(source))
+        .map(|(source, _)| GridColumn::Rows(source).col().fill_null(lit(0.0)));
+    grid = grid.with_columns(counted.chain(row_counts).collect::<Vec<_>>());
     join_attributes(grid, inputs.attributes, ruleset)
+}
+
+/// Whether a source's data is missing in a cell: no rows, where the entity has rows of it in
+/// an earlier period. Read before the row counts are filled in, where no rows is no data.
+fn missing(source: &str) -> Expr {
+    let rows = GridColumn::Rows(source).col();
+    let period = GridColumn::Period.col();
+    let first = when(rows.clone().is_not_null()).then(period.clone()).otherwise(lit(NULL).cast(DataType::Date));
+    let first = first.min().over([GridColumn::Entity.col()]).expect("a window over the entity");
+    rows.is_null().and(first.lt(period)).fill_null(lit(false)).alias(GridColumn::Missing(source).name())
 }
 
 /// The columns of sources without files: no data for their aggregations and dates.

@@ -58,10 +58,14 @@ pub fn rollup(
             // Joined on below, from the groups' rows.
             RollUp::FromRows => continue,
         };
+        // A group with an entity's data missing has a fragment of its own: no data.
+        let missing = GridColumn::Missing(aggregates.source_of(index)).col().any(true);
+        let rolled = when(missing).then(compile::null()).otherwise(rolled);
         sums.push(rolled.alias(GridColumn::Aggregate(index).name()));
     }
     for (source, _) in ruleset.row_sources() {
         sums.push(GridColumn::Rows(source).col().sum().alias(GridColumn::Rows(source).name()));
+        sums.push(GridColumn::Missing(source).col().any(true).alias(GridColumn::Missing(source).name()));
         sums.push(GridColumn::FirstDate(source).col().min().alias(GridColumn::FirstDate(source).name()));
         sums.push(GridColumn::LastDate(source).col().max().alias(GridColumn::LastDate(source).name()));
     }
@@ -155,8 +159,16 @@ fn from_rows(
                 let Some(plan) = plan? else { continue };
                 grid = grid.join(plan, keys(), keys(), JoinArgs::new(JoinType::Left));
                 let counted = aggregates.zero_without_rows().filter(|index| indices.contains(index));
-                let zero: Vec<Expr> =
-                    counted.map(|index| GridColumn::Aggregate(index).col().fill_null(lit(0.0))).collect();
+                let zero: Vec<Expr> = counted
+                    .map(|index| {
+                        let column = GridColumn::Aggregate(index);
+                        let filled = column.col().fill_null(lit(0.0));
+                        when(GridColumn::Missing(name).col())
+                            .then(compile::null())
+                            .otherwise(filled)
+                            .alias(column.name())
+                    })
+                    .collect();
                 grid = grid.with_columns(zero);
             }
             None => missing

@@ -10,7 +10,7 @@ use super::scoring::{band_name, holds};
 use crate::compile::{self, Context, GridColumn, Subject};
 use crate::expr::Better;
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::MissingPolicy;
+use crate::ruleset::model::{COVERAGE_TOLERANCE, MissingPolicy};
 
 /// Whether each scorecard applies, and each of its KPIs' weights in the cell.
 pub fn weights<'a>(ruleset: &'a CheckedRuleset, aggregates: &Aggregates) -> Layer<'a> {
@@ -35,30 +35,39 @@ pub fn weights<'a>(ruleset: &'a CheckedRuleset, aggregates: &Aggregates) -> Laye
     layer
 }
 
-/// Each scorecard's total.
+/// Each scorecard's total, and the share of its weight that has a score.
 pub fn totals(ruleset: &CheckedRuleset) -> Layer<'_> {
-    let total = |(name, scorecard): (&String, &crate::ruleset::checked::CheckedScorecard)| {
+    let mut layer = Vec::new();
+    for (name, scorecard) in &ruleset.scorecards {
         let weighting = Weighting { weights: &scorecard.weights, policy: ruleset.model.scorecards[name].missing };
-        Computed::engine(weighting.total().alias(GridColumn::Total(name).name()))
-    };
-    ruleset.scorecards.iter().map(total).collect()
+        layer.push(Computed::engine(weighting.total().alias(GridColumn::Total(name).name())));
+        layer.push(Computed::engine(weighting.coverage().alias(GridColumn::Coverage(name).name())));
+    }
+    layer
 }
 
-/// Each scorecard total's grade, and the entity's rank by it.
+/// Each scorecard total's grade, and the entity's rank by it: only where enough of its weight
+/// has a score (`min_coverage`), so that nothing is graded or ranked on fragments.
 pub fn standings<'a>(ruleset: &'a CheckedRuleset, aggregates: &Aggregates) -> Layer<'a> {
     let first_grade = ruleset.grades.iter().find_map(|(_, grade)| grade.formula());
     let mut layer = Vec::new();
-    for name in ruleset.scorecards.keys() {
+    for (name, scorecard) in &ruleset.scorecards {
         let total = GridColumn::Total(name).col();
         let subject = Subject { value: total.clone(), target: None, better: Better::Higher, bands: &[] };
         let context = Context { aggregates, subject: Some(subject) };
         let grades: Vec<(String, Expr)> =
             ruleset.grades.iter().map(|(grade, condition)| (grade.clone(), holds(condition, &context))).collect();
-        let grade = band_name(total, &grades).alias(GridColumn::Grade(name).name());
-        layer.push(Computed { expr: grade, formula: first_grade });
-        layer.extend(ranking(name).map(Computed::engine));
+        let graded = enough(name, scorecard.min_coverage);
+        let grade = when(graded.clone()).then(band_name(total, &grades)).otherwise(compile::null_text());
+        layer.push(Computed { expr: grade.alias(GridColumn::Grade(name).name()), formula: first_grade });
+        layer.extend(ranking(name, graded).map(Computed::engine));
     }
     layer
+}
+
+/// Whether enough of a scorecard's weight has a score for its total to be graded.
+fn enough(scorecard: &str, min_coverage: f64) -> Expr {
+    (GridColumn::Coverage(scorecard).col() + lit(COVERAGE_TOLERANCE)).gt_eq(lit(min_coverage))
 }
 
 /// A scorecard's weights as they apply in one cell, where some KPIs may have no score.
@@ -74,6 +83,12 @@ impl Weighting<'_> {
             when(GridColumn::Score(kpi).col().is_not_null()).then(lit(*weight)).otherwise(lit(0.0))
         });
         polars::lazy::dsl::sum_horizontal(present.collect::<Vec<_>>(), true).expect("weights are not empty")
+    }
+
+    /// The share of the weight whose KPIs have a score.
+    fn coverage(&self) -> Expr {
+        let whole: f64 = self.weights.values().sum();
+        compile::divide(self.scored(), lit(whole))
     }
 
     /// A KPI's weight in the total: its points, scaled up so that the KPIs that have a score
@@ -101,10 +116,10 @@ impl Weighting<'_> {
     }
 }
 
-/// Each entity's rank by a scorecard's total among the entities of its period that have one (1
-/// for the highest, ties sharing the better rank), and how many have one.
-fn ranking(scorecard: &str) -> [Expr; 2] {
-    let applies = GridColumn::Applies(scorecard).col();
+/// Each entity's rank by a scorecard's total among the entities of its period that have one
+/// graded (1 for the highest, ties sharing the better rank), and how many have one.
+fn ranking(scorecard: &str, graded: Expr) -> [Expr; 2] {
+    let applies = GridColumn::Applies(scorecard).col().and(graded);
     let total = when(applies).then(GridColumn::Total(scorecard).col()).otherwise(compile::null());
     let per_period = |e: Expr| e.over([GridColumn::Period.col()]).expect("a window over the period");
     let rank = per_period(total.clone().rank(RankOptions { method: RankMethod::Min, descending: true }, None));

@@ -20,8 +20,10 @@ pub fn appraisal<'a>(ruleset: &'a CheckedRuleset, aggregates: &Aggregates) -> La
     layer.push(Computed::engine(competitor(ruleset, aggregates).alias(GridColumn::Competitor.name())));
     for (index, diagnosis) in ruleset.diagnoses.iter().enumerate() {
         // Diagnoses and their advice are for the client's entities, not its competitors.
-        let fires = compile::compile(&diagnosis.when.ir, &context).fill_null(lit(false)).and(client.clone());
+        let when = compile::compile(&diagnosis.when.ir, &context);
+        let fires = when.clone().fill_null(lit(false)).and(client.clone());
         layer.push(Computed::of(&diagnosis.when, fires.alias(GridColumn::Fired(index).name())));
+        layer.push(Computed::of(&diagnosis.when, when.is_not_null().alias(GridColumn::Assessed(index).name())));
     }
     layer
 }

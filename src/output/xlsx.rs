@@ -124,6 +124,7 @@ impl Sheets<'_> {
         ]);
         let mut rows = with_rollups(appraisal, &appraisal.diagnoses, |r| &r.diagnoses);
         rows.extend(with_rollups(appraisal, &appraisal.resolved, |r| &r.resolved));
+        rows.extend(with_rollups(appraisal, &appraisal.unassessed, |r| &r.unassessed));
         let rows = rows.into_iter().map(|(row, by)| self.finding(row, by)).collect();
         Sheet { name: self.locale.pick("诊断", "findings").to_string(), headers, rows }
     }

@@ -256,6 +256,7 @@ impl<'a> ReportData<'a> {
             },
             diagnoses,
             resolved: self.findings.resolved(&cell)?,
+            unassessed: self.findings.unassessed(&cell)?,
             versus: self.versus(entity),
             actions,
             trends,
@@ -319,9 +320,16 @@ impl<'a> ReportData<'a> {
     fn scorecard(&self, entity: usize, name: &str, kpis: &[KpiReport]) -> ScorecardReport {
         let cell = self.cell(entity, self.period);
         let previous = self.previous().map(|p| self.cell(entity, p)).filter(|c| c.flag(GridColumn::Applies(name)));
-        let previous_total = previous.as_ref().and_then(|c| c.number(GridColumn::Total(name)));
+        let checked = &self.ruleset.scorecards[name];
+        let coverage = cell.number(GridColumn::Coverage(name));
+        let graded = checked.graded(coverage);
+        // A change from or to a total of fragments says nothing.
+        let previous_total = previous
+            .as_ref()
+            .filter(|c| checked.graded(c.number(GridColumn::Coverage(name))))
+            .and_then(|c| c.number(GridColumn::Total(name)));
         let total = cell.number(GridColumn::Total(name));
-        let weights = &self.ruleset.scorecards[name].weights;
+        let weights = &checked.weights;
         let rows = weights
             .iter()
             .filter_map(|(kpi, weight)| {
@@ -349,7 +357,9 @@ impl<'a> ReportData<'a> {
             grade: cell.text(GridColumn::Grade(name)),
             previous_total,
             previous_grade: previous.as_ref().and_then(|c| c.text(GridColumn::Grade(name))),
-            change: total.zip(previous_total).map(|(t, p)| t - p),
+            change: total.filter(|_| graded).zip(previous_total).map(|(t, p)| t - p),
+            coverage,
+            not_graded: (!graded).then(|| self.not_graded(coverage.unwrap_or(0.0))),
             rank: cell.number(GridColumn::Rank(name)).map(|r| r as usize),
             ranked: cell.number(GridColumn::Ranked(name)).map_or(0, |n| n as usize),
             missing: missing
@@ -402,6 +412,15 @@ impl<'a> ReportData<'a> {
             across |= matches!(&node.node, IrNode::Call(function, _) if function.family() == Family::Entity);
         });
         across
+    }
+
+    /// Why a total is not graded: how little of its weight has data.
+    fn not_graded(&self, coverage: f64) -> String {
+        let share = crate::format::percent(coverage, 0);
+        self.locale.pick(
+            format!("未评级：仅 {share} 的权重有数据"),
+            format!("not graded: only {share} of the weight has data"),
+        )
     }
 
     /// How a grade reads, by its place among the ruleset's grades.

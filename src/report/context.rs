@@ -109,6 +109,8 @@ pub struct EntityReport {
     pub diagnoses: Vec<Finding>,
     /// The diagnoses of the previous period that no longer fire, with their texts of then.
     pub resolved: Vec<Finding>,
+    /// The findings of the period before that could not be assessed in this one.
+    pub unassessed: Vec<Finding>,
     /// KPIs with no value this period.
     pub no_data: Vec<KpiRef>,
     /// `kpi explain` for every KPI.
@@ -206,7 +208,12 @@ pub struct ScorecardReport {
     pub drivers: Vec<DriverReport>,
     pub previous_total: Option<f64>,
     pub previous_grade: Option<String>,
+    /// The total's change since the period before, where both are graded.
     pub change: Option<f64>,
+    /// The share of the weight whose KPIs have a score, from 0 to 1.
+    pub coverage: Option<f64>,
+    /// Why the total is not graded (too little of its weight has data); none when it is.
+    pub not_graded: Option<String>,
     /// Rank among the entities the scorecard applies to, 1 for the highest total.
     pub rank: Option<usize>,
     /// How many entities have a total for this scorecard in the period.

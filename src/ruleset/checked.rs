@@ -122,6 +122,16 @@ impl Band {
 pub struct CheckedScorecard {
     pub applies_to: Option<Formula>,
     pub weights: IndexMap<String, f64>,
+    /// The share of the weight whose KPIs must have a score for the total to be graded.
+    pub min_coverage: f64,
+}
+
+impl CheckedScorecard {
+    /// Whether a total whose KPIs with a score hold `coverage` of the weight is graded: the
+    /// rule the engines compute grades by, for the layers that read their results.
+    pub fn graded(&self, coverage: Option<f64>) -> bool {
+        coverage.is_some_and(|coverage| coverage + super::model::COVERAGE_TOLERANCE >= self.min_coverage)
+    }
 }
 
 pub struct CheckedDiagnosis {

@@ -703,7 +703,40 @@ pub struct Scoring {
     /// The score of a KPI with a target and no `score:` of its own, e.g. `attainment(cap = 120%)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// The share of a scorecard's weight whose KPIs must have a score for its total to be
+    /// graded (`0.9` or `90%`; 2/3 by default): a total of fragments is shown, not graded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_coverage: Option<Share>,
 }
+
+/// A share from 0 to 1, written as a fraction (`0.9`) or a percentage (`90%`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Share {
+    Fraction(f64),
+    Written(String),
+}
+
+impl Share {
+    /// The share as a fraction; none when it is not a number from 0 to 1 (`0%` to `100%`).
+    pub fn fraction(&self) -> Option<f64> {
+        let fraction = match self {
+            Share::Fraction(fraction) => *fraction,
+            Share::Written(text) => match text.trim().strip_suffix('%') {
+                Some(percent) => percent.trim().parse::<f64>().ok()? / 100.0,
+                None => text.trim().parse().ok()?,
+            },
+        };
+        (0.0..=1.0).contains(&fraction).then_some(fraction)
+    }
+}
+
+/// The share of a scorecard's weight that must have a score, unless the ruleset says.
+pub const MIN_COVERAGE: f64 = 2.0 / 3.0;
+
+/// How far below `min_coverage` a coverage may be and still meet it, on every backend: thirds
+/// of weights (33.33 + 33.33 of 100) are the 2/3 they mean.
+pub const COVERAGE_TOLERANCE: f64 = 1e-9;
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -719,6 +752,10 @@ pub struct Scorecard {
     pub weights: IndexMap<String, f64>,
     #[serde(default)]
     pub missing: MissingPolicy,
+    /// The share of the weight whose KPIs must have a score for the total to be graded; the
+    /// `scoring:` one by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_coverage: Option<Share>,
 }
 
 /// What a scorecard total does when a weighted KPI has no score.

@@ -9,7 +9,9 @@ use indexmap::IndexMap;
 
 use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget, Formula};
 use super::load::Loaded;
-use super::model::{ENTITY_PLACEHOLDER, Kpi, KpiBand, Measure, Ruleset, Source, SourceRole, Target, Text};
+use super::model::{
+    ENTITY_PLACEHOLDER, Kpi, KpiBand, MIN_COVERAGE, Measure, Ruleset, Share, Source, SourceRole, Target, Text,
+};
 use super::namespace::RulesetNames;
 use super::order::dependency_order;
 use super::yaml::{Node, PathStep};
@@ -525,9 +527,35 @@ impl<'a> Validator<'a> {
                 let path = [Key("scorecards"), Key(name), Key("applies_to")];
                 self.formula(&path, place, Type::Boolean, "`applies_to`")
             });
-            scorecards.insert(name.clone(), CheckedScorecard { applies_to, weights: scorecard.weights.clone() });
+            let min_coverage = self.min_coverage(name);
+            let weights = scorecard.weights.clone();
+            scorecards.insert(name.clone(), CheckedScorecard { applies_to, weights, min_coverage });
         }
         scorecards
+    }
+
+    /// The share of a scorecard's weight that must have a score for its total to be graded:
+    /// its own `min_coverage`, else the `scoring:` one, else 2/3.
+    fn min_coverage(&mut self, scorecard: &str) -> f64 {
+        let own = self.model.scorecards[scorecard].min_coverage.as_ref();
+        let path: Vec<PathStep> = match own {
+            Some(_) => vec![Key("scorecards"), Key(scorecard), Key("min_coverage")],
+            None => vec![Key("scoring"), Key("min_coverage")],
+        };
+        let Some(share) = own.or(self.model.scoring.as_ref().and_then(|s| s.min_coverage.as_ref())) else {
+            return MIN_COVERAGE;
+        };
+        share.fraction().unwrap_or_else(|| {
+            let found = match share {
+                Share::Fraction(fraction) => format!("`{fraction}`"),
+                Share::Written(text) => format!("`{text}`"),
+            };
+            let expected = "a share from 0 to 1, like `0.9` or `90%`".to_string();
+            let error = Error::new(ErrorKind::WrongType { expected, found })
+                .help("`min_coverage` is the share of the scorecard's weight that must have a score to be graded");
+            self.error(error.at(self.location(&path)));
+            MIN_COVERAGE
+        })
     }
 
     /// Weights name KPIs that have a score, and sum to 100.

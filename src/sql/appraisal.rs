@@ -12,7 +12,7 @@ use crate::compile::GridColumn;
 use crate::expr::{Better, Ref, Type};
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::{Band, CheckedTarget};
-use crate::ruleset::model::MissingPolicy;
+use crate::ruleset::model::{COVERAGE_TOLERANCE, MissingPolicy};
 
 pub fn columns(ruleset: &CheckedRuleset, aggregations: &Aggregations, columns: &mut Columns) {
     for reference in &ruleset.order {
@@ -47,9 +47,12 @@ pub fn columns(ruleset: &CheckedRuleset, aggregations: &Aggregations, columns: &
         Sql::new(format!("(NOT {})", competitor.text), competitor.stage)
     };
     for (index, diagnosis) in ruleset.diagnoses.iter().enumerate() {
-        let fires = holds(formula::grid(&diagnosis.when.ir, columns, aggregations, None));
-        let fires = both(fires, client(columns));
+        let when = formula::grid(&diagnosis.when.ir, columns, aggregations, None);
+        let when = columns.once(when);
+        let assessed = Sql::new(format!("({} IS NOT NULL)", when.text), when.stage);
+        let fires = both(holds(when), client(columns));
         columns.define(GridColumn::Fired(index), fires, Type::Boolean);
+        columns.define(GridColumn::Assessed(index), assessed, Type::Boolean);
     }
     for (name, scorecard) in &ruleset.scorecards {
         let applies = match &scorecard.applies_to {
@@ -62,9 +65,12 @@ pub fn columns(ruleset: &CheckedRuleset, aggregations: &Aggregations, columns: &
         let total = GridColumn::Total(name);
         let subject = Subject { value: total, target: None, better: Better::Higher, bands: &[] };
         let grades = conditions(&ruleset.grades, columns, aggregations, &subject);
+        let graded = enough(columns, name, scorecard.min_coverage);
         let grade = band_name(columns, total, &grades);
+        let stage = grade.stage.max(graded.stage);
+        let grade = Sql::new(format!("CASE WHEN {} THEN {} END", graded.text, grade.text), stage);
         columns.define(GridColumn::Grade(name), grade, Type::String);
-        standing(columns, name);
+        standing(columns, name, &graded);
     }
 }
 
@@ -143,15 +149,13 @@ fn scorecard_total(
         .map(|(score, weight)| format!("CASE WHEN {} IS NOT NULL THEN {} ELSE 0 END", score.text, d.number(*weight)))
         .collect::<Vec<_>>()
         .join(" + ");
-    // The points of the KPIs that have a score, which the weights and the total read unless
-    // a missing score counts as 0.
-    let (scored, stage) = match policy {
-        MissingPolicy::Zero => (scored, stage),
-        _ => {
-            let column = columns.once(Sql::new(scored, stage));
-            (column.text, column.stage)
-        }
-    };
+    // The points of the KPIs that have a score, which the coverage, the weights and the total
+    // read.
+    let column = columns.once(Sql::new(scored, stage));
+    let (scored, stage) = (column.text, column.stage);
+    let whole: f64 = weights.values().sum();
+    let coverage = Sql::new(format!("({scored}) / {}", d.number(whole)), stage);
+    columns.define(GridColumn::Coverage(name), coverage, Type::Number);
     let sum = scores
         .iter()
         .map(|(score, weight)| format!("coalesce({} * {}, 0)", score.text, d.number(weight / 100.0)))
@@ -174,13 +178,22 @@ fn scorecard_total(
     columns.define(GridColumn::Total(name), at(total), Type::Number);
 }
 
+/// Whether enough of a scorecard's weight has a score for its total to be graded, as the
+/// polars engine decides it.
+fn enough(columns: &Columns, name: &str, min_coverage: f64) -> Sql {
+    let d = columns.dialect;
+    let coverage = columns.read(GridColumn::Coverage(name));
+    let tolerance = d.number(COVERAGE_TOLERANCE);
+    Sql::new(format!("coalesce({} + {tolerance} >= {}, FALSE)", coverage.text, d.number(min_coverage)), coverage.stage)
+}
+
 /// The entity's rank by a scorecard's total among the entities of its period it applies to
-/// (1 for the highest, ties sharing the better rank), and how many are ranked.
-fn standing(columns: &mut Columns, name: &str) {
+/// and is graded in (1 for the highest, ties sharing the better rank), and how many are ranked.
+fn standing(columns: &mut Columns, name: &str, graded: &Sql) {
     let d = columns.dialect;
     let (applies, total) = (columns.read(GridColumn::Applies(name)), columns.read(GridColumn::Total(name)));
-    let stage = applies.stage.max(total.stage);
-    let ranked = format!("CASE WHEN {} THEN {} END", applies.text, total.text);
+    let stage = applies.stage.max(total.stage).max(graded.stage);
+    let ranked = format!("CASE WHEN {} AND {} THEN {} END", applies.text, graded.text, total.text);
     let period = format!("PARTITION BY {}", quoted(d, GridColumn::Period));
     let double = d.double();
     let rank = format!(

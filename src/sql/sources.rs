@@ -349,11 +349,17 @@ fn grid(
         {
             selected.push(format!("{alias}.{}", quoted(d, column)));
         }
+        // Missing: no rows here, where the entity has rows of the source in an earlier period.
+        let rows = format!("{alias}.{}", quoted(d, GridColumn::Rows(name)));
+        let missing = format!(
+            "coalesce({rows} IS NULL AND min(CASE WHEN {rows} IS NOT NULL THEN p.{period} END) OVER (PARTITION BY e.{entity}) < p.{period}, FALSE)"
+        );
+        selected.push(format!("{missing} AS {}", quoted(d, GridColumn::Missing(name))));
         for (column, found) in aggregations.of_source(name) {
             let column = quoted(d, column);
             selected.push(match found.rows().zero_without_rows {
                 true => format!(
-                    "coalesce({alias}.{column}, CASE WHEN (SELECT count(*) FROM {step}) > 0 THEN 0 END) AS {column}"
+                    "CASE WHEN {missing} THEN NULL ELSE coalesce({alias}.{column}, CASE WHEN (SELECT count(*) FROM {step}) > 0 THEN 0 END) END AS {column}"
                 ),
                 false => format!("{alias}.{column}"),
             });

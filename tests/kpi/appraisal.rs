@@ -63,6 +63,9 @@ scorecards:
   strict:
     weights: { read_rate: 50, dynamic: 50 }
     missing: fail
+  lenient:
+    weights: { read_rate: 50, dynamic: 50 }
+    min_coverage: 50%
 grades:
   A: ">= 90"
   B: ">= 75"
@@ -161,8 +164,8 @@ fn score_formulas_see_value_and_target_and_missing_targets_give_no_score() {
     assert_eq!(result(&a, "a", "2026-01", "reach").target, None);
 }
 
-/// A scorecard result: "scorecard entity period", total, grade, KPIs without a score.
-type Total = (String, Option<f64>, Option<String>, Vec<String>);
+/// A scorecard result: "scorecard entity period", total, coverage, grade, KPIs without a score.
+type Total = (String, Option<f64>, Option<f64>, Option<String>, Vec<String>);
 
 #[test]
 fn scorecards_apply_by_attribute_and_treat_missing_scores_by_policy() {
@@ -171,32 +174,35 @@ fn scorecards_apply_by_attribute_and_treat_missing_scores_by_policy() {
         .scorecards
         .iter()
         .map(|s| {
-            (
-                format!("{} {} {}", s.scorecard, s.entity, s.period),
-                s.score.map(round9),
-                s.grade.clone(),
-                s.missing.clone(),
-            )
+            let name = format!("{} {} {}", s.scorecard, s.entity, s.period);
+            (name, s.score.map(round9), s.coverage, s.grade.clone(), s.missing.clone())
         })
         .collect();
+    let (all, half, none) = (Some(1.0), Some(0.5), Some(0.0));
     let expected: Vec<Total> = vec![
         // 50 × 120% + 30 × 70% + 20 × 50% = 91.
-        ("brand a 2026-01".into(), Some(91.0), Some("A".into()), vec![]),
-        // Renormalized over read_rate alone: `dynamic` has no target in January.
-        ("everyone a 2026-01".into(), Some(120.0), Some("A".into()), vec!["dynamic".into()]),
-        ("strict a 2026-01".into(), None, None, vec!["dynamic".into()]),
+        ("brand a 2026-01".into(), Some(91.0), all, Some("A".into()), vec![]),
+        // Renormalized over read_rate alone (`dynamic` has no target in January): half the
+        // weight has a score, under the 2/3 a grade needs; `lenient` grades from 50%.
+        ("everyone a 2026-01".into(), Some(120.0), half, None, vec!["dynamic".into()]),
+        ("strict a 2026-01".into(), None, half, None, vec!["dynamic".into()]),
+        ("lenient a 2026-01".into(), Some(120.0), half, Some("A".into()), vec!["dynamic".into()]),
         // 50 × 80% + 30 × 20% + 20 × 25% = 51.
-        ("brand a 2026-02".into(), Some(51.0), Some("D".into()), vec![]),
-        ("everyone a 2026-02".into(), Some(round9(40.0 + 100.0 / 3.0)), Some("C".into()), vec![]),
-        ("strict a 2026-02".into(), Some(round9(40.0 + 100.0 / 3.0)), Some("C".into()), vec![]),
+        ("brand a 2026-02".into(), Some(51.0), all, Some("D".into()), vec![]),
+        ("everyone a 2026-02".into(), Some(round9(40.0 + 100.0 / 3.0)), all, Some("C".into()), vec![]),
+        ("strict a 2026-02".into(), Some(round9(40.0 + 100.0 / 3.0)), all, Some("C".into()), vec![]),
+        ("lenient a 2026-02".into(), Some(round9(40.0 + 100.0 / 3.0)), all, Some("C".into()), vec![]),
         // 60 × 120% + 40 × 100% = 112.
-        ("sales b 2026-01".into(), Some(112.0), Some("A".into()), vec![]),
-        ("everyone b 2026-01".into(), Some(120.0), Some("A".into()), vec!["dynamic".into()]),
-        ("strict b 2026-01".into(), None, None, vec!["dynamic".into()]),
-        // No rows in February: `zero` counts every missing score as 0.
-        ("sales b 2026-02".into(), Some(0.0), Some("D".into()), vec!["read_rate".into(), "tier".into()]),
-        ("everyone b 2026-02".into(), None, None, vec!["read_rate".into(), "dynamic".into()]),
-        ("strict b 2026-02".into(), None, None, vec!["read_rate".into(), "dynamic".into()]),
+        ("sales b 2026-01".into(), Some(112.0), all, Some("A".into()), vec![]),
+        ("everyone b 2026-01".into(), Some(120.0), half, None, vec!["dynamic".into()]),
+        ("strict b 2026-01".into(), None, half, None, vec!["dynamic".into()]),
+        ("lenient b 2026-01".into(), Some(120.0), half, Some("A".into()), vec!["dynamic".into()]),
+        // No rows in February: `zero` counts every missing score as 0, a total of nothing,
+        // which is not graded.
+        ("sales b 2026-02".into(), Some(0.0), none, None, vec!["read_rate".into(), "tier".into()]),
+        ("everyone b 2026-02".into(), None, none, None, vec!["read_rate".into(), "dynamic".into()]),
+        ("strict b 2026-02".into(), None, none, None, vec!["read_rate".into(), "dynamic".into()]),
+        ("lenient b 2026-02".into(), None, none, None, vec!["read_rate".into(), "dynamic".into()]),
     ];
     assert_eq!(totals, expected);
 }
