@@ -171,6 +171,8 @@ kinds! {
     E540 MissingTable { table: String, engine: String },
     E541 ReferenceLacksStyle { style: String, path: String },
     E542 NamesAlike { first: String, second: String },
+    E543 SourceMissing { source_label: String, period: String, entities: String },
+    E544 SourcePartial { source_label: String, period: String, days: usize, of: usize, through: String, entities: String },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -275,6 +277,13 @@ impl fmt::Display for ErrorKind {
             MissingColumn { header, file } => write!(f, "column `{header}` is not in `{file}`"),
             MissingTable { table, engine } => write!(f, "table `{table}` is not on {engine}"),
             ReferenceLacksStyle { style, path } => write!(f, "`{path}` has no style named `{style}`"),
+            SourceMissing { source_label, period, entities } => {
+                write!(f, "no rows of `{source_label}` in {period} for {entities}, though earlier periods have some")
+            }
+            SourcePartial { source_label, period, days, of, through, entities } => write!(
+                f,
+                "`{source_label}` covers {days} of {of} days of {period} for {entities} (data through {through})"
+            ),
             NamesAlike { first, second } => {
                 write!(f, "the entities `{first}` and `{second}` differ only in characters that print alike")
             }

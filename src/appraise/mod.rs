@@ -4,6 +4,7 @@
 //! (docs/output.md).
 
 mod cells;
+pub mod coverage;
 mod drivers;
 pub mod explain;
 mod findings;
@@ -24,6 +25,7 @@ use crate::ruleset::checked::CheckedScorecard;
 use crate::ruleset::model::Severity;
 
 pub use cells::Cell;
+pub use coverage::Coverage;
 pub use drivers::{Driver, drivers};
 pub use findings::Findings;
 pub use quality::{QualityRow, rows as quality_rows};
@@ -123,6 +125,10 @@ pub struct KpiResult {
     pub attainment: Option<f64>,
     pub score: Option<f64>,
     pub band: Option<String>,
+    /// Whether the value comes from a daily source that covers only part of the period: shown
+    /// with the mark, the quality notes saying how many days.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,6 +229,7 @@ pub fn appraise(
 ) -> Result<Appraisal> {
     selection.validate(evaluation)?;
     let findings = Findings::new(ruleset, evaluation, locale)?;
+    let coverage = Coverage::new(ruleset, evaluation);
     let kpis: Vec<KpiColumns> = ruleset.kpis.keys().map(|kpi| KpiColumns::new(evaluation, kpi)).collect();
     let scorecards: Vec<ScorecardColumns> =
         ruleset.scorecards.iter().map(|(name, card)| ScorecardColumns::new(evaluation, name, card)).collect();
@@ -248,7 +255,7 @@ pub fn appraise(
             let (entity, period) = (cell.entity.to_string(), cell.period.label());
             let fired = |found: Finding| FiredDiagnosis { entity: entity.clone(), period: period.clone(), found };
             Ok(Appraised {
-                results: results_of(&kpis, cell),
+                results: results_of(&kpis, &coverage, cell),
                 scorecards: scorecards.iter().filter_map(|scorecard| scorecard.result(cell)).collect(),
                 diagnoses: findings.of(cell)?.into_iter().map(fired).collect(),
                 resolved: findings.resolved(cell)?.into_iter().map(fired).collect(),
@@ -281,18 +288,24 @@ pub fn results_in_parts<'a>(
 ) -> Result<impl Iterator<Item = Vec<KpiResult>> + 'a> {
     selection.validate(evaluation)?;
     let kpis: Vec<KpiColumns> = ruleset.kpis.keys().map(|kpi| KpiColumns::new(evaluation, kpi)).collect();
+    let coverage = Coverage::new(ruleset, evaluation);
     let cells = selection.cells(evaluation);
     let parts = cells.len().div_ceil(CELLS_PER_PART);
     Ok((0..parts).map(move |part| {
         let cells = &cells[part * CELLS_PER_PART..cells.len().min((part + 1) * CELLS_PER_PART)];
-        cells.par_iter().flat_map_iter(|cell| results_of(&kpis, cell)).collect()
+        cells.par_iter().flat_map_iter(|cell| results_of(&kpis, &coverage, cell)).collect()
     }))
 }
 
 /// A cell's KPI rows, in the ruleset's order of KPIs.
-fn results_of(kpis: &[KpiColumns], cell: &Cell) -> Vec<KpiResult> {
+fn results_of(kpis: &[KpiColumns], coverage: &Coverage, cell: &Cell) -> Vec<KpiResult> {
     let (entity, period) = (cell.entity.to_string(), cell.period.label());
-    kpis.iter().map(|kpi| kpi.result(&entity, &period, cell.row())).collect()
+    kpis.iter()
+        .map(|kpi| {
+            let partial = coverage.partial(kpi.kpi, cell.entity, cell.period).is_some();
+            KpiResult { partial, ..kpi.result(&entity, &period, cell.row()) }
+        })
+        .collect()
 }
 
 /// What one cell adds to the appraisal.
@@ -344,6 +357,7 @@ impl<'a> KpiColumns<'a> {
             attainment: self.attainment.number(row),
             score: self.score.number(row),
             band: self.band.text(row).map(str::to_string),
+            partial: false,
         }
     }
 }

@@ -64,6 +64,10 @@ fn detail(issue: &Issue, base: &Path, locale: Locale) -> String {
                 format!("no rows on {} of {days} days: {named}", count),
             )
         }
+        Issue::MissingSource => locale.pick(
+            "本期没有这份数据（此前各期都有），由它计算的指标本期无数据".to_string(),
+            "no rows this period, though earlier periods have some: what is computed from it has no data".to_string(),
+        ),
         Issue::RepeatedRows { count } => locale.pick(
             format!("{count} 行与另一行完全相同（同一对象、日期和数值），被重复计入"),
             format!(

@@ -107,6 +107,10 @@ pub struct CheckArgs {
     pub input: Input,
     #[command(flatten)]
     pub engine: EngineFlag,
+    /// With `--data` or `--engine`: the period whose coverage is checked (by default the one
+    /// `kpi report` would take, the latest complete period).
+    #[arg(long)]
+    pub period: Option<String>,
 }
 
 /// Where the evaluation runs.

@@ -56,13 +56,13 @@ pub fn evaluate_in_turns(ruleset: &CheckedRuleset, probes: Probes, turns: Turns)
     let spills = if turns > 1 { Some(Spills::new()?) } else { None };
     let (inputs, quality) = read_inputs(ruleset, &aggregates, (turns, spills.as_ref()), &mut warnings)?;
     let (entities, periods) = grid::extent(&inputs, ruleset, &aggregates)?;
-    let quality = quality::notes(ruleset, quality, &entities)?;
+    let (quality, daily) = quality::notes(ruleset, quality, &entities)?;
     let cells = grid::cells(&entities, &periods)?;
     let grid = grid::join_inputs(cells, inputs, ruleset, &aggregates);
     let grid = targets::join(grid, ruleset, &mut warnings)?;
     let layers = computed_columns(ruleset, &aggregates, &probes);
     let frame = layers::apply(grid.clone(), &layers).collect().map_err(|e| failure::computing(&grid, &layers, e))?;
-    let found = Found { warnings, quality, files: files_read(ruleset) };
+    let found = Found { warnings, quality, daily, files: files_read(ruleset) };
     Ok(Evaluation::new(ruleset, frame, entities, periods, found, probes)?)
 }
 

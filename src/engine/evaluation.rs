@@ -8,6 +8,8 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::cell_value::GridValues;
+use chrono::NaiveDate;
+
 use super::period::{Period, from_epoch_days};
 use super::probes::Probes;
 use super::quality::QualityNote;
@@ -25,6 +27,9 @@ pub struct Evaluation {
     pub warnings: Vec<Error>,
     /// What the rows show about the data, per entity and period where it applies.
     pub quality: Vec<QualityNote>,
+    /// The sources with a row a day (`daily:`, else told from their rows): a period is complete
+    /// when each of them has rows up to its last day.
+    pub daily: Vec<String>,
     /// The parts of formulas computed for explanations.
     pub probes: Probes,
     /// The files read for each source of rows.
@@ -52,6 +57,7 @@ pub struct SourceRead {
 pub struct Found {
     pub warnings: Vec<Error>,
     pub quality: Vec<QualityNote>,
+    pub daily: Vec<String>,
     pub files: IndexMap<String, Vec<FileRead>>,
 }
 
@@ -80,9 +86,11 @@ impl Evaluation {
         // One chunk per column: a row is then read without searching for its chunk.
         let mut frame = frame;
         frame.rechunk_mut_par();
-        let Found { mut warnings, quality, files } = found;
+        let Found { mut warnings, mut quality, daily, files } = found;
         warnings.extend(super::values::names_alike(&entities));
-        Ok(Evaluation { frame, entities, periods, warnings, quality, probes, files })
+        quality.extend(missing_sources(ruleset, &frame, &entities, &periods)?);
+        let quality = super::quality::in_order(quality);
+        Ok(Evaluation { frame, entities, periods, warnings, quality, daily, probes, files })
     }
 
     /// The row of an entity in a period: the grid is in entity then period order.
@@ -102,6 +110,30 @@ impl Evaluation {
         let of_entity =
             |file: &&FileRead| entity.is_none() || file.entity.is_none() || file.entity.as_deref() == entity;
         files.filter(of_entity).map(|file| file.name.clone()).collect()
+    }
+
+    /// How far each daily source's rows run, over every entity: the last day of its rows.
+    pub fn daily_data_ends(&self) -> crate::error::Result<Vec<(String, NaiveDate)>> {
+        let mut ends = Vec::new();
+        for source in &self.daily {
+            let last = self.frame.column(&GridColumn::LastDate(source).name()).or_bug()?;
+            let days = last.cast(&DataType::Int32).or_bug()?;
+            if let Some(day) = days.i32().or_bug()?.max() {
+                ends.push((source.clone(), from_epoch_days(day)));
+            }
+        }
+        Ok(ends)
+    }
+
+    /// The latest period every daily source's rows reach the last day of, over all entities
+    /// (an export forgotten for one entity is a gap of that entity, not an incomplete period),
+    /// and the latest period with data when none is complete yet.
+    pub fn latest_complete_period(&self, ruleset: &CheckedRuleset) -> crate::error::Result<Option<Period>> {
+        let Some(latest) = self.latest_period_with_data(ruleset)? else { return Ok(None) };
+        let ends = self.daily_data_ends()?;
+        let complete = |period: &&Period| ends.iter().all(|(_, end)| *end >= period.end());
+        let candidates = self.periods.iter().rev().filter(|p| **p <= latest);
+        Ok(Some(candidates.clone().find(complete).copied().unwrap_or(latest)))
     }
 
     /// The last period in which any source has rows.
@@ -160,6 +192,33 @@ fn rows_read(ruleset: &CheckedRuleset) -> Vec<Expr> {
             [rows, GridColumn::FirstDate(name).col().min(), GridColumn::LastDate(name).col().max()]
         })
         .collect()
+}
+
+/// A note for every cell where a source's data is missing: the entity has rows of it in an
+/// earlier period and none in this one.
+fn missing_sources(
+    ruleset: &CheckedRuleset,
+    frame: &DataFrame,
+    entities: &[String],
+    periods: &[Period],
+) -> Result<Vec<QualityNote>, Error> {
+    let mut notes = Vec::new();
+    for (source, _) in ruleset.row_sources() {
+        let bug = |e: PolarsError| Error::internal(e.to_string());
+        let column = frame.column(&GridColumn::Missing(source).name()).map_err(bug)?;
+        let column = column.cast(&DataType::Boolean).map_err(bug)?;
+        for (row, missing) in column.bool().map_err(bug)?.iter().enumerate() {
+            if missing == Some(true) {
+                notes.push(QualityNote {
+                    entity: Some(entities[row / periods.len()].clone()),
+                    period: Some(periods[row % periods.len()]),
+                    source: source.to_string(),
+                    issue: super::quality::Issue::MissingSource,
+                });
+            }
+        }
+    }
+    Ok(notes)
 }
 
 /// Whether a column holds inf or NaN, which the compiler guarantees no path produces: every

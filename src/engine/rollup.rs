@@ -13,7 +13,9 @@ use indexmap::IndexMap;
 
 use super::evaluation::{Evaluation, FileRead, Found};
 use super::layers;
+use super::period::Period;
 use super::probes::Probes;
+use super::quality::{Issue, QualityNote};
 use crate::compile::{self, GridColumn};
 use crate::engine::bug::Bug;
 use crate::error::{Error, ErrorKind, Result};
@@ -102,7 +104,9 @@ pub fn rollup(
         layers::apply(grid.clone(), &layers).collect().map_err(|e| super::failure::computing(&grid, &layers, e))?;
     let mut groups_in_order = entity_names(&frame)?;
     groups_in_order.dedup();
-    let found = Found { warnings, quality: Vec::new(), files: files_of_groups(evaluation, group_of_entity)? };
+    let (files, quality) =
+        (files_of_groups(evaluation, group_of_entity.clone())?, days_of_groups(evaluation, group_of_entity)?);
+    let found = Found { warnings, quality, daily: evaluation.daily.clone(), files };
     Ok(Evaluation::new(ruleset, frame, groups_in_order, evaluation.periods.clone(), found, probes)?)
 }
 
@@ -178,18 +182,44 @@ fn from_rows(
     Ok(if missing.is_empty() { grid } else { grid.with_columns(missing) })
 }
 
-/// The files each group's rows came from: a file of one entity's rows (`{entity}` in its path)
-/// is its group's, so that a brand's report lists its accounts' downloads.
-fn files_of_groups(evaluation: &Evaluation, group_of_entity: LazyFrame) -> Result<IndexMap<String, Vec<FileRead>>> {
+/// Each group's days missing from a daily source: those of its entity that has the fewest
+/// days of it in the period, so that a group's value made of part of a month is marked so.
+fn days_of_groups(evaluation: &Evaluation, group_of_entity: LazyFrame) -> Result<Vec<QualityNote>> {
+    let group = groups_of(group_of_entity)?;
+    let mut fewest: IndexMap<(String, Period, String), QualityNote> = IndexMap::new();
+    for note in &evaluation.quality {
+        let (Issue::MissingDays { missing, .. }, Some(entity), Some(period)) = (&note.issue, &note.entity, note.period)
+        else {
+            continue;
+        };
+        let Some(group) = group.get(entity.as_str()) else { continue };
+        let key = (group.to_string(), period, note.source.clone());
+        let more = |kept: &QualityNote| matches!(&kept.issue, Issue::MissingDays { missing: m, .. } if m.len() >= missing.len());
+        if fewest.get(&key).is_none_or(|kept| !more(kept)) {
+            fewest.insert(key, QualityNote { entity: Some(group.to_string()), ..note.clone() });
+        }
+    }
+    Ok(super::quality::in_order(fewest.into_values().collect()))
+}
+
+/// Each entity's group.
+fn groups_of(group_of_entity: LazyFrame) -> Result<HashMap<String, String>> {
     let pairs = group_of_entity.unique_stable(None, UniqueKeepStrategy::First).collect().or_bug()?;
     let (entities, groups) = (
         pairs.column(&GridColumn::Entity.name()).or_bug()?.str().or_bug()?,
         pairs.column(GROUP).or_bug()?.str().or_bug()?,
     );
-    let group: HashMap<&str, &str> = entities.iter().zip(groups.iter()).filter_map(|(e, g)| Some((e?, g?))).collect();
+    let pairs = entities.iter().zip(groups.iter()).filter_map(|(e, g)| Some((e?.to_string(), g?.to_string())));
+    Ok(pairs.collect())
+}
+
+/// The files each group's rows came from: a file of one entity's rows (`{entity}` in its path)
+/// is its group's, so that a brand's report lists its accounts' downloads.
+fn files_of_groups(evaluation: &Evaluation, group_of_entity: LazyFrame) -> Result<IndexMap<String, Vec<FileRead>>> {
+    let group = groups_of(group_of_entity)?;
     let of_group = |file: &FileRead| FileRead {
         name: file.name.clone(),
-        entity: file.entity.as_deref().map(|e| group.get(e).map_or(e, |g| *g).to_string()),
+        entity: file.entity.as_deref().map(|e| group.get(e).map_or(e, String::as_str).to_string()),
     };
     Ok(evaluation.files.iter().map(|(source, files)| (source.clone(), files.iter().map(of_group).collect())).collect())
 }

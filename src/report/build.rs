@@ -2,7 +2,7 @@
 //! or the whole portfolio.
 
 use crate::appraise::explain::explain_cell;
-use crate::appraise::{Cell, Finding, Findings, QualityRow, Selection, quality_rows};
+use crate::appraise::{Cell, Coverage, Finding, Findings, QualityRow, Selection, quality_rows};
 use crate::compile::GridColumn;
 use crate::engine::actions::Action;
 use crate::engine::evaluation::SourceRead;
@@ -34,6 +34,8 @@ pub struct ReportData<'a> {
     audience: Audience,
     period: usize,
     findings: Findings<'a>,
+    /// The sources each cell lacks or has only in part.
+    coverage: Coverage,
     /// The sources read for each entity (in the evaluation's order), and for all of them.
     sources: (Vec<Vec<SourceRead>>, Vec<SourceRead>),
     /// The data-quality notes of the period, and of no period.
@@ -58,6 +60,7 @@ impl<'a> ReportData<'a> {
         let period =
             evaluation.periods.iter().position(|p| *p == period).expect("the period is checked against the evaluation");
         let findings = Findings::new(ruleset, evaluation, locale)?;
+        let coverage = Coverage::new(ruleset, evaluation);
         let sources = evaluation.sources_read(ruleset)?;
         let selection = Selection { period: Some(evaluation.periods[period]), entity: None };
         let quality = quality_rows(&evaluation.quality, &selection, &ruleset.base_dir, locale);
@@ -74,6 +77,7 @@ impl<'a> ReportData<'a> {
             audience: Audience::Client,
             period,
             findings,
+            coverage,
             sources,
             quality,
             provenance,
@@ -209,12 +213,40 @@ impl<'a> ReportData<'a> {
                 files: sources.iter().flat_map(|s| s.files.iter().cloned()).collect(),
                 first_date: sources.iter().filter_map(|s| s.first_date.clone()).min(),
                 last_date: sources.iter().filter_map(|s| s.last_date.clone()).max(),
+                ranges: self.ranges(&sources),
+                through: self.through(&sources, period),
             },
             sources,
             quality,
             commentary: None,
             entity: None,
             portfolio: None,
+        }
+    }
+
+    /// Each source with rows by its label, with its span of dates; none when every source
+    /// spans the same days.
+    fn ranges(&self, sources: &[SourceRead]) -> Vec<SourceRange> {
+        let ranges: Vec<SourceRange> = sources.iter().filter(|s| s.rows > 0).map(|s| self.range(s)).collect();
+        let alike =
+            ranges.windows(2).all(|w| (&w[0].first_date, &w[0].last_date) == (&w[1].first_date, &w[1].last_date));
+        if alike { Vec::new() } else { ranges }
+    }
+
+    /// The daily sources whose rows end before the period does, with their last day.
+    fn through(&self, sources: &[SourceRead], period: Period) -> Vec<SourceRange> {
+        let end = period.end().to_string();
+        let short = |s: &&SourceRead| {
+            self.evaluation.daily.contains(&s.name) && s.last_date.as_ref().is_some_and(|last| *last < end)
+        };
+        sources.iter().filter(short).map(|s| self.range(s)).collect()
+    }
+
+    fn range(&self, source: &SourceRead) -> SourceRange {
+        SourceRange {
+            label: self.ruleset.source_label(&source.name, self.locale),
+            first_date: source.first_date.clone(),
+            last_date: source.last_date.clone(),
         }
     }
 
@@ -280,6 +312,7 @@ impl<'a> ReportData<'a> {
         let band = cell.text(GridColumn::Band(kpi));
         let band_tone = band.as_ref().and_then(|b| self.ruleset.band_tone(kpi, b));
         let band_label = band.as_ref().map(|b| self.ruleset.band_label(kpi, b, self.locale));
+        let partial = self.partial(kpi, &cell);
         let trend = self
             .trend()
             .map(|p| {
@@ -313,8 +346,17 @@ impl<'a> ReportData<'a> {
             band_tone,
             previous,
             change: value.zip(previous).map(|(v, p)| v - p),
+            partial,
             trend,
         }
+    }
+
+    /// The footnote of a value from a daily source that covers part of the period: `用户增长：
+    /// 31 天中仅 15 天有数据`.
+    pub(super) fn partial(&self, kpi: &str, cell: &Cell) -> Option<String> {
+        let partial = self.coverage.partial(kpi, cell.entity, cell.period)?;
+        let label = self.ruleset.source_label(&partial.source, self.locale);
+        Some(format!("{label}{}{}", self.locale.pick("：", ": "), partial.days_covered(self.locale)))
     }
 
     fn scorecard(&self, entity: usize, name: &str, kpis: &[KpiReport]) -> ScorecardReport {

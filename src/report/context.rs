@@ -91,6 +91,20 @@ pub struct DataInfo {
     pub files: Vec<String>,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
+    /// Each source's own span of dates, where the sources' spans differ (empty when they are
+    /// all `first_date`–`last_date`).
+    pub ranges: Vec<SourceRange>,
+    /// The sources whose rows end before the period does, with their last day: the header says
+    /// how far an incomplete period's data runs.
+    pub through: Vec<SourceRange>,
+}
+
+/// A source by its label, and the first and last day of its rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRange {
+    pub label: String,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,6 +181,9 @@ pub struct KpiReport {
     pub previous: Option<f64>,
     /// value − previous.
     pub change: Option<f64>,
+    /// Where the value comes from a daily source that covers part of the period: which, and
+    /// how many days (`用户增长：31 天中仅 15 天有数据`); shown with the partial mark.
+    pub partial: Option<String>,
     pub trend: Vec<TrendPoint>,
 }
 
@@ -359,6 +376,8 @@ pub struct KpiRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct KpiCell {
     pub value: Option<f64>,
+    /// The partial value's footnote, as [`KpiReport::partial`].
+    pub partial: Option<String>,
     pub band_label: Option<String>,
     pub band_tone: Option<Tone>,
 }

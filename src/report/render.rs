@@ -165,7 +165,7 @@ fn footer(report: &Report) -> String {
     )
 }
 
-/// The period asked for, or the latest with data.
+/// The period asked for, or the latest complete one.
 fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Option<Period>) -> Result<Period> {
     match wanted {
         Some(period) => {
@@ -173,7 +173,7 @@ fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Opti
             Ok(period)
         }
         None => {
-            let latest = evaluation.latest_period_with_data(ruleset)?;
+            let latest = evaluation.latest_complete_period(ruleset)?;
             // A grid has periods only where some source has rows (`NoDatedRows` otherwise).
             latest.ok_or_else(|| Error::internal("a grid without a period with rows").into())
         }

@@ -201,4 +201,28 @@ impl CheckedRuleset {
     pub fn row_sources(&self) -> impl Iterator<Item = (&String, &Source)> {
         self.model.sources.iter().filter(|(name, _)| self.model.source_role(name) == SourceRole::Rows)
     }
+
+    /// The sources of rows a KPI's value is computed from, through the measures and KPIs its
+    /// formula names, in the ruleset's order of sources.
+    pub fn sources_of_kpi(&self, kpi: &str) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut found: Vec<&str> = Vec::new();
+        let mut pending: Vec<&Ir> = vec![&self.kpis[kpi].formula.ir];
+        while let Some(ir) = pending.pop() {
+            ir.visit(&mut |node| match &node.node {
+                IrNode::Aggregate { source, .. } => found.push(source),
+                IrNode::Ref(Ref::Measure(name)) if !seen.contains(&name.as_str()) => {
+                    seen.push(name);
+                    pending.push(&self.measures[name].ir);
+                }
+                IrNode::Ref(Ref::Kpi(name)) if !seen.contains(&name.as_str()) => {
+                    seen.push(name);
+                    pending.push(&self.kpis[name].formula.ir);
+                }
+                _ => {}
+            });
+        }
+        let sources = self.model.sources.keys().map(String::as_str);
+        sources.filter(|source| found.contains(source)).collect()
+    }
 }

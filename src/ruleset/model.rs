@@ -314,6 +314,11 @@ pub struct Source {
     /// attribute table: one row per entity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Whether the export has a row a day per entity (a daily export of the backend's
+    /// statistics), so that a period is covered only when every day is there; told from the
+    /// rows when not written (about one row a day, on most days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily: Option<bool>,
     /// How dates are written, as a strftime pattern (e.g. `%Y年%m月%d日`). Common forms are
     /// recognised without it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

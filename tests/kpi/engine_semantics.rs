@@ -217,7 +217,12 @@ fn a_grid_without_a_column_the_ruleset_implies_is_an_internal_error() {
         without_score,
         evaluation.entities.clone(),
         evaluation.periods.clone(),
-        kpi::engine::evaluation::Found { warnings: Vec::new(), quality: Vec::new(), files: evaluation.files.clone() },
+        kpi::engine::evaluation::Found {
+            warnings: Vec::new(),
+            quality: Vec::new(),
+            daily: Vec::new(),
+            files: evaluation.files.clone(),
+        },
         kpi::engine::Probes::default(),
     );
     let error = made.err().expect("a grid without a score column is refused");

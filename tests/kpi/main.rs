@@ -3,6 +3,7 @@
 mod appraisal;
 mod cli;
 mod competitors;
+mod coverage;
 mod damaged;
 mod diagnostics;
 mod diff;

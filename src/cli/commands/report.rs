@@ -1,11 +1,12 @@
 //! `kpi report`: the portfolio and entity reports of a period, with a progress bar on a terminal.
 
-use kpi::Errors;
-use kpi::engine;
+use kpi::appraise::Coverage;
 use kpi::engine::warehouse::{self, Warehouse};
+use kpi::engine::{self, Evaluation, Period};
 use kpi::locale::Locale;
 use kpi::report::{ReportFormat, ReportOptions, render_reports};
 use kpi::ruleset::CheckedRuleset;
+use kpi::{Error, Errors};
 
 use crate::cli::args::ReportArgs;
 use crate::cli::progress::{Progress, Waiting};
@@ -54,6 +55,9 @@ impl Config {
         drop(waiting);
         warn(&evaluation.warnings);
         let locale = options.locale;
+        let options = ReportOptions { period: Some(report_period(&ruleset, &evaluation, &options)?), ..options };
+        let periods: Vec<_> = options.period.into_iter().collect();
+        warn(&Coverage::new(&ruleset, &evaluation).warnings(&ruleset, &periods, locale));
         let progress = Progress::new(locale.pick("正在生成报告", "rendering reports"));
         let written = render_reports(&ruleset, &evaluation, &options, &|done, total| progress.update(done, total))?;
         progress.finish();
@@ -85,6 +89,41 @@ impl Config {
         }
         Ok(0)
     }
+}
+
+/// The period `--period` names, else the latest complete one, saying so when a later period
+/// has data but is incomplete.
+fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, options: &ReportOptions) -> Result<Period, Errors> {
+    if let Some(period) = options.period {
+        return Ok(period);
+    }
+    let latest = evaluation.latest_period_with_data(ruleset)?;
+    let Some(complete) = evaluation.latest_complete_period(ruleset)? else {
+        return Err(Error::internal("a grid without a period with rows").into());
+    };
+    if let Some(latest) = latest.filter(|latest| *latest != complete) {
+        let locale = options.locale;
+        let short: Vec<String> = evaluation
+            .daily_data_ends()?
+            .into_iter()
+            .filter(|(_, end)| *end < latest.end())
+            .map(|(source, end)| format!("`{}` {}", ruleset.source_label(&source, locale), end))
+            .collect();
+        let (latest, complete, short) = (latest.label(), complete.label(), short.join(", "));
+        eprintln!(
+            "{}",
+            locale.pick(
+                format!(
+                    "{latest} 的数据不完整（{short}）：报告最近的完整周期 {complete}；`--period {latest}` 仍可报告它"
+                ),
+                format!(
+                    "{latest} is incomplete ({short} through): reporting {complete}, the latest complete period; \
+                     `--period {latest}` reports it anyway"
+                ),
+            )
+        );
+    }
+    Ok(complete)
 }
 
 /// A set of reports as the report language counts it: `4 个报告（8 个文件）`, `1 report (2

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use kpi::appraise::{self, Rollup, Selection};
+use kpi::appraise::{self, Coverage, Rollup, Selection};
 use kpi::engine::Probes;
 use kpi::engine::warehouse::{self, Warehouse};
 use kpi::locale::Locale;
@@ -52,6 +52,8 @@ impl Config {
         let evaluation = warehouse::evaluate_where(&self.ruleset, self.warehouse.as_ref(), Probes::default())?;
         drop(waiting);
         warn(&evaluation.warnings);
+        let periods: Vec<_> = self.selection.periods(&evaluation).collect();
+        warn(&Coverage::new(&self.ruleset, &evaluation).warnings(&self.ruleset, &periods, self.locale));
         // CSV and Parquet hold the KPI rows alone, made a part at a time; unless `--fail-on`
         // lists the diagnoses that fired, whatever the format.
         if self.format.writes_results_only() && self.fail_on.is_none() {

@@ -165,19 +165,29 @@ fn different_headers(source: &str, difference: HeaderDifference) -> QualityNote 
     QualityNote { entity, period: None, source: source.to_string(), issue }
 }
 
-/// Every note of every source, in entity, period and source order; notes of no cell last.
-pub fn notes(ruleset: &CheckedRuleset, sources: Vec<SourceQuality>, entities: &[String]) -> Result<Vec<QualityNote>> {
+/// Every note of every source, in entity, period and source order (notes of no cell last),
+/// and the sources with a row a day.
+pub fn notes(
+    ruleset: &CheckedRuleset,
+    sources: Vec<SourceQuality>,
+    entities: &[String],
+) -> Result<(Vec<QualityNote>, Vec<String>)> {
     let entities: HashSet<&str> = entities.iter().map(String::as_str).collect();
     let mut notes = Vec::new();
+    let mut daily = Vec::new();
     for quality in sources {
-        notes.extend(source_notes(ruleset, &quality, &entities)?);
+        let (found, is_daily) = source_notes(ruleset, &quality, &entities)?;
+        notes.extend(found);
         notes.extend(quality.notes);
+        if is_daily {
+            daily.push(quality.source.name.to_string());
+        }
     }
-    Ok(in_order(notes))
+    Ok((in_order(notes), daily))
 }
 
 /// Notes in entity, period and then their own order; notes of no cell last.
-fn in_order(mut notes: Vec<QualityNote>) -> Vec<QualityNote> {
+pub fn in_order(mut notes: Vec<QualityNote>) -> Vec<QualityNote> {
     fn key(note: &QualityNote) -> (bool, Option<&str>, bool, Option<Period>) {
         (note.entity.is_none(), note.entity.as_deref(), note.period.is_none(), note.period)
     }
@@ -205,19 +215,19 @@ fn days_missing(period: Period, present: &[i32]) -> Vec<NaiveDate> {
     missing.map(|(at, _)| from_epoch_days(start + at as i32)).collect()
 }
 
-/// The notes of one source's cells.
+/// The notes of one source's cells, and whether it has a row a day.
 fn source_notes(
     ruleset: &CheckedRuleset,
     quality: &SourceQuality,
     entities: &HashSet<&str>,
-) -> Result<Vec<QualityNote>> {
+) -> Result<(Vec<QualityNote>, bool)> {
     let mut cells = Cells::read(quality, ruleset.checks.get(quality.source.name).map_or(0, Vec::len))?;
     if cells.repeated.iter().any(|r| *r > 0) {
         cells.repeated = exact_repeats(quality, &cells)?;
     }
     let grain = ruleset.model.grain.period;
     let source = &quality.source;
-    let daily = cells.daily(grain);
+    let daily = source.source.daily.unwrap_or_else(|| cells.daily(grain));
     let mut notes = Vec::new();
     let mut lines = FailingLines::default();
     let mut present = PresentDays::default();
@@ -268,7 +278,7 @@ fn source_notes(
             }
         }
     }
-    Ok(notes)
+    Ok((notes, daily))
 }
 
 /// The rows of each cell that repeat another row in every column of the file, read again

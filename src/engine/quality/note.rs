@@ -18,6 +18,9 @@ pub struct QualityNote {
 pub enum Issue {
     /// Days of the period without a row, in a source with a row a day.
     MissingDays { missing: Vec<NaiveDate>, days: usize },
+    /// No rows at all in the period, where the entity has rows of the source in an earlier
+    /// one: an export forgotten, whose KPIs have no data there.
+    MissingSource,
     /// Rows that repeat another row exactly: the same entity, date and values.
     RepeatedRows { count: usize },
     /// Values below 0 in a column of counts.
@@ -44,6 +47,7 @@ impl Issue {
     pub fn kind(&self) -> &'static str {
         match self {
             Issue::MissingDays { .. } => "missing_days",
+            Issue::MissingSource => "missing_source",
             Issue::RepeatedRows { .. } => "repeated_rows",
             Issue::NegativeCounts { .. } => "negative_counts",
             Issue::ValuesMadeNoData { .. } => "values_made_no_data",
@@ -57,6 +61,7 @@ impl Issue {
     pub fn count(&self) -> usize {
         match self {
             Issue::MissingDays { missing, .. } => missing.len(),
+            Issue::MissingSource => 1,
             Issue::RepeatedRows { count }
             | Issue::NegativeCounts { count, .. }
             | Issue::ValuesMadeNoData { count, .. }

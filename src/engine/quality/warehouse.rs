@@ -23,16 +23,20 @@ pub fn notes_counted(
     ruleset: &CheckedRuleset,
     grid: DataFrame,
     entities: &[String],
-) -> Result<(DataFrame, Vec<QualityNote>)> {
+) -> Result<(DataFrame, Vec<QualityNote>, Vec<String>)> {
     let entities: HashSet<&str> = entities.iter().map(String::as_str).collect();
     let mut notes = Vec::new();
     let mut counts = Vec::new();
+    let mut daily = Vec::new();
     for (name, _) in ruleset.row_sources() {
         let cells = SourceCounts::read(ruleset, name, &grid)?;
         notes.extend(cells.notes(ruleset, &entities));
+        if cells.daily {
+            daily.push(name.clone());
+        }
         counts.extend(cells.columns);
     }
-    Ok((grid.drop_many(counts), in_order(notes)))
+    Ok((grid.drop_many(counts), in_order(notes), daily))
 }
 
 /// One source's counts: of its whole rows, and of the cells that may have notes.
@@ -78,7 +82,10 @@ impl<'a> SourceCounts<'a> {
             |name: &str| -> Result<f64> { Ok(totals.column(name).or_bug()?.f64().or_bug()?.get(0).unwrap_or(0.0)) };
         let whole =
             (0..numbers.len()).map(|i| Ok(total(&format!("fraction{i}"))? == 0.0)).collect::<Result<Vec<_>>>()?;
-        let daily = daily(total("days")? as usize, total("rows")? as usize, spanned(ruleset, cells.clone())?);
+        let daily = match ruleset.model.sources[source].daily {
+            Some(written) => written,
+            None => daily(total("days")? as usize, total("rows")? as usize, spanned(ruleset, cells.clone())?),
+        };
         // The cells that may have notes, and their counts.
         let something = negative
             .iter()

@@ -274,7 +274,7 @@ fn evaluation(ruleset: &CheckedRuleset, frame: DataFrame, warehouse: &Warehouse,
         let table = source.table.clone().unwrap_or_default();
         (name.clone(), vec![FileRead { name: format!("{label} {table}"), entity: None }])
     });
-    let (frame, quality) = super::quality::notes_counted(ruleset, frame, &entities)?;
-    let found = Found { warnings: Vec::new(), quality, files: tables.collect::<IndexMap<_, _>>() };
+    let (frame, quality, daily) = super::quality::notes_counted(ruleset, frame, &entities)?;
+    let found = Found { warnings: Vec::new(), quality, daily, files: tables.collect::<IndexMap<_, _>>() };
     Ok(Evaluation::new(ruleset, frame, entities, periods, found, probes)?)
 }

@@ -254,6 +254,7 @@ fn kpi_cell(data: &ReportData, cell: &Cell, kpi: &str) -> KpiCell {
     let band = cell.text(GridColumn::Band(kpi));
     KpiCell {
         value: cell.number(GridColumn::Value(kpi)),
+        partial: data.partial(kpi, cell),
         band_label: band.as_ref().map(|b| data.ruleset.band_label(kpi, b, data.locale)),
         band_tone: band.as_ref().and_then(|b| data.ruleset.band_tone(kpi, b)),
     }
