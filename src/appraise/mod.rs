@@ -4,6 +4,7 @@
 //! (docs/output.md).
 
 mod cells;
+pub mod comparison;
 pub mod coverage;
 mod drivers;
 pub mod explain;

@@ -10,9 +10,10 @@ use crate::ruleset::CheckedRuleset;
 /// The UTF-8 byte-order mark.
 pub const BOM: &str = "\u{feff}";
 
-/// The columns: the JSON `results`' (the contract), then the labels.
-const HEADER: [&str; 10] =
-    ["entity", "period", "kpi", "value", "target", "attainment", "score", "band", "kpi_label", "band_label"];
+/// The columns: the JSON `results`' (the contract), then the labels, then whether the value
+/// covers part of the period only.
+const HEADER: [&str; 11] =
+    ["entity", "period", "kpi", "value", "target", "attainment", "score", "band", "kpi_label", "band_label", "partial"];
 
 /// The byte-order mark and the header line.
 pub fn header() -> String {
@@ -34,6 +35,7 @@ pub fn rows(out: &mut String, rows: &[KpiResult], ruleset: &CheckedRuleset, loca
             row.band.as_deref().map(text).unwrap_or_default(),
             text(&ruleset.kpi_label(&row.kpi, locale)),
             band_label.as_deref().map(text).unwrap_or_default(),
+            row.partial.to_string(),
         ];
         out.push_str(&cells.join(","));
         out.push('\n');

@@ -119,6 +119,7 @@ fn results_frame(rows: &[KpiResult]) -> Result<DataFrame> {
         number("attainment", |r| r.attainment),
         number("score", |r| r.score),
         text("band", |r| r.band.as_deref()),
+        BooleanChunked::from_iter_values("partial".into(), rows.iter().map(|r| r.partial)).into_column(),
     ]);
     // Columns of one length each, written into memory: a failure is a bug.
     Ok(frame.map_err(Error::internal)?)

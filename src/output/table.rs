@@ -200,9 +200,10 @@ fn kpi_table(
         .map(|result| {
             let kpi = &ruleset.model.kpis[&result.kpi];
             let shown = |value| format::value(value, kpi.format, kpi.decimals, locale);
+            let partial = if result.partial { locale.pick(" (部分)", " (partial)") } else { "" };
             [
                 ruleset.kpi_label(&result.kpi, locale),
-                shown(result.value),
+                shown(result.value) + partial,
                 if kpi.target.is_some() { shown(result.target) } else { String::new() },
                 result.attainment.map_or_else(String::new, format::attainment),
                 result.score.map_or_else(String::new, |s| format::fixed(s, 1)),

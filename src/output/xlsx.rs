@@ -55,6 +55,7 @@ impl Sheets<'_> {
             ("得分", "score"),
             ("档位 ID", "band"),
             ("档位", "band label"),
+            ("部分天数", "partial"),
             ("汇总维度", "roll-up by"),
         ]);
         let rows = with_rollups(appraisal, &appraisal.results, |r| &r.results);
@@ -77,6 +78,7 @@ impl Sheets<'_> {
             number(row.score, &score_code()),
             optional(row.band.as_deref()),
             optional(band_label.as_deref()),
+            optional(row.partial.then(|| self.locale.pick("部分", "partial"))),
             text(by),
         ]
     }
@@ -89,6 +91,7 @@ impl Sheets<'_> {
             ("计分卡", "scorecard label"),
             ("总分", "total"),
             ("等级", "grade"),
+            ("有数据的权重", "weight with data"),
             ("缺数据的指标", "KPIs without data"),
             ("汇总维度", "roll-up by"),
         ]);
@@ -106,6 +109,7 @@ impl Sheets<'_> {
             text(&self.ruleset.scorecard_label(&row.scorecard, self.locale)),
             number(row.score, &score_code()),
             optional(row.grade.as_deref()),
+            number(row.coverage, &format::spreadsheet_code(ValueFormat::Percent, Some(0))),
             text(&missing.join(self.locale.pick("、", ", "))),
             text(by),
         ]

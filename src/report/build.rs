@@ -1,6 +1,7 @@
 //! Builds the template context of each report from an evaluation: one entity in one period,
 //! or the whole portfolio.
 
+use crate::appraise::comparison::{scoring_rule, shows_attainment};
 use crate::appraise::explain::explain_cell;
 use crate::appraise::{Cell, Coverage, Finding, Findings, QualityRow, Selection, quality_rows};
 use crate::compile::GridColumn;
@@ -313,6 +314,8 @@ impl<'a> ReportData<'a> {
         let band_tone = band.as_ref().and_then(|b| self.ruleset.band_tone(kpi, b));
         let band_label = band.as_ref().map(|b| self.ruleset.band_label(kpi, b, self.locale));
         let partial = self.partial(kpi, &cell);
+        let target = cell.number(GridColumn::Target(kpi));
+        let compared = shows_attainment(self.ruleset, kpi, target);
         let trend = self
             .trend()
             .map(|p| {
@@ -335,11 +338,13 @@ impl<'a> ReportData<'a> {
             decimals: model.decimals,
             better: model.better,
             value,
-            target: cell.number(GridColumn::Target(kpi)),
+            target,
             target_without_peers: value.is_some()
                 && cell.number(GridColumn::Target(kpi)).is_none()
                 && self.target_compares_entities(kpi),
-            attainment: cell.number(GridColumn::Attainment(kpi)),
+            attainment: cell.number(GridColumn::Attainment(kpi)).filter(|_| compared),
+            variance: (!compared).then(|| value.zip(target).map(|(v, t)| v - t)).flatten(),
+            scored_by: (!compared && target.is_some()).then(|| scoring_rule(self.ruleset, kpi, self.locale)).flatten(),
             score: cell.number(GridColumn::Score(kpi)),
             band,
             band_label,

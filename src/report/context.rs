@@ -169,7 +169,14 @@ pub struct KpiReport {
     /// No target, because the target compares across entities and too few of them had a value
     /// (`min_peers`): the report says so instead of a bare dash.
     pub target_without_peers: bool,
+    /// Value over target, where that means something: a positive target of a level, scored
+    /// by attainment. Elsewhere none, and `variance` is shown.
     pub attainment: Option<f64>,
+    /// value − target, where attainment is not shown: in the KPI's unit (percentage points for
+    /// a percentage).
+    pub variance: Option<f64>,
+    /// How the KPI is scored, in words, where attainment is not shown.
+    pub scored_by: Option<String>,
     pub score: Option<f64>,
     /// The band's name as the ruleset writes it (its id).
     pub band: Option<String>,
