@@ -13,17 +13,20 @@ use crate::ruleset::CheckedRuleset;
 /// a rate of change since an earlier period), the target is above 0, and the score is its
 /// attainment.
 pub fn shows_attainment(ruleset: &CheckedRuleset, kpi: &str, target: Option<f64>) -> bool {
-    target.is_some_and(|t| t > 0.0) && scored_by_attainment(ruleset, kpi) && !is_change(ruleset, &ruleset.kpis[kpi].formula.ir)
+    target.is_some_and(|t| t > 0.0)
+        && scored_by_attainment(ruleset, kpi)
+        && !is_change(ruleset, &ruleset.kpis[kpi].formula.ir)
 }
 
-/// How a KPI not compared by attainment is scored, in words for the client (no formula code).
+/// How a KPI is scored, in words for the client (no formula code), where it is not scored by
+/// attainment: the rule a variance to target is read against.
 pub fn scoring_rule(ruleset: &CheckedRuleset, kpi: &str, locale: Locale) -> Option<String> {
     let score = ruleset.kpis[kpi].score.as_ref()?;
     let rule = match &score.ir.node {
-        IrNode::Call(Function::Attainment, _) => {
-            locale.pick("按达成率计分（目标为零或为负、或为变化率时，达成率无意义，故显示与目标之差）", "scored by attainment (not shown: the target is zero or negative, or a rate of change; the variance to target is shown instead)")
+        IrNode::Call(Function::Attainment, _) => return None,
+        IrNode::Call(Function::Linear, _) => {
+            locale.pick("在两个界值之间线性计分", "scored on a straight line between two bounds")
         }
-        IrNode::Call(Function::Linear, _) => locale.pick("在两个界值之间线性计分", "scored on a straight line between two bounds"),
         IrNode::Call(Function::Bands, _) => locale.pick("按所在档位计分", "scored by the band the value falls in"),
         _ => locale.pick("按规则集中数值与目标的计分规则计分", "scored by the ruleset's own rule of value and target"),
     };

@@ -104,8 +104,9 @@ pub enum GridColumn<'a> {
     },
     /// How many rows of a source the cell has, and the first and last of their dates.
     Rows(&'a str),
-    /// Whether a source's data is missing in the cell: the entity had rows of it in an earlier
-    /// period and has none in this one. What is computed from it there has no data.
+    /// Whether a source's data is missing in the cell: the entity had rows of it in every
+    /// period since its first (two at least) and has none in this one. What is computed from
+    /// it there has no data.
     Missing(&'a str),
     /// How many of a source's rows in the cell hold a value that is not a number where a number
     /// is read.

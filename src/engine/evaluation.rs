@@ -194,8 +194,7 @@ fn rows_read(ruleset: &CheckedRuleset) -> Vec<Expr> {
         .collect()
 }
 
-/// A note for every cell where a source's data is missing: the entity has rows of it in an
-/// earlier period and none in this one.
+/// A note for every cell where a source's data is missing ([`GridColumn::Missing`]).
 fn missing_sources(
     ruleset: &CheckedRuleset,
     frame: &DataFrame,

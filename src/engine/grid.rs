@@ -240,13 +240,21 @@ pub fn join_inputs(grid: LazyFrame, inputs: Inputs, ruleset: &CheckedRuleset, ag
 }
 
 /// Whether a source's data is missing in a cell: no rows, where the entity has rows of it in
-/// an earlier period. Read before the row counts are filled in, where no rows is no data.
+/// at least two earlier periods and in every period since its first (a source it exports
+/// every period, not a monthly survey in weeks or an occasional event). Read before the row
+/// counts are filled in, where no rows is no data; the grid is in entity then period order.
 fn missing(source: &str) -> Expr {
-    let rows = GridColumn::Rows(source).col();
-    let period = GridColumn::Period.col();
-    let first = when(rows.clone().is_not_null()).then(period.clone()).otherwise(lit(NULL).cast(DataType::Date));
-    let first = first.min().over([GridColumn::Entity.col()]).expect("a window over the entity");
-    rows.is_null().and(first.lt(period)).fill_null(lit(false)).alias(GridColumn::Missing(source).name())
+    let has = GridColumn::Rows(source).col().is_not_null();
+    let days = GridColumn::Period.col().cast(DataType::Int32);
+    let per_entity = |e: Expr| e.over([GridColumn::Entity.col()]).expect("a window over the entity");
+    let count = has.clone().cast(DataType::UInt32);
+    let had = per_entity(count.clone().cum_sum(false) - count);
+    // The last period before this one without rows, and the first with rows.
+    let gap = when(has.clone()).then(lit(i32::MIN)).otherwise(days.clone());
+    let last_gap = per_entity(gap.shift(lit(1)).fill_null(lit(i32::MIN)).cum_max(false));
+    let first = per_entity(when(has.clone()).then(days).otherwise(lit(NULL).cast(DataType::Int32)).min());
+    let missing = has.not().and(had.gt_eq(lit(2))).and(last_gap.lt(first));
+    missing.fill_null(lit(false)).alias(GridColumn::Missing(source).name())
 }
 
 /// The columns of sources without files: no data for their aggregations and dates.

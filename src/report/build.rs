@@ -18,7 +18,7 @@ use crate::report::commentary::Commentaries;
 use crate::report::context::*;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
-use crate::ruleset::model::{Audience, Better, Section};
+use crate::ruleset::model::{Audience, Better, PeriodGrain, Section};
 use crate::texts::TextValue;
 
 mod portfolio;
@@ -226,12 +226,20 @@ impl<'a> ReportData<'a> {
     }
 
     /// Each source with rows by its label, with its span of dates; none when every source
-    /// spans the same days.
+    /// spans the same periods (a list of articles starts and ends on the days of its first and
+    /// last article, within the months of the daily exports).
     fn ranges(&self, sources: &[SourceRead]) -> Vec<SourceRange> {
-        let ranges: Vec<SourceRange> = sources.iter().filter(|s| s.rows > 0).map(|s| self.range(s)).collect();
-        let alike =
-            ranges.windows(2).all(|w| (&w[0].first_date, &w[0].last_date) == (&w[1].first_date, &w[1].last_date));
-        if alike { Vec::new() } else { ranges }
+        let grain = self.ruleset.model.grain.period;
+        let period = |date: &Option<String>| {
+            let day = date.as_deref().and_then(|d| Period::read(PeriodGrain::Day, d).ok())?;
+            Some(Period::containing(grain, day.start))
+        };
+        let with_rows: Vec<&SourceRead> = sources.iter().filter(|s| s.rows > 0).collect();
+        let spans: Vec<_> = with_rows.iter().map(|s| (period(&s.first_date), period(&s.last_date))).collect();
+        match spans.windows(2).all(|w| w[0] == w[1]) {
+            true => Vec::new(),
+            false => with_rows.into_iter().map(|s| self.range(s)).collect(),
+        }
     }
 
     /// The daily sources whose rows end before the period does, with their last day.
@@ -344,7 +352,7 @@ impl<'a> ReportData<'a> {
                 && self.target_compares_entities(kpi),
             attainment: cell.number(GridColumn::Attainment(kpi)).filter(|_| compared),
             variance: (!compared).then(|| value.zip(target).map(|(v, t)| v - t)).flatten(),
-            scored_by: (!compared && target.is_some()).then(|| scoring_rule(self.ruleset, kpi, self.locale)).flatten(),
+            scored_by: (!compared).then(|| scoring_rule(self.ruleset, kpi, self.locale)).flatten(),
             score: cell.number(GridColumn::Score(kpi)),
             band,
             band_label,

@@ -175,7 +175,8 @@ pub struct KpiReport {
     /// value − target, where attainment is not shown: in the KPI's unit (percentage points for
     /// a percentage).
     pub variance: Option<f64>,
-    /// How the KPI is scored, in words, where attainment is not shown.
+    /// How the KPI is scored, in words, where attainment is not shown and the score is not
+    /// attainment-based (a line, bands, the ruleset's own rule).
     pub scored_by: Option<String>,
     pub score: Option<f64>,
     /// The band's name as the ruleset writes it (its id).

@@ -349,10 +349,16 @@ fn grid(
         {
             selected.push(format!("{alias}.{}", quoted(d, column)));
         }
-        // Missing: no rows here, where the entity has rows of the source in an earlier period.
+        // Missing: no rows here, where the entity has rows of the source in two earlier periods
+        // at least and in every period since its first (engine/grid.rs).
         let rows = format!("{alias}.{}", quoted(d, GridColumn::Rows(name)));
+        let before = format!(
+            "OVER (PARTITION BY e.{entity} ORDER BY p.{period} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+        );
+        let first = format!("min(CASE WHEN {rows} IS NOT NULL THEN p.{period} END) OVER (PARTITION BY e.{entity})");
+        let last_gap = format!("max(CASE WHEN {rows} IS NULL THEN p.{period} END) {before}");
         let missing = format!(
-            "coalesce({rows} IS NULL AND min(CASE WHEN {rows} IS NOT NULL THEN p.{period} END) OVER (PARTITION BY e.{entity}) < p.{period}, FALSE)"
+            "coalesce({rows} IS NULL AND count({rows}) {before} >= 2 AND ({last_gap} IS NULL OR {last_gap} < {first}), FALSE)"
         );
         selected.push(format!("{missing} AS {}", quoted(d, GridColumn::Missing(name))));
         for (column, found) in aggregations.of_source(name) {

@@ -75,12 +75,13 @@ fn run_writes_csv_and_parquet_files() {
     let output = kpi(&["run", EXAMPLE, "--format", "csv", "-o", csv.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = std::fs::read_to_string(&csv).unwrap();
-    // A byte-order mark, so that Excel reads UTF-8; the contract's columns, then the labels.
-    let header = "\u{feff}entity,period,kpi,value,target,attainment,score,band,kpi_label,band_label\n";
+    // A byte-order mark, so that Excel reads UTF-8; the contract's columns, then the labels,
+    // then whether the value covers part of the period.
+    let header = "\u{feff}entity,period,kpi,value,target,attainment,score,band,kpi_label,band_label,partial\n";
     assert!(text.starts_with(header), "{text}");
     // Integers without `.0`, labels in the ruleset's language beside the ids.
-    assert!(text.contains("\n晨光咖啡,2026-10,net_follower_growth,13149,,,,,净增粉丝数,\n"), "{text}");
-    assert!(text.contains(",read_rate,") && text.contains(",合格,阅读率,合格\n"), "{text}");
+    assert!(text.contains("\n晨光咖啡,2026-10,net_follower_growth,13149,,,,,净增粉丝数,,false\n"), "{text}");
+    assert!(text.contains(",read_rate,") && text.contains(",合格,阅读率,合格,false\n"), "{text}");
     let parquet = dir.path().join("out.parquet");
     let output = kpi(&["run", EXAMPLE, "--format", "parquet", "-o", parquet.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));

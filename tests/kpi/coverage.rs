@@ -8,7 +8,7 @@ use kpi::appraise::{Appraisal, ScorecardResult};
 use crate::support::{Case, round9};
 
 /// Two accounts of one brand, a daily export of followers and a list of articles, from
-/// September to `last_day` of October.
+/// August to `last_day` of October.
 const RULESET: &str = r#"
 ruleset: coverage
 client: 晨光
@@ -53,19 +53,19 @@ diagnoses:
     finding: { zh-CN: "阅读率 {{ read_rate | pct }}", en: "Read rate {{ read_rate | pct }}" }
 "#;
 
-/// Each account's daily rows through `last_day` of October (September whole), and its
-/// articles: `a`'s October articles only when `a_october` says so, `b`'s always.
+/// Each account's daily rows through `last_day` of October (August and September whole), and
+/// its articles every month: `a`'s October articles only when `a_october` says so.
 fn data(last_day: u32, a_october: bool) -> Vec<(&'static str, String)> {
     let mut users = String::from("日期,账号,新关注,取关\n");
     for account in ["a", "b"] {
-        for day in 1..=30 {
-            users += &format!("2026-09-{day:02},{account},20,10\n");
-        }
-        for day in 1..=last_day {
-            users += &format!("2026-10-{day:02},{account},20,10\n");
+        for (month, last) in [(8, 31), (9, 30), (10, last_day)] {
+            for day in 1..=last {
+                users += &format!("2026-{month:02}-{day:02},{account},20,10\n");
+            }
         }
     }
-    let mut articles = String::from("日期,账号,阅读,送达\n2026-09-10,a,200,1000\n2026-09-12,b,300,1000\n");
+    let mut articles = String::from("日期,账号,阅读,送达\n");
+    articles += "2026-08-10,a,200,1000\n2026-08-12,b,300,1000\n2026-09-10,a,200,1000\n2026-09-12,b,300,1000\n";
     if a_october {
         articles += "2026-10-10,a,400,1000\n";
     }
@@ -101,7 +101,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn an_export_forgotten_for_one_account_is_no_data_and_no_grade_there() {
     let a = case(31, false).appraise();
-    // September's articles give a 20% read rate; October has none: no data, not 0%.
+    // September's articles give a 20% read rate, as August's; October has none: no data, not 0%.
     assert_eq!(crate::support::value(&a, "a", "2026-09", "read_rate"), Some(0.2));
     assert_eq!(crate::support::value(&a, "a", "2026-10", "read_rate"), None);
     assert_eq!(crate::support::value(&a, "b", "2026-10", "read_rate"), Some(0.35));
@@ -124,7 +124,7 @@ fn an_export_forgotten_for_one_account_is_no_data_and_no_grade_there() {
 #[test]
 fn a_finding_whose_inputs_are_gone_is_unassessed_not_resolved() {
     let a = case(31, false).appraise();
-    // `a` read 20% in September (the finding fires); October has no articles.
+    // `a` read 20% in August and September (the finding fires twice); October has no articles.
     assert!(a.diagnoses.iter().any(|d| (d.entity.as_str(), d.period.as_str()) == ("a", "2026-09")));
     assert!(a.resolved.is_empty(), "{:?}", a.resolved);
     let unassessed: Vec<(&str, &str, &str, usize, Option<&str>)> = a
@@ -132,7 +132,7 @@ fn a_finding_whose_inputs_are_gone_is_unassessed_not_resolved() {
         .iter()
         .map(|d| (d.entity.as_str(), d.period.as_str(), d.id.as_str(), d.periods, d.reason.as_deref()))
         .collect();
-    assert_eq!(unassessed, [("a", "2026-10", "low_read_rate", 1, Some("数据缺失：阅读率"))]);
+    assert_eq!(unassessed, [("a", "2026-10", "low_read_rate", 2, Some("数据缺失：阅读率"))]);
     // With October's articles (40%), the same finding is resolved.
     let a = case(31, true).appraise();
     assert!(a.unassessed.is_empty());

@@ -346,7 +346,7 @@ fn a_workbook_has_a_sheet_each_for_results_scorecards_findings_and_quality_with_
     let results = &book["sheet"]["指标结果"];
     assert_eq!(results["freeze_panes"], "A2");
     let rows = results["rows"].as_array().unwrap();
-    assert_eq!(results["filter"], format!("A1:K{}", rows.len()));
+    assert_eq!(results["filter"], format!("A1:L{}", rows.len()));
     assert_eq!(rows[0].as_array().unwrap()[..5], ["账号", "周期", "指标 ID", "指标", "实际值"]);
     let row = |entity: &str, kpi: &str| rows.iter().find(|r| r[0] == entity && r[2] == kpi).unwrap().clone();
     // 阅读率 35.4% in the report: the number itself, shown as a percent with the KPI's decimals.

@@ -542,19 +542,29 @@ fn dates_and_times_in_arithmetic_are_seconds_so_a_difference_is_the_time_between
 }
 
 #[test]
-fn a_source_without_any_file_counts_nothing_while_a_month_without_its_rows_counts_zero() {
+fn a_source_without_any_file_counts_nothing_a_month_before_its_rows_zero_and_a_month_missing_after_nothing() {
     let rules = ruleset(
         "month",
         "  users: { path: users.csv, date: day, entity: account }\n  mentions: { path: mentions/*.csv, date: day, entity: account }",
         "  users_: count(users.n)\n  mentions_: count(mentions.text)",
         "  active: { formula: users_ }\n  mentioned: { formula: mentions_ }",
     );
-    let case = Case::new(&rules, &[("users.csv", "day,account,n\n2026-01-15,a,1\n2026-03-15,a,3\n")]);
+    let users = "day,account,n\n2026-01-15,a,1\n2026-02-15,a,2\n2026-04-15,a,3\n\
+                 2026-01-15,b,1\n2026-03-15,b,2\n2026-04-15,c,1\n";
+    let case = Case::new(&rules, &[("users.csv", users)]);
     let appraisal = case.appraise();
-    assert_eq!(series(&appraisal, "a", "active"), [Some(1.0), Some(0.0), Some(1.0)]);
+    // `c` had no rows before April: 0. `a`'s March, after rows in every month before, is an
+    // export missing: no data, and a note. `b`'s February follows one month only, and its
+    // April a gap: a source `b` has rows of now and then, so 0.
+    assert_eq!(series(&appraisal, "c", "active"), [Some(0.0), Some(0.0), Some(0.0), Some(1.0)]);
+    assert_eq!(series(&appraisal, "a", "active"), [Some(1.0), Some(1.0), None, Some(1.0)]);
+    assert_eq!(series(&appraisal, "b", "active"), [Some(1.0), Some(0.0), Some(1.0), Some(0.0)]);
+    let missing: Vec<_> = appraisal.quality.iter().filter(|q| q.kind == "missing_source").collect();
+    assert_eq!(missing.len(), 1);
+    assert_eq!((missing[0].entity.as_deref(), missing[0].period.as_deref()), (Some("a"), Some("2026-03")));
     assert_eq!(
         series(&appraisal, "a", "mentioned"),
-        [None, None, None],
+        [None, None, None, None],
         "no monitoring export: no data, not 0 mentions"
     );
 }

@@ -228,11 +228,12 @@ fn names_alike() {
     insta::assert_snapshot!(stderr_exiting(&case, &["run", "ruleset.yaml", "--format", "csv", "-o", "out.csv"], 0));
 }
 
-/// An account whose export stops a month before the others' is named with the source and
-/// the month; `run` still exits 0.
+/// An account whose export, there every month before, stops a month before the others' is
+/// named with the source and the month; `run` still exits 0.
 #[test]
 fn source_missing() {
-    let users = "day,account,new\n2026-09-01,a,200\n2026-09-01,b,100\n2026-10-01,b,100\n";
+    let users =
+        "day,account,new\n2026-08-01,a,200\n2026-09-01,a,200\n2026-08-01,b,100\n2026-09-01,b,100\n2026-10-01,b,100\n";
     let case = case_with(RULES, &[("users.csv", users)]);
     insta::assert_snapshot!(stderr_exiting(&case, &["run", "ruleset.yaml", "--format", "csv", "-o", "out.csv"], 0));
 }
@@ -241,7 +242,8 @@ fn source_missing() {
 #[test]
 fn source_partial() {
     let days = |month: u32, last: u32| (1..=last).map(move |d| format!("2026-{month:02}-{d:02},a,1\n"));
-    let users: String = std::iter::once("day,account,new\n".to_string()).chain(days(9, 30)).chain(days(10, 15)).collect();
+    let users: String =
+        std::iter::once("day,account,new\n".to_string()).chain(days(9, 30)).chain(days(10, 15)).collect();
     let rules = RULES.replace("entity: account }", "entity: account, daily: true }");
     let case = case_with(&rules, &[("users.csv", &users)]);
     let args = ["run", "ruleset.yaml", "--period", "2026-10", "--format", "csv", "-o", "out.csv"];

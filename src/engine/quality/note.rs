@@ -18,8 +18,8 @@ pub struct QualityNote {
 pub enum Issue {
     /// Days of the period without a row, in a source with a row a day.
     MissingDays { missing: Vec<NaiveDate>, days: usize },
-    /// No rows at all in the period, where the entity has rows of the source in an earlier
-    /// one: an export forgotten, whose KPIs have no data there.
+    /// No rows at all in the period, where the entity has rows of the source in every period
+    /// since its first (two at least): an export forgotten, whose KPIs have no data there.
     MissingSource,
     /// Rows that repeat another row exactly: the same entity, date and values.
     RepeatedRows { count: usize },
