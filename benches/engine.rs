@@ -108,6 +108,7 @@ fn main() {
             per_entity: true,
             period: None,
             output: out.clone(),
+            rollup: None,
         };
         let evaluation = engine::evaluate_with(&ruleset, options.probes(&ruleset)).expect("the engine evaluates");
         render_reports(&ruleset, &evaluation, &options, &|_, _| {}).expect("the reports render").files.len()

@@ -254,6 +254,8 @@ pub struct DiffArgs {
     pub engine: EngineFlag,
     #[command(flatten)]
     pub period: PeriodFlag,
+    #[command(flatten)]
+    pub by: RollupFlag,
     #[arg(long, value_parser = choice::<DiffFormat>(), default_value = "text")]
     pub format: DiffFormat,
     #[command(flatten)]

@@ -50,6 +50,7 @@ fn render(settings: &Settings) -> std::result::Result<Pages, Errors> {
         per_entity: true,
         period,
         output: folder.path().to_path_buf(),
+        rollup: None,
     };
     let evaluation = engine::evaluate_with(&ruleset, options.probes(&ruleset))?;
     let written = render_reports(&ruleset, &evaluation, &options, &|_, _| {})?;

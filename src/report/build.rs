@@ -26,6 +26,13 @@ mod portfolio;
 /// Periods shown in trend charts, this one included.
 pub const TREND_PERIODS: usize = 12;
 
+/// The groups of a roll-up: the attribute rolled up by, and each group's number of entities.
+#[derive(Debug, Clone)]
+pub struct GroupsOf {
+    pub attribute: String,
+    pub members: std::collections::BTreeMap<String, usize>,
+}
+
 /// What every report of one run shares: the evaluation, the period, texts and the rows read.
 pub struct ReportData<'a> {
     ruleset: &'a CheckedRuleset,
@@ -49,6 +56,8 @@ pub struct ReportData<'a> {
     commentaries: Commentaries,
     /// What reading the period's files warned of: commentaries and an actions log not read.
     warnings: Vec<Error>,
+    /// The roll-up the entities are groups of, if they are.
+    groups: Option<GroupsOf>,
 }
 
 impl<'a> ReportData<'a> {
@@ -79,6 +88,7 @@ impl<'a> ReportData<'a> {
             period,
             findings,
             coverage,
+            groups: None,
             sources,
             quality,
             provenance,
@@ -92,6 +102,11 @@ impl<'a> ReportData<'a> {
     /// The reports for `audience`; the client's by default.
     pub fn for_audience(self, audience: Audience) -> ReportData<'a> {
         ReportData { audience, ..self }
+    }
+
+    /// The reports of a roll-up's groups, titled as groups.
+    pub fn of_groups(self, groups: Option<GroupsOf>) -> ReportData<'a> {
+        ReportData { groups, ..self }
     }
 
     /// What reading the period's files warned of: commentaries and an actions log not read.
@@ -222,6 +237,7 @@ impl<'a> ReportData<'a> {
             commentary: None,
             entity: None,
             portfolio: None,
+            rollup: None,
         }
     }
 
@@ -309,6 +325,7 @@ impl<'a> ReportData<'a> {
         let quality = self.quality.iter().filter(of_entity).cloned().collect();
         let mut report = self.report(ReportKind::Entity, self.sources.0[entity].clone(), quality);
         report.commentary = self.commentaries.of_entity(cell.entity).filter(|_| self.shows(Section::Commentary));
+        report.rollup = self.rollup_of(Some(cell.entity));
         report.entity = Some(entity_report);
         Ok(report)
     }
@@ -467,6 +484,18 @@ impl<'a> ReportData<'a> {
             across |= matches!(&node.node, IrNode::Call(function, _) if function.family() == Family::Entity);
         });
         across
+    }
+
+    /// What a report of a roll-up says of its groups: the attribute's label, and how many
+    /// entities the group (or, in the overview, every group) has.
+    pub(super) fn rollup_of(&self, group: Option<&str>) -> Option<RollupReport> {
+        let groups = self.groups.as_ref()?;
+        let by = self.ruleset.attribute_label(&groups.attribute, self.locale).unwrap_or(groups.attribute.clone());
+        let members = match group {
+            Some(group) => groups.members.get(group).copied().unwrap_or(0),
+            None => groups.members.values().sum(),
+        };
+        Some(RollupReport { by, members, groups: groups.members.len() })
     }
 
     /// Why a total is not graded: how little of its weight has data.

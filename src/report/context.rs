@@ -52,6 +52,19 @@ pub struct Report {
     pub entity: Option<EntityReport>,
     /// Present in portfolio reports.
     pub portfolio: Option<Portfolio>,
+    /// Present in the reports of a roll-up, whose entities are groups (a brand's accounts).
+    pub rollup: Option<RollupReport>,
+}
+
+/// A roll-up's groups, as its reports name them: `晨光咖啡 · 品牌汇总 · 4 个账号`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RollupReport {
+    /// The attribute rolled up by, by its label.
+    pub by: String,
+    /// The entities in the group (in the overview: in every group).
+    pub members: usize,
+    /// How many groups there are.
+    pub groups: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -313,7 +326,10 @@ pub struct PortfolioScorecard {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Ranked {
+    /// Its rank among the `ranked` accounts graded on the scorecard (0 when not graded).
     pub rank: usize,
+    /// How many accounts are ranked: a rank is shown among two at least.
+    pub ranked: usize,
     pub entity: String,
     pub total: f64,
     pub grade: Option<String>,
@@ -328,10 +344,11 @@ pub struct Ranked {
 /// The executive summary of the portfolio, written from the data.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
-    /// Each grade, best first, with how many accounts have it on their headline scorecard (the
-    /// first that applies to them).
+    /// Each grade, best first, with how many graded scorecards of the accounts have it.
     pub grades: Vec<GradeCount>,
-    /// The highest and the lowest headline total.
+    /// The account graded best and the one graded weakest, on one basis for all: the grades of
+    /// every scorecard graded for it (their mean place among the ruleset's grades), then its
+    /// totals.
     pub best: Option<Standing>,
     pub worst: Option<Standing>,
     /// The largest changes of a total since the previous period (at most three), each with the
@@ -345,10 +362,14 @@ pub struct Summary {
 #[derive(Debug, Clone, Serialize)]
 pub struct Standing {
     pub entity: String,
+    /// Its lowest graded scorecard (for the weakest; its highest for the best), with its total
+    /// and grade.
     pub scorecard: String,
     pub total: f64,
     pub grade: Option<String>,
     pub grade_tone: Option<Tone>,
+    /// Each grade it has, best first, with how many of its scorecards have it.
+    pub grades: Vec<GradeCount>,
 }
 
 /// A diagnosis that fired, with the same advice, for one or more accounts: the advice once,
@@ -362,6 +383,9 @@ pub struct Concern {
     pub entities: Vec<String>,
     /// Each account's finding, in the order of `entities`.
     pub findings: Vec<String>,
+    /// Whether every account's finding reads the same: it is shown once for them all, and
+    /// otherwise each beside its account.
+    pub alike: bool,
 }
 
 /// A column of the accounts × KPIs table.

@@ -13,4 +13,5 @@ pub mod render;
 pub mod templates;
 pub mod word;
 
+pub use build::GroupsOf;
 pub use render::{ReportFormat, ReportOptions, Written, render_reports};

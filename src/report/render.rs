@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::build::ReportData;
+use super::build::{GroupsOf, ReportData};
 use super::context::Report;
 use super::escape;
 use super::names::{ENTITY_FOLDER, file_stems};
@@ -78,9 +78,12 @@ pub struct ReportOptions {
     /// ruleset's `report.reference_docx`.
     pub reference_docx: Option<PathBuf>,
     pub per_entity: bool,
-    /// The period to report; by default the latest with data.
+    /// The period to report; by default the latest complete one.
     pub period: Option<Period>,
     pub output: PathBuf,
+    /// The roll-up the evaluation is of, when its entities are groups: reports are titled as
+    /// groups, with how many accounts each has.
+    pub rollup: Option<GroupsOf>,
 }
 
 impl ReportOptions {
@@ -120,7 +123,9 @@ pub fn render_reports(
         return Err(Error::internal("entity reports need an evaluation that explains every KPI").into());
     }
     let period = report_period(ruleset, evaluation, options.period)?;
-    let data = ReportData::new(ruleset, evaluation, period, options.locale)?.for_audience(options.audience);
+    let data = ReportData::new(ruleset, evaluation, period, options.locale)?
+        .for_audience(options.audience)
+        .of_groups(options.rollup.clone());
     let stems = if options.per_entity { file_stems(data.entities()) } else { Vec::new() };
     let dir = options.output.join(period.label());
     // One browser per thread that renders, each printing a report at a time.

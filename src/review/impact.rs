@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::appraise::{Appraisal, Selection, appraise};
+use crate::appraise::{FiredDiagnosis, Rollup, ScorecardResult, Selection, appraise};
 use crate::engine::warehouse::{Warehouse, evaluate_where};
 use crate::engine::{Period, Probes};
 use crate::error::Result;
@@ -15,6 +15,19 @@ pub struct Impact {
     pub period: String,
     pub totals: Vec<TotalChange>,
     /// Diagnoses that fire with the new ruleset and not with the old, and the other way round.
+    pub started: Vec<Fired>,
+    pub stopped: Vec<Fired>,
+    /// The same for the groups of each roll-up (the new ruleset's `rollups`, then `--by`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollups: Vec<RollupImpact>,
+}
+
+/// The impact on the groups of one attribute (a brand across its accounts), each group as an
+/// entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct RollupImpact {
+    pub by: String,
+    pub totals: Vec<TotalChange>,
     pub started: Vec<Fired>,
     pub stopped: Vec<Fired>,
 }
@@ -51,38 +64,57 @@ pub struct Fired {
     pub id: String,
 }
 
-/// Both rulesets on their data in `period` (default: the new ruleset's last period with rows).
+/// Both rulesets on their data in `period` (default: the new ruleset's latest complete period),
+/// on the entities and on the groups of each attribute of `rollups`.
 pub fn impact(
     old: &CheckedRuleset,
     new: &CheckedRuleset,
     warehouse: Option<&Warehouse>,
     period: Option<Period>,
+    rollups: &[String],
 ) -> Result<Impact> {
     let new_evaluation = evaluate_where(new, warehouse, Probes::default())?;
     let period = match period {
         Some(period) => Some(period),
-        None => new_evaluation.latest_period_with_data(new)?,
+        None => new_evaluation.latest_complete_period(new)?,
     };
     let selection = Selection { period, entity: None };
-    let after = appraise(new, &new_evaluation, &selection, new.model.locale)?;
+    let locale = new.model.locale;
+    let after = appraise(new, &new_evaluation, &selection, locale)?;
     let old_evaluation = evaluate_where(old, warehouse, Probes::default())?;
-    let before = appraise(old, &old_evaluation, &selection, new.model.locale)?;
+    let before = appraise(old, &old_evaluation, &selection, locale)?;
+    let mut impact_on_groups = Vec::new();
+    for attribute in rollups {
+        let (new_groups, _) = Rollup::new(new, &new_evaluation, attribute, &selection, locale)?;
+        // An attribute the old ruleset does not have has no groups before.
+        let (old_scorecards, old_diagnoses) = match old.attributes.contains_key(attribute) {
+            true => {
+                let (groups, _) = Rollup::new(old, &old_evaluation, attribute, &selection, locale)?;
+                (groups.scorecards, groups.diagnoses)
+            }
+            false => (Vec::new(), Vec::new()),
+        };
+        let (started, stopped) = diagnoses(&old_diagnoses, &new_groups.diagnoses);
+        let totals = totals(&old_scorecards, &new_groups.scorecards);
+        impact_on_groups.push(RollupImpact { by: attribute.clone(), totals, started, stopped });
+    }
     let period = period.map(|p| p.label()).unwrap_or_default();
-    let (started, stopped) = diagnoses(&before, &after);
-    Ok(Impact { totals: totals(&before, &after), period, started, stopped })
+    let (started, stopped) = diagnoses(&before.diagnoses, &after.diagnoses);
+    let totals = totals(&before.scorecards, &after.scorecards);
+    Ok(Impact { totals, period, started, stopped, rollups: impact_on_groups })
 }
 
-fn totals(before: &Appraisal, after: &Appraisal) -> Vec<TotalChange> {
+fn totals(before: &[ScorecardResult], after: &[ScorecardResult]) -> Vec<TotalChange> {
     let mut keys: Vec<(&str, &str)> = Vec::new();
-    for result in before.scorecards.iter().chain(&after.scorecards) {
+    for result in before.iter().chain(after) {
         let key = (result.entity.as_str(), result.scorecard.as_str());
         if !keys.contains(&key) {
             keys.push(key);
         }
     }
     keys.sort();
-    let find = |appraisal: &'_ Appraisal, (entity, scorecard): (&str, &str)| {
-        appraisal.scorecards.iter().find(|s| s.entity == entity && s.scorecard == scorecard).cloned()
+    let find = |rows: &[ScorecardResult], (entity, scorecard): (&str, &str)| {
+        rows.iter().find(|s| s.entity == entity && s.scorecard == scorecard).cloned()
     };
     keys.into_iter()
         .map(|key| {
@@ -99,9 +131,9 @@ fn totals(before: &Appraisal, after: &Appraisal) -> Vec<TotalChange> {
         .collect()
 }
 
-fn diagnoses(before: &Appraisal, after: &Appraisal) -> (Vec<Fired>, Vec<Fired>) {
-    let fired = |appraisal: &Appraisal| -> std::collections::BTreeSet<Fired> {
-        appraisal.diagnoses.iter().map(|d| Fired { entity: d.entity.clone(), id: d.id.clone() }).collect()
+fn diagnoses(before: &[FiredDiagnosis], after: &[FiredDiagnosis]) -> (Vec<Fired>, Vec<Fired>) {
+    let fired = |rows: &[FiredDiagnosis]| -> std::collections::BTreeSet<Fired> {
+        rows.iter().map(|d| Fired { entity: d.entity.clone(), id: d.id.clone() }).collect()
     };
     let (old, new) = (fired(before), fired(after));
     (new.difference(&old).cloned().collect(), old.difference(&new).cloned().collect())

@@ -10,7 +10,7 @@ mod render;
 use serde::Serialize;
 
 pub use changes::{Change, ChangeKind, changes};
-pub use impact::{Fired, Impact, TotalChange, impact};
+pub use impact::{Fired, Impact, RollupImpact, TotalChange, impact};
 
 use crate::engine::Period;
 use crate::engine::warehouse::Warehouse;
@@ -46,8 +46,9 @@ pub fn review(
     with_data: bool,
     warehouse: Option<&Warehouse>,
     period: Option<Period>,
+    rollups: &[String],
 ) -> Result<Review> {
-    let impact = if with_data { Some(impact(old, new, warehouse, period)?) } else { None };
+    let impact = if with_data { Some(impact(old, new, warehouse, period, rollups)?) } else { None };
     Ok(Review {
         old: old_name.to_string(),
         new: new_name.to_string(),

@@ -57,24 +57,34 @@ pub fn text(review: &Review, locale: Locale) -> String {
     if let Some(impact) = &review.impact {
         let heading = locale.pick(format!("{} 的影响：", impact.period), format!("impact in {}:", impact.period));
         out.push_str(&format!("\n{heading}\n"));
-        let unchanged = impact.totals.iter().filter(|t| !t.moved()).count();
-        for total in impact.totals.iter().filter(|t| t.moved()) {
-            let mark = if total.grade_changed() { format!("  ← {}", words.grade_changes) } else { String::new() };
-            out.push_str(&format!(
-                "  {} · {}: {} → {} ({} → {}){mark}\n",
-                total.entity,
-                total.scorecard,
-                number(total.before),
-                number(total.after),
-                grade(&total.grade_before),
-                grade(&total.grade_after)
-            ));
+        text_block(&mut out, &impact.totals, (&impact.started, &impact.stopped), words);
+        for rollup in &impact.rollups {
+            let heading = locale.pick(format!("按 `{}` 汇总：", rollup.by), format!("roll-up by `{}`:", rollup.by));
+            out.push_str(&format!("\n{heading}\n"));
+            text_block(&mut out, &rollup.totals, (&rollup.started, &rollup.stopped), words);
         }
-        out.push_str(&format!("  {unchanged} {}\n", words.others_unchanged));
-        fired(&mut out, words.start_firing, &impact.started, words);
-        fired(&mut out, words.stop_firing, &impact.stopped, words);
     }
     printable(&out)
+}
+
+/// The totals that moved, how many did not, and the diagnoses that start and stop firing.
+fn text_block(out: &mut String, totals: &[TotalChange], (started, stopped): (&[Fired], &[Fired]), words: &Words) {
+    let unchanged = totals.iter().filter(|t| !t.moved()).count();
+    for total in totals.iter().filter(|t| t.moved()) {
+        let mark = if total.grade_changed() { format!("  ← {}", words.grade_changes) } else { String::new() };
+        out.push_str(&format!(
+            "  {} · {}: {} → {} ({} → {}){mark}\n",
+            total.entity,
+            total.scorecard,
+            number(total.before),
+            number(total.after),
+            grade(&total.grade_before),
+            grade(&total.grade_after)
+        ));
+    }
+    out.push_str(&format!("  {unchanged} {}\n", words.others_unchanged));
+    fired(out, words.start_firing, started, words);
+    fired(out, words.stop_firing, stopped, words);
 }
 
 fn fired(out: &mut String, what: &str, list: &[Fired], words: &Words) {
@@ -102,38 +112,52 @@ pub fn markdown(review: &Review, locale: Locale) -> String {
         out.push_str(&format!("- `{}`\n", change.describe(locale).replace('`', "'")));
     }
     if let Some(impact) = &review.impact {
-        let changed: Vec<&TotalChange> = impact.totals.iter().filter(|t| t.grade_changed()).collect();
         let heading = locale.pick(format!("{} 的影响", impact.period), format!("Impact in {}", impact.period));
         out.push_str(&format!("\n### {heading}\n\n"));
-        let unchanged = impact.totals.iter().filter(|t| !t.moved()).count();
-        let (count, separator, stop) = (changed.len(), locale.pick("；", "; "), locale.pick("。", "."));
-        let (grades, others) = (words.grades_change, words.others_unchanged);
-        out.push_str(&format!("{count} {grades}{separator}{unchanged} {others}{stop}\n\n"));
-        out.push_str(words.columns);
-        out.push_str("\n| --- | --- | ---: | ---: | :---: | :---: |\n");
-        for total in impact.totals.iter().filter(|t| t.moved()) {
-            let bold = |text: String| if total.grade_changed() { format!("**{text}**") } else { text };
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} |\n",
-                cell(&total.entity),
-                cell(&total.scorecard),
-                number(total.before),
-                number(total.after),
-                bold(grade(&total.grade_before)),
-                bold(grade(&total.grade_after))
-            ));
+        markdown_block(&mut out, &impact.totals, (&impact.started, &impact.stopped), locale);
+        for rollup in &impact.rollups {
+            let by = cell(&rollup.by);
+            let heading = locale.pick(format!("按 `{by}` 汇总"), format!("Roll-up by `{by}`"));
+            out.push_str(&format!("\n#### {heading}\n\n"));
+            markdown_block(&mut out, &rollup.totals, (&rollup.started, &rollup.stopped), locale);
         }
-        let list = |fired: &[Fired]| {
-            if fired.is_empty() {
-                words.none.to_string()
-            } else {
-                fired.iter().map(|f| format!("{} · `{}`", cell(&f.entity), f.id)).collect::<Vec<_>>().join(", ")
-            }
-        };
-        out.push_str(&format!("\n{}: {}\n\n", capitalized(words.start_firing), list(&impact.started)));
-        out.push_str(&format!("{}: {}\n", capitalized(words.stop_firing), list(&impact.stopped)));
     }
     printable(&out)
+}
+
+/// The count of grades that change, the table of totals that moved, and the diagnoses that
+/// start and stop firing.
+fn markdown_block(out: &mut String, totals: &[TotalChange], (started, stopped): (&[Fired], &[Fired]), locale: Locale) {
+    let words = locale.pick(&ZH, &EN);
+    let cell = crate::words::markdown;
+    let changed = totals.iter().filter(|t| t.grade_changed()).count();
+    let unchanged = totals.iter().filter(|t| !t.moved()).count();
+    let (separator, stop) = (locale.pick("；", "; "), locale.pick("。", "."));
+    let (grades, others) = (words.grades_change, words.others_unchanged);
+    out.push_str(&format!("{changed} {grades}{separator}{unchanged} {others}{stop}\n\n"));
+    out.push_str(words.columns);
+    out.push_str("\n| --- | --- | ---: | ---: | :---: | :---: |\n");
+    for total in totals.iter().filter(|t| t.moved()) {
+        let bold = |text: String| if total.grade_changed() { format!("**{text}**") } else { text };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            cell(&total.entity),
+            cell(&total.scorecard),
+            number(total.before),
+            number(total.after),
+            bold(grade(&total.grade_before)),
+            bold(grade(&total.grade_after))
+        ));
+    }
+    let list = |fired: &[Fired]| {
+        if fired.is_empty() {
+            words.none.to_string()
+        } else {
+            fired.iter().map(|f| format!("{} · `{}`", cell(&f.entity), f.id)).collect::<Vec<_>>().join(", ")
+        }
+    };
+    out.push_str(&format!("\n{}: {}\n\n", capitalized(words.start_firing), list(started)));
+    out.push_str(&format!("{}: {}\n", capitalized(words.stop_firing), list(stopped)));
 }
 
 /// A phrase as a sentence starts it.

@@ -65,7 +65,7 @@ fn data(last_day: u32, a_october: bool) -> Vec<(&'static str, String)> {
         }
     }
     let mut articles = String::from("日期,账号,阅读,送达\n");
-    articles += "2026-08-10,a,200,1000\n2026-08-12,b,300,1000\n2026-09-10,a,200,1000\n2026-09-12,b,300,1000\n";
+    articles += "2026-08-10,a,200,1000\n2026-08-12,b,250,1000\n2026-09-10,a,200,1000\n2026-09-12,b,250,1000\n";
     if a_october {
         articles += "2026-10-10,a,400,1000\n";
     }
@@ -125,21 +125,23 @@ fn an_export_forgotten_for_one_account_is_no_data_and_no_grade_there() {
 fn a_finding_whose_inputs_are_gone_is_unassessed_not_resolved() {
     let a = case(31, false).appraise();
     // `a` read 20% in August and September (the finding fires twice); October has no articles.
+    // `b`, at 25% then, reads 35% in October: resolved.
     assert!(a.diagnoses.iter().any(|d| (d.entity.as_str(), d.period.as_str()) == ("a", "2026-09")));
-    assert!(a.resolved.is_empty(), "{:?}", a.resolved);
+    let resolved = |a: &Appraisal| -> Vec<(String, String)> {
+        a.resolved.iter().map(|d| (d.entity.clone(), d.period.clone())).collect()
+    };
+    assert_eq!(resolved(&a), [("b".to_string(), "2026-10".to_string())]);
     let unassessed: Vec<(&str, &str, &str, usize, Option<&str>)> = a
         .unassessed
         .iter()
         .map(|d| (d.entity.as_str(), d.period.as_str(), d.id.as_str(), d.periods, d.reason.as_deref()))
         .collect();
     assert_eq!(unassessed, [("a", "2026-10", "low_read_rate", 2, Some("数据缺失：阅读率"))]);
-    // With October's articles (40%), the same finding is resolved.
+    // With `a`'s October articles (40%), its finding is resolved too.
     let a = case(31, true).appraise();
     assert!(a.unassessed.is_empty());
-    assert_eq!(
-        a.resolved.iter().map(|d| (d.entity.as_str(), d.period.as_str())).collect::<Vec<_>>(),
-        [("a", "2026-10")]
-    );
+    let both: Vec<(String, String)> = ["a", "b"].map(|e| (e.to_string(), "2026-10".to_string())).to_vec();
+    assert_eq!(resolved(&a), both);
 }
 
 #[test]
@@ -152,8 +154,8 @@ fn a_roll_up_with_an_accounts_export_missing_has_no_data_of_it() {
         kpi::appraise::Rollup::new(&ruleset, &evaluation, "brand", &selection, kpi::locale::Locale::ZhCn).unwrap();
     let read_rate =
         |period: &str| rollup.results.iter().find(|r| r.period == period && r.kpi == "read_rate").and_then(|r| r.value);
-    // September: 500 of 2,000; October: only `b`'s half of the brand came, so no data.
-    assert_eq!(read_rate("2026-09"), Some(0.25));
+    // September: 450 of 2,000; October: only `b`'s half of the brand came, so no data.
+    assert_eq!(read_rate("2026-09"), Some(0.225));
     assert_eq!(read_rate("2026-10"), None);
     let october = rollup.scorecards.iter().find(|s| s.period == "2026-10").unwrap();
     assert_eq!((october.coverage, october.grade.as_deref()), (Some(0.4), None));
@@ -237,4 +239,24 @@ fn a_report_without_a_period_takes_the_latest_complete_one_and_says_so() {
     assert!(portfolio.contains("| a | 150.00 (partial) |"), "{portfolio}");
     let entity = std::fs::read_to_string(out_dir.join("2026-10").join("entities").join("a.md")).unwrap();
     assert!(entity.contains("(partial) Net growth — User growth: 15 of 31 days"), "{entity}");
+}
+
+/// The summary of September, when both accounts read under 30%: each account's own rate under
+/// the finding they share, and the weakest named by its grades.
+#[test]
+fn a_finding_shared_by_accounts_shows_each_accounts_value_in_the_summary() {
+    let case = case(31, true);
+    let out_dir = case.dir.path().join("out");
+    let out_arg = out_dir.display().to_string();
+    for (language, shared, weakest) in [
+        ("zh-CN", "a：阅读率 20.0%；b：阅读率 25.0%", "**最需改进**: a（B 1、综合 80.0 B）"),
+        ("en", "a: Read rate 20.0%; b: Read rate 25.0%", "**Weakest**: a (B 1, Overall 80.0 B)"),
+    ] {
+        let args = ["report", "--format", "md", "--lang", language, "--period", "2026-09", "-o", &out_arg];
+        let out = kpi(&case, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let portfolio = std::fs::read_to_string(out_dir.join("2026-09").join("portfolio.md")).unwrap();
+        assert!(portfolio.contains(shared), "{portfolio}");
+        assert!(portfolio.contains(weakest), "{portfolio}");
+    }
 }

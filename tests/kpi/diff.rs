@@ -194,3 +194,25 @@ fn the_review_reads_in_the_rulesets_language_or_lang() {
     let markdown = kpi_diff(manifest_dir(), &args);
     assert!(markdown.contains("### 2026-10 的影响\n\n1 个等级改变；1 个其他总分不变。"), "{markdown}");
 }
+
+/// `--by` appraises the groups on both sides: a block of their own in text, Markdown and JSON.
+#[test]
+fn the_impact_on_roll_ups_is_shown_like_the_accounts() {
+    let mut args = FIXTURES.to_vec();
+    args.extend(["--by", "kind", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&kpi_diff(manifest_dir(), &args)).unwrap();
+    let rollups = json["impact"]["rollups"].as_array().unwrap();
+    assert_eq!(rollups.len(), 1, "{json}");
+    assert_eq!(rollups[0]["by"], "kind");
+    let totals = rollups[0]["totals"].as_array().unwrap();
+    assert_eq!(totals.iter().map(|t| t["entity"].as_str().unwrap()).collect::<Vec<_>>(), ["brand"]);
+    assert!(totals[0]["before"].is_number() && totals[0]["after"].is_number(), "{json}");
+    let mut args = FIXTURES.to_vec();
+    args.extend(["--by", "kind"]);
+    let text = kpi_diff(manifest_dir(), &args);
+    assert!(text.contains("\nroll-up by `kind`:\n  "), "{text}");
+    let mut args = FIXTURES.to_vec();
+    args.extend(["--by", "kind", "--format", "md"]);
+    let markdown = kpi_diff(manifest_dir(), &args);
+    assert!(markdown.contains("\n#### Roll-up by `kind`\n\n"), "{markdown}");
+}

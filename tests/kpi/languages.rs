@@ -36,6 +36,7 @@ fn report_texts(example: &str, locale: Locale, audience: Audience) -> Vec<(Strin
         per_entity: true,
         period: None,
         output: out.path().to_path_buf(),
+        rollup: None,
     };
     let evaluation = kpi::engine::evaluate_with(&ruleset, options.probes(&ruleset)).unwrap();
     let written = render_reports(&ruleset, &evaluation, &options, &|_, _| {}).unwrap();

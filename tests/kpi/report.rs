@@ -23,6 +23,7 @@ fn options(output: &Path, locale: Locale, templates: Option<PathBuf>) -> ReportO
         per_entity: true,
         period: None,
         output: output.to_path_buf(),
+        rollup: None,
     }
 }
 

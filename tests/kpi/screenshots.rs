@@ -38,6 +38,7 @@ fn the_reports_look_as_reviewed_and_nothing_overflows_on_screen_or_on_a4() {
             per_entity: true,
             period: None,
             output: dir.clone(),
+            rollup: None,
         };
         let evaluation = kpi::engine::evaluate_with(&ruleset, options.probes(&ruleset)).unwrap();
         render_reports(&ruleset, &evaluation, &options, &|_, _| {}).unwrap();

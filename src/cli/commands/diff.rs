@@ -13,7 +13,7 @@ use kpi::{Error, ErrorKind, Errors, project};
 
 use crate::cli::args::DiffArgs;
 use crate::cli::progress::Waiting;
-use crate::cli::shared::{folder, locale, selection};
+use crate::cli::shared::{folder, locale, rollups, selection};
 
 pub struct Config {
     old: (String, CheckedRuleset),
@@ -21,6 +21,8 @@ pub struct Config {
     with_data: bool,
     warehouse: Option<Warehouse>,
     period: Option<Period>,
+    /// The attributes whose roll-ups the impact covers: the ruleset's `rollups`, then `--by`.
+    rollups: Vec<String>,
     format: DiffFormat,
     /// The language of the review: `--lang`, else the new ruleset's.
     locale: Locale,
@@ -28,7 +30,7 @@ pub struct Config {
 
 impl Config {
     pub fn new(args: DiffArgs) -> Result<Config, Errors> {
-        let DiffArgs { old, new, data, engine, period, format, language } = args;
+        let DiffArgs { old, new, data, engine, period, by, format, language } = args;
         let warehouse = engine.warehouse()?;
         folder("--data", data.as_ref())?;
         if period.period.is_some() && data.is_none() && warehouse.is_none() {
@@ -51,9 +53,11 @@ impl Config {
             }
         };
         let period = selection(&new_ruleset, period.period, None)?.period;
+        let rollups = rollups(&new_ruleset, &by)?;
         let with_data = data.is_some() || warehouse.is_some();
         let locale = locale(&new_ruleset, &language);
-        Ok(Config { old: (old, old_ruleset), new: (new, new_ruleset), with_data, warehouse, period, format, locale })
+        let (old, new) = ((old, old_ruleset), (new, new_ruleset));
+        Ok(Config { old, new, with_data, warehouse, period, rollups, format, locale })
     }
 
     pub fn run(self) -> Result<u8, Errors> {
@@ -66,6 +70,7 @@ impl Config {
             self.with_data,
             self.warehouse.as_ref(),
             self.period,
+            &self.rollups,
         )?;
         drop(waiting);
         print!("{}", review.render(self.format, self.locale));

@@ -4,7 +4,7 @@ use kpi::appraise::Coverage;
 use kpi::engine::warehouse::{self, Warehouse};
 use kpi::engine::{self, Evaluation, Period};
 use kpi::locale::Locale;
-use kpi::report::{ReportFormat, ReportOptions, render_reports};
+use kpi::report::{GroupsOf, ReportFormat, ReportOptions, render_reports};
 use kpi::ruleset::CheckedRuleset;
 use kpi::{Error, Errors};
 
@@ -43,8 +43,17 @@ impl Config {
         let locale = locale(&ruleset, &language);
         let rollups = rollups(&ruleset, &by)?;
         let audience = audience.unwrap_or(ruleset.model.audience());
-        let options =
-            ReportOptions { formats, locale, audience, templates, reference_docx, per_entity, period, output };
+        let options = ReportOptions {
+            formats,
+            locale,
+            audience,
+            templates,
+            reference_docx,
+            per_entity,
+            period,
+            output,
+            rollup: None,
+        };
         Ok(Config { ruleset, warehouse, options, rollups })
     }
 
@@ -75,7 +84,8 @@ impl Config {
             let groups = engine::rollup::rollup(&ruleset, &evaluation, &attribute, options.probes(&ruleset))?;
             warn(&groups.warnings);
             let output = options.output.join("rollups").join(&attribute);
-            let options = ReportOptions { output, period: Some(written.period), ..options.clone() };
+            let rollup = Some(GroupsOf { attribute: attribute.clone(), members: members(&evaluation, &attribute) });
+            let options = ReportOptions { output, period: Some(written.period), rollup, ..options.clone() };
             let progress = Progress::new(locale.pick("正在生成汇总报告", "rendering roll-up reports"));
             let done = render_reports(&ruleset, &groups, &options, &|done, total| progress.update(done, total))?;
             progress.finish();
@@ -89,6 +99,19 @@ impl Config {
         }
         Ok(0)
     }
+}
+
+/// How many entities each group of `attribute` has.
+fn members(evaluation: &Evaluation, attribute: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut members = std::collections::BTreeMap::new();
+    for entity in 0..evaluation.entities.len() {
+        let group =
+            kpi::appraise::Cell::new(evaluation, entity, 0).text(kpi::compile::GridColumn::Attribute(attribute));
+        if let Some(group) = group {
+            *members.entry(group).or_insert(0) += 1;
+        }
+    }
+    members
 }
 
 /// The period `--period` names, else the latest complete one, saying so when a later period

@@ -31,6 +31,7 @@ impl ReportData<'_> {
             .collect();
         let mut report = self.report(ReportKind::Portfolio, self.sources.1.clone(), self.quality.clone());
         report.commentary = self.commentaries.of_period().filter(|_| self.shows(Section::Commentary));
+        report.rollup = self.rollup_of(None);
         // Competitors are compared with, not appraised: they are not counted as accounts.
         let accounts: Vec<String> = self.accounts().map(|index| self.entities()[index].clone()).collect();
         let entities = accounts.len();
@@ -81,39 +82,68 @@ impl ReportData<'_> {
         (0..self.entities().len()).filter(|index| !self.is_competitor(*index))
     }
 
-    /// The executive summary: grades of the headline scorecards, best and weakest, the biggest
-    /// moves with what drove them, and the most severe findings with whom they concern.
+    /// The executive summary: the grades of every graded scorecard, the best and the weakest
+    /// account by them, the biggest moves with what drove them, and the most severe findings
+    /// with whom they concern.
     fn summary(&self, cards: &[(usize, ScorecardReport)], concerns: &[Concern]) -> Summary {
-        // Each account's headline: the first scorecard that applies to it.
-        let mut headlines: Vec<(usize, &ScorecardReport)> = Vec::new();
-        for (entity, card) in cards.iter().filter(|(entity, _)| !self.is_competitor(*entity)) {
-            if headlines.last().is_none_or(|(last, _)| last != entity) {
-                headlines.push((*entity, card));
-            }
-        }
-        let grades = self.grade_counts(headlines.iter().map(|(_, card)| card.grade.as_ref()));
-        let standings: Vec<Standing> = headlines
+        let graded: Vec<(usize, &ScorecardReport)> = cards
             .iter()
-            .filter_map(|(entity, card)| {
-                Some(Standing {
-                    entity: self.entities()[*entity].clone(),
-                    scorecard: card.label.clone(),
-                    total: card.total?,
-                    grade: card.grade.clone(),
-                    grade_tone: card.grade_tone,
-                })
-            })
+            .filter(|(entity, card)| !self.is_competitor(*entity) && card.grade.is_some() && card.total.is_some())
+            .map(|(entity, card)| (*entity, card))
             .collect();
-        let best = standings.iter().max_by(|a, b| a.total.total_cmp(&b.total).then_with(|| b.entity.cmp(&a.entity)));
-        let worst = standings.iter().min_by(|a, b| a.total.total_cmp(&b.total).then_with(|| a.entity.cmp(&b.entity)));
+        let grades = self.grade_counts(graded.iter().map(|(_, card)| card.grade.as_ref()));
+        // Each account's place: the mean place of its grades (0 the best), then its mean total.
+        let mut places: Vec<(usize, f64, f64)> = Vec::new();
+        for entity in self.accounts() {
+            let own: Vec<&ScorecardReport> = graded.iter().filter(|(e, _)| *e == entity).map(|(_, c)| *c).collect();
+            if own.is_empty() {
+                continue;
+            }
+            let count = own.len() as f64;
+            let place = own.iter().filter_map(|c| c.grade.as_deref()).map(|g| self.grade_order(g) as f64).sum::<f64>();
+            let total = own.iter().filter_map(|c| c.total).sum::<f64>();
+            places.push((entity, place / count, total / count));
+        }
+        let better = |a: &(usize, f64, f64), b: &(usize, f64, f64)| {
+            b.1.total_cmp(&a.1).then(a.2.total_cmp(&b.2)).then_with(|| self.entities()[b.0].cmp(&self.entities()[a.0]))
+        };
+        let best = places.iter().max_by(|a, b| better(a, b)).map(|(e, ..)| self.standing(*e, &graded, true));
+        let worst = places
+            .iter()
+            .min_by(|a, b| better(a, b))
+            .filter(|_| places.len() > 1)
+            .map(|(e, ..)| self.standing(*e, &graded, false));
         Summary {
             grades,
-            best: best.cloned(),
-            worst: worst
-                .filter(|w| standings.len() > 1 && Some(w.entity.as_str()) != best.map(|b| b.entity.as_str()))
-                .cloned(),
+            best,
+            worst,
             moves: self.biggest_moves(cards),
             concerns: concerns.iter().take(SUMMARY_ITEMS).cloned().collect(),
+        }
+    }
+
+    /// An account's standing: its grades, and its highest (`best`) or lowest graded scorecard.
+    fn standing(&self, entity: usize, graded: &[(usize, &ScorecardReport)], best: bool) -> Standing {
+        let own: Vec<&ScorecardReport> = graded.iter().filter(|(e, _)| *e == entity).map(|(_, c)| *c).collect();
+        let key = |c: &&&ScorecardReport| {
+            (
+                std::cmp::Reverse(self.grade_order(c.grade.as_deref().unwrap_or_default())),
+                c.total.map(|t| (t * 1e6) as i64),
+            )
+        };
+        let card = if best { own.iter().max_by_key(key) } else { own.iter().min_by_key(key) };
+        let card = card.expect("an account with a graded scorecard");
+        Standing {
+            entity: self.entities()[entity].clone(),
+            scorecard: card.label.clone(),
+            total: card.total.unwrap_or_default(),
+            grade: card.grade.clone(),
+            grade_tone: card.grade_tone,
+            grades: self
+                .grade_counts(own.iter().map(|c| c.grade.as_ref()))
+                .into_iter()
+                .filter(|g| g.count > 0)
+                .collect(),
         }
     }
 
@@ -176,7 +206,8 @@ impl ReportData<'_> {
             }
             movers.extend(self.mover(*entity, report));
         }
-        ranking.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.entity.cmp(&b.entity)));
+        // Ranked accounts by rank, then those scored but not graded.
+        ranking.sort_by(|a, b| (a.rank == 0, a.rank).cmp(&(b.rank == 0, b.rank)).then_with(|| a.entity.cmp(&b.entity)));
         let grades = self.grade_counts(ranking.iter().map(|r| r.grade.as_ref()));
         let label = self.ruleset.scorecard_label(name, self.locale);
         PortfolioScorecard { id: name.to_string(), label, grades, ranking, unscored }
@@ -192,6 +223,7 @@ impl ReportData<'_> {
         let previous_rank = self.previous().and_then(|p| self.cell(entity, p).number(GridColumn::Rank(&report.id)));
         Ranked {
             rank: report.rank.unwrap_or(0),
+            ranked: report.ranked,
             entity: self.entities()[entity].clone(),
             total,
             grade: report.grade.clone(),
@@ -268,6 +300,7 @@ fn concerns(findings: &[EntityDiagnosis]) -> Vec<Concern> {
         let d = &found.diagnosis;
         match concerns.iter_mut().find(|c| c.id == d.id && c.advice == d.advice) {
             Some(concern) => {
+                concern.alike &= concern.findings[0] == d.finding;
                 concern.entities.push(found.entity.clone());
                 concern.findings.push(d.finding.clone());
             }
@@ -277,6 +310,7 @@ fn concerns(findings: &[EntityDiagnosis]) -> Vec<Concern> {
                 advice: d.advice.clone(),
                 entities: vec![found.entity.clone()],
                 findings: vec![d.finding.clone()],
+                alike: true,
             }),
         }
     }
