@@ -260,3 +260,54 @@ fn a_finding_shared_by_accounts_shows_each_accounts_value_in_the_summary() {
         assert!(portfolio.contains(weakest), "{portfolio}");
     }
 }
+
+/// A brand's report is titled as the brand with its accounts, and never ranks it alone.
+#[test]
+fn a_roll_up_report_is_titled_as_the_group_and_not_ranked_against_itself() {
+    let case = case(31, true);
+    let out_dir = case.dir.path().join("out");
+    let out_arg = out_dir.display().to_string();
+    let out = kpi(&case, &["report", "--format", "md", "--period", "2026-09", "--per-entity", "-o", &out_arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let groups = out_dir.join("rollups/brand/2026-09");
+    let brand = std::fs::read_to_string(groups.join("entities/晨光.md")).unwrap();
+    assert!(brand.starts_with("# 晨光 · 品牌汇总 · 2 个账号\n"), "{brand}");
+    assert!(brand.contains("| 综合 · 总分 | 等级 | 较上期 |\n"), "{brand}");
+    let overview = std::fs::read_to_string(groups.join("portfolio.md")).unwrap();
+    assert!(overview.starts_with("# 按品牌汇总总览 · 2026年9月\n"), "{overview}");
+    assert!(overview.contains(" · 1 个品牌"), "{overview}");
+    assert!(!overview.contains("#1"), "{overview}");
+}
+
+/// The articles export forgotten for every account: no data for both and one warning naming
+/// both; October is still the month a report takes, since the daily exports reach its end.
+#[test]
+fn an_export_forgotten_for_every_account_is_a_warning_not_an_incomplete_period() {
+    let files = data(31, false);
+    let files: Vec<(&str, String)> = files
+        .into_iter()
+        .map(|(name, text)| match name {
+            "articles.csv" => {
+                (name, text.lines().filter(|l| !l.starts_with("2026-10")).map(|l| format!("{l}\n")).collect())
+            }
+            _ => (name, text),
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(name, text)| (*name, text.as_str())).collect();
+    let case = Case::new(RULESET, &files);
+    let a = case.appraise();
+    for entity in ["a", "b"] {
+        assert_eq!(crate::support::value(&a, entity, "2026-10", "read_rate"), None);
+        assert_eq!(scorecard(&a, entity, "2026-10").grade, None);
+    }
+    let data_dir = case.dir.path().display().to_string();
+    let out = kpi(&case, &["check", "--data", &data_dir]);
+    assert!(
+        stderr(&out).starts_with("warning[E543]: no rows of `图文分析` in 2026-10 for `a`, `b`, though"),
+        "{}",
+        stderr(&out)
+    );
+    let ruleset = kpi::project::open(&case.ruleset_path(), None).unwrap();
+    let evaluation = kpi::engine::evaluate(&ruleset).unwrap();
+    assert_eq!(evaluation.latest_complete_period(&ruleset).unwrap().unwrap().label(), "2026-10");
+}

@@ -498,10 +498,12 @@ fn the_portfolio_summary_names_best_and_weakest_the_biggest_moves_with_their_dri
     let portfolio = data.portfolio(&[]).unwrap().portfolio.unwrap();
     let summary = &portfolio.summary;
     let graded: usize = summary.grades.iter().map(|g| g.count).sum();
-    assert_eq!(graded, 3, "each account's headline grade is counted once");
+    assert_eq!(graded, 18, "every graded scorecard of the accounts is counted");
+    // By the grades of all their scorecards: 晨光会员俱乐部 A 5 · C 1, 晨光咖啡商城 A 3 · B 1 · C 2.
     let best = summary.best.as_ref().unwrap();
     let worst = summary.worst.as_ref().unwrap();
-    assert!(best.total > worst.total, "{best:?} {worst:?}");
+    assert_eq!((best.entity.as_str(), worst.entity.as_str()), ("晨光会员俱乐部", "晨光咖啡商城"));
+    assert_eq!((worst.scorecard.as_str(), worst.grade.as_deref()), ("Content operations", Some("C")));
     // 晨光咖啡's brand-exposure total rose 13.2 points in October, the largest move.
     let top = &summary.moves[0];
     assert_eq!((top.entity.as_str(), top.scorecard.as_str()), ("晨光咖啡", "brand_exposure"));
@@ -513,6 +515,7 @@ fn the_portfolio_summary_names_best_and_weakest_the_biggest_moves_with_their_dri
     // The open-rate warning fired for all three accounts: the most pressing, its advice once.
     let concern = &summary.concerns[0];
     assert_eq!((concern.id.as_str(), concern.entities.len(), concern.findings.len()), ("low_open_rate", 3, 3));
+    assert!(!concern.alike, "each account's own open rate: {:?}", concern.findings);
     assert_eq!(portfolio.concerns.iter().map(|c| c.entities.len()).sum::<usize>(), portfolio.findings.len());
     // The accounts × KPIs table: the KPIs with bands, each value with its band's tone.
     assert!(portfolio.kpi_columns.iter().any(|c| c.id == "read_rate"), "{:?}", portfolio.kpi_columns);

@@ -62,7 +62,10 @@ fn the_portfolio_counts_the_accounts_apart_from_the_competitors() {
     assert_eq!(competitors.len(), 2, "the competitors are shown apart: {competitors:?}");
     assert!(competitors.iter().all(|c| c.starts_with("竞品")), "{competitors:?}");
     let graded: usize = portfolio.summary.grades.iter().map(|g| g.count).sum();
-    assert!(graded <= 4, "the summary grades the accounts, not the competitors: {graded}");
+    // Every graded scorecard of the accounts, as the accounts × scorecards table shows them.
+    let shown: usize = portfolio.scorecards.iter().flat_map(|card| &card.ranking).filter(|r| r.grade.is_some()).count();
+    assert_eq!(graded, shown, "the summary grades the accounts, not the competitors");
+    assert!(portfolio.scorecards.iter().flat_map(|card| &card.ranking).all(|r| !r.entity.starts_with("竞品")));
 }
 
 #[test]
