@@ -47,13 +47,19 @@ impl Coverage {
     pub fn new(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Coverage {
         let mut missing: HashMap<(String, Period), Vec<String>> = HashMap::new();
         let mut partial: HashMap<String, HashMap<Period, Vec<Partial>>> = HashMap::new();
+        // Each entity's and period's place, looked up once rather than searched for each note.
+        let entities: HashMap<&str, usize> =
+            evaluation.entities.iter().enumerate().map(|(i, e)| (e.as_str(), i)).collect();
+        let periods: HashMap<Period, usize> = evaluation.periods.iter().enumerate().map(|(i, p)| (*p, i)).collect();
         for note in &evaluation.quality {
             let (Some(entity), Some(period)) = (&note.entity, note.period) else { continue };
             let key = (entity.clone(), period);
             match &note.issue {
                 Issue::MissingSource => missing.entry(key).or_default().push(note.source.clone()),
                 Issue::MissingDays { missing, days } => {
-                    let through = last_date(evaluation, entity, period, &note.source);
+                    let row = entities.get(entity.as_str()).zip(periods.get(&period));
+                    let last = evaluation.column(GridColumn::LastDate(&note.source));
+                    let through = row.and_then(|(e, p)| last.date(evaluation.row(*e, *p)));
                     let days_covered = days.saturating_sub(missing.len());
                     let found = Partial { source: note.source.clone(), days: days_covered, of: *days, through };
                     partial.entry(key.0).or_default().entry(period).or_default().push(found);
@@ -71,6 +77,10 @@ impl Coverage {
     /// The partial source a KPI's value in a cell comes from, the one covering the fewest
     /// days where there are several; none where its sources cover the whole period.
     pub fn partial(&self, kpi: &str, entity: &str, period: Period) -> Option<&Partial> {
+        // Nearly every run has no partial cell: no lookup per KPI row then.
+        if self.partial.is_empty() {
+            return None;
+        }
         let partial = self.partial.get(entity)?.get(&period)?;
         let sources = self.sources.get(kpi)?;
         partial.iter().filter(|p| sources.contains(&p.source)).min_by_key(|p| p.days)
@@ -141,11 +151,4 @@ fn grouped<'a, K: PartialEq>(groups: &mut Groups<'a, K>, key: K, entity: &'a str
         Some((_, entities)) => entities.push(entity),
         None => groups.push((key, vec![entity])),
     }
-}
-
-/// The last date of a source's rows of an entity in a period.
-fn last_date(evaluation: &Evaluation, entity: &str, period: Period, source: &str) -> Option<String> {
-    let entity = evaluation.entities.iter().position(|e| e == entity)?;
-    let period = evaluation.periods.iter().position(|p| *p == period)?;
-    evaluation.column(GridColumn::LastDate(source)).date(evaluation.row(entity, period))
 }
