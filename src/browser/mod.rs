@@ -4,6 +4,7 @@
 //! when a format needs it. docs/design.md says why Chromium and not Typst or WeasyPrint.
 
 mod pipe;
+mod printed;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -15,6 +16,7 @@ use serde_json::{Value, json};
 use crate::error::{Error, ErrorKind, Result};
 use crate::scratch::Scratch;
 use pipe::Pipe;
+pub use printed::{Info, destinations};
 
 /// The names Chromium and Chrome go by on Linux and macOS, tried in turn on the PATH.
 const NAMES: [&str; 5] = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"];
@@ -88,9 +90,9 @@ impl Browser {
     }
 
     /// `html` printed on A4, backgrounds and all, with `footer` (HTML, with Chromium's
-    /// `pageNumber` and `totalPages` classes) at the foot of every page and the headings as
-    /// the PDF's outline.
-    pub fn pdf(&mut self, html: &str, footer: &str) -> Result<Vec<u8>> {
+    /// `pageNumber` and `totalPages` classes) at the foot of every page, the headings as the
+    /// PDF's outline, and `info` as what it says of itself.
+    pub fn pdf(&mut self, html: &str, footer: &str, info: &Info) -> Result<Vec<u8>> {
         let printed = self.show(html).and_then(|()| {
             let options = json!({
                 "paperWidth": A4.0, "paperHeight": A4.1,
@@ -101,7 +103,8 @@ impl Browser {
             });
             self.call("Page.printToPDF", options)
         });
-        self.decode(printed)
+        let pdf = self.decode(printed)?;
+        printed::stamp(&pdf, info).map_err(|e| Error::internal(format!("a PDF Chromium printed: {e}")).into())
     }
 
     /// `html` drawn as a PNG of `width` × `height` CSS pixels, at twice that resolution so that

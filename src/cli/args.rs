@@ -186,15 +186,21 @@ pub struct ReportArgs {
     pub engine: EngineFlag,
     #[command(flatten)]
     pub period: PeriodFlag,
-    /// Formats, comma-separated: `html`, `md`, `pdf`, `docx` (PDF and Word need Chromium).
-    #[arg(long, value_parser = choice::<ReportFormat>(), value_delimiter = ',', default_values = ["html", "md"])]
+    /// Formats, comma-separated: `html`, `md`, `pdf`, `docx` (PDF and Word need Chromium);
+    /// `html,md` by default, `pdf,docx` for a book.
+    #[arg(long, value_parser = choice::<ReportFormat>(), value_delimiter = ',')]
     pub format: Vec<ReportFormat>,
     #[command(flatten)]
     pub language: Language,
-    /// A folder of templates that replace the shipped ones by name.
+    /// A folder of templates that replace the shipped ones by name (by default the ruleset's
+    /// `templates/` folder, when it has one).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Also write one report per entity.
+    /// Write the period's reports as one book to send (`PERIOD/book.pdf`, `book.docx`): cover,
+    /// contents, summary, every account's report and the roll-ups.
+    #[arg(long)]
+    pub book: bool,
+    /// Also write one report per entity (with `--book`: the separate files too).
     #[arg(long)]
     pub per_entity: bool,
     /// Who the reports are for (the ruleset's `report.audience`, else the client).

@@ -48,6 +48,7 @@ fn render(settings: &Settings) -> std::result::Result<Pages, Errors> {
         templates: settings.templates.clone(),
         reference_docx: None,
         per_entity: true,
+        book: false,
         period,
         output: folder.path().to_path_buf(),
         rollup: None,

@@ -58,6 +58,9 @@ pub struct ReportData<'a> {
     warnings: Vec<Error>,
     /// The roll-up the entities are groups of, if they are.
     groups: Option<GroupsOf>,
+    brand: BrandReport,
+    /// What the anchors of its reports start with in a book: each evaluation's differ.
+    anchors: String,
 }
 
 impl<'a> ReportData<'a> {
@@ -80,7 +83,10 @@ impl<'a> ReportData<'a> {
         let (actions, unread) = crate::engine::actions::read(ruleset)?;
         let commentaries = Commentaries::read(&ruleset.home, &evaluation.periods[period].label())?;
         let warnings = commentaries.warnings.iter().cloned().chain(unread).collect();
+        let brand = BrandReport::new(ruleset, locale)?;
         Ok(ReportData {
+            brand,
+            anchors: "account-".to_string(),
             ruleset,
             evaluation,
             locale,
@@ -107,6 +113,21 @@ impl<'a> ReportData<'a> {
     /// The reports of a roll-up's groups, titled as groups.
     pub fn of_groups(self, groups: Option<GroupsOf>) -> ReportData<'a> {
         ReportData { groups, ..self }
+    }
+
+    /// Reports whose anchors in a book start with `prefix`.
+    pub fn anchored(self, prefix: String) -> ReportData<'a> {
+        ReportData { anchors: prefix, ..self }
+    }
+
+    /// The anchor of an entity's report in a book.
+    pub fn anchor(&self, entity: usize) -> String {
+        format!("{}{entity}", self.anchors)
+    }
+
+    /// The anchor of the overview in a book.
+    pub fn overview_anchor(&self) -> String {
+        format!("{}overview", self.anchors)
     }
 
     /// What reading the period's files warned of: commentaries and an actions log not read.
@@ -238,6 +259,8 @@ impl<'a> ReportData<'a> {
             entity: None,
             portfolio: None,
             rollup: None,
+            brand: self.brand.clone(),
+            part: None,
         }
     }
 

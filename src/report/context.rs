@@ -11,6 +11,7 @@ use crate::appraise::explain::Explanation;
 use crate::appraise::{Finding, QualityRow};
 use crate::format::{Direction, ValueFormat};
 use crate::locale::Locale;
+pub use crate::report::brand::BrandReport;
 pub use crate::report::commentary::Commentary;
 pub use crate::ruleset::model::Tone;
 use crate::ruleset::model::{Audience, Better, PeriodGrain, Section, Severity};
@@ -54,6 +55,11 @@ pub struct Report {
     pub portfolio: Option<Portfolio>,
     /// Present in the reports of a roll-up, whose entities are groups (a brand's accounts).
     pub rollup: Option<RollupReport>,
+    /// The house's brand: logo, colours, font, and the cover's lines.
+    pub brand: BrandReport,
+    /// In a book, this report's anchor: the report is a part of one document, its links to
+    /// other reports lead inside it (`#anchor`).
+    pub part: Option<String>,
 }
 
 /// A roll-up's groups, as its reports name them: `晨光咖啡 · 品牌汇总 · 4 个账号`.
@@ -310,6 +316,8 @@ pub struct Portfolio {
 pub struct EntityFile {
     pub entity: String,
     pub file: String,
+    /// The report's anchor in a book: `#account-3`.
+    pub anchor: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -13,6 +13,13 @@ pub fn html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The text HTML escaped: the entities minijinja and [`html`] write, read back.
+pub fn html_text(html: &str) -> String {
+    [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#x27;", "'"), ("&#x2f;", "/"), ("&amp;", "&")]
+        .iter()
+        .fold(html.to_string(), |text, (entity, character)| text.replace(entity, character))
+}
+
 /// Text in Markdown ([`crate::words::markdown`], which `kpi diff --format md` writes too).
 pub use crate::words::markdown;
 
@@ -35,5 +42,6 @@ mod tests {
         assert_eq!(super::markdown_code("sum(users.new_follows)"), "`sum(users.new_follows)`");
         assert_eq!(super::markdown_code("a `b` | c"), "``a `b` \\| c``");
         assert_eq!(super::markdown_code("`x"), "`` `x ``");
+        assert_eq!(super::html_text(&super::html("a&lt;b <c> \"d\"")), "a&lt;b <c> \"d\"");
     }
 }

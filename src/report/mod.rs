@@ -1,6 +1,8 @@
 //! Presenting an evaluation to people: the Markdown and HTML appraisal reports, their template
 //! context, filters and charts.
 
+pub mod book;
+pub mod brand;
 pub mod build;
 pub mod charts;
 pub mod commentary;

@@ -14,7 +14,7 @@ use super::names::{ENTITY_FOLDER, file_stems};
 use super::templates::Templates;
 use super::word::{self, Reference};
 use crate::appraise::Selection;
-use crate::browser::Browser;
+use crate::browser::{Browser, Info};
 use crate::engine::{Evaluation, Period, Probes};
 use crate::error::{Error, ErrorKind, Result};
 use crate::locale::Locale;
@@ -78,6 +78,9 @@ pub struct ReportOptions {
     /// ruleset's `report.reference_docx`.
     pub reference_docx: Option<PathBuf>,
     pub per_entity: bool,
+    /// Whether the period's reports are written as one book (`book.pdf`); the separate files
+    /// only with `per_entity`.
+    pub book: bool,
     /// The period to report; by default the latest complete one.
     pub period: Option<Period>,
     pub output: PathBuf,
@@ -128,31 +131,9 @@ pub fn render_reports(
         .of_groups(options.rollup.clone());
     let stems = if options.per_entity { file_stems(data.entities()) } else { Vec::new() };
     let dir = options.output.join(period.label());
-    // One browser per thread that renders, each printing a report at a time.
-    let browsers = match options.formats.iter().find(|f| f.needs_browser()) {
-        Some(format) => (0..rayon::current_num_threads().min(stems.len().max(1)))
-            .map(|_| Browser::launch(format.name()).map(Mutex::new))
-            .collect::<Result<Vec<_>>>()?,
-        None => Vec::new(),
-    };
     let mut warnings = data.warnings().to_vec();
-    let reference =
-        match (reference_docx(ruleset, options, &mut warnings), options.formats.contains(&ReportFormat::Docx)) {
-            (Some(path), true) => Some(Reference::read(&path)?),
-            _ => None,
-        };
-    warnings.extend(reference.iter().flat_map(|r| r.warnings.iter().cloned()));
-    let writer = Writer {
-        staged: write::Staged::new(&dir)?,
-        browsers,
-        reference,
-        dir,
-        formats: &options.formats,
-        templates: Templates::new(ruleset, options.locale, options.templates.clone()),
-        done: AtomicUsize::new(0),
-        total: (1 + (0..stems.len()).filter(|e| !data.is_competitor(*e)).count()) * options.formats.len(),
-        progress,
-    };
+    let reports = 1 + (0..stems.len()).filter(|e| !data.is_competitor(*e)).count();
+    let writer = Writer::new(ruleset, options, dir, reports, stems.len().max(1), &mut warnings, progress)?;
     writer.portfolio(&data, &stems)?;
     if options.per_entity {
         writer.entities(&data, &stems)?;
@@ -160,18 +141,44 @@ pub fn render_reports(
     Ok(Written { period, files: writer.staged.commit()?, warnings })
 }
 
-/// The foot of a PDF's every page: the client's name, and the page number of the pages.
+/// The foot of a PDF's every page: the client's name and the brand's confidentiality line, and
+/// the page number of the pages.
 fn footer(report: &Report) -> String {
+    let mut left = escape::html(&report.client);
+    if let Some(line) = &report.brand.confidentiality {
+        left.push_str(&format!(" · {}", escape::html(line)));
+    }
     format!(
         "<div style=\"font: 8px sans-serif; color: #667; width: 100%; margin: 0 12mm; display: flex; \
-         justify-content: space-between\"><span>{}</span><span><span class=\"pageNumber\"></span> / \
-         <span class=\"totalPages\"></span></span></div>",
-        escape::html(&report.client)
+         justify-content: space-between\"><span>{left}</span><span><span class=\"pageNumber\"></span> / \
+         <span class=\"totalPages\"></span></span></div>"
     )
 }
 
+/// What made the documents, in their properties.
+pub(super) const CREATOR: &str = concat!("kpi ", env!("CARGO_PKG_VERSION"));
+
+/// The day a report's documents are dated: the last day of its data in the period, so that
+/// the same data makes the same bytes whenever it is printed.
+pub(super) fn dated(report: &Report) -> String {
+    let end = report.period.end.clone();
+    report.data.last_date.clone().filter(|last| *last < end).unwrap_or(end)
+}
+
+/// `html` printed, its properties the report's: the page's title, who prepared it (the
+/// brand's `prepared_by`, else the client), the client and period, and the data's day.
+pub(super) fn print(browser: &mut Browser, html: &str, report: &Report) -> Result<Vec<u8>> {
+    let title = html.split_once("<title>").and_then(|(_, rest)| rest.split_once("</title>")).map(|(t, _)| t);
+    let title = escape::html_text(title.unwrap_or(&report.client));
+    let author = report.brand.prepared_by.clone().unwrap_or_else(|| report.client.clone());
+    let subject = format!("{} · {}", report.client, report.period.label);
+    let date = dated(report);
+    let info = Info { title: &title, author: &author, subject: &subject, creator: CREATOR, date: &date };
+    browser.pdf(html, &footer(report), &info)
+}
+
 /// The period asked for, or the latest complete one.
-fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Option<Period>) -> Result<Period> {
+pub(super) fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Option<Period>) -> Result<Period> {
     match wanted {
         Some(period) => {
             Selection { period: Some(period), entity: None }.validate(evaluation)?;
@@ -186,20 +193,63 @@ fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Opti
 }
 
 /// Renders the reports of one run into a staging folder, counting them as it goes.
-struct Writer<'a> {
-    staged: write::Staged,
-    dir: PathBuf,
-    formats: &'a [ReportFormat],
-    templates: Templates,
+pub(super) struct Writer<'a> {
+    pub(super) staged: write::Staged,
+    pub(super) dir: PathBuf,
+    pub(super) formats: &'a [ReportFormat],
+    pub(super) templates: Templates,
     /// The browsers that print PDFs, when they are asked for.
     browsers: Vec<Mutex<Browser>>,
-    reference: Option<Reference>,
+    pub(super) reference: Option<Reference>,
     done: AtomicUsize,
     total: usize,
     progress: &'a (dyn Fn(usize, usize) + Sync),
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    /// A writer of `reports` reports in every format of `options` into `dir`, with one browser
+    /// for each of up to `parallel` reports at a time when a format needs one; the reference
+    /// document's warnings are added to `warnings`.
+    pub(super) fn new(
+        ruleset: &CheckedRuleset,
+        options: &'a ReportOptions,
+        dir: PathBuf,
+        reports: usize,
+        parallel: usize,
+        warnings: &mut Vec<Error>,
+        progress: &'a (dyn Fn(usize, usize) + Sync),
+    ) -> Result<Writer<'a>> {
+        // One browser per thread that renders, each printing a report at a time.
+        let browsers = match options.formats.iter().find(|f| f.needs_browser()) {
+            Some(format) => (0..rayon::current_num_threads().min(parallel))
+                .map(|_| Browser::launch(format.name()).map(Mutex::new))
+                .collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
+        let docx = options.formats.contains(&ReportFormat::Docx);
+        let reference = match (reference_docx(ruleset, options, warnings), docx) {
+            (Some(path), true) => Some(Reference::read(&path)?),
+            _ => None,
+        };
+        warnings.extend(reference.iter().flat_map(|r| r.warnings.iter().cloned()));
+        Ok(Writer {
+            staged: write::Staged::new(&dir)?,
+            browsers,
+            reference,
+            dir,
+            formats: &options.formats,
+            templates: Templates::new(ruleset, options.locale, options.templates.clone()),
+            done: AtomicUsize::new(0),
+            total: reports * options.formats.len(),
+            progress,
+        })
+    }
+
+    /// Counts a file written.
+    pub(super) fn counted(&self) {
+        (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1, self.total);
+    }
+
     /// One report in every format asked for, as `stem.EXTENSION` in `dir`. A PDF is printed
     /// from the HTML template rendered for `pdf` (no links to files it is sent without).
     fn write(&self, kind: &str, report: &Report, dir: PathBuf, stem: &str) -> Result<()> {
@@ -209,19 +259,19 @@ impl Writer<'_> {
             let text = self.templates.render(&template, output, report)?;
             let bytes = match format {
                 ReportFormat::Html | ReportFormat::Markdown => text.into_bytes(),
-                ReportFormat::Pdf => self.with_browser(|browser| browser.pdf(&text, &footer(report)))?,
+                ReportFormat::Pdf => self.with_browser(|browser| print(browser, &text, report))?,
                 ReportFormat::Docx => self.with_browser(|browser| {
                     word::document(&text, &report.client, report.locale, browser, self.reference.as_ref())
                 })?,
             };
             self.staged.write(&dir.join(format!("{stem}.{output}")), &bytes)?;
-            (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1, self.total);
+            self.counted();
         }
         Ok(())
     }
 
     /// Runs `work` with this thread's browser.
-    fn with_browser<T>(&self, work: impl FnOnce(&mut Browser) -> Result<T>) -> Result<T> {
+    pub(super) fn with_browser<T>(&self, work: impl FnOnce(&mut Browser) -> Result<T>) -> Result<T> {
         let thread = rayon::current_thread_index().unwrap_or(0);
         let browser = self.browsers.get(thread % self.browsers.len().max(1));
         let browser = browser.ok_or_else(|| Error::internal("no browser for a format that needs one"))?;

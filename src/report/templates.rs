@@ -19,7 +19,7 @@ use crate::ruleset::yaml;
 use crate::texts;
 
 /// The shipped templates, by name.
-const BUILTIN: [(&str, &str); 9] = [
+const BUILTIN: [(&str, &str); 11] = [
     ("base.html", include_str!("../../report-templates/base.html")),
     ("style.css", include_str!("../../report-templates/style.css")),
     ("entity.html", include_str!("../../report-templates/entity.html")),
@@ -29,6 +29,8 @@ const BUILTIN: [(&str, &str); 9] = [
     ("header.md", include_str!("../../report-templates/header.md")),
     ("working_papers.md", include_str!("../../report-templates/working_papers.md")),
     ("macros.html", include_str!("../../report-templates/macros.html")),
+    ("book.html", include_str!("../../report-templates/book.html")),
+    ("book.md", include_str!("../../report-templates/book.md")),
 ];
 
 /// The fixed words of the shipped templates in each language: key → (zh-CN, en).
@@ -65,11 +67,14 @@ pub fn builtin(name: &str) -> Option<&'static str> {
 
 pub struct Templates {
     env: Environment<'static>,
+    locale: Locale,
 }
 
 impl Templates {
-    /// The templates in `locale`, with the client's `overrides` folder, for `ruleset`'s labels.
+    /// The templates in `locale`, with the client's `overrides` folder (by default the
+    /// ruleset's own `templates/`, when it has one), for `ruleset`'s labels.
     pub fn new(ruleset: &CheckedRuleset, locale: Locale, overrides: Option<PathBuf>) -> Templates {
+        let overrides = overrides.or_else(|| Some(ruleset.home.join("templates")).filter(|dir| dir.is_dir()));
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(REPORT_FUEL));
@@ -78,28 +83,42 @@ impl Templates {
         texts::register_number_filters(&mut env, locale);
         filters::register(&mut env, ruleset, locale);
         drawing::register(&mut env, locale);
-        env.add_function("t", move |key: &str| -> Result<String, minijinja::Error> {
-            let (zh_cn, en) = STRINGS.get(key).ok_or_else(|| {
-                let message = format!("no string `{key}` in strings.yaml");
-                minijinja::Error::new(minijinja::ErrorKind::UndefinedError, message)
-            })?;
-            Ok(locale.pick(zh_cn, en).clone())
-        });
-        Templates { env }
+        env.add_function("t", move |key: &str| string(key, locale));
+        Templates { env, locale }
+    }
+
+    /// A fixed word of the templates (strings.yaml) in the report's language.
+    pub fn string(&self, key: &str) -> Result<String, Error> {
+        string(key, self.locale).map_err(template_error)
     }
 
     /// Renders a template over a report's context, for a file in the `output` format (`html`,
     /// `md`, `pdf`, `docx`; templates see it as `output`). An error names the template, its
     /// line and what went wrong (`undefined value` and the expression).
     pub fn render(&self, name: &str, output: &str, report: &Report) -> Result<String, Error> {
+        self.render_with(name, output, report, minijinja::context! {})
+    }
+
+    /// Renders a template over a report's context and `extra` values (a book's `book`).
+    pub fn render_with(&self, name: &str, output: &str, report: &Report, extra: Value) -> Result<String, Error> {
         let template = self.env.get_template(name).map_err(template_error)?;
-        let context = minijinja::context! { output => output, ..Value::from(minijinja::value::Serde(report)) };
+        let report = Value::from(minijinja::value::Serde(report));
+        // The last map that has a name wins: `extra` over the report's own values.
+        let context = minijinja::value::merge_maps([report, extra, minijinja::context! { output => output }]);
         let mut text = texts::render_within(&template, &context, MAX_REPORT_BYTES, "report").map_err(template_error)?;
         if !text.ends_with('\n') {
             text.push('\n');
         }
         Ok(text)
     }
+}
+
+fn string(key: &str, locale: Locale) -> Result<String, minijinja::Error> {
+    let (zh_cn, en) = STRINGS.get(key).ok_or_else(|| {
+        let message = format!("no string `{key}` in strings.yaml");
+        minijinja::Error::new(minijinja::ErrorKind::UndefinedError, message)
+    })?;
+    Ok(locale.pick(zh_cn, en).clone())
 }
 
 /// Values are escaped as HTML in `.html` and `.svg` templates, as Markdown in `.md` ones.

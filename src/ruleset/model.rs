@@ -97,6 +97,63 @@ pub struct ReportSettings {
     /// client's house style. `kpi report --reference-docx` wins over it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_docx: Option<String>,
+    /// The house's brand, on every report, the book's cover and the workbook: its logo, two
+    /// colours, a font, who prepared the reports and a confidentiality line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<Brand>,
+}
+
+/// `report.brand`: what makes the reports the house's own, without a template of its own.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    /// The logo (PNG, JPEG or SVG, relative to the ruleset and inside its folder): on the cover
+    /// and in each report's header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colours: Option<BrandColours>,
+    /// The font family of every text (Latin and Chinese alike), e.g. `"Source Han Sans SC"`;
+    /// the machine's fonts follow it where it lacks a character.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font: Option<String>,
+    /// Who prepared the reports, on the cover: `晨光咨询` or `{ zh-CN: 晨光咨询, en: Dawn Consulting }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepared_by: Option<Text>,
+    /// The line on the cover and at the foot of every page, e.g. `仅供晨光咖啡内部使用`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidentiality: Option<Text>,
+}
+
+impl Brand {
+    /// The media type of the logo, by its file's extension: what a report can show.
+    pub fn logo_type(logo: &str) -> Option<&'static str> {
+        let extension = std::path::Path::new(logo).extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "png" => Some("image/png"),
+            "jpg" | "jpeg" => Some("image/jpeg"),
+            "svg" => Some("image/svg+xml"),
+            _ => None,
+        }
+    }
+
+    /// Whether `colour` is written `#RRGGBB`, the one form every output takes.
+    pub fn is_colour(colour: &str) -> bool {
+        colour.len() == 7 && colour.starts_with('#') && colour[1..].bytes().all(|b| b.is_ascii_hexdigit())
+    }
+}
+
+/// The brand's two colours, as `#RRGGBB`: `primary` for headings, rules and table heads,
+/// `accent` for the highlights.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BrandColours {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^#[0-9A-Fa-f]{6}$"))]
+    pub primary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^#[0-9A-Fa-f]{6}$"))]
+    pub accent: Option<String>,
 }
 
 /// Who a report is written for.

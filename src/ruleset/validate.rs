@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use super::checked::{Band, CheckedDiagnosis, CheckedKpi, CheckedRuleset, CheckedScorecard, CheckedTarget, Formula};
 use super::load::Loaded;
 use super::model::{
-    ENTITY_PLACEHOLDER, Kpi, KpiBand, MIN_COVERAGE, Measure, Ruleset, Share, Source, SourceRole, Target, Text,
+    Brand, ENTITY_PLACEHOLDER, Kpi, KpiBand, MIN_COVERAGE, Measure, Ruleset, Share, Source, SourceRole, Target, Text,
 };
 use super::namespace::RulesetNames;
 use super::order::dependency_order;
@@ -46,6 +46,7 @@ pub fn validate(loaded: Loaded, base_dir: PathBuf, headers: &HashMap<String, Vec
     });
     validator.rollups();
     validator.timezone();
+    validator.brand();
     let order = match dependency_order(&measures, &kpis) {
         Ok(order) => order,
         Err(cycle) => {
@@ -350,6 +351,24 @@ impl<'a> Validator<'a> {
         let known = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
         let error = Error::new(ErrorKind::UnknownValue { value: zone.clone() }).at(location).suggest(zone, known);
         self.error(error.note("a time zone of the IANA database, such as `Asia/Shanghai` or `Europe/Berlin`"));
+    }
+
+    /// The brand's colours are `#RRGGBB` and its logo an image every report can show.
+    fn brand(&mut self) {
+        let Some(brand) = self.model.report.as_ref().and_then(|r| r.brand.as_ref()) else { return };
+        let colours = brand.colours.clone().unwrap_or_default();
+        for (key, colour) in [("primary", &colours.primary), ("accent", &colours.accent)] {
+            let Some(colour) = colour.as_ref().filter(|c| !Brand::is_colour(c)) else { continue };
+            let expected = "a colour written `#RRGGBB`, like `#1F4E79`".to_string();
+            let error = Error::new(ErrorKind::WrongType { expected, found: format!("`{colour}`") });
+            self.error(error.at(self.location(&[Key("report"), Key("brand"), Key("colours"), Key(key)])));
+        }
+        if let Some(logo) = brand.logo.as_ref().filter(|logo| Brand::logo_type(logo).is_none()) {
+            let expected = "a PNG, JPEG or SVG file".to_string();
+            let error = Error::new(ErrorKind::WrongType { expected, found: format!("`{logo}`") })
+                .help("save the logo as `logo.png` or `logo.svg` beside the ruleset");
+            self.error(error.at(self.location(&[Key("report"), Key("brand"), Key("logo")])));
+        }
     }
 
     /// Every attribute rolled up by is an attribute of the ruleset.

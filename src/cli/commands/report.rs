@@ -4,6 +4,7 @@ use kpi::appraise::Coverage;
 use kpi::engine::warehouse::{self, Warehouse};
 use kpi::engine::{self, Evaluation, Period};
 use kpi::locale::Locale;
+use kpi::report::book::render_book;
 use kpi::report::{GroupsOf, ReportFormat, ReportOptions, render_reports};
 use kpi::ruleset::CheckedRuleset;
 use kpi::{Error, Errors};
@@ -28,6 +29,7 @@ impl Config {
             format,
             language,
             templates,
+            book,
             per_entity,
             audience,
             reference_docx,
@@ -38,7 +40,11 @@ impl Config {
         folder("--templates", templates.as_ref())?;
         let ruleset = open(&input)?;
         let period = selection(&ruleset, period.period, None)?.period;
-        let mut formats: Vec<ReportFormat> = format;
+        let mut formats: Vec<ReportFormat> = match (format.is_empty(), book) {
+            (false, _) => format,
+            (true, false) => vec![ReportFormat::Html, ReportFormat::Markdown],
+            (true, true) => vec![ReportFormat::Pdf, ReportFormat::Docx],
+        };
         formats.dedup();
         let locale = locale(&ruleset, &language);
         let rollups = rollups(&ruleset, &by)?;
@@ -50,6 +56,7 @@ impl Config {
             templates,
             reference_docx,
             per_entity,
+            book,
             period,
             output,
             rollup: None,
@@ -67,38 +74,74 @@ impl Config {
         let options = ReportOptions { period: Some(report_period(&ruleset, &evaluation, &options)?), ..options };
         let periods: Vec<_> = options.period.into_iter().collect();
         warn(&Coverage::new(&ruleset, &evaluation).warnings(&ruleset, &periods, locale));
-        let progress = Progress::new(locale.pick("正在生成报告", "rendering reports"));
-        let written = render_reports(&ruleset, &evaluation, &options, &|done, total| progress.update(done, total))?;
-        progress.finish();
-        warn(&written.warnings);
-        let dir = options.output.join(written.period.label());
-        let dir = kpi::words::printable(&dir.display().to_string());
-        let count = reports_written(locale, written.files.len(), options.formats.len());
-        let period = written.period.label();
-        eprintln!(
-            "{}",
-            locale.pick(format!("已写入{count}，{period}：{dir}"), format!("wrote {count} for {period} into {dir}"))
-        );
-        for attribute in rollups {
-            // Each roll-up's reports: its groups ranked, and one report per group.
-            let groups = engine::rollup::rollup(&ruleset, &evaluation, &attribute, options.probes(&ruleset))?;
-            warn(&groups.warnings);
-            let output = options.output.join("rollups").join(&attribute);
-            let rollup = Some(GroupsOf { attribute: attribute.clone(), members: members(&evaluation, &attribute) });
-            let options = ReportOptions { output, period: Some(written.period), rollup, ..options.clone() };
-            let progress = Progress::new(locale.pick("正在生成汇总报告", "rendering roll-up reports"));
-            let done = render_reports(&ruleset, &groups, &options, &|done, total| progress.update(done, total))?;
-            progress.finish();
-            let dir = kpi::words::printable(&options.output.join(done.period.label()).display().to_string());
-            let count = reports_written(locale, done.files.len(), options.formats.len());
-            let message = locale.pick(
-                format!("已写入按 `{attribute}` 汇总的{count}：{dir}"),
-                format!("wrote {count} of the roll-up by `{attribute}` into {dir}"),
-            );
-            eprintln!("{message}");
+        if options.book {
+            book(&ruleset, &evaluation, &options, &rollups)?;
+        }
+        if !options.book || options.per_entity {
+            separate(&ruleset, &evaluation, &options, &rollups)?;
         }
         Ok(0)
     }
+}
+
+/// The period's book: the reports of the evaluation and of each roll-up in one document.
+fn book(ruleset: &CheckedRuleset, evaluation: &Evaluation, options: &ReportOptions, rollups: &[String]) -> Result<(), Errors> {
+    let locale = options.locale;
+    let mut groups = Vec::new();
+    for attribute in rollups {
+        let rolled = engine::rollup::rollup(ruleset, evaluation, attribute, options.probes(ruleset))?;
+        warn(&rolled.warnings);
+        groups.push((GroupsOf { attribute: attribute.clone(), members: members(evaluation, attribute) }, rolled));
+    }
+    let progress = Progress::new(locale.pick("正在生成报告册", "rendering the book"));
+    let written = render_book(ruleset, evaluation, &groups, options, &|done, total| progress.update(done, total))?;
+    progress.finish();
+    warn(&written.warnings);
+    let files: Vec<String> = written.files.iter().map(|f| kpi::words::printable(&f.display().to_string())).collect();
+    let (period, files) = (written.period.label(), files.join(", "));
+    eprintln!("{}", locale.pick(format!("已写入 {period} 的报告册：{files}"), format!("wrote the book of {period}: {files}")));
+    Ok(())
+}
+
+/// The separate reports: the overview and each entity's, then each roll-up's.
+fn separate(
+    ruleset: &CheckedRuleset,
+    evaluation: &Evaluation,
+    options: &ReportOptions,
+    rollups: &[String],
+) -> Result<(), Errors> {
+    let locale = options.locale;
+    let progress = Progress::new(locale.pick("正在生成报告", "rendering reports"));
+    let written = render_reports(ruleset, evaluation, options, &|done, total| progress.update(done, total))?;
+    progress.finish();
+    warn(&written.warnings);
+    let dir = options.output.join(written.period.label());
+    let dir = kpi::words::printable(&dir.display().to_string());
+    let count = reports_written(locale, written.files.len(), options.formats.len());
+    let period = written.period.label();
+    eprintln!(
+        "{}",
+        locale.pick(format!("已写入{count}，{period}：{dir}"), format!("wrote {count} for {period} into {dir}"))
+    );
+    for attribute in rollups {
+        // Each roll-up's reports: its groups ranked, and one report per group.
+        let groups = engine::rollup::rollup(ruleset, evaluation, attribute, options.probes(ruleset))?;
+        warn(&groups.warnings);
+        let output = options.output.join("rollups").join(attribute);
+        let rollup = Some(GroupsOf { attribute: attribute.clone(), members: members(evaluation, attribute) });
+        let options = ReportOptions { output, period: Some(written.period), rollup, ..options.clone() };
+        let progress = Progress::new(locale.pick("正在生成汇总报告", "rendering roll-up reports"));
+        let done = render_reports(ruleset, &groups, &options, &|done, total| progress.update(done, total))?;
+        progress.finish();
+        let dir = kpi::words::printable(&options.output.join(done.period.label()).display().to_string());
+        let count = reports_written(locale, done.files.len(), options.formats.len());
+        let message = locale.pick(
+            format!("已写入按 `{attribute}` 汇总的{count}：{dir}"),
+            format!("wrote {count} of the roll-up by `{attribute}` into {dir}"),
+        );
+        eprintln!("{message}");
+    }
+    Ok(())
 }
 
 /// How many entities each group of `attribute` has.

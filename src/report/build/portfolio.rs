@@ -42,7 +42,11 @@ impl ReportData<'_> {
             .zip(stems)
             .enumerate()
             .filter(|(index, _)| !self.is_competitor(*index))
-            .map(|(_, (entity, stem))| EntityFile { entity: entity.clone(), file: format!("{ENTITY_FOLDER}/{stem}") })
+            .map(|(index, (entity, stem))| EntityFile {
+                entity: entity.clone(),
+                file: format!("{ENTITY_FOLDER}/{stem}"),
+                anchor: self.anchor(index),
+            })
             .collect();
         let (kpi_columns, kpi_rows, competitor_rows) = self.kpi_table();
         let concerns = concerns(&findings);
