@@ -219,7 +219,7 @@ mod tests {
         let stamped = stamp(&sample(), &info).unwrap();
         let text = String::from_utf8_lossy(&stamped);
         assert!(text.contains("/CreationDate (D:20261031000000Z)") && !text.contains("HeadlessChrome"));
-        assert!(text.contains("/Title <FEFF66698F49>"));
+        assert!(text.contains("/Title <FEFF66685149>"));
         // The destinations still read through the moved table: every offset points at its object.
         assert_eq!(destinations(&stamped).unwrap().get("account-1"), Some(&2));
         let xref = Xref::read(&stamped).unwrap();

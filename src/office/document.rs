@@ -1,12 +1,15 @@
-//! A Word document of headings, paragraphs, bullet lists, tables and images, on A4 with the page
-//! number at the foot of each page. Every run names its East-Asian font, so that Word and
-//! LibreOffice never fall back to a font without Chinese; a client's reference document gives
-//! the styles (its `word/styles.xml`), as pandoc's `--reference-doc` does.
+//! A Word document of headings, paragraphs, bulleted and numbered lists (Word's own, from a
+//! numbering part: Enter continues them), tables, images, page breaks and a contents field, on
+//! A4 with the page number at the foot of each page. The shipped styles name an East-Asian font,
+//! so that Word and LibreOffice never fall back to a font without Chinese; a client's reference
+//! document gives the styles (its `word/styles.xml`), as pandoc's `--reference-doc` does, and its
+//! fonts with them; a brand's font is named on every run.
 
 use unicode_width::UnicodeWidthStr;
 
 use super::house_style::HouseStyle;
-use super::{Package, xml};
+use super::properties::{self, Properties};
+use super::{Package, numbering, xml};
 use crate::error::Result;
 
 pub struct Document<'a> {
@@ -15,16 +18,26 @@ pub struct Document<'a> {
     pub footer: String,
     /// The styles of a client's reference document, else the shipped styles.
     pub styles: Option<&'a HouseStyle>,
-    /// The font of Chinese text in every run.
+    /// The font of Chinese text in the shipped styles.
     pub east_asian_font: String,
+    /// The brand's font: every run is set in it, Latin and Chinese alike.
+    pub font: Option<String>,
+    /// The headings' colour, `RRGGBB`.
+    pub heading_colour: String,
     /// `zh-CN` or `en`: spelling and the East-Asian language of the text.
     pub language: String,
+    pub properties: Properties,
 }
 
 pub enum Block {
     Paragraph(Paragraph),
     Table(Table),
     Image(Image),
+    /// The next block starts a page.
+    PageBreak,
+    /// A contents field Word fills in with the headings and their pages (`TOC`), shown until
+    /// then with the first-level headings that follow it.
+    Contents { title: String },
 }
 
 pub struct Paragraph {
@@ -39,6 +52,8 @@ pub enum Style {
     Heading(u8),
     /// A bullet list item, at a depth from 0.
     Bullet(u8),
+    /// An item of the `list`-th numbered list (from 0), at a depth from 0.
+    Numbered { depth: u8, list: u16 },
 }
 
 pub enum Inline {
@@ -94,7 +109,9 @@ pub fn document(doc: &Document) -> Result<Vec<u8>> {
         })
         .collect();
     package.part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
-    package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
+    let main = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+    package.part("_rels/.rels", properties::root_relationships(main, "word/document.xml").as_bytes())?;
+    doc.properties.write(&mut package)?;
     let (body, footer) = match doc.styles {
         Some(house) => (house.restyled(body(doc)), house.restyled(footer(doc))),
         None => (body(doc), footer(doc)),
@@ -106,6 +123,8 @@ pub fn document(doc: &Document) -> Result<Vec<u8>> {
         None => package.part("word/styles.xml", styles(doc).as_bytes())?,
     }
     package.part("word/footer1.xml", footer.as_bytes())?;
+    package.part("word/numbering.xml", numbering::part(lists(doc)).as_bytes())?;
+    package.part("word/settings.xml", SETTINGS.as_bytes())?;
     for (index, image) in images.iter().enumerate() {
         package.part(&format!("word/media/chart{}.png", index + 1), &image.png)?;
     }
@@ -118,7 +137,7 @@ fn body(doc: &Document) -> String {
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>"#,
     );
     let mut images = 0;
-    for block in &doc.blocks {
+    for (index, block) in doc.blocks.iter().enumerate() {
         match block {
             Block::Paragraph(paragraph) => out.push_str(&self::paragraph(doc, paragraph.style, &paragraph.content)),
             Block::Table(table) => out.push_str(&self::table(doc, table)),
@@ -126,6 +145,8 @@ fn body(doc: &Document) -> String {
                 images += 1;
                 out.push_str(&self::image(image, images, &run_properties(doc, &Run::default())));
             }
+            Block::PageBreak => out.push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#),
+            Block::Contents { title } => out.push_str(&contents(doc, title, &doc.blocks[index + 1..])),
         }
     }
     out.push_str(&format!(
@@ -141,13 +162,51 @@ fn paragraph(doc: &Document, style: Style, content: &[Inline]) -> String {
         Style::Normal => String::new(),
         Style::Heading(level) => format!(r#"<w:pStyle w:val="Heading{}"/>"#, level.clamp(1, 3)),
         Style::Bullet(depth) => {
-            let indent = 360 + 360 * u32::from(depth);
-            format!(r#"<w:pStyle w:val="ListParagraph"/><w:ind w:left="{indent}" w:hanging="240"/>"#)
+            format!(r#"<w:pStyle w:val="ListParagraph"/>{}"#, numbering::reference(numbering::BULLETS, depth))
+        }
+        Style::Numbered { depth, list } => {
+            format!(r#"<w:pStyle w:val="ListParagraph"/>{}"#, numbering::reference(numbering::numbered(list), depth))
         }
     };
-    let bullet = Run { text: "• ".to_string(), ..Run::default() };
-    let lead = matches!(style, Style::Bullet(_)).then_some(&bullet);
-    paragraph_with(doc, &properties, lead, content)
+    paragraph_with(doc, &properties, None, content)
+}
+
+/// How many numbered lists the document has.
+fn lists(doc: &Document) -> u16 {
+    let list = |block: &Block| match block {
+        Block::Paragraph(Paragraph { style: Style::Numbered { list, .. }, .. }) => Some(*list + 1),
+        _ => None,
+    };
+    doc.blocks.iter().filter_map(list).max().unwrap_or(0)
+}
+
+/// The contents: its title, then a `TOC` field of the first two heading levels whose text,
+/// until Word updates it on opening, lists the first-level headings of `rest`.
+fn contents(doc: &Document, title: &str, rest: &[Block]) -> String {
+    let title = Run { text: title.to_string(), bold: true, ..Run::default() };
+    let mut out = paragraph_with(doc, r#"<w:pStyle w:val="TOCHeading"/>"#, None, &[Inline::Text(title)]);
+    let field = r#"<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \o "1-2" \h \z \u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>"#;
+    let headings: Vec<&Vec<Inline>> = rest
+        .iter()
+        .filter_map(|block| match block {
+            Block::Paragraph(Paragraph { style: Style::Heading(1), content }) => Some(content),
+            _ => None,
+        })
+        .collect();
+    for (index, heading) in headings.iter().enumerate() {
+        let mut paragraph = paragraph_with(doc, r#"<w:pStyle w:val="TOC1"/>"#, None, heading);
+        if index == 0 {
+            paragraph = paragraph.replacen("</w:pPr>", &format!("</w:pPr>{field}"), 1);
+        }
+        if index + 1 == headings.len() {
+            paragraph = paragraph.replacen("</w:p>", r#"<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#, 1);
+        }
+        out.push_str(&paragraph);
+    }
+    if headings.is_empty() {
+        out.push_str(&format!(r#"<w:p>{field}<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#));
+    }
+    out
 }
 
 /// The paragraph of a table cell: the table's text style, no spacing, aligned as its column.
@@ -181,10 +240,17 @@ fn run(doc: &Document, run: &Run) -> String {
     format!(r#"<w:r>{}<w:t xml:space="preserve">{}</w:t></w:r>"#, run_properties(doc, run), xml(&run.text))
 }
 
-/// A run's font, emphasis and language: the East-Asian font on every run.
+/// A run's font (code's, else the brand's when it names one; else the style's), emphasis and
+/// language.
 fn run_properties(doc: &Document, run: &Run) -> String {
-    let latin = if run.code { r#"w:ascii="Consolas" w:hAnsi="Consolas" "# } else { "" };
-    let mut properties = format!(r#"<w:rFonts {latin}w:eastAsia="{}"/>"#, xml(&doc.east_asian_font));
+    let mut properties = match (run.code, &doc.font) {
+        (true, _) => r#"<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/>"#.to_string(),
+        (false, Some(font)) => {
+            let font = xml(font);
+            format!(r#"<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>"#)
+        }
+        (false, None) => String::new(),
+    };
     for (on, tag) in [(run.bold, "<w:b/>"), (run.italic, "<w:i/>"), (run.strike, "<w:strike/>")] {
         if on {
             properties.push_str(tag);
@@ -296,7 +362,7 @@ fn footer(doc: &Document) -> String {
 
 fn relationships(images: usize) -> String {
     let mut rels = String::from(
-        r#"<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>"#,
+        r#"<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rIdNumbering" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>"#,
     );
     for i in 1..=images {
         rels.push_str(&format!(
@@ -314,13 +380,14 @@ fn styles(doc: &Document) -> String {
     let font = xml(&doc.east_asian_font);
     let heading = |level: u8, size: u8, before: u16| {
         format!(
-            r#"<w:style w:type="paragraph" w:styleId="Heading{level}"><w:name w:val="heading {level}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="{before}" w:after="120"/><w:outlineLvl w:val="{}"/></w:pPr><w:rPr><w:b/><w:color w:val="111827"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:style>"#,
-            level - 1
+            r#"<w:style w:type="paragraph" w:styleId="Heading{level}"><w:name w:val="heading {level}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="{before}" w:after="120"/><w:outlineLvl w:val="{}"/></w:pPr><w:rPr><w:b/><w:color w:val="{colour}"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:style>"#,
+            level - 1,
+            colour = xml(&doc.heading_colour),
         )
     };
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="{font}" w:cs="Calibri"/><w:color w:val="1F2937"/><w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="{}" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="300" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>{}{}{}<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="667085"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:tblPr><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#,
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="{font}" w:cs="Calibri"/><w:color w:val="1F2937"/><w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="{}" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="300" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>{}{}{}<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="60"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:after="240"/></w:pPr><w:rPr><w:b/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TOC1"><w:name w:val="toc 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9864"/></w:tabs><w:spacing w:after="80"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="TOC2"><w:name w:val="toc 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9864"/></w:tabs><w:spacing w:after="60"/><w:ind w:left="240"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="667085"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:tblPr><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#,
         xml(&doc.language),
         heading(1, 36, 0),
         heading(2, 28, 360),
@@ -329,7 +396,9 @@ fn styles(doc: &Document) -> String {
 }
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>"#;
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
 
-const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+/// Word updates the fields (the contents, the page count) when it opens the document.
+const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:updateFields w:val="true"/></w:settings>"#;
+

@@ -4,6 +4,8 @@
 
 pub mod document;
 pub mod house_style;
+mod numbering;
+pub mod properties;
 pub mod workbook;
 
 use std::io::{Cursor, Write};

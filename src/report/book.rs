@@ -77,7 +77,7 @@ pub fn render_book(
         parts.extend(reports(&writer, &data, "rollup_overview")?);
     }
     let cover = &parts.first().ok_or_else(|| Error::internal("a book without a summary"))?.report;
-    let title = writer.templates.string("book_title")?;
+    let title = writer.templates.string(&format!("appraisal_{}", cover.grain.name()))?;
     let binding = Binding { writer: &writer, cover, title: &title, parts: &parts };
     for format in writer.formats {
         let rendered = rendered(&writer, &parts, *format)?;
@@ -89,8 +89,7 @@ pub fn render_book(
             ReportFormat::Pdf => binding.printed(&rendered)?,
             ReportFormat::Docx => {
                 let text = binding.render("book.md", "docx", &rendered, &[])?;
-                let (client, locale) = (&cover.client, cover.locale);
-                writer.with_browser(|b| word::document(&text, client, locale, b, writer.reference.as_ref()))?
+                writer.with_browser(|b| word::document(&text, cover, b, writer.reference.as_ref()))?
             }
         };
         writer.staged.write(&writer.dir.join(format!("book.{}", format.extension())), &bytes)?;

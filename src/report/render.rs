@@ -261,7 +261,7 @@ impl<'a> Writer<'a> {
                 ReportFormat::Html | ReportFormat::Markdown => text.into_bytes(),
                 ReportFormat::Pdf => self.with_browser(|browser| print(browser, &text, report))?,
                 ReportFormat::Docx => self.with_browser(|browser| {
-                    word::document(&text, &report.client, report.locale, browser, self.reference.as_ref())
+                    word::document(&text, report, browser, self.reference.as_ref())
                 })?,
             };
             self.staged.write(&dir.join(format!("{stem}.{output}")), &bytes)?;

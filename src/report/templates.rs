@@ -113,6 +113,11 @@ impl Templates {
     }
 }
 
+/// A fixed word of the templates in `locale`; the key of one that is not there.
+pub fn word(key: &str, locale: Locale) -> String {
+    string(key, locale).unwrap_or_else(|_| key.to_string())
+}
+
 fn string(key: &str, locale: Locale) -> Result<String, minijinja::Error> {
     let (zh_cn, en) = STRINGS.get(key).ok_or_else(|| {
         let message = format!("no string `{key}` in strings.yaml");

@@ -10,8 +10,9 @@ use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 
 use crate::browser::Browser;
 use crate::error::{Error, ErrorKind, Result};
-use crate::locale::Locale;
+use super::context::Report;
 use crate::office::document::{self, Align, Block, Document, Image, Inline, Paragraph, Run, Style, Table};
+use crate::office::properties::Properties;
 use crate::office::house_style::HouseStyle;
 
 /// The largest styles part read from a reference document: Word's own are about 40 KB.
@@ -57,46 +58,75 @@ impl Reference {
     }
 }
 
-/// The Word document of a report's Markdown.
-pub fn document(
-    markdown: &str,
-    client: &str,
-    locale: Locale,
-    browser: &mut Browser,
-    reference: Option<&Reference>,
-) -> Result<Vec<u8>> {
+/// The East-Asian font of the shipped styles: Word's Chinese font on every Windows.
+const EAST_ASIAN_FONT: &str = "Microsoft YaHei";
+
+/// The Word document of a report's Markdown. A book's Markdown marks its cover
+/// (`<!-- kpi:cover -->`, where the brand's logo goes), its contents and its page breaks.
+pub fn document(markdown: &str, report: &Report, browser: &mut Browser, reference: Option<&Reference>) -> Result<Vec<u8>> {
     let mut converter = Converter {
         browser,
+        report,
+        contents: String::new(),
         blocks: Vec::new(),
         paragraph: None,
         table: None,
         image: None,
-        list_depth: 0,
+        lists: Vec::new(),
+        numbered: 0,
         run: Run::default(),
     };
+    converter.contents = crate::report::templates::word("contents", report.locale);
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         converter.event(event)?;
     }
     converter.flush();
+    let title = converter.blocks.iter().find_map(|block| match block {
+        Block::Paragraph(Paragraph { style: Style::Heading(1), content }) => Some(plain_text(content)),
+        _ => None,
+    });
     let doc = Document {
         blocks: converter.blocks,
-        footer: client.to_string(),
+        footer: footer_line(report),
         styles: reference.map(|r| &r.styles),
-        east_asian_font: "Microsoft YaHei".to_string(),
-        language: locale.code().to_string(),
+        east_asian_font: EAST_ASIAN_FONT.to_string(),
+        font: report.brand.font.clone(),
+        heading_colour: report.brand.primary.trim_start_matches('#').to_string(),
+        language: report.locale.code().to_string(),
+        properties: Properties {
+            title: title.unwrap_or_else(|| report.client.clone()),
+            author: report.brand.prepared_by.clone().unwrap_or_else(|| report.client.clone()),
+            subject: format!("{} · {}", report.client, report.period.label),
+            date: super::render::dated(report),
+            application: super::render::CREATOR.to_string(),
+        },
     };
     document::document(&doc)
+}
+
+/// The foot of every page: the client, and the brand's confidentiality line.
+fn footer_line(report: &Report) -> String {
+    match &report.brand.confidentiality {
+        Some(line) => format!("{} · {line}", report.client),
+        None => report.client.clone(),
+    }
 }
 
 /// Reads Markdown events into blocks, keeping the paragraph, table cell or image being read.
 struct Converter<'a> {
     browser: &'a mut Browser,
+    report: &'a Report,
+    /// The contents' title in the report's language.
+    contents: String,
     blocks: Vec<Block>,
     paragraph: Option<Paragraph>,
     table: Option<Table>,
     /// The image being read: its URL, and its description (the text inside it).
     image: Option<(String, String)>,
-    list_depth: u8,
+    /// The lists being read, innermost last: the number of a numbered one, `None` for bullets.
+    lists: Vec<Option<u16>>,
+    /// How many numbered lists have been read.
+    numbered: u16,
     /// The emphasis of the text being read.
     run: Run,
 }
@@ -111,6 +141,7 @@ impl Converter<'_> {
             Event::SoftBreak => self.text(" ", false),
             Event::HardBreak => self.inline(Inline::Break),
             Event::InlineHtml(html) if is_line_break(&html) => self.inline(Inline::Break),
+            Event::Html(html) if html.trim().starts_with("<!-- kpi:") => return self.marker(html.trim()),
             Event::InlineHtml(html) | Event::Html(html) => self.text(&html, false),
             Event::Rule => self.flush(),
             Event::FootnoteReference(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
@@ -125,10 +156,14 @@ impl Converter<'_> {
         match tag {
             Tag::Heading { level, .. } => self.open(Style::Heading(level as u8)),
             Tag::Paragraph if self.paragraph.is_none() => self.open(self.style()),
-            Tag::Item => self.open(Style::Bullet(self.list_depth.saturating_sub(1))),
-            Tag::List(_) => {
+            Tag::Item => self.open(self.item()),
+            Tag::List(start) => {
                 self.flush();
-                self.list_depth = self.list_depth.saturating_add(1);
+                let number = start.map(|_| {
+                    self.numbered = self.numbered.saturating_add(1);
+                    self.numbered - 1
+                });
+                self.lists.push(number);
             }
             Tag::Table(align) => {
                 self.flush();
@@ -149,7 +184,9 @@ impl Converter<'_> {
     fn end(&mut self, tag: TagEnd) -> Result<()> {
         match tag {
             TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item => self.flush(),
-            TagEnd::List(_) => self.list_depth = self.list_depth.saturating_sub(1),
+            TagEnd::List(_) => {
+                self.lists.pop();
+            }
             TagEnd::Table => {
                 if let Some(table) = self.table.take() {
                     self.blocks.push(Block::Table(table));
@@ -190,10 +227,49 @@ impl Converter<'_> {
 
     /// The style of a paragraph opened here: a list item's, else a plain one.
     fn style(&self) -> Style {
-        match self.list_depth {
-            0 => Style::Normal,
-            depth => Style::Bullet(depth - 1),
+        match self.lists.is_empty() {
+            true => Style::Normal,
+            false => self.item(),
         }
+    }
+
+    /// The style of an item of the innermost list.
+    fn item(&self) -> Style {
+        let depth = u8::try_from(self.lists.len().saturating_sub(1)).unwrap_or(u8::MAX);
+        match self.lists.last().copied().flatten() {
+            Some(list) => Style::Numbered { depth, list },
+            None => Style::Bullet(depth),
+        }
+    }
+
+    /// A book's marks: its cover (the brand's logo), its contents, a page break.
+    fn marker(&mut self, marker: &str) -> Result<()> {
+        self.flush();
+        match marker {
+            "<!-- kpi:cover -->" => self.logo()?,
+            "<!-- kpi:contents -->" => {
+                self.blocks.push(Block::PageBreak);
+                self.blocks.push(Block::Contents { title: self.contents.clone() });
+            }
+            "<!-- kpi:page-break -->" => self.blocks.push(Block::PageBreak),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The brand's logo, drawn by the browser as a PNG whatever its format, at most 240 × 64.
+    fn logo(&mut self) -> Result<()> {
+        let Some(logo) = &self.report.brand.logo else { return Ok(()) };
+        let (width, height) = (240, 64);
+        let page = format!(
+            "<!DOCTYPE html><html><head><style>html, body {{ margin: 0; background: #fff; }} img {{ display: block; \
+             width: {width}px; height: {height}px; object-fit: contain; object-position: left center; }}</style></head>\
+             <body><img src=\"{}\" alt=\"\"></body></html>",
+            super::escape::html(logo)
+        );
+        let png = self.browser.png(&page, width, height)?;
+        self.blocks.push(Block::Image(Image { png, width, height, description: self.report.client.clone() }));
+        Ok(())
     }
 
     fn open(&mut self, style: Style) {
@@ -230,6 +306,17 @@ impl Converter<'_> {
             self.blocks.push(Block::Paragraph(paragraph));
         }
     }
+}
+
+/// The text of a paragraph's runs.
+fn plain_text(content: &[Inline]) -> String {
+    content
+        .iter()
+        .map(|inline| match inline {
+            Inline::Text(run) => run.text.as_str(),
+            Inline::Break => " ",
+        })
+        .collect()
 }
 
 fn aligned(alignment: Alignment) -> Align {
