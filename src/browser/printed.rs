@@ -168,8 +168,12 @@ fn reference(dictionary: &[u8], key: &[u8]) -> Option<usize> {
 
 /// The whole number that starts `bytes`, after spaces.
 fn number(bytes: &[u8]) -> Option<usize> {
-    let digits: String =
-        bytes.iter().skip_while(|b| b.is_ascii_whitespace()).take_while(|b| b.is_ascii_digit()).map(|b| *b as char).collect();
+    let digits: String = bytes
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|b| *b as char)
+        .collect();
     digits.parse().ok()
 }
 
@@ -202,7 +206,9 @@ mod tests {
         for offset in offsets {
             pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
         }
-        pdf.extend_from_slice(format!("trailer\n<</Size 7\n/Root 6 0 R\n/Info 1 0 R>>\nstartxref\n{table}\n%%EOF\n").as_bytes());
+        pdf.extend_from_slice(
+            format!("trailer\n<</Size 7\n/Root 6 0 R\n/Info 1 0 R>>\nstartxref\n{table}\n%%EOF\n").as_bytes(),
+        );
         pdf
     }
 

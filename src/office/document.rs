@@ -37,7 +37,9 @@ pub enum Block {
     PageBreak,
     /// A contents field Word fills in with the headings and their pages (`TOC`), shown until
     /// then with the first-level headings that follow it.
-    Contents { title: String },
+    Contents {
+        title: String,
+    },
 }
 
 pub struct Paragraph {
@@ -53,7 +55,10 @@ pub enum Style {
     /// A bullet list item, at a depth from 0.
     Bullet(u8),
     /// An item of the `list`-th numbered list (from 0), at a depth from 0.
-    Numbered { depth: u8, list: u16 },
+    Numbered {
+        depth: u8,
+        list: u16,
+    },
 }
 
 pub enum Inline {
@@ -401,4 +406,3 @@ const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="
 /// Word updates the fields (the contents, the page count) when it opens the document.
 const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:updateFields w:val="true"/></w:settings>"#;
-

@@ -89,7 +89,8 @@ pub fn render_book(
             ReportFormat::Pdf => binding.printed(&rendered)?,
             ReportFormat::Docx => {
                 let text = binding.render("book.md", "docx", &rendered, &[])?;
-                writer.with_browser(|b| word::document(&text, cover, b, writer.reference.as_ref()))?
+                let title = binding.title()?;
+                writer.with_browser(|b| word::document(&text, cover, &title, b, writer.reference.as_ref()))?
             }
         };
         writer.staged.write(&writer.dir.join(format!("book.{}", format.extension())), &bytes)?;
@@ -147,6 +148,16 @@ struct Binding<'a> {
 
 impl Binding<'_> {
     fn render(&self, template: &str, output: &str, rendered: &[String], pages: &[Option<usize>]) -> Result<String> {
+        Ok(self.writer.templates.render_with(template, output, self.cover, self.values(rendered, pages))?)
+    }
+
+    /// The book's title, as its HTML template names it.
+    fn title(&self) -> Result<String> {
+        Ok(self.writer.templates.title("book", self.cover, self.values(&[], &[]))?)
+    }
+
+    /// What the book's templates see besides the summary's report: `book`, and no `part`.
+    fn values(&self, rendered: &[String], pages: &[Option<usize>]) -> minijinja::Value {
         let contents = self
             .parts
             .iter()
@@ -160,8 +171,7 @@ impl Binding<'_> {
             .collect();
         let book = Book { title: self.title.to_string(), date: dated(self.cover), contents, parts: rendered };
         // The book is the page its parts are sections of: it is not a part itself.
-        let book = minijinja::context! { book => minijinja::Value::from(minijinja::value::Serde(&book)), part => () };
-        Ok(self.writer.templates.render_with(template, output, self.cover, book)?)
+        minijinja::context! { book => minijinja::Value::from(minijinja::value::Serde(&book)), part => () }
     }
 }
 
@@ -170,9 +180,10 @@ impl Binding<'_> {
     fn printed(&self, rendered: &[String]) -> Result<Vec<u8>> {
         let mut pages: Vec<Option<usize>> = vec![None; self.parts.len()];
         let mut pdf = Vec::new();
+        let title = self.title()?;
         for _ in 0..PRINTINGS {
             let html = self.render("book.html", "pdf", rendered, &pages)?;
-            pdf = self.writer.with_browser(|browser| print(browser, &html, self.cover))?;
+            pdf = self.writer.with_browser(|browser| print(browser, &html, self.cover, &title))?;
             let found =
                 browser::destinations(&pdf).map_err(|e| Error::internal(format!("a book Chromium printed: {e}")))?;
             let now: Vec<Option<usize>> = self.parts.iter().map(|part| found.get(&part.anchor).copied()).collect();

@@ -81,7 +81,8 @@ fn read_logo(ruleset: &CheckedRuleset) -> Result<Option<Logo>> {
         let kind = ErrorKind::LinkLeadsOut { path: named.clone() };
         return Err(at(Error::new(kind).help("put the logo in the ruleset's folder and name it from there")).into());
     }
-    let media_type = Brand::logo_type(&named).ok_or_else(|| Error::internal("a logo the ruleset's check let through"))?;
+    let media_type =
+        Brand::logo_type(&named).ok_or_else(|| Error::internal("a logo the ruleset's check let through"))?;
     let bytes = crate::read::bytes(&path, MAX_LOGO_BYTES).map_err(|e| {
         at(Error::new(ErrorKind::UnreadableFile { path: named.clone(), message: e.to_string() })
             .help("`report.brand.logo` names a PNG, JPEG or SVG file beside the ruleset"))

@@ -165,20 +165,29 @@ pub(super) fn dated(report: &Report) -> String {
     report.data.last_date.clone().filter(|last| *last < end).unwrap_or(end)
 }
 
-/// `html` printed, its properties the report's: the page's title, who prepared it (the
-/// brand's `prepared_by`, else the client), the client and period, and the data's day.
-pub(super) fn print(browser: &mut Browser, html: &str, report: &Report) -> Result<Vec<u8>> {
-    let title = html.split_once("<title>").and_then(|(_, rest)| rest.split_once("</title>")).map(|(t, _)| t);
-    let title = escape::html_text(title.unwrap_or(&report.client));
-    let author = report.brand.prepared_by.clone().unwrap_or_else(|| report.client.clone());
-    let subject = format!("{} · {}", report.client, report.period.label);
-    let date = dated(report);
-    let info = Info { title: &title, author: &author, subject: &subject, creator: CREATOR, date: &date };
+/// Who a report's documents name as their author: the brand's `prepared_by`, else the client.
+pub(super) fn author(report: &Report) -> String {
+    report.brand.prepared_by.clone().unwrap_or_else(|| report.client.clone())
+}
+
+/// What a report's documents are about: the client and the period.
+pub(super) fn subject(report: &Report) -> String {
+    format!("{} · {}", report.client, report.period.label)
+}
+
+/// `html` printed, its properties the report's: its `title`, author, subject and the data's day.
+pub(super) fn print(browser: &mut Browser, html: &str, report: &Report, title: &str) -> Result<Vec<u8>> {
+    let (author, subject, date) = (author(report), subject(report), dated(report));
+    let info = Info { title, author: &author, subject: &subject, creator: CREATOR, date: &date };
     browser.pdf(html, &footer(report), &info)
 }
 
 /// The period asked for, or the latest complete one.
-pub(super) fn report_period(ruleset: &CheckedRuleset, evaluation: &Evaluation, wanted: Option<Period>) -> Result<Period> {
+pub(super) fn report_period(
+    ruleset: &CheckedRuleset,
+    evaluation: &Evaluation,
+    wanted: Option<Period>,
+) -> Result<Period> {
     match wanted {
         Some(period) => {
             Selection { period: Some(period), entity: None }.validate(evaluation)?;
@@ -253,16 +262,19 @@ impl<'a> Writer<'a> {
     /// One report in every format asked for, as `stem.EXTENSION` in `dir`. A PDF is printed
     /// from the HTML template rendered for `pdf` (no links to files it is sent without).
     fn write(&self, kind: &str, report: &Report, dir: PathBuf, stem: &str) -> Result<()> {
+        let title = match self.formats.iter().any(|f| f.needs_browser()) {
+            true => self.templates.title(kind, report, minijinja::context! {})?,
+            false => String::new(),
+        };
         for format in self.formats {
             let template = format!("{kind}.{}", format.template());
             let output = format.extension();
             let text = self.templates.render(&template, output, report)?;
             let bytes = match format {
                 ReportFormat::Html | ReportFormat::Markdown => text.into_bytes(),
-                ReportFormat::Pdf => self.with_browser(|browser| print(browser, &text, report))?,
-                ReportFormat::Docx => self.with_browser(|browser| {
-                    word::document(&text, report, browser, self.reference.as_ref())
-                })?,
+                ReportFormat::Pdf => self.with_browser(|browser| print(browser, &text, report, &title))?,
+                ReportFormat::Docx => self
+                    .with_browser(|browser| word::document(&text, report, &title, browser, self.reference.as_ref()))?,
             };
             self.staged.write(&dir.join(format!("{stem}.{output}")), &bytes)?;
             self.counted();

@@ -126,6 +126,19 @@ fn string(key: &str, locale: Locale) -> Result<String, minijinja::Error> {
     Ok(locale.pick(zh_cn, en).clone())
 }
 
+impl Templates {
+    /// The title of a report of `kind` (`entity`, `portfolio`, `book`): its HTML template's
+    /// `title` block, as the browser's tab shows it and the documents' properties name it.
+    pub fn title(&self, kind: &str, report: &Report, extra: Value) -> Result<String, Error> {
+        let template = self.env.get_template(&format!("{kind}.html")).map_err(template_error)?;
+        let report = Value::from(minijinja::value::Serde(report));
+        let context = minijinja::value::merge_maps([report, extra, minijinja::context! { output => "html" }]);
+        let title =
+            texts::render_block_within(&template, "title", &context, MAX_REPORT_BYTES).map_err(template_error)?;
+        Ok(escape::html_text(title.trim()))
+    }
+}
+
 /// Values are escaped as HTML in `.html` and `.svg` templates, as Markdown in `.md` ones.
 fn set_escaping(env: &mut Environment<'static>) {
     env.set_auto_escape_callback(|name| {

@@ -8,12 +8,12 @@ use std::path::Path;
 use base64::Engine;
 use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 
+use super::context::Report;
 use crate::browser::Browser;
 use crate::error::{Error, ErrorKind, Result};
-use super::context::Report;
 use crate::office::document::{self, Align, Block, Document, Image, Inline, Paragraph, Run, Style, Table};
-use crate::office::properties::Properties;
 use crate::office::house_style::HouseStyle;
+use crate::office::properties::Properties;
 
 /// The largest styles part read from a reference document: Word's own are about 40 KB.
 const MAX_STYLES_BYTES: u64 = 16 * 1024 * 1024;
@@ -63,7 +63,13 @@ const EAST_ASIAN_FONT: &str = "Microsoft YaHei";
 
 /// The Word document of a report's Markdown. A book's Markdown marks its cover
 /// (`<!-- kpi:cover -->`, where the brand's logo goes), its contents and its page breaks.
-pub fn document(markdown: &str, report: &Report, browser: &mut Browser, reference: Option<&Reference>) -> Result<Vec<u8>> {
+pub fn document(
+    markdown: &str,
+    report: &Report,
+    title: &str,
+    browser: &mut Browser,
+    reference: Option<&Reference>,
+) -> Result<Vec<u8>> {
     let mut converter = Converter {
         browser,
         report,
@@ -81,10 +87,6 @@ pub fn document(markdown: &str, report: &Report, browser: &mut Browser, referenc
         converter.event(event)?;
     }
     converter.flush();
-    let title = converter.blocks.iter().find_map(|block| match block {
-        Block::Paragraph(Paragraph { style: Style::Heading(1), content }) => Some(plain_text(content)),
-        _ => None,
-    });
     let doc = Document {
         blocks: converter.blocks,
         footer: footer_line(report),
@@ -94,9 +96,9 @@ pub fn document(markdown: &str, report: &Report, browser: &mut Browser, referenc
         heading_colour: report.brand.primary.trim_start_matches('#').to_string(),
         language: report.locale.code().to_string(),
         properties: Properties {
-            title: title.unwrap_or_else(|| report.client.clone()),
-            author: report.brand.prepared_by.clone().unwrap_or_else(|| report.client.clone()),
-            subject: format!("{} · {}", report.client, report.period.label),
+            title: title.to_string(),
+            author: super::render::author(report),
+            subject: super::render::subject(report),
             date: super::render::dated(report),
             application: super::render::CREATOR.to_string(),
         },
@@ -306,17 +308,6 @@ impl Converter<'_> {
             self.blocks.push(Block::Paragraph(paragraph));
         }
     }
-}
-
-/// The text of a paragraph's runs.
-fn plain_text(content: &[Inline]) -> String {
-    content
-        .iter()
-        .map(|inline| match inline {
-            Inline::Text(run) => run.text.as_str(),
-            Inline::Break => " ",
-        })
-        .collect()
 }
 
 fn aligned(alignment: Alignment) -> Align {

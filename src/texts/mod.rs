@@ -54,6 +54,19 @@ pub fn render_within(template: &Template<'_, '_>, values: &Value, limit: usize, 
     }
 }
 
+/// The text of `block` of `template` rendered over `values` (a report's `title`), the rest of
+/// the template rendered within `limit` bytes and thrown away.
+pub fn render_block_within(
+    template: &Template<'_, '_>,
+    block: &str,
+    values: &Value,
+    limit: usize,
+) -> Result<String, Error> {
+    let mut out = Bounded { bytes: Vec::new(), limit, overflowed: false };
+    let mut captured = template.render_captured_to(values.clone(), &mut out)?;
+    captured.with_state_mut(|state| state.render_block(block))
+}
+
 /// A writer that refuses to grow past its limit.
 struct Bounded {
     bytes: Vec<u8>,

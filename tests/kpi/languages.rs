@@ -34,6 +34,7 @@ fn report_texts(example: &str, locale: Locale, audience: Audience) -> Vec<(Strin
         templates: None,
         reference_docx: None,
         per_entity: true,
+        book: false,
         period: None,
         output: out.path().to_path_buf(),
         rollup: None,

@@ -1,6 +1,7 @@
 //! The integration tests, in one binary (each test binary links polars again).
 
 mod appraisal;
+mod book;
 mod cli;
 mod competitors;
 mod coverage;

@@ -21,6 +21,7 @@ fn options(output: &Path, locale: Locale, templates: Option<PathBuf>) -> ReportO
         templates,
         reference_docx: None,
         per_entity: true,
+        book: false,
         period: None,
         output: output.to_path_buf(),
         rollup: None,

@@ -36,6 +36,7 @@ fn the_reports_look_as_reviewed_and_nothing_overflows_on_screen_or_on_a4() {
             templates: None,
             reference_docx: None,
             per_entity: true,
+            book: false,
             period: None,
             output: dir.clone(),
             rollup: None,

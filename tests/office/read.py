@@ -1,8 +1,9 @@
-"""Reads a Word document or a workbook back as Word and Excel users' tools do (python-docx,
-openpyxl) and prints what the tests check, as JSON.
+"""Reads a Word document, a workbook or a PDF back as their users' tools do (python-docx,
+openpyxl, pypdf) and prints what the tests check, as JSON.
 
 python read.py docx FILE.docx
 python read.py xlsx FILE.xlsx
+python read.py pdf FILE.pdf
 """
 import json
 import sys
@@ -16,6 +17,8 @@ def read_docx(path):
     runs = document.element.body.iter(W + 'r')
     east_asian = set()
     for run in runs:
+        if run.find(W + 't') is None:
+            continue
         fonts = run.find(W + 'rPr/' + W + 'rFonts')
         east_asian.add(fonts.get(W + 'eastAsia') if fonts is not None else None)
     section = document.sections[0]
@@ -29,7 +32,56 @@ def read_docx(path):
         'footer': footer.text,
         'footer_fields': [t.text.strip() for t in footer._p.iter(W + 'instrText')],
         'heading_1_color': color(document.styles['Heading 1']),
+        'heading_keep_with_next': [document.styles[f'Heading {n}'].paragraph_format.keep_with_next for n in (1, 2, 3)],
+        'default_east_asian_font': default_east_asian(document),
+        'properties': properties(document.core_properties),
+        'list_items': [[p.style.name, level(p), p.text] for p in document.paragraphs if level(p) is not None],
+        'typed_bullets': sum(1 for p in document.paragraphs if p.text.startswith('•')),
+        'fields': [t.text.strip() for t in document.element.body.iter(W + 'instrText')],
+        'page_breaks': sum(1 for b in document.element.body.iter(W + 'br') if b.get(W + 'type') == 'page'),
+        'table_text_pt': document.styles['Table Text'].font.size.pt if 'Table Text' in document.styles else None,
     }
+
+
+def level(paragraph):
+    """The list level of a paragraph in a Word list (a numbering), else None."""
+    numbering = paragraph._p.find(W + 'pPr/' + W + 'numPr')
+    return None if numbering is None else int(numbering.find(W + 'ilvl').get(W + 'val'))
+
+
+def default_east_asian(document):
+    fonts = document.styles.element.find(W + 'docDefaults/' + W + 'rPrDefault/' + W + 'rPr/' + W + 'rFonts')
+    return fonts.get(W + 'eastAsia') if fonts is not None else None
+
+
+def properties(core):
+    return {'title': core.title, 'author': core.author, 'subject': core.subject,
+            'created': core.created.isoformat() if core.created else None}
+
+
+def read_pdf(path):
+    import pypdf
+    reader = pypdf.PdfReader(path)
+
+    def outline(items, depth=0):
+        out = []
+        for item in items:
+            if isinstance(item, list):
+                out.extend(outline(item, depth + 1))
+            else:
+                out.append([depth, item.title, reader.get_destination_page_number(item) + 1])
+        return out
+
+    links = []
+    for number, page in enumerate(reader.pages, 1):
+        for annotation in page.get('/Annots') or []:
+            annotation = annotation.get_object()
+            if annotation.get('/Subtype') == '/Link' and '/Dest' in annotation:
+                links.append([number, str(annotation['/Dest']).lstrip('/')])
+    destinations = {name.lstrip('/'): reader.get_destination_page_number(dest) + 1
+                    for name, dest in reader.named_destinations.items()}
+    return {'pages': len(reader.pages), 'outline': outline(reader.outline), 'links': links,
+            'destinations': destinations, 'metadata': {k: str(v) for k, v in (reader.metadata or {}).items()}}
 
 
 def color(style):
@@ -57,4 +109,5 @@ def read_xlsx(path):
 
 if __name__ == '__main__':
     kind, path = sys.argv[1], sys.argv[2]
-    print(json.dumps(read_docx(path) if kind == 'docx' else read_xlsx(path), ensure_ascii=False, default=str))
+    read = {'docx': read_docx, 'xlsx': read_xlsx, 'pdf': read_pdf}[kind]
+    print(json.dumps(read(path), ensure_ascii=False, default=str))

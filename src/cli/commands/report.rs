@@ -85,7 +85,12 @@ impl Config {
 }
 
 /// The period's book: the reports of the evaluation and of each roll-up in one document.
-fn book(ruleset: &CheckedRuleset, evaluation: &Evaluation, options: &ReportOptions, rollups: &[String]) -> Result<(), Errors> {
+fn book(
+    ruleset: &CheckedRuleset,
+    evaluation: &Evaluation,
+    options: &ReportOptions,
+    rollups: &[String],
+) -> Result<(), Errors> {
     let locale = options.locale;
     let mut groups = Vec::new();
     for attribute in rollups {
@@ -99,7 +104,10 @@ fn book(ruleset: &CheckedRuleset, evaluation: &Evaluation, options: &ReportOptio
     warn(&written.warnings);
     let files: Vec<String> = written.files.iter().map(|f| kpi::words::printable(&f.display().to_string())).collect();
     let (period, files) = (written.period.label(), files.join(", "));
-    eprintln!("{}", locale.pick(format!("已写入 {period} 的报告册：{files}"), format!("wrote the book of {period}: {files}")));
+    eprintln!(
+        "{}",
+        locale.pick(format!("已写入 {period} 的报告册：{files}"), format!("wrote the book of {period}: {files}"))
+    );
     Ok(())
 }
 
