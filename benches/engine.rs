@@ -106,6 +106,7 @@ fn main() {
             templates: None,
             reference_docx: None,
             per_entity: true,
+            book: false,
             period: None,
             output: out.clone(),
             rollup: None,
