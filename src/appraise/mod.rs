@@ -24,6 +24,7 @@ use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedScorecard;
 use crate::ruleset::model::Severity;
+use crate::texts::TextValue;
 
 pub use cells::Cell;
 pub use coverage::Coverage;
@@ -58,6 +59,10 @@ pub struct Appraisal {
     /// The appraisals of groups of entities, by the attributes rolled up by.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rollups: Vec<Rollup>,
+    /// Each entity's attributes (in the ruleset's order of `CheckedRuleset::attributes`), for
+    /// the outputs that pivot by them: the workbook.
+    #[serde(skip)]
+    pub attributes: std::collections::HashMap<String, Vec<TextValue>>,
 }
 
 /// The appraisal of the groups of one attribute's values: each group is an entity of its own,
@@ -108,6 +113,15 @@ impl Rollup {
         let (results, scorecards, diagnoses, resolved, unassessed) = Default::default();
         Rollup { by: attribute.to_string(), results, scorecards, diagnoses, resolved, unassessed }
     }
+}
+
+/// Every entity's value of each attribute of the ruleset.
+fn attributes(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> std::collections::HashMap<String, Vec<TextValue>> {
+    let values = |index: usize| {
+        let cell = Cell::new(evaluation, index, 0);
+        ruleset.attributes.keys().map(|name| cell.value(GridColumn::Attribute(name))).collect()
+    };
+    evaluation.entities.iter().enumerate().map(|(index, entity)| (entity.clone(), values(index))).collect()
 }
 
 /// The group of `attribute` the entity belongs to: its value of the attribute.
@@ -248,6 +262,7 @@ pub fn appraise(
         rollups: Vec::new(),
         competitors: competitors(evaluation),
         quality: quality::rows(&evaluation.quality, selection, &ruleset.base_dir, locale),
+        attributes: attributes(ruleset, evaluation),
     };
     // Each cell is appraised on its own, across the cores; the rows keep the cells' order.
     let appraised: Vec<Result<Appraised>> = cells

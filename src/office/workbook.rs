@@ -1,13 +1,15 @@
-//! A workbook of plain tables: each sheet a header row, frozen and filtered, over rows of text
-//! and numbers. Numbers stay numbers, shown through an Excel number format; text is written as
-//! inline strings, which Excel never reads as a formula. What Excel cannot open is never
-//! written: a table longer than a sheet continues on the next (`Results (2)`), and a text longer
-//! than a cell holds is cut, its end marked.
+//! A workbook of plain tables: each sheet a header row, frozen and filtered, over rows of text,
+//! numbers and dates, and set up to print (landscape, as wide as the page, the header row on
+//! every page). Numbers stay numbers, shown through an Excel number format; dates are Excel's;
+//! text is written as inline strings, which Excel never reads as a formula. What Excel cannot
+//! open is never written: a table longer than a sheet continues on the next (`Results (2)`), and
+//! a text longer than a cell holds is cut, its end marked.
 
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use super::properties::{self, Properties};
 use super::{Package, xml};
 use crate::error::Result;
 
@@ -23,7 +25,21 @@ pub enum Cell {
     Text(String),
     /// A number shown through an Excel number format code, like `0.0%` or `#,##0`.
     Number(f64, String),
+    /// A day, `YYYY-MM-DD`: a date Excel sorts and filters by, shown as written.
+    Date(String),
 }
+
+/// How the workbook looks and what it says of itself.
+pub struct Look {
+    /// The header row's fill, `RRGGBB` (its text white); else the header is bold on white.
+    pub header_fill: Option<String>,
+    /// The font of every cell; else Calibri.
+    pub font: Option<String>,
+    pub properties: Properties,
+}
+
+/// The number format of dates.
+const DATE_CODE: &str = "yyyy-mm-dd";
 
 /// The widest a column is sized to, in characters: longer texts wrap in Excel's formula bar.
 const MAX_WIDTH: usize = 60;
@@ -35,8 +51,8 @@ const SHEET_ROWS: usize = 1_048_576;
 const CELL_CHARACTERS: usize = 32_767;
 
 /// The workbook's bytes.
-pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
-    paged(sheets, SHEET_ROWS - 1)
+pub fn workbook(sheets: &[Sheet], look: &Look) -> Result<Vec<u8>> {
+    paged(sheets, look, SHEET_ROWS - 1)
 }
 
 /// A sheet of the workbook as written: a table, or the part of one that a sheet holds.
@@ -47,7 +63,7 @@ struct Page<'a> {
 }
 
 /// The workbook of `sheets`, each continued on sheets of its own after `rows` rows.
-fn paged(sheets: &[Sheet], rows: usize) -> Result<Vec<u8>> {
+fn paged(sheets: &[Sheet], look: &Look, rows: usize) -> Result<Vec<u8>> {
     let mut pages: Vec<Page> = Vec::new();
     for sheet in sheets {
         let parts: Vec<&[Vec<Cell>]> = match sheet.rows.is_empty() {
@@ -66,10 +82,12 @@ fn paged(sheets: &[Sheet], rows: usize) -> Result<Vec<u8>> {
     let formats = Formats::of(sheets);
     let mut package = Package::new();
     package.part("[Content_Types].xml", content_types(pages.len()).as_bytes())?;
-    package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
+    let main = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+    package.part("_rels/.rels", properties::root_relationships(main, "xl/workbook.xml").as_bytes())?;
+    look.properties.write(&mut package)?;
     package.part("xl/workbook.xml", workbook_part(&pages).as_bytes())?;
     package.part("xl/_rels/workbook.xml.rels", workbook_rels(pages.len()).as_bytes())?;
-    package.part("xl/styles.xml", formats.styles().as_bytes())?;
+    package.part("xl/styles.xml", formats.styles(look).as_bytes())?;
     for (index, page) in pages.iter().enumerate() {
         package
             .part_written(&format!("xl/worksheets/sheet{}.xml", index + 1), |out| sheet_part(page, &formats, out))?;
@@ -100,10 +118,13 @@ impl Formats {
     fn of(sheets: &[Sheet]) -> Formats {
         let mut codes: Vec<String> = Vec::new();
         for cell in sheets.iter().flat_map(|s| s.rows.iter().flatten()) {
-            if let Cell::Number(_, code) = cell
-                && !codes.contains(code)
-            {
-                codes.push(code.clone());
+            let code = match cell {
+                Cell::Number(_, code) => code.as_str(),
+                Cell::Date(_) => DATE_CODE,
+                Cell::Empty | Cell::Text(_) => continue,
+            };
+            if !codes.iter().any(|c| c == code) {
+                codes.push(code.to_string());
             }
         }
         Formats(codes)
@@ -114,7 +135,7 @@ impl Formats {
         self.0.iter().position(|c| c == code).map_or(0, |i| i + 2)
     }
 
-    fn styles(&self) -> String {
+    fn styles(&self, look: &Look) -> String {
         let formats: String = self
             .0
             .iter()
@@ -130,15 +151,29 @@ impl Formats {
                 format!(r#"<xf numFmtId="{}" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>"#, 164 + i)
             })
             .collect();
+        let font = xml(look.font.as_deref().unwrap_or("Calibri"));
+        let (header_colour, header_fill, fill_id) = match &look.header_fill {
+            Some(fill) => (
+                r#"<color rgb="FFFFFFFF"/>"#.to_string(),
+                format!(
+                    r#"<fill><patternFill patternType="solid"><fgColor rgb="FF{}"/><bgColor indexed="64"/></patternFill></fill>"#,
+                    xml(fill)
+                ),
+                2,
+            ),
+            None => (String::new(), String::new(), 0),
+        };
         format!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{formats}<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="{}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" applyFont="1"/>{styles}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#,
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{formats}<fonts count="2"><font><sz val="11"/><name val="{font}"/></font><font><b/><sz val="11"/>{header_colour}<name val="{font}"/></font></fonts><fills count="{}"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>{header_fill}</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="{}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="0" fontId="1" fillId="{fill_id}" borderId="0" applyFont="1" applyFill="1"/>{styles}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#,
+            if look.header_fill.is_some() { 3 } else { 2 },
             self.0.len() + 2
         )
     }
 }
 
-/// Each column's width in characters: its longest text, or a number's digits and format.
+/// Each column's width in characters: its longest text, or its widest number as its format
+/// shows it (`35.4%`, not the 17 digits the number has).
 fn widths(sheet: &Page, columns: usize) -> Vec<usize> {
     let mut widths: Vec<usize> = sheet.headers.iter().map(|h| h.width()).collect();
     widths.resize(columns, 0);
@@ -147,12 +182,43 @@ fn widths(sheet: &Page, columns: usize) -> Vec<usize> {
             let width = match cell {
                 Cell::Empty => 0,
                 Cell::Text(text) => text.width(),
-                Cell::Number(value, _) => value.to_string().len() + 4,
+                Cell::Number(value, code) => shown_width(*value, code),
+                Cell::Date(day) => day.len(),
             };
             widths[c] = widths[c].max(width);
         }
     }
     widths
+}
+
+/// How many characters `value` takes shown through the number format `code`: its digits to
+/// the code's decimals, its thousands separators, a percent sign and the code's literal text.
+fn shown_width(value: f64, code: &str) -> usize {
+    let section = code.split(';').next().unwrap_or(code);
+    let decimals = section.split_once('.').map_or(0, |(_, rest)| rest.chars().take_while(|c| *c == '0').count());
+    let percent = section.contains('%');
+    let shown = if percent { value * 100.0 } else { value };
+    let digits = format!("{:.*}", decimals, shown.abs());
+    let whole = digits.split('.').next().map_or(1, str::len);
+    let grouping = if section.contains(',') { whole.saturating_sub(1) / 3 } else { 0 };
+    let literal = section.chars().filter(|c| !"0#,.%?\"_;- ".contains(*c)).count();
+    digits.len() + grouping + usize::from(percent) + usize::from(value < 0.0) + literal
+}
+
+/// `YYYY-MM-DD` as Excel's serial date: days since 30 December 1899.
+fn serial(day: &str) -> Option<i64> {
+    let mut parts = day.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Days from the civil calendar (Howard Hinnant's algorithm), then from Excel's epoch.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468 + 25_569)
 }
 
 fn sheet_part(sheet: &Page, formats: &Formats, out: &mut dyn Write) -> io::Result<()> {
@@ -161,7 +227,7 @@ fn sheet_part(sheet: &Page, formats: &Formats, out: &mut dyn Write) -> io::Resul
     write!(
         out,
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>"#
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>"#
     )?;
     for (c, width) in widths(sheet, columns).iter().enumerate() {
         let width = (*width).clamp(6, MAX_WIDTH) + 2;
@@ -190,11 +256,21 @@ fn sheet_part(sheet: &Page, formats: &Formats, out: &mut dyn Write) -> io::Resul
                 Cell::Number(value, _) => {
                     write!(out, r#"<c r="{place}{at}" t="inlineStr"><is><t>{value}</t></is></c>"#)?
                 }
+                Cell::Date(day) => match serial(day) {
+                    Some(serial) => {
+                        write!(out, r#"<c r="{place}{at}" s="{}"><v>{serial}</v></c>"#, formats.style(DATE_CODE))?
+                    }
+                    None => write!(out, r#"<c r="{place}{at}" t="inlineStr"><is><t>{}</t></is></c>"#, xml(day))?,
+                },
             }
         }
         out.write_all(b"</row>")?;
     }
-    write!(out, r#"</sheetData><autoFilter ref="A1:{last}"/></worksheet>"#)
+    // Printed landscape, as wide as one page and as long as it takes.
+    write!(
+        out,
+        r#"</sheetData><autoFilter ref="A1:{last}"/><pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>"#
+    )
 }
 
 /// `0` → `A`, `26` → `AA`.
@@ -229,10 +305,11 @@ fn workbook_part(pages: &[Page]) -> String {
         let name = &sheet.name;
         let columns = sheet.headers.len().max(1);
         entries.push_str(&format!(r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#, xml(name), index + 1, index + 1));
-        // Excel keeps a sheet's filter range as a hidden name too.
+        // Excel keeps a sheet's filter range as a hidden name too; the header row is printed
+        // on every page.
+        let quoted = xml(&name.replace('\'', "''"));
         filters.push_str(&format!(
-            r#"<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'{}'!$A$1:${}${}</definedName>"#,
-            xml(&name.replace('\'', "''")),
+            r#"<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'{quoted}'!$A$1:${}${}</definedName><definedName name="_xlnm.Print_Titles" localSheetId="{index}">'{quoted}'!$1:$1</definedName>"#,
             column(columns - 1),
             sheet.rows.len() + 1
         ));
@@ -263,16 +340,32 @@ fn content_types(sheets: usize) -> String {
         .collect();
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>"#
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>{overrides}</Types>"#
     )
 }
-
-const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn look() -> Look {
+        let properties = Properties {
+            title: "t".into(),
+            author: "a".into(),
+            subject: "s".into(),
+            date: "2026-10-31".into(),
+            application: "kpi".into(),
+        };
+        Look { header_fill: None, font: None, properties }
+    }
+
+    #[test]
+    fn numbers_are_as_wide_as_their_format_shows_them_and_days_are_excels_dates() {
+        assert_eq!(shown_width(0.354_321_987_654_321, "0.0%"), "35.4%".len());
+        assert_eq!(shown_width(1_234_567.891, "#,##0"), "1,234,568".len());
+        assert_eq!(shown_width(-2.5, "\"¥\"#,##0.00"), "-¥2.50".chars().count());
+        assert_eq!([serial("1900-03-01"), serial("2026-10-01"), serial("2026-13-01")], [Some(61), Some(46296), None]);
+    }
 
     #[test]
     fn columns_are_lettered_as_excel_does_and_sheet_names_are_made_valid_and_unique() {
@@ -302,7 +395,7 @@ mod tests {
     fn a_table_longer_than_a_sheet_continues_and_a_text_longer_than_a_cell_is_cut() {
         let row = |n: usize| vec![Cell::Number(n as f64, "0".into())];
         let sheet = Sheet { name: "Results".into(), headers: vec!["n".into()], rows: (0..7).map(row).collect() };
-        let bytes = paged(&[sheet], 3).unwrap();
+        let bytes = paged(&[sheet], &look(), 3).unwrap();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut part = |name: &str| {
             let mut text = String::new();

@@ -1,41 +1,44 @@
-//! `kpi run --format xlsx`: the appraisal as a workbook a consultant filters and sorts. One
-//! sheet each for the KPI results, the scorecards, the findings and the data-quality notes;
-//! headers and labels in the report's language beside the ids; every number a number, shown
-//! as the report shows it (`35.4%`, `¥1.00`, `1,514`) through the cell's number format.
+//! `kpi run --format xlsx`: the appraisal as a workbook a consultant filters, sorts and pivots.
+//! One sheet each for the KPI results, the scorecards and the findings of the entities (with
+//! their attributes, to pivot by), the same three for each roll-up's groups, and the
+//! data-quality notes; headers and labels in the report's language beside the ids; every
+//! number a number, shown as the report shows it (`35.4%`, `¥1.00`, `1,514`) through the cell's
+//! number format; every period with its first day as a date.
 
-use crate::appraise::{Appraisal, FiredDiagnosis, KpiResult, QualityRow, ScorecardResult};
+use crate::appraise::{Appraisal, FiredDiagnosis, KpiResult, QualityRow, Rollup, ScorecardResult};
+use crate::engine::Period;
 use crate::error::Result;
 use crate::format::{self, ValueFormat};
 use crate::locale::Locale;
-use crate::office::workbook::{Cell, Sheet, workbook};
+use crate::office::properties::Properties;
+use crate::office::workbook::{Cell, Look, Sheet, workbook};
 use crate::ruleset::CheckedRuleset;
+use crate::texts::TextValue;
 
 pub fn results(appraisal: &Appraisal, ruleset: &CheckedRuleset, locale: Locale) -> Result<Vec<u8>> {
-    let sheets = Sheets { ruleset, locale };
-    workbook(&[
-        sheets.results(appraisal),
-        sheets.scorecards(appraisal),
-        sheets.findings(appraisal),
-        sheets.quality(appraisal),
-    ])
+    let sheets = Sheets { ruleset, locale, appraisal };
+    let mut all =
+        vec![sheets.results(Rows::Entities), sheets.scorecards(Rows::Entities), sheets.findings(Rows::Entities)];
+    // Each roll-up's groups on sheets of their own: a pivot of a sheet counts each account once.
+    for rollup in &appraisal.rollups {
+        let rows = Rows::Groups(rollup);
+        all.extend([sheets.results(rows), sheets.scorecards(rows), sheets.findings(rows)]);
+    }
+    all.push(sheets.quality(appraisal));
+    workbook(&all, &sheets.look())
 }
 
 struct Sheets<'a> {
     ruleset: &'a CheckedRuleset,
     locale: Locale,
+    appraisal: &'a Appraisal,
 }
 
-/// The rows of the appraisal's entities, then those of each roll-up's groups with its attribute.
-fn with_rollups<'a, T>(
-    appraisal: &'a Appraisal,
-    own: &'a [T],
-    of: fn(&crate::appraise::Rollup) -> &[T],
-) -> Vec<(&'a T, &'a str)> {
-    let mut rows: Vec<(&T, &str)> = own.iter().map(|row| (row, "")).collect();
-    for rollup in &appraisal.rollups {
-        rows.extend(of(rollup).iter().map(|row| (row, rollup.by.as_str())));
-    }
-    rows
+/// Whose rows a sheet holds: the entities', with their attributes, or a roll-up's groups'.
+#[derive(Clone, Copy)]
+enum Rows<'a> {
+    Entities,
+    Groups(&'a Rollup),
 }
 
 impl Sheets<'_> {
@@ -43,10 +46,85 @@ impl Sheets<'_> {
         names.iter().map(|(zh, en)| self.locale.pick(*zh, *en).to_string()).collect()
     }
 
-    fn results(&self, appraisal: &Appraisal) -> Sheet {
-        let headers = self.headers(&[
-            ("账号", "entity"),
-            ("周期", "period"),
+    /// The brand's header colour and font, and properties naming the client, dated by the
+    /// last period appraised.
+    fn look(&self) -> Look {
+        let model = &self.ruleset.model;
+        let brand = model.report.as_ref().and_then(|r| r.brand.as_ref());
+        let primary = brand.and_then(|b| b.colours.as_ref()).and_then(|c| c.primary.as_ref());
+        let client = model.client.clone().unwrap_or_else(|| model.ruleset.clone());
+        let author = brand.and_then(|b| b.prepared_by.as_ref()).and_then(|t| t.get(self.locale));
+        let last = self.appraisal.periods.last().and_then(|p| Period::parse(model.grain.period, p));
+        let periods = match (self.appraisal.periods.first(), self.appraisal.periods.last()) {
+            (Some(first), Some(last)) if first != last => format!("{first} – {last}"),
+            (Some(only), _) => only.clone(),
+            _ => String::new(),
+        };
+        Look {
+            header_fill: primary.map(|colour| colour.trim_start_matches('#').to_ascii_uppercase()),
+            font: brand.and_then(|b| b.font.clone()),
+            properties: Properties {
+                title: format!("{client} · {}", self.locale.pick("考核结果", "appraisal results")),
+                author: author.map_or_else(|| client.clone(), str::to_string),
+                subject: format!("{client} · {periods}"),
+                date: last.map(|p| p.end().to_string()).unwrap_or_default(),
+                application: concat!("kpi ", env!("CARGO_PKG_VERSION")).to_string(),
+            },
+        }
+    }
+
+    /// The sheet's name: `base`, and for a roll-up's groups the attribute's label.
+    fn sheet_name(&self, base: (&str, &str), rows: Rows) -> String {
+        let base = self.locale.pick(base.0, base.1);
+        match rows {
+            Rows::Entities => base.to_string(),
+            Rows::Groups(rollup) => format!("{base} · {}", self.attribute(&rollup.by)),
+        }
+    }
+
+    fn attribute(&self, attribute: &str) -> String {
+        self.ruleset.attribute_label(attribute, self.locale).unwrap_or_else(|| attribute.to_string())
+    }
+
+    /// The columns that say whose a row is: the entity, its attributes and whether it is a
+    /// competitor; or the group, by the attribute's label.
+    fn whose_headers(&self, rows: Rows) -> Vec<String> {
+        match rows {
+            Rows::Entities => {
+                let mut headers = self.headers(&[("账号", "entity")]);
+                headers.extend(self.ruleset.attributes.keys().map(|a| self.attribute(a)));
+                headers.extend(self.headers(&[("竞品", "competitor")]));
+                headers
+            }
+            Rows::Groups(rollup) => vec![self.attribute(&rollup.by)],
+        }
+    }
+
+    fn whose(&self, rows: Rows, entity: &str) -> Vec<Cell> {
+        let mut cells = vec![text(entity)];
+        if let Rows::Entities = rows {
+            let values = self.appraisal.attributes.get(entity).map(Vec::as_slice).unwrap_or_default();
+            cells.extend(values.iter().map(attribute_cell));
+            let competitor = self.appraisal.competitors.iter().any(|c| c == entity);
+            cells.push(text(if competitor { self.locale.pick("是", "yes") } else { self.locale.pick("否", "no") }));
+        }
+        cells
+    }
+
+    /// The period's label, which sorts as text, and its first day, a date.
+    fn when_headers(&self) -> Vec<String> {
+        self.headers(&[("周期", "period"), ("周期开始", "period start")])
+    }
+
+    fn when(&self, period: &str) -> [Cell; 2] {
+        let start = Period::parse(self.ruleset.model.grain.period, period).map(|p| p.start.to_string());
+        [text(period), start.map_or(Cell::Empty, Cell::Date)]
+    }
+
+    fn results(&self, rows: Rows) -> Sheet {
+        let mut headers = self.whose_headers(rows);
+        headers.extend(self.when_headers());
+        headers.extend(self.headers(&[
             ("指标 ID", "kpi"),
             ("指标", "KPI"),
             ("实际值", "value"),
@@ -56,20 +134,22 @@ impl Sheets<'_> {
             ("档位 ID", "band"),
             ("档位", "band label"),
             ("部分天数", "partial"),
-            ("汇总维度", "roll-up by"),
-        ]);
-        let rows = with_rollups(appraisal, &appraisal.results, |r| &r.results);
-        let rows = rows.into_iter().map(|(row, by)| self.result(row, by)).collect();
-        Sheet { name: self.locale.pick("指标结果", "results").to_string(), headers, rows }
+        ]));
+        let results = match rows {
+            Rows::Entities => &self.appraisal.results,
+            Rows::Groups(rollup) => &rollup.results,
+        };
+        let cells = results.iter().map(|row| self.result(rows, row)).collect();
+        Sheet { name: self.sheet_name(("指标结果", "results"), rows), headers, rows: cells }
     }
 
-    fn result(&self, row: &KpiResult, by: &str) -> Vec<Cell> {
+    fn result(&self, rows: Rows, row: &KpiResult) -> Vec<Cell> {
         let model = &self.ruleset.model.kpis[&row.kpi];
         let value_code = format::spreadsheet_code(model.format, model.decimals);
         let band_label = row.band.as_ref().map(|band| self.ruleset.band_label(&row.kpi, band, self.locale));
-        vec![
-            text(&row.entity),
-            text(&row.period),
+        let mut cells = self.whose(rows, &row.entity);
+        cells.extend(self.when(&row.period));
+        cells.extend([
             text(&row.kpi),
             text(&self.ruleset.kpi_label(&row.kpi, self.locale)),
             number(row.value, &value_code),
@@ -79,71 +159,74 @@ impl Sheets<'_> {
             optional(row.band.as_deref()),
             optional(band_label.as_deref()),
             optional(row.partial.then(|| self.locale.pick("部分", "partial"))),
-            text(by),
-        ]
+        ]);
+        cells
     }
 
-    fn scorecards(&self, appraisal: &Appraisal) -> Sheet {
-        let headers = self.headers(&[
-            ("账号", "entity"),
-            ("周期", "period"),
+    fn scorecards(&self, rows: Rows) -> Sheet {
+        let mut headers = self.whose_headers(rows);
+        headers.extend(self.when_headers());
+        headers.extend(self.headers(&[
             ("计分卡 ID", "scorecard"),
             ("计分卡", "scorecard label"),
             ("总分", "total"),
             ("等级", "grade"),
             ("有数据的权重", "weight with data"),
             ("缺数据的指标", "KPIs without data"),
-            ("汇总维度", "roll-up by"),
-        ]);
-        let rows = with_rollups(appraisal, &appraisal.scorecards, |r| &r.scorecards);
-        let rows = rows.into_iter().map(|(row, by)| self.scorecard(row, by)).collect();
-        Sheet { name: self.locale.pick("计分卡", "scorecards").to_string(), headers, rows }
+        ]));
+        let scorecards = match rows {
+            Rows::Entities => &self.appraisal.scorecards,
+            Rows::Groups(rollup) => &rollup.scorecards,
+        };
+        let cells = scorecards.iter().map(|row| self.scorecard(rows, row)).collect();
+        Sheet { name: self.sheet_name(("计分卡", "scorecards"), rows), headers, rows: cells }
     }
 
-    fn scorecard(&self, row: &ScorecardResult, by: &str) -> Vec<Cell> {
+    fn scorecard(&self, rows: Rows, row: &ScorecardResult) -> Vec<Cell> {
         let missing: Vec<String> = row.missing.iter().map(|kpi| self.ruleset.kpi_label(kpi, self.locale)).collect();
-        vec![
-            text(&row.entity),
-            text(&row.period),
+        let mut cells = self.whose(rows, &row.entity);
+        cells.extend(self.when(&row.period));
+        cells.extend([
             text(&row.scorecard),
             text(&self.ruleset.scorecard_label(&row.scorecard, self.locale)),
             number(row.score, &score_code()),
             optional(row.grade.as_deref()),
             number(row.coverage, &format::spreadsheet_code(ValueFormat::Percent, Some(0))),
             text(&missing.join(self.locale.pick("、", ", "))),
-            text(by),
-        ]
+        ]);
+        cells
     }
 
-    fn findings(&self, appraisal: &Appraisal) -> Sheet {
-        let headers = self.headers(&[
-            ("账号", "entity"),
-            ("周期", "period"),
+    fn findings(&self, rows: Rows) -> Sheet {
+        let mut headers = self.whose_headers(rows);
+        headers.extend(self.when_headers());
+        headers.extend(self.headers(&[
             ("诊断 ID", "diagnosis"),
             ("严重程度", "severity"),
             ("状态", "standing"),
             ("发现", "finding"),
             ("建议", "advice"),
-            ("汇总维度", "roll-up by"),
-        ]);
-        let mut rows = with_rollups(appraisal, &appraisal.diagnoses, |r| &r.diagnoses);
-        rows.extend(with_rollups(appraisal, &appraisal.resolved, |r| &r.resolved));
-        rows.extend(with_rollups(appraisal, &appraisal.unassessed, |r| &r.unassessed));
-        let rows = rows.into_iter().map(|(row, by)| self.finding(row, by)).collect();
-        Sheet { name: self.locale.pick("诊断", "findings").to_string(), headers, rows }
+        ]));
+        let (fired, resolved, unassessed) = match rows {
+            Rows::Entities => (&self.appraisal.diagnoses, &self.appraisal.resolved, &self.appraisal.unassessed),
+            Rows::Groups(rollup) => (&rollup.diagnoses, &rollup.resolved, &rollup.unassessed),
+        };
+        let all = fired.iter().chain(resolved).chain(unassessed);
+        let cells = all.map(|row| self.finding(rows, row)).collect();
+        Sheet { name: self.sheet_name(("诊断", "findings"), rows), headers, rows: cells }
     }
 
-    fn finding(&self, row: &FiredDiagnosis, by: &str) -> Vec<Cell> {
-        vec![
-            text(&row.entity),
-            text(&row.period),
+    fn finding(&self, rows: Rows, row: &FiredDiagnosis) -> Vec<Cell> {
+        let mut cells = self.whose(rows, &row.entity);
+        cells.extend(self.when(&row.period));
+        cells.extend([
             text(&row.id),
             text(row.severity.word(self.locale)),
             text(&row.standing(self.locale)),
             text(&row.finding),
             optional(row.advice.as_deref()),
-            text(by),
-        ]
+        ]);
+        cells
     }
 
     fn quality(&self, appraisal: &Appraisal) -> Sheet {
@@ -174,6 +257,16 @@ fn quality_row(row: &QualityRow) -> Vec<Cell> {
 /// Scores are shown with one decimal, as in the reports.
 fn score_code() -> String {
     format::spreadsheet_code(ValueFormat::Number, Some(1))
+}
+
+/// An attribute's value: a text, a number as written, or a condition in words.
+fn attribute_cell(value: &TextValue) -> Cell {
+    match value {
+        TextValue::Text(value) => text(value),
+        TextValue::Number(value) => Cell::Number(*value, "General".to_string()),
+        TextValue::Flag(flag) => text(&flag.to_string()),
+        TextValue::None => Cell::Empty,
+    }
 }
 
 fn text(value: &str) -> Cell {

@@ -338,6 +338,15 @@ fn rewrite_part(from: &Path, to: &Path, name: &str, change: impl Fn(&str) -> Str
     writer.finish().unwrap();
 }
 
+/// A sheet's rows as maps from its header to each cell.
+fn records(sheet: &serde_json::Value) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let rows = sheet["rows"].as_array().unwrap();
+    let headers: Vec<String> = rows[0].as_array().unwrap().iter().map(|h| h.as_str().unwrap().to_string()).collect();
+    let record =
+        |row: &serde_json::Value| headers.iter().cloned().zip(row.as_array().unwrap().iter().cloned()).collect();
+    rows[1..].iter().map(record).collect()
+}
+
 #[test]
 fn a_workbook_has_a_sheet_each_for_results_scorecards_findings_and_quality_with_numbers_in_their_formats() {
     let out = tempfile::tempdir().unwrap();
@@ -348,25 +357,75 @@ fn a_workbook_has_a_sheet_each_for_results_scorecards_findings_and_quality_with_
     let results = &book["sheet"]["指标结果"];
     assert_eq!(results["freeze_panes"], "A2");
     let rows = results["rows"].as_array().unwrap();
-    assert_eq!(results["filter"], format!("A1:L{}", rows.len()));
-    assert_eq!(rows[0].as_array().unwrap()[..5], ["账号", "周期", "指标 ID", "指标", "实际值"]);
-    let row = |entity: &str, kpi: &str| rows.iter().find(|r| r[0] == entity && r[2] == kpi).unwrap().clone();
+    let columns = rows[0].as_array().unwrap().len();
+    assert_eq!(results["filter"], format!("A1:{}{}", (b'A' + columns as u8 - 1) as char, rows.len()));
+    let kpis = records(results);
+    let row = |entity: &str, kpi: &str| kpis.iter().find(|r| r["账号"] == entity && r["指标 ID"] == kpi).unwrap();
     // 阅读率 35.4% in the report: the number itself, shown as a percent with the KPI's decimals.
     let read_rate = row("晨光咖啡", "read_rate");
-    assert_eq!(read_rate[3], "阅读率");
-    assert!((read_rate[4][0].as_f64().unwrap() - 0.354).abs() < 0.0005 && read_rate[4][1] == "0.0%", "{read_rate}");
-    assert_eq!(read_rate[6][1], "0%", "attainment as the report shows it, 118%");
-    assert_eq!(read_rate[7][1], "#,##0.0", "a score with one decimal");
-    assert_eq!(read_rate[9], "合格", "the band's label beside its id");
-    let leads = row("晨光咖啡", "leads");
-    assert_eq!(leads[4], serde_json::json!([1514, "#,##0"]));
-    let cpc = row("晨光咖啡", "cpc");
-    assert_eq!(cpc[4][1], "\"¥\"#,##0.00;-\"¥\"#,##0.00");
+    assert_eq!(read_rate["指标"], "阅读率");
+    let value = &read_rate["实际值"];
+    assert!((value[0].as_f64().unwrap() - 0.354).abs() < 0.0005 && value[1] == "0.0%", "{value}");
+    assert_eq!(read_rate["达成率"][1], "0%", "attainment as the report shows it, 118%");
+    assert_eq!(read_rate["得分"][1], "#,##0.0", "a score with one decimal");
+    assert_eq!(read_rate["档位"], "合格", "the band's label beside its id");
+    assert_eq!(read_rate["周期"], "2026-10");
+    // openpyxl reads a date cell as a datetime, which the reader prints as such; a text would
+    // stay `2026-10-01`.
+    assert_eq!(read_rate["周期开始"], "2026-10-01 00:00:00", "a date Excel sorts");
+    assert_eq!(row("晨光咖啡", "leads")["实际值"], serde_json::json!([1514, "#,##0"]));
+    assert_eq!(row("晨光咖啡", "cpc")["实际值"][1], "\"¥\"#,##0.00;-\"¥\"#,##0.00");
 
-    let scorecards = &book["sheet"]["计分卡"]["rows"];
-    assert!(scorecards.as_array().unwrap().iter().any(|r| r[0] == "晨光咖啡" && r[3] == "品牌曝光型" && r[5] == "A"));
-    let findings = book["sheet"]["诊断"]["rows"].as_array().unwrap();
-    let open_rate = findings.iter().find(|r| r[0] == "晨光咖啡" && r[2] == "low_open_rate").unwrap();
-    assert_eq!(open_rate.as_array().unwrap()[3..6], ["警告", "新出现", "打开率 39.7%，低于 40% 合格线"]);
+    let scorecards = records(&book["sheet"]["计分卡"]);
+    assert!(scorecards.iter().any(|r| r["账号"] == "晨光咖啡" && r["计分卡"] == "品牌曝光型" && r["等级"] == "A"));
+    let findings = records(&book["sheet"]["诊断"]);
+    let open_rate = findings.iter().find(|r| r["账号"] == "晨光咖啡" && r["诊断 ID"] == "low_open_rate").unwrap();
+    let words = [&open_rate["严重程度"], &open_rate["状态"], &open_rate["发现"]];
+    assert_eq!(words, ["警告", "新出现", "打开率 39.7%，低于 40% 合格线"]);
     assert_eq!(book["sheet"]["数据质量"]["rows"][0][0], "账号");
+}
+
+/// The workbook pivots: the accounts alone on their sheets, with their brand, platform and
+/// role; the brand's roll-up on sheets of its own; columns as wide as their shown values; each
+/// sheet printed landscape, a page wide, its header on every page; the brand's colour.
+#[test]
+fn a_workbook_keeps_roll_ups_apart_has_attributes_to_pivot_by_and_prints_a_page_wide() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("appraisal.xlsx");
+    kpi(&["run", "examples/social-brand/ruleset.yaml", "--format", "xlsx"], &file);
+    let book = read_back("xlsx", &file);
+    let sheets = ["指标结果", "计分卡", "诊断", "指标结果 · 品牌", "计分卡 · 品牌", "诊断 · 品牌", "数据质量"];
+    assert_eq!(book["sheets"], serde_json::json!(sheets));
+    let results = &book["sheet"]["指标结果"];
+    assert_eq!(
+        results["rows"][0].as_array().unwrap()[..7],
+        ["账号", "品牌", "平台", "角色", "竞品", "周期", "周期开始"]
+    );
+    let accounts = records(results);
+    assert!(accounts.iter().all(|r| r["账号"] != "晨光咖啡"), "no group among the accounts");
+    let reach = |rows: &[serde_json::Map<String, serde_json::Value>], who: &str, whose: &str| -> f64 {
+        let of = |r: &&serde_json::Map<String, serde_json::Value>| {
+            r[whose] == who && r["周期"] == "2026-08" && r["指标 ID"] == "reach"
+        };
+        rows.iter().filter(of).map(|r| r["实际值"][0].as_f64().unwrap()).sum()
+    };
+    let groups = records(&book["sheet"]["指标结果 · 品牌"]);
+    // A pivot of the accounts' reach by brand gives the roll-up's: each account counted once.
+    assert_eq!(reach(&accounts, "晨光咖啡", "品牌"), reach(&groups, "晨光咖啡", "品牌"));
+    assert!(accounts.iter().any(|r| r["竞品"] == "是") && accounts.iter().any(|r| r["竞品"] == "否"));
+    // 达成率 shows as `118%`: its column is sized to that, not to the number's 17 digits.
+    let header = results["rows"][0].as_array().unwrap();
+    let letter = |name: &str| ((b'A' + header.iter().position(|h| h == name).unwrap() as u8) as char).to_string();
+    assert!(results["widths"][letter("达成率")].as_f64().unwrap() <= 10.0, "{}", results["widths"]);
+    for sheet in sheets {
+        let print = &book["sheet"][sheet]["print"];
+        assert_eq!(print["orientation"], "landscape", "{sheet}");
+        let fit = [&print["fit_to_width"], &print["fit_to_height"], &print["fit_to_page"]];
+        assert_eq!(fit, [&serde_json::json!(1), &serde_json::json!(0), &serde_json::json!(true)], "{sheet}");
+        assert_eq!(print["titles"], "$1:$1", "{sheet}: the header row on every printed page");
+        assert_eq!(book["sheet"][sheet]["header_fill"], "FF0F4C5C", "{sheet}: the brand's primary colour");
+    }
+    assert_eq!(book["properties"]["author"], "晨曦咨询");
+    assert_eq!(book["properties"]["title"], "晨光咖啡 · 考核结果");
+    assert_eq!(book["properties"]["created"], "2026-10-31T00:00:00", "the last period's end, not the clock");
 }

@@ -98,13 +98,22 @@ def read_xlsx(path):
         for row in sheet.iter_rows():
             rows.append([[cell.value, cell.number_format] if cell.data_type == 'n' and cell.value is not None
                          else cell.value for cell in row])
+        setup = sheet.page_setup
+        fill = sheet['A1'].fill
         sheets[sheet.title] = {
             'freeze_panes': sheet.freeze_panes,
             'filter': sheet.auto_filter.ref,
-            'widths': [sheet.column_dimensions[c].width for c in 'ABC'],
+            'widths': {key: dimension.width for key, dimension in sheet.column_dimensions.items()},
+            'print': {'orientation': setup.orientation, 'fit_to_width': setup.fitToWidth,
+                      'fit_to_height': setup.fitToHeight, 'fit_to_page': sheet.sheet_properties.pageSetUpPr.fitToPage,
+                      'titles': sheet.print_title_rows},
+            'header_fill': fill.fgColor.rgb if fill.fill_type == 'solid' else None,
             'rows': rows,
         }
-    return {'sheets': list(sheets), 'sheet': sheets}
+    properties = workbook.properties
+    return {'sheets': list(sheets), 'sheet': sheets,
+            'properties': {'title': properties.title, 'author': properties.creator,
+                           'created': properties.created.isoformat() if properties.created else None}}
 
 
 if __name__ == '__main__':
