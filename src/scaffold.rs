@@ -128,7 +128,16 @@ fn ruleset_text(client: &str, builtin: &str) -> String {
          ruleset: {id}\n\
          version: \"1\"\n\
          client: {id}\n\
-         extends: builtin:{builtin}\n"
+         extends: builtin:{builtin}\n\
+         \n\
+         # The house's look on every report, the book's cover and the workbook (docs/templates.md).\n\
+         report:\n\
+         \x20 brand:\n\
+         \x20   colours: {{ primary: \"#1F2937\", accent: \"#2563EB\" }}   # headings and table heads; highlights\n\
+         \x20   # logo: logo.png                   # PNG, JPEG or SVG in this folder\n\
+         \x20   # font: Source Han Sans SC          # every text, Latin and Chinese\n\
+         \x20   # prepared_by: 你们的公司名          # on the cover, and the documents' author\n\
+         \x20   # confidentiality: 仅供客户内部使用  # on the cover and at the foot of every page\n"
     )
 }
 
@@ -146,8 +155,9 @@ fn first_definitions(builtin: &str) -> (String, String, String) {
 
 const TEMPLATES_README: &str = "# Report templates\n\n\
 A template here replaces the shipped one of the same name (`entity.html`, `portfolio.md`, \
-`style.css`, …), and `{% extends %}` reaches the shipped ones:\n\n\
-```sh\nkpi report ruleset.yaml --templates templates -o out\n```\n\n\
+`style.css`, …) in every report of this ruleset, and `{% extends \"builtin/entity.html\" %}` \
+reaches the shipped ones. The logo, colours and font need no template: see `report.brand` in \
+ruleset.yaml.\n\n\
 See docs/templates.md of kpi for the names and the template context.\n";
 
 const GITIGNORE: &str =
@@ -166,7 +176,7 @@ fn client_readme(client: &str, builtin: &str) -> String {
          ```sh\n\
          kpi check ruleset.yaml --data .     # every formula, and every column of every export\n\
          kpi test tests                      # the expectations still hold\n\
-         kpi report ruleset.yaml --per-entity -o out\n\
+         kpi report ruleset.yaml --book -o out   # the month as one PDF and Word document\n\
          ```\n"
     )
 }

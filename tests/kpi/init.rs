@@ -52,6 +52,33 @@ fn a_new_client_folder_checks_and_tests_at_once() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// The client folder's `templates/` and its ruleset's brand (written by `kpi init` with
+/// placeholders) apply to its reports with no flag.
+#[test]
+fn a_client_folders_templates_and_brand_apply_to_its_reports_without_a_flag() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("acme");
+    let (code, _, err) = kpi(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let ruleset = std::fs::read_to_string(dir.join("ruleset.yaml")).unwrap();
+    assert!(ruleset.contains("  brand:\n    colours: { primary: \"#1F2937\", accent: \"#2563EB\" }"), "{ruleset}");
+    assert!(ruleset.contains("    # prepared_by: "), "a placeholder to fill in, not a name on the cover");
+    let branded = ruleset
+        .replace("\"#1F2937\"", "\"#0F4C5C\"")
+        .replace("    # prepared_by: 你们的公司名", "    prepared_by: 晨曦咨询");
+    std::fs::write(dir.join("ruleset.yaml"), branded).unwrap();
+    let own = "{% extends \"builtin/portfolio.html\" %}{% block style %}.acme-mark { color: red }{% endblock %}";
+    std::fs::write(dir.join("templates/portfolio.html"), own).unwrap();
+    let ruleset = dir.join("ruleset.yaml");
+    let (code, _, err) =
+        kpi(&["report", ruleset.to_str().unwrap(), "--format", "html", "-o", dir.join("out").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_dir(dir.join("out")).unwrap().next().unwrap().unwrap().path();
+    let html = std::fs::read_to_string(written.join("portfolio.html")).unwrap();
+    assert!(html.contains(".acme-mark { color: red }"), "the folder's template");
+    assert!(html.contains("--primary: #0F4C5C;"), "the brand's colour");
+}
+
 #[test]
 fn every_builtin_starts_a_client_that_checks_and_tests() {
     for builtin in kpi::ruleset::builtin::NAMES {
