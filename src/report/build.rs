@@ -238,7 +238,8 @@ impl<'a> ReportData<'a> {
                 previous: self.previous().map(|p| self.evaluation.periods[p].label()),
                 trend: self.trend().map(|p| self.evaluation.periods[p].label()).collect(),
             },
-            entity_noun: model.grain.entity.clone(),
+            entity_noun: self.ruleset.entity_noun(self.locale),
+            entity_column: self.entity_column(),
             grain: model.grain.period,
             data: DataInfo {
                 hash: self.provenance.data_hash.clone(),
@@ -519,6 +520,17 @@ impl<'a> ReportData<'a> {
             None => groups.members.values().sum(),
         };
         Some(RollupReport { by, members, groups: groups.members.len() })
+    }
+
+    /// The heading of a column of the entities: the noun, capitalized, or the attribute of the
+    /// groups.
+    fn entity_column(&self) -> String {
+        if let Some(rollup) = self.rollup_of(None) {
+            return rollup.by;
+        }
+        let noun = self.ruleset.entity_noun(self.locale);
+        let mut characters = noun.chars();
+        characters.next().map_or(noun.clone(), |first| first.to_uppercase().chain(characters).collect())
     }
 
     /// Why a total is not graded: how little of its weight has data.

@@ -36,8 +36,12 @@ pub struct Report {
     pub client: String,
     pub ruleset: RulesetInfo,
     pub period: PeriodInfo,
-    /// The appraised unit as the ruleset names it (`grain.entity`), e.g. `公众号`.
+    /// The appraised unit as the ruleset names it in the report's language (`grain.label`,
+    /// else `grain.entity`), e.g. `公众号`, `account`.
     pub entity_noun: String,
+    /// The heading of a column of entities: `Account`, `账号`; for a roll-up's groups, the
+    /// attribute they are grouped by (`品牌`).
+    pub entity_column: String,
     /// `day`, `week`, `month`, `quarter` or `year`.
     pub grain: PeriodGrain,
     pub sources: Vec<SourceRead>,

@@ -1,5 +1,5 @@
 //! The filters report templates have besides the number filters of every text: `as_kpi`,
-//! `delta`, `band`, `label`, `date` and `code`.
+//! `delta`, `band`, `label`, `date`, `code` and `column_groups`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +29,12 @@ pub fn register(env: &mut Environment<'static>, ruleset: &CheckedRuleset, locale
     env.add_filter("label", move |value: Value| label(&labels, value, locale));
     // A period label (`2026-10`, `2026-W05`, `2026-Q3`, `2026`) or a date, as a reader writes it.
     env.add_filter("date", move |value: Value| -> String { date(&value.to_string(), locale) });
+    // A wide table's columns in groups of at most `most`, as even as they can be, each a table
+    // of its own that repeats the first column: `{% for g in columns | column_groups(8) %}`
+    // gives `g.start` and `g.end` for `columns[g.start:g.end]`.
+    env.add_filter("column_groups", |columns: Value, most: usize| -> Result<Value, minijinja::Error> {
+        Ok(Value::from(minijinja::value::Serde(column_groups(columns.len().unwrap_or(0), most))))
+    });
     // A formula, a name or a hash as code, exactly as written: `{{ step.text | code }}`.
     env.add_filter("code", |state: &State, value: Value| -> Value {
         let text = value.to_string();
@@ -37,6 +43,28 @@ pub fn register(env: &mut Environment<'static>, ruleset: &CheckedRuleset, locale
             false => Value::from_safe_string(escape::markdown_code(&text)),
         }
     });
+}
+
+#[derive(serde::Serialize, Debug, PartialEq)]
+struct ColumnGroup {
+    start: usize,
+    end: usize,
+}
+
+/// `columns` in the fewest groups of at most `most`, the first ones larger by one where they
+/// cannot all be alike: 15 columns by 8 are 8 and 7.
+fn column_groups(columns: usize, most: usize) -> Vec<ColumnGroup> {
+    let groups = columns.div_ceil(most.max(1)).max(1);
+    let (size, larger) = (columns / groups, columns % groups);
+    let mut start = 0;
+    (0..groups)
+        .map(|group| {
+            let end = start + size + usize::from(group < larger);
+            let found = ColumnGroup { start, end };
+            start = end;
+            found
+        })
+        .collect()
 }
 
 /// The format and decimals of a KPI (or of a scorecard row) in the report context.
@@ -163,5 +191,21 @@ pub fn date(text: &str, locale: Locale) -> String {
         }
         ([year], Locale::ZhCn) => format!("{year}年"),
         _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ColumnGroup, column_groups};
+
+    #[test]
+    fn wide_tables_split_into_even_groups_of_at_most_the_limit() {
+        let spans = |columns, most| -> Vec<(usize, usize)> {
+            column_groups(columns, most).into_iter().map(|ColumnGroup { start, end }| (start, end)).collect()
+        };
+        assert_eq!(spans(15, 8), [(0, 8), (8, 15)]);
+        assert_eq!(spans(17, 8), [(0, 6), (6, 12), (12, 17)]);
+        assert_eq!(spans(5, 8), [(0, 5)]);
+        assert_eq!(spans(0, 8), [(0, 0)]);
     }
 }

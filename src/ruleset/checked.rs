@@ -145,6 +145,12 @@ pub struct Attribute {
 }
 
 impl CheckedRuleset {
+    /// What reports call the appraised unit in `locale`: `grain.label`, else `grain.entity`.
+    pub fn entity_noun(&self, locale: Locale) -> String {
+        let grain = &self.model.grain;
+        grain.label.as_ref().and_then(|l| l.get(locale)).unwrap_or(&grain.entity).to_string()
+    }
+
     /// A KPI's label in `locale` (or the other language), else its id.
     pub fn kpi_label(&self, kpi: &str, locale: Locale) -> String {
         self.model.kpis[kpi].label.as_ref().and_then(|l| l.get(locale)).unwrap_or(kpi).to_string()

@@ -267,6 +267,10 @@ pub struct Grain {
     /// The name of the appraised unit, e.g. `account`; used in output headers.
     #[serde(default = "default_entity")]
     pub entity: String,
+    /// What reports call the appraised unit in each language (`{ zh-CN: 账号, en: account }`):
+    /// `4 accounts`, the accounts' column; by default `entity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
     /// The length of one period.
     #[serde(default)]
     pub period: PeriodGrain,
@@ -279,7 +283,7 @@ pub struct Grain {
 
 impl Default for Grain {
     fn default() -> Self {
-        Grain { entity: default_entity(), period: PeriodGrain::default(), timezone: None }
+        Grain { entity: default_entity(), label: None, period: PeriodGrain::default(), timezone: None }
     }
 }
 
