@@ -133,7 +133,7 @@ fn ruleset_text(client: &str, builtin: &str) -> String {
          # The house's look on every report, the book's cover and the workbook (docs/templates.md).\n\
          report:\n\
          \x20 brand:\n\
-         \x20   colours: {{ primary: \"#1F2937\", accent: \"#2563EB\" }}   # headings and table heads; highlights\n\
+         \x20   colours: {{ primary: \"#111827\", accent: \"#2563EB\" }}   # headings and table heads; highlights\n\
          \x20   # logo: logo.png                   # PNG, JPEG or SVG in this folder\n\
          \x20   # font: Source Han Sans SC          # every text, Latin and Chinese\n\
          \x20   # prepared_by: 你们的公司名          # on the cover, and the documents' author\n\

@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use super::build::{GroupsOf, ReportData};
 use super::context::Report;
+use super::meta::dated;
 use super::names::file_stems;
-use super::render::{Writer, Written, dated, print, report_period};
+use super::render::{Writer, Written, print, report_period};
 use super::word;
 use super::{ReportFormat, ReportOptions};
 use crate::browser;

@@ -11,8 +11,8 @@ use crate::ruleset::CheckedRuleset;
 use crate::ruleset::model::Brand;
 use crate::ruleset::yaml::PathStep::Key;
 
-/// The shipped colours: a dark slate for headings and table heads, a blue for highlights.
-const PRIMARY: &str = "#1F2937";
+/// The shipped colours: a near-black slate for headings and rules, a blue for highlights.
+const PRIMARY: &str = "#111827";
 const ACCENT: &str = "#2563EB";
 
 /// The largest logo read: a logo is tens of kilobytes; every report carries it.

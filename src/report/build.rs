@@ -375,6 +375,9 @@ impl<'a> ReportData<'a> {
                     period: cell.period.label(),
                     value,
                     target,
+                    previous_year: self
+                        .year_before(p)
+                        .and_then(|y| self.cell(entity, y).number(GridColumn::Value(kpi))),
                     actions: actions.map(|a| a.action.clone()).collect(),
                 }
             })
@@ -520,6 +523,19 @@ impl<'a> ReportData<'a> {
             None => groups.members.values().sum(),
         };
         Some(RollupReport { by, members, groups: groups.members.len() })
+    }
+
+    /// The period a year before period `p` (its place in the evaluation), where the grid has
+    /// it: the grid has every period from its first to its last, one after another.
+    fn year_before(&self, p: usize) -> Option<usize> {
+        let back = match self.ruleset.model.grain.period {
+            PeriodGrain::Day => 364,
+            PeriodGrain::Week => 52,
+            PeriodGrain::Month => 12,
+            PeriodGrain::Quarter => 4,
+            PeriodGrain::Year => 1,
+        };
+        p.checked_sub(back)
     }
 
     /// The heading of a column of the entities: the noun, capitalized, or the attribute of the

@@ -1,7 +1,10 @@
 //! Charts as inline SVG, drawn in Rust: a line chart with its target line, a bar chart, a radar
-//! chart of a scorecard's KPI scores, and a sparkline. They are legible printed: text of at least
-//! 11 px in a CJK-capable font stack, and meaning is carried by shape and words as well as
-//! colour (the target is dashed and labelled, bars and axes carry their values).
+//! chart of a scorecard's KPI scores, and a sparkline. They are legible printed: a line chart is
+//! drawn small (400 px) so that its 12.5 px text is about 8 pt in half an A4 page, in a
+//! CJK-capable font stack. One notation throughout, as IBCS has it: the actual a solid line, the
+//! target dashed, the previous year grey; meaning is carried by shape and words as well as
+//! colour, a legend names only what is drawn, a value axis of positive numbers starts at zero,
+//! and the latest value is written beside its point, never over the line.
 
 use std::fmt::Write;
 
@@ -17,12 +20,18 @@ const MUTED: &str = "#6b7280";
 const GRID: &str = "#e5e7eb";
 const VALUE: &str = "#2563eb";
 const TARGET: &str = "#d97706";
+/// The previous year's line.
+const PREVIOUS_YEAR: &str = "#9ca3af";
+/// The text of a line chart's axes and legend.
+const AXIS_TEXT: f64 = 12.5;
 
 /// One point of a series; `None` is a period without data (the line breaks there).
 pub struct Point<'a> {
     pub label: &'a str,
     pub value: Option<f64>,
     pub target: Option<f64>,
+    /// The value of the same period a year before, where the data has it.
+    pub previous_year: Option<f64>,
     /// What was done in the period, from the actions log: a marker on the chart.
     pub action: Option<&'a str>,
 }
@@ -45,13 +54,14 @@ impl NumberStyle {
 pub struct ChartWords {
     pub value: &'static str,
     pub target: &'static str,
+    pub previous_year: &'static str,
     pub no_data: &'static str,
 }
 
 pub fn words(locale: Locale) -> ChartWords {
     locale.pick(
-        ChartWords { value: "实际", target: "目标", no_data: "无数据" },
-        ChartWords { value: "Actual", target: "Target", no_data: "No data" },
+        ChartWords { value: "实际", target: "目标", previous_year: "上年同期", no_data: "无数据" },
+        ChartWords { value: "Actual", target: "Target", previous_year: "Previous year", no_data: "No data" },
     )
 }
 
@@ -87,7 +97,7 @@ pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
     let mut out = String::new();
     open_svg(&mut out, LINE_CHART.width, LINE_CHART.height, title);
     let values: Vec<f64> =
-        points.iter().flat_map(|p| [p.value, p.target]).flatten().filter(|v| v.is_finite()).collect();
+        points.iter().flat_map(|p| [p.value, p.target, p.previous_year]).flatten().filter(|v| v.is_finite()).collect();
     let Some(plot) = LinePlot::new(&values, points.len()) else {
         let (x, y) = (LINE_CHART.width / 2, LINE_CHART.height / 2);
         let no_data = words(style.locale).no_data;
@@ -97,7 +107,7 @@ pub fn line_chart(points: &[Point], style: NumberStyle, title: &str) -> String {
     y_axis(&mut out, &plot, style);
     x_labels(&mut out, &plot, points);
     series(&mut out, &plot, points, style);
-    legend(&mut out, style.locale);
+    legend(&mut out, points, style.locale);
     out
 }
 
@@ -111,7 +121,8 @@ struct Frame {
     bottom: f64,
 }
 
-const LINE_CHART: Frame = Frame { width: 560, height: 220, left: 64.0, right: 20.0, top: 28.0, bottom: 40.0 };
+/// The right margin holds the latest value, written beside its point.
+const LINE_CHART: Frame = Frame { width: 400, height: 200, left: 58.0, right: 64.0, top: 32.0, bottom: 30.0 };
 
 /// Where a line chart's periods and values are drawn.
 struct LinePlot {
@@ -127,7 +138,8 @@ impl LinePlot {
         }
         let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let lo = if lo > 0.0 && lo < hi * 0.5 { 0.0 } else { lo };
+        // From zero: a cost that moves from ¥25.50 to ¥26.75 is a small move, not a collapse.
+        let lo = lo.min(0.0);
         Some(LinePlot { ticks: ticks(lo, if hi > lo { hi } else { lo + 1.0 }, 4), periods })
     }
 
@@ -156,7 +168,7 @@ fn y_axis(out: &mut String, plot: &LinePlot, style: NumberStyle) {
     for tick in &plot.ticks {
         let _ = write!(
             out,
-            r#"<line x1="{left}" y1="{y:.1}" x2="{right:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="{MUTED}" font-size="11">{label}</text>"#,
+            r#"<line x1="{left}" y1="{y:.1}" x2="{right:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="{MUTED}" font-size="{AXIS_TEXT}">{label}</text>"#,
             y = plot.y(*tick),
             tx = left - 6.0,
             ty = plot.y(*tick) + 4.0,
@@ -168,12 +180,12 @@ fn y_axis(out: &mut String, plot: &LinePlot, style: NumberStyle) {
 /// Every n-th period is labelled, counting back from the latest, so labels never crowd; a label
 /// that would cross the chart's edge is aligned with it.
 fn x_labels(out: &mut String, plot: &LinePlot, points: &[Point]) {
-    let every = points.len().div_ceil(6).max(1);
+    let every = points.len().div_ceil(5).max(1);
     let y = f64::from(LINE_CHART.height) - LINE_CHART.bottom + 18.0;
     let width = f64::from(LINE_CHART.width);
     for (i, point) in points.iter().enumerate() {
         if (points.len() - 1 - i).is_multiple_of(every) {
-            let (x, half) = (plot.x(i), drawn_width(point.label, 11.0) / 2.0);
+            let (x, half) = (plot.x(i), drawn_width(point.label, AXIS_TEXT) / 2.0);
             let (x, anchor) = match () {
                 _ if x + half > width - 2.0 => (width - 2.0, "end"),
                 _ if x - half < 2.0 => (2.0, "start"),
@@ -181,18 +193,23 @@ fn x_labels(out: &mut String, plot: &LinePlot, points: &[Point]) {
             };
             let _ = write!(
                 out,
-                r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" fill="{MUTED}" font-size="11">{}</text>"#,
+                r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" fill="{MUTED}" font-size="{AXIS_TEXT}">{}</text>"#,
                 escape(point.label)
             );
         }
     }
 }
 
-/// The target as a dashed line, the values as a line with dots, the latest value written out.
+/// The previous year as a grey line, the target as a dashed line, the values as a line with
+/// dots, the latest value written to the right of its point.
 fn series(out: &mut String, plot: &LinePlot, points: &[Point], style: NumberStyle) {
     let at = |pick: fn(&Point) -> Option<f64>| {
         points.iter().enumerate().map(move |(i, p)| pick(p).map(|v| (plot.x(i), plot.y(v))))
     };
+    let previous_path = path(at(|p| p.previous_year));
+    if !previous_path.is_empty() {
+        let _ = write!(out, r#"<path d="{previous_path}" fill="none" stroke="{PREVIOUS_YEAR}" stroke-width="2"/>"#);
+    }
     let target_path = path(at(|p| p.target));
     if !target_path.is_empty() {
         let _ = write!(
@@ -221,29 +238,34 @@ fn series(out: &mut String, plot: &LinePlot, points: &[Point], style: NumberStyl
     if let Some((i, v)) = points.iter().enumerate().rev().find_map(|(i, p)| p.value.map(|v| (i, v))) {
         let _ = write!(
             out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-weight="600" fill="{VALUE}">{}</text>"#,
-            plot.x(i),
-            plot.y(v) - 8.0,
-            escape(&style.show(v))
+            r#"<text x="{:.1}" y="{:.1}" font-weight="600" fill="{VALUE}" font-size="{AXIS_TEXT}">{}</text>"#,
+            plot.x(i) + 7.0,
+            plot.y(v) + 4.0,
+            escape(&fit(&style.show(v), LINE_CHART.right - 9.0, AXIS_TEXT))
         );
     }
 }
 
-/// The legend names both lines in words, and draws them as they are drawn in the chart.
-fn legend(out: &mut String, locale: Locale) {
-    let left = LINE_CHART.left;
+/// The legend names each line that is drawn, in words, drawn as it is in the chart.
+fn legend(out: &mut String, points: &[Point], locale: Locale) {
     let words = words(locale);
-    let _ = write!(
-        out,
-        r#"<line x1="{left}" y1="12" x2="{l2}" y2="12" stroke="{VALUE}" stroke-width="2.5"/><text x="{t1}" y="16">{value}</text><line x1="{l3}" y1="12" x2="{l4}" y2="12" stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/><text x="{t2}" y="16">{target}</text></svg>"#,
-        l2 = left + 22.0,
-        t1 = left + 28.0,
-        l3 = left + 90.0,
-        l4 = left + 112.0,
-        t2 = left + 118.0,
-        value = words.value,
-        target = words.target,
-    );
+    let drawn = |pick: fn(&Point) -> Option<f64>| points.iter().any(|p| pick(p).is_some());
+    let entries = [
+        (drawn(|p| p.value), words.value, VALUE, ""),
+        (drawn(|p| p.target), words.target, TARGET, r#" stroke-dasharray="6 4""#),
+        (drawn(|p| p.previous_year), words.previous_year, PREVIOUS_YEAR, ""),
+    ];
+    let mut x = LINE_CHART.left;
+    for (_, word, colour, dash) in entries.iter().filter(|(shown, ..)| *shown) {
+        let _ = write!(
+            out,
+            r#"<line x1="{x:.1}" y1="12" x2="{:.1}" y2="12" stroke="{colour}" stroke-width="2.5"{dash}/><text x="{:.1}" y="16" font-size="{AXIS_TEXT}">{word}</text>"#,
+            x + 22.0,
+            x + 28.0,
+        );
+        x += 28.0 + drawn_width(word, AXIS_TEXT) + 16.0;
+    }
+    out.push_str("</svg>");
 }
 
 /// An SVG path through points, broken where a point is missing.
@@ -516,6 +538,24 @@ mod tests {
     fn ticks_are_round_and_cover_the_range() {
         assert_eq!(ticks(0.0, 0.42, 4), [0.0, 0.2, 0.4, 0.6000000000000001]);
         assert_eq!(ticks(1200.0, 4800.0, 4), [1000.0, 2000.0, 3000.0, 4000.0, 5000.0]);
+    }
+
+    fn point<'a>(label: &'a str, value: f64, target: Option<f64>) -> Point<'a> {
+        Point { label, value: Some(value), target, previous_year: None, action: None }
+    }
+
+    #[test]
+    fn a_line_chart_starts_at_zero_and_its_legend_names_only_what_is_drawn() {
+        let style = NumberStyle { format: ValueFormat::Money, decimals: Some(2), locale: Locale::En };
+        let points = [point("2026-09", 25.5, None), point("2026-10", 26.75, None)];
+        let svg = line_chart(&points, style, "CPM");
+        assert!(svg.contains(">¥0.00</text>"), "the axis from zero: {svg}");
+        assert!(svg.contains(">Actual</text>") && !svg.contains(">Target</text>"), "no target is drawn: {svg}");
+        let with_target = [point("2026-09", 25.5, Some(30.0)), point("2026-10", 26.75, Some(30.0))];
+        assert!(line_chart(&with_target, style, "CPM").contains(">Target</text>"));
+        // The latest value is written to the right of its point, which is the plot's right edge.
+        let right = f64::from(LINE_CHART.width) - LINE_CHART.right;
+        assert!(svg.contains(&format!(r#"<text x="{:.1}""#, right + 7.0)), "{svg}");
     }
 
     #[test]

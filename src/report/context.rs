@@ -223,6 +223,8 @@ pub struct TrendPoint {
     pub period: String,
     pub value: Option<f64>,
     pub target: Option<f64>,
+    /// The value of the same period a year before, where the data has it.
+    pub previous_year: Option<f64>,
     /// What the actions log says was done for this KPI in the period: marked on the chart.
     pub actions: Vec<String>,
 }

@@ -45,17 +45,19 @@ fn line_chart(state: &State, kpi: &Value, locale: Locale) -> Drawn {
     let mut periods = Vec::new();
     for point in kpi.get_attr("trend")?.try_iter()? {
         let (value, target) = (number(&point.get_attr("value")?), number(&point.get_attr("target")?));
+        let previous_year = number(&point.get_attr("previous_year")?);
         let actions = point.get_attr("actions")?;
         let actions: Vec<String> = actions.try_iter().map(|a| a.map(|a| a.to_string()).collect()).unwrap_or_default();
         let action = (!actions.is_empty()).then(|| actions.join("; "));
-        periods.push((point.get_attr("period")?.to_string(), value, target, action));
+        periods.push((point.get_attr("period")?.to_string(), value, target, previous_year, action));
     }
     let points: Vec<Point> = periods
         .iter()
-        .map(|(label, value, target, action)| Point {
+        .map(|(label, value, target, previous_year, action)| Point {
             label,
             value: *value,
             target: *target,
+            previous_year: *previous_year,
             action: action.as_deref(),
         })
         .collect();

@@ -10,6 +10,7 @@ pub mod context;
 mod drawing;
 pub mod escape;
 mod filters;
+mod meta;
 mod names;
 pub mod render;
 pub mod templates;

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::build::{GroupsOf, ReportData};
 use super::context::Report;
 use super::escape;
+use super::meta::{CREATOR, author, dated, subject};
 use super::names::{ENTITY_FOLDER, file_stems};
 use super::templates::Templates;
 use super::word::{self, Reference};
@@ -153,26 +154,6 @@ fn footer(report: &Report) -> String {
          justify-content: space-between\"><span>{left}</span><span><span class=\"pageNumber\"></span> / \
          <span class=\"totalPages\"></span></span></div>"
     )
-}
-
-/// What made the documents, in their properties.
-pub(super) const CREATOR: &str = concat!("kpi ", env!("CARGO_PKG_VERSION"));
-
-/// The day a report's documents are dated: the last day of its data in the period, so that
-/// the same data makes the same bytes whenever it is printed.
-pub(super) fn dated(report: &Report) -> String {
-    let end = report.period.end.clone();
-    report.data.last_date.clone().filter(|last| *last < end).unwrap_or(end)
-}
-
-/// Who a report's documents name as their author: the brand's `prepared_by`, else the client.
-pub(super) fn author(report: &Report) -> String {
-    report.brand.prepared_by.clone().unwrap_or_else(|| report.client.clone())
-}
-
-/// What a report's documents are about: the client and the period.
-pub(super) fn subject(report: &Report) -> String {
-    format!("{} · {}", report.client, report.period.label)
 }
 
 /// `html` printed, its properties the report's: its `title`, author, subject and the data's day.

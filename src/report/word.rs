@@ -97,10 +97,10 @@ pub fn document(
         language: report.locale.code().to_string(),
         properties: Properties {
             title: title.to_string(),
-            author: super::render::author(report),
-            subject: super::render::subject(report),
-            date: super::render::dated(report),
-            application: super::render::CREATOR.to_string(),
+            author: super::meta::author(report),
+            subject: super::meta::subject(report),
+            date: super::meta::dated(report),
+            application: super::meta::CREATOR.to_string(),
         },
     };
     document::document(&doc)

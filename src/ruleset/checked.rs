@@ -145,10 +145,19 @@ pub struct Attribute {
 }
 
 impl CheckedRuleset {
-    /// What reports call the appraised unit in `locale`: `grain.label`, else `grain.entity`.
+    /// What reports call the appraised unit in `locale`: `grain.label`, else `grain.entity`
+    /// where it is written in the report's language (`门店` in Chinese, `store` in English),
+    /// else the word for an account.
     pub fn entity_noun(&self, locale: Locale) -> String {
         let grain = &self.model.grain;
-        grain.label.as_ref().and_then(|l| l.get(locale)).unwrap_or(&grain.entity).to_string()
+        if let Some(label) = grain.label.as_ref().and_then(|l| l.get(locale)) {
+            return label.to_string();
+        }
+        let chinese = grain.entity.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        match (locale, chinese) {
+            (Locale::ZhCn, true) | (Locale::En, false) => grain.entity.clone(),
+            _ => locale.pick("账号", "account").to_string(),
+        }
     }
 
     /// A KPI's label in `locale` (or the other language), else its id.

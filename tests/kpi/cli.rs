@@ -188,7 +188,7 @@ fn report_writes_the_latest_period_with_the_client_templates_and_no_progress_bar
         EXAMPLE,
         "--per-entity",
         "--templates",
-        "examples/wechat/templates",
+        "examples/wechat/custom-templates",
         "--format",
         "html",
         "-o",

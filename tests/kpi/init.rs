@@ -61,10 +61,10 @@ fn a_client_folders_templates_and_brand_apply_to_its_reports_without_a_flag() {
     let (code, _, err) = kpi(&["init", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let ruleset = std::fs::read_to_string(dir.join("ruleset.yaml")).unwrap();
-    assert!(ruleset.contains("  brand:\n    colours: { primary: \"#1F2937\", accent: \"#2563EB\" }"), "{ruleset}");
+    assert!(ruleset.contains("  brand:\n    colours: { primary: \"#111827\", accent: \"#2563EB\" }"), "{ruleset}");
     assert!(ruleset.contains("    # prepared_by: "), "a placeholder to fill in, not a name on the cover");
     let branded = ruleset
-        .replace("\"#1F2937\"", "\"#0F4C5C\"")
+        .replace("\"#111827\"", "\"#0F4C5C\"")
         .replace("    # prepared_by: 你们的公司名", "    prepared_by: 晨曦咨询");
     std::fs::write(dir.join("ruleset.yaml"), branded).unwrap();
     let own = "{% extends \"builtin/portfolio.html\" %}{% block style %}.acme-mark { color: red }{% endblock %}";
