@@ -210,6 +210,10 @@ fn series(out: &mut String, plot: &LinePlot, points: &[Point], style: NumberStyl
     if !previous_path.is_empty() {
         let _ = write!(out, r#"<path d="{previous_path}" fill="none" stroke="{PREVIOUS_YEAR}" stroke-width="2"/>"#);
     }
+    // Dots too: a year of data before the trend may give the previous year a single point.
+    for (x, y) in at(|p| p.previous_year).flatten() {
+        let _ = write!(out, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{PREVIOUS_YEAR}"/>"#);
+    }
     let target_path = path(at(|p| p.target));
     if !target_path.is_empty() {
         let _ = write!(
@@ -546,7 +550,7 @@ mod tests {
 
     #[test]
     fn a_line_chart_starts_at_zero_and_its_legend_names_only_what_is_drawn() {
-        let style = NumberStyle { format: ValueFormat::Money, decimals: Some(2), locale: Locale::En };
+        let style = NumberStyle { format: ValueFormat::Currency, decimals: Some(2), locale: Locale::En };
         let points = [point("2026-09", 25.5, None), point("2026-10", 26.75, None)];
         let svg = line_chart(&points, style, "CPM");
         assert!(svg.contains(">¥0.00</text>"), "the axis from zero: {svg}");
