@@ -4,33 +4,11 @@
 //! twice to the same bytes.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::support::manifest_dir;
-
-fn kpi(args: &[&str], out: &Path) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
-        .current_dir(manifest_dir())
-        .args(args)
-        .arg("-o")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    output
-}
-
-/// What tests/office/read.py reads from a PDF, a Word document or a workbook.
-fn read_back(kind: &str, file: &Path) -> Value {
-    let python = manifest_dir().join("target/test-venv/bin/python");
-    assert!(python.exists(), "the book tests need pypdf and python-docx: run scripts/test, which installs them");
-    let output =
-        Command::new(python).arg(manifest_dir().join("tests/office/read.py")).arg(kind).arg(file).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
-}
+use crate::documents::{kpi, read_back};
 
 /// The text of one page of a PDF, as pdftotext lays it out.
 fn page_text(pdf: &Path, page: usize) -> String {

@@ -12,7 +12,8 @@ use crate::support::manifest_dir;
 /// The share of pixels of a page image that may differ from its baseline.
 const TOLERANCE: f64 = 0.01;
 
-fn kpi(args: &[&str], out: &Path) -> Output {
+/// `kpi ARGS -o OUT` in the project's folder, which must succeed.
+pub fn kpi(args: &[&str], out: &Path) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_kpi"))
         .current_dir(manifest_dir())
         .args(args)
@@ -33,10 +34,13 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// What tests/office/read.py reads from a Word document or a workbook.
-fn read_back(kind: &str, file: &Path) -> serde_json::Value {
+/// What tests/office/read.py reads from a Word document, a workbook or a PDF.
+pub fn read_back(kind: &str, file: &Path) -> serde_json::Value {
     let python = manifest_dir().join("target/test-venv/bin/python");
-    assert!(python.exists(), "the office tests need python-docx and openpyxl: run scripts/test, which installs them");
+    assert!(
+        python.exists(),
+        "the office tests need python-docx, openpyxl and pypdf: run scripts/test, which installs them"
+    );
     let output =
         Command::new(python).arg(manifest_dir().join("tests/office/read.py")).arg(kind).arg(file).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

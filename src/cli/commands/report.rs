@@ -74,14 +74,30 @@ impl Config {
         let options = ReportOptions { period: Some(report_period(&ruleset, &evaluation, &options)?), ..options };
         let periods: Vec<_> = options.period.into_iter().collect();
         warn(&Coverage::new(&ruleset, &evaluation).warnings(&ruleset, &periods, locale));
+        // Each roll-up evaluated once, for the book and the separate reports alike.
+        let groups = rollups.iter().map(|attribute| rolled_up(&ruleset, &evaluation, attribute, &options));
+        let groups = groups.collect::<Result<Vec<_>, Errors>>()?;
         if options.book {
-            book(&ruleset, &evaluation, &options, &rollups)?;
+            book(&ruleset, &evaluation, &options, &groups)?;
         }
         if !options.book || options.per_entity {
-            separate(&ruleset, &evaluation, &options, &rollups)?;
+            separate(&ruleset, &evaluation, &options, &groups)?;
         }
         Ok(0)
     }
+}
+
+/// The roll-up of `attribute`: its groups, with how many entities each has, and their
+/// evaluation, its warnings shown.
+fn rolled_up(
+    ruleset: &CheckedRuleset,
+    evaluation: &Evaluation,
+    attribute: &str,
+    options: &ReportOptions,
+) -> Result<(GroupsOf, Evaluation), Errors> {
+    let rolled = engine::rollup::rollup(ruleset, evaluation, attribute, options.probes(ruleset))?;
+    warn(&rolled.warnings);
+    Ok((GroupsOf { attribute: attribute.to_string(), members: members(evaluation, attribute) }, rolled))
 }
 
 /// The period's book: the reports of the evaluation and of each roll-up in one document.
@@ -89,17 +105,11 @@ fn book(
     ruleset: &CheckedRuleset,
     evaluation: &Evaluation,
     options: &ReportOptions,
-    rollups: &[String],
+    groups: &[(GroupsOf, Evaluation)],
 ) -> Result<(), Errors> {
     let locale = options.locale;
-    let mut groups = Vec::new();
-    for attribute in rollups {
-        let rolled = engine::rollup::rollup(ruleset, evaluation, attribute, options.probes(ruleset))?;
-        warn(&rolled.warnings);
-        groups.push((GroupsOf { attribute: attribute.clone(), members: members(evaluation, attribute) }, rolled));
-    }
     let progress = Progress::new(locale.pick("正在生成报告册", "rendering the book"));
-    let written = render_book(ruleset, evaluation, &groups, options, &|done, total| progress.update(done, total))?;
+    let written = render_book(ruleset, evaluation, groups, options, &|done, total| progress.update(done, total))?;
     progress.finish();
     warn(&written.warnings);
     let files: Vec<String> = written.files.iter().map(|f| kpi::words::printable(&f.display().to_string())).collect();
@@ -116,7 +126,7 @@ fn separate(
     ruleset: &CheckedRuleset,
     evaluation: &Evaluation,
     options: &ReportOptions,
-    rollups: &[String],
+    groups: &[(GroupsOf, Evaluation)],
 ) -> Result<(), Errors> {
     let locale = options.locale;
     let progress = Progress::new(locale.pick("正在生成报告", "rendering reports"));
@@ -131,15 +141,14 @@ fn separate(
         "{}",
         locale.pick(format!("已写入{count}，{period}：{dir}"), format!("wrote {count} for {period} into {dir}"))
     );
-    for attribute in rollups {
+    for (rollup, groups) in groups {
         // Each roll-up's reports: its groups ranked, and one report per group.
-        let groups = engine::rollup::rollup(ruleset, evaluation, attribute, options.probes(ruleset))?;
-        warn(&groups.warnings);
+        let attribute = &rollup.attribute;
         let output = options.output.join("rollups").join(attribute);
-        let rollup = Some(GroupsOf { attribute: attribute.clone(), members: members(evaluation, attribute) });
+        let rollup = Some(rollup.clone());
         let options = ReportOptions { output, period: Some(written.period), rollup, ..options.clone() };
         let progress = Progress::new(locale.pick("正在生成汇总报告", "rendering roll-up reports"));
-        let done = render_reports(ruleset, &groups, &options, &|done, total| progress.update(done, total))?;
+        let done = render_reports(ruleset, groups, &options, &|done, total| progress.update(done, total))?;
         progress.finish();
         let dir = kpi::words::printable(&options.output.join(done.period.label()).display().to_string());
         let count = reports_written(locale, done.files.len(), options.formats.len());
