@@ -173,6 +173,7 @@ kinds! {
     E542 NamesAlike { first: String, second: String },
     E543 SourceMissing { source_label: String, period: String, entities: String },
     E544 SourcePartial { source_label: String, period: String, days: usize, of: usize, through: String, entities: String },
+    E545 TargetOfShorterPeriod { kpi: String, target: String, own: &'static str, longer: &'static str },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -284,6 +285,9 @@ impl fmt::Display for ErrorKind {
                 f,
                 "`{source_label}` covers {days} of {of} days of {period} for {entities} (data through {through})"
             ),
+            TargetOfShorterPeriod { kpi, target, own, longer } => {
+                write!(f, "the target {target} of `{kpi}` is written for a {own}; the {longer} takes it as it is")
+            }
             NamesAlike { first, second } => {
                 write!(f, "the entities `{first}` and `{second}` differ only in characters that print alike")
             }

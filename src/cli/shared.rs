@@ -4,10 +4,13 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use chrono::{Datelike, NaiveDate};
 use kpi::appraise::Selection;
-use kpi::engine::Period;
+use kpi::engine::warehouse::{self, Warehouse};
+use kpi::engine::{Asked, Period, Probes};
 use kpi::locale::Locale;
 use kpi::ruleset::CheckedRuleset;
+use kpi::ruleset::model::{DayOfYear, PeriodGrain};
 use kpi::{Error, ErrorKind, Errors, project};
 
 use super::args::{Input, Language, RollupFlag};
@@ -26,10 +29,44 @@ pub fn folder(flag: &'static str, dir: Option<&PathBuf>) -> Result<(), Error> {
     }
 }
 
-/// `--period` read in the ruleset's grain, and `--entity`.
-pub fn selection(ruleset: &CheckedRuleset, period: Option<String>, entity: Option<String>) -> Result<Selection, Error> {
-    let period = period.map(|label| Period::read(ruleset.model.grain.period, &label)).transpose()?;
-    Ok(Selection { period, entity })
+/// `--period` and `--entity`, with the ruleset they are appraised by: a period longer than the
+/// ruleset's (`2026-Q3` on a monthly ruleset) views the ruleset at that length, and a year to
+/// date runs to the last day of the latest complete period of the ruleset's own, which an
+/// evaluation at that grain finds.
+pub fn selection(
+    ruleset: CheckedRuleset,
+    period: Option<String>,
+    entity: Option<String>,
+    warehouse: Option<&Warehouse>,
+) -> Result<(CheckedRuleset, Selection), Errors> {
+    let Some(label) = period else { return Ok((ruleset, Selection { period: None, entity })) };
+    let (ruleset, period) = match Period::asked(ruleset.model.grain.period, &label)? {
+        Asked::Own(period) => (ruleset, period),
+        Asked::Longer(period) => (viewed(ruleset, period.grain), period),
+        Asked::YearToDate { year } => {
+            let evaluation = warehouse::evaluate_where(&ruleset, warehouse, Probes::default())?;
+            let end = evaluation.latest_complete_period(&ruleset)?.map(Period::end).filter(|end| end.year() == year);
+            let through = end.map_or(DayOfYear::default(), |end| DayOfYear { month: end.month(), day: end.day() });
+            let grain = PeriodGrain::YearTo(through);
+            let start =
+                NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| Error::internal("a year without 1 January"))?;
+            (viewed(ruleset, grain), Period { grain, start })
+        }
+    };
+    Ok((ruleset, Selection { period: Some(period), entity }))
+}
+
+/// The ruleset viewed at a longer grain, its warnings shown.
+fn viewed(ruleset: CheckedRuleset, grain: PeriodGrain) -> CheckedRuleset {
+    let (ruleset, warnings) = ruleset.viewed(grain);
+    warn(&warnings);
+    ruleset
+}
+
+/// `--period` in the ruleset's own grain, for the commands that compare or check a ruleset as
+/// written rather than view it at a longer period.
+pub fn own_period(ruleset: &CheckedRuleset, period: Option<String>) -> Result<Option<Period>, Error> {
+    period.map(|label| Period::read(ruleset.model.grain.period, &label)).transpose()
 }
 
 /// The attributes to roll up by: the ruleset's `rollups`, then `--by`, each once; an attribute

@@ -32,5 +32,5 @@ pub mod warehouse;
 
 pub use evaluate::{Turns, evaluate, evaluate_in_turns, evaluate_with};
 pub use evaluation::Evaluation;
-pub use period::Period;
+pub use period::{Asked, Period};
 pub use probes::Probes;

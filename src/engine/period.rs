@@ -2,10 +2,10 @@
 //! `2026-Q3`), and how a date is placed in one.
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
-use polars::prelude::{Expr, Int32Chunked, IntoColumn};
+use polars::prelude::{Expr, Int32Chunked, IntoColumn, lit};
 
 use crate::error::{Error, ErrorKind};
-use crate::ruleset::model::PeriodGrain;
+use crate::ruleset::model::{DayOfYear, PeriodGrain};
 
 /// A period, identified by its first day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,7 +25,9 @@ impl Period {
                 let month = (date.month0() / 3) * 3 + 1;
                 NaiveDate::from_ymd_opt(date.year(), month, 1).expect("quarter start exists")
             }
-            PeriodGrain::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("1 January exists"),
+            PeriodGrain::Year | PeriodGrain::YearTo(_) => {
+                NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("1 January exists")
+            }
         };
         Period { grain, start }
     }
@@ -36,14 +38,17 @@ impl Period {
             PeriodGrain::Week => self.start + chrono::Days::new(7),
             PeriodGrain::Month => self.start + Months::new(1),
             PeriodGrain::Quarter => self.start + Months::new(3),
-            PeriodGrain::Year => self.start + Months::new(12),
+            PeriodGrain::Year | PeriodGrain::YearTo(_) => self.start + Months::new(12),
         };
         Period { grain: self.grain, start }
     }
 
     /// The last day of the period.
     pub fn end(self) -> NaiveDate {
-        self.next().start.pred_opt().expect("a day before")
+        match self.grain {
+            PeriodGrain::YearTo(through) => day_of(self.start.year(), through),
+            _ => self.next().start.pred_opt().expect("a day before"),
+        }
     }
 
     /// Every period from `first` to `last`, both included.
@@ -67,6 +72,7 @@ impl Period {
             PeriodGrain::Month => date.format("%Y-%m").to_string(),
             PeriodGrain::Quarter => format!("{}-Q{}", date.year(), date.month0() / 3 + 1),
             PeriodGrain::Year => date.year().to_string(),
+            PeriodGrain::YearTo(_) => format!("{}-YTD", date.year()),
         }
     }
 
@@ -86,6 +92,10 @@ impl Period {
                 NaiveDate::from_ymd_opt(year.parse().ok()?, quarter * 3 - 2, 1)?
             }
             PeriodGrain::Year => NaiveDate::from_ymd_opt(label.parse().ok().filter(|_| label.len() == 4)?, 1, 1)?,
+            PeriodGrain::YearTo(through) => {
+                return Period::parse(PeriodGrain::Year, label.strip_suffix("-YTD")?)
+                    .map(|year| Period { grain: PeriodGrain::YearTo(through), ..year });
+            }
         };
         Some(Period { grain, start })
     }
@@ -99,6 +109,33 @@ impl Period {
         })
     }
 
+    /// A period a user wrote in the ruleset's grain or a longer one's (`2026-Q3`, `2026`,
+    /// `2026-YTD` on a monthly ruleset), which the ruleset is then viewed at.
+    pub fn asked(grain: PeriodGrain, label: &str) -> Result<Asked, Error> {
+        if let Some(period) = Period::parse(grain, label) {
+            return Ok(Asked::Own(period));
+        }
+        if let Some(period) = grain.coarser().find_map(|longer| Period::parse(longer, label)) {
+            return Ok(Asked::Longer(period));
+        }
+        let to_date = PeriodGrain::YearTo(DayOfYear::default());
+        match Period::parse(to_date, label).filter(|_| grain < PeriodGrain::Year) {
+            Some(period) => Ok(Asked::YearToDate { year: period.start.year() }),
+            None => {
+                Err(Error::new(ErrorKind::UnknownPeriod { period: label.to_string() }).help(Period::longer_help(grain)))
+            }
+        }
+    }
+
+    fn longer_help(grain: PeriodGrain) -> String {
+        let own = format!("this ruleset's periods are written like `{}`", Period::example(grain));
+        let longer: Vec<&str> = grain.coarser().map(Period::example).collect();
+        match longer.is_empty() {
+            true => own,
+            false => format!("{own}; longer periods like `{}` or `2026-YTD` (the year to date)", longer.join("`, `")),
+        }
+    }
+
     /// An example label, for error messages.
     fn example(grain: PeriodGrain) -> &'static str {
         match grain {
@@ -107,8 +144,20 @@ impl Period {
             PeriodGrain::Month => "2026-10",
             PeriodGrain::Quarter => "2026-Q3",
             PeriodGrain::Year => "2026",
+            PeriodGrain::YearTo(_) => "2026-YTD",
         }
     }
+}
+
+/// What `--period` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// A period of the ruleset's own grain.
+    Own(Period),
+    /// A longer period, of a grain the ruleset is viewed at.
+    Longer(Period),
+    /// The year to date of `year`: to the last day of the latest complete period.
+    YearToDate { year: i32 },
 }
 
 /// A polars expression that moves a date column to the first day of its period, by
@@ -124,6 +173,22 @@ pub fn truncate(grain: PeriodGrain, date: Expr) -> Expr {
         move |column| Ok(starts(grain, column.date()?.physical()).into_date().into_column()),
         |_, field| Ok(field.clone()),
     )
+}
+
+/// The rows' condition of being in a period of `grain`, for a grain that leaves days out (a
+/// year to date): a row after its year's last day is in none. A row without a date is kept, for
+/// the grid to report.
+pub fn within(grain: PeriodGrain, date: Expr) -> Option<Expr> {
+    let PeriodGrain::YearTo(through) = grain else { return None };
+    let day = |part: Expr| part.cast(polars::prelude::DataType::Int32);
+    let written = day(date.clone().dt().month()) * lit(100) + day(date.clone().dt().day());
+    Some(written.lt_eq(lit((through.month * 100 + through.day) as i32)).or(date.is_null()))
+}
+
+/// The day `through` of `year`: 29 February is the 28th in a year without one.
+fn day_of(year: i32, through: DayOfYear) -> NaiveDate {
+    let day = NaiveDate::from_ymd_opt(year, through.month, through.day);
+    day.or_else(|| NaiveDate::from_ymd_opt(year, through.month, through.day - 1)).expect("a day of every year")
 }
 
 /// About 100,000 years from 1970, far inside chrono's calendar (±262,000 years).
@@ -181,6 +246,26 @@ mod tests {
         }
         assert_eq!(Period::parse(PeriodGrain::Month, "2026-13"), None);
         assert_eq!(Period::parse(PeriodGrain::Quarter, "2026-Q5"), None);
+    }
+
+    #[test]
+    fn a_year_to_date_ends_on_the_same_day_of_every_year() {
+        let to_date = PeriodGrain::YearTo(DayOfYear { month: 2, day: 29 });
+        let period = Period::containing(to_date, date(2024, 2, 10));
+        assert_eq!((period.label(), period.end()), ("2024-YTD".to_string(), date(2024, 2, 29)));
+        assert_eq!(Period::parse(to_date, "2024-YTD"), Some(period));
+        // 29 February is the 28th in a year without one.
+        assert_eq!(period.next().end(), date(2025, 2, 28));
+        // Rows after the day are in no period; a row without a date is kept for the grid to report.
+        use polars::prelude::{DataType, IntoLazy, col, df};
+        let days = [date(2025, 2, 28), date(2025, 3, 1), date(2024, 2, 29), date(2026, 12, 31)];
+        let mut epoch: Vec<Option<i32>> = days.iter().map(|d| Some(epoch_days(*d))).collect();
+        epoch.push(None);
+        let frame = df!("day" => epoch).unwrap().lazy().with_column(col("day").cast(DataType::Date));
+        let kept = frame.filter(within(to_date, col("day")).unwrap()).collect().unwrap();
+        let kept: Vec<Option<i32>> =
+            kept.column("day").unwrap().cast(&DataType::Int32).unwrap().i32().unwrap().iter().collect();
+        assert_eq!(kept, [Some(epoch_days(days[0])), Some(epoch_days(days[2])), None]);
     }
 
     #[test]

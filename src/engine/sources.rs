@@ -7,6 +7,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use super::files::{self, DataFile, Keep, Spills};
+use super::period;
 use super::shares::Share;
 use super::sniff;
 use super::values::{self, ColumnUse};
@@ -455,7 +456,13 @@ pub(super) fn scan_file(
     };
     let rows = rows.filter(not_blank(&dtypes)?);
     let rows = if matches!(scan, Scan::Marked | Scan::Whole { .. }) { rows } else { rows.filter(total.not()) };
-    Ok(rows.select(select))
+    let rows = rows.select(select);
+    // A view that leaves days of its periods out (a year to date) reads none of their rows.
+    let grain = source.ruleset.model.grain.period;
+    Ok(match headers.date.is_some().then(|| period::within(grain, RowColumn::Date.col())).flatten() {
+        Some(within) => rows.filter(within),
+        None => rows,
+    })
 }
 
 /// A name for a column the engine adds to a file's columns that none of them has (a file may

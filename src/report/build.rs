@@ -533,7 +533,7 @@ impl<'a> ReportData<'a> {
             PeriodGrain::Week => 52,
             PeriodGrain::Month => 12,
             PeriodGrain::Quarter => 4,
-            PeriodGrain::Year => 1,
+            PeriodGrain::Year | PeriodGrain::YearTo(_) => 1,
         };
         p.checked_sub(back)
     }

@@ -148,7 +148,7 @@ fn label(labels: &HashMap<String, Text>, value: Value, locale: Locale) -> Result
     Ok(text.get(locale).unwrap_or_default().to_string())
 }
 
-/// `2026-10` → `2026年10月` / `October 2026`; `2026-10-31` → `2026年10月31日` / `31 October 2026`.
+/// `2026-10` → `2026年10月` / `October 2026`; `2026-YTD` → `2026年初至今` / `2026 year to date`; `2026-10-31` → `2026年10月31日` / `31 October 2026`.
 pub fn date(text: &str, locale: Locale) -> String {
     const MONTHS: [&str; 12] = [
         "January",
@@ -183,6 +183,8 @@ pub fn date(text: &str, locale: Locale) -> String {
         ([year, week], Locale::En) if week.starts_with('W') => {
             format!("week {}, {year}", number(&week[1..]).unwrap_or(0))
         }
+        ([year, "YTD"], Locale::ZhCn) => format!("{year}年初至今"),
+        ([year, "YTD"], Locale::En) => format!("{year} year to date"),
         ([year, quarter], Locale::ZhCn) if quarter.starts_with('Q') => format!("{year}年第{}季度", &quarter[1..]),
         ([year, quarter], Locale::En) if quarter.starts_with('Q') => format!("{quarter} {year}"),
         ([year, month], Locale::ZhCn) => format!("{year}年{}月", number(month).unwrap_or(0)),
@@ -196,7 +198,17 @@ pub fn date(text: &str, locale: Locale) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{ColumnGroup, column_groups};
+    use super::{ColumnGroup, column_groups, date};
+    use crate::locale::Locale;
+
+    #[test]
+    fn a_period_label_reads_as_the_report_language_writes_it() {
+        let cases = [("2026-10", "2026年10月", "October 2026"), ("2026-Q3", "2026年第3季度", "Q3 2026")];
+        let cases = cases.into_iter().chain([("2026-YTD", "2026年初至今", "2026 year to date")]);
+        for (label, zh, en) in cases {
+            assert_eq!((date(label, Locale::ZhCn).as_str(), date(label, Locale::En).as_str()), (zh, en));
+        }
+    }
 
     #[test]
     fn wide_tables_split_into_even_groups_of_at_most_the_limit() {

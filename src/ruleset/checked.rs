@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use indexmap::IndexMap;
 
-use super::model::{Locale, Ruleset, Source, SourceRole, Tone};
+use super::model::{Locale, PeriodGrain, Ruleset, Source, SourceRole, Tone};
 use super::yaml::{Node, PathStep};
+use crate::error::{Error, ErrorKind};
 use crate::expr::{Function, Ir, IrNode, Ref, Span};
+use crate::format::ValueFormat;
 use crate::location::Location;
 
 pub struct CheckedRuleset {
@@ -69,6 +71,8 @@ impl Formula {
 pub struct CheckedKpi {
     pub formula: Formula,
     pub target: Option<CheckedTarget>,
+    /// The targets of longer periods than the ruleset's, by the grain's name (`quarter`).
+    pub targets: Vec<(&'static str, CheckedTarget)>,
     pub bands: Vec<(String, Band)>,
     /// The KPI's own `score:`, else `scoring.default` (by default `attainment()`) when it has
     /// a target; `None` when the KPI cannot be scored.
@@ -98,10 +102,32 @@ impl CheckedKpi {
     }
 }
 
+#[derive(Clone)]
 pub enum CheckedTarget {
     Formula(Formula),
     /// From the rows of this targets table whose `kpi` column names the KPI.
     Table(String),
+}
+
+/// The warning for a KPI counted in units (not a rate) whose target is a number written for
+/// periods of `own` length, where a period of `longer` length takes it.
+fn counted_target(
+    name: &str,
+    kpi: &CheckedKpi,
+    format: ValueFormat,
+    (own, longer): (PeriodGrain, PeriodGrain),
+    tree: &Node,
+) -> Option<Error> {
+    let Some(CheckedTarget::Formula(target)) = &kpi.target else { return None };
+    let IrNode::Number(number) = target.ir.node else { return None };
+    if matches!(format, ValueFormat::Percent | ValueFormat::Ratio) {
+        return None;
+    }
+    let (own, longer) = (own.noun(), longer.noun());
+    let kind = ErrorKind::TargetOfShorterPeriod { kpi: name.to_string(), target: number.to_string(), own, longer };
+    let help = format!("give the {longer} its own under the KPI: `targets: {{ {}: … }}`", longer.replace(' ', "_"));
+    let at = tree.at(&[PathStep::Key("kpis"), PathStep::Key(name), PathStep::Key("target")]);
+    Some(Error::new(kind).help(help).at_opt(at.map(|node| node.location.clone())))
 }
 
 /// A band or grade: a condition on `value`, or the catch-all.
@@ -145,6 +171,28 @@ pub struct Attribute {
 }
 
 impl CheckedRuleset {
+    /// The ruleset appraising longer periods than its own from the same rows: a monthly
+    /// ruleset's quarter (`--period 2026-Q3`), year or year to date. Measures are recomputed at
+    /// that length, not averaged over months; a KPI takes its `targets` entry for the length,
+    /// else its `target` as written, with a warning where that is a count's number, which a
+    /// longer period would meet without effort.
+    pub fn viewed(mut self, grain: PeriodGrain) -> (CheckedRuleset, Vec<Error>) {
+        let own = self.model.grain.period;
+        let mut warnings = Vec::new();
+        for (name, kpi) in &mut self.kpis {
+            let written = &mut self.model.kpis[name];
+            match kpi.targets.iter().find(|(key, _)| *key == grain.name()) {
+                Some((_, target)) => {
+                    kpi.target = Some(target.clone());
+                    written.target = written.targets.as_ref().and_then(|targets| targets.of(grain)).cloned();
+                }
+                None => warnings.extend(counted_target(name, kpi, written.format, (own, grain), &self.tree)),
+            }
+        }
+        self.model.grain.period = grain;
+        (self, warnings)
+    }
+
     /// What reports call the appraised unit in `locale`: `grain.label`, else `grain.entity`
     /// where it is written in the report's language (`门店` in Chinese, `store` in English),
     /// else the word for an account.

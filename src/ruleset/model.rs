@@ -292,7 +292,7 @@ fn default_entity() -> String {
 }
 
 /// The length of one period: `week` is the ISO week (Monday to Sunday).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PeriodGrain {
     Day,
@@ -301,10 +301,30 @@ pub enum PeriodGrain {
     Month,
     Quarter,
     Year,
+    /// Not written in a ruleset: the view `--period 2026-YTD` asks for, each year from
+    /// 1 January to the same day as the latest complete period's last day, so that a year to
+    /// date is set beside the same days of the year before.
+    #[serde(skip)]
+    #[schemars(skip)]
+    YearTo(DayOfYear),
+}
+
+/// A day of every year, `08-31`; 29 February is the 28th in a year without one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DayOfYear {
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Default for DayOfYear {
+    fn default() -> Self {
+        DayOfYear { month: 12, day: 31 }
+    }
 }
 
 impl PeriodGrain {
-    /// The grain as the ruleset writes it: `day`, `week`, `month`, `quarter` or `year`.
+    /// The grain as the ruleset writes it: `day`, `week`, `month`, `quarter` or `year`, and
+    /// `year_to_date` for the view of a year to date.
     pub fn name(self) -> &'static str {
         match self {
             PeriodGrain::Day => "day",
@@ -312,7 +332,29 @@ impl PeriodGrain {
             PeriodGrain::Month => "month",
             PeriodGrain::Quarter => "quarter",
             PeriodGrain::Year => "year",
+            PeriodGrain::YearTo(_) => "year_to_date",
         }
+    }
+
+    /// A period of the grain, as a message names it: `month`, `year to date`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            PeriodGrain::YearTo(_) => "year to date",
+            grain => grain.name(),
+        }
+    }
+
+    /// The grains whose periods a view may ask for over this grain's rows, coarsest last.
+    pub fn coarser(self) -> impl Iterator<Item = PeriodGrain> {
+        let all = [PeriodGrain::Week, PeriodGrain::Month, PeriodGrain::Quarter, PeriodGrain::Year];
+        all.into_iter().filter(move |grain| *grain > self && !matches!(self, PeriodGrain::YearTo(_)))
+    }
+}
+
+/// Written as the ruleset writes it, and views by their name, for reports and JSON.
+impl Serialize for PeriodGrain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -663,6 +705,11 @@ pub struct Kpi {
     /// A literal (`30%`), a formula (`prev(read_rate) * 1.15`) or `{ table: SOURCE }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
+    /// The targets of longer periods than the ruleset's, for `--period 2026-Q3`, `2026` or
+    /// `2026-YTD` on a monthly ruleset: `targets: { quarter: 30000, year: 120000 }`. A period
+    /// without one of its own is set `target`, as written, at its length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<ViewTargets>,
     /// Named conditions on the value, e.g. `good: ">= 40%"`, or with their tone and label
     /// (`good: { when: ">= 40%", tone: good, label: { zh-CN: 良好, en: Good } }`); the first
     /// match wins.
@@ -747,6 +794,43 @@ pub enum Target {
     Formula(String),
     /// Per entity and period, from a targets table.
     Table(TargetTable),
+}
+
+/// A KPI's targets of periods longer than the ruleset's, by their length.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ViewTargets {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week: Option<Target>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<Target>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarter: Option<Target>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<Target>,
+    /// The year to date's, `--period 2026-YTD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year_to_date: Option<Target>,
+}
+
+impl ViewTargets {
+    /// The target of periods of `grain`, and the key it is written under.
+    pub fn of(&self, grain: PeriodGrain) -> Option<&Target> {
+        match grain {
+            PeriodGrain::Day => None,
+            PeriodGrain::Week => self.week.as_ref(),
+            PeriodGrain::Month => self.month.as_ref(),
+            PeriodGrain::Quarter => self.quarter.as_ref(),
+            PeriodGrain::Year => self.year.as_ref(),
+            PeriodGrain::YearTo(_) => self.year_to_date.as_ref(),
+        }
+    }
+
+    /// The grains a target is written for, as `of` reads them.
+    pub fn written(&self) -> impl Iterator<Item = PeriodGrain> + '_ {
+        let grains = [PeriodGrain::Week, PeriodGrain::Month, PeriodGrain::Quarter, PeriodGrain::Year];
+        grains.into_iter().chain([PeriodGrain::YearTo(DayOfYear::default())]).filter(|grain| self.of(*grain).is_some())
+    }
 }
 
 /// A source whose rows give targets: it maps the logical columns `kpi` (the KPI id) and `target`,

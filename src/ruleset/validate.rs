@@ -453,30 +453,38 @@ impl<'a> Validator<'a> {
         for (name, kpi) in &self.model.kpis {
             let place = Place { what: "a KPI formula", ..Place::GRID };
             let formula = self.formula(&[Key("kpis"), Key(name), Key("formula")], place, Type::Number, "a KPI formula");
-            let target = self.target(name, kpi);
+            let target =
+                kpi.target.as_ref().and_then(|target| self.target(&[Key("kpis"), Key(name), Key("target")], target));
+            let longer = kpi.targets.iter().flat_map(|targets| targets.written().map(move |grain| (grain, targets)));
+            let longer: Vec<_> = longer.collect();
+            let targets = longer.into_iter().filter_map(|(grain, targets)| {
+                let at = [Key("kpis"), Key(name), Key("targets"), Key(grain.name())];
+                Some((grain.name(), self.target(&at, targets.of(grain)?)?))
+            });
+            let targets = targets.collect();
             let bands = self.bands(name, kpi);
             let score = self.score(name, kpi);
             if let Some(formula) = formula {
-                kpis.insert(name.clone(), CheckedKpi { formula, target, bands, score });
+                kpis.insert(name.clone(), CheckedKpi { formula, target, targets, bands, score });
             }
         }
         kpis
     }
 
-    fn target(&mut self, name: &str, kpi: &Kpi) -> Option<CheckedTarget> {
-        let at = [Key("kpis"), Key(name), Key("target")];
-        match kpi.target.as_ref()? {
+    /// The target written at `at`: `kpis.X.target`, or a longer period's `kpis.X.targets.quarter`.
+    fn target(&mut self, at: &[PathStep], target: &Target) -> Option<CheckedTarget> {
+        match target {
             Target::Table(table) => {
                 if !self.model.sources.contains_key(&table.table) {
                     let error = Error::new(ErrorKind::UnknownSource { name: table.table.clone() })
                         .suggest(&table.table, self.model.sources.keys().map(String::as_str));
-                    self.error(error.at(self.location(&[Key("kpis"), Key(name), Key("target"), Key("table")])));
+                    self.error(error.at(self.location(&[at, &[Key("table")]].concat())));
                 }
                 Some(CheckedTarget::Table(table.table.clone()))
             }
             Target::Formula(_) => {
                 let place = Place { what: "a target", ..Place::GRID };
-                self.formula(&at, place, Type::Number, "a target").map(CheckedTarget::Formula)
+                self.formula(at, place, Type::Number, "a target").map(CheckedTarget::Formula)
             }
         }
     }

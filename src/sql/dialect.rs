@@ -3,7 +3,9 @@
 //! difference is one `match` here, an arm per dialect; the rest of the query is the same text
 //! on every engine.
 
-use crate::ruleset::model::PeriodGrain;
+use chrono::{Datelike, NaiveDate};
+
+use crate::ruleset::model::{DayOfYear, PeriodGrain};
 
 /// An SQL engine's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,7 +218,7 @@ impl Dialect {
             PeriodGrain::Week => "week",
             PeriodGrain::Month => "month",
             PeriodGrain::Quarter => "quarter",
-            PeriodGrain::Year => "year",
+            PeriodGrain::Year | PeriodGrain::YearTo(_) => "year",
         };
         format!("CAST(date_trunc('{unit}', {date}) AS DATE)")
     }
@@ -229,7 +231,7 @@ impl Dialect {
             PeriodGrain::Week => (7, "day"),
             PeriodGrain::Month => (1, "month"),
             PeriodGrain::Quarter => (3, "month"),
-            PeriodGrain::Year => (1, "year"),
+            PeriodGrain::Year | PeriodGrain::YearTo(_) => (1, "year"),
         };
         match self {
             Dialect::DuckDb => format!(
@@ -253,6 +255,7 @@ impl Dialect {
             PeriodGrain::Month => 1,
             PeriodGrain::Quarter => 3,
             PeriodGrain::Year => 12,
+            PeriodGrain::YearTo(through) => return self.days_to_date(through, start),
         };
         match self {
             Dialect::DuckDb => format!("date_diff('day', {start}, CAST({start} + INTERVAL '{months} month' AS DATE))"),
@@ -337,7 +340,27 @@ impl Dialect {
             PeriodGrain::Month => join(&[year, "'-'".into(), month]),
             PeriodGrain::Quarter => join(&[year, "'-Q'".into(), text(format!("extract(quarter FROM {start})"))]),
             PeriodGrain::Year => year,
+            PeriodGrain::YearTo(_) => join(&[year, "'-YTD'".into()]),
         }
+    }
+
+    /// Whether `date` is one of its period's days, for a grain that leaves days out (a year to
+    /// date); rows without a date are kept, for the grid to report.
+    pub fn within(self, grain: PeriodGrain, date: &str) -> Option<String> {
+        let PeriodGrain::YearTo(through) = grain else { return None };
+        let written = format!("extract(month FROM {date}) * 100 + extract(day FROM {date})");
+        Some(format!("({written} <= {} OR {date} IS NULL)", through.month * 100 + through.day))
+    }
+
+    /// How many days a year to date that starts on `start` has: its last day's place in the
+    /// year, which a leap year moves on by one after February.
+    fn days_to_date(self, through: DayOfYear, start: &str) -> String {
+        let place = |year| {
+            let day = NaiveDate::from_ymd_opt(year, through.month, through.day);
+            day.or_else(|| NaiveDate::from_ymd_opt(year, through.month, through.day - 1)).map_or(0, |d| d.ordinal())
+        };
+        let year_days = self.period_days(PeriodGrain::Year, start);
+        format!("(CASE WHEN {year_days} = 366 THEN {} ELSE {} END)", place(2024), place(2025))
     }
 }
 

@@ -104,9 +104,13 @@ fn rows(ruleset: &CheckedRuleset, name: &str, source: &Source, table: &str, d: D
         };
         selected.push(format!("{value} AS {}", d.name_of(&RowColumn::Source(&column).name())));
     }
-    let filter = match ruleset.filters.get(name) {
-        Some(condition) => format!("\n  WHERE {}", formula::rows(&condition.ir, d)),
-        None => String::new(),
+    // A view that leaves days of its periods out (a year to date) reads none of their rows.
+    let within = d.within(ruleset.model.grain.period, &d.name_of(&RowColumn::Date.name()));
+    let conditions: Vec<String> =
+        ruleset.filters.get(name).map(|c| format!("({})", formula::rows(&c.ir, d))).into_iter().chain(within).collect();
+    let filter = match conditions.is_empty() {
+        true => String::new(),
+        false => format!("\n  WHERE {}", conditions.join(" AND ")),
     };
     format!(
         "SELECT * FROM (\n    SELECT {}\n    FROM {}\n  ) AS source{filter}",

@@ -705,3 +705,29 @@ fn no_part_of_a_postgresql_password_is_ever_shown() {
         }
     }
 }
+
+/// A quarter, a year and a year to date of the monthly fixture are recomputed from the rows on
+/// DuckDB as on files; the year to date runs to 31 March, the latest month's end, in every year.
+#[test]
+fn longer_periods_give_on_duckdb_what_they_give_on_files() {
+    longer_periods_same_on(warehouse("month").path(), "duckdb:warehouse.duckdb");
+}
+
+/// The fixture's quarter, year and year to date on files and on `engine`, equal.
+fn longer_periods_same_on(dir: &Path, engine: &str) {
+    for period in ["2026-Q1", "2025", "2026-YTD"] {
+        let files = json(kpi(dir, &["run", "files.yaml", "--period", period, "--format", "json"]));
+        let args = ["run", "tables.yaml", "--engine", engine, "--period", period, "--format", "json"];
+        assert_same(&files, &json(kpi(dir, &args)));
+        assert_eq!(files["periods"], serde_json::json!([period]));
+        if period == "2026-YTD" {
+            let results = files["results"].as_array().unwrap();
+            let value =
+                |kpi: &str| results.iter().find(|r| r["entity"] == "a" && r["kpi"] == kpi).unwrap()["value"].clone();
+            // a's readers of 2026 (40 + 60 + 60 + 160); 30 December 2025 is past 2025's 31 March,
+            // so there is no year to date before to change from.
+            assert_eq!(value("ytd"), 320.0);
+            assert_eq!(value("readers_change"), Value::Null);
+        }
+    }
+}

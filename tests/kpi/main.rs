@@ -23,6 +23,7 @@ mod languages;
 mod layers;
 mod limits;
 mod parts;
+mod periods;
 mod platforms;
 mod preview;
 mod quality;

@@ -12,7 +12,7 @@ use kpi::{Errors, engine, project};
 
 use crate::cli::args::CheckArgs;
 use crate::cli::progress::Waiting;
-use crate::cli::shared::{open, selection, warn};
+use crate::cli::shared::{open, own_period, warn};
 
 pub struct Config {
     ruleset: CheckedRuleset,
@@ -27,7 +27,7 @@ impl Config {
     pub fn new(args: CheckArgs) -> Result<Config, Errors> {
         let warehouse = args.engine.warehouse()?;
         let ruleset = open(&args.input)?;
-        let selection = selection(&ruleset, args.period, None)?;
+        let selection = Selection { period: own_period(&ruleset, args.period)?, entity: None };
         Ok(Config { data: args.input.data.is_some(), ruleset, warehouse, selection })
     }
 

@@ -13,7 +13,7 @@ use kpi::{Error, ErrorKind, Errors, project};
 
 use crate::cli::args::DiffArgs;
 use crate::cli::progress::Waiting;
-use crate::cli::shared::{folder, locale, rollups, selection};
+use crate::cli::shared::{folder, locale, own_period, rollups};
 
 pub struct Config {
     old: (String, CheckedRuleset),
@@ -52,7 +52,7 @@ impl Config {
                 return Err(Errors::from_vec(errors));
             }
         };
-        let period = selection(&new_ruleset, period.period, None)?.period;
+        let period = own_period(&new_ruleset, period.period)?;
         let rollups = rollups(&new_ruleset, &by)?;
         let with_data = data.is_some() || warehouse.is_some();
         let locale = locale(&new_ruleset, &language);

@@ -25,7 +25,7 @@ impl Config {
         let warehouse = engine.warehouse()?;
         let ruleset = open(&input)?;
         explain::known_kpi(&ruleset, &kpi)?;
-        let selection = selection(&ruleset, Some(period), Some(entity))?;
+        let (ruleset, selection) = selection(ruleset, Some(period), Some(entity), warehouse.as_ref())?;
         let locale = locale(&ruleset, &language);
         Ok(Config { ruleset, warehouse, kpi, selection, locale })
     }

@@ -38,8 +38,8 @@ impl Config {
         } = args;
         let warehouse = engine.warehouse()?;
         folder("--templates", templates.as_ref())?;
-        let ruleset = open(&input)?;
-        let period = selection(&ruleset, period.period, None)?.period;
+        let (ruleset, selection) = selection(open(&input)?, period.period, None, warehouse.as_ref())?;
+        let period = selection.period;
         let mut formats: Vec<ReportFormat> = match (format.is_empty(), book) {
             (false, _) => format,
             (true, false) => vec![ReportFormat::Html, ReportFormat::Markdown],

@@ -40,8 +40,7 @@ impl Config {
         if format.needs_file() && output.is_none() {
             return Err(Error::new(ErrorKind::NeedsOutputFile { format: format.name() }).into());
         }
-        let ruleset = open(&input)?;
-        let selection = selection(&ruleset, period.period, entity)?;
+        let (ruleset, selection) = selection(open(&input)?, period.period, entity, warehouse.as_ref())?;
         let locale = locale(&ruleset, &language);
         let rollups = rollups(&ruleset, &by)?;
         Ok(Config { ruleset, warehouse, selection, locale, format, output, wide, fail_on, rollups })

@@ -119,6 +119,9 @@ fn every_function_gives_on_postgresql_what_it_gives_on_files() {
         let tables = json(kpi(dir.path(), &["run", "tables.yaml", "--engine", &url, "--format", "json"]));
         assert_same(&files, &tables);
         assert_eq!(files["results"].as_array().unwrap().len(), 3 * 28 * if grain == "month" { 4 } else { 10 });
+        if grain == "month" {
+            super::longer_periods_same_on(dir.path(), &url);
+        }
     }
     names_that_break_pasted_sql(&server);
     quality_notes(&server);

@@ -1,0 +1,134 @@
+//! Longer periods than the ruleset's: `--period 2026-Q2`, `2025` and `2026-YTD` on a monthly
+//! ruleset appraise the quarter, the year and the year to date from the rows.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use super::support::Case;
+
+/// A monthly ruleset over one account's daily rows: 10 readers a day, and a follower more each
+/// day (1 on 2025-01-01), so a period's `followers` is the day number of its last day.
+const RULESET: &str = r#"
+ruleset: views
+locale: en
+grain: { entity: account, period: month }
+sources:
+  daily:
+    path: daily.csv
+    date: day
+    entity: account
+    daily: true
+    columns: { readers: readers, followers: followers }
+measures:
+  readers: sum(daily.readers)
+  followers_end: last(daily.followers)
+kpis:
+  reads:
+    formula: readers
+    format: integer
+    target: 300
+    targets: { quarter: 900, year_to_date: prev(reads) }
+  followers: { formula: followers_end, format: integer }
+  reads_growth: { formula: pct_change(readers), format: percent }
+"#;
+
+/// Daily rows from 2025-01-01 to `last`, both included.
+fn daily_rows(last: &str) -> String {
+    let (mut day, last) = (chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), last.parse().unwrap());
+    let mut rows = String::from("day,account,readers,followers\n");
+    let mut number = 1;
+    while day <= last {
+        rows.push_str(&format!("{day},a,10,{number}\n"));
+        day = day.succ_opt().unwrap();
+        number += 1;
+    }
+    rows
+}
+
+fn kpi(case: &Case, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kpi")).args(args).current_dir(case.dir.path()).output().unwrap()
+}
+
+/// `kpi run --period PERIOD --format json` of the case.
+fn run(case: &Case, period: &str) -> Value {
+    run_warned(case, period).0
+}
+
+/// The contract and the warnings of `kpi run --period PERIOD --format json`.
+fn run_warned(case: &Case, period: &str) -> (Value, String) {
+    let output = kpi(case, &["run", "ruleset.yaml", "--period", period, "--format", "json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    (serde_json::from_slice(&output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+}
+
+/// A KPI's value and target in the one period a run selected.
+fn result(contract: &Value, kpi: &str) -> (Value, Value) {
+    let results = contract["results"].as_array().unwrap();
+    let found = results.iter().find(|r| r["kpi"] == kpi).unwrap();
+    (found["value"].clone(), found["target"].clone())
+}
+
+#[test]
+fn a_quarter_is_recomputed_from_its_rows_with_its_own_target() {
+    let case = Case::new(RULESET, &[("daily.csv", &daily_rows("2026-08-20"))]);
+    let quarter = run(&case, "2026-Q2");
+    assert_eq!(quarter["periods"], serde_json::json!(["2026-Q2"]));
+    // 91 days of 10 readers, against `targets.quarter`.
+    assert_eq!(result(&quarter, "reads"), (910.0.into(), 900.0.into()));
+    // The last day's followers (30 June 2026, day 546), not a mean of the months' (515.7).
+    assert_eq!(result(&quarter, "followers").0, 546.0);
+    // The quarter before had 90 days: 910 / 900 − 1.
+    let growth = result(&quarter, "reads_growth").0.as_f64().unwrap();
+    assert!((growth - (910.0 / 900.0 - 1.0)).abs() < 1e-12, "{growth}");
+}
+
+#[test]
+fn a_year_without_a_target_of_its_own_takes_the_target_as_written() {
+    let case = Case::new(RULESET, &[("daily.csv", &daily_rows("2026-08-20"))]);
+    let (year, warnings) = run_warned(&case, "2025");
+    assert_eq!(result(&year, "reads"), (3650.0.into(), 300.0.into()));
+    assert_eq!(result(&year, "followers").0, 365.0);
+    // A count's monthly number, which a year meets without effort, is said to be one.
+    insta::assert_snapshot!("target_of_a_shorter_period", warnings);
+    // The quarter has its own: no warning.
+    assert_eq!(run_warned(&case, "2026-Q2").1, "");
+}
+
+#[test]
+fn a_year_to_date_runs_to_the_latest_complete_month_and_meets_the_same_days_a_year_before() {
+    // August is incomplete (rows to the 20th): the year to date runs to 31 July.
+    let case = Case::new(RULESET, &[("daily.csv", &daily_rows("2026-08-20"))]);
+    let to_date = run(&case, "2026-YTD");
+    assert_eq!(to_date["periods"], serde_json::json!(["2026-YTD"]));
+    // 212 days of 2026, against 2025's first 212 days (`targets.year_to_date: prev(reads)`).
+    assert_eq!(result(&to_date, "reads"), (2120.0.into(), 2120.0.into()));
+    assert_eq!(result(&to_date, "reads_growth").0, 0.0);
+    // 31 July 2026 is day 577.
+    assert_eq!(result(&to_date, "followers").0, 577.0);
+    // Nothing is partial: every day to 31 July has its row.
+    assert!(to_date["quality"].as_array().unwrap().is_empty(), "{}", to_date["quality"]);
+}
+
+#[test]
+fn a_report_of_a_year_to_date_is_titled_so_and_names_its_days() {
+    let case = Case::new(RULESET, &[("daily.csv", &daily_rows("2026-08-20"))]);
+    let args = ["report", "ruleset.yaml", "--period", "2026-YTD", "--per-entity", "--format", "html", "-o", "out"];
+    let output = kpi(&case, &args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = std::fs::read_to_string(case.dir.path().join("out/2026-YTD/entities/a.html")).unwrap();
+    assert!(report.contains("<h1>a · Year-to-date appraisal</h1>"), "{report}");
+    assert!(report.contains("2026 year to date (1 January 2026 – 31 July 2026)"), "{report}");
+}
+
+#[test]
+fn a_period_of_no_length_the_ruleset_can_view_says_how_periods_are_written() {
+    let case = Case::new(RULESET, &[("daily.csv", &daily_rows("2025-03-01"))]);
+    let output = kpi(&case, &["run", "ruleset.yaml", "--period", "2026-Q5"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "error[E412]: `2026-Q5` is not a period\n = help: this ruleset's periods are written like `2026-10`; \
+         longer periods like `2026-Q3`, `2026` or `2026-YTD` (the year to date)\n"
+    );
+}
