@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate};
 use kpi::appraise::Selection;
 use kpi::engine::warehouse::{self, Warehouse};
-use kpi::engine::{Asked, Period, Probes};
+use kpi::engine::{Asked, Evaluation, Period, Probes};
 use kpi::locale::Locale;
 use kpi::ruleset::CheckedRuleset;
 use kpi::ruleset::model::{DayOfYear, PeriodGrain};
@@ -45,7 +45,7 @@ pub fn selection(
         Asked::Longer(period) => (viewed(ruleset, period.grain), period),
         Asked::YearToDate { year } => {
             let evaluation = warehouse::evaluate_where(&ruleset, warehouse, Probes::default())?;
-            let end = evaluation.latest_complete_period(&ruleset)?.map(Period::end).filter(|end| end.year() == year);
+            let end = year_to_date_end(&ruleset, &evaluation, year)?;
             let through = end.map_or(DayOfYear::default(), |end| DayOfYear { month: end.month(), day: end.day() });
             let grain = PeriodGrain::YearTo(through);
             let start =
@@ -54,6 +54,15 @@ pub fn selection(
         }
     };
     Ok((ruleset, Selection { period: Some(period), entity }))
+}
+
+/// The last day of `year`'s year to date: that of the latest complete period, or, where the
+/// year has none complete yet, of its latest period with data (which then reads as partial);
+/// none, for the whole year, when the year is over or has no data (which the selection reports).
+fn year_to_date_end(ruleset: &CheckedRuleset, evaluation: &Evaluation, year: i32) -> Result<Option<NaiveDate>, Errors> {
+    let complete = evaluation.latest_complete_period(ruleset)?.map(Period::end);
+    let latest = evaluation.latest_period_with_data(ruleset)?.map(Period::end);
+    Ok([complete, latest].into_iter().flatten().find(|end| end.year() >= year).filter(|end| end.year() == year))
 }
 
 /// The ruleset viewed at a longer grain, its warnings shown.

@@ -46,7 +46,7 @@ impl Period {
     /// The last day of the period.
     pub fn end(self) -> NaiveDate {
         match self.grain {
-            PeriodGrain::YearTo(through) => day_of(self.start.year(), through),
+            PeriodGrain::YearTo(through) => through.in_year(self.start.year()),
             _ => self.next().start.pred_opt().expect("a day before"),
         }
     }
@@ -91,7 +91,10 @@ impl Period {
                 let quarter: u32 = quarter.parse().ok().filter(|q| (1..=4).contains(q))?;
                 NaiveDate::from_ymd_opt(year.parse().ok()?, quarter * 3 - 2, 1)?
             }
-            PeriodGrain::Year => NaiveDate::from_ymd_opt(label.parse().ok().filter(|_| label.len() == 4)?, 1, 1)?,
+            PeriodGrain::Year => {
+                let digits = label.len() == 4 && label.bytes().all(|b| b.is_ascii_digit());
+                NaiveDate::from_ymd_opt(label.parse().ok().filter(|_| digits)?, 1, 1)?
+            }
             PeriodGrain::YearTo(through) => {
                 return Period::parse(PeriodGrain::Year, label.strip_suffix("-YTD")?)
                     .map(|year| Period { grain: PeriodGrain::YearTo(through), ..year });
@@ -183,12 +186,6 @@ pub fn within(grain: PeriodGrain, date: Expr) -> Option<Expr> {
     let day = |part: Expr| part.cast(polars::prelude::DataType::Int32);
     let written = day(date.clone().dt().month()) * lit(100) + day(date.clone().dt().day());
     Some(written.lt_eq(lit((through.month * 100 + through.day) as i32)).or(date.is_null()))
-}
-
-/// The day `through` of `year`: 29 February is the 28th in a year without one.
-fn day_of(year: i32, through: DayOfYear) -> NaiveDate {
-    let day = NaiveDate::from_ymd_opt(year, through.month, through.day);
-    day.or_else(|| NaiveDate::from_ymd_opt(year, through.month, through.day - 1)).expect("a day of every year")
 }
 
 /// About 100,000 years from 1970, far inside chrono's calendar (±262,000 years).

@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorKind, Errors};
 use crate::expr::Usage;
 use crate::location::Location;
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::{Source, SourceFormat};
+use crate::ruleset::model::{Source, SourceFormat, SourceRole};
 use crate::ruleset::yaml::PathStep::{Index, Key};
 
 /// A source, with the ruleset it is configured in, to point errors at its parts.
@@ -457,9 +457,11 @@ pub(super) fn scan_file(
     let rows = rows.filter(not_blank(&dtypes)?);
     let rows = if matches!(scan, Scan::Marked | Scan::Whole { .. }) { rows } else { rows.filter(total.not()) };
     let rows = rows.select(select);
-    // A view that leaves days of its periods out (a year to date) reads none of their rows.
+    // A view that leaves days of its periods out (a year to date) reads none of their rows; a
+    // targets table's dates only say which period a target is for.
     let grain = source.ruleset.model.grain.period;
-    Ok(match headers.date.is_some().then(|| period::within(grain, RowColumn::Date.col())).flatten() {
+    let rows_of_data = source.ruleset.model.source_role(source.name) == SourceRole::Rows;
+    Ok(match rows_of_data.then(|| period::within(grain, RowColumn::Date.col())).flatten() {
         Some(within) => rows.filter(within),
         None => rows,
     })

@@ -123,9 +123,9 @@ fn counted_target(
     if matches!(format, ValueFormat::Percent | ValueFormat::Ratio) {
         return None;
     }
-    let (own, longer) = (own.noun(), longer.noun());
+    let (key, own, longer) = (longer.name(), own.noun(), longer.noun());
     let kind = ErrorKind::TargetOfShorterPeriod { kpi: name.to_string(), target: number.to_string(), own, longer };
-    let help = format!("give the {longer} its own under the KPI: `targets: {{ {}: … }}`", longer.replace(' ', "_"));
+    let help = format!("give the {longer} its own under the KPI: `targets: {{ {key}: … }}`");
     let at = tree.at(&[PathStep::Key("kpis"), PathStep::Key(name), PathStep::Key("target")]);
     Some(Error::new(kind).help(help).at_opt(at.map(|node| node.location.clone())))
 }

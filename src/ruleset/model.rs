@@ -316,6 +316,14 @@ pub struct DayOfYear {
     pub day: u32,
 }
 
+impl DayOfYear {
+    /// This day of `year`.
+    pub fn in_year(self, year: i32) -> chrono::NaiveDate {
+        let day = chrono::NaiveDate::from_ymd_opt(year, self.month, self.day);
+        day.or_else(|| chrono::NaiveDate::from_ymd_opt(year, self.month, self.day - 1)).expect("a day of every year")
+    }
+}
+
 impl Default for DayOfYear {
     fn default() -> Self {
         DayOfYear { month: 12, day: 31 }
@@ -721,6 +729,20 @@ pub struct Kpi {
     pub score: Option<String>,
 }
 
+impl Kpi {
+    /// Whether the KPI has a target of its own periods' or of a longer period's: it is scored
+    /// where it has one.
+    pub fn has_target(&self) -> bool {
+        self.target.is_some() || self.targets.is_some()
+    }
+
+    /// Every target written: `target`, then those of longer periods.
+    pub fn targets_written(&self) -> impl Iterator<Item = &Target> {
+        let longer = self.targets.iter().flat_map(|targets| targets.written().filter_map(|grain| targets.of(grain)));
+        self.target.iter().chain(longer)
+    }
+}
+
 /// A band of a KPI's values: its condition, or its condition with how it reads.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -1023,7 +1045,8 @@ pub enum SourceRole {
 impl Ruleset {
     /// What the rows of source `name` are for.
     pub fn source_role(&self, name: &str) -> SourceRole {
-        let targets = |kpi: &Kpi| matches!(&kpi.target, Some(Target::Table(table)) if table.table == name);
+        let of_table = |target: &Target| matches!(target, Target::Table(table) if table.table == name);
+        let targets = |kpi: &Kpi| kpi.targets_written().any(of_table);
         if self.kpis.values().any(targets) {
             SourceRole::Targets
         } else if self.sources.get(name).is_some_and(Source::is_dated) {

@@ -490,7 +490,7 @@ impl<'a> Validator<'a> {
     }
 
     fn bands(&mut self, name: &str, kpi: &Kpi) -> Vec<(String, Band)> {
-        let place = Place { what: "a band", value: true, target: kpi.target.is_some(), targets: true, ..Place::GRID };
+        let place = Place { what: "a band", value: true, target: kpi.has_target(), targets: true, ..Place::GRID };
         let bands = kpi.bands.iter().map(|(band, written)| (band, matches!(written, KpiBand::Described(_))));
         self.conditions(&[Key("kpis"), Key(name), Key("bands")], bands, place)
     }
@@ -529,19 +529,20 @@ impl<'a> Validator<'a> {
             what: "a score",
             targets: true,
             value: true,
-            target: kpi.target.is_some(),
+            target: kpi.has_target(),
             bands: Some(&band_names),
             ..Place::GRID
         };
         let default = self.model.scoring.as_ref().and_then(|s| s.default.as_ref());
-        match (&kpi.score, &kpi.target, default) {
+        match (&kpi.score, kpi.has_target(), default) {
             (Some(_), _, _) => self.formula(&[Key("kpis"), Key(name), Key("score")], place, Type::Number, "a score"),
-            (None, Some(_), Some(_)) => self.formula(&[Key("scoring"), Key("default")], place, Type::Number, "a score"),
-            (None, Some(_), None) => {
-                let target = self.node(&[Key("kpis"), Key(name), Key("target")]);
+            (None, true, Some(_)) => self.formula(&[Key("scoring"), Key("default")], place, Type::Number, "a score"),
+            (None, true, None) => {
+                let key = if kpi.target.is_some() { "target" } else { "targets" };
+                let target = self.node(&[Key("kpis"), Key(name), Key(key)]);
                 Some(Formula::new(default_attainment(), target.clone()))
             }
-            (None, None, _) => None,
+            (None, false, _) => None,
         }
     }
 
@@ -598,7 +599,7 @@ impl<'a> Validator<'a> {
                 }
                 // A KPI with a `score` or `target` that failed its check is reported there.
                 (Some(model), Some(checked))
-                    if checked.score.is_none() && model.score.is_none() && model.target.is_none() =>
+                    if checked.score.is_none() && model.score.is_none() && !model.has_target() =>
                 {
                     let error = Error::new(ErrorKind::UnscorableKpi { name: kpi.clone() })
                         .note(format!("`{kpi}` has neither a `target` nor a `score`, so it has no score to weight"))

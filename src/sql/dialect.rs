@@ -3,7 +3,7 @@
 //! difference is one `match` here, an arm per dialect; the rest of the query is the same text
 //! on every engine.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 
 use crate::ruleset::model::{DayOfYear, PeriodGrain};
 
@@ -355,10 +355,7 @@ impl Dialect {
     /// How many days a year to date that starts on `start` has: its last day's place in the
     /// year, which a leap year moves on by one after February.
     fn days_to_date(self, through: DayOfYear, start: &str) -> String {
-        let place = |year| {
-            let day = NaiveDate::from_ymd_opt(year, through.month, through.day);
-            day.or_else(|| NaiveDate::from_ymd_opt(year, through.month, through.day - 1)).map_or(0, |d| d.ordinal())
-        };
+        let place = |year| through.in_year(year).ordinal();
         let year_days = self.period_days(PeriodGrain::Year, start);
         format!("(CASE WHEN {year_days} = 366 THEN {} ELSE {} END)", place(2024), place(2025))
     }

@@ -30,6 +30,10 @@ kpis:
     target: 300
     targets: { quarter: 900, year_to_date: prev(reads) }
   followers: { formula: followers_end, format: integer }
+  quarterly:
+    formula: readers
+    format: integer
+    targets: { quarter: 1000 }
   reads_growth: { formula: pct_change(readers), format: percent }
 "#;
 
@@ -64,9 +68,12 @@ fn run_warned(case: &Case, period: &str) -> (Value, String) {
 
 /// A KPI's value and target in the one period a run selected.
 fn result(contract: &Value, kpi: &str) -> (Value, Value) {
-    let results = contract["results"].as_array().unwrap();
-    let found = results.iter().find(|r| r["kpi"] == kpi).unwrap();
+    let found = contract_row(contract, kpi);
     (found["value"].clone(), found["target"].clone())
+}
+
+fn contract_row<'a>(contract: &'a Value, kpi: &str) -> &'a Value {
+    contract["results"].as_array().unwrap().iter().find(|r| r["kpi"] == kpi).unwrap()
 }
 
 #[test]
@@ -76,6 +83,9 @@ fn a_quarter_is_recomputed_from_its_rows_with_its_own_target() {
     assert_eq!(quarter["periods"], serde_json::json!(["2026-Q2"]));
     // 91 days of 10 readers, against `targets.quarter`.
     assert_eq!(result(&quarter, "reads"), (910.0.into(), 900.0.into()));
+    // A KPI with a quarter's target alone is scored in the quarter: 910 / 1000.
+    let quarterly = contract_row(&quarter, "quarterly");
+    assert_eq!((quarterly["target"].as_f64(), quarterly["score"].as_f64()), (Some(1000.0), Some(91.0)));
     // The last day's followers (30 June 2026, day 546), not a mean of the months' (515.7).
     assert_eq!(result(&quarter, "followers").0, 546.0);
     // The quarter before had 90 days: 910 / 900 − 1.
@@ -108,6 +118,15 @@ fn a_year_to_date_runs_to_the_latest_complete_month_and_meets_the_same_days_a_ye
     assert_eq!(result(&to_date, "followers").0, 577.0);
     // Nothing is partial: every day to 31 July has its row.
     assert!(to_date["quality"].as_array().unwrap().is_empty(), "{}", to_date["quality"]);
+}
+
+#[test]
+fn a_year_without_a_complete_month_yet_runs_to_its_latest_month_and_says_it_is_partial() {
+    let case = Case::new(RULESET, &[("daily.csv", &daily_rows("2026-01-20"))]);
+    let (to_date, warnings) = run_warned(&case, "2026-YTD");
+    // 20 days of January, against 2025's January (31 days of 10 readers).
+    assert_eq!(result(&to_date, "reads"), (200.0.into(), 310.0.into()));
+    assert!(warnings.contains("covers 20 of 31 days of 2026-YTD for `a` (data through 2026-01-20)"), "{warnings}");
 }
 
 #[test]
