@@ -836,7 +836,7 @@ pub struct ViewTargets {
 }
 
 impl ViewTargets {
-    /// The target of periods of `grain`, and the key it is written under.
+    /// The target written for periods of `grain`.
     pub fn of(&self, grain: PeriodGrain) -> Option<&Target> {
         match grain {
             PeriodGrain::Day => None,
