@@ -105,6 +105,7 @@ fn main() {
             audience: kpi::ruleset::model::Audience::Internal,
             templates: None,
             reference_docx: None,
+            paper: kpi::ruleset::model::Paper::A4,
             per_entity: true,
             book: false,
             period: None,

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Cell, ScorecardColumns};
+use super::{Cell, Coverage, ScorecardColumns};
 use crate::ruleset::CheckedRuleset;
 
 /// One KPI's part in a total's change.
@@ -16,20 +16,20 @@ pub struct Driver {
 }
 
 /// The KPIs that moved `scorecard`'s total in `cell` since the period before, largest change
-/// first; none where either period has no graded total: a change from or to fragments
-/// explains nothing.
-pub fn drivers(ruleset: &CheckedRuleset, cell: &Cell, scorecard: &str) -> Vec<Driver> {
+/// first; none where either period has no graded total or a KPI of it rests on days without
+/// data: a change from or to fragments explains nothing.
+pub fn drivers(ruleset: &CheckedRuleset, coverage: &Coverage, cell: &Cell, scorecard: &str) -> Vec<Driver> {
     let (name, checked) = ruleset.scorecards.get_key_value(scorecard).expect("a scorecard of the ruleset");
-    ScorecardColumns::new(cell.evaluation(), name, checked).drivers(cell)
+    ScorecardColumns::new(cell.evaluation(), name, checked).drivers(coverage, cell)
 }
 
 impl ScorecardColumns<'_> {
     /// What moved the total in `cell`, from the columns looked up once for every cell.
-    pub(super) fn drivers(&self, cell: &Cell) -> Vec<Driver> {
-        let Some(before) = cell.previous().map(|before| before.row()) else { return Vec::new() };
-        let now = cell.row();
+    pub(super) fn drivers(&self, coverage: &Coverage, cell: &Cell) -> Vec<Driver> {
+        let Some(previous) = cell.previous() else { return Vec::new() };
+        let (now, before) = (cell.row(), previous.row());
         let total = |row: usize| self.applies.flag(row) && self.total.number(row).is_some() && self.graded(row);
-        if !total(now) || !total(before) {
+        if !total(now) || !total(before) || !self.comparable(coverage, cell, &previous) {
             return Vec::new();
         }
         let mut drivers: Vec<Driver> = self
@@ -40,5 +40,11 @@ impl ScorecardColumns<'_> {
             .collect();
         drivers.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
         drivers
+    }
+
+    /// Whether the totals of two periods may be compared: none of their KPIs rests on days
+    /// without data.
+    pub(super) fn comparable(&self, coverage: &Coverage, now: &Cell, before: &Cell) -> bool {
+        self.parts.iter().all(|part| coverage.comparable(part.kpi, now.entity, now.period, before.period))
     }
 }

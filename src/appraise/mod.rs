@@ -140,8 +140,9 @@ pub struct KpiResult {
     pub attainment: Option<f64>,
     pub score: Option<f64>,
     pub band: Option<String>,
-    /// Whether the value comes from a daily source that covers only part of the period: shown
-    /// with the mark, the quality notes saying how many days.
+    /// Whether the value comes from a daily source that covers only part of the period, or of
+    /// an earlier period it is compared with: shown with the mark, the quality notes or the
+    /// report saying how many days.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
 }
@@ -272,7 +273,7 @@ pub fn appraise(
             let fired = |found: Finding| FiredDiagnosis { entity: entity.clone(), period: period.clone(), found };
             Ok(Appraised {
                 results: results_of(&kpis, &coverage, cell),
-                scorecards: scorecards.iter().filter_map(|scorecard| scorecard.result(cell)).collect(),
+                scorecards: scorecards.iter().filter_map(|scorecard| scorecard.result(&coverage, cell)).collect(),
                 diagnoses: findings.of(cell)?.into_iter().map(fired).collect(),
                 resolved: findings.resolved(cell)?.into_iter().map(fired).collect(),
                 unassessed: findings.unassessed(cell)?.into_iter().map(fired).collect(),
@@ -318,8 +319,9 @@ fn results_of(kpis: &[KpiColumns], coverage: &Coverage, cell: &Cell) -> Vec<KpiR
     let (entity, period) = (cell.entity.to_string(), cell.period.label());
     kpis.iter()
         .map(|kpi| {
-            let partial = coverage.partial(kpi.kpi, cell.entity, cell.period).is_some();
-            KpiResult { partial, ..kpi.result(&entity, &period, cell.row()) }
+            let result = kpi.result(&entity, &period, cell.row());
+            let partial = result.value.is_some() && coverage.marked(kpi.kpi, cell.entity, cell.period);
+            KpiResult { partial, ..result }
         })
         .collect()
 }
@@ -423,7 +425,7 @@ impl<'a> ScorecardColumns<'a> {
     }
 
     /// The scorecard's total and grade in a cell, and what moved it, if it applies there.
-    fn result(&self, cell: &Cell) -> Option<ScorecardResult> {
+    fn result(&self, coverage: &Coverage, cell: &Cell) -> Option<ScorecardResult> {
         let row = cell.row();
         if !self.applies.flag(row) {
             return None;
@@ -437,7 +439,7 @@ impl<'a> ScorecardColumns<'a> {
             grade: self.grade.text(row).map(str::to_string),
             coverage: self.coverage.number(row),
             missing: missing.map(|part| part.kpi.to_string()).collect(),
-            drivers: self.drivers(cell),
+            drivers: self.drivers(coverage, cell),
         })
     }
 

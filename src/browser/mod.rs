@@ -29,9 +29,6 @@ const MAC_APPS: [&str; 2] = [
 const INSTALL: &str = "install Chromium and Chinese fonts: `sudo apt-get install chromium fonts-noto-cjk` \
      (Debian, Ubuntu) or `brew install --cask chromium` (macOS); or set KPI_CHROMIUM to a Chrome or Chromium";
 
-/// A4 in inches, as the DevTools protocol measures paper.
-const A4: (f64, f64) = (8.27, 11.69);
-
 pub struct Browser {
     child: Child,
     pipe: Pipe,
@@ -89,13 +86,13 @@ impl Browser {
         Ok(())
     }
 
-    /// `html` printed on A4, backgrounds and all, with `footer` (HTML, with Chromium's
-    /// `pageNumber` and `totalPages` classes) at the foot of every page, the headings as the
-    /// PDF's outline, and `info` as what it says of itself.
-    pub fn pdf(&mut self, html: &str, footer: &str, info: &Info) -> Result<Vec<u8>> {
+    /// `html` printed on paper of `(width, height)` inches, backgrounds and all, with
+    /// `footer` (HTML, with Chromium's `pageNumber` and `totalPages` classes) at the foot of
+    /// every page, the headings as the PDF's outline, and `info` as what it says of itself.
+    pub fn pdf(&mut self, html: &str, footer: &str, info: &Info, paper: (f64, f64)) -> Result<Vec<u8>> {
         let printed = self.show(html).and_then(|()| {
             let options = json!({
-                "paperWidth": A4.0, "paperHeight": A4.1,
+                "paperWidth": paper.0, "paperHeight": paper.1,
                 "marginTop": 0.55, "marginBottom": 0.6, "marginLeft": 0.47, "marginRight": 0.47,
                 "printBackground": true, "displayHeaderFooter": true,
                 "headerTemplate": "<span></span>", "footerTemplate": footer,

@@ -13,7 +13,7 @@ use kpi::locale::Locale;
 use kpi::output::Format;
 use kpi::report::ReportFormat;
 use kpi::review::DiffFormat;
-use kpi::ruleset::model::{Audience, Severity};
+use kpi::ruleset::model::{Audience, Paper, Severity};
 use kpi::sql::Dialect;
 
 #[derive(Debug, Parser)]
@@ -210,6 +210,9 @@ pub struct ReportArgs {
     /// `report.reference_docx`, else the shipped styles).
     #[arg(long, value_name = "FILE")]
     pub reference_docx: Option<PathBuf>,
+    /// The paper PDF and Word reports are laid out on (the ruleset's `report.paper`, else A4).
+    #[arg(long, value_parser = choice::<Paper>())]
+    pub paper: Option<Paper>,
     #[command(flatten)]
     pub by: RollupFlag,
     /// The folder to write into; reports go to DIR/PERIOD/.

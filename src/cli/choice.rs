@@ -6,7 +6,7 @@ use kpi::locale::Locale;
 use kpi::output::Format;
 use kpi::report::ReportFormat;
 use kpi::review::DiffFormat;
-use kpi::ruleset::model::{Audience, Severity};
+use kpi::ruleset::model::{Audience, Paper, Severity};
 use kpi::sql::Dialect;
 
 /// A value a flag can take, by name.
@@ -63,6 +63,21 @@ impl Choice for Audience {
         Some(match self {
             Audience::Client => "the client's report: no ids, formula code or file lists",
             Audience::Internal => "the client's report with the working papers: files, formulas, quality details",
+        })
+    }
+}
+
+impl Choice for Paper {
+    const OFFERED: &'static [Paper] = &[Paper::A4, Paper::Letter];
+
+    fn name(self) -> &'static str {
+        self.name()
+    }
+
+    fn help(self) -> Option<&'static str> {
+        Some(match self {
+            Paper::A4 => "210 × 297 mm",
+            Paper::Letter => "US Letter, 8.5 × 11 in",
         })
     }
 }

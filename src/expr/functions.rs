@@ -47,12 +47,24 @@ pub enum Family {
     /// Over the source rows of one entity and period; arguments name `source.column`.
     Aggregation(Rows),
     Scalar,
-    /// Across the periods of one entity.
-    Period,
+    /// Across the periods of one entity, reaching back as far as it says.
+    Period(Reach),
     /// Across the entities of one period.
     Entity,
     /// Of the value being scored: its KPI's value, target and bands.
     Scoring,
+}
+
+/// Which earlier periods a period function reads besides its own, by its count `n`: the
+/// periods a value's comparison rests on, so a base with data missing is seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// The period `n` before (`prev`, `change`, `pct_change`).
+    Lag,
+    /// The `n − 1` periods before (`rolling_mean(x, 3)` reads two).
+    Window,
+    /// Every earlier period of its year (`to_date`).
+    Year,
 }
 
 /// How an aggregation treats the rows of a cell.
@@ -186,8 +198,9 @@ impl Function {
     /// The function's row of the table.
     pub fn spec(self) -> &'static Spec {
         use Arguments::{BandPoints, Fixed, Variadic};
-        use Family::{Entity, Period, Scalar, Scoring};
+        use Family::{Entity, Scalar, Scoring};
         use Function::*;
+        use Reach::{Lag, Window, Year};
         use Returns::{Boolean, LikeItsArguments, Number};
         match self {
             Sum => spec!("sum", rows(RollUp::Sum), Fixed(&[X_NUMBER, WHERE]), Number),
@@ -231,13 +244,19 @@ impl Function {
                 spec!("greatest", Scalar, Variadic(&[param("a", Kind::Number), param("b", Kind::Number)]), Number)
             }
             IsNull => spec!("is_null", Scalar, Fixed(&[X_ANY]), Boolean),
-            Prev => spec!("prev", Period, Fixed(&[X_ANY, N_ONE]), LikeItsArguments, "lag"),
-            Change => spec!("change", Period, Fixed(&[X_NUMBER, N_ONE]), Number),
-            PctChange => spec!("pct_change", Period, Fixed(&[X_NUMBER, N_ONE]), Number),
-            RollingMean => spec!("rolling_mean", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
-            RollingSum => spec!("rolling_sum", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
-            RollingStd => spec!("rolling_std", Period, Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number),
-            ToDate => spec!("to_date", Period, Fixed(&[X_NUMBER]), Number, "ytd"),
+            Prev => spec!("prev", Family::Period(Lag), Fixed(&[X_ANY, N_ONE]), LikeItsArguments, "lag"),
+            Change => spec!("change", Family::Period(Lag), Fixed(&[X_NUMBER, N_ONE]), Number),
+            PctChange => spec!("pct_change", Family::Period(Lag), Fixed(&[X_NUMBER, N_ONE]), Number),
+            RollingMean => {
+                spec!("rolling_mean", Family::Period(Window), Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number)
+            }
+            RollingSum => {
+                spec!("rolling_sum", Family::Period(Window), Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number)
+            }
+            RollingStd => {
+                spec!("rolling_std", Family::Period(Window), Fixed(&[X_NUMBER, param("n", Kind::Count)]), Number)
+            }
+            ToDate => spec!("to_date", Family::Period(Year), Fixed(&[X_NUMBER]), Number, "ytd"),
             Rank => spec!("rank", Entity, Fixed(&[X_NUMBER, MIN_PEERS]), Number),
             Percentile => spec!("percentile", Entity, Fixed(&[X_NUMBER, MIN_PEERS]), Number),
             Share => spec!("share", Entity, Fixed(&[X_NUMBER, MIN_PEERS]), Number),

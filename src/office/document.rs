@@ -27,6 +27,8 @@ pub struct Document<'a> {
     /// `zh-CN` or `en`: spelling and the East-Asian language of the text.
     pub language: String,
     pub properties: Properties,
+    /// The page's width and height, in twentieths of a point.
+    pub page: (u32, u32),
 }
 
 pub enum Block {
@@ -96,8 +98,7 @@ pub struct Image {
     pub description: String,
 }
 
-/// A4 with margins of 1.8 cm at the sides, in twentieths of a point.
-const PAGE: (u32, u32) = (11906, 16838);
+/// Margins of 1.8 cm at the sides, in twentieths of a point.
 const SIDE_MARGIN: u32 = 1021;
 /// EMU, the unit of drawings, per twentieth of a point and per CSS pixel.
 const EMU_PER_TWIP: u64 = 635;
@@ -148,7 +149,7 @@ fn body(doc: &Document) -> String {
             Block::Table(table) => out.push_str(&self::table(doc, table)),
             Block::Image(image) => {
                 images += 1;
-                out.push_str(&self::image(image, images, &run_properties(doc, &Run::default())));
+                out.push_str(&self::image(doc, image, images, &run_properties(doc, &Run::default())));
             }
             Block::PageBreak => out.push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#),
             Block::Contents { title } => out.push_str(&contents(doc, title, &doc.blocks[index + 1..])),
@@ -156,7 +157,7 @@ fn body(doc: &Document) -> String {
     }
     out.push_str(&format!(
         r#"<w:p/><w:sectPr><w:footerReference w:type="default" r:id="rIdFooter"/><w:pgSz w:w="{}" w:h="{}"/><w:pgMar w:top="1134" w:right="{SIDE_MARGIN}" w:bottom="1134" w:left="{SIDE_MARGIN}" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr></w:body></w:document>"#,
-        PAGE.0, PAGE.1
+        doc.page.0, doc.page.1
     ));
     out
 }
@@ -267,7 +268,8 @@ fn run_properties(doc: &Document, run: &Run) -> String {
 
 fn table(doc: &Document, table: &Table) -> String {
     let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    let grid: String = widths(table, columns).iter().map(|w| format!(r#"<w:gridCol w:w="{w}"/>"#)).collect();
+    let grid: String =
+        widths(table, columns, text_width(doc)).iter().map(|w| format!(r#"<w:gridCol w:w="{w}"/>"#)).collect();
     let border = r#"w:val="single" w:sz="4" w:space="0" w:color="D0D5DD""#;
     let mut out = format!(
         r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblBorders><w:top {border}/><w:bottom {border}/><w:insideH {border}/></w:tblBorders><w:tblCellMar><w:left w:w="60" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"#
@@ -303,7 +305,7 @@ fn table(doc: &Document, table: &Table) -> String {
 /// The columns' widths, sharing the text's width by the longest line of each column's cells
 /// (up to 16 characters; in the header, which wraps, the longest word) and two for the cell's
 /// margins: a KPI's name gets room, a weight little.
-fn widths(table: &Table, columns: usize) -> Vec<u32> {
+fn widths(table: &Table, columns: usize, text_width: u32) -> Vec<u32> {
     let mut longest = vec![3usize; columns];
     for (index, row) in table.rows.iter().enumerate() {
         for (column, cell) in row.iter().enumerate() {
@@ -322,8 +324,12 @@ fn widths(table: &Table, columns: usize) -> Vec<u32> {
     }
     let longest: Vec<usize> = longest.iter().map(|l| l + 2).collect();
     let total: usize = longest.iter().sum();
-    let text_width = (PAGE.0 - 2 * SIDE_MARGIN) as usize;
-    longest.iter().map(|l| (text_width * l / total) as u32).collect()
+    longest.iter().map(|l| (text_width as usize * l / total) as u32).collect()
+}
+
+/// The width between the side margins, in twentieths of a point.
+fn text_width(doc: &Document) -> u32 {
+    doc.page.0 - 2 * SIDE_MARGIN
 }
 
 fn emboldened(inline: &Inline) -> Inline {
@@ -334,8 +340,8 @@ fn emboldened(inline: &Inline) -> Inline {
 }
 
 /// An image inline in a paragraph of its own, no wider than the text.
-fn image(image: &Image, number: usize, properties: &str) -> String {
-    let widest = u64::from(PAGE.0 - 2 * SIDE_MARGIN) * EMU_PER_TWIP;
+fn image(doc: &Document, image: &Image, number: usize, properties: &str) -> String {
+    let widest = u64::from(text_width(doc)) * EMU_PER_TWIP;
     let (mut width, mut height) = (u64::from(image.width) * EMU_PER_PIXEL, u64::from(image.height) * EMU_PER_PIXEL);
     if width > widest {
         height = height * widest / width;
@@ -357,7 +363,7 @@ fn footer(doc: &Document) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="right" w:pos="{}"/></w:tabs></w:pPr>{}<w:r><w:tab/></w:r>{}{}{}</w:p></w:ftr>"#,
-        PAGE.0 - 2 * SIDE_MARGIN,
+        text_width(doc),
         text(&doc.footer),
         field("PAGE"),
         text(" / "),

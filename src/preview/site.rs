@@ -8,6 +8,7 @@ use super::Settings;
 use crate::engine::{self, Period};
 use crate::error::Errors;
 use crate::report::{ReportFormat, ReportOptions, render_reports};
+use crate::ruleset::model::Paper;
 use crate::scratch::Scratch;
 
 /// One build: the reports by address, or the diagnostics of a build that failed.
@@ -47,6 +48,7 @@ fn render(settings: &Settings) -> std::result::Result<Pages, Errors> {
         audience: settings.audience.unwrap_or(ruleset.model.audience()),
         templates: settings.templates.clone(),
         reference_docx: None,
+        paper: Paper::A4,
         per_entity: true,
         book: false,
         period,

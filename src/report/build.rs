@@ -1,6 +1,7 @@
 //! Builds the template context of each report from an evaluation: one entity in one period,
 //! or the whole portfolio.
 
+use super::render::ReportOptions;
 use crate::appraise::comparison::{scoring_rule, shows_attainment};
 use crate::appraise::explain::explain_cell;
 use crate::appraise::{Cell, Coverage, Finding, Findings, QualityRow, Selection, quality_rows};
@@ -18,7 +19,7 @@ use crate::report::commentary::Commentaries;
 use crate::report::context::*;
 use crate::ruleset::CheckedRuleset;
 use crate::ruleset::checked::CheckedTarget;
-use crate::ruleset::model::{Audience, Better, PeriodGrain, Section};
+use crate::ruleset::model::{Audience, Better, Paper, PeriodGrain, Section};
 use crate::texts::TextValue;
 
 mod portfolio;
@@ -59,6 +60,7 @@ pub struct ReportData<'a> {
     /// The roll-up the entities are groups of, if they are.
     groups: Option<GroupsOf>,
     brand: BrandReport,
+    paper: Paper,
     /// What the anchors of its reports start with in a book: each evaluation's differ.
     anchors: String,
 }
@@ -86,6 +88,7 @@ impl<'a> ReportData<'a> {
         let brand = BrandReport::new(ruleset, locale)?;
         Ok(ReportData {
             brand,
+            paper: ruleset.model.paper(),
             anchors: "account-".to_string(),
             ruleset,
             evaluation,
@@ -105,9 +108,9 @@ impl<'a> ReportData<'a> {
         })
     }
 
-    /// The reports for `audience`; the client's by default.
-    pub fn for_audience(self, audience: Audience) -> ReportData<'a> {
-        ReportData { audience, ..self }
+    /// The reports as asked for: their audience and their paper.
+    pub fn as_asked(self, options: &ReportOptions) -> ReportData<'a> {
+        ReportData { audience: options.audience, paper: options.paper, ..self }
     }
 
     /// The reports of a roll-up's groups, titled as groups.
@@ -261,6 +264,7 @@ impl<'a> ReportData<'a> {
             portfolio: None,
             rollup: None,
             brand: self.brand.clone(),
+            paper: self.paper,
             part: None,
         }
     }
@@ -357,7 +361,9 @@ impl<'a> ReportData<'a> {
     fn kpi(&self, entity: usize, kpi: &str) -> KpiReport {
         let cell = self.cell(entity, self.period);
         let model = &self.ruleset.model.kpis[kpi];
-        let previous = self.previous().and_then(|p| self.cell(entity, p).number(GridColumn::Value(kpi)));
+        let compared = self.previous().filter(|p| self.comparable(kpi, &cell, self.evaluation.periods[*p]));
+        let no_base = self.previous().is_some() && compared.is_none();
+        let previous = compared.and_then(|p| self.cell(entity, p).number(GridColumn::Value(kpi)));
         let value = cell.number(GridColumn::Value(kpi));
         let band = cell.text(GridColumn::Band(kpi));
         let band_tone = band.as_ref().and_then(|b| self.ruleset.band_tone(kpi, b));
@@ -403,23 +409,42 @@ impl<'a> ReportData<'a> {
             band_tone,
             previous,
             change: value.zip(previous).map(|(v, p)| v - p),
+            no_base,
             partial,
             trend,
         }
     }
 
     /// The footnote of a value from a daily source that covers part of the period: `用户增长：
-    /// 31 天中仅 15 天有数据`.
+    /// 31 天中仅 15 天有数据`; or part of the earlier period it is compared with: `销售
+    /// （2025年初至今）：304 天中仅 31 天有数据`.
     pub(super) fn partial(&self, kpi: &str, cell: &Cell) -> Option<String> {
-        let partial = self.coverage.partial(kpi, cell.entity, cell.period)?;
-        let label = self.ruleset.source_label(&partial.source, self.locale);
+        // No data is no data: there is nothing to mark.
+        cell.number(GridColumn::Value(kpi))?;
+        let (base, partial) = match self.coverage.partial(kpi, cell.entity, cell.period) {
+            Some(partial) => (None, partial),
+            None => self.coverage.partial_base(kpi, cell.entity, cell.period).map(|(p, partial)| (Some(p), partial))?,
+        };
+        let mut label = self.ruleset.source_label(&partial.source, self.locale);
+        if let Some(base) = base {
+            let (open, close) = self.locale.pick(("（", "）"), (" (", ")"));
+            label = format!("{label}{open}{}{close}", super::filters::date(&base.label(), self.locale));
+        }
         Some(format!("{label}{}{}", self.locale.pick("：", ": "), partial.days_covered(self.locale)))
+    }
+
+    /// Whether a KPI's value in `cell` may be compared with its value in the period `before`.
+    fn comparable(&self, kpi: &str, cell: &Cell, before: Period) -> bool {
+        self.coverage.comparable(kpi, cell.entity, cell.period, before)
     }
 
     fn scorecard(&self, entity: usize, name: &str, kpis: &[KpiReport]) -> ScorecardReport {
         let cell = self.cell(entity, self.period);
-        let previous = self.previous().map(|p| self.cell(entity, p)).filter(|c| c.flag(GridColumn::Applies(name)));
         let checked = &self.ruleset.scorecards[name];
+        let applies = self.previous().map(|p| self.cell(entity, p)).filter(|c| c.flag(GridColumn::Applies(name)));
+        let comparable = |before: &Cell| checked.weights.keys().all(|kpi| self.comparable(kpi, &cell, before.period));
+        let no_base = applies.as_ref().is_some_and(|before| !comparable(before));
+        let previous = applies.filter(|before| comparable(before));
         let coverage = cell.number(GridColumn::Coverage(name));
         let graded = checked.graded(coverage);
         // A change from or to a total of fragments says nothing.
@@ -445,7 +470,7 @@ impl<'a> ReportData<'a> {
             label: self.ruleset.scorecard_label(name, self.locale),
             total,
             grade_tone: cell.text(GridColumn::Grade(name)).and_then(|grade| self.grade_tone(&grade)),
-            drivers: crate::appraise::drivers(self.ruleset, &cell, name)
+            drivers: crate::appraise::drivers(self.ruleset, &self.coverage, &cell, name)
                 .into_iter()
                 .map(|d| DriverReport {
                     label: self.ruleset.kpi_label(&d.kpi, self.locale),
@@ -457,6 +482,7 @@ impl<'a> ReportData<'a> {
             previous_total,
             previous_grade: previous.as_ref().and_then(|c| c.text(GridColumn::Grade(name))),
             change: total.filter(|_| graded).zip(previous_total).map(|(t, p)| t - p),
+            no_base,
             coverage,
             not_graded: (!graded).then(|| self.not_graded(coverage.unwrap_or(0.0))),
             rank: cell.number(GridColumn::Rank(name)).map(|r| r as usize),

@@ -14,7 +14,7 @@ use crate::locale::Locale;
 pub use crate::report::brand::BrandReport;
 pub use crate::report::commentary::Commentary;
 pub use crate::ruleset::model::Tone;
-use crate::ruleset::model::{Audience, Better, PeriodGrain, Section, Severity};
+use crate::ruleset::model::{Audience, Better, Paper, PeriodGrain, Section, Severity};
 
 /// The version of this model; templates may check `context_version`.
 pub const CONTEXT_VERSION: u32 = 1;
@@ -61,6 +61,8 @@ pub struct Report {
     pub rollup: Option<RollupReport>,
     /// The house's brand: logo, colours, font, and the cover's lines.
     pub brand: BrandReport,
+    /// The paper PDF and Word reports are laid out on: `a4` or `letter`.
+    pub paper: Paper,
     /// In a book, this report's anchor: the report is a part of one document, its links to
     /// other reports lead inside it (`#anchor`).
     pub part: Option<String>,
@@ -212,8 +214,12 @@ pub struct KpiReport {
     pub previous: Option<f64>,
     /// value − previous.
     pub change: Option<f64>,
-    /// Where the value comes from a daily source that covers part of the period: which, and
-    /// how many days (`用户增长：31 天中仅 15 天有数据`); shown with the partial mark.
+    /// There is a period before, but this value or that one rests on days without data:
+    /// no change is shown, and the report says there is no comparable base.
+    pub no_base: bool,
+    /// Where the value comes from a daily source that covers part of the period, or part of
+    /// the earlier period it is compared with: which, and how many days (`用户增长：31 天中仅
+    /// 15 天有数据`); shown with the partial mark.
     pub partial: Option<String>,
     pub trend: Vec<TrendPoint>,
 }
@@ -260,6 +266,9 @@ pub struct ScorecardReport {
     pub previous_grade: Option<String>,
     /// The total's change since the period before, where both are graded.
     pub change: Option<f64>,
+    /// There is a period before, but a KPI of this total or that one rests on days without
+    /// data: neither the previous total and grade nor the change are shown.
+    pub no_base: bool,
     /// The share of the weight whose KPIs have a score, from 0 to 1.
     pub coverage: Option<f64>,
     /// Why the total is not graded (too little of its weight has data); none when it is.
@@ -306,6 +315,9 @@ pub struct Portfolio {
     pub scorecards: Vec<PortfolioScorecard>,
     /// Entities whose grade changed since the previous period, largest changes first.
     pub movers: Vec<Mover>,
+    /// The accounts whose totals are not compared with the previous period's, because a KPI
+    /// of one of them is partial there (`no_base` on their scorecards).
+    pub not_compared: Vec<String>,
     /// How many diagnoses fired, by severity (`critical`, `warning`, `info`).
     pub diagnoses: Vec<SeverityCount>,
     /// The diagnoses that fired, most severe first, by entity.

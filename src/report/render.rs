@@ -20,7 +20,7 @@ use crate::engine::{Evaluation, Period, Probes};
 use crate::error::{Error, ErrorKind, Result};
 use crate::locale::Locale;
 use crate::ruleset::CheckedRuleset;
-use crate::ruleset::model::{Audience, Section};
+use crate::ruleset::model::{Audience, Paper, Section};
 use crate::write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +78,8 @@ pub struct ReportOptions {
     /// A client's Word document whose styles Word reports take (`--reference-docx`); else the
     /// ruleset's `report.reference_docx`.
     pub reference_docx: Option<PathBuf>,
+    /// The paper PDF and Word reports are laid out on.
+    pub paper: Paper,
     pub per_entity: bool,
     /// Whether the period's reports are written as one book (`book.pdf`); the separate files
     /// only with `per_entity`.
@@ -128,7 +130,7 @@ pub fn render_reports(
     }
     let period = report_period(ruleset, evaluation, options.period)?;
     let data = ReportData::new(ruleset, evaluation, period, options.locale)?
-        .for_audience(options.audience)
+        .as_asked(options)
         .of_groups(options.rollup.clone());
     let stems = if options.per_entity { file_stems(data.entities()) } else { Vec::new() };
     let dir = options.output.join(period.label());
@@ -160,7 +162,7 @@ fn footer(report: &Report) -> String {
 pub(super) fn print(browser: &mut Browser, html: &str, report: &Report, title: &str) -> Result<Vec<u8>> {
     let (author, subject, date) = (author(report), subject(report), dated(report));
     let info = Info { title, author: &author, subject: &subject, creator: CREATOR, date: &date };
-    browser.pdf(html, &footer(report), &info)
+    browser.pdf(html, &footer(report), &info, report.paper.inches())
 }
 
 /// The period asked for, or the latest complete one.

@@ -102,6 +102,7 @@ pub fn document(
             date: super::meta::dated(report),
             application: super::meta::CREATOR.to_string(),
         },
+        page: report.paper.twips(),
     };
     document::document(&doc)
 }

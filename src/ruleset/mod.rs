@@ -15,7 +15,7 @@ pub mod uses;
 pub mod validate;
 pub mod yaml;
 
-pub use checked::CheckedRuleset;
+pub use checked::{CheckedRuleset, Lookback};
 pub use load::{Loaded, RulesetFiles, load, load_from, load_text};
 pub use model::Ruleset;
 pub use validate::validate;

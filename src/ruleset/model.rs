@@ -101,6 +101,46 @@ pub struct ReportSettings {
     /// colours, a font, who prepared the reports and a confidentiality line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<Brand>,
+    /// The paper PDF and Word reports are laid out on: `a4` (the default) or `letter` (US
+    /// Letter). `kpi report --paper` wins over it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<Paper>,
+}
+
+/// A sheet of paper reports are printed on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 inches.
+    Letter,
+}
+
+impl Paper {
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "letter",
+        }
+    }
+
+    /// Width and height in inches, as a browser's printer takes them.
+    pub fn inches(self) -> (f64, f64) {
+        match self {
+            Paper::A4 => (8.27, 11.69),
+            Paper::Letter => (8.5, 11.0),
+        }
+    }
+
+    /// Width and height in twentieths of a point, as Word measures a page.
+    pub fn twips(self) -> (u32, u32) {
+        match self {
+            Paper::A4 => (11906, 16838),
+            Paper::Letter => (12240, 15840),
+        }
+    }
 }
 
 /// `report.brand`: what makes the reports the house's own, without a template of its own.
@@ -236,6 +276,10 @@ impl Ruleset {
     /// Who reports are for when the command line does not say.
     pub fn audience(&self) -> Audience {
         self.report.as_ref().and_then(|r| r.audience).unwrap_or_default()
+    }
+
+    pub fn paper(&self) -> Paper {
+        self.report.as_ref().and_then(|r| r.paper).unwrap_or_default()
     }
 
     /// The sections a report for `audience` holds, in the shipped order.

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use kpi::locale::{Locale, has_cjk};
 use kpi::report::{ReportFormat, ReportOptions, render_reports};
-use kpi::ruleset::model::Audience;
+use kpi::ruleset::model::{Audience, Paper};
 
 use crate::support::manifest_dir;
 
@@ -33,6 +33,7 @@ fn report_texts(example: &str, locale: Locale, audience: Audience) -> Vec<(Strin
         audience,
         templates: None,
         reference_docx: None,
+        paper: Paper::A4,
         per_entity: true,
         book: false,
         period: None,

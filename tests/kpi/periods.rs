@@ -39,7 +39,12 @@ kpis:
 
 /// Daily rows from 2025-01-01 to `last`, both included.
 fn daily_rows(last: &str) -> String {
-    let (mut day, last) = (chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), last.parse().unwrap());
+    daily_rows_from("2025-01-01", last)
+}
+
+/// Daily rows from `first` to `last`, both included.
+fn daily_rows_from(first: &str, last: &str) -> String {
+    let (mut day, last): (chrono::NaiveDate, _) = (first.parse().unwrap(), last.parse().unwrap());
     let mut rows = String::from("day,account,readers,followers\n");
     let mut number = 1;
     while day <= last {
@@ -150,4 +155,33 @@ fn a_period_of_no_length_the_ruleset_can_view_says_how_periods_are_written() {
         "error[E412]: `2026-Q5` is not a period\n = help: this ruleset's periods are written like `2026-10`; \
          longer periods like `2026-Q3`, `2026` or `2026-YTD` (the year to date)\n"
     );
+}
+
+#[test]
+fn a_year_to_date_is_not_compared_with_one_the_data_begins_inside() {
+    // The exports begin on 1 July 2025: 2025's year to date (to 31 July) holds 31 of its 212 days.
+    let ruleset = format!("{RULESET}scorecards:\n  main: {{ weights: {{ reads: 100 }} }}\n");
+    let case = Case::new(&ruleset, &[("daily.csv", &daily_rows_from("2025-07-01", "2026-08-20"))]);
+    let (to_date, warnings) = run_warned(&case, "2026-YTD");
+    insta::assert_snapshot!("data_begins_inside_a_period", warnings);
+    // A growth on that base is marked partial, and so is a level whose target is last year's;
+    // a level of this year alone is not.
+    assert_eq!(contract_row(&to_date, "reads_growth")["partial"], true);
+    assert_eq!(contract_row(&to_date, "reads")["partial"], true);
+    assert_eq!(contract_row(&to_date, "followers").get("partial"), None);
+    let scorecard = &to_date["scorecards"][0];
+    assert_eq!(scorecard["drivers"], serde_json::json!([]), "{scorecard}");
+
+    let args = ["report", "ruleset.yaml", "--period", "2026-YTD", "--per-entity", "--format", "md", "-o", "out"];
+    let output = kpi(&case, &args);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = std::fs::read_to_string(case.dir.path().join("out/2026-YTD/entities/a.md")).unwrap();
+    assert!(report.contains("| no comparable base |"), "the headline's change: {report}");
+    assert!(report.contains("the previous period's data is incomplete, so there is no comparable base"), "{report}");
+    assert!(report.contains("daily (2025 year to date): 31 of 212 days"), "the target's footnote: {report}");
+
+    // Months from the data's first day on are whole: nothing is partial, nothing said.
+    let (month, warnings) = run_warned(&case, "2026-07");
+    assert_eq!(warnings, "");
+    assert!(month["results"].as_array().unwrap().iter().all(|r| r.get("partial").is_none()), "{month}");
 }

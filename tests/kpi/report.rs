@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kpi::report::{ReportFormat, ReportOptions, render_reports};
-use kpi::ruleset::model::{Audience, Locale};
+use kpi::ruleset::model::{Audience, Locale, Paper};
 
 use crate::support::{Case, manifest_dir};
 
@@ -20,6 +20,7 @@ fn options(output: &Path, locale: Locale, templates: Option<PathBuf>) -> ReportO
         audience: Audience::Client,
         templates,
         reference_docx: None,
+        paper: Paper::A4,
         per_entity: true,
         book: false,
         period: None,

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use kpi::report::{ReportFormat, ReportOptions, render_reports};
-use kpi::ruleset::model::{Audience, Locale};
+use kpi::ruleset::model::{Audience, Locale, Paper};
 
 use crate::support::manifest_dir;
 
@@ -35,6 +35,7 @@ fn the_reports_look_as_reviewed_and_nothing_overflows_on_screen_or_on_a4() {
             audience: Audience::Client,
             templates: None,
             reference_docx: None,
+            paper: Paper::A4,
             per_entity: true,
             book: false,
             period: None,

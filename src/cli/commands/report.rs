@@ -33,6 +33,7 @@ impl Config {
             per_entity,
             audience,
             reference_docx,
+            paper,
             by,
             output,
         } = args;
@@ -55,6 +56,7 @@ impl Config {
             audience,
             templates,
             reference_docx,
+            paper: paper.unwrap_or(ruleset.model.paper()),
             per_entity,
             book,
             period,

@@ -101,7 +101,7 @@ impl Checker<'_> {
                 Arguments::BandPoints if self.place.bands.is_none() => Some(self.place.what),
                 _ => None,
             },
-            (Family::Aggregation(_) | Family::Period | Family::Entity, None) if !self.place.grid => {
+            (Family::Aggregation(_) | Family::Period(_) | Family::Entity, None) if !self.place.grid => {
                 Some(self.place.what)
             }
             _ => None,

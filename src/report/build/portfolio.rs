@@ -19,6 +19,8 @@ impl ReportData<'_> {
     pub fn portfolio(&self, stems: &[String]) -> Result<Report> {
         let cards = self.cards();
         let mut movers = Vec::new();
+        let not_compared = cards.iter().filter(|(entity, card)| card.no_base && !self.is_competitor(*entity));
+        let not_compared = not_compared.map(|(entity, _)| self.entities()[*entity].clone()).collect::<Vec<_>>();
         let scorecards = self.ruleset.scorecards.keys().map(|name| self.standings(name, &cards, &mut movers)).collect();
         largest_first(&mut movers);
         let findings = self.findings()?;
@@ -61,6 +63,7 @@ impl ReportData<'_> {
             accounts,
             scorecards,
             movers,
+            not_compared: dedup(not_compared),
             diagnoses,
             findings,
             concerns,
@@ -320,4 +323,15 @@ fn concerns(findings: &[EntityDiagnosis]) -> Vec<Concern> {
     }
     concerns.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| b.entities.len().cmp(&a.entities.len())));
     concerns
+}
+
+/// `names` once each, in their first order.
+fn dedup(names: Vec<String>) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for name in names {
+        if !kept.contains(&name) {
+            kept.push(name);
+        }
+    }
+    kept
 }
