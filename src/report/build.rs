@@ -34,6 +34,19 @@ pub struct GroupsOf {
     pub members: std::collections::BTreeMap<String, usize>,
 }
 
+impl GroupsOf {
+    /// The groups of `attribute` among the entities of `evaluation`, with how many each has.
+    pub fn of(evaluation: &Evaluation, attribute: &str) -> GroupsOf {
+        let mut members = std::collections::BTreeMap::new();
+        for entity in 0..evaluation.entities.len() {
+            if let Some(group) = Cell::new(evaluation, entity, 0).text(GridColumn::Attribute(attribute)) {
+                *members.entry(group).or_insert(0) += 1;
+            }
+        }
+        GroupsOf { attribute: attribute.to_string(), members }
+    }
+}
+
 /// What every report of one run shares: the evaluation, the period, texts and the rows read.
 pub struct ReportData<'a> {
     ruleset: &'a CheckedRuleset,

@@ -1,6 +1,7 @@
 // Takes a screenshot of an HTML report in headless Chromium and compares it with a reviewed
-// baseline, and looks for text that does not fit: at 1280 px on screen and at A4 width in print,
-// header and table cells whose text overflows them, and chart labels outside their chart or cut.
+// baseline, and looks for text that does not fit: at 1280 px on screen and at A4 and US Letter
+// widths in print, header and table cells whose text overflows them, chart labels outside their
+// chart or cut, and words broken inside.
 // Prints the result as JSON.
 //
 // node screenshot.mjs REPORT.html BASELINE.png OUT.png
@@ -44,15 +45,36 @@ const overflowing = () => page.evaluate(() => {
       if (text.textContent.includes('…')) found.push(`svg text cut: ${text.textContent.trim().slice(0, 60)}`);
     }
   }
+  // A word broken inside: a Latin word whose letters lie on two lines, or a Chinese name in a
+  // table stacked a character a line.
+  const lines = (range) => new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const inTable = node.parentElement.closest('th, td');
+    for (const word of node.textContent.matchAll(/[A-Za-z][A-Za-z'’]{2,}|[\u4e00-\u9fff]{3,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const latin = /^[A-Za-z]/.test(word[0]);
+      const count = lines(range);
+      if ((latin && count > 1) || (!latin && inTable && count >= 3 && count >= word[0].length)) {
+        found.push(`word broken: ${word[0]}`);
+      }
+    }
+  }
   return found;
 });
 
-// What does not fit on screen, and at A4 width in print (A4 less its 12 mm margins, at 96 dpi).
+// What does not fit on screen, and in print on A4 and US Letter (each less its side margins
+// of 0.47 in, at 96 dpi).
 const fit = async () => {
   const screen = await overflowing();
-  await page.setViewportSize({ width: 718, height: 1600 });
   await page.emulateMedia({ media: 'print' });
-  return { screen, print: await overflowing() };
+  await page.setViewportSize({ width: 704, height: 1600 });
+  const a4 = await overflowing();
+  await page.setViewportSize({ width: 726, height: 1600 });
+  const letter = await overflowing();
+  return { screen, print: [...new Set([...a4, ...letter])] };
 };
 
 // How far two PNG images are apart: the share of pixels that differ, or their sizes when these do.

@@ -22,6 +22,7 @@ mod init;
 mod languages;
 mod layers;
 mod limits;
+mod pages;
 mod parts;
 mod periods;
 mod platforms;

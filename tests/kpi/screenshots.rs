@@ -87,21 +87,32 @@ fn check(script: &Path, report: &Path, baseline: &Path, shot: &Path) -> Vec<Stri
 }
 
 #[test]
-fn no_report_of_a_shipped_example_overflows_on_screen_or_on_a4_in_either_language() {
+fn no_report_of_a_shipped_example_or_sample_overflows_or_breaks_a_word_on_screen_a4_or_letter() {
     let script = manifest_dir().join("tests/browser/screenshot.mjs");
     let out = tempfile::tempdir().unwrap();
     let mut reports = Vec::new();
-    let examples = [
-        ("examples/wechat/ruleset.yaml", vec![]),
-        ("examples/social-brand/ruleset.yaml", vec!["--by", "brand"]),
-        ("examples/social-brand/monitoring.yaml", vec![]),
+    let mut examples = vec![
+        ("examples/wechat/ruleset.yaml".to_string(), vec![]),
+        ("examples/social-brand/ruleset.yaml".to_string(), vec!["--by", "brand"]),
+        ("examples/social-brand/monitoring.yaml".to_string(), vec![]),
     ];
+    for builtin in kpi::ruleset::builtin::NAMES {
+        let dir = out.path().join("samples").join(builtin);
+        let status = Command::new(env!("CARGO_BIN_EXE_kpi"))
+            .args(["init", "--from", &format!("builtin:{builtin}"), "--"])
+            .arg(&dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "kpi init --from builtin:{builtin}");
+        examples.push((dir.join("ruleset.yaml").display().to_string(), vec![]));
+    }
     for (index, (example, flags)) in examples.iter().enumerate() {
         for language in ["zh-CN", "en"] {
             let dir = out.path().join(format!("{index}-{language}"));
             let status = Command::new(env!("CARGO_BIN_EXE_kpi"))
                 .current_dir(manifest_dir())
-                .args(["report", example, "--per-entity", "--format", "html", "--lang", language])
+                .args(["report", example.as_str(), "--per-entity", "--format", "html", "--lang", language])
                 .args(flags)
                 .arg("-o")
                 .arg(&dir)
@@ -111,7 +122,7 @@ fn no_report_of_a_shipped_example_overflows_on_screen_or_on_a4_in_either_languag
             reports.extend(html_files(&dir));
         }
     }
-    assert!(reports.len() > 30, "{} reports", reports.len());
+    assert!(reports.len() > 50, "{} reports", reports.len());
     let output = Command::new("node").arg(&script).arg("--fit").args(&reports).output().expect("node runs");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "{}", "what does not fit, by report");

@@ -4,6 +4,7 @@ openpyxl, pypdf) and prints what the tests check, as JSON.
 python read.py docx FILE.docx
 python read.py xlsx FILE.xlsx
 python read.py pdf FILE.pdf
+python read.py layout FILE.pdf     (headings that end a page, pages less than half full)
 """
 import json
 import sys
@@ -84,6 +85,67 @@ def read_pdf(path):
             'destinations': destinations, 'metadata': {k: str(v) for k, v in (reader.metadata or {}).items()}}
 
 
+def read_layout(path):
+    """How a PDF's pages are filled: each heading of its outline that ends a page (nothing but
+    the foot below it), and each page less than half full before a page that does not start a
+    part of its own (a top-level heading: the cover, the summary, an account's report). Words
+    are placed by poppler's pdftotext; headings by the outline's destinations."""
+    import re
+    import subprocess
+    import pypdf
+    bbox = subprocess.run(['pdftotext', '-bbox', path, '-'], check=True, capture_output=True, text=True).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', bbox, re.S):
+        words = [(float(y0), float(y1)) for y0, y1 in
+                 re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">', page.group(3))]
+        pages.append({'height': float(page.group(2)), 'words': words})
+    reader = pypdf.PdfReader(path)
+    headings = []
+
+    def visit(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                visit(item, depth + 1)
+            else:
+                number = reader.get_destination_page_number(item)
+                top = pages[number]['height'] - float(item.top if item.top is not None else pages[number]['height'])
+                headings.append((depth, item.title, number, top))
+    visit(reader.outline)
+    # The foot (the client, the page number) sits in the bottom margin of 0.6 in; the body
+    # starts below the top margin of 0.55 in.
+    top_margin, bottom_margin = 0.55 * 72, 0.6 * 72
+
+    def body(page):
+        return [w for w in page['words'] if w[1] < page['height'] - bottom_margin]
+
+    ending = []
+    for depth, title, number, top in headings:
+        # The destination is near the heading's top: its first line is the first to end below.
+        words = sorted(w for w in body(pages[number]) if w[1] >= top - 2)
+        if not words:
+            continue
+        line_end = words[0][1]
+        if not any(w[0] > line_end + 1 for w in words) and number + 1 < len(pages):
+            ending.append([number + 1, title])
+    # A page whose first heading is a top-level one starts a part (a page break before it).
+    first_on_page = {}
+    for depth, _, number, _ in headings:
+        first_on_page.setdefault(number, depth)
+    starts_part = {number for number, depth in first_on_page.items() if depth == 0}
+    # A book's cover is a page of its own: the contents follow on the next.
+    if len(headings) > 1 and headings[0][:1] == (0,) and headings[0][2] == 0 and headings[1][2] == 1:
+        starts_part.add(1)
+    underfull = []
+    for number, page in enumerate(pages[:-1]):
+        words = body(page)
+        if not words or number + 1 in starts_part:
+            continue
+        fill = (max(w[1] for w in words) - top_margin) / (page['height'] - top_margin - bottom_margin)
+        if fill < 0.5:
+            underfull.append([number + 1, round(fill, 2)])
+    return {'pages': len(pages), 'headings_ending_pages': ending, 'underfull_pages': underfull}
+
+
 def color(style):
     found = style.element.find(W + 'rPr/' + W + 'color')
     return found.get(W + 'val') if found is not None else None
@@ -118,5 +180,5 @@ def read_xlsx(path):
 
 if __name__ == '__main__':
     kind, path = sys.argv[1], sys.argv[2]
-    read = {'docx': read_docx, 'xlsx': read_xlsx, 'pdf': read_pdf}[kind]
+    read = {'docx': read_docx, 'xlsx': read_xlsx, 'pdf': read_pdf, 'layout': read_layout}[kind]
     print(json.dumps(read(path), ensure_ascii=False, default=str))

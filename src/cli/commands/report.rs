@@ -99,7 +99,7 @@ fn rolled_up(
 ) -> Result<(GroupsOf, Evaluation), Errors> {
     let rolled = engine::rollup::rollup(ruleset, evaluation, attribute, options.probes(ruleset))?;
     warn(&rolled.warnings);
-    Ok((GroupsOf { attribute: attribute.to_string(), members: members(evaluation, attribute) }, rolled))
+    Ok((GroupsOf::of(evaluation, attribute), rolled))
 }
 
 /// The period's book: the reports of the evaluation and of each roll-up in one document.
@@ -161,19 +161,6 @@ fn separate(
         eprintln!("{message}");
     }
     Ok(())
-}
-
-/// How many entities each group of `attribute` has.
-fn members(evaluation: &Evaluation, attribute: &str) -> std::collections::BTreeMap<String, usize> {
-    let mut members = std::collections::BTreeMap::new();
-    for entity in 0..evaluation.entities.len() {
-        let group =
-            kpi::appraise::Cell::new(evaluation, entity, 0).text(kpi::compile::GridColumn::Attribute(attribute));
-        if let Some(group) = group {
-            *members.entry(group).or_insert(0) += 1;
-        }
-    }
-    members
 }
 
 /// The period `--period` names, else the latest complete one, saying so when a later period
