@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times the files a client receives for the 1,000-account benchmark portfolio, each as one
 # process of the release binary: the HTML reports, the PDFs, the Word documents (every entity's
-# report and the portfolio) and the workbook of the whole appraisal. Needs the data that
+# report and the portfolio), the book (all of them in one PDF, one Word document) and the
+# workbook of the whole appraisal. Needs the data that
 # `cargo bench --bench engine` generates (target/bench-data/wechat-1000x365) and Chromium.
 #
 #   cargo build --release && benches/documents.sh
@@ -18,6 +19,9 @@ run() {
 }
 for format in html pdf docx; do
   run "kpi report --per-entity --format $format" report benches/wechat/ruleset.yaml --per-entity --format "$format" -o "$out/$format"
+done
+for format in pdf docx; do
+  run "kpi report --book --format $format" report benches/wechat/ruleset.yaml --book --format "$format" -o "$out/book-$format"
 done
 run "kpi run --format xlsx" run benches/wechat/ruleset.yaml --format xlsx -o "$out/appraisal.xlsx"
 run "kpi run --format csv" run benches/wechat/ruleset.yaml --format csv -o "$out/appraisal.csv"

@@ -377,6 +377,10 @@ impl<'a> ReportData<'a> {
         let compared = self.previous().filter(|p| self.comparable(kpi, &cell, self.evaluation.periods[*p]));
         let no_base = self.previous().is_some() && compared.is_none();
         let previous = compared.and_then(|p| self.cell(entity, p).number(GridColumn::Value(kpi)));
+        // The same period a year before, where that is not the period before (a year's).
+        let year_before = self.year_before(self.period).filter(|y| Some(*y) != self.previous());
+        let year_before = year_before.filter(|y| self.comparable(kpi, &cell, self.evaluation.periods[*y]));
+        let previous_year = year_before.and_then(|y| self.cell(entity, y).number(GridColumn::Value(kpi)));
         let value = cell.number(GridColumn::Value(kpi));
         let band = cell.text(GridColumn::Band(kpi));
         let band_tone = band.as_ref().and_then(|b| self.ruleset.band_tone(kpi, b));
@@ -423,6 +427,8 @@ impl<'a> ReportData<'a> {
             previous,
             change: value.zip(previous).map(|(v, p)| v - p),
             no_base,
+            previous_year,
+            change_year: value.zip(previous_year).map(|(v, p)| v - p),
             partial,
             trend,
         }

@@ -217,6 +217,11 @@ pub struct KpiReport {
     /// There is a period before, but this value or that one rests on days without data:
     /// no change is shown, and the report says there is no comparable base.
     pub no_base: bool,
+    /// The value of the same period a year before, where the data has it and that is not the
+    /// period before (a month's, a quarter's); none where either is partial.
+    pub previous_year: Option<f64>,
+    /// value − previous_year.
+    pub change_year: Option<f64>,
     /// Where the value comes from a daily source that covers part of the period, or part of
     /// the earlier period it is compared with: which, and how many days (`用户增长：31 天中仅
     /// 15 天有数据`); shown with the partial mark.
