@@ -174,7 +174,7 @@ kinds! {
     E543 SourceMissing { source_label: String, period: String, entities: String },
     E544 SourcePartial { source_label: String, period: String, days: usize, of: usize, through: String, entities: String },
     E545 TargetOfShorterPeriod { kpi: String, target: String, own: &'static str, longer: &'static str },
-    E546 DataBeginsLate { first_day: String, period: String, days: usize, of: usize },
+    E546 DataBeginsLate { entities: String, first_day: String, period: String, days: usize, of: usize },
 
     // The command line and the files it writes.
     E601 NotAFolder { flag: &'static str, path: String },
@@ -286,8 +286,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "`{source_label}` covers {days} of {of} days of {period} for {entities} (data through {through})"
             ),
-            DataBeginsLate { first_day, period, days, of } => {
-                write!(f, "the data begins on {first_day}, inside {period}: it covers {days} of its {of} days")
+            DataBeginsLate { entities, first_day, period, days, of } => {
+                write!(
+                    f,
+                    "the data of {entities} begins on {first_day}, inside {period}: it covers {days} of its {of} days"
+                )
             }
             TargetOfShorterPeriod { kpi, target, own, longer } => {
                 write!(f, "the target {target} of `{kpi}` is written for a {own}; the {longer} takes it as it is")

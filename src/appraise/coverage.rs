@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::opening::{Opening, openings};
+
 use crate::compile::GridColumn;
 use crate::engine::quality::Issue;
 use crate::engine::{Evaluation, Period};
@@ -42,14 +44,15 @@ pub struct Coverage {
     partial: HashMap<String, HashMap<Period, Vec<Partial>>>,
     /// Each KPI's sources, by the KPI's name.
     sources: HashMap<String, Vec<String>>,
-    /// The first period, where it starts before the data's first day (the year to date of
-    /// the year the exports begin in): every source covers only the days from that day on.
-    /// The data's first day is the first of its sources with a row a day.
-    opening: Option<Opening>,
-    /// The earlier periods each KPI's value reads, by the KPI's name.
-    reads: HashMap<String, Lookback>,
-    /// The evaluation's periods, in calendar order.
+    /// By entity: the first period of its data, where it starts before the entity's first
+    /// day (the year to date of the year its exports begin in).
+    openings: HashMap<String, (Opening, Vec<Partial>)>,
+    /// The earlier periods each KPI's value reads, and its value, target and score, by the
+    /// KPI's name.
+    reads: HashMap<String, (Lookback, Lookback)>,
+    /// The evaluation's periods, in calendar order, and the place of each one's year's first.
     periods: Vec<Period>,
+    year_starts: Vec<usize>,
 }
 
 impl Coverage {
@@ -80,50 +83,82 @@ impl Coverage {
             let of_kpi = ruleset.sources_of_kpi(kpi).into_iter().map(str::to_string).collect();
             (kpi.clone(), of_kpi)
         });
-        let reads = ruleset.kpis.keys().map(|kpi| (kpi.clone(), ruleset.periods_read(kpi))).collect();
-        let opening = Opening::of(ruleset, evaluation);
-        Coverage { missing, partial, sources: sources.collect(), opening, reads, periods: evaluation.periods.clone() }
+        let reads = ruleset
+            .kpis
+            .keys()
+            .map(|kpi| (kpi.clone(), (ruleset.value_reads(kpi), ruleset.periods_read(kpi))))
+            .collect();
+        let periods = evaluation.periods.clone();
+        let year_starts = (0..periods.len())
+            .map(|at| periods.iter().position(|p| p.year() == periods[at].year()).unwrap_or(at))
+            .collect();
+        let openings = openings(ruleset, evaluation).into_iter().map(|(entity, o)| {
+            let through = Some(o.period.end().to_string());
+            let partial =
+                |source: &String| Partial { source: source.clone(), days: o.days, of: o.of, through: through.clone() };
+            let sources = o.sources.iter().map(partial).collect();
+            (entity, (o, sources))
+        });
+        let openings = openings.collect();
+        Coverage { missing, partial, sources: sources.collect(), openings, reads, periods, year_starts }
     }
 
     /// The partial source a KPI's value in a cell comes from, the one covering the fewest
     /// days where there are several; none where its sources cover the whole period.
     pub fn partial(&self, kpi: &str, entity: &str, period: Period) -> Option<&Partial> {
         // Nearly every run has no partial cell: no lookup per KPI row then.
-        if self.partial.is_empty() && self.opening.is_none() {
+        if self.partial.is_empty() && self.openings.is_empty() {
             return None;
         }
         let own = self.partial.get(entity).and_then(|p| p.get(&period)).into_iter().flatten();
-        let opening = self.opening.iter().filter(|o| o.period == period).flat_map(|o| &o.sources);
+        let opening = self.openings.get(entity).filter(|(o, _)| o.period == period).into_iter().flat_map(|(_, p)| p);
         let sources = self.sources.get(kpi)?;
         own.chain(opening).filter(|p| sources.contains(&p.source)).min_by_key(|p| p.days)
     }
 
-    /// The earlier period a KPI's value in a cell reads (`pct_change`'s base, a rolling
-    /// window) whose sources cover part of it, with the fewest days: the value is partial too,
-    /// and so is a comparison with it.
+    /// The earlier period a KPI's value, target or score in a cell reads (`pct_change`'s
+    /// base, a rolling window, `prev(x)` as a target) whose sources cover part of it, with the
+    /// fewest days: the KPI is partial too, and so is a comparison with it.
     pub fn partial_base(&self, kpi: &str, entity: &str, period: Period) -> Option<(Period, &Partial)> {
-        let any = !self.partial.is_empty() || self.opening.is_some();
-        let reads = self.reads.get(kpi).filter(|r| r.reads_earlier() && any)?;
-        let at = self.periods.iter().position(|p| *p == period)?;
-        let first = at.saturating_sub(reads.periods);
-        let first = match reads.year {
-            true => self.periods.iter().position(|p| p.year() == self.periods[first].year()).unwrap_or(first),
-            false => first,
-        };
-        let read = self.periods[first..at].iter().filter_map(|p| Some((*p, self.partial(kpi, entity, *p)?)));
-        read.min_by_key(|(_, partial)| partial.days)
+        self.base(&self.reads.get(kpi)?.1, kpi, entity, period)
     }
 
-    /// Whether a KPI's value in a cell rests on days without data, of its own period or of an
-    /// earlier one it reads.
+    fn base(&self, reads: &Lookback, kpi: &str, entity: &str, period: Period) -> Option<(Period, &Partial)> {
+        if !reads.reads_earlier() || (self.partial.is_empty() && self.openings.is_empty()) {
+            return None;
+        }
+        let at = self.periods.iter().position(|p| *p == period).expect("a period of the evaluation");
+        let read = reads.periods(at, |p| self.year_starts[p]).into_iter().map(|p| self.periods[p]);
+        read.filter_map(|p| Some((p, self.partial(kpi, entity, p)?))).min_by_key(|(_, partial)| partial.days)
+    }
+
+    /// Whether a KPI in a cell rests on days without data, of its own period or of an earlier
+    /// one its value, target or score reads.
     pub fn marked(&self, kpi: &str, entity: &str, period: Period) -> bool {
         self.partial(kpi, entity, period).is_some() || self.partial_base(kpi, entity, period).is_some()
     }
 
-    /// Whether a KPI's values of two periods may be compared: neither rests on days without
-    /// data. A change from or to a part of a period says nothing.
+    /// Whether a KPI's values of two periods may be compared: neither value rests on days
+    /// without data (its target may). A change from or to a part of a period says nothing.
     pub fn comparable(&self, kpi: &str, entity: &str, now: Period, before: Period) -> bool {
-        !self.marked(kpi, entity, now) && !self.marked(kpi, entity, before)
+        let value_marked = |period: Period| {
+            let reads = self.reads.get(kpi).map(|r| &r.0);
+            self.partial(kpi, entity, period).is_some()
+                || reads.is_some_and(|reads| self.base(reads, kpi, entity, period).is_some())
+        };
+        !value_marked(now) && !value_marked(before)
+    }
+
+    /// Whether the totals of two periods over `kpis` may be compared: no KPI of either, its
+    /// target and score included, rests on days without data.
+    pub fn totals_comparable<'k>(
+        &self,
+        kpis: impl IntoIterator<Item = &'k str>,
+        entity: &str,
+        now: Period,
+        before: Period,
+    ) -> bool {
+        kpis.into_iter().all(|kpi| !self.marked(kpi, entity, now) && !self.marked(kpi, entity, before))
     }
 
     /// The warnings of the periods in `periods`: one per source and period for the entities
@@ -172,59 +207,39 @@ impl Coverage {
             Error::new(kind)
                 .help("the KPIs computed from it are marked partial; a report of the period says how far its data runs")
         });
-        let opening = self.opening.iter().filter(|o| periods.contains(&o.period) || periods.contains(&o.period.next()));
-        let opening = opening.map(|o| {
+        let opening = self.opening_warnings(periods);
+        missing.chain(partial).chain(opening).collect()
+    }
+
+    /// One warning per period and first day where entities' data begins inside a period that
+    /// one of `periods` is or reads.
+    fn opening_warnings(&self, periods: &[Period]) -> Vec<Error> {
+        let all = self.reads.values().fold(Lookback::default(), |all, (_, reads)| all.union(reads.clone()));
+        let mut read: Vec<Period> = periods.to_vec();
+        for period in periods {
+            if let Some(at) = self.periods.iter().position(|p| p == period) {
+                read.extend(all.periods(at, |p| self.year_starts[p]).into_iter().map(|p| self.periods[p]));
+            }
+        }
+        let mut groups: Groups<(Period, NaiveDate, usize, usize)> = Vec::new();
+        for (entity, (o, _)) in self.openings.iter().filter(|(_, (o, _))| read.contains(&o.period)) {
+            grouped(&mut groups, (o.period, o.first_day, o.days, o.of), entity);
+        }
+        groups.sort_by_key(|(key, _)| (key.0, key.1));
+        let warning = |((period, first_day, days, of), names): ((Period, NaiveDate, usize, usize), Vec<&str>)| {
             let kind = ErrorKind::DataBeginsLate {
-                first_day: o.first_day.to_string(),
-                period: o.period.label(),
-                days: o.days,
-                of: o.of,
+                entities: listed(names),
+                first_day: first_day.to_string(),
+                period: period.label(),
+                days,
+                of,
             };
             Error::new(kind).help(
                 "its values are marked partial and no change since it is shown; an export reaching back to its first day completes it",
             )
-        });
-        missing.chain(partial).chain(opening).collect()
+        };
+        groups.into_iter().map(warning).collect()
     }
-}
-
-/// The first period of the data, where it starts before the data's first day.
-struct Opening {
-    period: Period,
-    first_day: NaiveDate,
-    /// The days from the first day to the period's end, and the period's days.
-    days: usize,
-    of: usize,
-    /// Each source of rows, covering those days.
-    sources: Vec<Partial>,
-}
-
-impl Opening {
-    fn of(ruleset: &CheckedRuleset, evaluation: &Evaluation) -> Option<Opening> {
-        let period = *evaluation.periods.first()?;
-        // Only a source with a row a day says when the data begins: a list of articles starts
-        // on the day of its first article, a monthly export on the day it is dated.
-        let first_day = evaluation
-            .daily
-            .iter()
-            .flat_map(|source| {
-                let column = evaluation.column(GridColumn::FirstDate(source));
-                (0..evaluation.entities.len()).filter_map(move |e| column.date(evaluation.row(e, 0)))
-            })
-            .filter_map(|day| day.parse::<NaiveDate>().ok())
-            .min()
-            .filter(|day| *day > period.start)?;
-        let (days, of) = (days_between(first_day, period.end()), days_between(period.start, period.end()));
-        let through = Some(period.end().to_string());
-        let partial = |source: &String| Partial { source: source.clone(), days, of, through: through.clone() };
-        let sources = ruleset.row_sources().map(|(source, _)| partial(source)).collect();
-        Some(Opening { period, first_day, days, of, sources })
-    }
-}
-
-/// The days from `first` to `last`, both counted.
-fn days_between(first: NaiveDate, last: NaiveDate) -> usize {
-    usize::try_from((last - first).num_days() + 1).unwrap_or(0)
 }
 
 /// Entities by what they share.

@@ -29,7 +29,10 @@ impl ScorecardColumns<'_> {
         let Some(previous) = cell.previous() else { return Vec::new() };
         let (now, before) = (cell.row(), previous.row());
         let total = |row: usize| self.applies.flag(row) && self.total.number(row).is_some() && self.graded(row);
-        if !total(now) || !total(before) || !self.comparable(coverage, cell, &previous) {
+        if !total(now)
+            || !total(before)
+            || !coverage.totals_comparable(self.parts.iter().map(|p| p.kpi), cell.entity, cell.period, previous.period)
+        {
             return Vec::new();
         }
         let mut drivers: Vec<Driver> = self
@@ -40,11 +43,5 @@ impl ScorecardColumns<'_> {
             .collect();
         drivers.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
         drivers
-    }
-
-    /// Whether the totals of two periods may be compared: none of their KPIs rests on days
-    /// without data.
-    pub(super) fn comparable(&self, coverage: &Coverage, now: &Cell, before: &Cell) -> bool {
-        self.parts.iter().all(|part| coverage.comparable(part.kpi, now.entity, now.period, before.period))
     }
 }

@@ -9,6 +9,7 @@ pub mod coverage;
 mod drivers;
 pub mod explain;
 mod findings;
+mod opening;
 mod quality;
 mod selection;
 

@@ -67,12 +67,12 @@ pub fn render_book(
     let dir = options.output.join(period.label());
     let mut warnings = Vec::new();
     let writer = Writer::new(ruleset, options, dir, 1, 1, &mut warnings, progress)?;
-    let data = ReportData::new(ruleset, evaluation, period, options.locale)?.as_asked(options);
+    let data = ReportData::new(ruleset, evaluation, period, options.locale)?.as_asked(options.audience, options.paper);
     warnings.extend(data.warnings().iter().cloned());
     let mut parts = reports(&writer, &data, "management_summary")?;
     for (index, (groups, evaluation)) in rollups.iter().enumerate() {
         let data = ReportData::new(ruleset, evaluation, period, options.locale)?
-            .as_asked(options)
+            .as_asked(options.audience, options.paper)
             .of_groups(Some(groups.clone()))
             .anchored(format!("rollup{index}-"));
         parts.extend(reports(&writer, &data, "rollup_overview")?);

@@ -1,7 +1,6 @@
 //! Builds the template context of each report from an evaluation: one entity in one period,
 //! or the whole portfolio.
 
-use super::render::ReportOptions;
 use crate::appraise::comparison::{scoring_rule, shows_attainment};
 use crate::appraise::explain::explain_cell;
 use crate::appraise::{Cell, Coverage, Finding, Findings, QualityRow, Selection, quality_rows};
@@ -122,8 +121,8 @@ impl<'a> ReportData<'a> {
     }
 
     /// The reports as asked for: their audience and their paper.
-    pub fn as_asked(self, options: &ReportOptions) -> ReportData<'a> {
-        ReportData { audience: options.audience, paper: options.paper, ..self }
+    pub fn as_asked(self, audience: Audience, paper: Paper) -> ReportData<'a> {
+        ReportData { audience, paper, ..self }
     }
 
     /// The reports of a roll-up's groups, titled as groups.
@@ -461,7 +460,9 @@ impl<'a> ReportData<'a> {
         let cell = self.cell(entity, self.period);
         let checked = &self.ruleset.scorecards[name];
         let applies = self.previous().map(|p| self.cell(entity, p)).filter(|c| c.flag(GridColumn::Applies(name)));
-        let comparable = |before: &Cell| checked.weights.keys().all(|kpi| self.comparable(kpi, &cell, before.period));
+        let weighted = || checked.weights.keys().map(String::as_str);
+        let comparable =
+            |before: &Cell| self.coverage.totals_comparable(weighted(), cell.entity, cell.period, before.period);
         let no_base = applies.as_ref().is_some_and(|before| !comparable(before));
         let previous = applies.filter(|before| comparable(before));
         let coverage = cell.number(GridColumn::Coverage(name));

@@ -130,7 +130,7 @@ pub fn render_reports(
     }
     let period = report_period(ruleset, evaluation, options.period)?;
     let data = ReportData::new(ruleset, evaluation, period, options.locale)?
-        .as_asked(options)
+        .as_asked(options.audience, options.paper)
         .of_groups(options.rollup.clone());
     let stems = if options.per_entity { file_stems(data.entities()) } else { Vec::new() };
     let dir = options.output.join(period.label());

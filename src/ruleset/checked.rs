@@ -8,30 +8,9 @@ use indexmap::IndexMap;
 use super::model::{Locale, PeriodGrain, Ruleset, Source, SourceRole, Tone};
 use super::yaml::{Node, PathStep};
 use crate::error::{Error, ErrorKind};
-use crate::expr::functions::{Family, Reach};
 use crate::expr::{Function, Ir, IrNode, Ref, Span};
 use crate::format::ValueFormat;
 use crate::location::Location;
-
-/// How far back a value reads: `periods` before its own, and with `year` every earlier period
-/// of the year the earliest of them is in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Lookback {
-    pub periods: usize,
-    pub year: bool,
-}
-
-impl Lookback {
-    pub const NONE: Lookback = Lookback { periods: 0, year: false };
-
-    fn max(self, other: Lookback) -> Lookback {
-        Lookback { periods: self.periods.max(other.periods), year: self.year || other.year }
-    }
-
-    pub fn reads_earlier(self) -> bool {
-        self.periods > 0 || self.year
-    }
-}
 
 pub struct CheckedRuleset {
     /// The ruleset after `extends`, as typed data.
@@ -308,33 +287,5 @@ impl CheckedRuleset {
         }
         let sources = self.model.sources.keys().map(String::as_str);
         sources.filter(|source| found.contains(source)).collect()
-    }
-
-    /// The earlier periods a KPI's value, target and score read besides their own, through
-    /// the measures and KPIs they name: the base they rest on (`pct_change(revenue)` or a
-    /// target of `prev(reads)` reads one).
-    pub fn periods_read(&self, kpi: &str) -> Lookback {
-        self.kpis[kpi].formulas().map(|f| self.lookback(&f.ir)).fold(Lookback::NONE, Lookback::max)
-    }
-
-    fn lookback(&self, ir: &Ir) -> Lookback {
-        let inner =
-            |children: Vec<&Ir>| children.into_iter().map(|c| self.lookback(c)).fold(Lookback::NONE, Lookback::max);
-        match &ir.node {
-            IrNode::Ref(Ref::Measure(name)) => self.lookback(&self.measures[name].ir),
-            IrNode::Ref(Ref::Kpi(name)) => self.lookback(&self.kpis[name].formula.ir),
-            IrNode::Call(function, args) => {
-                let inner = inner(ir.children());
-                let Family::Period(reach) = function.family() else { return inner };
-                // The checker admits only a count written out; `to_date` has none.
-                let n = args.get(1).and_then(|n| n.as_ref()?.number()).map_or(0, |n| n as usize);
-                match reach {
-                    Reach::Lag => Lookback { periods: inner.periods + n, ..inner },
-                    Reach::Window => Lookback { periods: inner.periods + n.saturating_sub(1), ..inner },
-                    Reach::Year => Lookback { year: true, ..inner },
-                }
-            }
-            _ => inner(ir.children()),
-        }
     }
 }

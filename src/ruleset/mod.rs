@@ -6,6 +6,7 @@ pub mod dependants;
 pub mod emit;
 pub mod labels;
 pub mod load;
+pub mod lookback;
 pub mod merge;
 pub mod model;
 pub mod namespace;
@@ -15,7 +16,8 @@ pub mod uses;
 pub mod validate;
 pub mod yaml;
 
-pub use checked::{CheckedRuleset, Lookback};
+pub use checked::CheckedRuleset;
 pub use load::{Loaded, RulesetFiles, load, load_from, load_text};
+pub use lookback::Lookback;
 pub use model::Ruleset;
 pub use validate::validate;

@@ -74,7 +74,10 @@ fn the_actions_log_is_marked_on_the_trend_and_says_what_moved_since() {
     assert!(status.success());
     let md = std::fs::read_to_string(out.join("2026-05/entities/a.md")).unwrap();
     let section = md.split("## What was done, and what moved since").nth(1).expect("a section of actions");
-    assert!(section.contains("| 2026-02-20 | k | New titles, pushed at 21:00 | 2.00 | 5.00 | ▲ +3.00 |"), "{section}");
+    assert!(
+        section.contains("| 20 February 2026 | k | New titles, pushed at 21:00 | 2.00 | 5.00 | ▲ +3.00 |"),
+        "{section}"
+    );
     assert!(!section.contains("not this entity"), "{section}");
     let html = std::fs::read_to_string(out.join("2026-05/entities/a.html")).unwrap();
     assert!(html.contains(r#"<g class="action"><title>New titles, pushed at 21:00</title>"#), "a flag on the chart");

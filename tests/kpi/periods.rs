@@ -157,11 +157,27 @@ fn a_period_of_no_length_the_ruleset_can_view_says_how_periods_are_written() {
     );
 }
 
+/// A monthly survey of `a` from July 2025 to August 2026, dated the 15th: 60 in July 2025, two
+/// more each month. It is not daily, so it cannot say itself where its data begins.
+fn survey_rows() -> String {
+    let mut rows = String::from("day,account,score\n");
+    for (i, (year, month)) in (7..=12).map(|m| (2025, m)).chain((1..=8).map(|m| (2026, m))).enumerate() {
+        rows.push_str(&format!("{year}-{month:02}-15,a,{}\n", 60 + 2 * i));
+    }
+    rows
+}
+
 #[test]
 fn a_year_to_date_is_not_compared_with_one_the_data_begins_inside() {
-    // The exports begin on 1 July 2025: 2025's year to date (to 31 July) holds 31 of its 212 days.
-    let ruleset = format!("{RULESET}scorecards:\n  main: {{ weights: {{ reads: 100 }} }}\n");
-    let case = Case::new(&ruleset, &[("daily.csv", &daily_rows_from("2025-07-01", "2026-08-20"))]);
+    // The exports begin on 1 July 2025: 2025's year to date (to 31 July) holds 31 of its 212
+    // days, of the daily export and of the survey alike.
+    let ruleset = RULESET.replace(
+        "sources:\n",
+        "sources:\n  survey: { path: survey.csv, date: day, entity: account, columns: { score: score } }\n",
+    ) + "  satisfaction: { formula: mean(survey.score) / 100, format: ratio, target: 0.8 }\n"
+        + "scorecards:\n  main: { weights: { satisfaction: 50, reads: 50 }, min_coverage: 0.5 }\n";
+    let files = [("daily.csv", daily_rows_from("2025-07-01", "2026-08-20")), ("survey.csv", survey_rows())];
+    let case = Case::new(&ruleset, &files.iter().map(|(n, t)| (*n, t.as_str())).collect::<Vec<_>>());
     let (to_date, warnings) = run_warned(&case, "2026-YTD");
     insta::assert_snapshot!("data_begins_inside_a_period", warnings);
     // A growth on that base is marked partial, and so is a level whose target is last year's;
@@ -169,7 +185,10 @@ fn a_year_to_date_is_not_compared_with_one_the_data_begins_inside() {
     assert_eq!(contract_row(&to_date, "reads_growth")["partial"], true);
     assert_eq!(contract_row(&to_date, "reads")["partial"], true);
     assert_eq!(contract_row(&to_date, "followers").get("partial"), None);
+    // Both totals are graded (0.60 and 0.78 of the survey), but the survey of 2025 is a month's:
+    // nothing is said to have moved the total.
     let scorecard = &to_date["scorecards"][0];
+    assert!(scorecard["score"].is_number(), "{scorecard}");
     assert_eq!(scorecard["drivers"], serde_json::json!([]), "{scorecard}");
 
     let args = ["report", "ruleset.yaml", "--period", "2026-YTD", "--per-entity", "--format", "md", "-o", "out"];
@@ -177,7 +196,10 @@ fn a_year_to_date_is_not_compared_with_one_the_data_begins_inside() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let report = std::fs::read_to_string(case.dir.path().join("out/2026-YTD/entities/a.md")).unwrap();
     assert!(report.contains("| no comparable base |"), "the headline's change: {report}");
-    assert!(report.contains("the previous period's data is incomplete, so there is no comparable base"), "{report}");
+    assert!(
+        report.contains("not compared, since this period or the previous one rests on incomplete data"),
+        "{report}"
+    );
     assert!(report.contains("daily (2025 year to date): 31 of 212 days"), "the target's footnote: {report}");
 
     // Months from the data's first day on are whole: nothing is partial, nothing said.

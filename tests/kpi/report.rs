@@ -93,7 +93,7 @@ fn html_reports_stand_alone() {
         assert!(text.contains("<svg"), "inline charts in {}", file.display());
     }
     let entity = read(&dir.path().join("2026-10/entities/晨光咖啡.html"));
-    assert!(entity.contains(r#"<table class="scorecard">"#));
+    assert!(entity.contains(r#"<table class="scorecard"#));
     assert_eq!(
         entity.matches(r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart""#).count(),
         7,
@@ -169,7 +169,7 @@ fn a_client_template_overrides_one_block_and_keeps_the_rest() {
         r#"<header class="client-brand"><img alt="logo" src="data:image/png;base64,iVBORw0KGgo="> 晨光咖啡</header>"#
     ));
     assert!(!html.contains(r#"<header class="report">"#), "the header block is replaced");
-    assert!(html.contains(r#"<table class="scorecard">"#) && html.contains("<style>"), "the rest is kept");
+    assert!(html.contains(r#"<table class="scorecard"#) && html.contains("<style>"), "the rest is kept");
     let portfolio = read(&out.path().join("2026-10/portfolio.html"));
     assert!(portfolio.contains(r#"<header class="report">"#), "other templates are the shipped ones");
 }
@@ -452,7 +452,7 @@ fn the_rulesets_report_section_chooses_the_sections_and_the_default_audience() {
     let options = ReportOptions { audience: ruleset.model.audience(), ..options(dir.path(), Locale::En, None) };
     render(&ruleset, &options);
     let report = read(&dir.path().join("2026-10/entities/a.md"));
-    assert!(report.contains("## Scorecards") && report.contains("### Calculation appendix"), "{report}");
+    assert!(report.contains("· Total score") && report.contains("### Calculation appendix"), "{report}");
     assert!(!report.contains("low growth"), "findings are not among the sections: {report}");
     assert!(!report.contains("### Data sources"), "nor the files read: {report}");
 }

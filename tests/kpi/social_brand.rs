@@ -36,7 +36,7 @@ fn the_example_reports_each_account_and_the_brand_with_the_crisis_and_what_was_d
     assert_eq!(reports, expected, "the client's accounts get reports, the competitors none");
     let douyin = std::fs::read_to_string(month.join("晨光咖啡-抖音.md")).unwrap();
     assert!(douyin.contains("负面提及 29 条，远高于此前六个月的水平"), "{douyin}");
-    assert!(douyin.contains("| 2026-08-20 | 负面提及占比 | 抖音差评集中于配送延误"), "{douyin}");
+    assert!(douyin.contains("| 2026年8月20日 | 负面提及占比 | 抖音差评集中于配送延误"), "{douyin}");
     let brands = out.path().join("rollups/brand/2026-08/entities");
     let brand = std::fs::read_to_string(brands.join("晨光咖啡.md")).unwrap();
     assert!(brand.contains("## 与竞品对比"), "the brand against the competitors' brands: {brand}");

@@ -143,7 +143,8 @@ def read_layout(path):
         fill = (max(w[1] for w in words) - top_margin) / (page['height'] - top_margin - bottom_margin)
         if fill < 0.5:
             underfull.append([number + 1, round(fill, 2)])
-    return {'pages': len(pages), 'headings_ending_pages': ending, 'underfull_pages': underfull}
+    return {'pages': len(pages), 'headings': len(headings), 'headings_ending_pages': ending,
+            'underfull_pages': underfull}
 
 
 def color(style):

@@ -227,7 +227,8 @@ impl ReportData<'_> {
     }
 
     fn ranked(&self, entity: usize, report: &ScorecardReport, total: f64) -> Ranked {
-        let previous_rank = self.previous().and_then(|p| self.cell(entity, p).number(GridColumn::Rank(&report.id)));
+        let previous_rank = self.previous().filter(|_| !report.no_base);
+        let previous_rank = previous_rank.and_then(|p| self.cell(entity, p).number(GridColumn::Rank(&report.id)));
         Ranked {
             rank: report.rank.unwrap_or(0),
             ranked: report.ranked,
