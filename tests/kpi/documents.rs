@@ -181,7 +181,15 @@ fn a_word_report_has_real_headings_tables_charts_an_east_asian_font_in_its_style
     kpi(&["report", "examples/wechat/ruleset.yaml", "--per-entity", "--format", "docx,md"], out.path());
     let doc = read_back("docx", &entity_report(out.path(), "docx"));
     assert_eq!(doc["headings"][0], serde_json::json!(["Heading 1", "晨光咖啡 · 月度考核报告"]));
-    assert!(doc["headings"].as_array().unwrap().contains(&serde_json::json!(["Heading 2", "诊断与建议"])));
+    // The PDF's order: the headline scorecard with its findings under it, then the trends.
+    assert_eq!(
+        doc["headings"].as_array().unwrap()[1..4],
+        [
+            serde_json::json!(["Heading 2", "品牌曝光型 · 总分 107.7（A）"]),
+            serde_json::json!(["Heading 3", "诊断与建议"]),
+            serde_json::json!(["Heading 2", "指标趋势"]),
+        ]
+    );
     // The first scorecard's table, cell by cell as the Markdown report has it.
     let table = &doc["tables"][1];
     assert_eq!(table[0][0], "指标");
