@@ -22,17 +22,7 @@ fn printed(samples: &Path) -> Vec<(PathBuf, Option<&'static str>)> {
         (manifest_dir().join("examples/social-brand/ruleset.yaml"), Some("brand")),
         (manifest_dir().join("examples/social-brand/monitoring.yaml"), None),
     ];
-    for builtin in kpi::ruleset::builtin::NAMES {
-        let dir = samples.join(builtin);
-        let status = Command::new(env!("CARGO_BIN_EXE_kpi"))
-            .args(["init", "--from", &format!("builtin:{builtin}"), "--"])
-            .arg(&dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success(), "kpi init --from builtin:{builtin}");
-        printed.push((dir.join("ruleset.yaml"), None));
-    }
+    printed.extend(crate::support::init_samples(samples).into_iter().map(|ruleset| (ruleset, None)));
     printed
 }
 

@@ -96,17 +96,8 @@ fn no_report_of_a_shipped_example_or_sample_overflows_or_breaks_a_word_on_screen
         ("examples/social-brand/ruleset.yaml".to_string(), vec!["--by", "brand"]),
         ("examples/social-brand/monitoring.yaml".to_string(), vec![]),
     ];
-    for builtin in kpi::ruleset::builtin::NAMES {
-        let dir = out.path().join("samples").join(builtin);
-        let status = Command::new(env!("CARGO_BIN_EXE_kpi"))
-            .args(["init", "--from", &format!("builtin:{builtin}"), "--"])
-            .arg(&dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success(), "kpi init --from builtin:{builtin}");
-        examples.push((dir.join("ruleset.yaml").display().to_string(), vec![]));
-    }
+    let samples = crate::support::init_samples(&out.path().join("samples"));
+    examples.extend(samples.iter().map(|ruleset| (ruleset.display().to_string(), vec![])));
     for (index, (example, flags)) in examples.iter().enumerate() {
         for language in ["zh-CN", "en"] {
             let dir = out.path().join(format!("{index}-{language}"));

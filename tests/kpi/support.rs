@@ -75,3 +75,20 @@ pub fn round9(value: f64) -> f64 {
 pub fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// A client folder of each built-in, made by `kpi init` under `dir`: the rulesets of the samples
+/// a new client starts from.
+pub fn init_samples(dir: &Path) -> Vec<PathBuf> {
+    let sample = |builtin: &str| {
+        let folder = dir.join(builtin);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_kpi"))
+            .args(["init", "--from", &format!("builtin:{builtin}"), "--"])
+            .arg(&folder)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "kpi init --from builtin:{builtin}");
+        folder.join("ruleset.yaml")
+    };
+    kpi::ruleset::builtin::NAMES.iter().map(|builtin| sample(builtin)).collect()
+}
